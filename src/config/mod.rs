@@ -1,0 +1,1 @@
+//! Configuration: clusters and their endpoints, from TOML.

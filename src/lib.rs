@@ -1,0 +1,11 @@
+//! watchdeck: a terminal operations console for site reliability engineers.
+//!
+//! Module map (see ARCHITECTURE.md in the shared docs for the data-flow rules):
+//! - `cli`: command-line interface (clap): the TUI (default), `sim`, `check` ...
+//! - `config`: TOML configuration (clusters and their endpoints), validated with file:line:key errors.
+//! - `sim`: the deterministic fleet simulator serving the Kubernetes, Prometheus and
+//!   Alertmanager HTTP APIs on loopback; the zero-setup demo and the tests' clusters.
+
+pub mod cli;
+pub mod config;
+pub mod sim;

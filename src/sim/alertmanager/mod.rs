@@ -1,0 +1,1 @@
+//! The Alertmanager API v2 as the simulator serves it: alerts, groups, silences that really silence, status.

@@ -1,0 +1,1 @@
+//! The Kubernetes REST API as the simulator serves it.

@@ -1,0 +1,20 @@
+//! The deterministic fleet simulator: clusters, workloads, a PostgreSQL cluster per region and
+//! their signals, evolving on a virtual clock, served over the real wire protocols on loopback.
+//!
+//! - `world`: the fleet's state and its controllers (deployments, pods, database, traffic).
+//! - `scenario`: TOML timelines that drive the world (steady, bad-deploy, region-outage ...).
+//! - `kube`: the Kubernetes REST API (discovery, tables, list/watch, patch, dry run, proxy).
+//! - `tsdb`, `promql`, `rules`, `prom_api`, `exposition`: the Prometheus side.
+//! - `alertmanager`: the Alertmanager API v2 with real silences.
+//! - `server`: binds one endpoint set per cluster and runs the world's ticker.
+
+pub mod alertmanager;
+pub mod clock;
+pub mod exposition;
+pub mod kube;
+pub mod labels;
+pub mod prom_api;
+pub mod promql;
+pub mod rng;
+pub mod rules;
+pub mod tsdb;
