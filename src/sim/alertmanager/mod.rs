@@ -1,1 +1,2 @@
-//! The Alertmanager API v2 as the simulator serves it: alerts, groups, silences that really silence, status.
+//! The Alertmanager API v2 as the simulator serves it: alerts, groups, silences that really
+//! silence, inhibition and status.

@@ -1,1 +1,7 @@
-//! The Kubernetes REST API as the simulator serves it.
+//! The Kubernetes REST API as the simulator serves it: discovery, server-side tables,
+//! list and watch, patches, dry run, access reviews and the pod proxy.
+
+pub mod discovery;
+pub mod patch;
+pub mod selector;
+pub mod table;

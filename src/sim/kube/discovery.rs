@@ -1,0 +1,1 @@
+//! Kubernetes API discovery documents for the resources the simulator serves.

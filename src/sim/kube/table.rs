@@ -1,0 +1,1 @@
+//! Server-side printing: meta.k8s.io/v1 Table responses with the columns kubectl shows.

@@ -1,0 +1,3 @@
+//! Async IO that feeds the console's model, one task per (cluster, source).
+
+pub mod exposition;
