@@ -17,4 +17,6 @@ pub mod prom_api;
 pub mod promql;
 pub mod rng;
 pub mod rules;
+pub mod scenario;
 pub mod tsdb;
+pub mod world;

@@ -4,4 +4,5 @@
 pub mod discovery;
 pub mod patch;
 pub mod selector;
+pub mod store;
 pub mod table;
