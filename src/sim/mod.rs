@@ -11,6 +11,7 @@
 pub mod alertmanager;
 pub mod clock;
 pub mod exposition;
+pub mod fleet;
 pub mod kube;
 pub mod labels;
 pub mod prom_api;
@@ -18,5 +19,6 @@ pub mod promql;
 pub mod rng;
 pub mod rules;
 pub mod scenario;
+pub mod server;
 pub mod tsdb;
 pub mod world;

@@ -2,6 +2,11 @@
 //! list and watch, patches, dry run, access reviews and the pod proxy.
 
 pub mod discovery;
+pub mod http;
+pub mod read;
+pub mod review;
+pub mod watch;
+pub mod write;
 pub mod patch;
 pub mod selector;
 pub mod store;

@@ -1,0 +1,152 @@
+//! The whole simulation in one value: the world plus each cluster's TSDB, rule engine and
+//! Alertmanager, advanced together tick by tick. Deterministic; the server drives it in
+//! (scaled) real time and tests drive it directly.
+
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use super::alertmanager::{AmConfig, AmState, IncomingAlert};
+use super::clock::{Millis, VirtualNow};
+use super::labels::Labels;
+use super::rules::{self, RuleEngine};
+use super::scenario::Scenario;
+use super::tsdb::Tsdb;
+use super::world::{TICK_MS, World, WorldOptions};
+
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub seed: u64,
+    /// Scenario time zero, Unix milliseconds.
+    pub start: Millis,
+    /// Virtual history simulated before time zero, so rates have data from the first query.
+    pub warmup_ms: Millis,
+    /// How often the simulated Prometheus scrapes and evaluates rules, in virtual time.
+    pub sample_every_ms: Millis,
+    pub retention_ms: Millis,
+    pub watch_history: usize,
+    pub extra_pods: usize,
+}
+
+impl SimOptions {
+    pub fn new(seed: u64, start: Millis) -> Self {
+        Self { seed, start, warmup_ms: 15 * 60_000, sample_every_ms: 5_000, retention_ms: 3 * 3_600_000, watch_history: super::kube::store::DEFAULT_HISTORY, extra_pods: 0 }
+    }
+}
+
+/// One cluster's Prometheus and Alertmanager state, shared with their HTTP handlers.
+#[derive(Clone)]
+pub struct ClusterSignals {
+    pub name: &'static str,
+    pub tsdb: Arc<RwLock<Tsdb>>,
+    pub rules: Arc<RwLock<RuleEngine>>,
+    pub alertmanager: Arc<RwLock<AmState>>,
+}
+
+pub struct Fleet {
+    pub world: Arc<Mutex<World>>,
+    pub now: VirtualNow,
+    pub clusters: Vec<ClusterSignals>,
+    sample_every_ms: Millis,
+    last_sample: Mutex<Millis>,
+}
+
+impl Fleet {
+    pub fn new(scenario: Scenario, options: &SimOptions) -> Self {
+        let begin = options.start - options.warmup_ms;
+        let world_options = WorldOptions { seed: options.seed, start: begin, watch_history: options.watch_history, extra_pods: options.extra_pods };
+        let mut world = World::new(scenario, &world_options);
+        world.start = options.start;
+        let clusters = world
+            .clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClusterSignals {
+                name: c.name(),
+                tsdb: Arc::new(RwLock::new(Tsdb::new(options.retention_ms))),
+                rules: Arc::new(RwLock::new(RuleEngine::new(rules::default_rule_groups()))),
+                alertmanager: Arc::new(RwLock::new(AmState::new(options.seed.wrapping_add(i as u64), AmConfig::default()))),
+            })
+            .collect();
+        let fleet = Self {
+            now: VirtualNow::new(begin),
+            world: Arc::new(Mutex::new(world)),
+            clusters,
+            sample_every_ms: options.sample_every_ms.max(TICK_MS),
+            last_sample: Mutex::new(Millis::MIN),
+        };
+        fleet.sample();
+        fleet.advance_to(options.start);
+        fleet
+    }
+
+    pub fn lock_world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Advances one tick; scrapes and evaluates rules when a sample interval has passed.
+    pub fn step(&self) {
+        let now = {
+            let mut world = self.lock_world();
+            world.step();
+            world.now
+        };
+        self.now.set(now);
+        let due = {
+            let last = self.last_sample.lock().map_or(Millis::MIN, |l| *l);
+            last == Millis::MIN || now - last >= self.sample_every_ms
+        };
+        if due {
+            self.sample();
+        }
+    }
+
+    pub fn advance_to(&self, target: Millis) {
+        while self.now.get() + TICK_MS <= target {
+            self.step();
+        }
+    }
+
+    /// One scrape of every cluster into its TSDB, one rule evaluation, and the firing alerts
+    /// (and any scenario alerts) sent to the cluster's Alertmanager.
+    fn sample(&self) {
+        let (now, scrapes, direct) = {
+            let mut world = self.lock_world();
+            let now = world.now;
+            let scrapes: Vec<Vec<(Labels, f64)>> = (0..world.clusters.len())
+                .map(|i| {
+                    let (local, remote) = world.db_load(i);
+                    world.clusters[i].metric_families(local, remote).into_iter().flat_map(|f| f.samples).collect()
+                })
+                .collect();
+            (now, scrapes, std::mem::take(&mut world.outbox))
+        };
+        if let Ok(mut last) = self.last_sample.lock() {
+            *last = now;
+        }
+        for (cluster, samples) in self.clusters.iter().zip(scrapes) {
+            if let Ok(mut tsdb) = cluster.tsdb.write() {
+                tsdb.append_scrape(now, samples);
+            }
+            let alerts = {
+                let (Ok(tsdb), Ok(mut rules)) = (cluster.tsdb.read(), cluster.rules.write()) else { continue };
+                rules.evaluate(&tsdb, now);
+                rules.alerts_for_alertmanager(now)
+            };
+            if let Ok(mut am) = cluster.alertmanager.write() {
+                am.receive(now, alerts);
+            }
+        }
+        for alert in direct {
+            if let Some(cluster) = self.clusters.get(alert.cluster)
+                && let Ok(mut am) = cluster.alertmanager.write()
+            {
+                am.receive(now, vec![IncomingAlert {
+                    labels: Labels::from_pairs(alert.labels),
+                    annotations: Labels::from_pairs(alert.annotations),
+                    starts_at_ms: Some(alert.starts_at),
+                    ends_at_ms: Some(alert.ends_at),
+                    generator_url: String::new(),
+                }]);
+            }
+        }
+    }
+}

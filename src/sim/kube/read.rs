@@ -1,0 +1,157 @@
+//! Reads: get and list, with label and field selectors, pagination, and server-side tables
+//! when the client asks for them (`Accept: ...;as=Table;...`, as kubectl does).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::discovery::ResourceType;
+use super::http::{ApiError, KubeApiState, Target, json_response};
+use super::selector::{FieldSelector, LabelSelector};
+use super::table::{self, IncludeObject};
+use crate::sim::world::World;
+
+pub struct Request {
+    pub target: Target,
+    pub query: BTreeMap<String, String>,
+    pub accept: String,
+    pub content_type: String,
+    pub body: Bytes,
+}
+
+impl Request {
+    pub fn is_watch(&self) -> bool {
+        matches!(self.query.get("watch").map(String::as_str), Some("1" | "true"))
+    }
+
+    pub fn wants_table(&self) -> bool {
+        self.accept.contains("as=Table")
+    }
+
+    pub fn include_object(&self) -> IncludeObject {
+        match self.query.get("includeObject").map(String::as_str) {
+            Some("None") => IncludeObject::None,
+            Some("Object") => IncludeObject::Object,
+            _ => IncludeObject::Metadata,
+        }
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.query.get("dryRun").is_some_and(|v| v == "All")
+    }
+
+    pub fn selectors(&self) -> Result<(LabelSelector, FieldSelector), ApiError> {
+        let labels = LabelSelector::parse(self.query.get("labelSelector").map_or("", String::as_str))
+            .map_err(|e| ApiError::bad_request(e.message()))?;
+        let fields = FieldSelector::parse(self.query.get("fieldSelector").map_or("", String::as_str), self.target.resource)
+            .map_err(|e| ApiError::bad_request(e.message()))?;
+        Ok((labels, fields))
+    }
+}
+
+/// The kind of a list of `resource` ("PodList").
+pub fn list_kind(resource: &ResourceType) -> String {
+    format!("{}List", resource.kind)
+}
+
+pub fn api_version(resource: &ResourceType) -> String {
+    if resource.group.is_empty() { resource.version.to_string() } else { format!("{}/{}", resource.group, resource.version) }
+}
+
+pub fn get(state: &KubeApiState, request: &Request) -> Response {
+    let world = state.lock();
+    let target = &request.target;
+    let name = target.name.as_deref().unwrap_or("");
+    let Some(object) = lookup(&world, state.cluster, target) else {
+        return ApiError::not_found(target.resource, name).into_response();
+    };
+    let body = match target.subresource.as_deref() {
+        Some("scale") => scale_of(&object),
+        Some("status") | None => (*object).clone(),
+        Some(other) => return ApiError::new(404, "NotFound", format!("subresource {other} is not served for {}", target.resource.plural)).into_response(),
+    };
+    drop(world);
+    if request.wants_table() && target.subresource.is_none() {
+        let now = state.lock().now;
+        let table = table::to_table(target.resource, &[body], now, request.include_object(), None, None);
+        return json_response(StatusCode::OK, &table);
+    }
+    json_response(StatusCode::OK, &body)
+}
+
+pub fn lookup(world: &World, cluster: usize, target: &Target) -> Option<Arc<Value>> {
+    let store = &world.clusters.get(cluster)?.store;
+    let ns = target.namespace.as_deref().unwrap_or("");
+    store.get(target.resource.plural, ns, target.name.as_deref()?).map(|s| Arc::clone(&s.object))
+}
+
+/// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
+pub fn scale_of(object: &Value) -> Value {
+    let selector = object["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|labels| labels.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+        .unwrap_or_default();
+    let meta = &object["metadata"];
+    json!({
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {"name": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"], "resourceVersion": meta["resourceVersion"], "creationTimestamp": meta["creationTimestamp"]},
+        "spec": {"replicas": object["spec"]["replicas"].as_i64().unwrap_or(0)},
+        "status": {"replicas": object["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+    })
+}
+
+/// Objects of the target's resource that pass the request's selectors, sorted, with the
+/// store's current resourceVersion.
+pub fn matching(world: &World, cluster: usize, request: &Request) -> Result<(Vec<Arc<Value>>, u64), ApiError> {
+    let (labels, fields) = request.selectors()?;
+    let Some(cluster) = world.clusters.get(cluster) else {
+        return Ok((Vec::new(), 0));
+    };
+    let items = cluster
+        .store
+        .list(request.target.resource.plural, request.target.namespace.as_deref())
+        .into_iter()
+        .filter(|o| labels.matches_object(o) && fields.matches(o))
+        .collect();
+    Ok((items, cluster.store.resource_version()))
+}
+
+pub fn list(state: &KubeApiState, request: &Request) -> Response {
+    let world = state.lock();
+    let now = world.now;
+    let (items, rv) = match matching(&world, state.cluster, request) {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    drop(world);
+    let offset = match request.query.get("continue").filter(|c| !c.is_empty()) {
+        Some(token) => match parse_continue(token) {
+            Some(offset) => offset,
+            None => return ApiError::bad_request(format!("continue key is not valid: {token}")).into_response(),
+        },
+        None => 0,
+    };
+    let limit = request.query.get("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
+    let end = limit.map_or(items.len(), |l| (offset + l).min(items.len()));
+    let page: Vec<Value> = items.iter().skip(offset).take(end.saturating_sub(offset)).map(|o| (**o).clone()).collect();
+    let mut metadata = json!({"resourceVersion": rv.to_string()});
+    if end < items.len() {
+        metadata["continue"] = json!(format!("{rv}:{end}"));
+        metadata["remainingItemCount"] = json!(items.len() - end);
+    }
+    if request.wants_table() {
+        let table = table::to_table(request.target.resource, &page, now, request.include_object(), Some(rv.to_string()), metadata.get("continue").and_then(Value::as_str).map(str::to_string));
+        return json_response(StatusCode::OK, &table);
+    }
+    let resource = request.target.resource;
+    let body = json!({"kind": list_kind(resource), "apiVersion": api_version(resource), "metadata": metadata, "items": page});
+    json_response(StatusCode::OK, &body)
+}
+
+fn parse_continue(token: &str) -> Option<usize> {
+    token.split_once(':').and_then(|(_, offset)| offset.parse().ok())
+}

@@ -1,0 +1,75 @@
+//! Access reviews (SelfSubjectAccessReview, SelfSubjectReview) and the pod proxy, which
+//! serves a pod's own /metrics as the pod would.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::http::{ApiError, KubeApiState, json_response, qualified};
+use super::read::Request;
+use crate::sim::exposition;
+
+/// The identity every simulated cluster authenticates its clients as.
+pub const SIM_USER: &str = "sim-admin";
+
+pub fn create(state: &KubeApiState, request: &Request) -> Response {
+    let body: Value = match serde_json::from_slice(&request.body) {
+        Ok(body) => body,
+        Err(e) => return ApiError::bad_request(format!("error decoding request body: {e}")).into_response(),
+    };
+    let cluster = state.lock().clusters.get(state.cluster).map_or("", |c| c.name());
+    match request.target.resource.plural {
+        "selfsubjectaccessreviews" => {
+            let mut review = body;
+            review["status"] = json!({
+                "allowed": true,
+                "reason": format!("RBAC: allowed by ClusterRoleBinding \"sim-admins\" of ClusterRole \"cluster-admin\" to User \"{SIM_USER}\" in {cluster}"),
+            });
+            review["metadata"] = json!({"creationTimestamp": null});
+            json_response(StatusCode::CREATED, &review)
+        }
+        "selfsubjectreviews" => json_response(StatusCode::CREATED, &json!({
+            "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"creationTimestamp": null},
+            "status": {"userInfo": {"username": SIM_USER, "uid": format!("sim-{cluster}"), "groups": ["system:masters", "system:authenticated"]}},
+        })),
+        _ => ApiError::new(405, "MethodNotAllowed", format!("the simulator does not create {}", qualified(request.target.resource))).into_response(),
+    }
+}
+
+/// GET .../pods/{name}[:port]/proxy/metrics: the pod's own exposition.
+pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
+    let target = &request.target;
+    if target.resource.plural != "pods" {
+        return ApiError::new(404, "NotFound", format!("proxying to {} is not served by the simulator", qualified(target.resource))).into_response();
+    }
+    let raw_name = target.name.clone().unwrap_or_default();
+    let name = raw_name.split(':').next().unwrap_or("").to_string();
+    let ns = target.namespace.clone().unwrap_or_default();
+    let world = state.lock();
+    let now = world.now;
+    let Some(cluster) = world.clusters.get(state.cluster) else {
+        return ApiError::not_found(target.resource, &name).into_response();
+    };
+    let Some(pod) = cluster.pods.get(&(ns.clone(), name.clone())) else {
+        return ApiError::not_found(target.resource, &name).into_response();
+    };
+    if !pod.ready(now) {
+        return ApiError::new(503, "ServiceUnavailable", format!("error trying to reach service: dial tcp {}:{}: connect: connection refused", pod.ip, pod.port)).into_response();
+    }
+    if target.proxy_path.as_deref() != Some("metrics") {
+        return (StatusCode::NOT_FOUND, "404 page not found\n").into_response();
+    }
+    let (local, remote) = world.db_load(state.cluster);
+    let families: Vec<exposition::MetricFamily> = cluster
+        .metric_families(local, remote)
+        .into_iter()
+        .map(|mut family| {
+            family.samples.retain(|(labels, _)| labels.get("pod") == Some(name.as_str()) && labels.get("namespace") == Some(ns.as_str()));
+            family
+        })
+        .filter(|family| !family.samples.is_empty())
+        .collect();
+    drop(world);
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
+}

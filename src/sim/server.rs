@@ -1,0 +1,167 @@
+//! Serves the fleet: one Kubernetes, one Prometheus and one Alertmanager endpoint per cluster
+//! on loopback, a ticker that advances virtual time at the chosen speed, and a kubeconfig
+//! with one context per cluster.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use super::alertmanager::api::{self as am_api, AmApiState};
+use super::exposition;
+use super::fleet::Fleet;
+use super::kube::http::{self as kube_http, KubeApiState};
+use super::prom_api::{self, PromApiState};
+use super::world::TICK_MS;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterEndpoints {
+    pub name: String,
+    pub kubernetes: String,
+    pub prometheus: String,
+    pub alertmanager: String,
+}
+
+/// The running simulator: its endpoints and the tasks serving them.
+pub struct Running {
+    pub fleet: Arc<Fleet>,
+    pub endpoints: Vec<ClusterEndpoints>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source} (is another simulator running? pick another --listen port, or port 0 for free ports)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot write kubeconfig {path}: {source}")]
+    Kubeconfig { path: String, source: std::io::Error },
+}
+
+/// Binds every endpoint and starts serving. With port 0 each endpoint gets a free port;
+/// otherwise ports are consecutive from the given one (kubernetes, prometheus, alertmanager
+/// for the first cluster, then the next cluster).
+pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) -> Result<Running, ServeError> {
+    let mut tasks = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut port = listen.port();
+    let mut next_addr = || {
+        let addr = SocketAddr::new(listen.ip(), port);
+        if port != 0 {
+            port += 1;
+        }
+        addr
+    };
+    for (index, signals) in fleet.clusters.iter().enumerate() {
+        let kube = kube_http::router(KubeApiState { world: Arc::clone(&fleet.world), cluster: index });
+        let prom = prom_api::router(PromApiState { now: fleet.now.clone(), tsdb: Arc::clone(&signals.tsdb), rules: Arc::clone(&signals.rules) })
+            .merge(metrics_router(Arc::clone(&fleet), index));
+        let am = am_api::router(AmApiState { now: fleet.now.clone(), state: Arc::clone(&signals.alertmanager) });
+        let mut urls = Vec::new();
+        for router in [kube, prom, am] {
+            let addr = next_addr();
+            let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+            let local = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
+            urls.push(format!("http://{local}"));
+            tasks.push(tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "simulator endpoint stopped");
+                }
+            }));
+        }
+        endpoints.push(ClusterEndpoints { name: signals.name.to_string(), kubernetes: urls[0].clone(), prometheus: urls[1].clone(), alertmanager: urls[2].clone() });
+    }
+    if let Some(speed) = speed {
+        tasks.push(spawn_ticker(Arc::clone(&fleet), speed));
+    }
+    Ok(Running { fleet, endpoints, tasks })
+}
+
+/// Advances virtual time at `speed` times real time, catching up after stalls (bounded, so a
+/// long pause does not freeze the server while it replays).
+fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
+    let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
+    tokio::spawn(async move {
+        let origin_virtual = fleet.now.get();
+        let origin = tokio::time::Instant::now();
+        let period = Duration::from_secs_f64((TICK_MS as f64 / 1000.0 / speed).max(0.001));
+        let mut interval = tokio::time::interval(period);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let target = origin_virtual + (origin.elapsed().as_secs_f64() * speed * 1000.0) as i64;
+            let fleet = Arc::clone(&fleet);
+            let stepped = tokio::task::spawn_blocking(move || {
+                let mut steps = 0;
+                while fleet.now.get() + TICK_MS <= target && steps < 600 {
+                    fleet.step();
+                    steps += 1;
+                }
+            })
+            .await;
+            if stepped.is_err() {
+                tracing::error!("simulator step panicked; stopping the clock");
+                return;
+            }
+        }
+    })
+}
+
+/// `/metrics`: the cluster's series in the text exposition format, for a real Prometheus.
+fn metrics_router(fleet: Arc<Fleet>, cluster: usize) -> Router {
+    Router::new().route(
+        "/metrics",
+        get(move || {
+            let fleet = Arc::clone(&fleet);
+            async move {
+                let families = {
+                    let world = fleet.lock_world();
+                    let (local, remote) = world.db_load(cluster);
+                    world.clusters.get(cluster).map(|c| c.metric_families(local, remote)).unwrap_or_default()
+                };
+                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
+            }
+        }),
+    )
+}
+
+/// A kubeconfig with one context per cluster, named after it, using plain HTTP on loopback.
+pub fn kubeconfig(endpoints: &[ClusterEndpoints]) -> serde_json::Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "preferences": {},
+        "current-context": endpoints.first().map_or("", |e| e.name.as_str()),
+        "clusters": endpoints.iter().map(|e| json!({"name": e.name, "cluster": {"server": e.kubernetes}})).collect::<Vec<_>>(),
+        "users": [{"name": "sim-admin", "user": {"token": "watchdeck-simulator"}}],
+        "contexts": endpoints.iter().map(|e| json!({"name": e.name, "context": {"cluster": e.name, "user": "sim-admin", "namespace": super::world::catalog::APP_NAMESPACE}})).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes the kubeconfig (JSON, which every YAML reader accepts), readable only by the owner.
+pub fn write_kubeconfig(path: &Path, endpoints: &[ClusterEndpoints]) -> Result<(), ServeError> {
+    let text = serde_json::to_string_pretty(&kubeconfig(endpoints)).unwrap_or_default();
+    let error = |source| ServeError::Kubeconfig { path: path.display().to_string(), source };
+    std::fs::write(path, text).map_err(error)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(error)?;
+    }
+    Ok(())
+}
