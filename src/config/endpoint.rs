@@ -54,7 +54,11 @@ pub(crate) fn endpoint(
     let prefix = w.string(tab, "path", "a path such as \"/prometheus\"");
     let address = match (tab.get("url"), tab.get("service")) {
         (Some(u), Some(s)) => {
-            let later = if u.span().start > s.span().start { "url" } else { "service" };
+            let later = if u.span().start > s.span().start {
+                "url"
+            } else {
+                "service"
+            };
             let span = tab.key_span(later).unwrap_or_else(|| tab.span.clone());
             w.report(
                 span,
@@ -120,7 +124,11 @@ pub(crate) fn endpoint(
 
 /// Reads a `url` that must be present (the global Prometheus).
 pub(crate) fn required_url(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<HttpUrl> {
-    let url = w.required_string(tab, "url", "an http:// or https:// URL such as \"https://thanos.example.com\"")?;
+    let url = w.required_string(
+        tab,
+        "url",
+        "an http:// or https:// URL such as \"https://thanos.example.com\"",
+    )?;
     match parse_http_url(url.value) {
         Ok(parsed) => Some(parsed),
         Err(message) => {
@@ -147,7 +155,11 @@ pub(crate) fn http_options(
     }
 
     let mut bearer_token_file = None;
-    if let Some(p) = w.string(tab, "bearer_token_file", "a path to a file holding the token") {
+    if let Some(p) = w.string(
+        tab,
+        "bearer_token_file",
+        "a path to a file holding the token",
+    ) {
         match paths.resolve(p.value) {
             Ok(path) => bearer_token_file = Some(path),
             Err(message) => w.report(p.span(), &tab.child("bearer_token_file"), message),
@@ -155,7 +167,9 @@ pub(crate) fn http_options(
     }
 
     let mut headers: Vec<Header> = Vec::new();
-    for (name, key_span, path, value) in w.string_map(tab, "headers", "a table of header names to values") {
+    for (name, key_span, path, value) in
+        w.string_map(tab, "headers", "a table of header names to values")
+    {
         if !is_header_name(name) {
             let message = format!(
                 "expected an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), found {}",

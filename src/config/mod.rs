@@ -10,6 +10,7 @@ mod error;
 mod model;
 mod paths;
 mod schema;
+mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -20,8 +21,8 @@ use std::path::{Path, PathBuf};
 pub use error::{ConfigError, ConfigErrors, Problem};
 pub use model::{
     ClusterConfig, Config, DEFAULT_ALERTMANAGER_TIMEOUT, DEFAULT_CLUSTER_LABEL,
-    DEFAULT_PROMETHEUS_TIMEOUT, DEFAULT_REFRESH_INTERVAL, DEFAULT_THEME, Endpoint,
-    EndpointConfig, GlobalPrometheus, Header, HttpOptions, HttpUrl, MetricsSource, Sensitive,
+    DEFAULT_PROMETHEUS_TIMEOUT, DEFAULT_REFRESH_INTERVAL, DEFAULT_THEME, Endpoint, EndpointConfig,
+    GlobalPrometheus, Header, HttpOptions, HttpUrl, InvalidUrl, MetricsSource, Sensitive,
     ServicePort, ThemeRef, UiConfig,
 };
 pub use paths::{default_path, state_dir};
@@ -46,7 +47,8 @@ impl Config {
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) => text,
             Err(e) => {
-                let valid = String::from_utf8_lossy(bytes.get(..e.valid_up_to()).unwrap_or_default());
+                let valid =
+                    String::from_utf8_lossy(bytes.get(..e.valid_up_to()).unwrap_or_default());
                 let mut w = Walker::new(&valid, &origin);
                 w.report_unkeyed(valid.len(), "expected UTF-8 text, found an invalid byte");
                 return Err(w.into_errors().into());
@@ -89,7 +91,11 @@ pub fn discover(cli_path: Option<&Path>) -> Result<Option<LoadedConfig>, ConfigE
     Ok(Some(LoadedConfig { path, config }))
 }
 
-pub(crate) fn parse(text: &str, origin: &str, paths: &PathResolver) -> Result<Config, ConfigErrors> {
+pub(crate) fn parse(
+    text: &str,
+    origin: &str,
+    paths: &PathResolver,
+) -> Result<Config, ConfigErrors> {
     let mut w = Walker::new(text, origin);
     let root = match toml::de::DeTable::parse(text) {
         Ok(root) => root,

@@ -249,6 +249,21 @@ impl HttpUrl {
     }
 }
 
+/// Why a string is not an acceptable [`HttpUrl`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidUrl(String);
+
+impl std::str::FromStr for HttpUrl {
+    type Err = InvalidUrl;
+
+    /// Parses with the same rules as `url` keys in the config (for building a `Config` in
+    /// code, e.g. for the simulated fleet).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        super::values::parse_http_url(s).map_err(InvalidUrl)
+    }
+}
+
 impl fmt::Display for HttpUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -273,5 +288,21 @@ mod tests {
         assert!(debug.contains("<redacted>"), "{debug}");
         assert!(!debug.contains("c2VjcmV0"), "{debug}");
         assert_eq!(opts.headers[0].value.expose(), "Basic c2VjcmV0");
+    }
+
+    #[test]
+    fn urls_can_be_built_in_code_with_the_config_rules() {
+        let url: Result<HttpUrl, _> = "http://127.0.0.1:9090/".parse();
+        assert_eq!(
+            url.map(|u| u.to_string()),
+            Ok("http://127.0.0.1:9090".to_owned())
+        );
+        let bad = "127.0.0.1:9090"
+            .parse::<HttpUrl>()
+            .map_err(|e| e.to_string());
+        assert_eq!(
+            bad,
+            Err("expected an http:// or https:// URL, found \"127.0.0.1:9090\"".to_owned())
+        );
     }
 }

@@ -135,12 +135,21 @@ mod tests {
             home: Some(PathBuf::from("/home/me")),
             base_dir: Some(PathBuf::from("/etc/watchdeck")),
         };
-        assert_eq!(r.resolve("~/.kube/config"), Ok(PathBuf::from("/home/me/.kube/config")));
+        assert_eq!(
+            r.resolve("~/.kube/config"),
+            Ok(PathBuf::from("/home/me/.kube/config"))
+        );
         assert_eq!(r.resolve("~"), Ok(PathBuf::from("/home/me")));
-        assert_eq!(r.resolve("tokens/a"), Ok(PathBuf::from("/etc/watchdeck/tokens/a")));
+        assert_eq!(
+            r.resolve("tokens/a"),
+            Ok(PathBuf::from("/etc/watchdeck/tokens/a"))
+        );
         assert_eq!(r.resolve("/abs"), Ok(PathBuf::from("/abs")));
         assert!(r.resolve("~bob/x").is_err());
-        let no_home = PathResolver { home: None, base_dir: None };
+        let no_home = PathResolver {
+            home: None,
+            base_dir: None,
+        };
         assert!(no_home.resolve("~/x").is_err());
         assert_eq!(no_home.resolve("rel"), Ok(PathBuf::from("rel")));
     }

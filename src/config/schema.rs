@@ -56,7 +56,7 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
                 let message = format!("expected {CLUSTERS_EXPECTED}, found an empty list");
                 w.report(span, "clusters", message);
             }
-            // (name, where, index) of every well-formed name seen so far.
+            // (name, its span, its table's key path) of every well-formed name seen so far.
             let mut names: Vec<(&str, Span, String)> = Vec::new();
             for tab in &tabs {
                 if let Some(name) = cluster_name(w, tab) {
@@ -181,11 +181,17 @@ fn cluster(
     paths: &PathResolver,
 ) -> Option<ClusterConfig> {
     w.deny_unknown(tab, &CLUSTER_KEYS, &[]);
-    let name = tab.get("name").and_then(|v| v.get_ref().as_str()).unwrap_or_default();
+    let name = tab
+        .get("name")
+        .and_then(|v| v.get_ref().as_str())
+        .unwrap_or_default();
 
     let context = match w.string(tab, "context", "a kubeconfig context name") {
         Some(c) if c.value.is_empty() || has_control_chars(c.value) => {
-            let message = format!("expected a kubeconfig context name, found {}", quoted(c.value));
+            let message = format!(
+                "expected a kubeconfig context name, found {}",
+                quoted(c.value)
+            );
             w.report(c.span(), &tab.child("context"), message);
             String::new()
         }
@@ -204,7 +210,9 @@ fn cluster(
         });
 
     let mut labels = BTreeMap::new();
-    for (key, key_span, path, value) in w.string_map(tab, "labels", "a table of label names to values") {
+    for (key, key_span, path, value) in
+        w.string_map(tab, "labels", "a table of label names to values")
+    {
         if !is_label_key(key) {
             let message = format!(
                 "expected a label name (letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters), found {}",
@@ -227,7 +235,11 @@ fn cluster(
     let own = w
         .table(tab, "prometheus", "a table [clusters.prometheus]")
         .map(|t| endpoint(w, &t, DEFAULT_PROMETHEUS_TIMEOUT, paths));
-    let label_value = w.string(tab, "cluster_label_value", "a label value such as \"us-east-1\"");
+    let label_value = w.string(
+        tab,
+        "cluster_label_value",
+        "a label value such as \"us-east-1\"",
+    );
     let label_value = label_value.filter(|v| {
         let bad = v.value.is_empty() || has_control_chars(v.value);
         if bad {
@@ -267,7 +279,11 @@ fn cluster(
     };
 
     let alertmanagers = w
-        .tables(tab, "alertmanagers", "an array of [[clusters.alertmanagers]] tables")
+        .tables(
+            tab,
+            "alertmanagers",
+            "an array of [[clusters.alertmanagers]] tables",
+        )
         .map(|(tabs, _)| {
             tabs.iter()
                 .filter_map(|t| endpoint(w, t, DEFAULT_ALERTMANAGER_TIMEOUT, paths))

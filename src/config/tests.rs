@@ -53,12 +53,18 @@ url = "https://prom.dev"
 bearer_token_file = "tokens/prom"
 "#);
     let c = &config.clusters[0];
-    assert_eq!(config.ui.theme, ThemeRef::File("/etc/watchdeck/themes/solarized.toml".into()));
+    assert_eq!(
+        config.ui.theme,
+        ThemeRef::File("/etc/watchdeck/themes/solarized.toml".into())
+    );
     assert_eq!(c.kubeconfig, Some(PathBuf::from("/home/sre/.kube/dev")));
     let MetricsSource::Own(prom) = &c.metrics else {
         panic!("expected own Prometheus, got {:?}", c.metrics);
     };
-    assert_eq!(prom.http.bearer_token_file, Some(PathBuf::from("/etc/watchdeck/tokens/prom")));
+    assert_eq!(
+        prom.http.bearer_token_file,
+        Some(PathBuf::from("/etc/watchdeck/tokens/prom"))
+    );
     assert_eq!(prom.http.timeout, DEFAULT_PROMETHEUS_TIMEOUT);
 }
 
@@ -75,15 +81,24 @@ name = "a"
 name = "b"
 cluster_label_value = "prod-b"
 "#);
-    let global = config.global_prometheus.as_ref().unwrap_or_else(|| panic!("no global"));
+    let global = config
+        .global_prometheus
+        .as_ref()
+        .unwrap_or_else(|| panic!("no global"));
     assert_eq!(global.url.as_str(), "https://mimir.example.com/prometheus");
     assert_eq!(global.http.headers[0].value.expose(), "ops");
     let sources: Vec<_> = config.clusters.iter().map(|c| c.metrics.clone()).collect();
     assert_eq!(
         sources,
         [
-            MetricsSource::Global { label: "k8s_cluster".into(), value: "a".into() },
-            MetricsSource::Global { label: "k8s_cluster".into(), value: "prod-b".into() },
+            MetricsSource::Global {
+                label: "k8s_cluster".into(),
+                value: "a".into()
+            },
+            MetricsSource::Global {
+                label: "k8s_cluster".into(),
+                value: "prod-b".into()
+            },
         ]
     );
 }
@@ -110,7 +125,9 @@ alertmanagers = [{ service = "monitoring/alertmanager-main:web", timeout = "2s" 
         })
     );
     assert_eq!(c.alertmanagers[0].http.timeout, Duration::from_secs(2));
-    assert!(matches!(&c.alertmanagers[0].endpoint, Endpoint::Service { port: ServicePort::Name(p), .. } if p == "web"));
+    assert!(
+        matches!(&c.alertmanagers[0].endpoint, Endpoint::Service { port: ServicePort::Name(p), .. } if p == "web")
+    );
 }
 
 #[test]
@@ -167,7 +184,8 @@ name = "a"
         "t.toml:2:6: ui: expected a table [ui], found string \"dark\"\n\
          t.toml:3:1: clusters: expected an array of [[clusters]] tables, found a table"
     );
-    let alertmanagers = "[[clusters]]\nname = \"a\"\n[clusters.alertmanagers]\nurl = \"http://x\"\n";
+    let alertmanagers =
+        "[[clusters]]\nname = \"a\"\n[clusters.alertmanagers]\nurl = \"http://x\"\n";
     assert_eq!(
         errors(alertmanagers),
         "t.toml:3:1: clusters[0].alertmanagers: expected an array of [[clusters.alertmanagers]] tables, found a table"
@@ -219,7 +237,9 @@ prometheus = { url = "http://x" }
 #[test]
 fn ui_values_are_checked() {
     assert_eq!(
-        errors("[ui]\ntheme = \"Dark Mode\"\nrefresh_interval = \"-5s\"\n[[clusters]]\nname = \"a\"\n"),
+        errors(
+            "[ui]\ntheme = \"Dark Mode\"\nrefresh_interval = \"-5s\"\n[[clusters]]\nname = \"a\"\n"
+        ),
         "t.toml:2:9: ui.theme: expected a theme name such as \"dark\" or a path to a theme file, found \"Dark Mode\"\n\
          t.toml:3:20: ui.refresh_interval: expected a duration greater than zero, found \"-5s\""
     );
@@ -231,7 +251,10 @@ fn syntax_errors_point_at_the_offending_character() {
         errors("[[clusters]]\nname = us-east-1\n"),
         "t.toml:2:8: invalid TOML: string values must be quoted, expected literal string"
     );
-    assert_eq!(errors("[ui]\n[ui]\n"), "t.toml:2:2: invalid TOML: duplicate key `ui`");
+    assert_eq!(
+        errors("[ui]\n[ui]\n"),
+        "t.toml:2:2: invalid TOML: duplicate key `ui`"
+    );
 }
 
 #[test]
@@ -248,6 +271,22 @@ fn from_toml_str_names_the_origin_and_looks_up_clusters() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(config.cluster("a").map(|c| c.context.as_str()), Some("a"));
     assert!(config.cluster("b").is_none());
-    let err = Config::from_toml_str("x = 1", "inline").err().map(|e| e.to_string());
-    assert_eq!(err.as_deref().map(|s| s.starts_with("inline:1:1: x: unknown key")), Some(true));
+    let err = Config::from_toml_str("x = 1", "inline")
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref()
+            .map(|s| s.starts_with("inline:1:1: x: unknown key")),
+        Some(true)
+    );
+}
+
+#[test]
+fn files_saved_on_windows_load_and_report_positions() {
+    let config = ok("\u{feff}[[clusters]]\r\nname = \"a\"\r\nread_only = true\r\n");
+    assert!(config.clusters[0].read_only);
+    assert_eq!(
+        errors("\u{feff}[[clusters]]\r\nname = \"a\"\r\nread_only = 1\r\n"),
+        "t.toml:3:13: clusters[0].read_only: expected true or false, found integer 1"
+    );
 }

@@ -6,8 +6,7 @@ use std::time::Duration;
 use super::model::{HttpUrl, ServicePort};
 
 /// What a DNS-1123 label is, for messages.
-pub(crate) const DNS_LABEL: &str =
-    "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
+pub(crate) const DNS_LABEL: &str = "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
 
 /// A string as it appears in messages: quoted, escaped, and shortened if long.
 pub(crate) fn quoted(s: &str) -> String {
@@ -249,59 +248,23 @@ pub(crate) fn parse_path_prefix(s: &str) -> Result<String, String> {
     }
 }
 
-/// The known key closest to an unknown one, if any is close enough to be a likely typo.
-pub(crate) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
-    let key_n = norm(key);
-    let limit = (key_n.chars().count() / 3).clamp(1, 3);
-    let mut best: Option<(usize, &'k str)> = None;
-    for &candidate in known {
-        let cand_n = norm(candidate);
-        let distance = edit_distance(&key_n, &cand_n);
-        let contains = key_n.len() >= 6 && cand_n.contains(&key_n);
-        if (distance <= limit || contains) && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, candidate)| candidate)
-}
-
-/// Edit distance where swapping two neighbouring characters counts as one edit
-/// (optimal string alignment), so `nmae` is one edit from `name`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        d[i * width] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn urls_keep_host_port_and_path_and_drop_the_trailing_slash() {
-        let u = parse_http_url("https://thanos.example.com/prom/").unwrap_or_else(|e| panic!("{e}"));
+        let u =
+            parse_http_url("https://thanos.example.com/prom/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (u.as_str(), u.host(), u.port(), u.path(), u.is_https()),
-            ("https://thanos.example.com/prom", "thanos.example.com", 443, "/prom", true)
+            (
+                "https://thanos.example.com/prom",
+                "thanos.example.com",
+                443,
+                "/prom",
+                true
+            )
         );
         let v6 = parse_http_url("http://[::1]:9090").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((v6.host(), v6.port(), v6.path()), ("::1", 9090, ""));
@@ -310,16 +273,41 @@ mod tests {
     #[test]
     fn urls_are_rejected_with_the_reason() {
         let cases = [
-            ("ftp://x", "expected an http:// or https:// URL, found \"ftp://x\""),
-            ("http://", "expected an http:// or https:// URL with a host name, found \"http://\""),
-            ("http://x:0", "expected an http:// or https:// URL with a port from 1 to 65535, found \"http://x:0\""),
-            ("http://x:99999", "expected an http:// or https:// URL with a port from 1 to 65535, found \"http://x:99999\""),
-            ("http://u:pw@x", "expected an http:// or https:// URL without credentials (use `headers` or `bearer_token_file`), found \"http://u:pw@x\""),
-            ("http://x/?q=1", "expected an http:// or https:// URL without a query or fragment, found \"http://x/?q=1\""),
-            ("http://a b", "expected an http:// or https:// URL without spaces, found \"http://a b\""),
+            (
+                "ftp://x",
+                "expected an http:// or https:// URL, found \"ftp://x\"",
+            ),
+            (
+                "http://",
+                "expected an http:// or https:// URL with a host name, found \"http://\"",
+            ),
+            (
+                "http://x:0",
+                "expected an http:// or https:// URL with a port from 1 to 65535, found \"http://x:0\"",
+            ),
+            (
+                "http://x:99999",
+                "expected an http:// or https:// URL with a port from 1 to 65535, found \"http://x:99999\"",
+            ),
+            (
+                "http://u:pw@x",
+                "expected an http:// or https:// URL without credentials (use `headers` or `bearer_token_file`), found \"http://u:pw@x\"",
+            ),
+            (
+                "http://x/?q=1",
+                "expected an http:// or https:// URL without a query or fragment, found \"http://x/?q=1\"",
+            ),
+            (
+                "http://a b",
+                "expected an http:// or https:// URL without spaces, found \"http://a b\"",
+            ),
         ];
         for (input, message) in cases {
-            assert_eq!(parse_http_url(input).err().as_deref(), Some(message), "{input}");
+            assert_eq!(
+                parse_http_url(input).err().as_deref(),
+                Some(message),
+                "{input}"
+            );
         }
     }
 
@@ -329,7 +317,8 @@ mod tests {
         assert_eq!(s.namespace, "monitoring");
         assert_eq!(s.name, "prometheus-k8s");
         assert_eq!(s.port, ServicePort::Number(9090));
-        let named = parse_service("monitoring/alertmanager-main:web").unwrap_or_else(|e| panic!("{e}"));
+        let named =
+            parse_service("monitoring/alertmanager-main:web").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(named.port, ServicePort::Name("web".into()));
     }
 
@@ -369,17 +358,6 @@ mod tests {
         assert!(!is_label_key("env="));
         assert!(is_prometheus_label_name("k8s_cluster"));
         assert!(!is_prometheus_label_name("k8s-cluster"));
-    }
-
-    #[test]
-    fn suggestions_catch_typos_but_not_unrelated_words() {
-        let known = ["url", "service", "timeout", "bearer_token_file", "alertmanagers"];
-        assert_eq!(closest("alertmanager", &known), Some("alertmanagers"));
-        assert_eq!(closest("timout", &known), Some("timeout"));
-        assert_eq!(closest("serivce", &known), Some("service"));
-        assert_eq!(closest("bearer_token", &known), Some("bearer_token_file"));
-        assert_eq!(closest("Bearer-Token-File", &known), Some("bearer_token_file"));
-        assert_eq!(closest("colour", &known), None);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigErrors, Problem, line_column};
-use super::values::{closest, quoted};
+use super::suggest::closest;
+use super::values::quoted;
 
 pub(crate) type Span = Range<usize>;
 
@@ -137,7 +138,12 @@ impl<'s> Walker<'s> {
 
     /// Reports every key of `tab` not in `known`, with a hint from `hints` or the closest
     /// known key.
-    pub(crate) fn deny_unknown(&mut self, tab: &Tab<'_, '_>, known: &[&str], hints: &[(&str, &str)]) {
+    pub(crate) fn deny_unknown(
+        &mut self,
+        tab: &Tab<'_, '_>,
+        known: &[&str],
+        hints: &[(&str, &str)],
+    ) {
         for (key, _) in tab.table.iter() {
             let name = key.get_ref().as_ref();
             if known.contains(&name) {
@@ -156,7 +162,12 @@ impl<'s> Walker<'s> {
     }
 
     /// A string entry; `None` when absent or (reported) of another type.
-    pub(crate) fn string<'t>(&mut self, tab: &Tab<'t, '_>, key: &str, expected: &str) -> Option<Str<'t>> {
+    pub(crate) fn string<'t>(
+        &mut self,
+        tab: &Tab<'t, '_>,
+        key: &str,
+        expected: &str,
+    ) -> Option<Str<'t>> {
         let value = tab.get(key)?;
         match value.get_ref() {
             DeValue::String(s) => Some(Str {
@@ -207,7 +218,12 @@ impl<'s> Walker<'s> {
     }
 
     /// A sub-table; `None` when absent or (reported) of another type.
-    pub(crate) fn table<'t, 'i>(&mut self, tab: &Tab<'t, 'i>, key: &str, expected: &str) -> Option<Tab<'t, 'i>> {
+    pub(crate) fn table<'t, 'i>(
+        &mut self,
+        tab: &Tab<'t, 'i>,
+        key: &str,
+        expected: &str,
+    ) -> Option<Tab<'t, 'i>> {
         let value = tab.get(key)?;
         let path = tab.child(key);
         as_table(self, value, path, expected)
