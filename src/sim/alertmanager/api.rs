@@ -36,22 +36,34 @@ impl Ctx {
     }
 
     fn read(&self) -> RwLockReadGuard<'_, AmState> {
-        self.api.state.read().unwrap_or_else(PoisonError::into_inner)
+        self.api
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, AmState> {
-        self.api.state.write().unwrap_or_else(PoisonError::into_inner)
+        self.api
+            .state
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// Builds the router; `uptime` in /api/v2/status is the virtual time of this call.
 pub fn router(state: AmApiState) -> Router {
-    let ctx = Ctx { started_ms: state.now.get(), api: state };
+    let ctx = Ctx {
+        started_ms: state.now.get(),
+        api: state,
+    };
     Router::new()
         .route("/api/v2/alerts", get(get_alerts).post(post_alerts))
         .route("/api/v2/alerts/groups", get(get_alert_groups))
         .route("/api/v2/silences", get(get_silences).post(post_silences))
-        .route("/api/v2/silence/{silenceID}", get(get_silence).delete(delete_silence))
+        .route(
+            "/api/v2/silence/{silenceID}",
+            get(get_silence).delete(delete_silence),
+        )
         .route("/api/v2/status", get(get_status))
         .route("/api/v2/receivers", get(get_receivers))
         .route("/-/ready", get(ok_text))
@@ -94,10 +106,15 @@ async fn get_alert_groups(State(ctx): State<Ctx>, RawQuery(query): RawQuery) -> 
 }
 
 async fn get_silences(State(ctx): State<Ctx>, RawQuery(query): RawQuery) -> Reply {
-    let filter = silence_filter_from_query(query.as_deref()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let filter = silence_filter_from_query(query.as_deref())
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let now = ctx.now();
     let state = ctx.read();
-    let silences: Vec<_> = state.silences(now, &filter).into_iter().map(|s| wire::gettable_silence(s, now)).collect();
+    let silences: Vec<_> = state
+        .silences(now, &filter)
+        .into_iter()
+        .map(|s| wire::gettable_silence(s, now))
+        .collect();
     drop(state);
     ok_json(&silences)
 }
@@ -112,7 +129,9 @@ async fn post_silences(State(ctx): State<Ctx>, body: Bytes) -> Reply {
     let result = ctx.write().upsert_silence(ctx.now(), spec);
     match result {
         Ok(silence_id) => ok_json(&Created { silence_id }),
-        Err(SilenceError::NotFound) => Err(ApiError::NotFound(Some(SilenceError::NotFound.to_string()))),
+        Err(SilenceError::NotFound) => {
+            Err(ApiError::NotFound(Some(SilenceError::NotFound.to_string())))
+        }
         Err(e) => Err(ApiError::BadRequest(e.to_string())),
     }
 }
@@ -120,7 +139,10 @@ async fn post_silences(State(ctx): State<Ctx>, body: Bytes) -> Reply {
 async fn get_silence(State(ctx): State<Ctx>, Path(id): Path<String>) -> Reply {
     wire::check_uuid(&id)?;
     let now = ctx.now();
-    let found = ctx.read().silence(now, &id).map(|s| wire::gettable_silence(s, now));
+    let found = ctx
+        .read()
+        .silence(now, &id)
+        .map(|s| wire::gettable_silence(s, now));
     match found {
         Some(silence) => ok_json(&silence),
         None => Err(ApiError::NotFound(None)),
@@ -170,7 +192,10 @@ struct StatusJson {
 async fn get_status(State(ctx): State<Ctx>) -> Reply {
     let original = ctx.read().config().to_yaml();
     ok_json(&StatusJson {
-        cluster: ClusterStatus { peers: Vec::new(), status: "disabled" },
+        cluster: ClusterStatus {
+            peers: Vec::new(),
+            status: "disabled",
+        },
         config: ConfigJson { original },
         uptime: rfc3339_millis(ctx.started_ms),
         version_info: VersionInfo {
@@ -185,7 +210,13 @@ async fn get_status(State(ctx): State<Ctx>) -> Reply {
 }
 
 async fn get_receivers(State(ctx): State<Ctx>) -> Reply {
-    let receivers: Vec<wire::Receiver> = ctx.read().config().receivers().into_iter().map(|name| wire::Receiver { name }).collect();
+    let receivers: Vec<wire::Receiver> = ctx
+        .read()
+        .config()
+        .receivers()
+        .into_iter()
+        .map(|name| wire::Receiver { name })
+        .collect();
     ok_json(&receivers)
 }
 
@@ -201,3 +232,7 @@ async fn not_found(uri: Uri) -> Response {
 #[cfg(test)]
 #[path = "api_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "api_silence_tests.rs"]
+mod silence_tests;

@@ -57,7 +57,11 @@ impl AmConfig {
                 let _ = writeln!(y, "{indent}- {item}");
             }
         };
-        let _ = writeln!(y, "global:\n  resolve_timeout: {}", format_duration(self.resolve_timeout_ms));
+        let _ = writeln!(
+            y,
+            "global:\n  resolve_timeout: {}",
+            format_duration(self.resolve_timeout_ms)
+        );
         let _ = writeln!(y, "route:\n  receiver: {}\n  group_by:", self.receiver);
         list(&mut y, "  ", &self.group_by);
         if !self.inhibit_rules.is_empty() {
@@ -112,7 +116,14 @@ mod tests {
 
     #[test]
     fn durations_print_like_prometheus() {
-        let cases = [(0, "0s"), (300_000, "5m"), (5_400_000, "1h30m"), (90 * 86_400_000, "90d"), (14 * 86_400_000, "2w"), (1_500, "1s500ms")];
+        let cases = [
+            (0, "0s"),
+            (300_000, "5m"),
+            (5_400_000, "1h30m"),
+            (90 * 86_400_000, "90d"),
+            (14 * 86_400_000, "2w"),
+            (1_500, "1s500ms"),
+        ];
         for (ms, want) in cases {
             assert_eq!(format_duration(ms), want);
         }
@@ -121,8 +132,19 @@ mod tests {
     #[test]
     fn default_config_renders_route_and_inhibit_rule() {
         let yaml = AmConfig::default().to_yaml();
-        for line in ["  resolve_timeout: 5m", "  receiver: oncall", "  - alertname", "  - severity=\"critical\"", "  - severity=\"warning\"", "  - service", "- name: oncall"] {
-            assert!(yaml.lines().any(|l| l == line), "missing {line:?} in\n{yaml}");
+        for line in [
+            "  resolve_timeout: 5m",
+            "  receiver: oncall",
+            "  - alertname",
+            "  - severity=\"critical\"",
+            "  - severity=\"warning\"",
+            "  - service",
+            "- name: oncall",
+        ] {
+            assert!(
+                yaml.lines().any(|l| l == line),
+                "missing {line:?} in\n{yaml}"
+            );
         }
     }
 }

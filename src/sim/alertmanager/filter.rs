@@ -100,7 +100,9 @@ pub fn silence_filter_from_query(raw: Option<&str>) -> Result<Vec<Matcher>, Filt
 /// go-openapi's boolean conversion: a known "true" word is true, anything else false, and an
 /// empty value keeps the default.
 pub fn query_bool(value: &str, default: bool) -> bool {
-    const TRUE: [&str; 10] = ["true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled"];
+    const TRUE: [&str; 10] = [
+        "true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled",
+    ];
     if value.is_empty() {
         return default;
     }
@@ -126,15 +128,13 @@ fn percent_decode(text: &str) -> String {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -148,20 +148,33 @@ mod tests {
 
     #[test]
     fn query_pairs_decode_and_keep_repeats() {
-        let pairs = query_pairs("filter=alertname%3D%22HighErrorRate%22&filter=severity%3D~crit.*&x&a=b+c%2");
+        let pairs = query_pairs(
+            "filter=alertname%3D%22HighErrorRate%22&filter=severity%3D~crit.*&x&a=b+c%2",
+        );
         let want = [
             ("filter", r#"alertname="HighErrorRate""#),
             ("filter", "severity=~crit.*"),
             ("x", ""),
             ("a", "b c%2"),
         ];
-        let got: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(got, want);
     }
 
     #[test]
     fn booleans_follow_go_openapi() {
-        for (value, want) in [("true", true), ("TRUE", true), ("1", true), ("false", false), ("0", false), ("maybe", false), ("", true)] {
+        for (value, want) in [
+            ("true", true),
+            ("TRUE", true),
+            ("1", true),
+            ("false", false),
+            ("0", false),
+            ("maybe", false),
+            ("", true),
+        ] {
             assert_eq!(query_bool(value, true), want, "{value:?}");
         }
     }
@@ -173,15 +186,28 @@ mod tests {
         let shown: Vec<String> = f.matchers.iter().map(ToString::to_string).collect();
         assert_eq!(shown, [r#"cluster!="eu-west-1""#, r#"severity=~"crit.*""#]);
         assert!(!f.silenced && !f.inhibited && f.active && !f.unprocessed);
-        assert!(f.receiver.as_ref().is_some_and(|r| r.is_match("oncall") && !r.is_match("xoncall")));
+        assert!(
+            f.receiver
+                .as_ref()
+                .is_some_and(|r| r.is_match("oncall") && !r.is_match("xoncall"))
+        );
 
         let cases = [
             ("filter=cluster~eu", "bad matcher format: cluster~eu"),
-            ("filter=a%3D%22x", "matcher value contains unescaped double quote: \"x"),
-            ("receiver=(", "failed to parse receiver param: error parsing regexp:"),
+            (
+                "filter=a%3D%22x",
+                "matcher value contains unescaped double quote: \"x",
+            ),
+            (
+                "receiver=(",
+                "failed to parse receiver param: error parsing regexp:",
+            ),
         ];
         for (q, want) in cases {
-            let err = AlertFilter::from_query(Some(q)).err().map(|e| e.to_string()).unwrap_or_default();
+            let err = AlertFilter::from_query(Some(q))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.starts_with(want), "{q}: {err}");
         }
         let silences = silence_filter_from_query(Some("filter=a%3Db&silenced=false"));

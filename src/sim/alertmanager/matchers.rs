@@ -79,16 +79,29 @@ impl Matcher {
     pub fn new(op: MatchOp, name: &str, value: &str) -> Result<Self, MatcherError> {
         let re = if op.is_regex() {
             let anchored = format!("^(?:{value})$");
-            Some(Regex::new(&anchored).map_err(|e| MatcherError::Regex(regex_error(&anchored, &e)))?)
+            Some(
+                Regex::new(&anchored)
+                    .map_err(|e| MatcherError::Regex(regex_error(&anchored, &e)))?,
+            )
         } else {
             None
         };
-        Ok(Self { name: name.to_string(), op, value: value.to_string(), re })
+        Ok(Self {
+            name: name.to_string(),
+            op,
+            value: value.to_string(),
+            re,
+        })
     }
 
     /// An equality matcher, which cannot fail to build.
     pub fn equal(name: &str, value: &str) -> Self {
-        Self { name: name.to_string(), op: MatchOp::Equal, value: value.to_string(), re: None }
+        Self {
+            name: name.to_string(),
+            op: MatchOp::Equal,
+            value: value.to_string(),
+            re: None,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -122,7 +135,11 @@ impl Matcher {
 impl fmt::Display for Matcher {
     /// `name="value"` with OpenMetrics escaping, as Alertmanager prints matchers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let escaped = self.value.replace('\\', "\\\\").replace('\n', "\\n").replace('"', "\\\"");
+        let escaped = self
+            .value
+            .replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('"', "\\\"");
         write!(f, "{}{}\"{}\"", self.name, self.op.as_str(), escaped)
     }
 }
@@ -135,7 +152,9 @@ pub fn all_match(matchers: &[Matcher], labels: &Labels) -> bool {
 /// A classic Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_valid_label_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -170,11 +189,15 @@ pub fn parse_matcher(input: &str) -> Result<Matcher, MatcherError> {
         .unwrap_or(rest.len());
     let (name, rest) = rest.split_at(name_len);
     let rest = rest.trim_start_matches(is_go_space);
-    let (op, rest) = [("=~", MatchOp::Regex), ("!=", MatchOp::NotEqual), ("!~", MatchOp::NotRegex)]
-        .into_iter()
-        .chain([("=", MatchOp::Equal)])
-        .find_map(|(tok, op)| rest.strip_prefix(tok).map(|r| (op, r)))
-        .ok_or_else(bad)?;
+    let (op, rest) = [
+        ("=~", MatchOp::Regex),
+        ("!=", MatchOp::NotEqual),
+        ("!~", MatchOp::NotRegex),
+    ]
+    .into_iter()
+    .chain([("=", MatchOp::Equal)])
+    .find_map(|(tok, op)| rest.strip_prefix(tok).map(|r| (op, r)))
+    .ok_or_else(bad)?;
     let raw = rest.trim_matches(is_go_space);
     let value = unescape_value(raw)?;
     Matcher::new(op, name, &value)
@@ -256,18 +279,42 @@ mod tests {
     #[test]
     fn parses_classic_matchers_with_and_without_quotes() {
         let cases = [
-            (r#"alertname="HighErrorRate""#, "alertname", MatchOp::Equal, "HighErrorRate"),
-            (r#"severity=~"crit.*""#, "severity", MatchOp::Regex, "crit.*"),
-            ("cluster!=eu-west-1", "cluster", MatchOp::NotEqual, "eu-west-1"),
+            (
+                r#"alertname="HighErrorRate""#,
+                "alertname",
+                MatchOp::Equal,
+                "HighErrorRate",
+            ),
+            (
+                r#"severity=~"crit.*""#,
+                "severity",
+                MatchOp::Regex,
+                "crit.*",
+            ),
+            (
+                "cluster!=eu-west-1",
+                "cluster",
+                MatchOp::NotEqual,
+                "eu-west-1",
+            ),
             ("  job !~ api|web  ", "job", MatchOp::NotRegex, "api|web"),
-            (r#"quote="say \"hi\", ok""#, "quote", MatchOp::Equal, r#"say "hi", ok"#),
+            (
+                r#"quote="say \"hi\", ok""#,
+                "quote",
+                MatchOp::Equal,
+                r#"say "hi", ok"#,
+            ),
             (r#"path="a\\b\nc""#, "path", MatchOp::Equal, "a\\b\nc"),
             (r#"odd="a\qb""#, "odd", MatchOp::Equal, r"a\qb"),
             ("empty=", "empty", MatchOp::Equal, ""),
             ("ns:name=x", "ns:name", MatchOp::Equal, "x"),
         ];
         for (input, name, op, value) in cases {
-            assert_eq!(parsed(input), (name.to_string(), op, value.to_string()), "{input}");
+            assert_eq!(
+                parsed(input),
+                (name.to_string(), op, value.to_string()),
+                "{input}"
+            );
         }
     }
 
@@ -277,24 +324,39 @@ mod tests {
             ("cluster~eu", "bad matcher format: cluster~eu"),
             ("=x", "bad matcher format: =x"),
             ("1abc=x", "bad matcher format: 1abc=x"),
-            (r#"a="unterminated"#, r#"matcher value contains unescaped double quote: "unterminated"#),
-            (r#"a="x"y""#, r#"matcher value contains unescaped double quote: "x"y""#),
+            (
+                r#"a="unterminated"#,
+                r#"matcher value contains unescaped double quote: "unterminated"#,
+            ),
+            (
+                r#"a="x"y""#,
+                r#"matcher value contains unescaped double quote: "x"y""#,
+            ),
         ];
         for (input, message) in cases {
             let err = parse_matcher(input).err().map(|e| e.to_string());
             assert_eq!(err.as_deref(), Some(message), "{input}");
         }
-        let err = parse_matcher("a=~(").err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.starts_with("error parsing regexp: ") && err.ends_with("`^(?:()$`"), "{err}");
+        let err = parse_matcher("a=~(")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("error parsing regexp: ") && err.ends_with("`^(?:()$`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn parses_lists_in_braces_with_commas_inside_quotes() {
-        let ms = parse_matchers(r#"{foo = "bar", dings != "bums", msg="a, b", }"#).unwrap_or_default();
+        let ms =
+            parse_matchers(r#"{foo = "bar", dings != "bums", msg="a, b", }"#).unwrap_or_default();
         let got: Vec<String> = ms.iter().map(ToString::to_string).collect();
         assert_eq!(got, [r#"foo="bar""#, r#"dings!="bums""#, r#"msg="a, b""#]);
         assert_eq!(parse_matchers("{}").map(|v| v.len()), Ok(0));
-        assert!(matches!(parse_matchers("a=b,,c=d"), Err(MatcherError::BadFormat(s)) if s.is_empty()));
+        assert!(
+            matches!(parse_matchers("a=b,,c=d"), Err(MatcherError::BadFormat(s)) if s.is_empty())
+        );
     }
 
     #[test]
@@ -318,7 +380,13 @@ mod tests {
 
     #[test]
     fn label_names_follow_the_classic_rule() {
-        for (name, ok) in [("alertname", true), ("_x1", true), ("1x", false), ("a-b", false), ("", false)] {
+        for (name, ok) in [
+            ("alertname", true),
+            ("_x1", true),
+            ("1x", false),
+            ("a-b", false),
+            ("", false),
+        ] {
             assert_eq!(is_valid_label_name(name), ok, "{name:?}");
         }
     }

@@ -19,4 +19,7 @@ pub use config::{AmConfig, InhibitRule};
 pub use filter::AlertFilter;
 pub use matchers::{MatchOp, Matcher, MatcherError};
 pub use silences::{MatcherSpec, Silence, SilenceError, SilenceSpec, SilenceState};
-pub use state::{AlertGroup, AlertState, AlertStatus, AlertView, AmState, IncomingAlert, ReceiveError, StoredAlert};
+pub use state::{
+    AlertGroup, AlertState, AlertStatus, AlertView, AmState, IncomingAlert, ReceiveError,
+    StoredAlert,
+};

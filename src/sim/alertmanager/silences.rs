@@ -42,7 +42,12 @@ pub struct MatcherSpec {
 
 impl MatcherSpec {
     pub fn new(name: &str, value: &str, is_regex: bool, is_equal: bool) -> Self {
-        Self { name: name.to_string(), value: value.to_string(), is_regex, is_equal }
+        Self {
+            name: name.to_string(),
+            value: value.to_string(),
+            is_regex,
+            is_equal,
+        }
     }
 }
 
@@ -119,7 +124,10 @@ fn validate_matcher(spec: &MatcherSpec) -> Result<Matcher, String> {
         // Alertmanager validates the bare pattern first, so `a)(b` cannot sneak past the anchors.
         if let Err(e) = regex::Regex::new(&spec.value) {
             let why = regex_error(&spec.value, &e);
-            return Err(format!("invalid regular expression {:?}: {why}", spec.value));
+            return Err(format!(
+                "invalid regular expression {:?}: {why}",
+                spec.value
+            ));
         }
     }
     Matcher::new(op, &spec.name, &spec.value).map_err(|e| e.to_string())
@@ -133,7 +141,8 @@ fn validate(spec: &SilenceSpec) -> Result<Vec<Matcher>, SilenceError> {
     }
     let mut matchers = Vec::with_capacity(spec.matchers.len());
     for (i, m) in spec.matchers.iter().enumerate() {
-        let matcher = validate_matcher(m).map_err(|e| invalid(format!("invalid label matcher {i}: {e}")))?;
+        let matcher =
+            validate_matcher(m).map_err(|e| invalid(format!("invalid label matcher {i}: {e}")))?;
         matchers.push(matcher);
     }
     let matches_empty = |m: &Matcher| match m.op() {
@@ -141,7 +150,9 @@ fn validate(spec: &SilenceSpec) -> Result<Vec<Matcher>, SilenceError> {
         MatchOp::NotEqual | MatchOp::NotRegex => false,
     };
     if matchers.iter().all(matches_empty) {
-        return Err(invalid("at least one matcher must not match the empty string".into()));
+        return Err(invalid(
+            "at least one matcher must not match the empty string".into(),
+        ));
     }
     if spec.ends_at_ms < spec.starts_at_ms {
         return Err(invalid("end time must not be before start time".into()));
@@ -151,7 +162,10 @@ fn validate(spec: &SilenceSpec) -> Result<Vec<Matcher>, SilenceError> {
 
 impl Silences {
     pub fn new(rng: SimRng) -> Self {
-        Self { by_id: BTreeMap::new(), rng }
+        Self {
+            by_id: BTreeMap::new(),
+            rng,
+        }
     }
 
     /// Creates or updates a silence as POST /api/v2/silences does and returns its ID: an update
@@ -203,7 +217,11 @@ impl Silences {
 
     /// Expires a silence now (DELETE); expiring an expired silence is a no-op.
     pub fn expire(&mut self, now: Millis, id: &str) -> Result<(), SilenceError> {
-        let silence = self.by_id.get_mut(id).filter(|s| visible(s, now)).ok_or(SilenceError::NotFound)?;
+        let silence = self
+            .by_id
+            .get_mut(id)
+            .filter(|s| visible(s, now))
+            .ok_or(SilenceError::NotFound)?;
         match silence.state(now) {
             SilenceState::Expired => return Ok(()),
             SilenceState::Active => silence.ends_at_ms = now,

@@ -140,7 +140,11 @@ fn labels_order(a: &Labels, b: &Labels) -> Ordering {
 impl AmState {
     pub fn new(seed: u64, config: AmConfig) -> Self {
         let rng = SimRng::new(seed).fork("alertmanager/silences");
-        Self { config, alerts: BTreeMap::new(), silences: Silences::new(rng) }
+        Self {
+            config,
+            alerts: BTreeMap::new(),
+            silences: Silences::new(rng),
+        }
     }
 
     pub fn config(&self) -> &AmConfig {
@@ -159,13 +163,19 @@ impl AmState {
             }
         }
         self.alerts.retain(|_, a| !a.resolved_at(now));
-        if errors.is_empty() { Ok(()) } else { Err(ReceiveError(errors)) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ReceiveError(errors))
+        }
     }
 
     fn prepare(&self, now: Millis, incoming: IncomingAlert) -> Result<StoredAlert, String> {
         let starts_at_ms = incoming.starts_at_ms.or(incoming.ends_at_ms).unwrap_or(now);
         let timeout = incoming.ends_at_ms.is_none();
-        let ends_at_ms = incoming.ends_at_ms.unwrap_or(now + self.config.resolve_timeout_ms);
+        let ends_at_ms = incoming
+            .ends_at_ms
+            .unwrap_or(now + self.config.resolve_timeout_ms);
         let mut labels = Labels::new();
         for (name, value) in incoming.labels.iter() {
             labels.insert(name, value);
@@ -177,7 +187,8 @@ impl AmState {
         if labels.is_empty() {
             return Err("at least one label pair required".into());
         }
-        validate_label_set(&incoming.annotations).map_err(|e| format!("invalid annotations: {e}"))?;
+        validate_label_set(&incoming.annotations)
+            .map_err(|e| format!("invalid annotations: {e}"))?;
         Ok(StoredAlert {
             labels,
             annotations: incoming.annotations,
@@ -194,7 +205,8 @@ impl AmState {
         let alert = match self.alerts.get(&fp) {
             Some(old)
                 if (alert.ends_at_ms > old.starts_at_ms && alert.ends_at_ms < old.ends_at_ms)
-                    || (alert.starts_at_ms > old.starts_at_ms && alert.starts_at_ms < old.ends_at_ms) =>
+                    || (alert.starts_at_ms > old.starts_at_ms
+                        && alert.starts_at_ms < old.ends_at_ms) =>
             {
                 merge(old, alert, now)
             }
@@ -216,7 +228,10 @@ impl AmState {
             for (fp, source) in &self.alerts {
                 let inhibits = !source.resolved_at(now)
                     && all_match(&rule.source_matchers, &source.labels)
-                    && rule.equal.iter().all(|n| source.labels.get(n) == labels.get(n))
+                    && rule
+                        .equal
+                        .iter()
+                        .all(|n| source.labels.get(n) == labels.get(n))
                     && !(two_sided && all_match(&rule.target_matchers, &source.labels));
                 if inhibits {
                     inhibited_by.push(format!("{fp:016x}"));
@@ -230,7 +245,11 @@ impl AmState {
         } else {
             AlertState::Suppressed
         };
-        AlertStatus { state, silenced_by, inhibited_by }
+        AlertStatus {
+            state,
+            silenced_by,
+            inhibited_by,
+        }
     }
 
     /// GET /api/v2/alerts: alerts that have not ended and pass the filter, by fingerprint.
@@ -241,12 +260,14 @@ impl AmState {
             .filter(|(_, a)| !a.resolved_at(now))
             .filter_map(|(fp, a)| {
                 let status = self.status_of(now, &a.labels);
-                filter.admits(&a.labels, &status, &receivers).then(|| AlertView {
-                    fingerprint: *fp,
-                    alert: a.clone(),
-                    status,
-                    receivers: receivers.clone(),
-                })
+                filter
+                    .admits(&a.labels, &status, &receivers)
+                    .then(|| AlertView {
+                        fingerprint: *fp,
+                        alert: a.clone(),
+                        status,
+                        receivers: receivers.clone(),
+                    })
             })
             .collect()
     }
@@ -273,17 +294,28 @@ impl AmState {
             .into_iter()
             .map(|(labels, mut alerts)| {
                 alerts.sort_by(|a, b| {
-                    labels_order(&a.alert.labels, &b.alert.labels).then(a.fingerprint.cmp(&b.fingerprint))
+                    labels_order(&a.alert.labels, &b.alert.labels)
+                        .then(a.fingerprint.cmp(&b.fingerprint))
                 });
-                AlertGroup { labels, receiver: self.config.receiver.clone(), alerts }
+                AlertGroup {
+                    labels,
+                    receiver: self.config.receiver.clone(),
+                    alerts,
+                }
             })
             .collect();
-        out.sort_by(|a, b| labels_order(&a.labels, &b.labels).then_with(|| a.receiver.cmp(&b.receiver)));
+        out.sort_by(|a, b| {
+            labels_order(&a.labels, &b.labels).then_with(|| a.receiver.cmp(&b.receiver))
+        });
         out
     }
 
     /// POST /api/v2/silences; returns the (possibly new) silence ID.
-    pub fn upsert_silence(&mut self, now: Millis, spec: SilenceSpec) -> Result<String, SilenceError> {
+    pub fn upsert_silence(
+        &mut self,
+        now: Millis,
+        spec: SilenceSpec,
+    ) -> Result<String, SilenceError> {
         self.silences.upsert(now, spec)
     }
 

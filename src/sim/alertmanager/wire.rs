@@ -26,11 +26,17 @@ pub enum ApiError {
 
 impl ApiError {
     fn required(name: &str) -> Self {
-        Self::OpenApi { code: 602, message: format!("{name} in body is required") }
+        Self::OpenApi {
+            code: 602,
+            message: format!("{name} in body is required"),
+        }
     }
 
     fn unparsable(param: &str, why: impl std::fmt::Display) -> Self {
-        Self::OpenApi { code: 400, message: format!("parsing {param} body from \"\" failed, because {why}") }
+        Self::OpenApi {
+            code: 400,
+            message: format!("parsing {param} body from \"\" failed, because {why}"),
+        }
     }
 }
 
@@ -39,7 +45,10 @@ pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => (
             status,
-            [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             body,
         )
             .into_response(),
@@ -57,13 +66,21 @@ impl IntoResponse for ApiError {
         match self {
             Self::BadRequest(message) => json_response(StatusCode::BAD_REQUEST, &message),
             Self::NotFound(Some(message)) => json_response(StatusCode::NOT_FOUND, &message),
-            Self::NotFound(None) => (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response(),
+            Self::NotFound(None) => {
+                (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response()
+            }
             Self::OpenApi { code, message } => {
                 let status = match code {
                     600.. => StatusCode::UNPROCESSABLE_ENTITY,
                     c => StatusCode::from_u16(c).unwrap_or(StatusCode::BAD_REQUEST),
                 };
-                json_response(status, &OpenApiBody { code, message: &message })
+                json_response(
+                    status,
+                    &OpenApiBody {
+                        code,
+                        message: &message,
+                    },
+                )
             }
         }
     }
@@ -139,7 +156,11 @@ pub fn gettable_alert(view: &AlertView) -> GettableAlert {
         annotations: a.annotations.clone(),
         ends_at: rfc3339_millis(a.ends_at_ms),
         fingerprint: format!("{:016x}", view.fingerprint),
-        receivers: view.receivers.iter().map(|name| Receiver { name: name.clone() }).collect(),
+        receivers: view
+            .receivers
+            .iter()
+            .map(|name| Receiver { name: name.clone() })
+            .collect(),
         starts_at: rfc3339_millis(a.starts_at_ms),
         status: AlertStatusJson {
             inhibited_by: view.status.inhibited_by.clone(),
@@ -157,14 +178,18 @@ pub fn alert_group(group: &AlertGroup) -> AlertGroupJson {
     AlertGroupJson {
         alerts: group.alerts.iter().map(gettable_alert).collect(),
         labels: group.labels.clone(),
-        receiver: Receiver { name: group.receiver.clone() },
+        receiver: Receiver {
+            name: group.receiver.clone(),
+        },
     }
 }
 
 pub fn gettable_silence(silence: &Silence, now: Millis) -> GettableSilence {
     GettableSilence {
         id: silence.id.clone(),
-        status: SilenceStatusJson { state: silence.state(now).as_str() },
+        status: SilenceStatusJson {
+            state: silence.state(now).as_str(),
+        },
         updated_at: rfc3339_millis(silence.updated_at_ms),
         comment: silence.comment.clone(),
         created_by: silence.created_by.clone(),
@@ -203,7 +228,8 @@ pub fn parse_alerts(body: &[u8]) -> Result<Vec<IncomingAlert>, ApiError> {
     if body.trim_ascii().is_empty() {
         return Err(ApiError::required("alerts"));
     }
-    let items: Vec<PostableAlertJson> = serde_json::from_slice(body).map_err(|e| ApiError::unparsable("alerts", e))?;
+    let items: Vec<PostableAlertJson> =
+        serde_json::from_slice(body).map_err(|e| ApiError::unparsable("alerts", e))?;
     let time = |t: &Option<String>| -> Result<Option<Millis>, ApiError> {
         match t.as_deref().map(parse_time).transpose() {
             Ok(ms) => Ok(ms.filter(|&ms| ms != GO_ZERO_MS)),
@@ -257,11 +283,19 @@ pub fn parse_silence(body: &[u8]) -> Result<SilenceSpec, ApiError> {
     if body.trim_ascii().is_empty() {
         return Err(ApiError::required("silence"));
     }
-    let s: PostableSilenceJson = serde_json::from_slice(body).map_err(|e| ApiError::unparsable("silence", e))?;
-    let time = |t: &Option<String>| t.as_deref().map(parse_time).transpose().map_err(|w| ApiError::unparsable("silence", w));
+    let s: PostableSilenceJson =
+        serde_json::from_slice(body).map_err(|e| ApiError::unparsable("silence", e))?;
+    let time = |t: &Option<String>| {
+        t.as_deref()
+            .map(parse_time)
+            .transpose()
+            .map_err(|w| ApiError::unparsable("silence", w))
+    };
     let (starts_at, ends_at) = (time(&s.starts_at)?, time(&s.ends_at)?);
     let comment = s.comment.ok_or_else(|| ApiError::required("comment"))?;
-    let created_by = s.created_by.ok_or_else(|| ApiError::required("createdBy"))?;
+    let created_by = s
+        .created_by
+        .ok_or_else(|| ApiError::required("createdBy"))?;
     let ends_at_ms = ends_at.ok_or_else(|| ApiError::required("endsAt"))?;
     let raw_matchers = s.matchers.ok_or_else(|| ApiError::required("matchers"))?;
     if raw_matchers.is_empty() {
@@ -274,10 +308,22 @@ pub fn parse_silence(body: &[u8]) -> Result<SilenceSpec, ApiError> {
         let is_regex = m.is_regex.ok_or_else(|| field("isRegex"))?;
         let name = m.name.ok_or_else(|| field("name"))?;
         let value = m.value.ok_or_else(|| field("value"))?;
-        matchers.push(MatcherSpec { name, value, is_regex, is_equal: m.is_equal.unwrap_or(true) });
+        matchers.push(MatcherSpec {
+            name,
+            value,
+            is_regex,
+            is_equal: m.is_equal.unwrap_or(true),
+        });
     }
     let starts_at_ms = starts_at.ok_or_else(|| ApiError::required("startsAt"))?;
-    Ok(SilenceSpec { id: s.id, matchers, starts_at_ms, ends_at_ms, created_by, comment })
+    Ok(SilenceSpec {
+        id: s.id,
+        matchers,
+        starts_at_ms,
+        ends_at_ms,
+        created_by,
+        comment,
+    })
 }
 
 /// go-openapi's `uuid` format check for the `{silenceID}` path parameter.
@@ -290,5 +336,8 @@ pub fn check_uuid(id: &str) -> Result<(), ApiError> {
     if dashed || (id.len() == 32 && hex(id)) {
         return Ok(());
     }
-    Err(ApiError::OpenApi { code: 601, message: format!("silenceID in path must be of type uuid: {id:?}") })
+    Err(ApiError::OpenApi {
+        code: 601,
+        message: format!("silenceID in path must be of type uuid: {id:?}"),
+    })
 }
