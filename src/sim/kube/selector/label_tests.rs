@@ -78,7 +78,7 @@ fn rejects_with_the_api_servers_messages() {
     let cases = [
         ("a in", "unable to parse requirement: found '' expected: '('"),
         ("a in (b", "unable to parse requirement: found '', expected: ',' or ')'"),
-        ("a b", "found 'b', expected: ',' or 'end of string'"),
+        ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
         ("a=b,", "found '', expected: identifier after ','"),
         ("=b", "found '=', expected: !, identifier, or 'end of string'"),
         ("a=(b)", "unable to parse requirement: found '(', expected: identifier"),
