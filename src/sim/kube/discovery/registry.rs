@@ -4,11 +4,31 @@
 use super::{ResourceType, Subresource};
 
 /// Every verb of a fully served collection, in the API server's order.
-const ALL_VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 /// Namespaces cannot be deleted as a collection.
-const NAMESPACE_VERBS: &[&str] = &["create", "delete", "get", "list", "patch", "update", "watch"];
+const NAMESPACE_VERBS: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
 /// The order the apiextensions server lists custom resource verbs in.
-const CRD_VERBS: &[&str] = &["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
+const CRD_VERBS: &[&str] = &[
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "create",
+    "update",
+    "watch",
+];
 const STATUS_VERBS: &[&str] = &["get", "patch", "update"];
 const PROXY_VERBS: &[&str] = &["create", "delete", "get", "patch", "update"];
 const CREATE_ONLY: &[&str] = &["create"];
@@ -132,7 +152,12 @@ pub(super) static RESOURCES: &[ResourceType] = &[
     ResourceType {
         group: "authentication.k8s.io",
         verbs: CREATE_ONLY,
-        ..core("selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", false)
+        ..core(
+            "selfsubjectreviews",
+            "selfsubjectreview",
+            "SelfSubjectReview",
+            false,
+        )
     },
     ResourceType {
         group: "authorization.k8s.io",

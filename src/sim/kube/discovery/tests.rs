@@ -1,4 +1,8 @@
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{APIGroup, APIGroupList, APIResourceList, APIVersions};
+//! Discovery documents checked field by field against what a v1.33 API server serves.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{
+    APIGroup, APIGroupList, APIResourceList, APIVersions,
+};
 use k8s_openapi::apimachinery::pkg::version::Info;
 use serde_json::json;
 
@@ -18,16 +22,38 @@ fn api_and_version_documents() {
     let typed: APIVersions = serde_json::from_value(api).unwrap();
     assert_eq!(typed.versions, ["v1"]);
     let info: Info = serde_json::from_value(version_info()).unwrap();
-    assert_eq!((info.major.as_str(), info.minor.as_str(), info.git_version.as_str()), ("1", "33", "v1.33.2"));
+    assert_eq!(
+        (
+            info.major.as_str(),
+            info.minor.as_str(),
+            info.git_version.as_str()
+        ),
+        ("1", "33", "v1.33.2")
+    );
 }
 
 #[test]
 fn core_resource_list_is_exact() {
     let list = resource_list("", "v1").unwrap();
-    let names: Vec<&str> = list["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
-        ["events", "namespaces", "nodes", "pods", "pods/log", "pods/proxy", "pods/status", "services", "services/proxy"]
+        [
+            "events",
+            "namespaces",
+            "nodes",
+            "pods",
+            "pods/log",
+            "pods/proxy",
+            "pods/status",
+            "services",
+            "services/proxy"
+        ]
     );
     assert_eq!(list.get("apiVersion"), None);
     assert_eq!(list["groupVersion"], json!("v1"));
@@ -59,7 +85,15 @@ fn group_documents() {
     let groups = api_group_list();
     let typed: APIGroupList = serde_json::from_value(groups.clone()).unwrap();
     let names: Vec<&str> = typed.groups.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(names, ["apps", "authentication.k8s.io", "authorization.k8s.io", "postgresql.cnpg.io"]);
+    assert_eq!(
+        names,
+        [
+            "apps",
+            "authentication.k8s.io",
+            "authorization.k8s.io",
+            "postgresql.cnpg.io"
+        ]
+    );
     assert_eq!(
         groups["groups"][0],
         json!({"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
@@ -88,8 +122,12 @@ fn group_documents() {
         json!([{"name": "selfsubjectaccessreviews", "singularName": "selfsubjectaccessreview",
                 "namespaced": false, "kind": "SelfSubjectAccessReview", "verbs": ["create"]}])
     );
-    let group: APIGroup = serde_json::from_value(api_group("authentication.k8s.io").unwrap()).unwrap();
-    assert_eq!(group.preferred_version.map(|v| v.group_version).as_deref(), Some("authentication.k8s.io/v1"));
+    let group: APIGroup =
+        serde_json::from_value(api_group("authentication.k8s.io").unwrap()).unwrap();
+    assert_eq!(
+        group.preferred_version.map(|v| v.group_version).as_deref(),
+        Some("authentication.k8s.io/v1")
+    );
     assert_eq!(resource_list("batch", "v1"), None);
     assert_eq!(resource_list("apps", "v1beta1"), None);
     assert_eq!(api_group("batch"), None);
@@ -104,7 +142,10 @@ fn lookups() {
         ("deployments.apps", Some(("apps", "deployments"))),
         ("sts", Some(("apps", "statefulsets"))),
         ("cluster", Some(("postgresql.cnpg.io", "clusters"))),
-        ("clusters.postgresql.cnpg.io", Some(("postgresql.cnpg.io", "clusters"))),
+        (
+            "clusters.postgresql.cnpg.io",
+            Some(("postgresql.cnpg.io", "clusters")),
+        ),
         ("ev", Some(("", "events"))),
         ("svc", Some(("", "services"))),
         ("deployments.batch", None),
@@ -114,11 +155,26 @@ fn lookups() {
         assert_eq!(resolve(name).map(|r| (r.group, r.plural)), want, "{name}");
     }
     let deploy = find("apps", "v1", "deployments").unwrap();
-    assert_eq!((deploy.api_version(), deploy.list_kind()), ("apps/v1".to_string(), "DeploymentList".to_string()));
+    assert_eq!(
+        (deploy.api_version(), deploy.list_kind()),
+        ("apps/v1".to_string(), "DeploymentList".to_string())
+    );
     assert_eq!(deploy.subresource("scale").map(|s| s.kind), Some("Scale"));
     assert_eq!(find_by_kind("", "Node").map(|r| r.plural), Some("nodes"));
     assert_eq!(find("", "v1", "deployments"), None);
-    let all_category: Vec<&str> =
-        all().iter().filter(|r| r.categories.contains(&"all")).map(|r| r.plural).collect();
-    assert_eq!(all_category, ["pods", "services", "deployments", "replicasets", "statefulsets"]);
+    let all_category: Vec<&str> = all()
+        .iter()
+        .filter(|r| r.categories.contains(&"all"))
+        .map(|r| r.plural)
+        .collect();
+    assert_eq!(
+        all_category,
+        [
+            "pods",
+            "services",
+            "deployments",
+            "replicasets",
+            "statefulsets"
+        ]
+    );
 }

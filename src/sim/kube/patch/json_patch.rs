@@ -53,28 +53,38 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
         op.get(field)
             .and_then(Value::as_str)
             .map(str::to_string)
-            .ok_or_else(|| format!("{kind} operation failed to decode {field}: operation missing {field} field"))
+            .ok_or_else(|| {
+                format!(
+                    "{kind} operation failed to decode {field}: operation missing {field} field"
+                )
+            })
     };
     let value = || op.get("value").cloned().unwrap_or(Value::Null);
     match kind {
         "add" => {
             let p = path("path")?;
             add(doc, &p, value()).map_err(|e| match e {
-                Miss::Parent => format!("add operation does not apply: doc is missing path: \"{p}\": {MISSING}"),
+                Miss::Parent => {
+                    format!("add operation does not apply: doc is missing path: \"{p}\": {MISSING}")
+                }
                 Miss::Other(m) => format!("error in add for path: '{p}': {m}"),
             })
         }
         "remove" => {
             let p = path("path")?;
             remove(doc, &p).map(drop).map_err(|e| match e {
-                Miss::Parent => format!("remove operation does not apply: doc is missing path: \"{p}\": {MISSING}"),
+                Miss::Parent => format!(
+                    "remove operation does not apply: doc is missing path: \"{p}\": {MISSING}"
+                ),
                 Miss::Other(m) => format!("error in remove for path: '{p}': {m}"),
             })
         }
         "replace" => {
             let p = path("path")?;
             if get(doc, &p).is_none() {
-                return Err(format!("replace operation does not apply: doc is missing key: {p}: {MISSING}"));
+                return Err(format!(
+                    "replace operation does not apply: doc is missing key: {p}: {MISSING}"
+                ));
             }
             set_existing(doc, &p, value());
             Ok(())
@@ -82,23 +92,33 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
         "move" => {
             let (from, p) = (path("from")?, path("path")?);
             if p.starts_with(&format!("{from}/")) {
-                return Err(format!("move operation does not apply: cannot move {from} into its own child {p}"));
+                return Err(format!(
+                    "move operation does not apply: cannot move {from} into its own child {p}"
+                ));
             }
             let moved = remove(doc, &from).map_err(|_| {
-                format!("move operation does not apply: doc is missing from path: {from}: {MISSING}")
+                format!(
+                    "move operation does not apply: doc is missing from path: {from}: {MISSING}"
+                )
             })?;
             add(doc, &p, moved).map_err(|e| match e {
-                Miss::Parent => format!("move operation does not apply: doc is missing destination path: {p}: {MISSING}"),
+                Miss::Parent => format!(
+                    "move operation does not apply: doc is missing destination path: {p}: {MISSING}"
+                ),
                 Miss::Other(m) => format!("error in move for path: '{p}': {m}"),
             })
         }
         "copy" => {
             let (from, p) = (path("from")?, path("path")?);
-            let copied = get(doc, &from)
-                .cloned()
-                .ok_or_else(|| format!("copy operation does not apply: doc is missing from path: {from}: {MISSING}"))?;
+            let copied = get(doc, &from).cloned().ok_or_else(|| {
+                format!(
+                    "copy operation does not apply: doc is missing from path: {from}: {MISSING}"
+                )
+            })?;
             add(doc, &p, copied).map_err(|e| match e {
-                Miss::Parent => format!("copy operation does not apply: doc is missing destination path: {p}: {MISSING}"),
+                Miss::Parent => format!(
+                    "copy operation does not apply: doc is missing destination path: {p}: {MISSING}"
+                ),
                 Miss::Other(m) => format!("error in copy for path: '{p}': {m}"),
             })
         }
@@ -106,9 +126,9 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
             let p = path("path")?;
             match get(doc, &p) {
                 Some(actual) if *actual == value() => Ok(()),
-                None if parent_of(doc, &p).is_none() => {
-                    Err(format!("test operation does not apply: is missing path: {p}: {MISSING}"))
-                }
+                None if parent_of(doc, &p).is_none() => Err(format!(
+                    "test operation does not apply: is missing path: {p}: {MISSING}"
+                )),
                 None if value().is_null() => Ok(()),
                 _ => Err(format!("testing value {p} failed: test failed")),
             }
@@ -130,7 +150,11 @@ fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
 }
 
 fn index_of(token: &str, len: usize) -> Option<usize> {
@@ -179,7 +203,9 @@ fn parent_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<(&'a mut Value, S
 }
 
 fn invalid_index(token: &str) -> Miss {
-    Miss::Other(format!("Unable to access invalid index: {token}: invalid index referenced"))
+    Miss::Other(format!(
+        "Unable to access invalid index: {token}: invalid index referenced"
+    ))
 }
 
 fn add(doc: &mut Value, pointer: &str, value: Value) -> Result<(), Miss> {
@@ -213,9 +239,11 @@ fn add(doc: &mut Value, pointer: &str, value: Value) -> Result<(), Miss> {
 fn remove(doc: &mut Value, pointer: &str) -> Result<Value, Miss> {
     let (parent, last) = parent_mut(doc, pointer).ok_or(Miss::Parent)?;
     match parent {
-        Value::Object(m) => m
-            .remove(&last)
-            .ok_or_else(|| Miss::Other(format!("Unable to remove nonexistent key: {last}: {MISSING}"))),
+        Value::Object(m) => m.remove(&last).ok_or_else(|| {
+            Miss::Other(format!(
+                "Unable to remove nonexistent key: {last}: {MISSING}"
+            ))
+        }),
         Value::Array(a) => match index_of(&last, a.len()) {
             Some(i) => Ok(a.remove(i)),
             None => Err(invalid_index(&last)),
@@ -226,12 +254,9 @@ fn remove(doc: &mut Value, pointer: &str) -> Result<Value, Miss> {
 
 /// Replaces a value known to exist.
 fn set_existing(doc: &mut Value, pointer: &str, value: Value) {
-    match tokens(pointer) {
-        Some(toks) => {
-            if let Some(slot) = toks.iter().try_fold(doc, |v, t| child_mut(v, t)) {
-                *slot = value;
-            }
-        }
-        None => {}
+    if let Some(slot) =
+        tokens(pointer).and_then(|toks| toks.iter().try_fold(doc, |v, t| child_mut(v, t)))
+    {
+        *slot = value;
     }
 }

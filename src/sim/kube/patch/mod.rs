@@ -72,7 +72,9 @@ impl PatchType {
     pub fn negotiate(content_type: &str, strategic: bool) -> Result<Self, PatchError> {
         match Self::from_content_type(content_type) {
             Some(Self::Apply) => Err(PatchError::ApplyUnsupported),
-            Some(Self::Strategic) if !strategic => Err(PatchError::UnsupportedMediaType { strategic }),
+            Some(Self::Strategic) if !strategic => {
+                Err(PatchError::UnsupportedMediaType { strategic })
+            }
             Some(t) => Ok(t),
             None => Err(PatchError::UnsupportedMediaType { strategic }),
         }
@@ -105,7 +107,9 @@ fn unsupported_media_message(strategic: bool) -> String {
     } else {
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     };
-    format!("the body of the request was in an unknown format - accepted media types include: {types}")
+    format!(
+        "the body of the request was in an unknown format - accepted media types include: {types}"
+    )
 }
 
 /// The `code`, `reason` and `message` of a `meta/v1` Status.

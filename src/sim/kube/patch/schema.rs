@@ -65,7 +65,9 @@ impl PatchSchema {
                 Self::Deployment | Self::ReplicaSet | Self::StatefulSet | Self::Namespace,
                 ["status", "conditions"],
             ) => ListStrategy::MergeByKey("type"),
-            (Self::Node, ["status", "conditions" | "addresses"]) => ListStrategy::MergeByKey("type"),
+            (Self::Node, ["status", "conditions" | "addresses"]) => {
+                ListStrategy::MergeByKey("type")
+            }
             (Self::Node, ["spec", "podCIDRs"]) => ListStrategy::MergePrimitive,
             (Self::Service, ["spec", "ports"]) => ListStrategy::MergeByKey("port"),
             (Self::Service, ["status", "conditions"]) => ListStrategy::MergeByKey("type"),
@@ -85,8 +87,13 @@ fn object_meta_list(path: &[&str]) -> Option<ListStrategy> {
 /// Lists inside a `PodSpec`.
 fn pod_spec_list(path: &[&str]) -> ListStrategy {
     match path {
-        ["containers" | "initContainers" | "ephemeralContainers"] => ListStrategy::MergeByKey("name"),
-        ["containers" | "initContainers" | "ephemeralContainers", field] => match *field {
+        ["containers" | "initContainers" | "ephemeralContainers"] => {
+            ListStrategy::MergeByKey("name")
+        }
+        [
+            "containers" | "initContainers" | "ephemeralContainers",
+            field,
+        ] => match *field {
             "env" => ListStrategy::MergeByKey("name"),
             "ports" => ListStrategy::MergeByKey("containerPort"),
             "volumeMounts" => ListStrategy::MergeByKey("mountPath"),
@@ -110,35 +117,94 @@ mod tests {
     fn list_strategies_follow_the_go_struct_tags() {
         use ListStrategy::*;
         let cases: &[(PatchSchema, &[&str], ListStrategy)] = &[
-            (PatchSchema::Pod, &["spec", "containers"], MergeByKey("name")),
-            (PatchSchema::Pod, &["spec", "initContainers"], MergeByKey("name")),
-            (PatchSchema::Pod, &["spec", "containers", "env"], MergeByKey("name")),
-            (PatchSchema::Pod, &["spec", "containers", "ports"], MergeByKey("containerPort")),
-            (PatchSchema::Pod, &["spec", "containers", "volumeMounts"], MergeByKey("mountPath")),
+            (
+                PatchSchema::Pod,
+                &["spec", "containers"],
+                MergeByKey("name"),
+            ),
+            (
+                PatchSchema::Pod,
+                &["spec", "initContainers"],
+                MergeByKey("name"),
+            ),
+            (
+                PatchSchema::Pod,
+                &["spec", "containers", "env"],
+                MergeByKey("name"),
+            ),
+            (
+                PatchSchema::Pod,
+                &["spec", "containers", "ports"],
+                MergeByKey("containerPort"),
+            ),
+            (
+                PatchSchema::Pod,
+                &["spec", "containers", "volumeMounts"],
+                MergeByKey("mountPath"),
+            ),
             (PatchSchema::Pod, &["spec", "containers", "args"], Replace),
             (PatchSchema::Pod, &["spec", "volumes"], MergeByKey("name")),
-            (PatchSchema::Pod, &["spec", "imagePullSecrets"], MergeByKey("name")),
+            (
+                PatchSchema::Pod,
+                &["spec", "imagePullSecrets"],
+                MergeByKey("name"),
+            ),
             (PatchSchema::Pod, &["spec", "tolerations"], Replace),
-            (PatchSchema::Pod, &["status", "conditions"], MergeByKey("type")),
-            (PatchSchema::Pod, &["metadata", "finalizers"], MergePrimitive),
-            (PatchSchema::Deployment, &["spec", "template", "spec", "containers"], MergeByKey("name")),
+            (
+                PatchSchema::Pod,
+                &["status", "conditions"],
+                MergeByKey("type"),
+            ),
+            (
+                PatchSchema::Pod,
+                &["metadata", "finalizers"],
+                MergePrimitive,
+            ),
+            (
+                PatchSchema::Deployment,
+                &["spec", "template", "spec", "containers"],
+                MergeByKey("name"),
+            ),
             (
                 PatchSchema::StatefulSet,
                 &["spec", "template", "spec", "initContainers", "env"],
                 MergeByKey("name"),
             ),
-            (PatchSchema::ReplicaSet, &["spec", "template", "spec", "volumes"], MergeByKey("name")),
-            (PatchSchema::Deployment, &["status", "conditions"], MergeByKey("type")),
-            (PatchSchema::Deployment, &["spec", "template", "metadata", "finalizers"], MergePrimitive),
-            (PatchSchema::StatefulSet, &["spec", "volumeClaimTemplates"], Replace),
+            (
+                PatchSchema::ReplicaSet,
+                &["spec", "template", "spec", "volumes"],
+                MergeByKey("name"),
+            ),
+            (
+                PatchSchema::Deployment,
+                &["status", "conditions"],
+                MergeByKey("type"),
+            ),
+            (
+                PatchSchema::Deployment,
+                &["spec", "template", "metadata", "finalizers"],
+                MergePrimitive,
+            ),
+            (
+                PatchSchema::StatefulSet,
+                &["spec", "volumeClaimTemplates"],
+                Replace,
+            ),
             (PatchSchema::Service, &["spec", "ports"], MergeByKey("port")),
-            (PatchSchema::Node, &["status", "addresses"], MergeByKey("type")),
+            (
+                PatchSchema::Node,
+                &["status", "addresses"],
+                MergeByKey("type"),
+            ),
             (PatchSchema::Event, &["series"], Replace),
         ];
         for (schema, path, want) in cases {
             assert_eq!(schema.list_strategy(path), *want, "{schema:?} {path:?}");
         }
         assert_eq!(PatchSchema::for_kind("Cluster"), None);
-        assert_eq!(PatchSchema::for_kind("Deployment"), Some(PatchSchema::Deployment));
+        assert_eq!(
+            PatchSchema::for_kind("Deployment"),
+            Some(PatchSchema::Deployment)
+        );
     }
 }

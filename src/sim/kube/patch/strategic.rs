@@ -7,6 +7,14 @@ use serde_json::{Map, Value};
 
 use super::{ListStrategy, PatchError, PatchSchema};
 
+#[path = "order.rs"]
+mod order;
+
+use order::{
+    bad_patch_type, delete_from_slice, go_fmt, no_merge_key, normalize_element_order, partition,
+    validate_order,
+};
+
 const DIRECTIVE: &str = "$patch";
 const RETAIN_KEYS: &str = "$retainKeys";
 const SET_ELEMENT_ORDER: &str = "$setElementOrder";
@@ -108,8 +116,12 @@ impl Merger {
                 continue;
             };
             let merged = match (std::mem::take(slot), patch_v) {
-                (Value::Object(o), Value::Object(p)) => Value::Object(self.merge_map(Some(o), p, &path)?),
-                (Value::Array(o), Value::Array(p)) => Value::Array(self.merge_list(o, p, &path, is_delete_list)?),
+                (Value::Object(o), Value::Object(p)) => {
+                    Value::Object(self.merge_map(Some(o), p, &path)?)
+                }
+                (Value::Array(o), Value::Array(p)) => {
+                    Value::Array(self.merge_list(o, p, &path, is_delete_list)?)
+                }
                 (_, p) => self.fresh(p, &path)?,
             };
             *slot = merged;
@@ -174,7 +186,9 @@ impl Merger {
             let (original, patch) = with_special_elements(original, patch, key)?;
             let mut merged = original.clone();
             for item in &patch {
-                let Value::Object(item_map) = item else { continue };
+                let Value::Object(item_map) = item else {
+                    continue;
+                };
                 let Some(wanted) = item_map.get(key) else {
                     return Err(no_merge_key(item, key));
                 };
@@ -183,13 +197,23 @@ impl Merger {
                         let base = std::mem::take(existing);
                         *existing = self.merge_map(Some(base), item_map.clone(), path)?;
                     }
-                    _ => merged.push(Value::Object(self.merge_map(None, item_map.clone(), path)?)),
+                    _ => merged.push(Value::Object(self.merge_map(
+                        None,
+                        item_map.clone(),
+                        path,
+                    )?)),
                 }
             }
             (merged, original, patch)
         };
         let (patch_items, server_only) = partition(merged, &patch, merge_key);
-        Ok(normalize_element_order(patch_items, server_only, &patch, &original, merge_key))
+        Ok(normalize_element_order(
+            patch_items,
+            server_only,
+            &patch,
+            &original,
+            merge_key,
+        ))
     }
 
     /// `$setElementOrder/<list>`: merges the list, then orders it as the directive says,
@@ -200,7 +224,11 @@ impl Merger {
         patch: &mut Map<String, Value>,
         path: &[String],
     ) -> Result<(), PatchError> {
-        let keys: Vec<String> = patch.keys().filter(|k| k.starts_with(SET_ELEMENT_ORDER)).cloned().collect();
+        let keys: Vec<String> = patch
+            .keys()
+            .filter(|k| k.starts_with(SET_ELEMENT_ORDER))
+            .cloned()
+            .collect();
         for directive_key in keys {
             let Some(list_key) = directive_key
                 .strip_prefix(SET_ELEMENT_ORDER)
@@ -232,7 +260,8 @@ impl Merger {
             };
             let (patch_items, server_only) = partition(merged, &order, merge_key);
             let live = live.unwrap_or_default();
-            let ordered = normalize_element_order(patch_items, server_only, &order, &live, merge_key);
+            let ordered =
+                normalize_element_order(patch_items, server_only, &order, &live, merge_key);
             original.insert(list_key.clone(), Value::Array(ordered));
             patch.remove(&list_key);
         }
@@ -254,7 +283,10 @@ fn apply_retain_keys(
     };
     let keep: Vec<&str> = retain.iter().filter_map(Value::as_str).collect();
     for (k, v) in patch.iter() {
-        if v.is_null() || k.starts_with(DELETE_FROM_PRIMITIVE_LIST) || k.starts_with(SET_ELEMENT_ORDER) {
+        if v.is_null()
+            || k.starts_with(DELETE_FROM_PRIMITIVE_LIST)
+            || k.starts_with(SET_ELEMENT_ORDER)
+        {
             continue;
         }
         if !keep.contains(&k.as_str()) {
@@ -270,7 +302,11 @@ fn element_kind_is_map(original: &[Value], patch: &[Value]) -> Result<bool, Patc
     let mut kind: Option<u8> = None;
     for v in original.iter().chain(patch) {
         let k = match v {
-            Value::Array(_) => return Err(PatchError::Invalid("lists of lists are not supported".into())),
+            Value::Array(_) => {
+                return Err(PatchError::Invalid(
+                    "lists of lists are not supported".into(),
+                ));
+            }
             Value::Object(_) => 0,
             Value::String(_) => 1,
             Value::Number(_) => 2,
@@ -282,7 +318,9 @@ fn element_kind_is_map(original: &[Value], patch: &[Value]) -> Result<bool, Patc
             Some(prev) if prev != k => {
                 return Err(PatchError::Internal(format!(
                     "list element types are not identical: {}",
-                    go_fmt(&Value::Array(original.iter().chain(patch).cloned().collect()))
+                    go_fmt(&Value::Array(
+                        original.iter().chain(patch).cloned().collect()
+                    ))
                 )));
             }
             Some(_) => {}
@@ -307,7 +345,9 @@ fn with_special_elements(
         match directive.as_str() {
             Some("delete") => {
                 let Some(wanted) = item.get(key) else {
-                    return Err(PatchError::Internal("delete patch type with no merge key defined".into()));
+                    return Err(PatchError::Internal(
+                        "delete patch type with no merge key defined".into(),
+                    ));
                 };
                 original.retain(|o| o.get(key) != Some(wanted));
             }
@@ -320,119 +360,10 @@ fn with_special_elements(
             _ => return Err(bad_patch_type(directive, &item)),
         }
     }
-    if replace { Ok((plain, Vec::new())) } else { Ok((original, plain)) }
-}
-
-/// The item's identity for ordering: its merge-key value, or itself for scalars.
-fn identity<'a>(item: &'a Value, merge_key: Option<&str>) -> Option<&'a Value> {
-    match merge_key {
-        Some(key) => item.get(key),
-        None => Some(item),
-    }
-}
-
-fn index_in(list: &[Value], item: &Value, merge_key: Option<&str>) -> Option<usize> {
-    let id = identity(item, merge_key)?;
-    list.iter().position(|x| identity(x, merge_key) == Some(id))
-}
-
-/// Splits merged items into those named by `order` and the server-only rest.
-fn partition(merged: Vec<Value>, order: &[Value], merge_key: Option<&str>) -> (Vec<Value>, Vec<Value>) {
-    merged.into_iter().partition(|m| index_in(order, m, merge_key).is_some())
-}
-
-/// Sorts patch items by `patch_order` and server-only items by `live_order`, then interleaves
-/// them (`mergeSortedSlice`): a server-only item goes before a patch item only when both are
-/// live and it comes first there.
-fn normalize_element_order(
-    mut patch_items: Vec<Value>,
-    mut server_only: Vec<Value>,
-    patch_order: &[Value],
-    live_order: &[Value],
-    merge_key: Option<&str>,
-) -> Vec<Value> {
-    patch_items.sort_by_key(|v| index_in(patch_order, v, merge_key).unwrap_or(usize::MAX));
-    server_only.sort_by_key(|v| index_in(live_order, v, merge_key).unwrap_or(usize::MAX));
-    let mut out = Vec::with_capacity(patch_items.len() + server_only.len());
-    let (mut left, mut right) = (server_only.into_iter().peekable(), patch_items.into_iter().peekable());
-    loop {
-        let take_left = match (left.peek(), right.peek()) {
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return out,
-            (Some(l), Some(r)) => {
-                match (index_in(live_order, l, merge_key), index_in(live_order, r, merge_key)) {
-                    (Some(li), Some(ri)) => li < ri,
-                    _ => false,
-                }
-            }
-        };
-        let next = if take_left { left.next() } else { right.next() };
-        out.extend(next);
-    }
-}
-
-/// `$deleteFromPrimitiveList`: removes the values; the result is de-duplicated and sorted by
-/// its printed form, as the Go implementation leaves it.
-fn delete_from_slice(current: &[Value], to_delete: &[Value]) -> Vec<Value> {
-    let key = |v: &Value| go_fmt(v);
-    let mut kept: Vec<Value> = Vec::new();
-    for v in current {
-        if !to_delete.iter().any(|d| key(d) == key(v)) && !kept.iter().any(|k| key(k) == key(v)) {
-            kept.push(v.clone());
-        }
-    }
-    kept.sort_by_key(key);
-    kept
-}
-
-/// The patch list must follow the relative order of `$setElementOrder`.
-fn validate_order(patch: &[Value], order: &[Value], merge_key: Option<&str>) -> Result<(), PatchError> {
-    let non_delete: Vec<&Value> = patch.iter().filter(|v| v.get(DIRECTIVE).is_none()).collect();
-    let (mut pi, mut oi) = (0, 0);
-    while pi < non_delete.len() && oi < order.len() {
-        if identity(non_delete[pi], merge_key).is_some()
-            && identity(non_delete[pi], merge_key) == identity(&order[oi], merge_key)
-        {
-            pi += 1;
-        }
-        oi += 1;
-    }
-    if pi < non_delete.len() {
-        return Err(PatchError::Internal(format!(
-            "The order in patch list:\n{}\n doesn't match {SET_ELEMENT_ORDER} list:\n{}\n",
-            go_fmt(&Value::Array(patch.to_vec())),
-            go_fmt(&Value::Array(order.to_vec()))
-        )));
-    }
-    Ok(())
-}
-
-fn bad_patch_type(directive: &Value, map: &Value) -> PatchError {
-    PatchError::Internal(format!(
-        "unknown patch type: {} in map: {}",
-        go_fmt(directive),
-        go_fmt(map)
-    ))
-}
-
-fn no_merge_key(item: &Value, key: &str) -> PatchError {
-    PatchError::Internal(format!("map: {} does not contain declared merge key: {key}", go_fmt(item)))
-}
-
-/// Go's `%v` rendering of a decoded JSON value (`map[k:v]`, `[a b]`, `<nil>`).
-fn go_fmt(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{k}:{}", go_fmt(v))).collect();
-            format!("map[{}]", inner.join(" "))
-        }
-        Value::Array(a) => format!("[{}]", a.iter().map(go_fmt).collect::<Vec<_>>().join(" ")),
-        Value::String(s) => s.clone(),
-        Value::Null => "<nil>".to_string(),
-        other => other.to_string(),
+    if replace {
+        Ok((plain, Vec::new()))
+    } else {
+        Ok((original, plain))
     }
 }
 

@@ -1,3 +1,5 @@
+//! Strategic merge patches as kubectl sends them (set image, rollout restart, directives) and their errors.
+
 use k8s_openapi::api::apps::v1::Deployment;
 use serde_json::json;
 
@@ -40,11 +42,17 @@ fn patched(patch: Value) -> Value {
 }
 
 fn containers(d: &Value) -> &Vec<Value> {
-    d.pointer("/spec/template/spec/containers").and_then(Value::as_array).unwrap()
+    d.pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array)
+        .unwrap()
 }
 
 fn names(list: &Value) -> Vec<&str> {
-    list.as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -55,9 +63,18 @@ fn kubectl_set_image_changes_one_container() {
     }}}}));
     let typed: Deployment = serde_json::from_value(d.clone()).unwrap();
     let pod = typed.spec.unwrap().template.spec.unwrap();
-    assert_eq!(pod.containers[0].image.as_deref(), Some("registry.local/checkout:1.5.0"));
+    assert_eq!(
+        pod.containers[0].image.as_deref(),
+        Some("registry.local/checkout:1.5.0")
+    );
     assert_eq!(pod.containers[0].env.as_ref().map(Vec::len), Some(2));
-    assert_eq!(pod.containers[0].ports.as_ref().map(|p| p[0].container_port), Some(8080));
+    assert_eq!(
+        pod.containers[0]
+            .ports
+            .as_ref()
+            .map(|p| p[0].container_port),
+        Some(8080)
+    );
     assert_eq!(pod.containers[1].image.as_deref(), Some("envoy:1.30"));
     assert!(!d.to_string().contains('$'));
 }
@@ -153,7 +170,11 @@ fn list_merges_and_orders() {
             "/metadata/labels",
             json!({"app": "checkout"}),
         ),
-        (json!({"metadata": {"labels": {"team": null}}}), "/metadata/labels", json!({"app": "checkout"})),
+        (
+            json!({"metadata": {"labels": {"team": null}}}),
+            "/metadata/labels",
+            json!({"app": "checkout"}),
+        ),
         // $retainKeys as kubectl sends it when switching to Recreate.
         (
             json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate", "rollingUpdate": null}}}),
@@ -174,7 +195,10 @@ fn adding_a_sidecar_follows_set_element_order() {
         "$setElementOrder/containers": [{"name": "app"}, {"name": "proxy"}, {"name": "log"}],
         "containers": [{"name": "log", "image": "fluent-bit:3"}]
     }}}}));
-    assert_eq!(names(&Value::Array(containers(&d).clone())), ["app", "proxy", "log"]);
+    assert_eq!(
+        names(&Value::Array(containers(&d).clone())),
+        ["app", "proxy", "log"]
+    );
 }
 
 #[test]
@@ -198,7 +222,10 @@ fn primitive_lists_and_pod_status() {
     );
     let add = json!({"metadata": {"finalizers": ["d.io/w", "a.io/x"]}});
     apply_strategic_merge_patch(&mut pod, &add, PatchSchema::Pod).unwrap();
-    assert_eq!(pod["metadata"]["finalizers"], json!(["d.io/w", "a.io/x", "c.io/z"]));
+    assert_eq!(
+        pod["metadata"]["finalizers"],
+        json!(["d.io/w", "a.io/x", "c.io/z"])
+    );
 }
 
 #[test]
@@ -214,22 +241,42 @@ fn errors_leave_the_target_unchanged() {
             500,
             "merging lists cannot yet be specified in the patch",
         ),
-        (json!({"metadata": {"$patch": "merge"}}), 500, "unknown patch type: merge in map: map[$patch:merge]"),
+        (
+            json!({"metadata": {"$patch": "merge"}}),
+            500,
+            "unknown patch type: merge in map: map[$patch:merge]",
+        ),
         (
             json!({"spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": {"maxSurge": 1}}}}),
             400,
             "invalid patch format of retainKeys",
         ),
-        (json!({"metadata": {"$deleteFromPrimitiveListfinalizers": ["a"]}}), 400, "invalid patch format of primitive list"),
-        (json!({"metadata": {"finalizers": [["a"]]}}), 422, "the server rejected our request due to an error in our request"),
-        (json!([{"op": "add"}]), 400, "json: cannot unmarshal array into Go value of type map[string]interface {}"),
+        (
+            json!({"metadata": {"$deleteFromPrimitiveListfinalizers": ["a"]}}),
+            400,
+            "invalid patch format of primitive list",
+        ),
+        (
+            json!({"metadata": {"finalizers": [["a"]]}}),
+            422,
+            "the server rejected our request due to an error in our request",
+        ),
+        (
+            json!([{"op": "add"}]),
+            400,
+            "json: cannot unmarshal array into Go value of type map[string]interface {}",
+        ),
     ];
     for (patch, code, message) in cases {
         let mut d = deployment();
         d["metadata"]["finalizers"] = json!(["x"]);
         let before = d.clone();
         let err = apply_strategic_merge_patch(&mut d, &patch, PatchSchema::Deployment).unwrap_err();
-        assert_eq!((err.status().code, err.status().message.as_str()), (code, message), "{patch}");
+        assert_eq!(
+            (err.status().code, err.status().message.as_str()),
+            (code, message),
+            "{patch}"
+        );
         assert_eq!(d, before);
     }
 }

@@ -1,3 +1,5 @@
+//! Patch type negotiation, RFC 7386 merge patches and RFC 6902 JSON patches (including atomicity).
+
 use serde_json::json;
 
 use super::*;
@@ -7,8 +9,14 @@ fn content_types_map_to_patch_types() {
     let cases = [
         ("application/merge-patch+json", Some(PatchType::Merge)),
         ("application/json-patch+json", Some(PatchType::Json)),
-        ("application/strategic-merge-patch+json", Some(PatchType::Strategic)),
-        ("application/strategic-merge-patch+json; charset=utf-8", Some(PatchType::Strategic)),
+        (
+            "application/strategic-merge-patch+json",
+            Some(PatchType::Strategic),
+        ),
+        (
+            "application/strategic-merge-patch+json; charset=utf-8",
+            Some(PatchType::Strategic),
+        ),
         ("application/apply-patch+yaml", Some(PatchType::Apply)),
         ("Application/Merge-Patch+JSON", Some(PatchType::Merge)),
         ("application/json", None),
@@ -17,7 +25,12 @@ fn content_types_map_to_patch_types() {
     for (ct, want) in cases {
         assert_eq!(PatchType::from_content_type(ct), want, "{ct}");
     }
-    for t in [PatchType::Json, PatchType::Merge, PatchType::Strategic, PatchType::Apply] {
+    for t in [
+        PatchType::Json,
+        PatchType::Merge,
+        PatchType::Strategic,
+        PatchType::Apply,
+    ] {
         assert_eq!(PatchType::from_content_type(t.content_type()), Some(t));
     }
 }
@@ -58,20 +71,48 @@ fn merge_patch_follows_rfc_7386() {
     // RFC 7386 appendix A test cases.
     let cases = [
         (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
-        (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+        (
+            json!({"a": "b"}),
+            json!({"b": "c"}),
+            json!({"a": "b", "b": "c"}),
+        ),
         (json!({"a": "b"}), json!({"a": null}), json!({})),
-        (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+        (
+            json!({"a": "b", "b": "c"}),
+            json!({"a": null}),
+            json!({"b": "c"}),
+        ),
         (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
         (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
-        (json!({"a": {"b": "c"}}), json!({"a": {"b": "d", "c": null}}), json!({"a": {"b": "d"}})),
-        (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
+        (
+            json!({"a": {"b": "c"}}),
+            json!({"a": {"b": "d", "c": null}}),
+            json!({"a": {"b": "d"}}),
+        ),
+        (
+            json!({"a": [{"b": "c"}]}),
+            json!({"a": [1]}),
+            json!({"a": [1]}),
+        ),
         (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
         (json!({"a": "b"}), json!(["c"]), json!(["c"])),
         (json!({"a": "foo"}), json!(null), json!(null)),
         (json!({"a": "foo"}), json!("bar"), json!("bar")),
-        (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
-        (json!([1, 2]), json!({"a": "b", "c": null}), json!({"a": "b"})),
-        (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+        (
+            json!({"e": null}),
+            json!({"a": 1}),
+            json!({"e": null, "a": 1}),
+        ),
+        (
+            json!([1, 2]),
+            json!({"a": "b", "c": null}),
+            json!({"a": "b"}),
+        ),
+        (
+            json!({}),
+            json!({"a": {"bb": {"ccc": null}}}),
+            json!({"a": {"bb": {}}}),
+        ),
     ];
     for (mut target, patch, want) in cases {
         apply_merge_patch(&mut target, &patch);
@@ -82,7 +123,13 @@ fn merge_patch_follows_rfc_7386() {
 #[test]
 fn kubectl_scale_patch_through_dispatch() {
     let mut scale = json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "spec": {"replicas": 3}, "status": {"replicas": 3}});
-    apply_patch(&mut scale, PatchType::Merge, &json!({"spec": {"replicas": 5}}), None).unwrap();
+    apply_patch(
+        &mut scale,
+        PatchType::Merge,
+        &json!({"spec": {"replicas": 5}}),
+        None,
+    )
+    .unwrap();
     assert_eq!(scale["spec"]["replicas"], json!(5));
     assert_eq!(
         apply_patch(&mut scale, PatchType::Strategic, &json!({}), None),
@@ -100,22 +147,66 @@ fn doc() -> Value {
 #[test]
 fn json_patch_operations() {
     let cases = [
-        (json!([{"op": "add", "path": "/spec/paused", "value": true}]), "/spec/paused", json!(true)),
-        (json!([{"op": "add", "path": "/spec/list/1", "value": "q"}]), "/spec/list", json!(["x", "q", "y"])),
-        (json!([{"op": "add", "path": "/spec/list/-", "value": "z"}]), "/spec/list", json!(["x", "y", "z"])),
-        (json!([{"op": "add", "path": "/spec/list/2", "value": "z"}]), "/spec/list", json!(["x", "y", "z"])),
-        (json!([{"op": "remove", "path": "/spec/list/0"}]), "/spec/list", json!(["y"])),
-        (json!([{"op": "remove", "path": "/metadata/annotations/a~1b"}]), "/metadata/annotations", json!({"m~n": "tilde"})),
-        (json!([{"op": "replace", "path": "/metadata/annotations/m~0n", "value": "T"}]), "/metadata/annotations/m~0n", json!("T")),
-        (json!([{"op": "replace", "path": "/spec/replicas", "value": 5}]), "/spec/replicas", json!(5)),
-        (json!([{"op": "move", "from": "/metadata/labels", "path": "/spec/selector"}]), "/spec/selector", json!({"app": "web"})),
-        (json!([{"op": "copy", "from": "/spec/list/0", "path": "/spec/first"}]), "/spec/first", json!("x")),
+        (
+            json!([{"op": "add", "path": "/spec/paused", "value": true}]),
+            "/spec/paused",
+            json!(true),
+        ),
+        (
+            json!([{"op": "add", "path": "/spec/list/1", "value": "q"}]),
+            "/spec/list",
+            json!(["x", "q", "y"]),
+        ),
+        (
+            json!([{"op": "add", "path": "/spec/list/-", "value": "z"}]),
+            "/spec/list",
+            json!(["x", "y", "z"]),
+        ),
+        (
+            json!([{"op": "add", "path": "/spec/list/2", "value": "z"}]),
+            "/spec/list",
+            json!(["x", "y", "z"]),
+        ),
+        (
+            json!([{"op": "remove", "path": "/spec/list/0"}]),
+            "/spec/list",
+            json!(["y"]),
+        ),
+        (
+            json!([{"op": "remove", "path": "/metadata/annotations/a~1b"}]),
+            "/metadata/annotations",
+            json!({"m~n": "tilde"}),
+        ),
+        (
+            json!([{"op": "replace", "path": "/metadata/annotations/m~0n", "value": "T"}]),
+            "/metadata/annotations/m~0n",
+            json!("T"),
+        ),
+        (
+            json!([{"op": "replace", "path": "/spec/replicas", "value": 5}]),
+            "/spec/replicas",
+            json!(5),
+        ),
+        (
+            json!([{"op": "move", "from": "/metadata/labels", "path": "/spec/selector"}]),
+            "/spec/selector",
+            json!({"app": "web"}),
+        ),
+        (
+            json!([{"op": "copy", "from": "/spec/list/0", "path": "/spec/first"}]),
+            "/spec/first",
+            json!("x"),
+        ),
         (
             json!([{"op": "test", "path": "/spec/replicas", "value": 2}, {"op": "replace", "path": "/spec/replicas", "value": 4}]),
             "/spec/replicas",
             json!(4),
         ),
-        (json!([{"op": "replace", "path": "", "value": {"fresh": 1}}]), "/fresh", json!(1)),
+        (
+            json!([{"op": "replace", "path": "", "value": {"fresh": 1}}]),
+            "/fresh",
+            json!(1),
+        ),
     ];
     for (patch, pointer, want) in cases {
         let mut d = doc();
@@ -123,7 +214,11 @@ fn json_patch_operations() {
         assert_eq!(d.pointer(pointer), Some(&want), "{patch}");
     }
     let mut moved = doc();
-    apply_json_patch(&mut moved, &json!([{"op": "move", "from": "/metadata/labels", "path": "/spec/selector"}])).unwrap();
+    apply_json_patch(
+        &mut moved,
+        &json!([{"op": "move", "from": "/metadata/labels", "path": "/spec/selector"}]),
+    )
+    .unwrap();
     assert_eq!(moved.pointer("/metadata/labels"), None);
 }
 
@@ -137,8 +232,17 @@ fn kubectl_rollout_undo_patch() {
         {"op": "replace", "path": "/spec/template", "value": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": [{"name": "api", "image": "api:2"}]}}},
         {"op": "replace", "path": "/metadata/annotations", "value": {"deployment.kubernetes.io/revision": "3"}}
     ]);
-    apply_patch(&mut deploy, PatchType::Json, &undo, Some(PatchSchema::Deployment)).unwrap();
-    assert_eq!(deploy.pointer("/spec/template/spec/containers/0/image"), Some(&json!("api:2")));
+    apply_patch(
+        &mut deploy,
+        PatchType::Json,
+        &undo,
+        Some(PatchSchema::Deployment),
+    )
+    .unwrap();
+    assert_eq!(
+        deploy.pointer("/spec/template/spec/containers/0/image"),
+        Some(&json!("api:2"))
+    );
     assert_eq!(deploy["spec"]["replicas"], json!(2));
 }
 
@@ -149,14 +253,38 @@ fn json_patch_failures_are_atomic() {
             json!([{"op": "replace", "path": "/spec/replicas", "value": 9}, {"op": "test", "path": "/spec/replicas", "value": 2}]),
             "testing value /spec/replicas failed: test failed",
         ),
-        (json!([{"op": "add", "path": "/nope/x", "value": 1}]), "add operation does not apply: doc is missing path: \"/nope/x\": missing value"),
-        (json!([{"op": "add", "path": "/spec/list/5", "value": 1}]), "error in add for path: '/spec/list/5': Unable to access invalid index: 5: invalid index referenced"),
-        (json!([{"op": "remove", "path": "/metadata/labels/tier"}]), "error in remove for path: '/metadata/labels/tier': Unable to remove nonexistent key: tier: missing value"),
-        (json!([{"op": "replace", "path": "/spec/paused", "value": true}]), "replace operation does not apply: doc is missing key: /spec/paused: missing value"),
-        (json!([{"op": "move", "from": "/spec/nope", "path": "/spec/x"}]), "move operation does not apply: doc is missing from path: /spec/nope: missing value"),
-        (json!([{"op": "copy", "from": "/spec/nope", "path": "/spec/x"}]), "copy operation does not apply: doc is missing from path: /spec/nope: missing value"),
-        (json!([{"op": "frobnicate", "path": "/spec"}]), "Unexpected kind: frobnicate"),
-        (json!([{"op": "remove"}]), "remove operation failed to decode path: operation missing path field"),
+        (
+            json!([{"op": "add", "path": "/nope/x", "value": 1}]),
+            "add operation does not apply: doc is missing path: \"/nope/x\": missing value",
+        ),
+        (
+            json!([{"op": "add", "path": "/spec/list/5", "value": 1}]),
+            "error in add for path: '/spec/list/5': Unable to access invalid index: 5: invalid index referenced",
+        ),
+        (
+            json!([{"op": "remove", "path": "/metadata/labels/tier"}]),
+            "error in remove for path: '/metadata/labels/tier': Unable to remove nonexistent key: tier: missing value",
+        ),
+        (
+            json!([{"op": "replace", "path": "/spec/paused", "value": true}]),
+            "replace operation does not apply: doc is missing key: /spec/paused: missing value",
+        ),
+        (
+            json!([{"op": "move", "from": "/spec/nope", "path": "/spec/x"}]),
+            "move operation does not apply: doc is missing from path: /spec/nope: missing value",
+        ),
+        (
+            json!([{"op": "copy", "from": "/spec/nope", "path": "/spec/x"}]),
+            "copy operation does not apply: doc is missing from path: /spec/nope: missing value",
+        ),
+        (
+            json!([{"op": "frobnicate", "path": "/spec"}]),
+            "Unexpected kind: frobnicate",
+        ),
+        (
+            json!([{"op": "remove"}]),
+            "remove operation failed to decode path: operation missing path field",
+        ),
     ];
     for (patch, detail) in cases {
         let mut d = doc();
@@ -168,5 +296,8 @@ fn json_patch_failures_are_atomic() {
     let mut d = doc();
     let err = apply_json_patch(&mut d, &json!({"op": "add"})).unwrap_err();
     assert_eq!(err.status().code, 400);
-    assert_eq!(err.to_string(), "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+    assert_eq!(
+        err.to_string(),
+        "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+    );
 }

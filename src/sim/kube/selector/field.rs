@@ -107,9 +107,13 @@ fn split_terms(s: &str) -> Vec<String> {
 fn split_term(term: &str) -> Option<(&str, FieldOp, &str)> {
     for (i, _) in term.char_indices() {
         let rest = &term[i..];
-        for (text, op) in [("!=", FieldOp::NotEquals), ("==", FieldOp::Equals), ("=", FieldOp::Equals)] {
-            if rest.starts_with(text) {
-                return Some((&term[..i], op, &rest[text.len()..]));
+        for (text, op) in [
+            ("!=", FieldOp::NotEquals),
+            ("==", FieldOp::Equals),
+            ("=", FieldOp::Equals),
+        ] {
+            if let Some(value) = rest.strip_prefix(text) {
+                return Some((&term[..i], op, value));
             }
         }
     }
@@ -193,7 +197,12 @@ fn convert_field_label(kind: &str, label: &str) -> Result<String, SelectorError>
         "Event" => EVENT_FIELDS,
         "Namespace" => &["status.phase", "metadata.name"],
         "Node" => &["metadata.name", "spec.unschedulable"],
-        "Service" => &["metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"],
+        "Service" => &[
+            "metadata.namespace",
+            "metadata.name",
+            "spec.clusterIP",
+            "spec.type",
+        ],
         "ReplicaSet" => &["metadata.name", "metadata.namespace", "status.replicas"],
         _ => {
             return match label {
@@ -321,17 +330,41 @@ mod tests {
     fn errors_use_the_api_servers_messages() {
         let cases = [
             ("spec.foo=bar", "Pod", "field label not supported: spec.foo"),
-            ("status.phase=Running", "Event", "field label not supported: status.phase"),
+            (
+                "status.phase=Running",
+                "Event",
+                "field label not supported: status.phase",
+            ),
             (
                 "spec.replicas=3",
                 "Deployment",
                 "\"spec.replicas\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"",
             ),
-            ("metadata.name", "Pod", "invalid selector: 'metadata.name'; can't understand 'metadata.name'"),
-            ("a=b,c", "Pod", "invalid selector: 'a=b,c'; can't understand 'c'"),
-            (r"metadata.name=a\x", "Pod", r"invalid field selector: invalid escape sequence: \x"),
-            (r"metadata.name=a\", "Pod", r"invalid field selector: invalid escape sequence: \"),
-            ("metadata.name=a=b", "Pod", "invalid field selector: unescaped character in value: 61"),
+            (
+                "metadata.name",
+                "Pod",
+                "invalid selector: 'metadata.name'; can't understand 'metadata.name'",
+            ),
+            (
+                "a=b,c",
+                "Pod",
+                "invalid selector: 'a=b,c'; can't understand 'c'",
+            ),
+            (
+                r"metadata.name=a\x",
+                "Pod",
+                r"invalid field selector: invalid escape sequence: \x",
+            ),
+            (
+                r"metadata.name=a\",
+                "Pod",
+                r"invalid field selector: invalid escape sequence: \",
+            ),
+            (
+                "metadata.name=a=b",
+                "Pod",
+                "invalid field selector: unescaped character in value: 61",
+            ),
         ];
         for (selector, kind, want) in cases {
             let err = FieldSelector::parse(selector, kind).unwrap_err();

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::parse::{Parser, lex};
+use super::validation::{label_value_errors, qualified_name_errors};
 use super::{SelectorError, go_quote};
 
 /// A requirement's operator, spelled as the API server's `selection.Operator`.
@@ -38,8 +40,6 @@ pub struct LabelSelector {
     nothing: bool,
 }
 
-const BINARY_OPERATORS: &str = "in, notin, =, ==, !=, gt, lt";
-
 impl LabelSelector {
     /// The selector matching every object (an empty `labelSelector`).
     pub fn everything() -> Self {
@@ -48,10 +48,7 @@ impl LabelSelector {
 
     /// Parses the `labelSelector` query parameter.
     pub fn parse(selector: &str) -> Result<Self, SelectorError> {
-        let mut parser = Parser {
-            items: lex(selector),
-            pos: 0,
-        };
+        let mut parser = Parser::new(lex(selector));
         let mut requirements = parser.parse().map_err(SelectorError::Label)?;
         requirements.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(Self {
@@ -131,7 +128,11 @@ impl LabelSelector {
 
     /// Matches an object by its `metadata.labels`.
     pub fn matches_object(&self, object: &Value) -> bool {
-        self.matches(object.pointer("/metadata/labels").and_then(Value::as_object))
+        self.matches(
+            object
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object),
+        )
     }
 }
 
@@ -145,7 +146,9 @@ impl fmt::Display for LabelSelector {
 
 impl Requirement {
     fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
-        let value = labels.and_then(|l| l.get(&self.key)).map(|v| v.as_str().unwrap_or_default());
+        let value = labels
+            .and_then(|l| l.get(&self.key))
+            .map(|v| v.as_str().unwrap_or_default());
         let has = |v: &str| self.values.iter().any(|x| x == v);
         match self.op {
             Operator::In | Operator::Equals | Operator::DoubleEquals => value.is_some_and(has),
@@ -188,13 +191,21 @@ impl fmt::Display for Requirement {
 }
 
 /// `labels.NewRequirement`: validates key, operator arity and values.
-fn new_requirement(key: &str, op: Operator, mut values: Vec<String>) -> Result<Requirement, SelectorError> {
+pub(super) fn new_requirement(
+    key: &str,
+    op: Operator,
+    mut values: Vec<String>,
+) -> Result<Requirement, SelectorError> {
     values.sort();
     values.dedup();
     let mut errs = Vec::new();
     let key_errs = qualified_name_errors(key);
     if !key_errs.is_empty() {
-        errs.push(format!("key: Invalid value: {}: {}", go_quote(key), key_errs.join("; ")));
+        errs.push(format!(
+            "key: Invalid value: {}: {}",
+            go_quote(key),
+            key_errs.join("; ")
+        ));
     }
     match op {
         Operator::In | Operator::NotIn if values.is_empty() => errs.push(
@@ -231,335 +242,6 @@ fn new_requirement(key: &str, op: Operator, mut values: Vec<String>) -> Result<R
         }),
         1 => Err(SelectorError::Label(errs.remove(0))),
         _ => Err(SelectorError::Label(format!("[{}]", errs.join(", ")))),
-    }
-}
-
-const QNAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const DNS_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-
-fn is_qualified_name_part(s: &str) -> bool {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(first), Some(last)) => {
-            first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
-        }
-        _ => false,
-    }
-}
-
-fn is_dns1123_subdomain(s: &str) -> bool {
-    s.split('.').all(|label| {
-        let b = label.as_bytes();
-        matches!((b.first(), b.last()), (Some(f), Some(l)) if (f.is_ascii_lowercase() || f.is_ascii_digit()) && (l.is_ascii_lowercase() || l.is_ascii_digit()))
-            && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-    })
-}
-
-/// `validation.IsQualifiedName`, the label key rule.
-pub(crate) fn qualified_name_errors(value: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    let parts: Vec<&str> = value.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
-            if prefix.is_empty() {
-                errs.push("prefix part must be non-empty".to_string());
-            } else {
-                if prefix.len() > 253 {
-                    errs.push("prefix part must be no more than 253 characters".to_string());
-                }
-                if !is_dns1123_subdomain(prefix) {
-                    errs.push(format!("prefix part {DNS_SUBDOMAIN_MSG}"));
-                }
-            }
-            *name
-        }
-        _ => {
-            return vec![format!(
-                "a qualified name {QNAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-            )];
-        }
-    };
-    if name.is_empty() {
-        errs.push("name part must be non-empty".to_string());
-    } else if name.len() > 63 {
-        errs.push("name part must be no more than 63 characters".to_string());
-    }
-    if !is_qualified_name_part(name) {
-        errs.push(format!("name part {QNAME_MSG}"));
-    }
-    errs
-}
-
-/// `validation.IsValidLabelValue`.
-fn label_value_errors(value: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if value.len() > 63 {
-        errs.push("must be no more than 63 characters".to_string());
-    }
-    if !value.is_empty() && !is_qualified_name_part(value) {
-        errs.push(LABEL_VALUE_MSG.to_string());
-    }
-    errs
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    Error,
-    End,
-    ClosedPar,
-    Comma,
-    Not,
-    DoubleEquals,
-    Equals,
-    Greater,
-    Ident,
-    In,
-    Less,
-    NotEquals,
-    NotIn,
-    OpenPar,
-}
-
-fn token_for(s: &str) -> Option<Tok> {
-    Some(match s {
-        ")" => Tok::ClosedPar,
-        "," => Tok::Comma,
-        "!" => Tok::Not,
-        "==" => Tok::DoubleEquals,
-        "=" => Tok::Equals,
-        ">" => Tok::Greater,
-        "in" => Tok::In,
-        "<" => Tok::Less,
-        "!=" => Tok::NotEquals,
-        "notin" => Tok::NotIn,
-        "(" => Tok::OpenPar,
-        _ => return None,
-    })
-}
-
-fn is_special(c: u8) -> bool {
-    matches!(c, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
-}
-
-fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// The lexer: identifiers/keywords split at whitespace and special symbols; symbol runs are
-/// matched greedily against the operator table.
-fn lex(s: &str) -> Vec<(Tok, String)> {
-    let b = s.as_bytes();
-    let mut pos = 0;
-    let mut items = Vec::new();
-    loop {
-        while pos < b.len() && is_space(b[pos]) {
-            pos += 1;
-        }
-        if pos >= b.len() {
-            items.push((Tok::End, String::new()));
-            return items;
-        }
-        let start = pos;
-        if is_special(b[pos]) {
-            let mut last: Option<(Tok, usize)> = None;
-            while pos < b.len() && is_special(b[pos]) {
-                let candidate = &s[start..=pos];
-                if let Some(tok) = token_for(candidate) {
-                    last = Some((tok, pos + 1));
-                } else if last.is_some() {
-                    break;
-                }
-                pos += 1;
-            }
-            match last {
-                Some((tok, end)) => {
-                    pos = end;
-                    items.push((tok, s[start..end].to_string()));
-                }
-                None => items.push((
-                    Tok::Error,
-                    format!("error expected: keyword found '{}'", &s[start..pos]),
-                )),
-            }
-        } else {
-            while pos < b.len() && !is_special(b[pos]) && !is_space(b[pos]) {
-                pos += 1;
-            }
-            let lit = &s[start..pos];
-            items.push((token_for(lit).unwrap_or(Tok::Ident), lit.to_string()));
-        }
-    }
-}
-
-struct Parser {
-    items: Vec<(Tok, String)>,
-    pos: usize,
-}
-
-impl Parser {
-    /// Peeks; in value context `in`/`notin` are plain identifiers.
-    fn lookahead(&self, values: bool) -> (Tok, String) {
-        let (tok, lit) = self
-            .items
-            .get(self.pos)
-            .cloned()
-            .unwrap_or((Tok::End, String::new()));
-        match tok {
-            Tok::In | Tok::NotIn if values => (Tok::Ident, lit),
-            _ => (tok, lit),
-        }
-    }
-
-    fn consume(&mut self, values: bool) -> (Tok, String) {
-        let item = self.lookahead(values);
-        self.pos += 1;
-        item
-    }
-
-    fn parse(&mut self) -> Result<Vec<Requirement>, String> {
-        let mut requirements = Vec::new();
-        loop {
-            let (tok, lit) = self.lookahead(true);
-            match tok {
-                Tok::Ident | Tok::Not => {
-                    let r = self
-                        .parse_requirement()
-                        .map_err(|e| format!("unable to parse requirement: {e}"))?;
-                    requirements.push(r);
-                    let (t, l) = self.consume(true);
-                    match t {
-                        Tok::End => return Ok(requirements),
-                        Tok::Comma => {
-                            let (t2, l2) = self.lookahead(true);
-                            if t2 != Tok::Ident && t2 != Tok::Not {
-                                return Err(format!("found '{l2}', expected: identifier after ','"));
-                            }
-                        }
-                        _ => return Err(format!("found '{l}', expected: ',' or 'end of string'")),
-                    }
-                }
-                Tok::End => return Ok(requirements),
-                _ => return Err(format!("found '{lit}', expected: !, identifier, or 'end of string'")),
-            }
-        }
-    }
-
-    fn parse_requirement(&mut self) -> Result<Requirement, String> {
-        let (key, inferred) = self.parse_key_and_infer_operator()?;
-        if let Some(op) = inferred {
-            return new_requirement(&key, op, Vec::new()).map_err(|e| e.to_string());
-        }
-        let op = self.parse_operator()?;
-        let values = match op {
-            Operator::In | Operator::NotIn => self.parse_values()?,
-            _ => self.parse_exact_value()?,
-        };
-        new_requirement(&key, op, values).map_err(|e| e.to_string())
-    }
-
-    fn parse_key_and_infer_operator(&mut self) -> Result<(String, Option<Operator>), String> {
-        let mut op = None;
-        let (mut tok, mut lit) = self.consume(true);
-        if tok == Tok::Not {
-            op = Some(Operator::DoesNotExist);
-            (tok, lit) = self.consume(true);
-        }
-        if tok != Tok::Ident {
-            return Err(format!("found '{lit}', expected: identifier"));
-        }
-        let errs = qualified_name_errors(&lit);
-        if !errs.is_empty() {
-            return Err(format!("<nil>: Invalid value: {}: {}", go_quote(&lit), errs.join("; ")));
-        }
-        let (next, _) = self.lookahead(true);
-        if (next == Tok::End || next == Tok::Comma) && op.is_none() {
-            op = Some(Operator::Exists);
-        }
-        Ok((lit, op))
-    }
-
-    fn parse_operator(&mut self) -> Result<Operator, String> {
-        let (tok, lit) = self.consume(false);
-        Ok(match tok {
-            Tok::In => Operator::In,
-            Tok::Equals => Operator::Equals,
-            Tok::DoubleEquals => Operator::DoubleEquals,
-            Tok::Greater => Operator::GreaterThan,
-            Tok::Less => Operator::LessThan,
-            Tok::NotIn => Operator::NotIn,
-            Tok::NotEquals => Operator::NotEquals,
-            _ => return Err(format!("found '{lit}', expected: {BINARY_OPERATORS}")),
-        })
-    }
-
-    fn parse_values(&mut self) -> Result<Vec<String>, String> {
-        let (tok, lit) = self.consume(true);
-        if tok != Tok::OpenPar {
-            return Err(format!("found '{lit}' expected: '('"));
-        }
-        let (tok, lit) = self.lookahead(true);
-        match tok {
-            Tok::Ident | Tok::Comma => {
-                let values = self.parse_identifiers_list()?;
-                if self.consume(true).0 != Tok::ClosedPar {
-                    return Err(format!("found '{lit}', expected: ')'"));
-                }
-                Ok(values)
-            }
-            Tok::ClosedPar => {
-                self.consume(true);
-                Ok(vec![String::new()])
-            }
-            _ => Err(format!("found '{lit}', expected: ',', ')' or identifier")),
-        }
-    }
-
-    fn parse_identifiers_list(&mut self) -> Result<Vec<String>, String> {
-        let mut values: Vec<String> = Vec::new();
-        loop {
-            let (tok, lit) = self.consume(true);
-            match tok {
-                Tok::Ident => {
-                    values.push(lit);
-                    let (tok2, lit2) = self.lookahead(true);
-                    match tok2 {
-                        Tok::Comma => continue,
-                        Tok::ClosedPar => return Ok(values),
-                        _ => return Err(format!("found '{lit2}', expected: ',' or ')'")),
-                    }
-                }
-                Tok::Comma => {
-                    if values.is_empty() {
-                        values.push(String::new());
-                    }
-                    let (tok2, _) = self.lookahead(true);
-                    if tok2 == Tok::ClosedPar {
-                        values.push(String::new());
-                        return Ok(values);
-                    }
-                    if tok2 == Tok::Comma {
-                        values.push(String::new());
-                    }
-                }
-                _ => return Err(format!("found '{lit}', expected: ',', or identifier")),
-            }
-        }
-    }
-
-    fn parse_exact_value(&mut self) -> Result<Vec<String>, String> {
-        let (tok, _) = self.lookahead(true);
-        if tok == Tok::End || tok == Tok::Comma {
-            return Ok(vec![String::new()]);
-        }
-        let (tok, lit) = self.consume(true);
-        if tok == Tok::Ident {
-            return Ok(vec![lit]);
-        }
-        Err(format!("found '{lit}', expected: identifier"))
     }
 }
 

@@ -1,3 +1,5 @@
+//! Label selector parsing, canonical printing, matching and the API server's error messages.
+
 use serde_json::json;
 
 use super::*;
@@ -13,7 +15,10 @@ fn parses_to_the_canonical_string() {
         ("a=b", "a=b"),
         ("a==b", "a==b"),
         ("a!=b", "a!=b"),
-        ("x in (foo,,baz),y,z notin ()", "x in (,baz,foo),y,z notin ()"),
+        (
+            "x in (foo,,baz),y,z notin ()",
+            "x in (,baz,foo),y,z notin ()",
+        ),
         ("app in (web, api)", "app in (api,web)"),
         ("!canary", "!canary"),
         ("tier", "tier"),
@@ -68,24 +73,56 @@ fn matches_like_the_api_server() {
 #[test]
 fn matches_objects_by_metadata_labels() {
     let pod = json!({"metadata": {"name": "p", "labels": {"app": "web"}}});
-    assert!(LabelSelector::parse("app=web").unwrap().matches_object(&pod));
+    assert!(
+        LabelSelector::parse("app=web")
+            .unwrap()
+            .matches_object(&pod)
+    );
     assert!(!LabelSelector::parse("app=db").unwrap().matches_object(&pod));
-    assert!(LabelSelector::parse("!db").unwrap().matches_object(&json!({"metadata": {}})));
+    assert!(
+        LabelSelector::parse("!db")
+            .unwrap()
+            .matches_object(&json!({"metadata": {}}))
+    );
 }
 
 #[test]
 fn rejects_with_the_api_servers_messages() {
     let cases = [
-        ("a in", "unable to parse requirement: found '' expected: '('"),
-        ("a in (b", "unable to parse requirement: found '', expected: ',' or ')'"),
-        ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
+        (
+            "a in",
+            "unable to parse requirement: found '' expected: '('",
+        ),
+        (
+            "a in (b",
+            "unable to parse requirement: found '', expected: ',' or ')'",
+        ),
+        (
+            "a b",
+            "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+        ),
         ("a=b,", "found '', expected: identifier after ','"),
-        ("=b", "found '=', expected: !, identifier, or 'end of string'"),
-        ("a=(b)", "unable to parse requirement: found '(', expected: identifier"),
-        ("a in b", "unable to parse requirement: found 'b' expected: '('"),
-        ("a in (=)", "unable to parse requirement: found '=', expected: ',', ')' or identifier"),
+        (
+            "=b",
+            "found '=', expected: !, identifier, or 'end of string'",
+        ),
+        (
+            "a=(b)",
+            "unable to parse requirement: found '(', expected: identifier",
+        ),
+        (
+            "a in b",
+            "unable to parse requirement: found 'b' expected: '('",
+        ),
+        (
+            "a in (=)",
+            "unable to parse requirement: found '=', expected: ',', ')' or identifier",
+        ),
         ("!a=b", "found '=', expected: ',' or 'end of string'"),
-        ("!", "unable to parse requirement: found '', expected: identifier"),
+        (
+            "!",
+            "unable to parse requirement: found '', expected: identifier",
+        ),
         (
             "a foo b",
             "unable to parse requirement: found 'foo', expected: in, notin, =, ==, !=, gt, lt",
@@ -114,7 +151,10 @@ fn rejects_with_the_api_servers_messages() {
     }
     let long = format!("{}=v", "k".repeat(64));
     let err = LabelSelector::parse(&long).unwrap_err().message();
-    assert!(err.ends_with(": name part must be no more than 63 characters"), "{err}");
+    assert!(
+        err.ends_with(": name part must be no more than 63 characters"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -129,7 +169,9 @@ fn converts_spec_selectors() {
     let sel = LabelSelector::from_spec(Some(&spec)).unwrap();
     assert_eq!(sel.to_string(), "app=web,!canary,tier in (edge,frontend)");
     assert!(sel.matches(Some(&labels(json!({"app": "web", "tier": "edge"})))));
-    assert!(!sel.matches(Some(&labels(json!({"app": "web", "tier": "edge", "canary": "1"})))));
+    assert!(!sel.matches(Some(&labels(
+        json!({"app": "web", "tier": "edge", "canary": "1"})
+    ))));
 
     let nothing = LabelSelector::from_spec(None).unwrap();
     assert!(!nothing.matches(None) && !nothing.is_empty());

@@ -13,6 +13,8 @@
 
 mod field;
 mod label;
+mod parse;
+mod validation;
 
 pub use field::{FieldOp, FieldSelector, FieldTerm};
 pub use label::{LabelSelector, Operator, Requirement};

@@ -53,7 +53,11 @@ pub(crate) const EVENT_COLUMNS: &[Column] = &[
 /// The CRD's additionalPrinterColumns, after the implicit Name column.
 pub(crate) const CNPG_COLUMNS: &[Column] = &[
     NAME,
-    Column::new("Age", "date", "Custom resource definition column (in JSONPath format): .metadata.creationTimestamp"),
+    Column::new(
+        "Age",
+        "date",
+        "Custom resource definition column (in JSONPath format): .metadata.creationTimestamp",
+    ),
     Column::new("Instances", "integer", "Number of instances"),
     Column::new("Ready", "integer", "Number of ready instances"),
     Column::new("Status", "string", "Cluster current status"),
@@ -63,15 +67,24 @@ pub(crate) const CNPG_COLUMNS: &[Column] = &[
 /// `rest.NewDefaultTableConvertor`, for types without a printer.
 pub(crate) const DEFAULT_COLUMNS: &[Column] = &[
     NAME,
-    Column::new("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+    Column::new(
+        "Created At",
+        "date",
+        "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+    ),
 ];
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 fn list<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    v.pointer(pointer).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    v.pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 fn or(value: &str, fallback: &str) -> Value {
@@ -79,7 +92,11 @@ fn or(value: &str, fallback: &str) -> Value {
 }
 
 pub(crate) fn namespace_row(obj: &Value, now_ms: i64) -> Row {
-    Row::from(vec![name(obj), json!(str_at(obj, "/status/phase")), json!(age(obj, now_ms))])
+    Row::from(vec![
+        name(obj),
+        json!(str_at(obj, "/status/phase")),
+        json!(age(obj, now_ms)),
+    ])
 }
 
 pub(crate) fn node_row(obj: &Value, now_ms: i64) -> Row {
@@ -87,7 +104,14 @@ pub(crate) fn node_row(obj: &Value, now_ms: i64) -> Row {
         .iter()
         .filter(|c| str_at(c, "/type") == "Ready")
         .take(1)
-        .map(|c| if str_at(c, "/status") == "True" { "Ready" } else { "NotReady" }.to_string())
+        .map(|c| {
+            if str_at(c, "/status") == "True" {
+                "Ready"
+            } else {
+                "NotReady"
+            }
+            .to_string()
+        })
         .collect();
     if status.is_empty() {
         status.push("Unknown".to_string());
@@ -96,7 +120,12 @@ pub(crate) fn node_row(obj: &Value, now_ms: i64) -> Row {
         status.push("SchedulingDisabled".to_string());
     }
     let mut roles: Vec<String> = Vec::new();
-    for (k, v) in obj.pointer("/metadata/labels").and_then(Value::as_object).into_iter().flatten() {
+    for (k, v) in obj
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let role = match k.strip_prefix("node-role.kubernetes.io/") {
             Some(role) => role,
             None if k == "kubernetes.io/role" => v.as_str().unwrap_or_default(),
@@ -125,12 +154,18 @@ pub(crate) fn node_row(obj: &Value, now_ms: i64) -> Row {
         json!(address("ExternalIP")),
         or(str_at(obj, "/status/nodeInfo/osImage"), "<unknown>"),
         or(str_at(obj, "/status/nodeInfo/kernelVersion"), "<unknown>"),
-        or(str_at(obj, "/status/nodeInfo/containerRuntimeVersion"), "<unknown>"),
+        or(
+            str_at(obj, "/status/nodeInfo/containerRuntimeVersion"),
+            "<unknown>",
+        ),
     ])
 }
 
 fn external_ip(svc: &Value) -> String {
-    let external: Vec<&str> = list(svc, "/spec/externalIPs").iter().filter_map(Value::as_str).collect();
+    let external: Vec<&str> = list(svc, "/spec/externalIPs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     match str_at(svc, "/spec/type") {
         "ClusterIP" | "NodePort" if external.is_empty() => "<none>".to_string(),
         "ClusterIP" | "NodePort" => external.join(","),
@@ -146,7 +181,11 @@ fn external_ip(svc: &Value) -> String {
                 }
             }
             ips.extend(external);
-            if ips.is_empty() { "<pending>".to_string() } else { ips.join(",") }
+            if ips.is_empty() {
+                "<pending>".to_string()
+            } else {
+                ips.join(",")
+            }
         }
         "ExternalName" => str_at(svc, "/spec/externalName").to_string(),
         _ => "<unknown>".to_string(),
@@ -211,9 +250,19 @@ pub(crate) fn event_row(obj: &Value, now_ms: i64) -> Row {
         "" => kind,
         n => format!("{kind}/{n}"),
     };
-    let component = first_non_empty(str_at(obj, "/source/component"), str_at(obj, "/reportingComponent"));
-    let instance = first_non_empty(str_at(obj, "/source/host"), str_at(obj, "/reportingInstance"));
-    let source = if instance.is_empty() { component.to_string() } else { format!("{component}, {instance}") };
+    let component = first_non_empty(
+        str_at(obj, "/source/component"),
+        str_at(obj, "/reportingComponent"),
+    );
+    let instance = first_non_empty(
+        str_at(obj, "/source/host"),
+        str_at(obj, "/reportingInstance"),
+    );
+    let source = if instance.is_empty() {
+        component.to_string()
+    } else {
+        format!("{component}, {instance}")
+    };
     Row::from(vec![
         json!(last_seen),
         json!(str_at(obj, "/type")),
@@ -239,7 +288,10 @@ pub(crate) fn cnpg_row(obj: &Value, now_ms: i64) -> Row {
         _ => Value::Null,
     };
     let integer = |p: &str| match obj.pointer(p) {
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)).map_or(Value::Null, |i| json!(i)),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .map_or(Value::Null, |i| json!(i)),
         _ => Value::Null,
     };
     let string = |p: &str| match obj.pointer(p) {
@@ -258,5 +310,8 @@ pub(crate) fn cnpg_row(obj: &Value, now_ms: i64) -> Row {
 }
 
 pub(crate) fn default_row(obj: &Value, _now_ms: i64) -> Row {
-    Row::from(vec![name(obj), json!(str_at(obj, "/metadata/creationTimestamp"))])
+    Row::from(vec![
+        name(obj),
+        json!(str_at(obj, "/metadata/creationTimestamp")),
+    ])
 }

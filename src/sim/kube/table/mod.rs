@@ -80,7 +80,11 @@ pub(crate) struct Column {
 }
 
 impl Column {
-    pub(crate) const fn new(name: &'static str, ty: &'static str, description: &'static str) -> Self {
+    pub(crate) const fn new(
+        name: &'static str,
+        ty: &'static str,
+        description: &'static str,
+    ) -> Self {
         Self {
             name,
             ty,
@@ -91,7 +95,10 @@ impl Column {
     }
 
     pub(crate) const fn wide(self) -> Self {
-        Self { priority: 1, ..self }
+        Self {
+            priority: 1,
+            ..self
+        }
     }
 
     pub(crate) const fn format(self, format: &'static str) -> Self {
@@ -112,7 +119,10 @@ pub(crate) struct Row {
 
 impl From<Vec<Value>> for Row {
     fn from(cells: Vec<Value>) -> Self {
-        Self { cells, conditions: None }
+        Self {
+            cells,
+            conditions: None,
+        }
     }
 }
 
@@ -195,13 +205,20 @@ pub fn to_table(
     if !list_meta.resource_version.is_empty() {
         metadata.insert("resourceVersion".into(), json!(list_meta.resource_version));
     }
-    if let Some(token) = list_meta.continue_token.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(token) = list_meta
+        .continue_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
         metadata.insert("continue".into(), json!(token));
     }
     if let Some(count) = list_meta.remaining_item_count {
         metadata.insert("remainingItemCount".into(), json!(count));
     }
-    let rows = objects.iter().map(|o| row_json(resource, o, now_ms, include_object)).collect();
+    let rows = objects
+        .iter()
+        .map(|o| row_json(resource, o, now_ms, include_object))
+        .collect();
     table(Value::Object(metadata), column_definitions(resource), rows)
 }
 
@@ -214,9 +231,19 @@ pub fn watch_event_table(
     first: bool,
 ) -> Value {
     let rv = object.pointer("/metadata/resourceVersion").cloned();
-    let metadata = rv.map(|rv| json!({"resourceVersion": rv})).unwrap_or_else(|| json!({}));
-    let columns = if first { column_definitions(resource) } else { Value::Null };
-    table(metadata, columns, vec![row_json(resource, object, now_ms, include_object)])
+    let metadata = rv
+        .map(|rv| json!({"resourceVersion": rv}))
+        .unwrap_or_else(|| json!({}));
+    let columns = if first {
+        column_definitions(resource)
+    } else {
+        Value::Null
+    };
+    table(
+        metadata,
+        columns,
+        vec![row_json(resource, object, now_ms, include_object)],
+    )
 }
 
 /// True if an `Accept` header asks for a meta.k8s.io Table (v1 or v1beta1).
@@ -235,7 +262,9 @@ pub fn wants_table(accept: &str) -> bool {
 /// Parses an RFC 3339 timestamp to Unix milliseconds.
 pub(crate) fn parse_time_ms(value: Option<&Value>) -> Option<i64> {
     let text = value?.as_str()?;
-    jiff::Timestamp::from_str(text).ok().map(|t| t.as_millisecond())
+    jiff::Timestamp::from_str(text)
+        .ok()
+        .map(|t| t.as_millisecond())
 }
 
 /// `translateTimestampSince`: HumanDuration since the timestamp, `<unknown>` if unset.
@@ -251,7 +280,12 @@ pub(crate) fn age(object: &Value, now_ms: i64) -> String {
 }
 
 pub(crate) fn name(object: &Value) -> Value {
-    json!(object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default())
+    json!(
+        object
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    )
 }
 
 /// Kubernetes' `duration.HumanDuration`: ~2-3 significant figures ("45s", "5m30s", "3h12m",
@@ -270,7 +304,11 @@ pub fn human_duration(d_ms: i64) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 60 * 3 {
         return format!("{minutes}m");
@@ -278,14 +316,22 @@ pub fn human_duration(d_ms: i64) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
         let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);

@@ -42,7 +42,9 @@ pub(crate) const COLUMNS: &[Column] = &[
 ];
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 fn int_at(v: &Value, pointer: &str) -> i64 {
@@ -50,7 +52,10 @@ fn int_at(v: &Value, pointer: &str) -> i64 {
 }
 
 fn list<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    v.pointer(pointer).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    v.pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 fn condition_true(pod: &Value, ty: &str) -> bool {
@@ -70,7 +75,10 @@ pub(crate) struct PodSummary {
 }
 
 fn later(a: Option<i64>, status: &Value) -> Option<i64> {
-    match (a, parse_time_ms(status.pointer("/lastState/terminated/finishedAt"))) {
+    match (
+        a,
+        parse_time_ms(status.pointer("/lastState/terminated/finishedAt")),
+    ) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
@@ -110,7 +118,10 @@ pub(crate) fn summarize(pod: &Value) -> PodSummary {
             .any(|c| str_at(c, "/name") == name && str_at(c, "/restartPolicy") == "Always")
     };
     let total = list(pod, "/spec/containers").len() as i64
-        + init_specs.iter().filter(|c| str_at(c, "/restartPolicy") == "Always").count() as i64;
+        + init_specs
+            .iter()
+            .filter(|c| str_at(c, "/restartPolicy") == "Always")
+            .count() as i64;
     let (mut ready, mut restarts, mut sidecar_restarts) = (0, 0, 0);
     let (mut last_restart, mut last_sidecar_restart) = (None, None);
 
@@ -137,7 +148,9 @@ pub(crate) fn summarize(pod: &Value) -> PodSummary {
         }
         reason = match terminated {
             Some(t) => terminated_reason(t, "Init:"),
-            None if !waiting.is_empty() && waiting != "PodInitializing" => format!("Init:{waiting}"),
+            None if !waiting.is_empty() && waiting != "PodInitializing" => {
+                format!("Init:{waiting}")
+            }
             None => format!("Init:{i}/{}", init_specs.len()),
         };
         initializing = true;
@@ -164,11 +177,18 @@ pub(crate) fn summarize(pod: &Value) -> PodSummary {
             }
         }
         if reason == "Completed" && has_running {
-            reason = if condition_true(pod, "Ready") { "Running" } else { "NotReady" }.to_string();
+            reason = if condition_true(pod, "Ready") {
+                "Running"
+            } else {
+                "NotReady"
+            }
+            .to_string();
         }
     }
 
-    let deleting = pod.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null());
+    let deleting = pod
+        .pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null());
     if deleting && str_at(pod, "/status/reason") == "NodeLost" {
         reason = "Unknown".to_string();
     } else if deleting && phase != "Succeeded" && phase != "Failed" {
@@ -191,10 +211,18 @@ pub fn pod_status_reason(pod: &Value) -> String {
 pub(crate) fn row(pod: &Value, now_ms: i64) -> Row {
     let s = summarize(pod);
     let restarts = match s.last_restart_ms {
-        Some(t) if s.restarts != 0 => format!("{} ({} ago)", s.restarts, human_duration(now_ms - t)),
+        Some(t) if s.restarts != 0 => {
+            format!("{} ({} ago)", s.restarts, human_duration(now_ms - t))
+        }
         _ => s.restarts.to_string(),
     };
-    let or_none = |s: &str| if s.is_empty() { "<none>".to_string() } else { s.to_string() };
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "<none>".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     let gates = list(pod, "/spec/readinessGates");
     let readiness_gates = if gates.is_empty() {
         "<none>".to_string()
@@ -212,8 +240,12 @@ pub(crate) fn row(pod: &Value, now_ms: i64) -> Row {
         format!("{satisfied}/{}", gates.len())
     };
     let conditions = match str_at(pod, "/status/phase") {
-        "Succeeded" => Some(json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}])),
-        "Failed" => Some(json!([{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}])),
+        "Succeeded" => Some(
+            json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}]),
+        ),
+        "Failed" => Some(
+            json!([{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}]),
+        ),
         _ => None,
     };
     Row {

@@ -1,3 +1,5 @@
+//! Pod rows and kubectl's STATUS reasoning for running, crashing, pending, init and terminating pods.
+
 use serde_json::json;
 
 use super::*;
@@ -29,18 +31,42 @@ fn pod_rows() {
     let cases: Vec<(&str, Value, Value)> = vec![
         (
             "running",
-            pod(json!({"phase": "Running", "podIPs": [{"ip": "10.1.2.3"}], "conditions": [{"type": "Ready", "status": "True"}],
-                       "containerStatuses": [running(0)]})),
-            json!(["checkout-7d9f8c6b5-x2x9q", "1/1", "Running", "0", "3h12m", "10.1.2.3", "node-a", "<none>", "<none>"]),
+            pod(
+                json!({"phase": "Running", "podIPs": [{"ip": "10.1.2.3"}], "conditions": [{"type": "Ready", "status": "True"}],
+                       "containerStatuses": [running(0)]}),
+            ),
+            json!([
+                "checkout-7d9f8c6b5-x2x9q",
+                "1/1",
+                "Running",
+                "0",
+                "3h12m",
+                "10.1.2.3",
+                "node-a",
+                "<none>",
+                "<none>"
+            ]),
         ),
         (
             "crash loop with last restart time",
-            pod(json!({"phase": "Running", "podIPs": [{"ip": "10.1.2.3"}], "containerStatuses": [{
-                "name": "app", "ready": false, "started": false, "restartCount": 7,
-                "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
-                "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": "2025-06-01T11:58:25Z"}}
-            }]})),
-            json!(["checkout-7d9f8c6b5-x2x9q", "0/1", "CrashLoopBackOff", "7 (95s ago)", "3h12m", "10.1.2.3", "node-a", "<none>", "<none>"]),
+            pod(
+                json!({"phase": "Running", "podIPs": [{"ip": "10.1.2.3"}], "containerStatuses": [{
+                    "name": "app", "ready": false, "started": false, "restartCount": 7,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
+                    "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": "2025-06-01T11:58:25Z"}}
+                }]}),
+            ),
+            json!([
+                "checkout-7d9f8c6b5-x2x9q",
+                "0/1",
+                "CrashLoopBackOff",
+                "7 (95s ago)",
+                "3h12m",
+                "10.1.2.3",
+                "node-a",
+                "<none>",
+                "<none>"
+            ]),
         ),
         (
             "pending unschedulable",
@@ -50,19 +76,45 @@ fn pod_rows() {
                 "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
                     "message": "0/3 nodes are available: 3 Insufficient memory."}]}
             }),
-            json!(["ledger-0", "0/1", "Pending", "0", "45s", "<none>", "<none>", "<none>", "<none>"]),
+            json!([
+                "ledger-0", "0/1", "Pending", "0", "45s", "<none>", "<none>", "<none>", "<none>"
+            ]),
         ),
         (
             "container creating",
-            pod(json!({"phase": "Pending", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0,
-                "state": {"waiting": {"reason": "ContainerCreating"}}}]})),
-            json!(["checkout-7d9f8c6b5-x2x9q", "0/1", "ContainerCreating", "0", "3h12m", "<none>", "node-a", "<none>", "<none>"]),
+            pod(
+                json!({"phase": "Pending", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0,
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}),
+            ),
+            json!([
+                "checkout-7d9f8c6b5-x2x9q",
+                "0/1",
+                "ContainerCreating",
+                "0",
+                "3h12m",
+                "<none>",
+                "node-a",
+                "<none>",
+                "<none>"
+            ]),
         ),
         (
             "completed",
-            pod(json!({"phase": "Succeeded", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0,
-                "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]})),
-            json!(["checkout-7d9f8c6b5-x2x9q", "0/1", "Completed", "0", "3h12m", "<none>", "node-a", "<none>", "<none>"]),
+            pod(
+                json!({"phase": "Succeeded", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0,
+                "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}),
+            ),
+            json!([
+                "checkout-7d9f8c6b5-x2x9q",
+                "0/1",
+                "Completed",
+                "0",
+                "3h12m",
+                "<none>",
+                "node-a",
+                "<none>",
+                "<none>"
+            ]),
         ),
     ];
     for (what, p, want) in cases {
@@ -80,29 +132,74 @@ fn pod_status_reasons() {
         p
     };
     let init = |statuses: Value| {
-        let mut p = pod(json!({"phase": "Pending", "initContainerStatuses": statuses,
-            "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "PodInitializing"}}}]}));
+        let mut p = pod(
+            json!({"phase": "Pending", "initContainerStatuses": statuses,
+            "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "PodInitializing"}}}]}),
+        );
         p["spec"]["initContainers"] = json!([{"name": "migrate"}, {"name": "warm"}]);
         p
     };
     let ready = json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}], "containerStatuses": [running(0)]});
     let cases: Vec<(Value, &str)> = vec![
         (deleting(pod(ready.clone()), None), "Terminating"),
-        (deleting(pod(json!({"phase": "Succeeded"})), None), "Succeeded"),
-        (deleting(pod(ready.clone()), Some("NodeLost")), "Unknown"),
-        (init(json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "PodInitializing"}}}])), "Init:0/2"),
         (
-            init(json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
-                        {"name": "warm", "ready": false, "restartCount": 0, "state": {"running": {}}}])),
+            deleting(pod(json!({"phase": "Succeeded"})), None),
+            "Succeeded",
+        ),
+        (deleting(pod(ready.clone()), Some("NodeLost")), "Unknown"),
+        (
+            init(
+                json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "PodInitializing"}}}]),
+            ),
+            "Init:0/2",
+        ),
+        (
+            init(
+                json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"name": "warm", "ready": false, "restartCount": 0, "state": {"running": {}}}]),
+            ),
             "Init:1/2",
         ),
-        (init(json!([{"name": "migrate", "ready": false, "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}])), "Init:CrashLoopBackOff"),
-        (init(json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}])), "Init:Error"),
-        (init(json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 2}}}])), "Init:ExitCode:2"),
-        (pod(json!({"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": 1, "state": {"terminated": {"exitCode": 137, "reason": "OOMKilled"}}}]})), "OOMKilled"),
-        (pod(json!({"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": 1, "state": {"terminated": {"exitCode": 137, "signal": 9}}}]})), "Signal:9"),
-        (pod(json!({"phase": "Failed", "reason": "Evicted"})), "Evicted"),
-        (pod(json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]})), "SchedulingGated"),
+        (
+            init(
+                json!([{"name": "migrate", "ready": false, "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]),
+            ),
+            "Init:CrashLoopBackOff",
+        ),
+        (
+            init(
+                json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]),
+            ),
+            "Init:Error",
+        ),
+        (
+            init(
+                json!([{"name": "migrate", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 2}}}]),
+            ),
+            "Init:ExitCode:2",
+        ),
+        (
+            pod(
+                json!({"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": 1, "state": {"terminated": {"exitCode": 137, "reason": "OOMKilled"}}}]}),
+            ),
+            "OOMKilled",
+        ),
+        (
+            pod(
+                json!({"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": 1, "state": {"terminated": {"exitCode": 137, "signal": 9}}}]}),
+            ),
+            "Signal:9",
+        ),
+        (
+            pod(json!({"phase": "Failed", "reason": "Evicted"})),
+            "Evicted",
+        ),
+        (
+            pod(
+                json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]}),
+            ),
+            "SchedulingGated",
+        ),
         (pod(json!({"phase": "Unknown"})), "Unknown"),
     ];
     for (p, want) in cases {
@@ -131,17 +228,24 @@ fn completed_sidecar_pods_and_not_ready() {
         "containerStatuses": [running(1)]
     }));
     s["spec"]["initContainers"] = json!([{"name": "mesh", "restartPolicy": "Always"}]);
-    s["status"]["containerStatuses"][0]["lastState"] = json!({"terminated": {"exitCode": 2, "finishedAt": "2025-06-01T10:00:00Z"}});
+    s["status"]["containerStatuses"][0]["lastState"] =
+        json!({"terminated": {"exitCode": 2, "finishedAt": "2025-06-01T10:00:00Z"}});
     let c = cells(&s);
-    assert_eq!((&c[1], &c[2], &c[3]), (&json!("2/2"), &json!("Running"), &json!("3 (30m ago)")));
+    assert_eq!(
+        (&c[1], &c[2], &c[3]),
+        (&json!("2/2"), &json!("Running"), &json!("3 (30m ago)"))
+    );
 }
 
 #[test]
 fn readiness_gates_and_row_conditions() {
-    let mut p = pod(json!({"phase": "Running", "nominatedNodeName": "node-b", "conditions": [
+    let mut p = pod(
+        json!({"phase": "Running", "nominatedNodeName": "node-b", "conditions": [
         {"type": "Ready", "status": "True"}, {"type": "example.com/lb", "status": "True"}, {"type": "example.com/dns", "status": "False"}
-    ], "containerStatuses": [running(0)]}));
-    p["spec"]["readinessGates"] = json!([{"conditionType": "example.com/lb"}, {"conditionType": "example.com/dns"}]);
+    ], "containerStatuses": [running(0)]}),
+    );
+    p["spec"]["readinessGates"] =
+        json!([{"conditionType": "example.com/lb"}, {"conditionType": "example.com/dns"}]);
     let c = cells(&p);
     assert_eq!((&c[7], &c[8]), (&json!("node-b"), &json!("1/2")));
     assert_eq!(row(&p, now()).conditions, None);
@@ -149,8 +253,13 @@ fn readiness_gates_and_row_conditions() {
     let done = pod(json!({"phase": "Succeeded"}));
     assert_eq!(
         row(&done, now()).conditions,
-        Some(json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}]))
+        Some(
+            json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}])
+        )
     );
     let failed = pod(json!({"phase": "Failed"}));
-    assert_eq!(row(&failed, now()).conditions.unwrap()[0]["message"], json!("The pod failed."));
+    assert_eq!(
+        row(&failed, now()).conditions.unwrap()[0]["message"],
+        json!("The pod failed.")
+    );
 }
