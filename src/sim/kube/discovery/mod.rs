@@ -17,6 +17,10 @@
 //! decode it. kubectl caches discovery under `~/.kube/cache/discovery/<host_port>/` (6h TTL), so
 //! a simulator whose resource set changes on the same port should be paired with
 //! `--cache-dir`/a cache wipe in tests.
+//!
+//! This machine's `/usr/bin/kubectl` is the gcloud version dispatcher: it GETs `/version` first
+//! and runs `kubectl.1.<minor>` matching the server, so [`version_info`] (v1.33.2) selects
+//! kubectl 1.33; both 1.32.5 and 1.33.1 were checked against these documents.
 
 mod registry;
 

@@ -4,12 +4,14 @@
 //! - `kubectl get <type> [name]` (list: `?limit=500`, continue with `&continue=<token>`) sends
 //!   `Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json`.
 //!   `includeObject` is absent (the API server's default is `Metadata`) except with `--sort-by`,
-//!   which adds `includeObject=Object`. `-o wide` changes nothing on the wire: kubectl hides
+//!   which sends `?includeObject=Object` and no `limit`. `-o wide` changes nothing on the wire: kubectl hides
 //!   columns with `priority > 0` unless wide, so always send every column.
 //!   `-o json/yaml/name/jsonpath` sends `Accept: application/json` (plain objects, no Table).
 //! - `kubectl get -w` first lists as above, then opens
 //!   `GET ...?watch=true&resourceVersion=<list RV>` (plus `fieldSelector=metadata.name=<name>`
 //!   for one object) with the **same Table Accept header**.
+//! - Checked end to end: kubectl 1.32.5 and 1.33.1 against a stub server answering with these
+//!   functions' output render `get`, `get -o wide`, `get -w` and `--sort-by` as against a cluster.
 //!
 //! # What the handler must do
 //! - If [`wants_table`] (`as=Table` with `g=meta.k8s.io` and `v=v1` or `v1beta1`), answer
