@@ -268,9 +268,7 @@ impl Tsdb {
         lookback: Millis,
     ) -> Option<(Millis, f64)> {
         let mut latest = None;
-        let Some(s) = self.slots.get(series.0 as usize).and_then(Option::as_ref) else {
-            return None;
-        };
+        let s = self.slots.get(series.0 as usize).and_then(Option::as_ref)?;
         let (lo, hi) = self.grid_range(at - lookback, at);
         for idx in (lo..hi).rev() {
             let seq = self.grid_base + idx as u64;

@@ -66,10 +66,13 @@ fn respond(result: Result<Response, PromError>) -> Response {
 }
 
 /// Runs `f` with the store read-locked; the guard never outlives this synchronous call.
-fn with_tsdb<T>(state: &PromApiState, f: impl FnOnce(&Tsdb) -> T) -> Result<T, Response> {
+fn with_tsdb(
+    state: &PromApiState,
+    f: impl FnOnce(&Tsdb) -> Result<Response, PromError>,
+) -> Response {
     match state.tsdb.read() {
-        Ok(db) => Ok(f(&db)),
-        Err(_) => Err(internal_error("tsdb lock poisoned")),
+        Ok(db) => respond(f(&db)),
+        Err(_) => internal_error("tsdb lock poisoned"),
     }
 }
 
@@ -87,7 +90,7 @@ async fn query(State(state): State<PromApiState>, params: Params) -> Response {
             .map_err(query_error)?;
         Ok(success_raw(&query_data(&value)))
     };
-    with_tsdb(&state, |db| respond(run(db))).unwrap_or_else(|r| r)
+    with_tsdb(&state, run)
 }
 
 async fn query_range(State(state): State<PromApiState>, params: Params) -> Response {
@@ -116,7 +119,7 @@ async fn query_range(State(state): State<PromApiState>, params: Params) -> Respo
         let series = promql::range_query(db, query, start, end, step).map_err(query_error)?;
         Ok(success_raw(&query_data(&QueryValue::Matrix(series))))
     };
-    with_tsdb(&state, |db| respond(run(db))).unwrap_or_else(|r| r)
+    with_tsdb(&state, run)
 }
 
 /// Parses `match[]` selectors into matcher lists, as Prometheus requires them: plain
@@ -159,7 +162,7 @@ async fn series(State(state): State<PromApiState>, params: Params) -> Response {
         let (start, end) = window(&params)?;
         Ok(success(&json!(db.series_matching(&matchers, start, end))))
     };
-    with_tsdb(&state, |db| respond(run(db))).unwrap_or_else(|r| r)
+    with_tsdb(&state, run)
 }
 
 async fn labels(State(state): State<PromApiState>, params: Params) -> Response {
@@ -168,7 +171,7 @@ async fn labels(State(state): State<PromApiState>, params: Params) -> Response {
         let (start, end) = window(&params)?;
         Ok(success(&json!(db.label_names(&matchers, start, end))))
     };
-    with_tsdb(&state, |db| respond(run(db))).unwrap_or_else(|r| r)
+    with_tsdb(&state, run)
 }
 
 async fn label_values(
@@ -190,7 +193,7 @@ async fn label_values(
             db.label_values(&name, &matchers, start, end)
         )))
     };
-    with_tsdb(&state, |db| respond(run(db))).unwrap_or_else(|r| r)
+    with_tsdb(&state, run)
 }
 
 async fn rules(State(state): State<PromApiState>) -> Response {

@@ -53,7 +53,7 @@ pub(crate) fn aggregate(
     let k = match (&agg.param, op) {
         (Some(param), "topk" | "bottomk") => {
             let k = ev.eval_scalar(param, ts)?;
-            if k.is_nan() || k.abs() >= 9.223_372_036_854_775_807e18 {
+            if k.is_nan() || k.abs() >= 2f64.powi(63) {
                 return Err(PromError::Execution(format!(
                     "Scalar value {k} overflows int64"
                 )));

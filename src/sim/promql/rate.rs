@@ -147,7 +147,8 @@ mod tests {
         let reset = series(10_000, 10_000, &[10.0, 20.0, 30.0, 5.0, 15.0, 25.0]);
         let late = series(30_000, 10_000, &[100.0, 110.0, 120.0, 130.0]);
         let gauge = series(10_000, 10_000, &[5.0, 3.0, 1.0]);
-        let cases: [(&str, &[(Millis, f64)], RateKind, f64); 7] = [
+        type Case<'a> = (&'a str, &'a [(Millis, f64)], RateKind, f64);
+        let cases: [Case; 7] = [
             // 50 over 50s sampled; start gap 10s < 11s threshold: extrapolate to 60s, but the
             // zero point (50s * 10/50 = 10s) equals it: 50 * 60/50 = 60.
             ("increase full window", &full, RateKind::Increase, 60.0),

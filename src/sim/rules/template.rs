@@ -253,7 +253,7 @@ mod tests {
             ("{{ $value | humanizeDuration }}", 1.5, "1.5s"),
             ("{{ $value | humanizeDuration }}", 0.25, "250ms"),
             ("{{ $labels.lag | humanizeDuration }}", 0.0, "1m 30s"),
-            ("{{ printf \"%.2f\" $value }}", 3.14159, "3.14"),
+            ("{{ printf \"%.2f\" $value }}", 3.14659, "3.15"),
             ("{{ $value | printf \"%.1f\" }}", 2.26, "2.3"),
             (
                 "{{ $labels.service | humanize }}",
