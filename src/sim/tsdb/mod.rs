@@ -1,14 +1,18 @@
 //! An in-memory time-series store sampled on a shared grid, with bounded retention.
 //!
 //! Every scrape of a cluster writes all of its series at one timestamp, so timestamps are kept
-//! once (the grid) and each series holds only its values, 8 bytes a sample. A series missing
+//! once (the grid) and each series holds only its values, sealed per chunk into the smallest
+//! exact encoding (see `chunk`), indexed by metric name. A series missing
 //! from a scrape gets Prometheus's stale marker at that scrape, so instant selectors stop
 //! returning it, exactly as after a failed or ended scrape in Prometheus.
+
+mod chunk;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use promql_parser::label::Matcher;
 
+use self::chunk::{CHUNK, SeriesValues};
 use crate::sim::clock::Millis;
 use crate::sim::labels::{Labels, METRIC_NAME};
 
@@ -25,10 +29,12 @@ type SeriesId = u32;
 #[derive(Debug)]
 struct Series {
     labels: Labels,
-    /// Grid sequence number of `values[0]`.
+    /// Grid sequence number of `values[0]`, always at a chunk boundary.
     first_seq: u64,
     /// One value per grid slot from `first_seq` on; absent slots hold the stale marker.
-    values: VecDeque<f64>,
+    values: SeriesValues,
+    /// Sequence number of the latest real (non-stale) sample.
+    last_real_seq: u64,
 }
 
 impl Series {
@@ -38,7 +44,7 @@ impl Series {
     }
 
     fn is_live(&self) -> bool {
-        self.values.back().is_some_and(|v| !is_stale_marker(*v))
+        self.values.last().is_some_and(|v| !is_stale_marker(v))
     }
 }
 
@@ -88,19 +94,22 @@ impl Tsdb {
             let id = self.find_or_create(labels, seq);
             if let Some(series) = self.slots[id as usize].as_mut() {
                 while series.end_seq() < seq {
-                    series.values.push_back(f64::from_bits(STALE_NAN_BITS));
+                    series.values.push(f64::from_bits(STALE_NAN_BITS));
+                }
+                if !is_stale_marker(value) {
+                    series.last_real_seq = seq;
                 }
                 if series.end_seq() == seq {
-                    series.values.push_back(value);
-                } else if let Some(back) = series.values.back_mut() {
+                    series.values.push(value);
+                } else {
                     // The same labels twice in one scrape: the later value wins.
-                    *back = value;
+                    series.values.set_last(value);
                 }
             }
         }
         for series in self.slots.iter_mut().flatten() {
             if series.is_live() && series.end_seq() <= seq {
-                series.values.push_back(f64::from_bits(STALE_NAN_BITS));
+                series.values.push(f64::from_bits(STALE_NAN_BITS));
             }
         }
         self.prune(ts_ms - self.retention_ms);
@@ -121,8 +130,9 @@ impl Tsdb {
         let name = labels.metric_name().unwrap_or_default().to_string();
         let series = Series {
             labels,
-            first_seq: seq,
-            values: VecDeque::new(),
+            first_seq: seq - seq % CHUNK as u64,
+            values: SeriesValues::default(),
+            last_real_seq: seq,
         };
         let id = match self.free.pop() {
             Some(id) => {
@@ -156,11 +166,10 @@ impl Tsdb {
             let Some(series) = slot.as_mut() else {
                 continue;
             };
-            while series.first_seq < base && !series.values.is_empty() {
-                series.values.pop_front();
-                series.first_seq += 1;
+            while series.first_seq + CHUNK as u64 <= base && series.values.pop_front_chunk() {
+                series.first_seq += CHUNK as u64;
             }
-            if series.values.iter().all(|v| is_stale_marker(*v)) {
+            if !series.is_live() && series.last_real_seq < base {
                 emptied.push(id as SeriesId);
             }
         }
@@ -276,7 +285,7 @@ impl Tsdb {
                 break;
             }
             if let Some(v) = s.values.get((seq - s.first_seq) as usize) {
-                latest = Some((self.grid[idx], *v));
+                latest = Some((self.grid[idx], v));
                 break;
             }
         }
@@ -300,7 +309,7 @@ impl Tsdb {
                 continue;
             }
             match s.values.get((seq - s.first_seq) as usize) {
-                Some(v) => f(self.grid[idx], *v),
+                Some(v) => f(self.grid[idx], v),
                 None => break,
             }
         }
@@ -411,6 +420,18 @@ impl Tsdb {
         self.slots.iter().flatten().map(|s| s.values.len()).sum()
     }
 
+    /// Approximate bytes held by sample storage, the grid and series labels.
+    pub fn approx_bytes(&self) -> usize {
+        let labels = |l: &Labels| l.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
+        self.grid.len() * 8
+            + self
+                .slots
+                .iter()
+                .flatten()
+                .map(|s| std::mem::size_of::<Series>() + s.values.bytes() + labels(&s.labels))
+                .sum::<usize>()
+    }
+
     /// Timestamp of the latest scrape, if any.
     pub fn last_scrape(&self) -> Option<Millis> {
         self.grid.back().copied()
@@ -516,5 +537,35 @@ mod tests {
             2
         );
         assert_eq!(db.select(&[eq("pod", "")]).len(), 1);
+    }
+
+    #[test]
+    fn mixed_series_stay_compact_and_readable() {
+        let mut db = Tsdb::new(3 * 3_600_000);
+        let scrapes = 6 * CHUNK as i64;
+        for i in 0..scrapes {
+            let samples = (0..1_000).map(|n| {
+                let labels = Labels::from_pairs([(METRIC_NAME, "m"), ("n", &n.to_string())]);
+                let value = match n % 5 {
+                    0 | 1 => 1.0,
+                    2 | 3 => (7 * i + n) as f64,
+                    _ => i as f64 / 3.0,
+                };
+                (labels, value)
+            });
+            db.append_scrape(i * 5_000, samples);
+        }
+        let per_sample = db.approx_bytes() as f64 / (1_000.0 * scrapes as f64);
+        assert!(per_sample < 5.0, "{per_sample} bytes per sample");
+        let counter = db.select(&[eq("n", "7")])[0];
+        let last = (scrapes - 1) * 5_000;
+        assert_eq!(
+            db.sample_at(counter, last, 300_000),
+            Some((last, (7 * (scrapes - 1) + 7) as f64))
+        );
+        assert_eq!(
+            db.samples(counter, 0, 10_000),
+            vec![(5_000, 14.0), (10_000, 21.0)]
+        );
     }
 }
