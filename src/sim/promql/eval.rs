@@ -98,8 +98,8 @@ impl Evaluator<'_> {
         };
         match &vs.offset {
             None => base,
-            Some(Offset::Pos(d)) => base - millis(d),
-            Some(Offset::Neg(d)) => base + millis(d),
+            Some(Offset::Pos(d)) => base.saturating_sub(millis(d)),
+            Some(Offset::Neg(d)) => base.saturating_add(millis(d)),
         }
     }
 
@@ -146,7 +146,7 @@ impl Evaluator<'_> {
         self.select(vs)
             .into_iter()
             .filter_map(|id| {
-                let points = self.db.samples(id, at - range, at);
+                let points = self.db.samples(id, at.saturating_sub(range), at);
                 (!points.is_empty()).then(|| RangeSeries {
                     labels: self.db.labels(id).clone(),
                     points,

@@ -49,9 +49,12 @@ use crate::sim::tsdb::Tsdb;
 use eval::Evaluator;
 use value::Value;
 
-/// Parses a query, mapping parser errors to Prometheus's `bad_data` shape.
+/// Parses a query, mapping parser errors to Prometheus's `bad_data` shape. A panic inside the
+/// parser (it converts some extreme durations unchecked) is reported as a parse error too.
 pub fn parse(query: &str) -> Result<Expr, PromError> {
-    promql_parser::parser::parse(query).map_err(|e| PromError::BadData(format!("parse error: {e}")))
+    let parsed = std::panic::catch_unwind(|| promql_parser::parser::parse(query))
+        .map_err(|_| PromError::BadData("parse error: the query could not be parsed".into()))?;
+    parsed.map_err(|e| PromError::BadData(format!("parse error: {e}")))
 }
 
 fn is_topk(expr: &Expr) -> bool {
@@ -129,7 +132,10 @@ pub fn range_query(
                 )));
             }
         }
-        ts += step_ms;
+        match ts.checked_add(step_ms) {
+            Some(next) => ts = next,
+            None => break,
+        }
     }
     Ok(series
         .into_iter()

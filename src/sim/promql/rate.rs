@@ -26,7 +26,7 @@ pub(crate) fn extrapolated_rate(
         return None;
     }
     let is_counter = kind != RateKind::Delta;
-    let range_start = range_end - range;
+    let range_start = range_end.saturating_sub(range);
     let (first_t, first_v) = points[0];
     let (last_t, last_v) = points[points.len() - 1];
     let mut result = last_v - first_v;
@@ -37,8 +37,8 @@ pub(crate) fn extrapolated_rate(
             }
         }
     }
-    let mut to_start = (first_t - range_start) as f64 / 1000.0;
-    let mut to_end = (range_end - last_t) as f64 / 1000.0;
+    let mut to_start = (first_t as f64 - range_start as f64) / 1000.0;
+    let mut to_end = (range_end as f64 - last_t as f64) / 1000.0;
     let sampled = (last_t - first_t) as f64 / 1000.0;
     let average = sampled / (points.len() - 1) as f64;
     let threshold = average * 1.1;

@@ -401,3 +401,35 @@ fn range_queries_table() {
         Some("bad_data")
     );
 }
+
+#[test]
+fn extreme_inputs_error_or_answer_without_panicking() {
+    let db = fixture();
+    let queries = [
+        "up offset 300000000y",
+        "rate(up[300000000y])",
+        "up @ 9999999999999",
+        "round(temp, 0)",
+        "topk(NaN, temp)",
+        "sum(",
+        "",
+        "histogram_quantile(0.5, temp)",
+    ];
+    for q in queries {
+        let result = instant_query(&db, q, 600 * S);
+        if let Err(e) = &result {
+            assert!(
+                matches!(e.error_type(), "bad_data" | "execution"),
+                "{q}: {e}"
+            );
+        }
+    }
+    assert!(range_query(&db, "up", i64::MAX - 10, i64::MAX, i64::MAX / 2).is_ok());
+    let topk_nan = instant_query(&db, "topk(NaN, temp)", 600 * S).err();
+    assert_eq!(
+        topk_nan,
+        Some(PromError::Execution(
+            "Scalar value NaN overflows int64".into()
+        ))
+    );
+}

@@ -278,7 +278,7 @@ impl Tsdb {
     ) -> Option<(Millis, f64)> {
         let mut latest = None;
         let s = self.slots.get(series.0 as usize).and_then(Option::as_ref)?;
-        let (lo, hi) = self.grid_range(at - lookback, at);
+        let (lo, hi) = self.grid_range(at.saturating_sub(lookback), at);
         for idx in (lo..hi).rev() {
             let seq = self.grid_base + idx as u64;
             if seq < s.first_seq {
