@@ -97,8 +97,8 @@ pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) ->
 fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
     let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
     tokio::spawn(async move {
-        let origin_virtual = fleet.now.get();
-        let origin = tokio::time::Instant::now();
+        let origin_virtual = fleet.start;
+        let origin = tokio::time::Instant::from_std(fleet.zero);
         let period = Duration::from_secs_f64((TICK_MS as f64 / 1000.0 / speed).max(0.001));
         let mut interval = tokio::time::interval(period);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
