@@ -123,10 +123,7 @@ impl Fleet {
             let mut world = self.lock_world();
             let now = world.now;
             let scrapes: Vec<Vec<(Labels, f64)>> = (0..world.clusters.len())
-                .map(|i| {
-                    let (local, remote) = world.db_load(i);
-                    world.clusters[i].metric_families(local, remote).into_iter().flat_map(|f| f.samples).collect()
-                })
+                .map(|i| world.metric_families(i).into_iter().flat_map(|f| f.samples).collect())
                 .collect();
             (now, scrapes, std::mem::take(&mut world.outbox))
         };

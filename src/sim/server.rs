@@ -129,11 +129,7 @@ fn metrics_router(fleet: Arc<Fleet>, cluster: usize) -> Router {
         get(move || {
             let fleet = Arc::clone(&fleet);
             async move {
-                let families = {
-                    let world = fleet.lock_world();
-                    let (local, remote) = world.db_load(cluster);
-                    world.clusters.get(cluster).map(|c| c.metric_families(local, remote)).unwrap_or_default()
-                };
+                let families = fleet.lock_world().metric_families(cluster);
                 ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
             }
         }),

@@ -29,6 +29,7 @@ pub fn options(seed: u64, start: Millis) -> SimOptions {
 
 /// Starts a fleet; `speed` None keeps virtual time still (tests step it themselves).
 pub async fn start(scenario: &str, options: SimOptions, speed: Option<f64>) -> Sim {
+    watchdeck::install_tls_provider();
     let scenario = if scenario.contains('\n') {
         Scenario::parse(scenario, "test scenario").expect("test scenario parses")
     } else {
