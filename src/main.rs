@@ -12,9 +12,7 @@ use watchdeck::sim::server;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if rustls::crypto::ring::default_provider().install_default().is_err() {
-        eprintln!("watchdeck: a TLS crypto provider was already installed; continuing with it");
-    }
+    watchdeck::install_tls_provider();
     let log_path = cli.log_file.clone().or_else(default_log_path);
     if let Err(error) = init_logging(log_path.as_ref()) {
         eprintln!("watchdeck: logging disabled: {error}");
