@@ -63,21 +63,64 @@ pub struct Binding {
 
 /// The keymap. Order is the help screen's order.
 pub const KEYMAP: &[Binding] = &[
-    Binding { keys: &[Key::Char('j'), Key::Down], action: Action::Down, help: "next row" },
-    Binding { keys: &[Key::Char('k'), Key::Up], action: Action::Up, help: "previous row" },
-    Binding { keys: &[Key::PageDown, Key::Ctrl('d')], action: Action::PageDown, help: "page down" },
-    Binding { keys: &[Key::PageUp, Key::Ctrl('u')], action: Action::PageUp, help: "page up" },
-    Binding { keys: &[Key::Char('g'), Key::Home], action: Action::Top, help: "first row" },
-    Binding { keys: &[Key::Char('G'), Key::End], action: Action::Bottom, help: "last row" },
-    Binding { keys: &[Key::Tab, Key::BackTab], action: Action::FocusNext, help: "switch pods / alerts" },
-    Binding { keys: &[Key::Char('?')], action: Action::ToggleHelp, help: "toggle this help" },
-    Binding { keys: &[Key::Esc], action: Action::Close, help: "close help" },
-    Binding { keys: &[Key::Char('q'), Key::Ctrl('c')], action: Action::Quit, help: "quit" },
+    Binding {
+        keys: &[Key::Char('j'), Key::Down],
+        action: Action::Down,
+        help: "next row",
+    },
+    Binding {
+        keys: &[Key::Char('k'), Key::Up],
+        action: Action::Up,
+        help: "previous row",
+    },
+    Binding {
+        keys: &[Key::PageDown, Key::Ctrl('d')],
+        action: Action::PageDown,
+        help: "page down",
+    },
+    Binding {
+        keys: &[Key::PageUp, Key::Ctrl('u')],
+        action: Action::PageUp,
+        help: "page up",
+    },
+    Binding {
+        keys: &[Key::Char('g'), Key::Home],
+        action: Action::Top,
+        help: "first row",
+    },
+    Binding {
+        keys: &[Key::Char('G'), Key::End],
+        action: Action::Bottom,
+        help: "last row",
+    },
+    Binding {
+        keys: &[Key::Tab, Key::BackTab],
+        action: Action::FocusNext,
+        help: "switch pods / alerts",
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: Action::ToggleHelp,
+        help: "toggle this help",
+    },
+    Binding {
+        keys: &[Key::Esc],
+        action: Action::Close,
+        help: "close help",
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        action: Action::Quit,
+        help: "quit",
+    },
 ];
 
 /// The action bound to `key`, if any.
 pub fn action_for(key: Key) -> Option<Action> {
-    KEYMAP.iter().find(|binding| binding.keys.contains(&key)).map(|binding| binding.action)
+    KEYMAP
+        .iter()
+        .find(|binding| binding.keys.contains(&key))
+        .map(|binding| binding.action)
 }
 
 /// The help screen's lines: keys (joined with `/`) and what they do, in keymap order.
@@ -93,7 +136,10 @@ pub fn help_lines() -> Vec<(String, &'static str)> {
 
 /// The first key bound to `action`, for short hints in the status line.
 pub fn first_key(action: Action) -> Option<Key> {
-    KEYMAP.iter().find(|binding| binding.action == action).and_then(|binding| binding.keys.first().copied())
+    KEYMAP
+        .iter()
+        .find(|binding| binding.action == action)
+        .and_then(|binding| binding.keys.first().copied())
 }
 
 #[cfg(test)]

@@ -60,7 +60,10 @@ pub enum Msg {
     /// The terminal was resized.
     Resize,
     /// Rows visible in the pods table and alerts list at the last render, for paging.
-    Viewport { pods: usize, alerts: usize },
+    Viewport {
+        pods: usize,
+        alerts: usize,
+    },
 }
 
 /// Maps a terminal key event to the keymap's key, ignoring releases and repeats' kinds we
@@ -106,10 +109,22 @@ mod tests {
 
     #[test]
     fn terminal_keys_map_through_keymap() {
-        assert_eq!(msg_of(&press(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Msg::Action(Action::Quit)));
-        assert_eq!(msg_of(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Msg::Action(Action::Quit)));
-        assert_eq!(msg_of(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Msg::Action(Action::Bottom)));
-        assert_eq!(msg_of(&press(KeyCode::PageDown, KeyModifiers::NONE)), Some(Msg::Action(Action::PageDown)));
+        assert_eq!(
+            msg_of(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Msg::Action(Action::Quit))
+        );
+        assert_eq!(
+            msg_of(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Msg::Action(Action::Quit))
+        );
+        assert_eq!(
+            msg_of(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Msg::Action(Action::Bottom))
+        );
+        assert_eq!(
+            msg_of(&press(KeyCode::PageDown, KeyModifiers::NONE)),
+            Some(Msg::Action(Action::PageDown))
+        );
         assert_eq!(msg_of(&press(KeyCode::Char('z'), KeyModifiers::NONE)), None);
         assert_eq!(msg_of(&TermEvent::Resize(80, 24)), Some(Msg::Resize));
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);

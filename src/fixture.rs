@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use crate::event::{DataEvent, Msg, Payload, PodsChange};
 use crate::model::alert::{Alert, Severity};
 use crate::model::health::{Health, SourceKind};
 use crate::model::pod::{PodKey, PodRow};
 use crate::model::{Model, Text};
-use crate::event::{DataEvent, Msg, Payload, PodsChange};
 
 /// The fixed "now" of every fixture: 2025-06-01T12:00:00Z.
 pub fn now() -> Timestamp {
@@ -49,11 +49,18 @@ pub fn alert(fingerprint: &str, name: &str, severity: &str, summary: &str, age_s
 }
 
 pub fn data(cluster: usize, offset: i64, payload: Payload) -> Msg {
-    Msg::Data(DataEvent { cluster, at: at(offset), payload })
+    Msg::Data(DataEvent {
+        cluster,
+        at: at(offset),
+        payload,
+    })
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Three empty clusters: prod-eu-1, prod-us-1, staging-eu-1.
@@ -61,7 +68,11 @@ pub fn empty_model() -> Model {
     let eu = labels(&[("env", "prod"), ("region", "eu-west-1")]);
     let us = labels(&[("env", "prod"), ("region", "us-east-1")]);
     let staging = labels(&[("env", "staging"), ("region", "eu-west-1")]);
-    Model::new([("prod-eu-1", &eu), ("prod-us-1", &us), ("staging-eu-1", &staging)])
+    Model::new([
+        ("prod-eu-1", &eu),
+        ("prod-us-1", &us),
+        ("staging-eu-1", &staging),
+    ])
 }
 
 /// The fleet the snapshots show: a healthy cluster with a crash loop and hostile text, a
@@ -75,7 +86,14 @@ pub fn sample_model() -> Model {
         pod("payments", "worker-5c6b7-mm2n", "Running", 2, 2, 1),
         pod("kube-system", "coredns-6d4b-abcde", "Running", 1, 1, 0),
         pod("batch", "report-28911-zz9", "Completed", 0, 1, 0),
-        pod("web", "frontend-\x1b[2J\x1b]0;pwned\x07-evil\u{202e}", "ContainerCreating", 0, 1, 0),
+        pod(
+            "web",
+            "frontend-\x1b[2J\x1b]0;pwned\x07-evil\u{202e}",
+            "ContainerCreating",
+            0,
+            1,
+            0,
+        ),
         pod("web", "frontend-6f7-ok", "Terminating", 1, 1, 2),
     ];
     let staging = vec![
@@ -89,22 +107,70 @@ pub fn sample_model() -> Model {
             0,
             -4,
             Payload::Alerts(vec![
-                alert("a1", "KubePodCrashLooping", "warning", "Pod payments/api-7d9f8c-q8w2z is crash looping", 600),
-                alert("a2", "HighErrorRate", "critical", "5xx ratio above 5% on payments-api", 300),
-                alert("a3", "Watchdog", "none", "Always firing \x1b]52;c;cm0gLXJmIC8=\x07\u{9b}2J\r", 86_400),
+                alert(
+                    "a1",
+                    "KubePodCrashLooping",
+                    "warning",
+                    "Pod payments/api-7d9f8c-q8w2z is crash looping",
+                    600,
+                ),
+                alert(
+                    "a2",
+                    "HighErrorRate",
+                    "critical",
+                    "5xx ratio above 5% on payments-api",
+                    300,
+                ),
+                alert(
+                    "a3",
+                    "Watchdog",
+                    "none",
+                    "Always firing \x1b]52;c;cm0gLXJmIC8=\x07\u{9b}2J\r",
+                    86_400,
+                ),
             ]),
         ),
-        data(1, -300, Payload::Failed { source: SourceKind::Pods, reason: Text::new("connection refused") }),
-        data(1, -50, Payload::Alerts(vec![alert("b1", "TargetDown", "critical", "apiserver unreachable", 250)])),
-        data(1, -20, Payload::Failed { source: SourceKind::Alerts, reason: Text::new("timeout") }),
+        data(
+            1,
+            -300,
+            Payload::Failed {
+                source: SourceKind::Pods,
+                reason: Text::new("connection refused"),
+            },
+        ),
+        data(
+            1,
+            -50,
+            Payload::Alerts(vec![alert(
+                "b1",
+                "TargetDown",
+                "critical",
+                "apiserver unreachable",
+                250,
+            )]),
+        ),
+        data(
+            1,
+            -20,
+            Payload::Failed {
+                source: SourceKind::Alerts,
+                reason: Text::new("timeout"),
+            },
+        ),
         data(2, -1, Payload::Pods(PodsChange::Reset(staging))),
         data(2, -3, Payload::Alerts(Vec::new())),
     ];
     for msg in msgs {
         crate::update::update(&mut model, msg);
     }
-    debug_assert!(matches!(model.clusters[1].health(SourceKind::Pods), Health::Failed { .. }));
-    debug_assert!(matches!(model.clusters[1].health(SourceKind::Alerts), Health::Stale { .. }));
+    debug_assert!(matches!(
+        model.clusters[1].health(SourceKind::Pods),
+        Health::Failed { .. }
+    ));
+    debug_assert!(matches!(
+        model.clusters[1].health(SourceKind::Alerts),
+        Health::Stale { .. }
+    ));
     model
 }
 

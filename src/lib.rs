@@ -13,7 +13,7 @@
 //! - `sources`: async IO that feeds the model, one task per (cluster, source).
 
 pub mod action;
-// pub mod app;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod effect;
@@ -21,7 +21,7 @@ pub mod event;
 pub mod model;
 // pub mod sim; // TEMP-TUI-DEV
 pub mod sources;
-// pub mod tui;
+pub mod tui;
 pub mod ui;
 pub mod update;
 

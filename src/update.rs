@@ -28,7 +28,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 }
 
 fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
-    let DataEvent { cluster, at, payload } = event;
+    let DataEvent {
+        cluster,
+        at,
+        payload,
+    } = event;
     let Some(state) = model.clusters.get_mut(cluster) else {
         return Vec::new();
     };
@@ -81,12 +85,15 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
                 Pane::Alerts => Pane::Pods,
             }
         }
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
-            match model.ui.focus {
-                Pane::Pods => move_pods(model, action),
-                Pane::Alerts => move_alerts(model, action),
-            }
-        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => match model.ui.focus {
+            Pane::Pods => move_pods(model, action),
+            Pane::Alerts => move_alerts(model, action),
+        },
     }
     vec![Effect::Render]
 }
@@ -116,7 +123,11 @@ fn move_pods(model: &mut Model, action: Action) {
     let target = step(selected_pod(model, &rows), rows.len(), page, action);
     let key = rows[target].key();
     let offset = scroll_offset(target, model.ui.pods.offset, rows.len(), page);
-    model.ui.pods = Cursor { key: Some(key), index: target, offset };
+    model.ui.pods = Cursor {
+        key: Some(key),
+        index: target,
+        offset,
+    };
 }
 
 fn move_alerts(model: &mut Model, action: Action) {
@@ -129,5 +140,9 @@ fn move_alerts(model: &mut Model, action: Action) {
     let target = step(selected_alert(model, &rows), rows.len(), page, action);
     let key = rows[target].key();
     let offset = scroll_offset(target, model.ui.alerts.offset, rows.len(), page);
-    model.ui.alerts = Cursor { key: Some(key), index: target, offset };
+    model.ui.alerts = Cursor {
+        key: Some(key),
+        index: target,
+        offset,
+    };
 }

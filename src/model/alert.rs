@@ -102,6 +102,9 @@ mod tests {
         assert_eq!(Severity::from_label(Some("none")), Severity::Info);
         assert_eq!(Severity::from_label(Some("p3")).label(), "p3");
         assert_eq!(Severity::from_label(None).label(), "none");
-        assert!(Severity::Critical < Severity::Warning && Severity::Info < Severity::Other(Text::default()));
+        assert!(
+            Severity::Critical < Severity::Warning
+                && Severity::Info < Severity::Other(Text::default())
+        );
     }
 }

@@ -61,17 +61,26 @@ impl Health {
                 if seconds_between(*last, at) > STALE_LIMIT_SECS {
                     Health::Failed { since: at, reason }
                 } else {
-                    Health::Stale { since: *last, reason }
+                    Health::Stale {
+                        since: *last,
+                        reason,
+                    }
                 }
             }
             Health::Stale { since, .. } => {
                 if seconds_between(*since, at) > STALE_LIMIT_SECS {
                     Health::Failed { since: at, reason }
                 } else {
-                    Health::Stale { since: *since, reason }
+                    Health::Stale {
+                        since: *since,
+                        reason,
+                    }
                 }
             }
-            Health::Failed { since, .. } => Health::Failed { since: *since, reason },
+            Health::Failed { since, .. } => Health::Failed {
+                since: *since,
+                reason,
+            },
             Health::Connecting | Health::Disabled => Health::Failed { since: at, reason },
         }
     }
@@ -99,17 +108,41 @@ mod tests {
     #[test]
     fn health_transitions() {
         let h = Health::Connecting.on_failure(t(0), Text::new("connection refused"));
-        assert_eq!(h, Health::Failed { since: t(0), reason: Text::new("connection refused") });
+        assert_eq!(
+            h,
+            Health::Failed {
+                since: t(0),
+                reason: Text::new("connection refused")
+            }
+        );
         let h = h.on_failure(t(10), Text::new("timeout"));
-        assert_eq!(h, Health::Failed { since: t(0), reason: Text::new("timeout") });
+        assert_eq!(
+            h,
+            Health::Failed {
+                since: t(0),
+                reason: Text::new("timeout")
+            }
+        );
         let h = h.on_data(t(20));
         assert_eq!(h, Health::Ok { at: t(20) });
         let h = h.on_failure(t(25), Text::new("HTTP 503"));
-        assert_eq!(h, Health::Stale { since: t(20), reason: Text::new("HTTP 503") });
+        assert_eq!(
+            h,
+            Health::Stale {
+                since: t(20),
+                reason: Text::new("HTTP 503")
+            }
+        );
         let h = h.on_failure(t(70), Text::new("HTTP 503"));
         assert!(matches!(h, Health::Stale { .. }));
         let h = h.on_failure(t(81), Text::new("bad JSON"));
-        assert_eq!(h, Health::Failed { since: t(81), reason: Text::new("bad JSON") });
+        assert_eq!(
+            h,
+            Health::Failed {
+                since: t(81),
+                reason: Text::new("bad JSON")
+            }
+        );
         assert_eq!(Health::Disabled.on_data(t(1)), Health::Disabled);
     }
 }

@@ -34,15 +34,24 @@ impl ClusterState {
     pub fn new(name: &str, labels: &BTreeMap<String, String>) -> Self {
         ClusterState {
             name: Text::new(name),
-            labels: labels.iter().map(|(k, v)| (Text::new(k), Text::new(v))).collect(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (Text::new(k), Text::new(v)))
+                .collect(),
             pods: BTreeMap::new(),
             alerts: Vec::new(),
-            health: SourceKind::ALL.iter().map(|kind| (*kind, Health::Connecting)).collect(),
+            health: SourceKind::ALL
+                .iter()
+                .map(|kind| (*kind, Health::Connecting))
+                .collect(),
         }
     }
 
     pub fn label(&self, key: &str) -> Option<&Text> {
-        self.labels.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+        self.labels
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
     }
 
     pub fn health(&self, kind: SourceKind) -> &Health {
@@ -51,7 +60,10 @@ impl ClusterState {
     }
 
     pub fn summary(&self) -> ClusterSummary {
-        let mut summary = ClusterSummary { alerts: SeverityCounts::of(&self.alerts), ..ClusterSummary::default() };
+        let mut summary = ClusterSummary {
+            alerts: SeverityCounts::of(&self.alerts),
+            ..ClusterSummary::default()
+        };
         for pod in self.pods.values() {
             let health = pod.health();
             if health != PodHealth::Done {
@@ -103,7 +115,11 @@ pub struct Cursor<K> {
 
 impl<K> Default for Cursor<K> {
     fn default() -> Self {
-        Cursor { key: None, index: 0, offset: 0 }
+        Cursor {
+            key: None,
+            index: 0,
+            offset: 0,
+        }
     }
 }
 
@@ -144,10 +160,19 @@ pub struct Model {
 
 impl Model {
     /// A model with the given clusters (name and labels), in configuration order.
-    pub fn new<'a>(clusters: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>) -> Self {
+    pub fn new<'a>(
+        clusters: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
+    ) -> Self {
         Model {
-            clusters: clusters.into_iter().map(|(name, labels)| ClusterState::new(name, labels)).collect(),
-            ui: UiState { pods_page: 10, alerts_page: 5, ..UiState::default() },
+            clusters: clusters
+                .into_iter()
+                .map(|(name, labels)| ClusterState::new(name, labels))
+                .collect(),
+            ui: UiState {
+                pods_page: 10,
+                alerts_page: 5,
+                ..UiState::default()
+            },
         }
     }
 

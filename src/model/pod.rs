@@ -13,7 +13,10 @@ pub struct PodKey {
 
 impl PodKey {
     pub fn new(namespace: &str, name: &str) -> Self {
-        PodKey { namespace: Text::new(namespace), name: Text::new(name) }
+        PodKey {
+            namespace: Text::new(namespace),
+            name: Text::new(name),
+        }
     }
 }
 
@@ -64,8 +67,14 @@ const FAILING: &[&str] = &[
     "StartError",
 ];
 
-const PROGRESSING: &[&str] =
-    &["Pending", "ContainerCreating", "PodInitializing", "Terminating", "NotReady", "Waiting"];
+const PROGRESSING: &[&str] = &[
+    "Pending",
+    "ContainerCreating",
+    "PodInitializing",
+    "Terminating",
+    "NotReady",
+    "Waiting",
+];
 
 impl PodRow {
     pub fn health(&self) -> PodHealth {
@@ -73,11 +82,16 @@ impl PodRow {
         if self.crash_looping || FAILING.contains(&status) {
             return PodHealth::Failing;
         }
-        if status.starts_with("Init:") {
-            let rest = &status["Init:".len()..];
+        if let Some(rest) = status.strip_prefix("Init:") {
             // Init:0/2 is progress; Init:Error, Init:CrashLoopBackOff, Init:ExitCode:1 are failures.
-            let progress = rest.split('/').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
-            return if progress { PodHealth::Progressing } else { PodHealth::Failing };
+            let progress = rest
+                .split('/')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+            return if progress {
+                PodHealth::Progressing
+            } else {
+                PodHealth::Failing
+            };
         }
         if status.starts_with("ExitCode:") || status.starts_with("Signal:") {
             return PodHealth::Failing;
@@ -123,11 +137,17 @@ mod tests {
         assert_eq!(row("Running", 0, 1).health(), PodHealth::Progressing);
         assert_eq!(row("CrashLoopBackOff", 0, 1).health(), PodHealth::Failing);
         assert_eq!(row("Pending", 0, 1).health(), PodHealth::Progressing);
-        assert_eq!(row("ContainerCreating", 0, 1).health(), PodHealth::Progressing);
+        assert_eq!(
+            row("ContainerCreating", 0, 1).health(),
+            PodHealth::Progressing
+        );
         assert_eq!(row("Terminating", 1, 1).health(), PodHealth::Progressing);
         assert_eq!(row("Completed", 0, 1).health(), PodHealth::Done);
         assert_eq!(row("Init:0/2", 0, 1).health(), PodHealth::Progressing);
-        assert_eq!(row("Init:CrashLoopBackOff", 0, 1).health(), PodHealth::Failing);
+        assert_eq!(
+            row("Init:CrashLoopBackOff", 0, 1).health(),
+            PodHealth::Failing
+        );
         assert_eq!(row("Init:ExitCode:1", 0, 1).health(), PodHealth::Failing);
         assert_eq!(row("ExitCode:137", 0, 1).health(), PodHealth::Failing);
         let mut looping = row("Running", 1, 2);

@@ -32,7 +32,12 @@ pub fn merged_pods(model: &Model) -> Vec<PodEntry<'_>> {
         .iter()
         .enumerate()
         .flat_map(|(cluster, state)| {
-            state.pods.values().map(move |pod| PodEntry { cluster, cluster_name: &state.name, pod, health: pod.health() })
+            state.pods.values().map(move |pod| PodEntry {
+                cluster,
+                cluster_name: &state.name,
+                pod,
+                health: pod.health(),
+            })
         })
         .collect();
     // Cluster pods are already in key order (BTreeMap), so a stable sort on (health, cluster)
@@ -66,7 +71,11 @@ pub fn merged_alerts(model: &Model) -> Vec<AlertEntry<'_>> {
         .iter()
         .enumerate()
         .flat_map(|(cluster, state)| {
-            state.alerts.iter().map(move |alert| AlertEntry { cluster, cluster_name: &state.name, alert })
+            state.alerts.iter().map(move |alert| AlertEntry {
+                cluster,
+                cluster_name: &state.name,
+                alert,
+            })
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -125,7 +125,10 @@ mod tests {
             sanitize("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"),
             "␛]8;;https://evil.example␛\\click␛]8;;␛\\"
         );
-        assert_eq!(sanitize("\x1b]52;c;cm0gLXJmIC8=\x07"), "␛]52;c;cm0gLXJmIC8=␇");
+        assert_eq!(
+            sanitize("\x1b]52;c;cm0gLXJmIC8=\x07"),
+            "␛]52;c;cm0gLXJmIC8=␇"
+        );
     }
 
     #[test]
@@ -145,7 +148,10 @@ mod tests {
     fn sanitize_bidi_and_zero_width() {
         assert_eq!(sanitize("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
         assert_eq!(sanitize("\u{2066}a\u{2069}"), "\\u{2066}a\\u{2069}");
-        assert_eq!(sanitize("a\u{200d}b\u{200b}c\u{2060}d\u{feff}"), "a\\u{200d}b\\u{200b}c\\u{2060}d\\u{feff}");
+        assert_eq!(
+            sanitize("a\u{200d}b\u{200b}c\u{2060}d\u{feff}"),
+            "a\\u{200d}b\\u{200b}c\\u{2060}d\\u{feff}"
+        );
         assert_eq!(sanitize("tag\u{e0041}"), "tag\\u{e0041}");
     }
 

@@ -27,7 +27,11 @@ pub fn human_duration(seconds: i64) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 60 * 3 {
         return format!("{minutes}m");
@@ -35,7 +39,11 @@ pub fn human_duration(seconds: i64) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
@@ -43,7 +51,11 @@ pub fn human_duration(seconds: i64) -> String {
     if hours < 24 * 8 {
         let h = hours % 24;
         let days = hours / 24;
-        return if h == 0 { format!("{days}d") } else { format!("{days}d{h}h") };
+        return if h == 0 {
+            format!("{days}d")
+        } else {
+            format!("{days}d{h}h")
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
@@ -51,7 +63,11 @@ pub fn human_duration(seconds: i64) -> String {
     if hours < 24 * 365 * 8 {
         let days = hours / 24;
         let d = days % 365;
-        return if d == 0 { format!("{}y", days / 365) } else { format!("{}y{d}d", days / 365) };
+        return if d == 0 {
+            format!("{}y", days / 365)
+        } else {
+            format!("{}y{d}d", days / 365)
+        };
     }
     format!("{}y", hours / 24 / 365)
 }

@@ -9,11 +9,16 @@ use ratatui::style::Color;
 use super::theme::Theme;
 use super::{ViewInfo, view};
 use crate::action::Action;
+use crate::fixture::act;
 use crate::fixture::{now, sample_model};
 use crate::model::Model;
-use crate::fixture::act;
 
-fn draw(model: &Model, theme: &Theme, width: u16, height: u16) -> (Terminal<TestBackend>, ViewInfo) {
+fn draw(
+    model: &Model,
+    theme: &Theme,
+    width: u16,
+    height: u16,
+) -> (Terminal<TestBackend>, ViewInfo) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut info = ViewInfo::default();
     terminal
@@ -38,9 +43,13 @@ fn screen_text(buffer: &Buffer) -> String {
 /// The cell where `needle` starts, on the first line that also contains `row`.
 fn find_in_row(buffer: &Buffer, row: &str, needle: &str) -> Option<(u16, u16)> {
     let text = screen_text(buffer);
-    text.lines().enumerate().filter(|(_, line)| line.contains(row)).find_map(|(y, line)| {
-        line.find(needle).map(|byte| (line[..byte].chars().count() as u16, y as u16))
-    })
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(row))
+        .find_map(|(y, line)| {
+            line.find(needle)
+                .map(|byte| (line[..byte].chars().count() as u16, y as u16))
+        })
 }
 
 fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
@@ -101,11 +110,23 @@ fn render_hostile_text_is_inert() {
     let text = screen_text(buffer);
     for c in text.chars() {
         let code = c as u32;
-        assert!(c == '\n' || !(code < 0x20 || (0x7f..0xa0).contains(&code)), "control {code:#x} on screen");
-        assert!(!matches!(code, 0x200b..=0x200d | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff), "{code:#x}");
+        assert!(
+            c == '\n' || !(code < 0x20 || (0x7f..0xa0).contains(&code)),
+            "control {code:#x} on screen"
+        );
+        assert!(
+            !matches!(code, 0x200b..=0x200d | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff),
+            "{code:#x}"
+        );
     }
-    assert!(text.contains("frontend-␛[2J␛]0;pwned␇-evil\\u{202e}"), "{text}");
-    assert!(text.contains("Always firing ␛]52;c;cm0gLXJmIC8=␇\\u{9b}2J␍"), "{text}");
+    assert!(
+        text.contains("frontend-␛[2J␛]0;pwned␇-evil\\u{202e}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Always firing ␛]52;c;cm0gLXJmIC8=␇\\u{9b}2J␍"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -114,8 +135,13 @@ fn render_status_colours_follow_theme() {
     let (terminal, _) = draw(&sample_model(), &theme, 120, 40);
     let buffer = terminal.backend().buffer();
     let check = |row: &str, needle: &str, want: Option<Color>| {
-        let (x, y) = find_in_row(buffer, row, needle).unwrap_or_else(|| panic!("{needle} not on screen"));
-        assert_eq!(Some(buffer[(x, y)].fg), want.or(Some(Color::Reset)), "{row}: {needle}");
+        let (x, y) =
+            find_in_row(buffer, row, needle).unwrap_or_else(|| panic!("{needle} not on screen"));
+        assert_eq!(
+            Some(buffer[(x, y)].fg),
+            want.or(Some(Color::Reset)),
+            "{row}: {needle}"
+        );
     };
     check("CrashLoopBackOff", "CrashLoopBackOff", theme.bad.fg);
     check("ContainerCreating", "ContainerCreating", theme.warn.fg);
@@ -144,7 +170,11 @@ fn render_no_color_uses_no_colours() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
     let (x, y) = find(buffer, "CrashLoopBackOff").unwrap_or_default();
-    assert!(buffer[(x, y)].modifier.contains(ratatui::style::Modifier::BOLD));
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
 }
 
 #[test]

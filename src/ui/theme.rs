@@ -10,17 +10,25 @@ use serde::Deserialize;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
 ];
 
 pub const DEFAULT_THEME: &str = "dark";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
-    #[error("unknown theme {name:?} (built in: dark, light, high-contrast; or put {name}.toml in the themes directory)")]
+    #[error(
+        "unknown theme {name:?} (built in: dark, light, high-contrast; or put {name}.toml in the themes directory)"
+    )]
     Unknown { name: String },
     #[error("cannot read theme {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("theme {name}: {message}")]
     Invalid { name: String, message: String },
 }
@@ -35,15 +43,17 @@ struct StyleSpec {
 }
 
 fn modifier(name: &str) -> Option<Modifier> {
-    Some(match name.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
-        "bold" => Modifier::BOLD,
-        "dim" => Modifier::DIM,
-        "italic" => Modifier::ITALIC,
-        "underlined" | "underline" => Modifier::UNDERLINED,
-        "reversed" | "reverse" => Modifier::REVERSED,
-        "crossed_out" | "strikethrough" => Modifier::CROSSED_OUT,
-        _ => return None,
-    })
+    Some(
+        match name.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "bold" => Modifier::BOLD,
+            "dim" => Modifier::DIM,
+            "italic" => Modifier::ITALIC,
+            "underlined" | "underline" => Modifier::UNDERLINED,
+            "reversed" | "reverse" => Modifier::REVERSED,
+            "crossed_out" | "strikethrough" => Modifier::CROSSED_OUT,
+            _ => return None,
+        },
+    )
 }
 
 impl StyleSpec {
@@ -51,7 +61,10 @@ impl StyleSpec {
         let color = |value: &Option<String>, what: &str| -> Result<Option<Color>, String> {
             value
                 .as_deref()
-                .map(|v| v.parse::<Color>().map_err(|_| format!("{slot}.{what}: unknown colour {v:?}")))
+                .map(|v| {
+                    v.parse::<Color>()
+                        .map_err(|_| format!("{slot}.{what}: unknown colour {v:?}"))
+                })
                 .transpose()
         };
         let mut style = Style::default();
@@ -62,7 +75,8 @@ impl StyleSpec {
             style = style.bg(bg);
         }
         for name in &self.modifiers {
-            let m = modifier(name).ok_or_else(|| format!("{slot}.modifiers: unknown modifier {name:?}"))?;
+            let m = modifier(name)
+                .ok_or_else(|| format!("{slot}.modifiers: unknown modifier {name:?}"))?;
             style = style.add_modifier(m);
         }
         Ok(style)
@@ -145,8 +159,15 @@ struct ThemeFile {
 
 impl Theme {
     /// Parses a theme file; styles it leaves out come from `fallback` (or it must define all).
-    pub fn from_toml(name: &str, text: &str, fallback: Option<&Theme>) -> Result<Theme, ThemeError> {
-        let invalid = |message: String| ThemeError::Invalid { name: name.to_string(), message };
+    pub fn from_toml(
+        name: &str,
+        text: &str,
+        fallback: Option<&Theme>,
+    ) -> Result<Theme, ThemeError> {
+        let invalid = |message: String| ThemeError::Invalid {
+            name: name.to_string(),
+            message,
+        };
         let file: ThemeFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let display = file.name.unwrap_or_else(|| name.to_string());
         Theme::from_styles(display, &file.styles, fallback).map_err(invalid)
@@ -158,7 +179,9 @@ impl Theme {
             .iter()
             .find(|(builtin, _)| *builtin == name)
             .map(|(_, text)| *text)
-            .ok_or_else(|| ThemeError::Unknown { name: name.to_string() })?;
+            .ok_or_else(|| ThemeError::Unknown {
+                name: name.to_string(),
+            })?;
         Theme::from_toml(name, text, None)
     }
 
@@ -175,8 +198,10 @@ impl Theme {
         if let Some(dir) = dir {
             let path = dir.join(format!("{name}.toml"));
             if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| ThemeError::Read { path: path.display().to_string(), source })?;
+                let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
                 return Theme::from_toml(name, &text, Some(&Theme::dark()));
             }
         }
@@ -205,29 +230,68 @@ mod tests {
     #[test]
     fn theme_load_from_dir_falls_back_to_dark() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("mine.toml"), "[styles]\nok = { fg = \"#00ff00\", modifiers = [\"bold\"] }\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "[styles]\nok = { fg = \"#00ff00\", modifiers = [\"bold\"] }\n",
+        )
+        .unwrap();
         let theme = Theme::load("mine", Some(dir.path())).unwrap();
-        assert_eq!(theme.ok, Style::default().fg(Color::Rgb(0, 255, 0)).add_modifier(Modifier::BOLD));
+        assert_eq!(
+            theme.ok,
+            Style::default()
+                .fg(Color::Rgb(0, 255, 0))
+                .add_modifier(Modifier::BOLD)
+        );
         assert_eq!(theme.bad, Theme::dark().bad);
-        assert_eq!(Theme::load("light", Some(dir.path())).unwrap().name, "light");
+        assert_eq!(
+            Theme::load("light", Some(dir.path())).unwrap().name,
+            "light"
+        );
     }
 
     #[test]
     fn theme_errors_are_reported() {
-        assert!(matches!(Theme::load("nope", None), Err(ThemeError::Unknown { .. })));
-        let bad_colour = Theme::from_toml("x", "[styles]\nok = { fg = \"blurple\" }", Some(&Theme::dark()));
-        assert!(bad_colour.unwrap_err().to_string().contains("ok.fg: unknown colour"));
-        let unknown_slot = Theme::from_toml("x", "[styles]\nokay = { fg = \"red\" }", Some(&Theme::dark()));
+        assert!(matches!(
+            Theme::load("nope", None),
+            Err(ThemeError::Unknown { .. })
+        ));
+        let bad_colour = Theme::from_toml(
+            "x",
+            "[styles]\nok = { fg = \"blurple\" }",
+            Some(&Theme::dark()),
+        );
+        assert!(
+            bad_colour
+                .unwrap_err()
+                .to_string()
+                .contains("ok.fg: unknown colour")
+        );
+        let unknown_slot = Theme::from_toml(
+            "x",
+            "[styles]\nokay = { fg = \"red\" }",
+            Some(&Theme::dark()),
+        );
         assert!(unknown_slot.is_err());
         let incomplete = Theme::from_toml("x", "[styles]\nok = { fg = \"red\" }", None);
-        assert!(incomplete.unwrap_err().to_string().contains("missing style"));
+        assert!(
+            incomplete
+                .unwrap_err()
+                .to_string()
+                .contains("missing style")
+        );
     }
 
     #[test]
     fn theme_monochrome_has_no_colours() {
         let theme = Theme::monochrome();
-        for style in [theme.base, theme.bad, theme.ok, theme.selected, theme.critical, theme.header] {
+        for style in [
+            theme.base,
+            theme.bad,
+            theme.ok,
+            theme.selected,
+            theme.critical,
+            theme.header,
+        ] {
             assert_eq!((style.fg, style.bg), (None, None));
         }
         assert!(no_color_requested(Some(std::ffi::OsStr::new("1"))));

@@ -15,9 +15,13 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     frame.render_widget(Block::new().style(theme.base), area);
     // The bands never take more than a third of the screen.
     let bands_height = bands::height(model).min(area.height / 3).max(3);
-    let [title, bands_area, lists, hints] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(bands_height), Constraint::Fill(1), Constraint::Length(1)])
-            .areas(area);
+    let [title, bands_area, lists, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(bands_height),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     // Alerts get what they need up to two fifths of the lists, pods the rest.
     let alerts_height = alerts::wanted_height(model).min((lists.height * 2 / 5).max(3));
     let [pods_area, alerts_area] =
@@ -29,5 +33,8 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     let pods_rows = pods::render(frame, pods_area, model, theme, now, focus == Pane::Pods);
     let alerts_rows = alerts::render(frame, alerts_area, model, theme, now, focus == Pane::Alerts);
     status::render_hints(frame, hints, theme);
-    ViewInfo { pods_rows, alerts_rows }
+    ViewInfo {
+        pods_rows,
+        alerts_rows,
+    }
 }

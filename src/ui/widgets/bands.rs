@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
@@ -17,7 +18,11 @@ use crate::ui::theme::Theme;
 /// Lines the bands block needs: borders, header, one line per cluster, one more for each
 /// cluster with a degraded source.
 pub fn height(model: &Model) -> u16 {
-    let lines: usize = model.clusters.iter().map(|c| 1 + usize::from(has_reasons(c))).sum();
+    let lines: usize = model
+        .clusters
+        .iter()
+        .map(|c| 1 + usize::from(has_reasons(c)))
+        .sum();
     u16::try_from(lines + 3).unwrap_or(u16::MAX)
 }
 
@@ -26,7 +31,7 @@ fn has_reasons(cluster: &ClusterState) -> bool {
 }
 
 /// The worst health among a cluster's sources decides its glyph.
-fn cluster_mark<'t>(theme: &'t Theme, cluster: &ClusterState) -> (&'static str, ratatui::style::Style) {
+fn cluster_mark(theme: &Theme, cluster: &ClusterState) -> (&'static str, Style) {
     let rank = |h: &Health| match h {
         Health::Failed { .. } => 0,
         Health::Stale { .. } => 1,
@@ -35,7 +40,9 @@ fn cluster_mark<'t>(theme: &'t Theme, cluster: &ClusterState) -> (&'static str, 
     };
     let worst = cluster.health.values().min_by_key(|h| rank(h));
     match worst {
-        Some(h @ (Health::Failed { .. } | Health::Stale { .. } | Health::Connecting)) => health_mark(theme, h),
+        Some(h @ (Health::Failed { .. } | Health::Stale { .. } | Health::Connecting)) => {
+            health_mark(theme, h)
+        }
         _ => ("●", theme.ok),
     }
 }
@@ -53,15 +60,32 @@ fn columns(model: &Model, width: u16) -> Columns {
     let region = width >= 100;
     let mut widths = vec![Constraint::Length(name)];
     if env {
-        let values = model.clusters.iter().filter_map(|c| c.label("env")).map(|t| t.as_str());
+        let values = model
+            .clusters
+            .iter()
+            .filter_map(|c| c.label("env"))
+            .map(|t| t.as_str());
         widths.push(Constraint::Length(column_width("ENV", values, 3, 12)));
     }
     if region {
-        let values = model.clusters.iter().filter_map(|c| c.label("region")).map(|t| t.as_str());
+        let values = model
+            .clusters
+            .iter()
+            .filter_map(|c| c.label("region"))
+            .map(|t| t.as_str());
         widths.push(Constraint::Length(column_width("REGION", values, 6, 16)));
     }
-    widths.extend([Constraint::Length(24), Constraint::Length(7), Constraint::Length(5), Constraint::Fill(1)]);
-    Columns { widths, env, region }
+    widths.extend([
+        Constraint::Length(24),
+        Constraint::Length(7),
+        Constraint::Length(5),
+        Constraint::Fill(1),
+    ]);
+    Columns {
+        widths,
+        env,
+        region,
+    }
 }
 
 fn firing_line(theme: &Theme, cluster: &ClusterState) -> Line<'static> {
@@ -85,12 +109,24 @@ fn firing_line(theme: &Theme, cluster: &ClusterState) -> Line<'static> {
     Line::from(spans)
 }
 
-fn band_cells(theme: &Theme, cluster: &ClusterState, cols: &Columns, now: Timestamp) -> Vec<Line<'static>> {
+fn band_cells(
+    theme: &Theme,
+    cluster: &ClusterState,
+    cols: &Columns,
+    now: Timestamp,
+) -> Vec<Line<'static>> {
     let (mark, mark_style) = cluster_mark(theme, cluster);
     let summary = cluster.summary();
-    let label = |key: &str| Line::styled(cluster.label(key).map_or("-", |t| t.as_str()).to_string(), theme.label);
-    let mut cells =
-        vec![Line::from(vec![Span::styled(format!("{mark} "), mark_style), Span::styled(cluster.name.to_string(), theme.title)])];
+    let label = |key: &str| {
+        Line::styled(
+            cluster.label(key).map_or("-", |t| t.as_str()).to_string(),
+            theme.label,
+        )
+    };
+    let mut cells = vec![Line::from(vec![
+        Span::styled(format!("{mark} "), mark_style),
+        Span::styled(cluster.name.to_string(), theme.title),
+    ])];
     if cols.env {
         cells.push(label("env"));
     }
@@ -105,9 +141,20 @@ fn band_cells(theme: &Theme, cluster: &ClusterState, cols: &Columns, now: Timest
         sources.push(health_span(theme, kind, cluster.health(kind), now));
     }
     cells.push(Line::from(sources));
-    let ready_style = if summary.pods_ready < summary.pods_total { theme.warn } else { theme.base };
-    cells.push(Line::styled(format!("{}/{}", summary.pods_ready, summary.pods_total), ready_style));
-    let crash_style = if summary.crash_looping > 0 { theme.bad } else { theme.muted };
+    let ready_style = if summary.pods_ready < summary.pods_total {
+        theme.warn
+    } else {
+        theme.base
+    };
+    cells.push(Line::styled(
+        format!("{}/{}", summary.pods_ready, summary.pods_total),
+        ready_style,
+    ));
+    let crash_style = if summary.crash_looping > 0 {
+        theme.bad
+    } else {
+        theme.muted
+    };
     cells.push(Line::styled(summary.crash_looping.to_string(), crash_style));
     cells.push(firing_line(theme, cluster));
     cells
@@ -118,8 +165,12 @@ fn reasons_line(theme: &Theme, cluster: &ClusterState, now: Timestamp) -> Line<'
     for kind in SourceKind::ALL {
         let health = cluster.health(kind);
         let text = match health {
-            Health::Stale { since, reason } => format!("{} stale {}: {reason}", kind.label(), age(*since, now)),
-            Health::Failed { since, reason } => format!("{} failed {}: {reason}", kind.label(), age(*since, now)),
+            Health::Stale { since, reason } => {
+                format!("{} stale {}: {reason}", kind.label(), age(*since, now))
+            }
+            Health::Failed { since, reason } => {
+                format!("{} failed {}: {reason}", kind.label(), age(*since, now))
+            }
             _ => continue,
         };
         if spans.len() > 1 {
@@ -132,7 +183,9 @@ fn reasons_line(theme: &Theme, cluster: &ClusterState, now: Timestamp) -> Line<'
 }
 
 fn render_cells(frame: &mut Frame, area: Rect, widths: &[Constraint], cells: Vec<Line<'static>>) {
-    let rects = Layout::horizontal(widths.iter().copied()).spacing(1).split(area);
+    let rects = Layout::horizontal(widths.iter().copied())
+        .spacing(1)
+        .split(area);
     for (rect, cell) in rects.iter().zip(cells) {
         frame.render_widget(Paragraph::new(cell), *rect);
     }
@@ -141,7 +194,10 @@ fn render_cells(frame: &mut Frame, area: Rect, widths: &[Constraint], cells: Vec
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
     let block = Block::bordered()
         .border_style(theme.border)
-        .title(Line::styled(format!(" Clusters ({}) ", model.clusters.len()), theme.title));
+        .title(Line::styled(
+            format!(" Clusters ({}) ", model.clusters.len()),
+            theme.title,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let cols = columns(model, inner.width);
@@ -159,7 +215,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: 
     let bottom = inner.y.saturating_add(inner.height);
     let line_at = |y: &mut u16| -> Option<Rect> {
         (*y < bottom).then(|| {
-            let rect = Rect { x: inner.x, y: *y, width: inner.width, height: 1 };
+            let rect = Rect {
+                x: inner.x,
+                y: *y,
+                width: inner.width,
+                height: 1,
+            };
             *y += 1;
             rect
         })
@@ -169,7 +230,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: 
     }
     for cluster in &model.clusters {
         let Some(rect) = line_at(&mut y) else { break };
-        render_cells(frame, rect, &cols.widths, band_cells(theme, cluster, &cols, now));
+        render_cells(
+            frame,
+            rect,
+            &cols.widths,
+            band_cells(theme, cluster, &cols, now),
+        );
         if has_reasons(cluster) {
             let Some(rect) = line_at(&mut y) else { break };
             frame.render_widget(Paragraph::new(reasons_line(theme, cluster, now)), rect);

@@ -44,11 +44,18 @@ pub fn health_mark(theme: &Theme, health: &Health) -> (&'static str, Style) {
 }
 
 /// `k8s ✓ 2s`: the source, its mark, and the age of its data (or of its failure).
-pub fn health_span(theme: &Theme, source: SourceKind, health: &Health, now: Timestamp) -> Span<'static> {
+pub fn health_span(
+    theme: &Theme,
+    source: SourceKind,
+    health: &Health,
+    now: Timestamp,
+) -> Span<'static> {
     let (mark, style) = health_mark(theme, health);
     let when = match health {
         Health::Ok { at } => format!(" {}", age(*at, now)),
-        Health::Stale { since, .. } | Health::Failed { since, .. } => format!(" {}", age(*since, now)),
+        Health::Stale { since, .. } | Health::Failed { since, .. } => {
+            format!(" {}", age(*since, now))
+        }
         Health::Connecting | Health::Disabled => String::new(),
     };
     Span::styled(format!("{} {mark}{when}", source.label()), style)
@@ -56,11 +63,19 @@ pub fn health_span(theme: &Theme, source: SourceKind, health: &Health, now: Time
 
 /// Age text for an optional timestamp (`?` when unknown).
 pub fn age_text(then: Option<Timestamp>, now: Timestamp) -> String {
-    then.map_or_else(|| "?".to_string(), |t| human_duration(seconds_between(t, now)))
+    then.map_or_else(
+        || "?".to_string(),
+        |t| human_duration(seconds_between(t, now)),
+    )
 }
 
 /// Column width from the widest cell, at least the header's and within `min..=max`.
-pub fn column_width<'a>(header: &str, cells: impl Iterator<Item = &'a str>, min: u16, max: u16) -> u16 {
+pub fn column_width<'a>(
+    header: &str,
+    cells: impl Iterator<Item = &'a str>,
+    min: u16,
+    max: u16,
+) -> u16 {
     let widest = cells.map(|cell| Span::raw(cell).width()).max().unwrap_or(0);
     let widest = u16::try_from(widest).unwrap_or(u16::MAX);
     widest.max(Span::raw(header).width() as u16).clamp(min, max)

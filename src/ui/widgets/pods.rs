@@ -15,58 +15,141 @@ use crate::model::{Model, scroll_offset};
 use crate::ui::theme::Theme;
 
 /// Renders the table and returns how many rows fit (the page size for PgUp/PgDn).
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp, focused: bool) -> usize {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+    focused: bool,
+) -> usize {
     let rows = merged_pods(model);
-    let failing = rows.iter().filter(|r| r.health == PodHealth::Failing).count();
-    let progressing = rows.iter().filter(|r| r.health == PodHealth::Progressing).count();
+    let failing = rows
+        .iter()
+        .filter(|r| r.health == PodHealth::Failing)
+        .count();
+    let progressing = rows
+        .iter()
+        .filter(|r| r.health == PodHealth::Progressing)
+        .count();
     let page = usize::from(area.height.saturating_sub(3));
     let selected = selected_pod(model, &rows);
     let offset = scroll_offset(selected, model.ui.pods.offset, rows.len(), page);
 
-    let mut title = vec![ratatui::text::Span::styled(format!(" Pods ({}) ", rows.len()), theme.title)];
+    let mut title = vec![ratatui::text::Span::styled(
+        format!(" Pods ({}) ", rows.len()),
+        theme.title,
+    )];
     if failing > 0 {
-        title.push(ratatui::text::Span::styled(format!("{failing} failing "), theme.bad));
+        title.push(ratatui::text::Span::styled(
+            format!("{failing} failing "),
+            theme.bad,
+        ));
     }
     if progressing > 0 {
-        title.push(ratatui::text::Span::styled(format!("{progressing} progressing "), theme.warn));
+        title.push(ratatui::text::Span::styled(
+            format!("{progressing} progressing "),
+            theme.warn,
+        ));
     }
-    let position = if rows.is_empty() { String::new() } else { format!(" {}/{} ", selected + 1, rows.len()) };
+    let position = if rows.is_empty() {
+        String::new()
+    } else {
+        format!(" {}/{} ", selected + 1, rows.len())
+    };
     let block = Block::bordered()
-        .border_style(if focused { theme.border_focus } else { theme.border })
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
         .title(Line::from(title))
         .title(Line::styled(position, theme.muted).right_aligned());
 
     if rows.is_empty() {
-        let waiting = model.clusters.iter().any(|c| matches!(c.health(SourceKind::Pods), Health::Connecting));
-        let text = if waiting { "waiting for the Kubernetes APIs…" } else { "no pods" };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)).block(block), area);
+        let waiting = model
+            .clusters
+            .iter()
+            .any(|c| matches!(c.health(SourceKind::Pods), Health::Connecting));
+        let text = if waiting {
+            "waiting for the Kubernetes APIs…"
+        } else {
+            "no pods"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.muted)).block(block),
+            area,
+        );
         return page;
     }
 
     let visible = &rows[offset..rows.len().min(offset + page.max(1))];
-    let ages: Vec<String> = visible.iter().map(|r| age_text(r.pod.created, now)).collect();
+    let ages: Vec<String> = visible
+        .iter()
+        .map(|r| age_text(r.pod.created, now))
+        .collect();
     let restarts: Vec<String> = visible.iter().map(|r| r.pod.restarts.to_string()).collect();
     let wide = area.width >= 110;
     let mut widths = vec![
-        Constraint::Length(column_width("CLUSTER", visible.iter().map(|r| r.cluster_name.as_str()), 7, 20)),
-        Constraint::Length(column_width("NAMESPACE", visible.iter().map(|r| r.pod.key.namespace.as_str()), 9, 20)),
+        Constraint::Length(column_width(
+            "CLUSTER",
+            visible.iter().map(|r| r.cluster_name.as_str()),
+            7,
+            20,
+        )),
+        Constraint::Length(column_width(
+            "NAMESPACE",
+            visible.iter().map(|r| r.pod.key.namespace.as_str()),
+            9,
+            20,
+        )),
         Constraint::Fill(1),
         Constraint::Length(5),
-        Constraint::Length(column_width("STATUS", visible.iter().map(|r| r.pod.status.as_str()), 6, 24)),
+        Constraint::Length(column_width(
+            "STATUS",
+            visible.iter().map(|r| r.pod.status.as_str()),
+            6,
+            24,
+        )),
         Constraint::Length(8),
         Constraint::Length(column_width("AGE", ages.iter().map(String::as_str), 3, 8)),
     ];
-    let mut headers = vec!["CLUSTER", "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+    let mut headers = vec![
+        "CLUSTER",
+        "NAMESPACE",
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+    ];
     if wide {
-        widths.push(Constraint::Length(column_width("NODE", visible.iter().map(|r| r.pod.node.as_str()), 4, 24)));
+        widths.push(Constraint::Length(column_width(
+            "NODE",
+            visible.iter().map(|r| r.pod.node.as_str()),
+            4,
+            24,
+        )));
         headers.push("NODE");
     }
 
     let table_rows = visible.iter().enumerate().map(|(i, row)| {
         let pod = row.pod;
-        let base = if row.health == PodHealth::Done { theme.done } else { theme.base };
-        let ready_style = if pod.ready < pod.total && row.health != PodHealth::Done { theme.warn } else { base };
-        let restart_style = if pod.restarts > 0 && row.health != PodHealth::Done { theme.warn } else { base };
+        let base = if row.health == PodHealth::Done {
+            theme.done
+        } else {
+            theme.base
+        };
+        let ready_style = if pod.ready < pod.total && row.health != PodHealth::Done {
+            theme.warn
+        } else {
+            base
+        };
+        let restart_style = if pod.restarts > 0 && row.health != PodHealth::Done {
+            theme.warn
+        } else {
+            base
+        };
         let mut cells = vec![
             Cell::from(row.cluster_name.as_str()).style(base),
             Cell::from(pod.key.namespace.as_str()).style(base),
@@ -80,10 +163,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: 
             cells.push(Cell::from(pod.node.as_str()).style(theme.muted));
         }
         let table_row = Row::new(cells);
-        if focused && offset + i == selected { table_row.style(theme.selected) } else { table_row }
+        if focused && offset + i == selected {
+            table_row.style(theme.selected)
+        } else {
+            table_row
+        }
     });
-    let header = Row::new(headers.into_iter().map(|h| Cell::from(h).style(theme.header)));
-    let table = Table::new(table_rows, widths).header(header).column_spacing(1).block(block);
+    let header = Row::new(
+        headers
+            .into_iter()
+            .map(|h| Cell::from(h).style(theme.header)),
+    );
+    let table = Table::new(table_rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(block);
     frame.render_widget(table, area);
     page
 }

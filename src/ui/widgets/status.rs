@@ -17,10 +17,16 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
         model.pod_count(),
         model.alert_count()
     );
-    let left = Line::from(vec![Span::styled(" watchdeck ", theme.title), Span::styled(totals, theme.base)]);
+    let left = Line::from(vec![
+        Span::styled(" watchdeck ", theme.title),
+        Span::styled(totals, theme.base),
+    ]);
     frame.render_widget(Paragraph::new(left), area);
     let clock = format!("{} ", now.strftime("%Y-%m-%d %H:%M:%S UTC"));
-    frame.render_widget(Paragraph::new(Line::styled(clock, theme.muted).right_aligned()), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(clock, theme.muted).right_aligned()),
+        area,
+    );
 }
 
 /// Short hints: the first key of the main actions, from the keymap.
