@@ -15,6 +15,8 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+// console: enabled when the app module lands
+//pub mod console;
 pub mod config;
 pub mod effect;
 pub mod event;

@@ -1,1 +1,95 @@
-fn main() {}
+//! The watchdeck binary: parses the command line, sets up logging, and runs the console or
+//! the simulator.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use watchdeck::cli::{Cli, Command, SimArgs};
+use watchdeck::sim::fleet::{Fleet, SimOptions};
+use watchdeck::sim::scenario::Scenario;
+use watchdeck::sim::server;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if rustls::crypto::ring::default_provider().install_default().is_err() {
+        eprintln!("watchdeck: a TLS crypto provider was already installed; continuing with it");
+    }
+    let log_path = cli.log_file.clone().or_else(default_log_path);
+    if let Err(error) = init_logging(log_path.as_ref()) {
+        eprintln!("watchdeck: logging disabled: {error}");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("watchdeck: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
+        None => runtime.block_on(watchdeck::console::run(cli.config.clone(), cli.demo.clone())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("watchdeck: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_log_path() -> Option<PathBuf> {
+    watchdeck::config::state_dir().map(|dir| dir.join("watchdeck.log"))
+}
+
+fn init_logging(path: Option<&PathBuf>) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHDECK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(())
+}
+
+async fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
+    args.demo.validate().map_err(anyhow::Error::msg)?;
+    let scenario = Scenario::resolve(&args.demo.scenario)?;
+    let start = match &args.start {
+        Some(text) => watchdeck::sim::clock::parse_rfc3339(text).ok_or_else(|| anyhow::anyhow!("--start: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got {text:?}"))?,
+        None => jiff::Timestamp::now().as_second() * 1000,
+    };
+    let options = SimOptions::new(args.demo.seed, start);
+    let fleet = std::sync::Arc::new(tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await?);
+    let running = server::start(fleet, args.listen, Some(args.demo.speed)).await?;
+    if let Some(path) = &args.write_kubeconfig {
+        server::write_kubeconfig(path, &running.endpoints)?;
+        println!("kubeconfig {}", path.display());
+    }
+    for endpoint in &running.endpoints {
+        println!("kubernetes {} {}", endpoint.name, endpoint.kubernetes);
+        println!("prometheus {} {}", endpoint.name, endpoint.prometheus);
+        println!("alertmanager {} {}", endpoint.name, endpoint.alertmanager);
+    }
+    wait_for_shutdown().await;
+    drop(running);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

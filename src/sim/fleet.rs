@@ -62,7 +62,11 @@ impl Fleet {
             .map(|(i, c)| ClusterSignals {
                 name: c.name(),
                 tsdb: Arc::new(RwLock::new(Tsdb::new(options.retention_ms))),
-                rules: Arc::new(RwLock::new(RuleEngine::new(rules::default_rule_groups()))),
+                rules: Arc::new(RwLock::new(RuleEngine::new(rules::default_rule_groups()).unwrap_or_else(|error| {
+                    // The default rules are tested to compile; this is unreachable in practice.
+                    tracing::error!(%error, "built-in alert rules do not compile; the simulator runs without them");
+                    RuleEngine::default()
+                }))),
                 alertmanager: Arc::new(RwLock::new(AmState::new(options.seed.wrapping_add(i as u64), AmConfig::default()))),
             })
             .collect();
@@ -129,24 +133,41 @@ impl Fleet {
             let alerts = {
                 let (Ok(tsdb), Ok(mut rules)) = (cluster.tsdb.read(), cluster.rules.write()) else { continue };
                 rules.evaluate(&tsdb, now);
-                rules.alerts_for_alertmanager(now)
+                rules.alerts_to_notify().into_iter().map(|alert| to_incoming(alert, now, self.sample_every_ms)).collect()
             };
-            if let Ok(mut am) = cluster.alertmanager.write() {
-                am.receive(now, alerts);
+            if let Ok(mut am) = cluster.alertmanager.write()
+                && let Err(error) = am.receive(now, alerts)
+            {
+                tracing::warn!(cluster = cluster.name, %error, "simulated Alertmanager refused alerts");
             }
         }
         for alert in direct {
             if let Some(cluster) = self.clusters.get(alert.cluster)
                 && let Ok(mut am) = cluster.alertmanager.write()
             {
-                am.receive(now, vec![IncomingAlert {
+                let sent = am.receive(now, vec![IncomingAlert {
                     labels: Labels::from_pairs(alert.labels),
                     annotations: Labels::from_pairs(alert.annotations),
                     starts_at_ms: Some(alert.starts_at),
                     ends_at_ms: Some(alert.ends_at),
                     generator_url: String::new(),
                 }]);
+                if let Err(error) = sent {
+                    tracing::warn!(%error, "a scenario alert was refused by the simulated Alertmanager");
+                }
             }
         }
+    }
+}
+
+/// What Prometheus sends Alertmanager for a rule's alert: firing ones end a few evaluation
+/// intervals ahead (so they resolve if Prometheus goes away), resolved ones at their end.
+fn to_incoming(alert: rules::Alert, now: Millis, interval: Millis) -> IncomingAlert {
+    IncomingAlert {
+        labels: alert.labels,
+        annotations: Labels::from_pairs(alert.annotations),
+        starts_at_ms: Some(alert.active_at),
+        ends_at_ms: Some(alert.resolved_at.unwrap_or(now + 4 * interval.max(60_000))),
+        generator_url: String::new(),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -134,7 +134,8 @@ async fn handle(State(state): State<KubeApiState>, method: Method, uri: Uri, hea
     let query = query_map(&uri);
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     tracing::debug!(%method, %uri, %accept, "kube request");
-    if let Some(document) = discovery_document(&segments, &accept) {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
+    if let Some(document) = discovery_document(&segments, host) {
         return document;
     }
     let target = match resolve(&segments) {
@@ -156,18 +157,19 @@ async fn handle(State(state): State<KubeApiState>, method: Method, uri: Uri, hea
     }
 }
 
-fn discovery_document(segments: &[&str], accept: &str) -> Option<Response> {
+/// Legacy discovery documents; kubectl asks for aggregated discovery first and falls back
+/// when the answer is plain `application/json`, so the Accept header needs no handling.
+fn discovery_document(segments: &[&str], host: &str) -> Option<Response> {
     let document = match segments {
         ["version"] => Some(discovery::version_info()),
-        ["api"] => Some(discovery::api_versions()),
+        ["api"] => Some(discovery::api_versions(host)),
         ["apis"] => Some(discovery::api_group_list()),
-        ["api", version] => discovery::api_resource_list("", version),
+        ["api", version] => discovery::resource_list("", version),
         ["apis", group] => discovery::api_group(group),
-        ["apis", group, version] => discovery::api_resource_list(group, version),
+        ["apis", group, version] => discovery::resource_list(group, version),
         ["openapi", ..] => return Some(ApiError::new(404, "NotFound", "the server could not find the requested resource").into_response()),
         _ => return None,
     };
-    let _ = accept;
     Some(match document {
         Some(document) => json_response(StatusCode::OK, &document),
         None => ApiError::new(404, "NotFound", "the server could not find the requested resource").into_response(),
@@ -200,13 +202,10 @@ pub fn resolve(segments: &[&str]) -> Result<Target, ApiError> {
         _ => return Err(not_found()),
     };
     if let Some(sub) = &subresource
-        && !resource.subresources.contains(&sub.as_str())
+        && resource.subresource(sub).is_none()
     {
         return Err(not_found());
     }
     Ok(Target { resource, namespace, name, subresource, proxy_path })
 }
 
-pub fn empty_body() -> Body {
-    Body::empty()
-}

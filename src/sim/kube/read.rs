@@ -9,10 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::discovery::ResourceType;
 use super::http::{ApiError, KubeApiState, Target, json_response};
 use super::selector::{FieldSelector, LabelSelector};
-use super::table::{self, IncludeObject};
+use super::table::{self, IncludeObject, ListMeta};
 use crate::sim::world::World;
 
 pub struct Request {
@@ -29,15 +28,11 @@ impl Request {
     }
 
     pub fn wants_table(&self) -> bool {
-        self.accept.contains("as=Table")
+        table::wants_table(&self.accept)
     }
 
-    pub fn include_object(&self) -> IncludeObject {
-        match self.query.get("includeObject").map(String::as_str) {
-            Some("None") => IncludeObject::None,
-            Some("Object") => IncludeObject::Object,
-            _ => IncludeObject::Metadata,
-        }
+    pub fn include_object(&self) -> Result<IncludeObject, ApiError> {
+        IncludeObject::from_query(self.query.get("includeObject").map(String::as_str)).map_err(ApiError::bad_request)
     }
 
     pub fn dry_run(&self) -> bool {
@@ -47,19 +42,10 @@ impl Request {
     pub fn selectors(&self) -> Result<(LabelSelector, FieldSelector), ApiError> {
         let labels = LabelSelector::parse(self.query.get("labelSelector").map_or("", String::as_str))
             .map_err(|e| ApiError::bad_request(e.message()))?;
-        let fields = FieldSelector::parse(self.query.get("fieldSelector").map_or("", String::as_str), self.target.resource)
+        let fields = FieldSelector::parse(self.query.get("fieldSelector").map_or("", String::as_str), self.target.resource.kind)
             .map_err(|e| ApiError::bad_request(e.message()))?;
         Ok((labels, fields))
     }
-}
-
-/// The kind of a list of `resource` ("PodList").
-pub fn list_kind(resource: &ResourceType) -> String {
-    format!("{}List", resource.kind)
-}
-
-pub fn api_version(resource: &ResourceType) -> String {
-    if resource.group.is_empty() { resource.version.to_string() } else { format!("{}/{}", resource.group, resource.version) }
 }
 
 pub fn get(state: &KubeApiState, request: &Request) -> Response {
@@ -76,9 +62,13 @@ pub fn get(state: &KubeApiState, request: &Request) -> Response {
     };
     drop(world);
     if request.wants_table() && target.subresource.is_none() {
+        let include = match request.include_object() {
+            Ok(include) => include,
+            Err(error) => return error.into_response(),
+        };
         let now = state.lock().now;
-        let table = table::to_table(target.resource, &[body], now, request.include_object(), None, None);
-        return json_response(StatusCode::OK, &table);
+        let meta = ListMeta { resource_version: body["metadata"]["resourceVersion"].as_str().unwrap_or("").to_string(), ..ListMeta::default() };
+        return table_response(&table::to_table(target.resource, &[body], &meta, now, include));
     }
     json_response(StatusCode::OK, &body)
 }
@@ -144,12 +134,25 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
         metadata["remainingItemCount"] = json!(items.len() - end);
     }
     if request.wants_table() {
-        let table = table::to_table(request.target.resource, &page, now, request.include_object(), Some(rv.to_string()), metadata.get("continue").and_then(Value::as_str).map(str::to_string));
-        return json_response(StatusCode::OK, &table);
+        let include = match request.include_object() {
+            Ok(include) => include,
+            Err(error) => return error.into_response(),
+        };
+        let meta = ListMeta {
+            resource_version: rv.to_string(),
+            continue_token: metadata.get("continue").and_then(Value::as_str).map(str::to_string),
+            remaining_item_count: metadata.get("remainingItemCount").and_then(Value::as_i64),
+        };
+        return table_response(&table::to_table(request.target.resource, &page, &meta, now, include));
     }
     let resource = request.target.resource;
-    let body = json!({"kind": list_kind(resource), "apiVersion": api_version(resource), "metadata": metadata, "items": page});
+    let body = json!({"kind": resource.list_kind(), "apiVersion": resource.api_version(), "metadata": metadata, "items": page});
     json_response(StatusCode::OK, &body)
+}
+
+/// Tables go out with the media type the client asked for, as the API server answers.
+pub fn table_response(table: &Value) -> Response {
+    (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json;as=Table;v=v1;g=meta.k8s.io")], table.to_string()).into_response()
 }
 
 fn parse_continue(token: &str) -> Option<usize> {

@@ -14,7 +14,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
 use super::http::{ApiError, KubeApiState};
-use super::read::{Request, api_version};
+use super::read::Request;
 use super::selector::{FieldSelector, LabelSelector};
 use super::store::WatchEvent;
 use super::table;
@@ -51,6 +51,8 @@ struct Watch {
     bookmarks: bool,
     next_bookmark: Instant,
     done: bool,
+    /// Only a watch's first table event carries the column definitions.
+    first: bool,
 }
 
 pub fn watch(state: &KubeApiState, request: &Request) -> Response {
@@ -61,7 +63,14 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
     let resource = request.target.resource;
     let filter = Filter { resource: resource.plural, namespace: request.target.namespace.clone(), labels, fields };
     let timeout = request.query.get("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map_or(DEFAULT_TIMEOUT, Duration::from_secs);
-    let table_mode = request.wants_table().then(|| request.include_object());
+    let table_mode = if request.wants_table() {
+        match request.include_object() {
+            Ok(include) => Some(include),
+            Err(error) => return error.into_response(),
+        }
+    } else {
+        None
+    };
     let world = state.lock();
     let Some(cluster) = world.clusters.get(state.cluster) else {
         return ApiError::new(503, "ServiceUnavailable", "cluster is gone").into_response();
@@ -71,7 +80,12 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
     let receiver = store.subscribe();
     let current = store.resource_version();
     let mut backlog = std::collections::VecDeque::new();
-    let encode = |event_type: &str, object: &Value| encode_event(event_type, object, resource, table_mode, now);
+    let mut first = true;
+    let mut encode = |event_type: &str, object: &Value| {
+        let chunk = encode_event(event_type, object, resource, table_mode, now, first);
+        first = false;
+        chunk
+    };
     match request.query.get("resourceVersion").map(String::as_str) {
         None | Some("" | "0") => {
             for object in store.list(resource.plural, filter.namespace.as_deref()) {
@@ -98,6 +112,7 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
         },
     }
     drop(world);
+    let backlog_empty = backlog.is_empty();
     let start = Instant::now();
     let watch = Watch {
         state: state.clone(),
@@ -111,6 +126,7 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
         bookmarks: request.query.get("allowWatchBookmarks").is_some_and(|v| v == "true" || v == "1"),
         next_bookmark: start + BOOKMARK_EVERY,
         done: false,
+        first: backlog_empty,
     };
     stream_response(futures::stream::unfold(watch, next_chunk).map(Ok::<_, std::io::Error>))
 }
@@ -139,7 +155,8 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
                     }
                     watch.last_rv = event.rv;
                     let now = watch.state.lock().now;
-                    let chunk = encode_event(event.event_type.as_str(), &event.object, watch.resource, watch.request_table, now);
+                    let chunk = encode_event(event.event_type.as_str(), &event.object, watch.resource, watch.request_table, now, watch.first);
+                    watch.first = false;
                     return Some((chunk, watch));
                 }
                 // A watcher too slow to keep up is closed; the client relists, as with a real
@@ -153,7 +170,7 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
                 watch.next_bookmark = Instant::now() + BOOKMARK_EVERY;
                 let rv = watch.state.lock().clusters.get(watch.state.cluster).map_or(watch.last_rv, |c| c.store.resource_version());
                 let bookmark = json!({"type": "BOOKMARK", "object": {
-                    "kind": watch.resource.kind, "apiVersion": api_version(watch.resource),
+                    "kind": watch.resource.kind, "apiVersion": watch.resource.api_version(),
                     "metadata": {"resourceVersion": rv.to_string()},
                 }});
                 return Some((line(&bookmark), watch));
@@ -162,9 +179,9 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
     }
 }
 
-fn encode_event(event_type: &str, object: &Value, resource: &'static super::discovery::ResourceType, table_mode: Option<table::IncludeObject>, now: i64) -> Bytes {
+fn encode_event(event_type: &str, object: &Value, resource: &'static super::discovery::ResourceType, table_mode: Option<table::IncludeObject>, now: i64, first: bool) -> Bytes {
     let object = match table_mode {
-        Some(include) => table::to_table(resource, std::slice::from_ref(object), now, include, None, None),
+        Some(include) => table::watch_event_table(resource, object, now, include, first),
         None => object.clone(),
     };
     line(&json!({"type": event_type, "object": object}))

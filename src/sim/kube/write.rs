@@ -7,15 +7,17 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::http::{ApiError, KubeApiState, json_response, qualified};
-use super::patch::{self, PatchType};
+use super::patch::{self, PatchError, PatchSchema, PatchType};
 use super::read::{Request, lookup, scale_of};
 use crate::sim::world::World;
 
 const SCALABLE: &[&str] = &["deployments", "replicasets", "statefulsets"];
 
 pub fn patch(state: &KubeApiState, request: &Request) -> Response {
-    let Some(patch_type) = PatchType::from_content_type(&request.content_type) else {
-        return ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {:?})", request.content_type)).into_response();
+    let schema = PatchSchema::for_kind(request.target.resource.kind);
+    let patch_type = match PatchType::negotiate(&request.content_type, schema.is_some()) {
+        Ok(patch_type) => patch_type,
+        Err(error) => return patch_error(&error),
     };
     let patch: Value = match serde_json::from_slice(&request.body) {
         Ok(patch) => patch,
@@ -23,9 +25,17 @@ pub fn patch(state: &KubeApiState, request: &Request) -> Response {
     };
     write(state, request, |current| {
         let mut patched = current.clone();
-        patch::apply(patch_type, &mut patched, &patch, request.target.resource).map_err(|e| ApiError::new(e.code(), e.reason(), e.to_string()))?;
+        patch::apply_patch(&mut patched, patch_type, &patch, schema).map_err(|e| {
+            let status = e.status();
+            ApiError::new(status.code, status.reason, status.message)
+        })?;
         Ok(patched)
     })
+}
+
+fn patch_error(error: &PatchError) -> Response {
+    let status = error.status();
+    json_response(StatusCode::from_u16(status.code).unwrap_or(StatusCode::BAD_REQUEST), &error.status_object())
 }
 
 pub fn update(state: &KubeApiState, request: &Request) -> Response {

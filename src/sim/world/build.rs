@@ -190,6 +190,7 @@ impl ClusterState {
             probe_failing: false,
             deleting_since: None,
             grace_ms: 30_000,
+            shown_ready: false,
         };
         self.pods.insert((pod.namespace.clone(), pod.name.clone()), pod);
     }

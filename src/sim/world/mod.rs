@@ -10,6 +10,9 @@ pub mod pods;
 pub mod signals;
 pub mod workloads;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

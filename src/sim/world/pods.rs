@@ -56,6 +56,8 @@ pub struct PodSim {
     pub probe_failing: bool,
     pub deleting_since: Option<Millis>,
     pub grace_ms: Millis,
+    /// Readiness as last rendered, so a pod that turns ready with time alone is re-rendered.
+    pub shown_ready: bool,
 }
 
 impl PodSim {
@@ -71,7 +73,7 @@ impl PodSim {
 
     /// Moves the pod along its lifecycle. Returns true when its rendered object changed.
     pub fn step(&mut self, now: Millis, nodes: &[String]) -> bool {
-        let before = (self.stage, self.restarts, self.node.clone(), self.ready(now));
+        let before = (self.stage, self.restarts, self.node.clone(), self.shown_ready);
         self.stage = match self.stage {
             Stage::Scheduling { until } if until <= now && !nodes.is_empty() => {
                 self.node = Some(nodes[(fnv(&self.name) % nodes.len() as u64) as usize].clone());
@@ -92,7 +94,8 @@ impl PodSim {
             }
             other => other,
         };
-        before != (self.stage, self.restarts, self.node.clone(), self.ready(now))
+        self.shown_ready = self.ready(now);
+        before != (self.stage, self.restarts, self.node.clone(), self.shown_ready)
     }
 
     fn start_container(&self, now: Millis) -> Stage {
@@ -254,7 +257,7 @@ mod tests {
             service: Some("payment".into()), version: "v1".into(), container: "payment".into(),
             image: "img:v1".into(), port: 8080, node: None, ip: "10.0.0.9".into(), created: 0, started: None,
             stage: Stage::Scheduling { until: 1_000 }, restarts: 0, last_exit: None,
-            crash_looping: crash, probe_failing: false, deleting_since: None, grace_ms: 30_000,
+            crash_looping: crash, probe_failing: false, deleting_since: None, grace_ms: 30_000, shown_ready: false,
         }
     }
 

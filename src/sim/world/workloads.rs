@@ -299,6 +299,7 @@ impl ClusterState {
             probe_failing: false,
             deleting_since: None,
             grace_ms: 30_000,
+            shown_ready: false,
             name,
         }
     }

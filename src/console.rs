@@ -1,0 +1,88 @@
+//! Starts the console: on the clusters of the config file when there is one, else on the
+//! built-in simulated fleet served in-process on loopback.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use kube::config::Kubeconfig;
+
+use crate::app::{self, AppOptions, ClusterTarget};
+use crate::cli::DemoArgs;
+use crate::config::{self, Config, Endpoint};
+use crate::sim::fleet::{Fleet, SimOptions};
+use crate::sim::scenario::Scenario;
+use crate::sim::server;
+
+pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result<ExitCode> {
+    demo.validate().map_err(anyhow::Error::msg)?;
+    let loaded = config::discover(config_path.as_deref())?;
+    let (targets, _simulator) = match loaded {
+        Some(loaded) => (targets_from_config(&loaded.config)?, None),
+        None => {
+            let running = start_simulator(&demo).await?;
+            (targets_from_simulator(&running.endpoints)?, Some(running))
+        }
+    };
+    app::run(targets, AppOptions::from_env()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the simulated fleet on free loopback ports, advancing at the demo's speed.
+pub async fn start_simulator(demo: &DemoArgs) -> anyhow::Result<server::Running> {
+    let scenario = Scenario::resolve(&demo.scenario)?;
+    let options = SimOptions::new(demo.seed, jiff::Timestamp::now().as_second() * 1000);
+    let fleet = tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await.context("building the simulated fleet")?;
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    Ok(server::start(Arc::new(fleet), loopback, Some(demo.speed)).await?)
+}
+
+pub fn targets_from_simulator(endpoints: &[server::ClusterEndpoints]) -> anyhow::Result<Vec<ClusterTarget>> {
+    let kubeconfig: Kubeconfig = serde_json::from_value(server::kubeconfig(endpoints)).context("the simulator's kubeconfig")?;
+    Ok(endpoints
+        .iter()
+        .map(|e| {
+            let spec = crate::sim::world::catalog::CLUSTERS.iter().find(|c| c.name == e.name);
+            let labels = spec.map(|s| [("env".to_string(), s.env.to_string()), ("region".to_string(), s.region.to_string())].into_iter().collect()).unwrap_or_default();
+            ClusterTarget {
+                name: e.name.clone(),
+                labels,
+                kubeconfig: kubeconfig.clone(),
+                context: e.name.clone(),
+                alertmanagers: vec![e.alertmanager.clone()],
+                prometheus: Some(e.prometheus.clone()),
+            }
+        })
+        .collect())
+}
+
+pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>> {
+    let mut targets = Vec::new();
+    for cluster in &config.clusters {
+        let kubeconfig = match &cluster.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cluster {}: cannot read kubeconfig {}", cluster.name, path.display()))?,
+            None => Kubeconfig::read().with_context(|| format!("cluster {}: cannot read the default kubeconfig (KUBECONFIG or ~/.kube/config); set `kubeconfig` for it in the config", cluster.name))?,
+        };
+        let alertmanagers = cluster
+            .alertmanagers
+            .iter()
+            .filter_map(|am| match &am.endpoint {
+                Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
+                Endpoint::Service { .. } => {
+                    tracing::warn!(cluster = %cluster.name, "Alertmanager through the service proxy is not supported yet; skipped");
+                    None
+                }
+            })
+            .collect();
+        let prometheus = match &cluster.metrics {
+            config::MetricsSource::Own(endpoint) => match &endpoint.endpoint {
+                Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
+                Endpoint::Service { .. } => None,
+            },
+            _ => config.global_prometheus.as_ref().map(|g| g.url.as_str().trim_end_matches('/').to_string()),
+        };
+        targets.push(ClusterTarget { name: cluster.name.clone(), labels: cluster.labels.clone(), kubeconfig, context: cluster.context.clone(), alertmanagers, prometheus });
+    }
+    Ok(targets)
+}

@@ -1,1 +1,0 @@
-//! Kubernetes API discovery documents for the resources the simulator serves.

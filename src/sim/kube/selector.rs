@@ -1,1 +1,0 @@
-//! Label and field selectors, parsed and matched as the API server does.

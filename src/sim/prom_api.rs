@@ -1,1 +1,0 @@
-//! The Prometheus HTTP API (/api/v1/...) over the simulator's TSDB, rules and alerts.

@@ -1,1 +1,0 @@
-//! Alerting rules evaluated by the simulator itself, with pending/firing state and `for` durations.

@@ -1,1 +1,0 @@
-//! An in-memory time-series store sampled on a shared grid, with bounded retention.
