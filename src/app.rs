@@ -71,6 +71,25 @@ impl AppOptions {
         })
     }
 
+    /// Options from the environment: theme `WATCHDECK_THEME` (default dark) looked up in
+    /// `WATCHDECK_THEMES_DIR` then among the built-in themes; `NO_COLOR` honoured. An unknown
+    /// theme falls back to dark with a warning in the log.
+    pub fn from_env() -> Self {
+        let name = std::env::var("WATCHDECK_THEME")
+            .unwrap_or_else(|_| crate::ui::theme::DEFAULT_THEME.to_string());
+        let dir = std::env::var_os("WATCHDECK_THEMES_DIR").map(std::path::PathBuf::from);
+        let theme = Theme::load(&name, dir.as_deref()).unwrap_or_else(|err| {
+            tracing::warn!(%err, "theme not loaded, using dark");
+            Theme::dark()
+        });
+        let no_color = no_color_requested(std::env::var_os("NO_COLOR").as_deref());
+        AppOptions {
+            theme,
+            no_color,
+            ..AppOptions::default()
+        }
+    }
+
     /// The theme to draw with: monochrome when colour is off by option or `NO_COLOR`.
     pub fn effective_theme(&self, no_color_env: Option<&std::ffi::OsStr>) -> Theme {
         if self.no_color || no_color_requested(no_color_env) {
@@ -287,3 +306,6 @@ where
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod sim_tests;

@@ -10,18 +10,18 @@
 //!   and what the loop does next.
 //! - `model`: plain data (clusters, pods, alerts, health, sanitized text); `ui`: rendering as a
 //!   pure function of the model; `tui`: terminal setup and restoration.
+//! - `console`: start-up: targets from the config file or the simulated fleet, then `app::run`.
 //! - `sources`: async IO that feeds the model, one task per (cluster, source).
 
 pub mod action;
 pub mod app;
 pub mod cli;
-// console: enabled when the app module lands
-//pub mod console;
+pub mod console;
 pub mod config;
 pub mod effect;
 pub mod event;
 pub mod model;
-// pub mod sim; // TEMP-TUI-DEV
+pub mod sim;
 pub mod sources;
 pub mod tui;
 pub mod ui;

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::{column_width, health_mark, health_span};
 use crate::model::health::{Health, SourceKind};
 use crate::model::time::age;
-use crate::model::{ClusterState, Model};
+use crate::model::{ClusterState, ClusterSummary, Model};
 use crate::ui::theme::Theme;
 
 /// Lines the bands block needs: borders, header, one line per cluster, one more for each
@@ -141,6 +141,34 @@ fn band_cells(
         sources.push(health_span(theme, kind, cluster.health(kind), now));
     }
     cells.push(Line::from(sources));
+    if let Some(mark) = unknown(cluster.health(SourceKind::Pods), cluster.pods.is_empty()) {
+        cells.push(Line::styled(mark, theme.muted));
+        cells.push(Line::styled(mark, theme.muted));
+    } else {
+        pods_cells(theme, &summary, &mut cells);
+    }
+    match unknown(
+        cluster.health(SourceKind::Alerts),
+        cluster.alerts.is_empty(),
+    ) {
+        Some(mark) => cells.push(Line::styled(mark, theme.muted)),
+        None => cells.push(firing_line(theme, cluster)),
+    }
+    cells
+}
+
+/// What to show instead of counts when a source has no data to count: `–` when it is not
+/// configured, `…` while connecting, `?` when it failed before sending anything.
+fn unknown(health: &Health, empty: bool) -> Option<&'static str> {
+    match health {
+        Health::Disabled => Some("–"),
+        Health::Connecting if empty => Some("…"),
+        Health::Failed { .. } if empty => Some("?"),
+        _ => None,
+    }
+}
+
+fn pods_cells(theme: &Theme, summary: &ClusterSummary, cells: &mut Vec<Line<'static>>) {
     let ready_style = if summary.pods_ready < summary.pods_total {
         theme.warn
     } else {
@@ -156,8 +184,6 @@ fn band_cells(
         theme.muted
     };
     cells.push(Line::styled(summary.crash_looping.to_string(), crash_style));
-    cells.push(firing_line(theme, cluster));
-    cells
 }
 
 fn reasons_line(theme: &Theme, cluster: &ClusterState, now: Timestamp) -> Line<'static> {

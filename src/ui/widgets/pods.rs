@@ -89,7 +89,14 @@ pub fn render(
         .map(|r| age_text(r.pod.created, now))
         .collect();
     let restarts: Vec<String> = visible.iter().map(|r| r.pod.restarts.to_string()).collect();
+    // Wide screens show NODE, which takes what the pod names leave; narrow ones give it to NAME.
     let wide = area.width >= 110;
+    let names = visible.iter().map(|r| r.pod.key.name.as_str());
+    let name_width = if wide {
+        Constraint::Length(column_width("NAME", names, 10, 63))
+    } else {
+        Constraint::Fill(1)
+    };
     let mut widths = vec![
         Constraint::Length(column_width(
             "CLUSTER",
@@ -103,7 +110,7 @@ pub fn render(
             9,
             20,
         )),
-        Constraint::Fill(1),
+        name_width,
         Constraint::Length(5),
         Constraint::Length(column_width(
             "STATUS",
@@ -124,12 +131,7 @@ pub fn render(
         "AGE",
     ];
     if wide {
-        widths.push(Constraint::Length(column_width(
-            "NODE",
-            visible.iter().map(|r| r.pod.node.as_str()),
-            4,
-            24,
-        )));
+        widths.push(Constraint::Fill(1));
         headers.push("NODE");
     }
 
