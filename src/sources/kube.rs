@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{ExecInteractiveMode, KubeConfigOptions, Kubeconfig};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, Config};
 use tokio::sync::mpsc;
@@ -28,8 +28,15 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(75);
 /// How often a synced, error-free watch confirms that its data is current.
 pub const ALIVE_EVERY: Duration = Duration::from_secs(5);
 
-/// Builds a client for `context` of `kubeconfig`, with connect and read timeouts.
-pub async fn client(kubeconfig: Kubeconfig, context: &str) -> Result<Client, String> {
+/// Builds a client for `context` of `kubeconfig`, with connect and read timeouts. Exec
+/// credential plugins run non-interactively: they must not read the keyboard or write on the
+/// console's screen.
+pub async fn client(mut kubeconfig: Kubeconfig, context: &str) -> Result<Client, String> {
+    for named in &mut kubeconfig.auth_infos {
+        if let Some(exec) = named.auth_info.as_mut().and_then(|auth| auth.exec.as_mut()) {
+            exec.interactive_mode = Some(ExecInteractiveMode::Never);
+        }
+    }
     let options = KubeConfigOptions {
         context: Some(context.to_string()),
         ..KubeConfigOptions::default()

@@ -192,20 +192,33 @@ impl Theme {
         Theme::builtin(DEFAULT_THEME).unwrap_or_else(|_| Theme::monochrome())
     }
 
-    /// Loads `name`: `{dir}/{name}.toml` when a themes directory is given and holds it
-    /// (styles it leaves out come from the dark theme), else the built-in theme of that name.
+    /// Loads `name`: a theme file when `name` is a path (contains `/` or ends in `.toml`);
+    /// else `{dir}/{name}.toml` when a themes directory is given and holds it; else the
+    /// built-in theme of that name. Styles a file leaves out come from the dark theme.
     pub fn load(name: &str, dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        if name.contains('/') || name.ends_with(".toml") {
+            return Theme::from_file(Path::new(name));
+        }
         if let Some(dir) = dir {
             let path = dir.join(format!("{name}.toml"));
             if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                return Theme::from_toml(name, &text, Some(&Theme::dark()));
+                return Theme::from_file(&path);
             }
         }
         Theme::builtin(name)
+    }
+
+    /// Reads a theme file; styles it leaves out come from the dark theme.
+    pub fn from_file(path: &Path) -> Result<Theme, ThemeError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
+        Theme::from_toml(name, &text, Some(&Theme::dark()))
     }
 }
 
@@ -243,6 +256,13 @@ mod tests {
                 .add_modifier(Modifier::BOLD)
         );
         assert_eq!(theme.bad, Theme::dark().bad);
+        let by_path = dir.path().join("mine.toml");
+        let loaded = Theme::load(&by_path.display().to_string(), None).unwrap();
+        assert_eq!((loaded.name.as_str(), loaded.ok), ("mine", theme.ok));
+        assert!(matches!(
+            Theme::load("/nonexistent/x.toml", None),
+            Err(ThemeError::Read { .. })
+        ));
         assert_eq!(
             Theme::load("light", Some(dir.path())).unwrap().name,
             "light"
