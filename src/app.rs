@@ -123,7 +123,7 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
 /// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
 /// subscriber sends them (a file, never the screen).
 pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Result<()> {
-    crate::sources::alertmanager::ensure_crypto_provider();
+    crate::install_tls_provider();
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);

@@ -29,3 +29,10 @@ pub mod update;
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+/// Installs the process-wide TLS crypto provider (ring) that reqwest and kube use; the
+/// binary and tests call it once before building clients. Calling it again is harmless.
+pub fn install_tls_provider() {
+    // Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -22,7 +22,7 @@ async fn client(sim: &common::Sim, context: &str) -> kube::Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_and_watches_pods_in_every_cluster() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    watchdeck::install_tls_provider();
     let sim = common::start("steady", common::options(3, common::FIXED_START), None).await;
     for cluster in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
         let client = client(&sim, cluster).await;
@@ -51,7 +51,7 @@ async fn lists_and_watches_pods_in_every_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scale_with_precondition_shows_in_the_watch() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    watchdeck::install_tls_provider();
     let sim = common::start("steady", common::options(5, common::FIXED_START), None).await;
     let client = client(&sim, "eu-west-1").await;
     let deployments: Api<Deployment> = Api::namespaced(client.clone(), "shop");

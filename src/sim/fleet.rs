@@ -42,6 +42,10 @@ pub struct ClusterSignals {
 }
 
 pub struct Fleet {
+    /// The real instant at which virtual time was `start`; a ticker keeps virtual time
+    /// `start + elapsed * speed` from here, so building the fleet does not make it lag.
+    pub zero: std::time::Instant,
+    pub start: Millis,
     pub world: Arc<Mutex<World>>,
     pub now: VirtualNow,
     pub clusters: Vec<ClusterSignals>,
@@ -51,6 +55,7 @@ pub struct Fleet {
 
 impl Fleet {
     pub fn new(scenario: Scenario, options: &SimOptions) -> Self {
+        let zero = std::time::Instant::now();
         let begin = options.start - options.warmup_ms;
         let world_options = WorldOptions { seed: options.seed, start: begin, watch_history: options.watch_history, extra_pods: options.extra_pods };
         let mut world = World::new(scenario, &world_options);
@@ -71,6 +76,8 @@ impl Fleet {
             })
             .collect();
         let fleet = Self {
+            zero,
+            start: options.start,
             now: VirtualNow::new(begin),
             world: Arc::new(Mutex::new(world)),
             clusters,
@@ -116,10 +123,7 @@ impl Fleet {
             let mut world = self.lock_world();
             let now = world.now;
             let scrapes: Vec<Vec<(Labels, f64)>> = (0..world.clusters.len())
-                .map(|i| {
-                    let (local, remote) = world.db_load(i);
-                    world.clusters[i].metric_families(local, remote).into_iter().flat_map(|f| f.samples).collect()
-                })
+                .map(|i| world.metric_families(i).into_iter().flat_map(|f| f.samples).collect())
                 .collect();
             (now, scrapes, std::mem::take(&mut world.outbox))
         };

@@ -97,8 +97,8 @@ pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) ->
 fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
     let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
     tokio::spawn(async move {
-        let origin_virtual = fleet.now.get();
-        let origin = tokio::time::Instant::now();
+        let origin_virtual = fleet.start;
+        let origin = tokio::time::Instant::from_std(fleet.zero);
         let period = Duration::from_secs_f64((TICK_MS as f64 / 1000.0 / speed).max(0.001));
         let mut interval = tokio::time::interval(period);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -129,11 +129,7 @@ fn metrics_router(fleet: Arc<Fleet>, cluster: usize) -> Router {
         get(move || {
             let fleet = Arc::clone(&fleet);
             async move {
-                let families = {
-                    let world = fleet.lock_world();
-                    let (local, remote) = world.db_load(cluster);
-                    world.clusters.get(cluster).map(|c| c.metric_families(local, remote)).unwrap_or_default()
-                };
+                let families = fleet.lock_world().metric_families(cluster);
                 ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
             }
         }),

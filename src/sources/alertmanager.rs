@@ -39,18 +39,9 @@ impl Default for PollConfig {
 /// Largest response body accepted.
 const MAX_BODY: usize = 32 << 20;
 
-/// Installs the ring crypto provider for rustls if none is installed (reqwest is built
-/// without one). Harmless when called more than once.
-pub fn ensure_crypto_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Fails only when another thread installed one first, which is just as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
 /// An HTTP client with the poller's timeouts.
 pub fn http_client(config: &PollConfig) -> Result<reqwest::Client, String> {
-    ensure_crypto_provider();
+    crate::install_tls_provider();
     reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(config.timeout.min(Duration::from_secs(3)))

@@ -29,6 +29,7 @@ pub fn options(seed: u64, start: Millis) -> SimOptions {
 
 /// Starts a fleet; `speed` None keeps virtual time still (tests step it themselves).
 pub async fn start(scenario: &str, options: SimOptions, speed: Option<f64>) -> Sim {
+    watchdeck::install_tls_provider();
     let scenario = if scenario.contains('\n') {
         Scenario::parse(scenario, "test scenario").expect("test scenario parses")
     } else {
@@ -61,11 +62,18 @@ impl Sim {
 
 /// A program the test needs, or a failure that says how to install it.
 pub fn require(program: &str, package: &str) -> PathBuf {
+    require_any(&[program], package)
+}
+
+/// The first of several names a program goes by (Debian names Alertmanager
+/// `prometheus-alertmanager`, upstream `alertmanager`).
+pub fn require_any(names: &[&str], package: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
+    names
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
         .find(|candidate| is_executable(candidate))
-        .unwrap_or_else(|| panic!("{program} is not on the PATH: run scripts/test as root, or `apt-get install --no-install-recommends {package}`"))
+        .unwrap_or_else(|| panic!("{} is not on the PATH: run scripts/test as root, or `apt-get install --no-install-recommends {package}`", names.join(" or ")))
 }
 
 fn is_executable(path: &Path) -> bool {

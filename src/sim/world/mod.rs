@@ -191,6 +191,26 @@ impl World {
         (local, remote)
     }
 
+    /// Every series cluster `i` exposes now, plus `watchdeck_sim_info` naming the scenario.
+    pub fn metric_families(&self, i: usize) -> Vec<crate::sim::exposition::MetricFamily> {
+        let Some(cluster) = self.clusters.get(i) else { return Vec::new() };
+        let (local, remote) = self.db_load(i);
+        let mut families = cluster.metric_families(local, remote);
+        let info = crate::sim::labels::Labels::from_pairs([
+            ("__name__", "watchdeck_sim_info"),
+            ("cluster", cluster.name()),
+            ("scenario", self.scenario.name.as_str()),
+            ("description", self.scenario.description.as_str()),
+        ]);
+        families.push(crate::sim::exposition::MetricFamily {
+            name: "watchdeck_sim_info".to_string(),
+            help: "The simulator's scenario; always 1.".to_string(),
+            kind: crate::sim::exposition::MetricKind::Gauge,
+            samples: vec![(info, 1.0)],
+        });
+        families
+    }
+
     fn apply_due_events(&mut self) {
         while let Some(event) = self.scenario.events.get(self.next_event) {
             if self.start + event.at > self.now {
