@@ -1,0 +1,183 @@
+//! What the user can ask for (`Action`) and the keymap table that binds keys to actions; the
+//! `?` help screen is generated from the same table.
+
+/// A user intent, independent of the key that expressed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Move the focus between the pods table and the alerts list.
+    FocusNext,
+    ToggleHelp,
+    /// Close an overlay (help).
+    Close,
+}
+
+/// A key as the keymap names it, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Tab,
+    BackTab,
+    Esc,
+}
+
+impl Key {
+    /// How the help screen writes the key.
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Up => "↑".to_string(),
+            Key::Down => "↓".to_string(),
+            Key::PageUp => "PgUp".to_string(),
+            Key::PageDown => "PgDn".to_string(),
+            Key::Home => "Home".to_string(),
+            Key::End => "End".to_string(),
+            Key::Tab => "Tab".to_string(),
+            Key::BackTab => "Shift-Tab".to_string(),
+            Key::Esc => "Esc".to_string(),
+        }
+    }
+}
+
+/// One line of the keymap: the keys, the action, and the help text.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
+}
+
+/// The keymap. Order is the help screen's order.
+pub const KEYMAP: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('j'), Key::Down],
+        action: Action::Down,
+        help: "next row",
+    },
+    Binding {
+        keys: &[Key::Char('k'), Key::Up],
+        action: Action::Up,
+        help: "previous row",
+    },
+    Binding {
+        keys: &[Key::PageDown, Key::Ctrl('d')],
+        action: Action::PageDown,
+        help: "page down",
+    },
+    Binding {
+        keys: &[Key::PageUp, Key::Ctrl('u')],
+        action: Action::PageUp,
+        help: "page up",
+    },
+    Binding {
+        keys: &[Key::Char('g'), Key::Home],
+        action: Action::Top,
+        help: "first row",
+    },
+    Binding {
+        keys: &[Key::Char('G'), Key::End],
+        action: Action::Bottom,
+        help: "last row",
+    },
+    Binding {
+        keys: &[Key::Tab, Key::BackTab],
+        action: Action::FocusNext,
+        help: "switch pods / alerts",
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: Action::ToggleHelp,
+        help: "toggle this help",
+    },
+    Binding {
+        keys: &[Key::Esc],
+        action: Action::Close,
+        help: "close help",
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        action: Action::Quit,
+        help: "quit",
+    },
+];
+
+/// The action bound to `key`, if any.
+pub fn action_for(key: Key) -> Option<Action> {
+    KEYMAP
+        .iter()
+        .find(|binding| binding.keys.contains(&key))
+        .map(|binding| binding.action)
+}
+
+/// The help screen's lines: keys (joined with `/`) and what they do, in keymap order.
+pub fn help_lines() -> Vec<(String, &'static str)> {
+    KEYMAP
+        .iter()
+        .map(|binding| {
+            let keys: Vec<String> = binding.keys.iter().map(|key| key.label()).collect();
+            (keys.join(" / "), binding.help)
+        })
+        .collect()
+}
+
+/// The first key bound to `action`, for short hints in the status line.
+pub fn first_key(action: Action) -> Option<Key> {
+    KEYMAP
+        .iter()
+        .find(|binding| binding.action == action)
+        .and_then(|binding| binding.keys.first().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn keymap_has_no_duplicate_keys() {
+        let mut seen = HashSet::new();
+        for binding in KEYMAP {
+            for key in binding.keys {
+                assert!(seen.insert(*key), "{key:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn keymap_binds_required_keys() {
+        assert_eq!(action_for(Key::Char('q')), Some(Action::Quit));
+        assert_eq!(action_for(Key::Ctrl('c')), Some(Action::Quit));
+        assert_eq!(action_for(Key::Char('?')), Some(Action::ToggleHelp));
+        assert_eq!(action_for(Key::Char('j')), Some(Action::Down));
+        assert_eq!(action_for(Key::Down), Some(Action::Down));
+        assert_eq!(action_for(Key::Char('k')), Some(Action::Up));
+        assert_eq!(action_for(Key::PageDown), Some(Action::PageDown));
+        assert_eq!(action_for(Key::PageUp), Some(Action::PageUp));
+        assert_eq!(action_for(Key::Char('g')), Some(Action::Top));
+        assert_eq!(action_for(Key::Char('G')), Some(Action::Bottom));
+        assert_eq!(action_for(Key::Char('x')), None);
+    }
+
+    #[test]
+    fn help_is_generated_from_keymap() {
+        let lines = help_lines();
+        assert_eq!(lines.len(), KEYMAP.len());
+        assert!(lines.contains(&("q / Ctrl-C".to_string(), "quit")));
+        assert_eq!(first_key(Action::ToggleHelp), Some(Key::Char('?')));
+    }
+}

@@ -1,0 +1,311 @@
+//! The console's entry point and loop. The loop owns the model: terminal events (first),
+//! data events (in bounded batches), clock ticks and signals become messages for `update`;
+//! a frame is drawn only when something changed, at most 60 per second.
+
+mod supervise;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::{Stream, StreamExt};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior, sleep_until};
+
+use crate::effect::Effect;
+use crate::event::{DataEvent, Msg, msg_of};
+use crate::model::Model;
+use crate::model::health::{Health, SourceKind};
+use crate::ui::theme::{Theme, ThemeError, no_color_requested};
+use crate::ui::{self, ViewInfo};
+use crate::update::update;
+
+pub use supervise::spawn_sources;
+
+/// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
+#[derive(Debug, Clone)]
+pub struct ClusterTarget {
+    pub name: String,
+    /// Shown in the cluster band (`env`, `region`).
+    pub labels: BTreeMap<String, String>,
+    pub kubeconfig: kube::config::Kubeconfig,
+    /// The kubeconfig context to use.
+    pub context: String,
+    /// Alertmanager base URLs (HA replicas of one Alertmanager, tried in order).
+    pub alertmanagers: Vec<String>,
+    /// Prometheus base URL (for the metrics views to come; unused by this screen).
+    pub prometheus: Option<String>,
+}
+
+/// How the console looks and paces itself.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub theme: Theme,
+    /// No colours at all (also forced by a non-empty `NO_COLOR` environment variable).
+    pub no_color: bool,
+    /// How often the screen refreshes ages when nothing else changes.
+    pub tick_rate: Duration,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            theme: Theme::dark(),
+            no_color: false,
+            tick_rate: Duration::from_secs(1),
+        }
+    }
+}
+
+impl AppOptions {
+    /// Options with the named theme: `{themes_dir}/{name}.toml` if present, else built in.
+    pub fn with_theme(name: &str, themes_dir: Option<&Path>) -> Result<Self, ThemeError> {
+        Ok(AppOptions {
+            theme: Theme::load(name, themes_dir)?,
+            ..AppOptions::default()
+        })
+    }
+
+    /// Options from the environment: theme `WATCHDECK_THEME` (default dark) looked up in
+    /// `WATCHDECK_THEMES_DIR` then among the built-in themes; `NO_COLOR` honoured. An unknown
+    /// theme falls back to dark with a warning in the log.
+    pub fn from_env() -> Self {
+        let name = std::env::var("WATCHDECK_THEME")
+            .unwrap_or_else(|_| crate::ui::theme::DEFAULT_THEME.to_string());
+        let dir = std::env::var_os("WATCHDECK_THEMES_DIR").map(std::path::PathBuf::from);
+        let theme = Theme::load(&name, dir.as_deref()).unwrap_or_else(|err| {
+            tracing::warn!(%err, "theme not loaded, using dark");
+            Theme::dark()
+        });
+        let no_color = no_color_requested(std::env::var_os("NO_COLOR").as_deref());
+        AppOptions {
+            theme,
+            no_color,
+            ..AppOptions::default()
+        }
+    }
+
+    /// The theme to draw with: monochrome when colour is off by option or `NO_COLOR`.
+    pub fn effective_theme(&self, no_color_env: Option<&std::ffi::OsStr>) -> Theme {
+        if self.no_color || no_color_requested(no_color_env) {
+            Theme::monochrome()
+        } else {
+            self.theme.clone()
+        }
+    }
+}
+
+/// Capacity of the sources → loop channel: sources wait (backpressure) when it is full.
+pub const CHANNEL_CAPACITY: usize = 1024;
+/// Shortest time between two frames (60 frames per second).
+pub const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
+/// Data events handled before the loop looks at the keyboard and the frame clock again.
+pub const DATA_BATCH: usize = 256;
+
+/// The model before any data: clusters in configuration order, Alertmanager disabled where
+/// none is configured.
+pub fn initial_model(targets: &[ClusterTarget]) -> Model {
+    let mut model = Model::new(targets.iter().map(|t| (t.name.as_str(), &t.labels)));
+    for (cluster, target) in model.clusters.iter_mut().zip(targets) {
+        if target.alertmanagers.is_empty() {
+            cluster.health.insert(SourceKind::Alerts, Health::Disabled);
+        }
+    }
+    model
+}
+
+/// Runs the console until the user quits or a SIGTERM, SIGHUP or SIGINT arrives. The
+/// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
+/// subscriber sends them (a file, never the screen).
+pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Result<()> {
+    crate::install_tls_provider();
+    let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
+    let mut model = initial_model(&targets);
+    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let sources = spawn_sources(&targets, tx);
+    let (mut terminal, guard) = crate::tui::enter()?;
+    tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
+    let shutdown = std::pin::pin!(shutdown_signal());
+    let result = event_loop(
+        &mut terminal,
+        &mut model,
+        &theme,
+        Inputs {
+            data: rx,
+            supervisor: Some(sources),
+            terminal: EventStream::new(),
+        },
+        shutdown,
+        options.tick_rate,
+    )
+    .await;
+    drop(guard);
+    tracing::info!("console stopped");
+    result.map(|_| ())
+}
+
+/// Resolves on SIGTERM, SIGHUP or SIGINT (Ctrl-C from outside raw mode).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut streams = Vec::new();
+        for kind in [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+        ] {
+            match signal(kind) {
+                Ok(stream) => streams.push(stream),
+                Err(err) => tracing::warn!(%err, "cannot listen for a signal"),
+            }
+        }
+        if streams.is_empty() {
+            return std::future::pending().await;
+        }
+        let waits = streams
+            .iter_mut()
+            .map(|s| Box::pin(async move { s.recv().await }));
+        futures::future::select_all(waits).await;
+        tracing::info!("signal received, quitting");
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Where the loop's messages come from.
+pub struct Inputs<S> {
+    pub data: mpsc::Receiver<DataEvent>,
+    /// The source tasks, restarted (and marked failed) if one panics. `None` in tests.
+    pub supervisor: Option<supervise::Sources>,
+    pub terminal: S,
+}
+
+/// What the loop did, for tests and the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoopStats {
+    pub frames: u64,
+    pub data_events: u64,
+    pub keys: u64,
+    /// Longest time from a key press being handled to the frame that shows it.
+    pub max_key_to_frame: Duration,
+}
+
+/// The loop: returns when the user quits, the shutdown future resolves, or the terminal's
+/// event stream ends.
+pub async fn event_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    theme: &Theme,
+    mut inputs: Inputs<S>,
+    mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
+    tick_rate: Duration,
+) -> anyhow::Result<LoopStats>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
+    let mut stats = LoopStats::default();
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let mut key_pending: Option<Instant> = None;
+    let mut data_open = true;
+    let mut ticker = tokio::time::interval(tick_rate.max(Duration::from_millis(50)));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    loop {
+        if dirty && Instant::now() >= next_frame {
+            let info = draw(terminal, model, theme)?;
+            stats.frames += 1;
+            dirty = false;
+            next_frame = Instant::now() + FRAME_INTERVAL;
+            if let Some(pressed) = key_pending.take() {
+                stats.max_key_to_frame = stats.max_key_to_frame.max(pressed.elapsed());
+            }
+            apply(
+                model,
+                Msg::Viewport {
+                    pods: info.pods_rows,
+                    alerts: info.alerts_rows,
+                },
+                &mut dirty,
+            );
+        }
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            event = inputs.terminal.next() => match event {
+                Some(Ok(event)) => {
+                    let Some(msg) = msg_of(&event) else { continue };
+                    if matches!(msg, Msg::Action(_)) {
+                        stats.keys += 1;
+                        key_pending.get_or_insert_with(Instant::now);
+                    }
+                    if apply(model, msg, &mut dirty) {
+                        break;
+                    }
+                }
+                Some(Err(err)) => return Err(anyhow::Error::new(err).context("reading the terminal")),
+                None => break,
+            },
+            Some(failure) = supervise::next_failure(&mut inputs.supervisor) => {
+                apply(model, Msg::Data(failure), &mut dirty);
+            }
+            event = inputs.data.recv(), if data_open => match event {
+                Some(event) => {
+                    stats.data_events += 1;
+                    apply(model, Msg::Data(event), &mut dirty);
+                    // Drain a bounded batch, then go back to the keyboard and the frame clock.
+                    for _ in 1..DATA_BATCH {
+                        let Ok(event) = inputs.data.try_recv() else { break };
+                        stats.data_events += 1;
+                        apply(model, Msg::Data(event), &mut dirty);
+                    }
+                }
+                None => data_open = false,
+            },
+            _ = ticker.tick() => {
+                apply(model, Msg::Tick, &mut dirty);
+            }
+            () = sleep_until(next_frame), if dirty => {}
+        }
+    }
+    Ok(stats)
+}
+
+/// Applies one message; marks the screen dirty on `Render`; true on `Quit`.
+fn apply(model: &mut Model, msg: Msg, dirty: &mut bool) -> bool {
+    let mut quit = false;
+    for effect in update(model, msg) {
+        match effect {
+            Effect::Render => *dirty = true,
+            Effect::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// Draws one frame at the current time.
+fn draw<B>(terminal: &mut Terminal<B>, model: &Model, theme: &Theme) -> anyhow::Result<ViewInfo>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let now = Timestamp::now();
+    let mut info = ViewInfo::default();
+    terminal.draw(|frame| info = ui::view(frame, model, theme, now))?;
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod sim_tests;

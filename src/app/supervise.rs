@@ -1,0 +1,149 @@
+//! Source tasks, one per (cluster, source), supervised: a task that panics is reported as its
+//! own source's failure and restarted after a pause; the other sources carry on.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use kube::config::Kubeconfig;
+use tokio::sync::mpsc;
+use tokio::task::{Id, JoinSet};
+
+use super::ClusterTarget;
+use crate::event::{DataEvent, Payload};
+use crate::model::health::SourceKind;
+use crate::model::{ClusterId, Text};
+use crate::sources::alertmanager::{PollConfig, poll_alerts};
+use crate::sources::kube::watch_pods;
+use crate::tui::Contained;
+
+/// Pause before restarting a source that panicked.
+pub const RESTART_AFTER: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone)]
+enum Job {
+    Pods {
+        cluster: ClusterId,
+        kubeconfig: Box<Kubeconfig>,
+        context: String,
+    },
+    Alerts {
+        cluster: ClusterId,
+        urls: Vec<String>,
+    },
+}
+
+impl Job {
+    fn cluster(&self) -> ClusterId {
+        match self {
+            Job::Pods { cluster, .. } | Job::Alerts { cluster, .. } => *cluster,
+        }
+    }
+
+    fn source(&self) -> SourceKind {
+        match self {
+            Job::Pods { .. } => SourceKind::Pods,
+            Job::Alerts { .. } => SourceKind::Alerts,
+        }
+    }
+}
+
+/// The running source tasks. Dropping it aborts them all.
+pub struct Sources {
+    tasks: JoinSet<()>,
+    jobs: HashMap<Id, Job>,
+    tx: mpsc::Sender<DataEvent>,
+}
+
+impl Sources {
+    fn spawn(&mut self, job: Job, delay: Duration) {
+        let tx = self.tx.clone();
+        let run = job.clone();
+        let handle = self.tasks.spawn(Contained::new(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            match run {
+                Job::Pods {
+                    cluster,
+                    kubeconfig,
+                    context,
+                } => watch_pods(cluster, *kubeconfig, context, tx).await,
+                Job::Alerts { cluster, urls } => {
+                    poll_alerts(cluster, urls, PollConfig::default(), tx).await
+                }
+            }
+        }));
+        self.jobs.insert(handle.id(), job);
+    }
+}
+
+/// Starts a pod watcher for every cluster and an Alertmanager poller for every cluster that
+/// has Alertmanager URLs.
+pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> Sources {
+    let mut sources = Sources {
+        tasks: JoinSet::new(),
+        jobs: HashMap::new(),
+        tx,
+    };
+    for (cluster, target) in targets.iter().enumerate() {
+        let kubeconfig = Box::new(target.kubeconfig.clone());
+        sources.spawn(
+            Job::Pods {
+                cluster,
+                kubeconfig,
+                context: target.context.clone(),
+            },
+            Duration::ZERO,
+        );
+        if !target.alertmanagers.is_empty() {
+            sources.spawn(
+                Job::Alerts {
+                    cluster,
+                    urls: target.alertmanagers.clone(),
+                },
+                Duration::ZERO,
+            );
+        }
+    }
+    sources
+}
+
+/// Waits for a source task to panic, restarts it after [`RESTART_AFTER`] and returns the
+/// failure to show. Pending forever when there is nothing to supervise.
+pub async fn next_failure(sources: &mut Option<Sources>) -> Option<DataEvent> {
+    let Some(sources) = sources.as_mut() else {
+        return std::future::pending().await;
+    };
+    loop {
+        let Some(joined) = sources.tasks.join_next_with_id().await else {
+            return std::future::pending().await;
+        };
+        let (id, panicked) = match joined {
+            Ok((id, ())) => (id, false),
+            Err(err) => (err.id(), err.is_panic()),
+        };
+        let Some(job) = sources.jobs.remove(&id) else {
+            continue;
+        };
+        if !panicked {
+            // Ended because the loop is gone (or was cancelled): nothing to restart.
+            continue;
+        }
+        tracing::error!(
+            cluster = job.cluster(),
+            source = job.source().label(),
+            "source task panicked, restarting"
+        );
+        let failure = DataEvent {
+            cluster: job.cluster(),
+            at: Timestamp::now(),
+            payload: Payload::Failed {
+                source: job.source(),
+                reason: Text::new("internal error: source crashed, restarting (see log)"),
+            },
+        };
+        sources.spawn(job, RESTART_AFTER);
+        return Some(failure);
+    }
+}

@@ -1,0 +1,202 @@
+//! The console's state as plain data: clusters in configuration order with their pods, firing
+//! alerts and source health, plus the view's cursor state. No IO, no clock, no terminal.
+
+pub mod alert;
+pub mod health;
+pub mod pod;
+pub mod rows;
+pub mod sanitize;
+pub mod time;
+
+use std::collections::BTreeMap;
+
+use self::alert::{Alert, SeverityCounts};
+use self::health::{Health, SourceKind};
+use self::pod::{PodHealth, PodKey, PodRow};
+pub use self::sanitize::Text;
+
+/// Index of a cluster in configuration order.
+pub type ClusterId = usize;
+
+/// One cluster's live state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterState {
+    pub name: Text,
+    pub labels: BTreeMap<Text, Text>,
+    pub pods: BTreeMap<PodKey, PodRow>,
+    /// Firing alerts, deduplicated by fingerprint and sorted for display.
+    pub alerts: Vec<Alert>,
+    pub health: BTreeMap<SourceKind, Health>,
+}
+
+impl ClusterState {
+    /// A cluster with no data yet; every source starts as connecting.
+    pub fn new(name: &str, labels: &BTreeMap<String, String>) -> Self {
+        ClusterState {
+            name: Text::new(name),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (Text::new(k), Text::new(v)))
+                .collect(),
+            pods: BTreeMap::new(),
+            alerts: Vec::new(),
+            health: SourceKind::ALL
+                .iter()
+                .map(|kind| (*kind, Health::Connecting))
+                .collect(),
+        }
+    }
+
+    pub fn label(&self, key: &str) -> Option<&Text> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn health(&self, kind: SourceKind) -> &Health {
+        const CONNECTING: &Health = &Health::Connecting;
+        self.health.get(&kind).unwrap_or(CONNECTING)
+    }
+
+    pub fn summary(&self) -> ClusterSummary {
+        let mut summary = ClusterSummary {
+            alerts: SeverityCounts::of(&self.alerts),
+            ..ClusterSummary::default()
+        };
+        for pod in self.pods.values() {
+            let health = pod.health();
+            if health != PodHealth::Done {
+                summary.pods_total += 1;
+            }
+            if health == PodHealth::Healthy {
+                summary.pods_ready += 1;
+            }
+            if pod.crash_looping || pod.status.as_str() == "CrashLoopBackOff" {
+                summary.crash_looping += 1;
+            }
+        }
+        summary
+    }
+}
+
+/// The figures a cluster band shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClusterSummary {
+    /// Pods running with every container ready.
+    pub pods_ready: usize,
+    /// Pods, not counting completed ones.
+    pub pods_total: usize,
+    pub crash_looping: usize,
+    pub alerts: SeverityCounts,
+}
+
+/// Which list the movement keys scroll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Pods,
+    Alerts,
+}
+
+/// A pod across the fleet.
+pub type PodRef = (ClusterId, PodKey);
+/// An alert across the fleet: cluster and fingerprint.
+pub type AlertRef = (ClusterId, Text);
+
+/// Selection and scroll position in a list. The selection follows its item (`key`) when the
+/// list reorders; `index` is the fallback when the item disappears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor<K> {
+    pub key: Option<K>,
+    pub index: usize,
+    pub offset: usize,
+}
+
+impl<K> Default for Cursor<K> {
+    fn default() -> Self {
+        Cursor {
+            key: None,
+            index: 0,
+            offset: 0,
+        }
+    }
+}
+
+/// The first visible row so that `selected` shows in a window of `height` rows, moving the
+/// previous `offset` as little as possible.
+pub fn scroll_offset(selected: usize, offset: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len == 0 {
+        return 0;
+    }
+    let max_offset = len.saturating_sub(height);
+    let mut offset = offset.min(max_offset);
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    offset.min(max_offset)
+}
+
+/// View state that lives in the model so that `update` owns every change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UiState {
+    pub focus: Pane,
+    pub show_help: bool,
+    pub pods: Cursor<PodRef>,
+    pub alerts: Cursor<AlertRef>,
+    /// Rows visible in the pods table and the alerts list at the last render (for paging).
+    pub pods_page: usize,
+    pub alerts_page: usize,
+}
+
+/// Everything the console knows. Owned by the app loop, changed only by `update`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Model {
+    pub clusters: Vec<ClusterState>,
+    pub ui: UiState,
+}
+
+impl Model {
+    /// A model with the given clusters (name and labels), in configuration order.
+    pub fn new<'a>(
+        clusters: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
+    ) -> Self {
+        Model {
+            clusters: clusters
+                .into_iter()
+                .map(|(name, labels)| ClusterState::new(name, labels))
+                .collect(),
+            ui: UiState {
+                pods_page: 10,
+                alerts_page: 5,
+                ..UiState::default()
+            },
+        }
+    }
+
+    pub fn pod_count(&self) -> usize {
+        self.clusters.iter().map(|c| c.pods.len()).sum()
+    }
+
+    pub fn alert_count(&self) -> usize {
+        self.clusters.iter().map(|c| c.alerts.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scroll_offset_keeps_selection_visible() {
+        assert_eq!(scroll_offset(0, 0, 100, 10), 0);
+        assert_eq!(scroll_offset(9, 0, 100, 10), 0);
+        assert_eq!(scroll_offset(10, 0, 100, 10), 1);
+        assert_eq!(scroll_offset(5, 8, 100, 10), 5);
+        assert_eq!(scroll_offset(99, 0, 100, 10), 90);
+        assert_eq!(scroll_offset(3, 50, 5, 10), 0);
+        assert_eq!(scroll_offset(3, 2, 5, 0), 0);
+    }
+}

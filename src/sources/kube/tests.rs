@@ -1,0 +1,318 @@
+//! Pod rows from API objects: kubectl's status text, ready and restart counts, sanitizing.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn pod(value: Value) -> Pod {
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("fixture pod: {e}"))
+}
+
+fn running(name: &str, ready: bool, restarts: i32) -> Value {
+    json!({"name": name, "ready": ready, "restartCount": restarts, "image": "x", "imageID": "",
+           "state": {"running": {"startedAt": "2025-06-01T10:00:00Z"}}})
+}
+
+fn waiting(name: &str, reason: &str, restarts: i32) -> Value {
+    json!({"name": name, "ready": false, "restartCount": restarts, "image": "x", "imageID": "",
+           "state": {"waiting": {"reason": reason}}})
+}
+
+fn base(name: &str, containers: &[&str], status: Value) -> Value {
+    let containers: Vec<Value> = containers
+        .iter()
+        .map(|c| json!({"name": c, "image": "x"}))
+        .collect();
+    json!({
+        "metadata": {"name": name, "namespace": "shop", "creationTimestamp": "2025-06-01T11:00:00Z",
+                     "managedFields": [{"manager": "kubelet", "operation": "Update", "fieldsV1": {"f:status": {}}}]},
+        "spec": {"nodeName": "node-a", "containers": containers},
+        "status": status,
+    })
+}
+
+fn row(value: Value) -> PodRow {
+    pod_row(&pod(value)).unwrap_or_else(|| panic!("no row"))
+}
+
+#[test]
+fn pod_row_running_ready_with_restarts() {
+    let r = row(base(
+        "web-1",
+        &["app", "proxy"],
+        json!({"phase": "Running",
+        "containerStatuses": [running("app", true, 2), running("proxy", true, 1)]}),
+    ));
+    assert_eq!(
+        (r.status.as_str(), r.ready, r.total, r.restarts),
+        ("Running", 2, 2, 3)
+    );
+    assert_eq!(
+        (
+            r.key.namespace.as_str(),
+            r.key.name.as_str(),
+            r.node.as_str()
+        ),
+        ("shop", "web-1", "node-a")
+    );
+    assert_eq!(r.created, Some("2025-06-01T11:00:00Z".parse().unwrap()));
+    assert!(!r.crash_looping);
+}
+
+#[test]
+fn pod_row_crash_loop_and_container_creating() {
+    let r = row(base(
+        "api",
+        &["app"],
+        json!({"phase": "Running",
+        "containerStatuses": [waiting("app", "CrashLoopBackOff", 14)]}),
+    ));
+    assert_eq!(
+        (r.status.as_str(), r.ready, r.total, r.restarts),
+        ("CrashLoopBackOff", 0, 1, 14)
+    );
+    assert!(r.crash_looping);
+    let r = row(base(
+        "new",
+        &["app"],
+        json!({"phase": "Pending",
+        "containerStatuses": [waiting("app", "ContainerCreating", 0)]}),
+    ));
+    assert_eq!(r.status.as_str(), "ContainerCreating");
+    let r = row(base("unscheduled", &["app"], json!({"phase": "Pending"})));
+    assert_eq!((r.status.as_str(), r.ready, r.total), ("Pending", 0, 1));
+}
+
+#[test]
+fn pod_row_terminating_completed_and_node_lost() {
+    let mut value = base(
+        "old",
+        &["app"],
+        json!({"phase": "Running", "containerStatuses": [running("app", true, 0)]}),
+    );
+    value["metadata"]["deletionTimestamp"] = json!("2025-06-01T11:59:00Z");
+    assert_eq!(row(value.clone()).status.as_str(), "Terminating");
+    value["status"]["reason"] = json!("NodeLost");
+    assert_eq!(row(value).status.as_str(), "Unknown");
+    let done = json!({"name": "app", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                      "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}});
+    let r = row(base(
+        "job",
+        &["app"],
+        json!({"phase": "Succeeded", "containerStatuses": [done]}),
+    ));
+    assert_eq!((r.status.as_str(), r.ready, r.total), ("Completed", 0, 1));
+    let killed = json!({"name": "app", "ready": false, "restartCount": 1, "image": "x", "imageID": "",
+                        "state": {"terminated": {"exitCode": 137, "signal": 9}}});
+    let r = row(base(
+        "k",
+        &["app"],
+        json!({"phase": "Running", "containerStatuses": [killed]}),
+    ));
+    assert_eq!(r.status.as_str(), "Signal:9");
+}
+
+#[test]
+fn pod_row_init_containers_and_sidecars() {
+    let mut value = base(
+        "init",
+        &["app"],
+        json!({"phase": "Pending",
+        "initContainerStatuses": [waiting("migrate", "PodInitializing", 0)],
+        "containerStatuses": [waiting("app", "PodInitializing", 0)]}),
+    );
+    value["spec"]["initContainers"] =
+        json!([{"name": "migrate", "image": "x"}, {"name": "seed", "image": "x"}]);
+    assert_eq!(row(value.clone()).status.as_str(), "Init:0/2");
+    value["status"]["initContainerStatuses"] = json!([waiting("migrate", "CrashLoopBackOff", 5)]);
+    let r = row(value);
+    assert_eq!(
+        (r.status.as_str(), r.restarts),
+        ("Init:CrashLoopBackOff", 5)
+    );
+    assert!(r.crash_looping);
+
+    let mut sidecar = base(
+        "mesh",
+        &["app"],
+        json!({"phase": "Running",
+        "initContainerStatuses": [{"name": "envoy", "ready": true, "started": true, "restartCount": 1, "image": "x",
+                                   "imageID": "", "state": {"running": {}}}],
+        "containerStatuses": [running("app", true, 0)],
+        "conditions": [{"type": "Initialized", "status": "True"}, {"type": "Ready", "status": "True"}]}),
+    );
+    sidecar["spec"]["initContainers"] =
+        json!([{"name": "envoy", "image": "x", "restartPolicy": "Always"}]);
+    let r = row(sidecar);
+    assert_eq!(
+        (r.status.as_str(), r.ready, r.total, r.restarts),
+        ("Running", 2, 2, 1)
+    );
+}
+
+#[test]
+fn pod_row_sanitizes_hostile_names_and_skips_nameless() {
+    let mut value = base(
+        "x",
+        &["app"],
+        json!({"phase": "Running", "reason": "\u{1b}]0;pwned\u{7}"}),
+    );
+    value["metadata"]["name"] = json!("evil\u{1b}[2J\u{202e}");
+    value["spec"]["nodeName"] = json!("node\r\u{9b}31m");
+    let r = row(value);
+    assert_eq!(r.key.name.as_str(), "evil␛[2J\\u{202e}");
+    assert_eq!(r.status.as_str(), "␛]0;pwned␇");
+    assert_eq!(r.node.as_str(), "node␍\\u{9b}31m");
+    let mut nameless = base("x", &["app"], json!({}));
+    nameless["metadata"]["name"] = Value::Null;
+    assert!(pod_row(&pod(nameless)).is_none());
+}
+
+#[test]
+fn reasons_for_api_errors() {
+    let status = kube::core::Status::failure("pods is forbidden", "Forbidden").with_code(403);
+    let err = watcher::Error::InitialListFailed(kube::Error::Api(Box::new(status)));
+    assert_eq!(reason(&err), "HTTP 403: pods is forbidden");
+    let gone = kube::core::Status::failure("too old resource version", "Expired").with_code(410);
+    assert!(is_expired(&watcher::Error::WatchError(Box::new(gone))));
+    let bad_json = serde_json::from_str::<Pod>("{").unwrap_err();
+    let err = watcher::Error::InitialListFailed(kube::Error::SerdeError(bad_json));
+    assert!(reason(&err).starts_with("bad JSON: "), "{}", reason(&err));
+}
+
+fn kubeconfig_for(server: &str) -> Kubeconfig {
+    serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "Config", "current-context": "other",
+        "clusters": [{"name": "c", "cluster": {"server": server}}],
+        "users": [{"name": "u", "user": {}}],
+        "contexts": [{"name": "ctx", "context": {"cluster": "c", "user": "u"}},
+                     {"name": "other", "context": {"cluster": "missing", "user": "u"}}],
+    }))
+    .unwrap_or_else(|e| panic!("kubeconfig: {e}"))
+}
+
+fn listed(name: &str, rv: &str) -> Value {
+    let mut value = base(
+        name,
+        &["app"],
+        json!({"phase": "Running", "containerStatuses": [running("app", true, 0)]}),
+    );
+    value["metadata"]["resourceVersion"] = json!(rv);
+    value
+}
+
+async fn fake_api_server() -> String {
+    use axum::body::Body;
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    let handler = |Query(query): Query<HashMap<String, String>>| async move {
+        if query.get("watch").map(String::as_str) == Some("true") {
+            let lines = [
+                json!({"type": "ADDED", "object": listed("c", "11")}),
+                json!({"type": "DELETED", "object": listed("a", "12")}),
+            ];
+            let chunks: Vec<Result<String, std::io::Error>> =
+                lines.iter().map(|l| Ok(format!("{l}\n"))).collect();
+            Body::from_stream(futures::stream::iter(chunks).chain(futures::stream::pending()))
+        } else {
+            let list = json!({"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "10"},
+                              "items": [listed("a", "5"), listed("b", "6")]});
+            Body::from(list.to_string())
+        }
+    };
+    let router = axum::Router::new().route("/api/v1/pods", axum::routing::get(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{addr}")
+}
+
+async fn next(rx: &mut mpsc::Receiver<DataEvent>) -> Option<(ClusterId, Payload)> {
+    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .ok()
+        .flatten();
+    event.map(|e| (e.cluster, e.payload))
+}
+
+#[tokio::test]
+async fn watch_pods_lists_then_streams_changes() {
+    let server = fake_api_server().await;
+    let (tx, mut rx) = mpsc::channel(16);
+    let task = tokio::spawn(watch_pods(
+        4,
+        kubeconfig_for(&server),
+        "ctx".to_string(),
+        tx,
+    ));
+    let Some((4, Payload::Pods(PodsChange::Reset(rows)))) = next(&mut rx).await else {
+        panic!("no reset")
+    };
+    let names: Vec<&str> = rows.iter().map(|r| r.key.name.as_str()).collect();
+    assert_eq!(names, vec!["a", "b"]);
+    let Some((4, Payload::Pods(PodsChange::Upsert(row)))) = next(&mut rx).await else {
+        panic!("no upsert")
+    };
+    assert_eq!(row.key, PodKey::new("shop", "c"));
+    let Some((4, Payload::Pods(PodsChange::Deleted(key)))) = next(&mut rx).await else {
+        panic!("no delete")
+    };
+    assert_eq!(key, PodKey::new("shop", "a"));
+    drop(rx);
+    task.abort();
+}
+
+#[tokio::test]
+async fn watch_pods_reports_refused_connection() {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (tx, mut rx) = mpsc::channel(16);
+    let task = tokio::spawn(watch_pods(
+        1,
+        kubeconfig_for(&server),
+        "ctx".to_string(),
+        tx,
+    ));
+    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .ok()
+        .flatten();
+    let Some(DataEvent {
+        cluster: 1,
+        payload:
+            Payload::Failed {
+                source: SourceKind::Pods,
+                reason,
+            },
+        ..
+    }) = event
+    else {
+        panic!("no failure: {event:?}")
+    };
+    assert_eq!(reason.as_str(), "connection refused");
+    task.abort();
+    // An unknown context is a configuration failure, reported the same way.
+    let (tx, mut rx) = mpsc::channel(16);
+    let task = tokio::spawn(watch_pods(
+        2,
+        kubeconfig_for(&server),
+        "nope".to_string(),
+        tx,
+    ));
+    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .ok()
+        .flatten();
+    let Some(DataEvent {
+        payload: Payload::Failed { reason, .. },
+        ..
+    }) = event
+    else {
+        panic!("{event:?}")
+    };
+    assert!(reason.as_str().starts_with("kubeconfig: "), "{reason}");
+    task.abort();
+}

@@ -1,0 +1,31 @@
+//! Rendering: a pure function of the model, the theme and a `now` passed in. Never reads the
+//! clock, never does IO, never imports tokio, reqwest or kube.
+
+pub mod theme;
+pub mod views;
+pub mod widgets;
+
+#[cfg(test)]
+mod tests;
+
+use jiff::Timestamp;
+use ratatui::Frame;
+
+use crate::model::Model;
+use theme::Theme;
+
+/// What the last frame learnt about the layout: rows visible in each list (paging needs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ViewInfo {
+    pub pods_rows: usize,
+    pub alerts_rows: usize,
+}
+
+/// Draws the whole screen for `model` at `now`.
+pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
+    let info = views::dashboard::render(frame, model, theme, now);
+    if model.ui.show_help {
+        views::help::render(frame, theme);
+    }
+    info
+}

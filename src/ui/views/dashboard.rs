@@ -1,0 +1,40 @@
+//! The first screen: title bar, cluster bands, the merged pods table, firing alerts, key hints.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::Block;
+
+use crate::model::{Model, Pane};
+use crate::ui::ViewInfo;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{alerts, bands, pods, status};
+
+pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base), area);
+    // The bands never take more than a third of the screen.
+    let bands_height = bands::height(model).min(area.height / 3).max(3);
+    let [title, bands_area, lists, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(bands_height),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // Alerts get what they need up to two fifths of the lists, pods the rest.
+    let alerts_height = alerts::wanted_height(model).min((lists.height * 2 / 5).max(3));
+    let [pods_area, alerts_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(alerts_height)]).areas(lists);
+
+    status::render_title(frame, title, model, theme, now);
+    bands::render(frame, bands_area, model, theme, now);
+    let focus = model.ui.focus;
+    let pods_rows = pods::render(frame, pods_area, model, theme, now, focus == Pane::Pods);
+    let alerts_rows = alerts::render(frame, alerts_area, model, theme, now, focus == Pane::Alerts);
+    status::render_hints(frame, hints, theme);
+    ViewInfo {
+        pods_rows,
+        alerts_rows,
+    }
+}

@@ -1,0 +1,82 @@
+//! The dashboard's building blocks and the style and text helpers they share.
+
+pub mod alerts;
+pub mod bands;
+pub mod pods;
+pub mod status;
+
+use jiff::Timestamp;
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use super::theme::Theme;
+use crate::model::alert::Severity;
+use crate::model::health::{Health, SourceKind};
+use crate::model::pod::PodHealth;
+use crate::model::time::{age, human_duration, seconds_between};
+
+pub fn pod_style(theme: &Theme, health: PodHealth) -> Style {
+    match health {
+        PodHealth::Failing => theme.bad,
+        PodHealth::Progressing => theme.warn,
+        PodHealth::Healthy => theme.ok,
+        PodHealth::Done => theme.done,
+    }
+}
+
+pub fn severity_style(theme: &Theme, severity: &Severity) -> Style {
+    match severity {
+        Severity::Critical => theme.critical,
+        Severity::Warning => theme.warning,
+        Severity::Info | Severity::Other(_) => theme.info,
+    }
+}
+
+/// Glyph and style for a source's health: ✓ ok, ⚠ stale, ✗ failed, … connecting, – off.
+pub fn health_mark(theme: &Theme, health: &Health) -> (&'static str, Style) {
+    match health {
+        Health::Ok { .. } => ("✓", theme.ok),
+        Health::Stale { .. } => ("⚠", theme.warn),
+        Health::Failed { .. } => ("✗", theme.bad),
+        Health::Connecting => ("…", theme.muted),
+        Health::Disabled => ("–", theme.muted),
+    }
+}
+
+/// `k8s ✓ 2s`: the source, its mark, and the age of its data (or of its failure).
+pub fn health_span(
+    theme: &Theme,
+    source: SourceKind,
+    health: &Health,
+    now: Timestamp,
+) -> Span<'static> {
+    let (mark, style) = health_mark(theme, health);
+    let when = match health {
+        Health::Ok { at } => format!(" {}", age(*at, now)),
+        Health::Stale { since, .. } | Health::Failed { since, .. } => {
+            format!(" {}", age(*since, now))
+        }
+        Health::Connecting | Health::Disabled => String::new(),
+    };
+    Span::styled(format!("{} {mark}{when}", source.label()), style)
+}
+
+/// Age text for an optional timestamp (`?` when unknown).
+pub fn age_text(then: Option<Timestamp>, now: Timestamp) -> String {
+    then.map_or_else(
+        || "?".to_string(),
+        |t| human_duration(seconds_between(t, now)),
+    )
+}
+
+/// Column width from the widest cell, at least the header's and within `min..=max`.
+pub fn column_width<'a>(
+    header: &str,
+    cells: impl Iterator<Item = &'a str>,
+    min: u16,
+    max: u16,
+) -> u16 {
+    let widest = cells.map(|cell| Span::raw(cell).width()).max().unwrap_or(0);
+    let widest = u16::try_from(widest).unwrap_or(u16::MAX);
+    widest.max(Span::raw(header).width() as u16).clamp(min, max)
+}

@@ -1,0 +1,185 @@
+//! The pods of every cluster in one table, unhealthy first, with status colours; only the
+//! visible window of rows is built.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use super::{age_text, column_width, pod_style};
+use crate::model::health::{Health, SourceKind};
+use crate::model::pod::PodHealth;
+use crate::model::rows::{merged_pods, selected_pod};
+use crate::model::{Model, scroll_offset};
+use crate::ui::theme::Theme;
+
+/// Renders the table and returns how many rows fit (the page size for PgUp/PgDn).
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+    focused: bool,
+) -> usize {
+    let rows = merged_pods(model);
+    let failing = rows
+        .iter()
+        .filter(|r| r.health == PodHealth::Failing)
+        .count();
+    let progressing = rows
+        .iter()
+        .filter(|r| r.health == PodHealth::Progressing)
+        .count();
+    let page = usize::from(area.height.saturating_sub(3));
+    let selected = selected_pod(model, &rows);
+    let offset = scroll_offset(selected, model.ui.pods.offset, rows.len(), page);
+
+    let mut title = vec![ratatui::text::Span::styled(
+        format!(" Pods ({}) ", rows.len()),
+        theme.title,
+    )];
+    if failing > 0 {
+        title.push(ratatui::text::Span::styled(
+            format!("{failing} failing "),
+            theme.bad,
+        ));
+    }
+    if progressing > 0 {
+        title.push(ratatui::text::Span::styled(
+            format!("{progressing} progressing "),
+            theme.warn,
+        ));
+    }
+    let position = if rows.is_empty() {
+        String::new()
+    } else {
+        format!(" {}/{} ", selected + 1, rows.len())
+    };
+    let block = Block::bordered()
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+        .title(Line::from(title))
+        .title(Line::styled(position, theme.muted).right_aligned());
+
+    if rows.is_empty() {
+        let waiting = model
+            .clusters
+            .iter()
+            .any(|c| matches!(c.health(SourceKind::Pods), Health::Connecting));
+        let text = if waiting {
+            "waiting for the Kubernetes APIs…"
+        } else {
+            "no pods"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.muted)).block(block),
+            area,
+        );
+        return page;
+    }
+
+    let visible = &rows[offset..rows.len().min(offset + page.max(1))];
+    let ages: Vec<String> = visible
+        .iter()
+        .map(|r| age_text(r.pod.created, now))
+        .collect();
+    let restarts: Vec<String> = visible.iter().map(|r| r.pod.restarts.to_string()).collect();
+    // Wide screens show NODE, which takes what the pod names leave; narrow ones give it to NAME.
+    let wide = area.width >= 110;
+    let names = visible.iter().map(|r| r.pod.key.name.as_str());
+    let name_width = if wide {
+        Constraint::Length(column_width("NAME", names, 10, 63))
+    } else {
+        Constraint::Fill(1)
+    };
+    let mut widths = vec![
+        Constraint::Length(column_width(
+            "CLUSTER",
+            visible.iter().map(|r| r.cluster_name.as_str()),
+            7,
+            20,
+        )),
+        Constraint::Length(column_width(
+            "NAMESPACE",
+            visible.iter().map(|r| r.pod.key.namespace.as_str()),
+            9,
+            20,
+        )),
+        name_width,
+        Constraint::Length(5),
+        Constraint::Length(column_width(
+            "STATUS",
+            visible.iter().map(|r| r.pod.status.as_str()),
+            6,
+            24,
+        )),
+        Constraint::Length(8),
+        Constraint::Length(column_width("AGE", ages.iter().map(String::as_str), 3, 8)),
+    ];
+    let mut headers = vec![
+        "CLUSTER",
+        "NAMESPACE",
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+    ];
+    if wide {
+        widths.push(Constraint::Fill(1));
+        headers.push("NODE");
+    }
+
+    let table_rows = visible.iter().enumerate().map(|(i, row)| {
+        let pod = row.pod;
+        let base = if row.health == PodHealth::Done {
+            theme.done
+        } else {
+            theme.base
+        };
+        let ready_style = if pod.ready < pod.total && row.health != PodHealth::Done {
+            theme.warn
+        } else {
+            base
+        };
+        let restart_style = if pod.restarts > 0 && row.health != PodHealth::Done {
+            theme.warn
+        } else {
+            base
+        };
+        let mut cells = vec![
+            Cell::from(row.cluster_name.as_str()).style(base),
+            Cell::from(pod.key.namespace.as_str()).style(base),
+            Cell::from(pod.key.name.as_str()).style(base),
+            Cell::from(pod.ready_text()).style(ready_style),
+            Cell::from(pod.status.as_str()).style(pod_style(theme, row.health)),
+            Cell::from(restarts[i].clone()).style(restart_style),
+            Cell::from(ages[i].clone()).style(base),
+        ];
+        if wide {
+            cells.push(Cell::from(pod.node.as_str()).style(theme.muted));
+        }
+        let table_row = Row::new(cells);
+        if focused && offset + i == selected {
+            table_row.style(theme.selected)
+        } else {
+            table_row
+        }
+    });
+    let header = Row::new(
+        headers
+            .into_iter()
+            .map(|h| Cell::from(h).style(theme.header)),
+    );
+    let table = Table::new(table_rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(block);
+    frame.render_widget(table, area);
+    page
+}
