@@ -23,12 +23,18 @@ fn fleet() -> Fleet {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 async fn serve(fleet: Fleet) -> Running {
     watchdeck::install_tls_provider();
-    server::start(Arc::new(fleet), "127.0.0.1:0".parse().expect("addr"), None).await.expect("serves")
+    server::start(Arc::new(fleet), "127.0.0.1:0".parse().expect("addr"), None)
+        .await
+        .expect("serves")
 }
 
 fn list(c: &mut Criterion) {
@@ -36,13 +42,35 @@ fn list(c: &mut Criterion) {
     let running = rt.block_on(serve(fleet()));
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/pods", running.endpoints[0].kubernetes);
-    let count = rt.block_on(async { client.get(&url).send().await.expect("list").json::<Value>().await.expect("json")["items"].as_array().map_or(0, Vec::len) });
+    let count = rt.block_on(async {
+        client
+            .get(&url)
+            .send()
+            .await
+            .expect("list")
+            .json::<Value>()
+            .await
+            .expect("json")["items"]
+            .as_array()
+            .map_or(0, Vec::len)
+    });
     assert!(count >= PODS_PER_CLUSTER, "{count} pods");
     let mut group = c.benchmark_group("kube_list");
     group.throughput(Throughput::Elements(count as u64));
     group.sample_size(20);
     group.bench_function(format!("list_{count}_pods_json"), |b| {
-        b.iter(|| rt.block_on(async { client.get(&url).send().await.expect("list").json::<Value>().await.expect("json") }))
+        b.iter(|| {
+            rt.block_on(async {
+                client
+                    .get(&url)
+                    .send()
+                    .await
+                    .expect("list")
+                    .json::<Value>()
+                    .await
+                    .expect("json")
+            })
+        })
     });
     group.finish();
 }
@@ -54,7 +82,9 @@ fn watch(c: &mut Criterion) {
     let running = rt.block_on(serve(fleet()));
     let client = reqwest::Client::new();
     let mut group = c.benchmark_group("kube_watch");
-    group.throughput(Throughput::Elements((EVENTS_PER_CLUSTER * running.endpoints.len()) as u64));
+    group.throughput(Throughput::Elements(
+        (EVENTS_PER_CLUSTER * running.endpoints.len()) as u64,
+    ));
     group.sample_size(20);
     let mut round = 0u64;
     group.bench_function("deliver_100_events_x3_clusters", |b| {
@@ -73,9 +103,29 @@ fn watch(c: &mut Criterion) {
 async fn one_round(running: &Running, client: &reqwest::Client, round: u64) -> Duration {
     let mut watchers = Vec::new();
     for endpoint in &running.endpoints {
-        let list: Value = client.get(format!("{}/api/v1/namespaces/batch/pods?limit=1", endpoint.kubernetes)).send().await.expect("list").json().await.expect("json");
-        let rv = list["metadata"]["resourceVersion"].as_str().unwrap_or("0").to_string();
-        let response = client.get(format!("{}/api/v1/namespaces/batch/pods?watch=1&resourceVersion={rv}", endpoint.kubernetes)).send().await.expect("watch");
+        let list: Value = client
+            .get(format!(
+                "{}/api/v1/namespaces/batch/pods?limit=1",
+                endpoint.kubernetes
+            ))
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        let rv = list["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or("0")
+            .to_string();
+        let response = client
+            .get(format!(
+                "{}/api/v1/namespaces/batch/pods?watch=1&resourceVersion={rv}",
+                endpoint.kubernetes
+            ))
+            .send()
+            .await
+            .expect("watch");
         watchers.push(response);
     }
     let start = Instant::now();
@@ -109,7 +159,9 @@ fn world_step(c: &mut Criterion) {
     let fleet = fleet();
     let mut group = c.benchmark_group("world");
     group.sample_size(20);
-    group.bench_function("one_virtual_second_3x2000_pods", |b| b.iter(|| fleet.step()));
+    group.bench_function("one_virtual_second_3x2000_pods", |b| {
+        b.iter(|| fleet.step())
+    });
     group.finish();
 }
 

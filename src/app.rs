@@ -17,6 +17,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
+use crate::clock::Clock;
 use crate::effect::Effect;
 use crate::event::{DataEvent, Msg, msg_of};
 use crate::model::Model;
@@ -50,6 +51,8 @@ pub struct AppOptions {
     pub no_color: bool,
     /// How often the screen refreshes ages when nothing else changes.
     pub tick_rate: Duration,
+    /// Where "now" comes from: the simulator's virtual time in demo mode.
+    pub clock: Clock,
 }
 
 impl Default for AppOptions {
@@ -58,6 +61,7 @@ impl Default for AppOptions {
             theme: Theme::dark(),
             no_color: false,
             tick_rate: Duration::from_secs(1),
+            clock: Clock::Wall,
         }
     }
 }
@@ -131,7 +135,8 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
-    let result = event_loop(
+    let result = event_loop_with_clock(
+        &options.clock,
         &mut terminal,
         &mut model,
         &theme,
@@ -204,6 +209,34 @@ pub async fn event_loop<B, S>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
     theme: &Theme,
+    inputs: Inputs<S>,
+    shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
+    tick_rate: Duration,
+) -> anyhow::Result<LoopStats>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
+    event_loop_with_clock(
+        &Clock::Wall,
+        terminal,
+        model,
+        theme,
+        inputs,
+        shutdown,
+        tick_rate,
+    )
+    .await
+}
+
+/// The event loop reading "now" from `clock`. Data events are stamped when they arrive, so
+/// data ages are measured on the same clock the screen uses.
+pub async fn event_loop_with_clock<B, S>(
+    clock: &Clock,
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    theme: &Theme,
     mut inputs: Inputs<S>,
     mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
     tick_rate: Duration,
@@ -222,7 +255,7 @@ where
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {
         if dirty && Instant::now() >= next_frame {
-            let info = draw(terminal, model, theme)?;
+            let info = draw(terminal, model, theme, clock.now())?;
             stats.frames += 1;
             dirty = false;
             next_frame = Instant::now() + FRAME_INTERVAL;
@@ -255,17 +288,20 @@ where
                 Some(Err(err)) => return Err(anyhow::Error::new(err).context("reading the terminal")),
                 None => break,
             },
-            Some(failure) = supervise::next_failure(&mut inputs.supervisor) => {
+            Some(mut failure) = supervise::next_failure(&mut inputs.supervisor) => {
+                failure.at = clock.now();
                 apply(model, Msg::Data(failure), &mut dirty);
             }
             event = inputs.data.recv(), if data_open => match event {
-                Some(event) => {
+                Some(mut event) => {
                     stats.data_events += 1;
+                    event.at = clock.now();
                     apply(model, Msg::Data(event), &mut dirty);
                     // Drain a bounded batch, then go back to the keyboard and the frame clock.
                     for _ in 1..DATA_BATCH {
-                        let Ok(event) = inputs.data.try_recv() else { break };
+                        let Ok(mut event) = inputs.data.try_recv() else { break };
                         stats.data_events += 1;
+                        event.at = clock.now();
                         apply(model, Msg::Data(event), &mut dirty);
                     }
                 }
@@ -292,13 +328,17 @@ fn apply(model: &mut Model, msg: Msg, dirty: &mut bool) -> bool {
     quit
 }
 
-/// Draws one frame at the current time.
-fn draw<B>(terminal: &mut Terminal<B>, model: &Model, theme: &Theme) -> anyhow::Result<ViewInfo>
+/// Draws one frame at `now`.
+fn draw<B>(
+    terminal: &mut Terminal<B>,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+) -> anyhow::Result<ViewInfo>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
-    let now = Timestamp::now();
     let mut info = ViewInfo::default();
     terminal.draw(|frame| info = ui::view(frame, model, theme, now))?;
     Ok(info)

@@ -76,7 +76,10 @@ impl DemoArgs {
     /// Checks values clap cannot check by type.
     pub fn validate(&self) -> Result<(), String> {
         if !(self.speed.is_finite() && self.speed > 0.0 && self.speed <= 1000.0) {
-            return Err(format!("--speed must be a number above 0 and at most 1000, got {}", self.speed));
+            return Err(format!(
+                "--speed must be a number above 0 and at most 1000, got {}",
+                self.speed
+            ));
         }
         Ok(())
     }

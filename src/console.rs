@@ -10,41 +10,80 @@ use kube::config::Kubeconfig;
 
 use crate::app::{self, AppOptions, ClusterTarget};
 use crate::cli::DemoArgs;
-use crate::config::{self, Config, Endpoint};
+use crate::clock::Clock;
+use crate::config::{self, Config, Endpoint, ThemeRef};
 use crate::sim::fleet::{Fleet, SimOptions};
 use crate::sim::scenario::Scenario;
 use crate::sim::server;
+use crate::ui::theme::Theme;
 
 pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result<ExitCode> {
     demo.validate().map_err(anyhow::Error::msg)?;
     let loaded = config::discover(config_path.as_deref())?;
+    let mut options = AppOptions::from_env();
     let (targets, _simulator) = match loaded {
-        Some(loaded) => (targets_from_config(&loaded.config)?, None),
+        Some(loaded) => {
+            if std::env::var_os("WATCHDECK_THEME").is_none() {
+                options.theme = theme_from_config(&loaded.config.ui.theme, &loaded.path)?;
+            }
+            (targets_from_config(&loaded.config)?, None)
+        }
         None => {
             let running = start_simulator(&demo).await?;
+            // The fleet's time may run faster than real time; ages follow its clock.
+            options.clock = Clock::Virtual(running.fleet.now.clone());
             (targets_from_simulator(&running.endpoints)?, Some(running))
         }
     };
-    app::run(targets, AppOptions::from_env()).await?;
+    app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn theme_from_config(theme: &ThemeRef, config_path: &std::path::Path) -> anyhow::Result<Theme> {
+    let loaded = match theme {
+        ThemeRef::Named(name) => Theme::load(
+            name,
+            std::env::var_os("WATCHDECK_THEMES_DIR")
+                .map(PathBuf::from)
+                .as_deref(),
+        ),
+        ThemeRef::File(path) => Theme::load(&path.display().to_string(), None),
+    };
+    loaded.with_context(|| format!("{}: ui.theme", config_path.display()))
 }
 
 /// Starts the simulated fleet on free loopback ports, advancing at the demo's speed.
 pub async fn start_simulator(demo: &DemoArgs) -> anyhow::Result<server::Running> {
     let scenario = Scenario::resolve(&demo.scenario)?;
     let options = SimOptions::new(demo.seed, jiff::Timestamp::now().as_second() * 1000);
-    let fleet = tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await.context("building the simulated fleet")?;
+    let fleet = tokio::task::spawn_blocking(move || Fleet::new(scenario, &options))
+        .await
+        .context("building the simulated fleet")?;
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     Ok(server::start(Arc::new(fleet), loopback, Some(demo.speed)).await?)
 }
 
-pub fn targets_from_simulator(endpoints: &[server::ClusterEndpoints]) -> anyhow::Result<Vec<ClusterTarget>> {
-    let kubeconfig: Kubeconfig = serde_json::from_value(server::kubeconfig(endpoints)).context("the simulator's kubeconfig")?;
+pub fn targets_from_simulator(
+    endpoints: &[server::ClusterEndpoints],
+) -> anyhow::Result<Vec<ClusterTarget>> {
+    let kubeconfig: Kubeconfig = serde_json::from_value(server::kubeconfig(endpoints))
+        .context("the simulator's kubeconfig")?;
     Ok(endpoints
         .iter()
         .map(|e| {
-            let spec = crate::sim::world::catalog::CLUSTERS.iter().find(|c| c.name == e.name);
-            let labels = spec.map(|s| [("env".to_string(), s.env.to_string()), ("region".to_string(), s.region.to_string())].into_iter().collect()).unwrap_or_default();
+            let spec = crate::sim::world::catalog::CLUSTERS
+                .iter()
+                .find(|c| c.name == e.name);
+            let labels = spec
+                .map(|s| {
+                    [
+                        ("env".to_string(), s.env.to_string()),
+                        ("region".to_string(), s.region.to_string()),
+                    ]
+                    .into_iter()
+                    .collect()
+                })
+                .unwrap_or_default();
             ClusterTarget {
                 name: e.name.clone(),
                 labels,
@@ -80,9 +119,19 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
                 Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
                 Endpoint::Service { .. } => None,
             },
-            _ => config.global_prometheus.as_ref().map(|g| g.url.as_str().trim_end_matches('/').to_string()),
+            _ => config
+                .global_prometheus
+                .as_ref()
+                .map(|g| g.url.as_str().trim_end_matches('/').to_string()),
         };
-        targets.push(ClusterTarget { name: cluster.name.clone(), labels: cluster.labels.clone(), kubeconfig, context: cluster.context.clone(), alertmanagers, prometheus });
+        targets.push(ClusterTarget {
+            name: cluster.name.clone(),
+            labels: cluster.labels.clone(),
+            kubeconfig,
+            context: cluster.context.clone(),
+            alertmanagers,
+            prometheus,
+        });
     }
     Ok(targets)
 }

@@ -1,23 +1,23 @@
 //! watchdeck: a terminal operations console for site reliability engineers.
 //!
 //! Module map (see ARCHITECTURE.md in the shared docs for the data-flow rules):
-//! - `cli`: command-line interface (clap): the TUI (default), `sim`, `check` ...
-//! - `config`: TOML configuration (clusters and their endpoints), validated with file:line:key errors.
+//! - `cli`: the command line (clap); `console`: starts the console on the configured
+//!   clusters or on the built-in simulated fleet.
+//! - `app`: the one async loop that owns the model; `event` (messages), `action` (user
+//!   intents and the keymap), `update` (pure state transitions), `effect` (side effects as data).
+//! - `model`: plain data: clusters, pods, alerts, source health, sanitized text.
+//! - `sources`: async IO feeding the model, one task per (cluster, source).
+//! - `ui`: rendering as a pure function of the model; `tui`: terminal setup and restore.
+//! - `config`: TOML configuration, validated with file:line:key errors.
 //! - `sim`: the deterministic fleet simulator serving the Kubernetes, Prometheus and
-//!   Alertmanager HTTP APIs on loopback; the zero-setup demo and the tests' clusters.
-//! - `app`: the console's entry point (`app::run`) and its loop, the single owner of the model.
-//! - `event`, `action`, `update`, `effect`: messages in, the keymap, the pure state transition,
-//!   and what the loop does next.
-//! - `model`: plain data (clusters, pods, alerts, health, sanitized text); `ui`: rendering as a
-//!   pure function of the model; `tui`: terminal setup and restoration.
-//! - `console`: start-up: targets from the config file or the simulated fleet, then `app::run`.
-//! - `sources`: async IO that feeds the model, one task per (cluster, source).
+//!   Alertmanager HTTP APIs on loopback: the zero-setup demo and the tests' clusters.
 
 pub mod action;
 pub mod app;
 pub mod cli;
-pub mod console;
+pub mod clock;
 pub mod config;
+pub mod console;
 pub mod effect;
 pub mod event;
 pub mod model;

@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     if let Err(error) = init_logging(log_path.as_ref()) {
         eprintln!("watchdeck: logging disabled: {error}");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("watchdeck: cannot start the async runtime: {error}");
@@ -26,7 +29,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
-        None => runtime.block_on(watchdeck::console::run(cli.config.clone(), cli.demo.clone())),
+        None => runtime.block_on(watchdeck::console::run(
+            cli.config.clone(),
+            cli.demo.clone(),
+        )),
     };
     match result {
         Ok(code) => code,
@@ -46,9 +52,18 @@ fn init_logging(path: Option<&PathBuf>) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHDECK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init().map_err(|e| anyhow::anyhow!(e))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHDECK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .map_err(|e| anyhow::anyhow!(e))?;
     Ok(())
 }
 
@@ -56,11 +71,17 @@ async fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     args.demo.validate().map_err(anyhow::Error::msg)?;
     let scenario = Scenario::resolve(&args.demo.scenario)?;
     let start = match &args.start {
-        Some(text) => watchdeck::sim::clock::parse_rfc3339(text).ok_or_else(|| anyhow::anyhow!("--start: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got {text:?}"))?,
+        Some(text) => watchdeck::sim::clock::parse_rfc3339(text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--start: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got {text:?}"
+            )
+        })?,
         None => jiff::Timestamp::now().as_second() * 1000,
     };
     let options = SimOptions::new(args.demo.seed, start);
-    let fleet = std::sync::Arc::new(tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await?);
+    let fleet = std::sync::Arc::new(
+        tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await?,
+    );
     let running = server::start(fleet, args.listen, Some(args.demo.speed)).await?;
     if let Some(path) = &args.write_kubeconfig {
         server::write_kubeconfig(path, &running.endpoints)?;
@@ -80,7 +101,10 @@ async fn wait_for_shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) {
+        if let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}

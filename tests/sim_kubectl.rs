@@ -21,14 +21,20 @@ async fn kubectl(sim: &common::Sim, context: &str, args: &[&str]) -> String {
         .expect("kubectl runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "kubectl {args:?} failed: {stderr}\n{stdout}");
+    assert!(
+        output.status.success(),
+        "kubectl {args:?} failed: {stderr}\n{stdout}"
+    );
     stdout
 }
 
 fn row<'a>(output: &'a str, name_prefix: &str) -> Vec<&'a str> {
     output
         .lines()
-        .find(|line| line.split_whitespace().any(|cell| cell.starts_with(name_prefix)))
+        .find(|line| {
+            line.split_whitespace()
+                .any(|cell| cell.starts_with(name_prefix))
+        })
         .unwrap_or_else(|| panic!("no row for {name_prefix} in:\n{output}"))
         .split_whitespace()
         .collect()
@@ -39,28 +45,64 @@ async fn get_pods_and_workloads_in_every_cluster() {
     let sim = common::start("steady", common::options(11, common::FIXED_START), None).await;
     sim.advance(30_000).await;
     let pods = kubectl(&sim, "us-east-1", &["get", "pods", "-A"]).await;
-    let header: Vec<&str> = pods.lines().next().unwrap_or("").split_whitespace().collect();
-    assert_eq!(header, ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    let header: Vec<&str> = pods
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        header,
+        ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    );
     let payment = row(&pods, "payment-");
     assert_eq!(&payment[..4], ["shop", payment[1], "1/1", "Running"]);
-    assert_eq!(row(&pods, "orders-db-1")[..4], ["database", "orders-db-1", "1/1", "Running"]);
+    assert_eq!(
+        row(&pods, "orders-db-1")[..4],
+        ["database", "orders-db-1", "1/1", "Running"]
+    );
     assert_eq!(row(&pods, "prometheus-k8s-0")[0], "monitoring");
 
     let eu = kubectl(&sim, "eu-west-1", &["get", "pods", "-n", "shop"]).await;
     let crashing = row(&eu, "notification-");
     assert_eq!(crashing[1..3], ["0/1", "CrashLoopBackOff"], "{eu}");
     let ap = kubectl(&sim, "ap-southeast-1", &["get", "pods", "-o", "wide"]).await;
-    assert!(ap.lines().any(|l| l.starts_with("analytics-") && l.contains("Pending") && l.contains("<none>")), "{ap}");
+    assert!(
+        ap.lines()
+            .any(|l| l.starts_with("analytics-") && l.contains("Pending") && l.contains("<none>")),
+        "{ap}"
+    );
 
     let workloads = kubectl(&sim, "us-east-1", &["get", "deploy,rs", "-A"]).await;
     let deployment = row(&workloads, "deployment.apps/payment");
-    assert_eq!(deployment[..5], ["shop", "deployment.apps/payment", "3/3", "3", "3"], "{workloads}");
-    let sets: Vec<&str> = workloads.lines().filter(|l| l.contains("replicaset.apps/payment-")).collect();
+    assert_eq!(
+        deployment[..5],
+        ["shop", "deployment.apps/payment", "3/3", "3", "3"],
+        "{workloads}"
+    );
+    let sets: Vec<&str> = workloads
+        .lines()
+        .filter(|l| l.contains("replicaset.apps/payment-"))
+        .collect();
     assert_eq!(sets.len(), 3, "three revisions of payment: {workloads}");
-    assert_eq!(sets.iter().filter(|l| l.split_whitespace().nth(2) == Some("3")).count(), 1, "one ReplicaSet runs: {workloads}");
+    assert_eq!(
+        sets.iter()
+            .filter(|l| l.split_whitespace().nth(2) == Some("3"))
+            .count(),
+        1,
+        "one ReplicaSet runs: {workloads}"
+    );
 
-    let cnpg = kubectl(&sim, "eu-west-1", &["get", "clusters.postgresql.cnpg.io", "-n", "database"]).await;
-    assert!(cnpg.contains("orders-db") && cnpg.contains("orders-db-1"), "{cnpg}");
+    let cnpg = kubectl(
+        &sim,
+        "eu-west-1",
+        &["get", "clusters.postgresql.cnpg.io", "-n", "database"],
+    )
+    .await;
+    assert!(
+        cnpg.contains("orders-db") && cnpg.contains("orders-db-1"),
+        "{cnpg}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -71,7 +113,15 @@ async fn watch_scale_history_and_undo() {
     let mut watch = Command::new(common::require("kubectl", "kubernetes-client"))
         .arg("--kubeconfig")
         .arg(&sim.kubeconfig)
-        .args(["--context", "us-east-1", "get", "pods", "-w", "-l", "app.kubernetes.io/name=payment"])
+        .args([
+            "--context",
+            "us-east-1",
+            "get",
+            "pods",
+            "-w",
+            "-l",
+            "app.kubernetes.io/name=payment",
+        ])
         .env("HOME", sim.dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -81,43 +131,106 @@ async fn watch_scale_history_and_undo() {
     let mut lines = BufReader::new(watch.stdout.take().expect("stdout")).lines();
     let mut initial = Vec::new();
     while initial.len() < 4 {
-        let line = tokio::time::timeout(Duration::from_secs(15), lines.next_line()).await.expect("initial list arrives").expect("read").expect("line");
+        let line = tokio::time::timeout(Duration::from_secs(15), lines.next_line())
+            .await
+            .expect("initial list arrives")
+            .expect("read")
+            .expect("line");
         initial.push(line);
     }
     assert!(initial[0].starts_with("NAME"), "{initial:?}");
 
-    let scaled = kubectl(&sim, "us-east-1", &["scale", "deploy/payment", "--replicas=5"]).await;
+    let scaled = kubectl(
+        &sim,
+        "us-east-1",
+        &["scale", "deploy/payment", "--replicas=5"],
+    )
+    .await;
     assert_eq!(scaled.trim(), "deployment.apps/payment scaled");
     sim.advance(15_000).await;
     let mut events = Vec::new();
-    while let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_secs(3), lines.next_line()).await {
+    while let Ok(Ok(Some(line))) =
+        tokio::time::timeout(Duration::from_secs(3), lines.next_line()).await
+    {
         events.push(line);
         if events.len() > 40 {
             break;
         }
     }
-    let new_pods: std::collections::BTreeSet<&str> = events.iter().filter_map(|l| l.split_whitespace().next()).filter(|n| !initial.iter().any(|i| i.starts_with(n))).collect();
-    assert_eq!(new_pods.len(), 2, "two new payment pods show in the watch: {events:?}");
-    assert!(events.iter().any(|l| l.contains("Running") && l.contains("1/1")), "{events:?}");
+    let new_pods: std::collections::BTreeSet<&str> = events
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| !initial.iter().any(|i| i.starts_with(n)))
+        .collect();
+    assert_eq!(
+        new_pods.len(),
+        2,
+        "two new payment pods show in the watch: {events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|l| l.contains("Running") && l.contains("1/1")),
+        "{events:?}"
+    );
     drop(watch);
 
     // bad-deploy rolls out payment v1.4.2 two minutes in.
     sim.advance(150_000).await;
     let history = kubectl(&sim, "us-east-1", &["rollout", "history", "deploy/payment"]).await;
-    let revisions: Vec<&str> = history.lines().filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    let revisions: Vec<&str> = history
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect();
     assert_eq!(revisions.len(), 4, "{history}");
-    assert!(revisions[3].contains("ci: deploy payment v1.4.2"), "{history}");
-    let image = kubectl(&sim, "us-east-1", &["get", "deploy/payment", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]).await;
+    assert!(
+        revisions[3].contains("ci: deploy payment v1.4.2"),
+        "{history}"
+    );
+    let image = kubectl(
+        &sim,
+        "us-east-1",
+        &[
+            "get",
+            "deploy/payment",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ],
+    )
+    .await;
     assert_eq!(image, "registry.example.com/shop/payment:v1.4.2");
 
     let undone = kubectl(&sim, "us-east-1", &["rollout", "undo", "deploy/payment"]).await;
     assert_eq!(undone.trim(), "deployment.apps/payment rolled back");
     sim.advance(60_000).await;
-    let image = kubectl(&sim, "us-east-1", &["get", "deploy/payment", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]).await;
+    let image = kubectl(
+        &sim,
+        "us-east-1",
+        &[
+            "get",
+            "deploy/payment",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ],
+    )
+    .await;
     assert_eq!(image, "registry.example.com/shop/payment:v1.4.1");
     let history = kubectl(&sim, "us-east-1", &["rollout", "history", "deploy/payment"]).await;
-    let revisions: Vec<&str> = history.lines().filter_map(|l| l.split_whitespace().next()).filter(|c| c.chars().all(|ch| ch.is_ascii_digit())).collect();
-    assert_eq!(revisions, ["1", "2", "4", "5"], "revision 3 (v1.4.1) became 5: {history}");
-    let status = kubectl(&sim, "us-east-1", &["rollout", "status", "deploy/payment", "--timeout=5s"]).await;
+    let revisions: Vec<&str> = history
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| c.chars().all(|ch| ch.is_ascii_digit()))
+        .collect();
+    assert_eq!(
+        revisions,
+        ["1", "2", "4", "5"],
+        "revision 3 (v1.4.1) became 5: {history}"
+    );
+    let status = kubectl(
+        &sim,
+        "us-east-1",
+        &["rollout", "status", "deploy/payment", "--timeout=5s"],
+    )
+    .await;
     assert!(status.contains("successfully rolled out"), "{status}");
 }

@@ -39,7 +39,12 @@ annotations = { summary = "\u001b[31mred\u001b[0m \u001b]52;c;cm0gLXJmIH4=\u0007
 "#;
 
 async fn get(url: &str) -> String {
-    reqwest::get(url).await.expect("request").text().await.expect("body")
+    reqwest::get(url)
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
 }
 
 async fn get_json(url: &str) -> Value {
@@ -58,25 +63,66 @@ async fn hostile_strings_cross_every_protocol_unchanged() {
         watchdeck::sim::scenario::Action::AnnotatePod { value, .. } => value.clone(),
         other => panic!("unexpected {other:?}"),
     };
-    assert!(annotation.contains('\u{1b}') && annotation.contains('\u{9b}') && annotation.contains('\r'));
-    let pods = get_json(&format!("{}/api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io%2Fname%3Dpayment", us.kubernetes)).await;
-    let planted: Vec<&str> = pods["items"].as_array().expect("items").iter().filter_map(|p| p["metadata"]["annotations"]["note"].as_str()).collect();
+    assert!(
+        annotation.contains('\u{1b}') && annotation.contains('\u{9b}') && annotation.contains('\r')
+    );
+    let pods = get_json(&format!(
+        "{}/api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io%2Fname%3Dpayment",
+        us.kubernetes
+    ))
+    .await;
+    let planted: Vec<&str> = pods["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|p| p["metadata"]["annotations"]["note"].as_str())
+        .collect();
     assert_eq!(planted, [annotation.as_str()]);
 
-    let events = get_json(&format!("{}/api/v1/namespaces/shop/events?fieldSelector=reason%3DHostile", us.kubernetes)).await;
-    let message = events["items"][0]["message"].as_str().expect("event message");
-    assert_eq!(message, "\u{1b}[2J\u{1b}]0;pwned\u{7} \r overwritten \u{202e} bidi \u{200b} zero width");
+    let events = get_json(&format!(
+        "{}/api/v1/namespaces/shop/events?fieldSelector=reason%3DHostile",
+        us.kubernetes
+    ))
+    .await;
+    let message = events["items"][0]["message"]
+        .as_str()
+        .expect("event message");
+    assert_eq!(
+        message,
+        "\u{1b}[2J\u{1b}]0;pwned\u{7} \r overwritten \u{202e} bidi \u{200b} zero width"
+    );
 
-    let alerts = get_json(&format!("{}/api/v2/alerts?filter=alertname%3D%22HostileText%22", us.alertmanager)).await;
-    assert_eq!(alerts[0]["annotations"]["summary"], "\u{1b}[31mred\u{1b}[0m \u{1b}]52;c;cm0gLXJmIH4=\u{7} \r\u{202e} evil");
+    let alerts = get_json(&format!(
+        "{}/api/v2/alerts?filter=alertname%3D%22HostileText%22",
+        us.alertmanager
+    ))
+    .await;
+    assert_eq!(
+        alerts[0]["annotations"]["summary"],
+        "\u{1b}[31mred\u{1b}[0m \u{1b}]52;c;cm0gLXJmIH4=\u{7} \r\u{202e} evil"
+    );
 
     let text = get(&format!("{}/metrics", us.prometheus)).await;
     let parsed = parse_exposition(&text);
     assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-    let info = parsed.samples.iter().find(|s| s.name == "watchdeck_sim_info").expect("info sample");
-    assert_eq!(info.labels.get("description").map(String::as_str), Some(expected.description.as_str()));
-    assert!(!parsed.repaired.is_empty(), "the guard reports the lines prometheus-parse would mangle");
-    let http = parsed.samples.iter().filter(|s| s.name == "http_requests_total").count();
+    let info = parsed
+        .samples
+        .iter()
+        .find(|s| s.name == "watchdeck_sim_info")
+        .expect("info sample");
+    assert_eq!(
+        info.labels.get("description").map(String::as_str),
+        Some(expected.description.as_str())
+    );
+    assert!(
+        !parsed.repaired.is_empty(),
+        "the guard reports the lines prometheus-parse would mangle"
+    );
+    let http = parsed
+        .samples
+        .iter()
+        .filter(|s| s.name == "http_requests_total")
+        .count();
     assert!(http > 50, "ordinary samples parse too: {http}");
 }
 
@@ -91,9 +137,17 @@ async fn same_seed_and_scenario_give_identical_answers() {
     let at = (common::FIXED_START + 420_000) / 1000;
     let paths = [
         ("kubernetes", "/api/v1/pods".to_string()),
-        ("kubernetes", "/apis/apps/v1/namespaces/shop/replicasets".to_string()),
+        (
+            "kubernetes",
+            "/apis/apps/v1/namespaces/shop/replicasets".to_string(),
+        ),
         ("kubernetes", "/api/v1/events".to_string()),
-        ("prometheus", format!("/api/v1/query?query=sum%20by%20(service)%20(rate(http_requests_total%5B1m%5D))&time={at}")),
+        (
+            "prometheus",
+            format!(
+                "/api/v1/query?query=sum%20by%20(service)%20(rate(http_requests_total%5B1m%5D))&time={at}"
+            ),
+        ),
         ("prometheus", "/api/v1/alerts".to_string()),
         ("alertmanager", "/api/v2/alerts".to_string()),
         ("prometheus", "/metrics".to_string()),
@@ -103,14 +157,28 @@ async fn same_seed_and_scenario_give_identical_answers() {
         for (api, path) in &paths {
             let url = |sim: &common::Sim| {
                 let e = sim.endpoint(cluster);
-                let base = match *api { "kubernetes" => &e.kubernetes, "prometheus" => &e.prometheus, _ => &e.alertmanager };
+                let base = match *api {
+                    "kubernetes" => &e.kubernetes,
+                    "prometheus" => &e.prometheus,
+                    _ => &e.alertmanager,
+                };
                 format!("{base}{path}")
             };
-            let (x, y, z) = (get(&url(&a)).await, get(&url(&b)).await, get(&url(&c)).await);
+            let (x, y, z) = (
+                get(&url(&a)).await,
+                get(&url(&b)).await,
+                get(&url(&c)).await,
+            );
             assert!(x.len() > 20, "{cluster} {path}: {x}");
-            assert_eq!(x, y, "{cluster} {api} {path} differs between two runs with the same seed");
+            assert_eq!(
+                x, y,
+                "{cluster} {api} {path} differs between two runs with the same seed"
+            );
             differs_with_other_seed += usize::from(x != z);
         }
     }
-    assert!(differs_with_other_seed >= 6, "another seed gives another fleet");
+    assert!(
+        differs_with_other_seed >= 6,
+        "another seed gives another fleet"
+    );
 }

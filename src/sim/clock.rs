@@ -41,7 +41,9 @@ pub fn rfc3339_millis(ms: Millis) -> String {
 
 /// Parses an RFC 3339 timestamp into milliseconds.
 pub fn parse_rfc3339(text: &str) -> Option<Millis> {
-    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond())
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_millisecond())
 }
 
 #[cfg(test)]

@@ -28,7 +28,15 @@ pub struct SimOptions {
 
 impl SimOptions {
     pub fn new(seed: u64, start: Millis) -> Self {
-        Self { seed, start, warmup_ms: 15 * 60_000, sample_every_ms: 5_000, retention_ms: 3 * 3_600_000, watch_history: super::kube::store::DEFAULT_HISTORY, extra_pods: 0 }
+        Self {
+            seed,
+            start,
+            warmup_ms: 15 * 60_000,
+            sample_every_ms: 5_000,
+            retention_ms: 3 * 3_600_000,
+            watch_history: super::kube::store::DEFAULT_HISTORY,
+            extra_pods: 0,
+        }
     }
 }
 
@@ -57,7 +65,12 @@ impl Fleet {
     pub fn new(scenario: Scenario, options: &SimOptions) -> Self {
         let zero = std::time::Instant::now();
         let begin = options.start - options.warmup_ms;
-        let world_options = WorldOptions { seed: options.seed, start: begin, watch_history: options.watch_history, extra_pods: options.extra_pods };
+        let world_options = WorldOptions {
+            seed: options.seed,
+            start: begin,
+            watch_history: options.watch_history,
+            extra_pods: options.extra_pods,
+        };
         let mut world = World::new(scenario, &world_options);
         world.start = options.start;
         let clusters = world
@@ -90,7 +103,9 @@ impl Fleet {
     }
 
     pub fn lock_world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Advances one tick; scrapes and evaluates rules when a sample interval has passed.
@@ -123,7 +138,13 @@ impl Fleet {
             let mut world = self.lock_world();
             let now = world.now;
             let scrapes: Vec<Vec<(Labels, f64)>> = (0..world.clusters.len())
-                .map(|i| world.metric_families(i).into_iter().flat_map(|f| f.samples).collect())
+                .map(|i| {
+                    world
+                        .metric_families(i)
+                        .into_iter()
+                        .flat_map(|f| f.samples)
+                        .collect()
+                })
                 .collect();
             (now, scrapes, std::mem::take(&mut world.outbox))
         };
@@ -135,9 +156,15 @@ impl Fleet {
                 tsdb.append_scrape(now, samples);
             }
             let alerts = {
-                let (Ok(tsdb), Ok(mut rules)) = (cluster.tsdb.read(), cluster.rules.write()) else { continue };
+                let (Ok(tsdb), Ok(mut rules)) = (cluster.tsdb.read(), cluster.rules.write()) else {
+                    continue;
+                };
                 rules.evaluate(&tsdb, now);
-                rules.alerts_to_notify().into_iter().map(|alert| to_incoming(alert, now, self.sample_every_ms)).collect()
+                rules
+                    .alerts_to_notify()
+                    .into_iter()
+                    .map(|alert| to_incoming(alert, now, self.sample_every_ms))
+                    .collect()
             };
             if let Ok(mut am) = cluster.alertmanager.write()
                 && let Err(error) = am.receive(now, alerts)
@@ -149,13 +176,16 @@ impl Fleet {
             if let Some(cluster) = self.clusters.get(alert.cluster)
                 && let Ok(mut am) = cluster.alertmanager.write()
             {
-                let sent = am.receive(now, vec![IncomingAlert {
-                    labels: Labels::from_pairs(alert.labels),
-                    annotations: Labels::from_pairs(alert.annotations),
-                    starts_at_ms: Some(alert.starts_at),
-                    ends_at_ms: Some(alert.ends_at),
-                    generator_url: String::new(),
-                }]);
+                let sent = am.receive(
+                    now,
+                    vec![IncomingAlert {
+                        labels: Labels::from_pairs(alert.labels),
+                        annotations: Labels::from_pairs(alert.annotations),
+                        starts_at_ms: Some(alert.starts_at),
+                        ends_at_ms: Some(alert.ends_at),
+                        generator_url: String::new(),
+                    }],
+                );
                 if let Err(error) = sent {
                     tracing::warn!(%error, "a scenario alert was refused by the simulated Alertmanager");
                 }

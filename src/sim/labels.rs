@@ -135,7 +135,8 @@ mod tests {
     fn fingerprint_matches_prometheus_common_model() {
         // Values from prometheus/common model/signature_test.go (TestLabelsToSignature).
         assert_eq!(Labels::new().fingerprint(), 14_695_981_039_346_656_037);
-        let labels = Labels::from_pairs([("name", "garland, briggs"), ("fear", "love is not enough")]);
+        let labels =
+            Labels::from_pairs([("name", "garland, briggs"), ("fear", "love is not enough")]);
         assert_eq!(labels.fingerprint(), 5_799_056_148_416_392_346);
     }
 

@@ -10,10 +10,22 @@ use super::clock::Millis;
 
 /// Scenarios shipped in the binary, so `cargo run --release` needs no files.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("steady", include_str!("../../fixtures/scenarios/steady.toml")),
-    ("bad-deploy", include_str!("../../fixtures/scenarios/bad-deploy.toml")),
-    ("region-outage", include_str!("../../fixtures/scenarios/region-outage.toml")),
-    ("traffic-spike", include_str!("../../fixtures/scenarios/traffic-spike.toml")),
+    (
+        "steady",
+        include_str!("../../fixtures/scenarios/steady.toml"),
+    ),
+    (
+        "bad-deploy",
+        include_str!("../../fixtures/scenarios/bad-deploy.toml"),
+    ),
+    (
+        "region-outage",
+        include_str!("../../fixtures/scenarios/region-outage.toml"),
+    ),
+    (
+        "traffic-spike",
+        include_str!("../../fixtures/scenarios/traffic-spike.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,14 +179,29 @@ impl Scenario {
         let mut events = Vec::with_capacity(raw.events.len());
         for event in raw.events {
             let line = line_of(text, event.at.span().start);
-            let at = parse_duration(event.at.get_ref())
-                .ok_or_else(|| invalid(Some(line), format!("events.at: expected a duration such as \"90s\" or \"2m\", found {:?}", event.at.get_ref())))?;
+            let at = parse_duration(event.at.get_ref()).ok_or_else(|| {
+                invalid(
+                    Some(line),
+                    format!(
+                        "events.at: expected a duration such as \"90s\" or \"2m\", found {:?}",
+                        event.at.get_ref()
+                    ),
+                )
+            })?;
             if let Action::Alert { duration, .. } = &event.action
                 && parse_duration(duration).is_none()
             {
-                return Err(invalid(Some(line), format!("events.duration: expected a duration such as \"10m\", found {duration:?}")));
+                return Err(invalid(
+                    Some(line),
+                    format!(
+                        "events.duration: expected a duration such as \"10m\", found {duration:?}"
+                    ),
+                ));
             }
-            events.push(TimedEvent { at, action: event.action });
+            events.push(TimedEvent {
+                at,
+                action: event.action,
+            });
         }
         events.sort_by_key(|e| e.at);
         Ok(Scenario {
@@ -199,13 +226,17 @@ pub fn parse_duration(text: &str) -> Option<Millis> {
     let mut total: Millis = 0;
     let mut rest = text;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let number: Millis = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_len] {
             "ms" => 1,
             "s" => 1_000,
@@ -234,7 +265,15 @@ mod tests {
 
     #[test]
     fn durations() {
-        for (text, ms) in [("90s", Some(90_000)), ("2m", Some(120_000)), ("1h30m", Some(5_400_000)), ("500ms", Some(500)), ("", None), ("m", None), ("5x", None)] {
+        for (text, ms) in [
+            ("90s", Some(90_000)),
+            ("2m", Some(120_000)),
+            ("1h30m", Some(5_400_000)),
+            ("500ms", Some(500)),
+            ("", None),
+            ("m", None),
+            ("5x", None),
+        ] {
             assert_eq!(parse_duration(text), ms, "{text}");
         }
     }
@@ -243,8 +282,15 @@ mod tests {
     fn errors_name_file_line_and_field() {
         let text = "name = \"x\"\n\n[[events]]\nat = \"soon\"\naction = \"traffic\"\ncluster = \"a\"\nservice = \"b\"\nfactor = 2.0\n";
         let err = Scenario::parse(text, "x.toml").unwrap_err();
-        assert_eq!(err.to_string(), "x.toml:4: events.at: expected a duration such as \"90s\" or \"2m\", found \"soon\"");
-        let err = Scenario::parse("name = \"x\"\n[[events]]\nat = \"1m\"\naction = \"explode\"\n", "y.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.toml:4: events.at: expected a duration such as \"90s\" or \"2m\", found \"soon\""
+        );
+        let err = Scenario::parse(
+            "name = \"x\"\n[[events]]\nat = \"1m\"\naction = \"explode\"\n",
+            "y.toml",
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("y.toml:"), "{err}");
         assert!(err.to_string().contains("explode"), "{err}");
     }
@@ -252,6 +298,9 @@ mod tests {
     #[test]
     fn unknown_scenario_lists_the_built_in_ones() {
         let err = Scenario::resolve("nope").unwrap_err();
-        assert_eq!(err.to_string(), "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike");
+        assert_eq!(
+            err.to_string(),
+            "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike"
+        );
     }
 }

@@ -47,16 +47,28 @@ impl Drop for Running {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {source} (is another simulator running? pick another --listen port, or port 0 for free ports)")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "cannot listen on {addr}: {source} (is another simulator running? pick another --listen port, or port 0 for free ports)"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot write kubeconfig {path}: {source}")]
-    Kubeconfig { path: String, source: std::io::Error },
+    Kubeconfig {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Binds every endpoint and starts serving. With port 0 each endpoint gets a free port;
 /// otherwise ports are consecutive from the given one (kubernetes, prometheus, alertmanager
 /// for the first cluster, then the next cluster).
-pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) -> Result<Running, ServeError> {
+pub async fn start(
+    fleet: Arc<Fleet>,
+    listen: SocketAddr,
+    speed: Option<f64>,
+) -> Result<Running, ServeError> {
     let mut tasks = Vec::new();
     let mut endpoints = Vec::new();
     let mut port = listen.port();
@@ -68,15 +80,29 @@ pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) ->
         addr
     };
     for (index, signals) in fleet.clusters.iter().enumerate() {
-        let kube = kube_http::router(KubeApiState { world: Arc::clone(&fleet.world), cluster: index });
-        let prom = prom_api::router(PromApiState { now: fleet.now.clone(), tsdb: Arc::clone(&signals.tsdb), rules: Arc::clone(&signals.rules) })
-            .merge(metrics_router(Arc::clone(&fleet), index));
-        let am = am_api::router(AmApiState { now: fleet.now.clone(), state: Arc::clone(&signals.alertmanager) });
+        let kube = kube_http::router(KubeApiState {
+            world: Arc::clone(&fleet.world),
+            cluster: index,
+        });
+        let prom = prom_api::router(PromApiState {
+            now: fleet.now.clone(),
+            tsdb: Arc::clone(&signals.tsdb),
+            rules: Arc::clone(&signals.rules),
+        })
+        .merge(metrics_router(Arc::clone(&fleet), index));
+        let am = am_api::router(AmApiState {
+            now: fleet.now.clone(),
+            state: Arc::clone(&signals.alertmanager),
+        });
         let mut urls = Vec::new();
         for router in [kube, prom, am] {
             let addr = next_addr();
-            let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
-            let local = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            let local = listener
+                .local_addr()
+                .map_err(|source| ServeError::Bind { addr, source })?;
             urls.push(format!("http://{local}"));
             tasks.push(tokio::spawn(async move {
                 if let Err(error) = axum::serve(listener, router).await {
@@ -84,18 +110,31 @@ pub async fn start(fleet: Arc<Fleet>, listen: SocketAddr, speed: Option<f64>) ->
                 }
             }));
         }
-        endpoints.push(ClusterEndpoints { name: signals.name.to_string(), kubernetes: urls[0].clone(), prometheus: urls[1].clone(), alertmanager: urls[2].clone() });
+        endpoints.push(ClusterEndpoints {
+            name: signals.name.to_string(),
+            kubernetes: urls[0].clone(),
+            prometheus: urls[1].clone(),
+            alertmanager: urls[2].clone(),
+        });
     }
     if let Some(speed) = speed {
         tasks.push(spawn_ticker(Arc::clone(&fleet), speed));
     }
-    Ok(Running { fleet, endpoints, tasks })
+    Ok(Running {
+        fleet,
+        endpoints,
+        tasks,
+    })
 }
 
 /// Advances virtual time at `speed` times real time, catching up after stalls (bounded, so a
 /// long pause does not freeze the server while it replays).
 fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
-    let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
     tokio::spawn(async move {
         let origin_virtual = fleet.start;
         let origin = tokio::time::Instant::from_std(fleet.zero);
@@ -130,7 +169,14 @@ fn metrics_router(fleet: Arc<Fleet>, cluster: usize) -> Router {
             let fleet = Arc::clone(&fleet);
             async move {
                 let families = fleet.lock_world().metric_families(cluster);
-                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
+                    exposition::render(&families),
+                )
+                    .into_response()
             }
         }),
     )
@@ -152,7 +198,10 @@ pub fn kubeconfig(endpoints: &[ClusterEndpoints]) -> serde_json::Value {
 /// Writes the kubeconfig (JSON, which every YAML reader accepts), readable only by the owner.
 pub fn write_kubeconfig(path: &Path, endpoints: &[ClusterEndpoints]) -> Result<(), ServeError> {
     let text = serde_json::to_string_pretty(&kubeconfig(endpoints)).unwrap_or_default();
-    let error = |source| ServeError::Kubeconfig { path: path.display().to_string(), source };
+    let error = |source| ServeError::Kubeconfig {
+        path: path.display().to_string(),
+        source,
+    };
     std::fs::write(path, text).map_err(error)?;
     #[cfg(unix)]
     {

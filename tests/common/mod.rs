@@ -35,12 +35,20 @@ pub async fn start(scenario: &str, options: SimOptions, speed: Option<f64>) -> S
     } else {
         Scenario::resolve(scenario).expect("scenario")
     };
-    let fleet = tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await.expect("fleet builds");
-    let running = server::start(Arc::new(fleet), "127.0.0.1:0".parse().expect("addr"), speed).await.expect("simulator starts");
+    let fleet = tokio::task::spawn_blocking(move || Fleet::new(scenario, &options))
+        .await
+        .expect("fleet builds");
+    let running = server::start(Arc::new(fleet), "127.0.0.1:0".parse().expect("addr"), speed)
+        .await
+        .expect("simulator starts");
     let dir = tempfile::tempdir().expect("tempdir");
     let kubeconfig = dir.path().join("kubeconfig");
     server::write_kubeconfig(&kubeconfig, &running.endpoints).expect("kubeconfig written");
-    Sim { running, dir, kubeconfig }
+    Sim {
+        running,
+        dir,
+        kubeconfig,
+    }
 }
 
 impl Sim {
@@ -56,7 +64,11 @@ impl Sim {
     }
 
     pub fn endpoint(&self, cluster: &str) -> &server::ClusterEndpoints {
-        self.running.endpoints.iter().find(|e| e.name == cluster).expect("cluster endpoint")
+        self.running
+            .endpoints
+            .iter()
+            .find(|e| e.name == cluster)
+            .expect("cluster endpoint")
     }
 }
 
@@ -78,10 +90,14 @@ pub fn require_any(names: &[&str], package: &str) -> PathBuf {
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// A free loopback port (bound then released).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }

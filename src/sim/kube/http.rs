@@ -24,7 +24,9 @@ pub struct KubeApiState {
 impl KubeApiState {
     pub fn lock(&self) -> MutexGuard<'_, World> {
         // A panic while holding the lock would be a bug in the simulator; keep serving.
-        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -54,12 +56,22 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
-        Self { code, reason, message: message.into(), details: None }
+        Self {
+            code,
+            reason,
+            message: message.into(),
+            details: None,
+        }
     }
 
     pub fn not_found(resource: &ResourceType, name: &str) -> Self {
-        let mut error = Self::new(404, "NotFound", format!("{} \"{name}\" not found", qualified(resource)));
-        error.details = Some(json!({"name": name, "group": resource.group, "kind": resource.plural}));
+        let mut error = Self::new(
+            404,
+            "NotFound",
+            format!("{} \"{name}\" not found", qualified(resource)),
+        );
+        error.details =
+            Some(json!({"name": name, "group": resource.group, "kind": resource.plural}));
         error
     }
 
@@ -81,23 +93,40 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_response(StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &self.status())
+        json_response(
+            StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &self.status(),
+        )
     }
 }
 
 /// `deployments.apps`, `pods`: how the API server names a resource in messages.
 pub fn qualified(resource: &ResourceType) -> String {
-    if resource.group.is_empty() { resource.plural.to_string() } else { format!("{}.{}", resource.plural, resource.group) }
+    if resource.group.is_empty() {
+        resource.plural.to_string()
+    } else {
+        format!("{}.{}", resource.plural, resource.group)
+    }
 }
 
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// Query parameters, first value wins.
 pub fn query_map(uri: &Uri) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
-    for pair in uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    for pair in uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         map.entry(decode(key)).or_insert_with(|| decode(value));
     }
@@ -112,7 +141,9 @@ fn decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 if let Some(byte) = hex {
                     out.push(byte);
                     i += 2;
@@ -127,14 +158,31 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn handle(State(state): State<KubeApiState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(state): State<KubeApiState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().trim_end_matches('/').to_string();
-    let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode).collect();
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let query = query_map(&uri);
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     tracing::debug!(%method, %uri, %accept, "kube request");
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
     if let Some(document) = discovery_document(&segments, host) {
         return document;
     }
@@ -142,10 +190,22 @@ async fn handle(State(state): State<KubeApiState>, method: Method, uri: Uri, hea
         Ok(target) => target,
         Err(error) => return error.into_response(),
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let request = super::read::Request { target, query, accept, content_type, body };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let request = super::read::Request {
+        target,
+        query,
+        accept,
+        content_type,
+        body,
+    };
     match (method, request.target.name.is_some()) {
-        (Method::GET, _) if request.target.proxy_path.is_some() => super::review::proxy(&state, &request),
+        (Method::GET, _) if request.target.proxy_path.is_some() => {
+            super::review::proxy(&state, &request)
+        }
         (Method::GET, false) if request.is_watch() => super::watch::watch(&state, &request),
         (Method::GET, false) => super::read::list(&state, &request),
         (Method::GET, true) => super::read::get(&state, &request),
@@ -153,7 +213,15 @@ async fn handle(State(state): State<KubeApiState>, method: Method, uri: Uri, hea
         (Method::PUT, true) => super::write::update(&state, &request),
         (Method::DELETE, true) => super::write::delete(&state, &request),
         (Method::POST, false) => super::review::create(&state, &request),
-        (method, _) => ApiError::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource ({method} {})", qualified(request.target.resource))).into_response(),
+        (method, _) => ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!(
+                "the server does not allow this method on the requested resource ({method} {})",
+                qualified(request.target.resource)
+            ),
+        )
+        .into_response(),
     }
 }
 
@@ -167,18 +235,38 @@ fn discovery_document(segments: &[&str], host: &str) -> Option<Response> {
         ["api", version] => discovery::resource_list("", version),
         ["apis", group] => discovery::api_group(group),
         ["apis", group, version] => discovery::resource_list(group, version),
-        ["openapi", ..] => return Some(ApiError::new(404, "NotFound", "the server could not find the requested resource").into_response()),
+        ["openapi", ..] => {
+            return Some(
+                ApiError::new(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )
+                .into_response(),
+            );
+        }
         _ => return None,
     };
     Some(match document {
         Some(document) => json_response(StatusCode::OK, &document),
-        None => ApiError::new(404, "NotFound", "the server could not find the requested resource").into_response(),
+        None => ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+        .into_response(),
     })
 }
 
 /// Resolves `/api/v1/...` and `/apis/{group}/{version}/...` paths.
 pub fn resolve(segments: &[&str]) -> Result<Target, ApiError> {
-    let not_found = || ApiError::new(404, "NotFound", "the server could not find the requested resource");
+    let not_found = || {
+        ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+    };
     let (group, version, rest) = match segments {
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
@@ -186,10 +274,14 @@ pub fn resolve(segments: &[&str]) -> Result<Target, ApiError> {
     };
     let lookup = |plural: &str| discovery::find(group, version, plural).ok_or_else(not_found);
     let (namespace, rest) = match rest {
-        ["namespaces", ns, resource, tail @ ..] if lookup(resource).is_ok_and(|r| r.namespaced) => (Some(ns.to_string()), [&[*resource][..], tail].concat()),
+        ["namespaces", ns, resource, tail @ ..] if lookup(resource).is_ok_and(|r| r.namespaced) => {
+            (Some(ns.to_string()), [&[*resource][..], tail].concat())
+        }
         _ => (None, rest.to_vec()),
     };
-    let Some((plural, tail)) = rest.split_first() else { return Err(not_found()) };
+    let Some((plural, tail)) = rest.split_first() else {
+        return Err(not_found());
+    };
     let resource = lookup(plural)?;
     if resource.namespaced != namespace.is_some() && !(resource.namespaced && tail.is_empty()) {
         return Err(not_found());
@@ -197,7 +289,11 @@ pub fn resolve(segments: &[&str]) -> Result<Target, ApiError> {
     let (name, subresource, proxy_path) = match tail {
         [] => (None, None, None),
         [name] => (Some(name.to_string()), None, None),
-        [name, "proxy", path @ ..] => (Some(name.to_string()), Some("proxy".to_string()), Some(path.join("/"))),
+        [name, "proxy", path @ ..] => (
+            Some(name.to_string()),
+            Some("proxy".to_string()),
+            Some(path.join("/")),
+        ),
         [name, sub] => (Some(name.to_string()), Some(sub.to_string()), None),
         _ => return Err(not_found()),
     };
@@ -206,6 +302,11 @@ pub fn resolve(segments: &[&str]) -> Result<Target, ApiError> {
     {
         return Err(not_found());
     }
-    Ok(Target { resource, namespace, name, subresource, proxy_path })
+    Ok(Target {
+        resource,
+        namespace,
+        name,
+        subresource,
+        proxy_path,
+    })
 }
-

@@ -3,11 +3,11 @@
 
 pub mod discovery;
 pub mod http;
+pub mod patch;
 pub mod read;
 pub mod review;
-pub mod watch;
-pub mod write;
-pub mod patch;
 pub mod selector;
 pub mod store;
 pub mod table;
+pub mod watch;
+pub mod write;

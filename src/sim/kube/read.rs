@@ -24,7 +24,10 @@ pub struct Request {
 
 impl Request {
     pub fn is_watch(&self) -> bool {
-        matches!(self.query.get("watch").map(String::as_str), Some("1" | "true"))
+        matches!(
+            self.query.get("watch").map(String::as_str),
+            Some("1" | "true")
+        )
     }
 
     pub fn wants_table(&self) -> bool {
@@ -32,7 +35,8 @@ impl Request {
     }
 
     pub fn include_object(&self) -> Result<IncludeObject, ApiError> {
-        IncludeObject::from_query(self.query.get("includeObject").map(String::as_str)).map_err(ApiError::bad_request)
+        IncludeObject::from_query(self.query.get("includeObject").map(String::as_str))
+            .map_err(ApiError::bad_request)
     }
 
     pub fn dry_run(&self) -> bool {
@@ -40,10 +44,14 @@ impl Request {
     }
 
     pub fn selectors(&self) -> Result<(LabelSelector, FieldSelector), ApiError> {
-        let labels = LabelSelector::parse(self.query.get("labelSelector").map_or("", String::as_str))
-            .map_err(|e| ApiError::bad_request(e.message()))?;
-        let fields = FieldSelector::parse(self.query.get("fieldSelector").map_or("", String::as_str), self.target.resource.kind)
-            .map_err(|e| ApiError::bad_request(e.message()))?;
+        let labels =
+            LabelSelector::parse(self.query.get("labelSelector").map_or("", String::as_str))
+                .map_err(|e| ApiError::bad_request(e.message()))?;
+        let fields = FieldSelector::parse(
+            self.query.get("fieldSelector").map_or("", String::as_str),
+            self.target.resource.kind,
+        )
+        .map_err(|e| ApiError::bad_request(e.message()))?;
         Ok((labels, fields))
     }
 }
@@ -58,7 +66,17 @@ pub fn get(state: &KubeApiState, request: &Request) -> Response {
     let body = match target.subresource.as_deref() {
         Some("scale") => scale_of(&object),
         Some("status") | None => (*object).clone(),
-        Some(other) => return ApiError::new(404, "NotFound", format!("subresource {other} is not served for {}", target.resource.plural)).into_response(),
+        Some(other) => {
+            return ApiError::new(
+                404,
+                "NotFound",
+                format!(
+                    "subresource {other} is not served for {}",
+                    target.resource.plural
+                ),
+            )
+            .into_response();
+        }
     };
     drop(world);
     if request.wants_table() && target.subresource.is_none() {
@@ -67,8 +85,20 @@ pub fn get(state: &KubeApiState, request: &Request) -> Response {
             Err(error) => return error.into_response(),
         };
         let now = state.lock().now;
-        let meta = ListMeta { resource_version: body["metadata"]["resourceVersion"].as_str().unwrap_or("").to_string(), ..ListMeta::default() };
-        return table_response(&table::to_table(target.resource, &[body], &meta, now, include));
+        let meta = ListMeta {
+            resource_version: body["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            ..ListMeta::default()
+        };
+        return table_response(&table::to_table(
+            target.resource,
+            &[body],
+            &meta,
+            now,
+            include,
+        ));
     }
     json_response(StatusCode::OK, &body)
 }
@@ -76,14 +106,22 @@ pub fn get(state: &KubeApiState, request: &Request) -> Response {
 pub fn lookup(world: &World, cluster: usize, target: &Target) -> Option<Arc<Value>> {
     let store = &world.clusters.get(cluster)?.store;
     let ns = target.namespace.as_deref().unwrap_or("");
-    store.get(target.resource.plural, ns, target.name.as_deref()?).map(|s| Arc::clone(&s.object))
+    store
+        .get(target.resource.plural, ns, target.name.as_deref()?)
+        .map(|s| Arc::clone(&s.object))
 }
 
 /// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
 pub fn scale_of(object: &Value) -> Value {
     let selector = object["spec"]["selector"]["matchLabels"]
         .as_object()
-        .map(|labels| labels.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default();
     let meta = &object["metadata"];
     json!({
@@ -96,14 +134,21 @@ pub fn scale_of(object: &Value) -> Value {
 
 /// Objects of the target's resource that pass the request's selectors, sorted, with the
 /// store's current resourceVersion.
-pub fn matching(world: &World, cluster: usize, request: &Request) -> Result<(Vec<Arc<Value>>, u64), ApiError> {
+pub fn matching(
+    world: &World,
+    cluster: usize,
+    request: &Request,
+) -> Result<(Vec<Arc<Value>>, u64), ApiError> {
     let (labels, fields) = request.selectors()?;
     let Some(cluster) = world.clusters.get(cluster) else {
         return Ok((Vec::new(), 0));
     };
     let items = cluster
         .store
-        .list(request.target.resource.plural, request.target.namespace.as_deref())
+        .list(
+            request.target.resource.plural,
+            request.target.namespace.as_deref(),
+        )
         .into_iter()
         .filter(|o| labels.matches_object(o) && fields.matches(o))
         .collect();
@@ -121,13 +166,25 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
     let offset = match request.query.get("continue").filter(|c| !c.is_empty()) {
         Some(token) => match parse_continue(token) {
             Some(offset) => offset,
-            None => return ApiError::bad_request(format!("continue key is not valid: {token}")).into_response(),
+            None => {
+                return ApiError::bad_request(format!("continue key is not valid: {token}"))
+                    .into_response();
+            }
         },
         None => 0,
     };
-    let limit = request.query.get("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
+    let limit = request
+        .query
+        .get("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|l| *l > 0);
     let end = limit.map_or(items.len(), |l| (offset + l).min(items.len()));
-    let page: Vec<Value> = items.iter().skip(offset).take(end.saturating_sub(offset)).map(|o| (**o).clone()).collect();
+    let page: Vec<Value> = items
+        .iter()
+        .skip(offset)
+        .take(end.saturating_sub(offset))
+        .map(|o| (**o).clone())
+        .collect();
     let mut metadata = json!({"resourceVersion": rv.to_string()});
     if end < items.len() {
         metadata["continue"] = json!(format!("{rv}:{end}"));
@@ -140,10 +197,19 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
         };
         let meta = ListMeta {
             resource_version: rv.to_string(),
-            continue_token: metadata.get("continue").and_then(Value::as_str).map(str::to_string),
+            continue_token: metadata
+                .get("continue")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             remaining_item_count: metadata.get("remainingItemCount").and_then(Value::as_i64),
         };
-        return table_response(&table::to_table(request.target.resource, &page, &meta, now, include));
+        return table_response(&table::to_table(
+            request.target.resource,
+            &page,
+            &meta,
+            now,
+            include,
+        ));
     }
     let resource = request.target.resource;
     let body = json!({"kind": resource.list_kind(), "apiVersion": resource.api_version(), "metadata": metadata, "items": page});
@@ -152,9 +218,19 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
 
 /// Tables go out with the media type the client asked for, as the API server answers.
 pub fn table_response(table: &Value) -> Response {
-    (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json;as=Table;v=v1;g=meta.k8s.io")], table.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/json;as=Table;v=v1;g=meta.k8s.io",
+        )],
+        table.to_string(),
+    )
+        .into_response()
 }
 
 fn parse_continue(token: &str) -> Option<usize> {
-    token.split_once(':').and_then(|(_, offset)| offset.parse().ok())
+    token
+        .split_once(':')
+        .and_then(|(_, offset)| offset.parse().ok())
 }

@@ -15,9 +15,16 @@ pub const SIM_USER: &str = "sim-admin";
 pub fn create(state: &KubeApiState, request: &Request) -> Response {
     let body: Value = match serde_json::from_slice(&request.body) {
         Ok(body) => body,
-        Err(e) => return ApiError::bad_request(format!("error decoding request body: {e}")).into_response(),
+        Err(e) => {
+            return ApiError::bad_request(format!("error decoding request body: {e}"))
+                .into_response();
+        }
     };
-    let cluster = state.lock().clusters.get(state.cluster).map_or("", |c| c.name());
+    let cluster = state
+        .lock()
+        .clusters
+        .get(state.cluster)
+        .map_or("", |c| c.name());
     match request.target.resource.plural {
         "selfsubjectaccessreviews" => {
             let mut review = body;
@@ -28,12 +35,23 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
             review["metadata"] = json!({"creationTimestamp": null});
             json_response(StatusCode::CREATED, &review)
         }
-        "selfsubjectreviews" => json_response(StatusCode::CREATED, &json!({
-            "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
-            "metadata": {"creationTimestamp": null},
-            "status": {"userInfo": {"username": SIM_USER, "uid": format!("sim-{cluster}"), "groups": ["system:masters", "system:authenticated"]}},
-        })),
-        _ => ApiError::new(405, "MethodNotAllowed", format!("the simulator does not create {}", qualified(request.target.resource))).into_response(),
+        "selfsubjectreviews" => json_response(
+            StatusCode::CREATED,
+            &json!({
+                "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                "metadata": {"creationTimestamp": null},
+                "status": {"userInfo": {"username": SIM_USER, "uid": format!("sim-{cluster}"), "groups": ["system:masters", "system:authenticated"]}},
+            }),
+        ),
+        _ => ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!(
+                "the simulator does not create {}",
+                qualified(request.target.resource)
+            ),
+        )
+        .into_response(),
     }
 }
 
@@ -41,7 +59,15 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
 pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
     let target = &request.target;
     if target.resource.plural != "pods" {
-        return ApiError::new(404, "NotFound", format!("proxying to {} is not served by the simulator", qualified(target.resource))).into_response();
+        return ApiError::new(
+            404,
+            "NotFound",
+            format!(
+                "proxying to {} is not served by the simulator",
+                qualified(target.resource)
+            ),
+        )
+        .into_response();
     }
     let raw_name = target.name.clone().unwrap_or_default();
     let name = raw_name.split(':').next().unwrap_or("").to_string();
@@ -55,7 +81,15 @@ pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
         return ApiError::not_found(target.resource, &name).into_response();
     };
     if !pod.ready(now) {
-        return ApiError::new(503, "ServiceUnavailable", format!("error trying to reach service: dial tcp {}:{}: connect: connection refused", pod.ip, pod.port)).into_response();
+        return ApiError::new(
+            503,
+            "ServiceUnavailable",
+            format!(
+                "error trying to reach service: dial tcp {}:{}: connect: connection refused",
+                pod.ip, pod.port
+            ),
+        )
+        .into_response();
     }
     if target.proxy_path.as_deref() != Some("metrics") {
         return (StatusCode::NOT_FOUND, "404 page not found\n").into_response();
@@ -65,11 +99,22 @@ pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
         .metric_families(local, remote)
         .into_iter()
         .map(|mut family| {
-            family.samples.retain(|(labels, _)| labels.get("pod") == Some(name.as_str()) && labels.get("namespace") == Some(ns.as_str()));
+            family.samples.retain(|(labels, _)| {
+                labels.get("pod") == Some(name.as_str())
+                    && labels.get("namespace") == Some(ns.as_str())
+            });
             family
         })
         .filter(|family| !family.samples.is_empty())
         .collect();
     drop(world);
-    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], exposition::render(&families)).into_response()
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        exposition::render(&families),
+    )
+        .into_response()
 }

@@ -65,7 +65,9 @@ pub struct KubeStore {
 
 impl std::fmt::Debug for KubeStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KubeStore").field("rv", &self.rv).finish_non_exhaustive()
+        f.debug_struct("KubeStore")
+            .field("rv", &self.rv)
+            .finish_non_exhaustive()
     }
 }
 
@@ -123,11 +125,16 @@ impl KubeStore {
             Some(old) => {
                 let generation = old.object["metadata"]["generation"].as_i64().unwrap_or(1);
                 let spec_changed = old.object.get("spec") != object.get("spec");
-                let new_generation = if spec_changed { generation + 1 } else { generation };
+                let new_generation = if spec_changed {
+                    generation + 1
+                } else {
+                    generation
+                };
                 if old.object.get("spec").is_some() {
                     object["metadata"]["generation"] = json!(new_generation);
                 }
-                object["metadata"]["resourceVersion"] = old.object["metadata"]["resourceVersion"].clone();
+                object["metadata"]["resourceVersion"] =
+                    old.object["metadata"]["resourceVersion"].clone();
                 if *old.object == object {
                     return None;
                 }
@@ -143,15 +150,23 @@ impl KubeStore {
         self.rv += 1;
         object["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let object = Arc::new(object);
-        self.objects
-            .entry(resource)
-            .or_default()
-            .insert(key, Stored { rv: self.rv, object: Arc::clone(&object) });
+        self.objects.entry(resource).or_default().insert(
+            key,
+            Stored {
+                rv: self.rv,
+                object: Arc::clone(&object),
+            },
+        );
         self.record(resource, namespace, name, event_type, object);
         Some(self.rv)
     }
 
-    pub fn delete(&mut self, resource: &'static str, namespace: &str, name: &str) -> Option<Arc<Value>> {
+    pub fn delete(
+        &mut self,
+        resource: &'static str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Arc<Value>> {
         let removed = self
             .objects
             .get_mut(resource)?
@@ -160,12 +175,32 @@ impl KubeStore {
         let mut object = (*removed.object).clone();
         object["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let object = Arc::new(object);
-        self.record(resource, namespace.to_string(), name.to_string(), EventType::Deleted, Arc::clone(&object));
+        self.record(
+            resource,
+            namespace.to_string(),
+            name.to_string(),
+            EventType::Deleted,
+            Arc::clone(&object),
+        );
         Some(object)
     }
 
-    fn record(&mut self, resource: &'static str, namespace: String, name: String, event_type: EventType, object: Arc<Value>) {
-        let event = Arc::new(WatchEvent { rv: self.rv, resource, namespace, name, event_type, object });
+    fn record(
+        &mut self,
+        resource: &'static str,
+        namespace: String,
+        name: String,
+        event_type: EventType,
+        object: Arc<Value>,
+    ) {
+        let event = Arc::new(WatchEvent {
+            rv: self.rv,
+            resource,
+            namespace,
+            name,
+            event_type,
+            object,
+        });
         if self.history.len() == self.history_limit
             && let Some(dropped) = self.history.pop_front()
         {
@@ -179,7 +214,10 @@ impl KubeStore {
     /// Changes after `since`, for a watch resuming from that version.
     pub fn changes_since(&self, since: u64) -> Result<Vec<Arc<WatchEvent>>, TooOld> {
         if since < self.compacted_to {
-            return Err(TooOld { requested: since, oldest: self.compacted_to });
+            return Err(TooOld {
+                requested: since,
+                oldest: self.compacted_to,
+            });
         }
         let start = self.history.partition_point(|e| e.rv <= since);
         Ok(self.history.iter().skip(start).cloned().collect())
@@ -206,7 +244,10 @@ mod tests {
         let second = store.upsert("pods", pod("a", "Running")).unwrap();
         assert!(second > first);
         let stored = store.get("pods", "shop", "a").unwrap();
-        assert_eq!(stored.object["metadata"]["resourceVersion"], json!(second.to_string()));
+        assert_eq!(
+            stored.object["metadata"]["resourceVersion"],
+            json!(second.to_string())
+        );
     }
 
     #[test]
@@ -215,9 +256,15 @@ mod tests {
         let deploy = |replicas: i32, ready: i32| json!({"metadata": {"name": "d", "namespace": "shop"}, "spec": {"replicas": replicas}, "status": {"readyReplicas": ready}});
         store.upsert("deployments", deploy(3, 0));
         store.upsert("deployments", deploy(3, 3));
-        assert_eq!(store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"], json!(1));
+        assert_eq!(
+            store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"],
+            json!(1)
+        );
         store.upsert("deployments", deploy(5, 3));
-        assert_eq!(store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"], json!(2));
+        assert_eq!(
+            store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"],
+            json!(2)
+        );
     }
 
     #[test]
@@ -227,9 +274,18 @@ mod tests {
         for i in 0..5 {
             store.upsert("pods", pod(&format!("p{i}"), "Running"));
         }
-        assert_eq!(store.changes_since(start).err(), Some(TooOld { requested: start, oldest: start + 2 }));
+        assert_eq!(
+            store.changes_since(start).err(),
+            Some(TooOld {
+                requested: start,
+                oldest: start + 2
+            })
+        );
         let tail = store.changes_since(start + 3).unwrap();
-        assert_eq!(tail.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["p3", "p4"]);
+        assert_eq!(
+            tail.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            ["p3", "p4"]
+        );
         store.delete("pods", "shop", "p4");
         let last = store.changes_since(start + 5).unwrap();
         assert_eq!(last[0].event_type, EventType::Deleted);

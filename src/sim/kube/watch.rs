@@ -33,7 +33,10 @@ struct Filter {
 impl Filter {
     fn passes(&self, event: &WatchEvent) -> bool {
         event.resource == self.resource
-            && self.namespace.as_ref().is_none_or(|ns| *ns == event.namespace)
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|ns| *ns == event.namespace)
             && self.labels.matches_object(&event.object)
             && self.fields.matches(&event.object)
     }
@@ -61,8 +64,17 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
         Err(error) => return error.into_response(),
     };
     let resource = request.target.resource;
-    let filter = Filter { resource: resource.plural, namespace: request.target.namespace.clone(), labels, fields };
-    let timeout = request.query.get("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+    let filter = Filter {
+        resource: resource.plural,
+        namespace: request.target.namespace.clone(),
+        labels,
+        fields,
+    };
+    let timeout = request
+        .query
+        .get("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .map_or(DEFAULT_TIMEOUT, Duration::from_secs);
     let table_mode = if request.wants_table() {
         match request.include_object() {
             Ok(include) => Some(include),
@@ -95,7 +107,10 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
             }
         }
         Some(text) => match text.parse::<u64>() {
-            Err(_) => return ApiError::bad_request(format!("invalid resource version: {text}")).into_response(),
+            Err(_) => {
+                return ApiError::bad_request(format!("invalid resource version: {text}"))
+                    .into_response();
+            }
             Ok(since) => match store.changes_since(since) {
                 Ok(changes) => {
                     for event in changes.iter().filter(|e| filter.passes(e)) {
@@ -103,10 +118,20 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
                     }
                 }
                 Err(too_old) => {
-                    let status = ApiError::new(410, "Expired", format!("too old resource version: {} ({})", too_old.requested, too_old.oldest)).status();
+                    let status = ApiError::new(
+                        410,
+                        "Expired",
+                        format!(
+                            "too old resource version: {} ({})",
+                            too_old.requested, too_old.oldest
+                        ),
+                    )
+                    .status();
                     backlog.push_back(line(&json!({"type": "ERROR", "object": status})));
                     drop(world);
-                    return stream_response(futures::stream::iter(backlog.into_iter().map(Ok::<_, std::io::Error>)));
+                    return stream_response(futures::stream::iter(
+                        backlog.into_iter().map(Ok::<_, std::io::Error>),
+                    ));
                 }
             },
         },
@@ -123,7 +148,10 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
         backlog,
         last_rv: current,
         deadline: start + timeout,
-        bookmarks: request.query.get("allowWatchBookmarks").is_some_and(|v| v == "true" || v == "1"),
+        bookmarks: request
+            .query
+            .get("allowWatchBookmarks")
+            .is_some_and(|v| v == "true" || v == "1"),
         next_bookmark: start + BOOKMARK_EVERY,
         done: false,
         first: backlog_empty,
@@ -135,7 +163,12 @@ fn stream_response<S>(stream: S) -> Response
 where
     S: futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
 {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
@@ -146,7 +179,11 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
         if watch.done {
             return None;
         }
-        let wake = if watch.bookmarks { watch.deadline.min(watch.next_bookmark) } else { watch.deadline };
+        let wake = if watch.bookmarks {
+            watch.deadline.min(watch.next_bookmark)
+        } else {
+            watch.deadline
+        };
         tokio::select! {
             received = watch.receiver.recv() => match received {
                 Ok(event) => {
@@ -179,7 +216,14 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
     }
 }
 
-fn encode_event(event_type: &str, object: &Value, resource: &'static super::discovery::ResourceType, table_mode: Option<table::IncludeObject>, now: i64, first: bool) -> Bytes {
+fn encode_event(
+    event_type: &str,
+    object: &Value,
+    resource: &'static super::discovery::ResourceType,
+    table_mode: Option<table::IncludeObject>,
+    now: i64,
+    first: bool,
+) -> Bytes {
     let object = match table_mode {
         Some(include) => table::watch_event_table(resource, object, now, include, first),
         None => object.clone(),

@@ -21,7 +21,9 @@ pub fn patch(state: &KubeApiState, request: &Request) -> Response {
     };
     let patch: Value = match serde_json::from_slice(&request.body) {
         Ok(patch) => patch,
-        Err(e) => return ApiError::bad_request(format!("error decoding patch: {e}")).into_response(),
+        Err(e) => {
+            return ApiError::bad_request(format!("error decoding patch: {e}")).into_response();
+        }
     };
     write(state, request, |current| {
         let mut patched = current.clone();
@@ -35,20 +37,30 @@ pub fn patch(state: &KubeApiState, request: &Request) -> Response {
 
 fn patch_error(error: &PatchError) -> Response {
     let status = error.status();
-    json_response(StatusCode::from_u16(status.code).unwrap_or(StatusCode::BAD_REQUEST), &error.status_object())
+    json_response(
+        StatusCode::from_u16(status.code).unwrap_or(StatusCode::BAD_REQUEST),
+        &error.status_object(),
+    )
 }
 
 pub fn update(state: &KubeApiState, request: &Request) -> Response {
     let body: Value = match serde_json::from_slice(&request.body) {
         Ok(body) => body,
-        Err(e) => return ApiError::bad_request(format!("error decoding request body: {e}")).into_response(),
+        Err(e) => {
+            return ApiError::bad_request(format!("error decoding request body: {e}"))
+                .into_response();
+        }
     };
     write(state, request, |_| Ok(body.clone()))
 }
 
 /// Applies `change` to the target (the object, its scale or its status), checks
 /// preconditions and validity, and stores the result unless this is a dry run.
-fn write(state: &KubeApiState, request: &Request, change: impl Fn(&Value) -> Result<Value, ApiError>) -> Response {
+fn write(
+    state: &KubeApiState,
+    request: &Request,
+    change: impl Fn(&Value) -> Result<Value, ApiError>,
+) -> Response {
     let target = &request.target;
     let resource = target.resource;
     let name = target.name.clone().unwrap_or_default();
@@ -57,7 +69,16 @@ fn write(state: &KubeApiState, request: &Request, change: impl Fn(&Value) -> Res
         return ApiError::not_found(resource, &name).into_response();
     };
     let current_rv = current["metadata"]["resourceVersion"].clone();
-    let conflict = || ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", qualified(resource)));
+    let conflict = || {
+        ApiError::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                qualified(resource)
+            ),
+        )
+    };
     let subresource = target.subresource.as_deref();
     let result = match subresource {
         Some("scale") if SCALABLE.contains(&resource.plural) => {
@@ -70,10 +91,26 @@ fn write(state: &KubeApiState, request: &Request, change: impl Fn(&Value) -> Res
                 return conflict().into_response();
             }
             let Some(replicas) = changed["spec"]["replicas"].as_i64() else {
-                return invalid(resource, &name, "Scale", "spec.replicas", &changed["spec"]["replicas"], "must be an integer").into_response();
+                return invalid(
+                    resource,
+                    &name,
+                    "Scale",
+                    "spec.replicas",
+                    &changed["spec"]["replicas"],
+                    "must be an integer",
+                )
+                .into_response();
             };
             if replicas < 0 {
-                return invalid(resource, &name, "Scale", "spec.replicas", &json!(replicas), "must be greater than or equal to 0").into_response();
+                return invalid(
+                    resource,
+                    &name,
+                    "Scale",
+                    "spec.replicas",
+                    &json!(replicas),
+                    "must be greater than or equal to 0",
+                )
+                .into_response();
             }
             let mut next = (*current).clone();
             next["spec"]["replicas"] = json!(replicas);
@@ -104,7 +141,17 @@ fn write(state: &KubeApiState, request: &Request, change: impl Fn(&Value) -> Res
             }
             changed
         }
-        Some(other) => return ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({other} of {})", qualified(resource))).into_response(),
+        Some(other) => {
+            return ApiError::new(
+                404,
+                "NotFound",
+                format!(
+                    "the server could not find the requested resource ({other} of {})",
+                    qualified(resource)
+                ),
+            )
+            .into_response();
+        }
     };
     let stored = if request.dry_run() {
         let mut preview = result;
@@ -114,7 +161,11 @@ fn write(state: &KubeApiState, request: &Request, change: impl Fn(&Value) -> Res
         commit(&mut world, state.cluster, resource.plural, result)
     };
     drop(world);
-    let body = if subresource == Some("scale") { scale_of(&stored) } else { stored };
+    let body = if subresource == Some("scale") {
+        scale_of(&stored)
+    } else {
+        stored
+    };
     json_response(StatusCode::OK, &body)
 }
 
@@ -123,18 +174,49 @@ fn precondition_fails(changed: &Value, current_rv: &Value) -> bool {
     !wanted.is_null() && wanted.as_str() != Some("") && wanted != current_rv
 }
 
-fn invalid(resource: &super::discovery::ResourceType, name: &str, kind: &str, field: &str, value: &Value, why: &str) -> ApiError {
-    let mut error = ApiError::new(422, "Invalid", format!("{kind}.{} \"{name}\" is invalid: {field}: Invalid value: {value}: {why}", if resource.group.is_empty() { "" } else { resource.group }).replace(". \"", " \""));
-    error.details = Some(json!({"name": name, "group": resource.group, "kind": kind, "causes": [{"reason": "FieldValueInvalid", "message": format!("Invalid value: {value}: {why}"), "field": field}]}));
+fn invalid(
+    resource: &super::discovery::ResourceType,
+    name: &str,
+    kind: &str,
+    field: &str,
+    value: &Value,
+    why: &str,
+) -> ApiError {
+    let mut error = ApiError::new(
+        422,
+        "Invalid",
+        format!(
+            "{kind}.{} \"{name}\" is invalid: {field}: Invalid value: {value}: {why}",
+            if resource.group.is_empty() {
+                ""
+            } else {
+                resource.group
+            }
+        )
+        .replace(". \"", " \""),
+    );
+    error.details = Some(
+        json!({"name": name, "group": resource.group, "kind": kind, "causes": [{"reason": "FieldValueInvalid", "message": format!("Invalid value: {value}: {why}"), "field": field}]}),
+    );
     error
 }
 
 /// What the API server refuses: renames, selector changes, negative replicas, status
 /// written through the main resource, and bodies that do not decode as the kind.
-fn validate(current: &Value, changed: &mut Value, resource: &super::discovery::ResourceType, name: &str) -> Result<(), ApiError> {
+fn validate(
+    current: &Value,
+    changed: &mut Value,
+    resource: &super::discovery::ResourceType,
+    name: &str,
+) -> Result<(), ApiError> {
     for field in ["name", "namespace", "uid"] {
-        if changed["metadata"][field] != current["metadata"][field] && !changed["metadata"][field].is_null() {
-            return Err(ApiError::bad_request(format!("the {field} of the object ({}) does not match the {field} on the URL ({})", changed["metadata"][field], current["metadata"][field])));
+        if changed["metadata"][field] != current["metadata"][field]
+            && !changed["metadata"][field].is_null()
+        {
+            return Err(ApiError::bad_request(format!(
+                "the {field} of the object ({}) does not match the {field} on the URL ({})",
+                changed["metadata"][field], current["metadata"][field]
+            )));
         }
         changed["metadata"][field] = current["metadata"][field].clone();
     }
@@ -143,22 +225,47 @@ fn validate(current: &Value, changed: &mut Value, resource: &super::discovery::R
     }
     if SCALABLE.contains(&resource.plural) {
         if changed["spec"]["selector"] != current["spec"]["selector"] {
-            return Err(invalid(resource, name, resource.kind, "spec.selector", &changed["spec"]["selector"], "field is immutable"));
+            return Err(invalid(
+                resource,
+                name,
+                resource.kind,
+                "spec.selector",
+                &changed["spec"]["selector"],
+                "field is immutable",
+            ));
         }
         match changed["spec"]["replicas"].as_i64() {
             Some(r) if r >= 0 => {}
-            _ => return Err(invalid(resource, name, resource.kind, "spec.replicas", &changed["spec"]["replicas"], "must be greater than or equal to 0")),
+            _ => {
+                return Err(invalid(
+                    resource,
+                    name,
+                    resource.kind,
+                    "spec.replicas",
+                    &changed["spec"]["replicas"],
+                    "must be greater than or equal to 0",
+                ));
+            }
         }
     }
     let decoded = match resource.plural {
-        "deployments" => serde_json::from_value::<k8s_openapi::api::apps::v1::Deployment>(changed.clone()).err(),
-        "replicasets" => serde_json::from_value::<k8s_openapi::api::apps::v1::ReplicaSet>(changed.clone()).err(),
-        "statefulsets" => serde_json::from_value::<k8s_openapi::api::apps::v1::StatefulSet>(changed.clone()).err(),
+        "deployments" => {
+            serde_json::from_value::<k8s_openapi::api::apps::v1::Deployment>(changed.clone()).err()
+        }
+        "replicasets" => {
+            serde_json::from_value::<k8s_openapi::api::apps::v1::ReplicaSet>(changed.clone()).err()
+        }
+        "statefulsets" => {
+            serde_json::from_value::<k8s_openapi::api::apps::v1::StatefulSet>(changed.clone()).err()
+        }
         "pods" => serde_json::from_value::<k8s_openapi::api::core::v1::Pod>(changed.clone()).err(),
         _ => None,
     };
     if let Some(error) = decoded {
-        return Err(ApiError::bad_request(format!("{} in version \"{}\" cannot be handled as a {}: {error}", resource.kind, resource.version, resource.kind)));
+        return Err(ApiError::bad_request(format!(
+            "{} in version \"{}\" cannot be handled as a {}: {error}",
+            resource.kind, resource.version, resource.kind
+        )));
     }
     Ok(())
 }
@@ -167,27 +274,48 @@ fn validate(current: &Value, changed: &mut Value, resource: &super::discovery::R
 /// annotations into the simulation.
 fn commit(world: &mut World, cluster: usize, plural: &'static str, object: Value) -> Value {
     let now = world.now;
-    let Some(state) = world.clusters.get_mut(cluster) else { return object };
-    let ns = object["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-    let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let Some(state) = world.clusters.get_mut(cluster) else {
+        return object;
+    };
+    let ns = object["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     if plural == "pods" {
         if let Some(pod) = state.pods.get_mut(&(ns.clone(), name.clone())) {
-            pod.labels = serde_json::from_value(object["metadata"]["labels"].clone()).unwrap_or_default();
-            pod.annotations = serde_json::from_value(object["metadata"]["annotations"].clone()).unwrap_or_default();
+            pod.labels =
+                serde_json::from_value(object["metadata"]["labels"].clone()).unwrap_or_default();
+            pod.annotations = serde_json::from_value(object["metadata"]["annotations"].clone())
+                .unwrap_or_default();
             let rendered = pod.render(now);
             state.store.upsert("pods", rendered);
         }
     } else {
         state.store.upsert(plural, object.clone());
     }
-    state.store.get(plural, &ns, &name).map_or(object, |stored| (*stored.object).clone())
+    state
+        .store
+        .get(plural, &ns, &name)
+        .map_or(object, |stored| (*stored.object).clone())
 }
 
 pub fn delete(state: &KubeApiState, request: &Request) -> Response {
     let target = &request.target;
     let name = target.name.clone().unwrap_or_default();
     if target.resource.plural != "pods" || target.subresource.is_some() {
-        return ApiError::new(405, "MethodNotAllowed", format!("the simulator does not delete {} (only pods)", qualified(target.resource))).into_response();
+        return ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!(
+                "the simulator does not delete {} (only pods)",
+                qualified(target.resource)
+            ),
+        )
+        .into_response();
     }
     let mut world = state.lock();
     let now = world.now;
@@ -201,6 +329,9 @@ pub fn delete(state: &KubeApiState, request: &Request) -> Response {
     if !request.dry_run() {
         cluster.delete_pod(&ns, &name, now);
     }
-    let body = cluster.pods.get(&(ns, name)).map_or(Value::Null, |p| p.render(now));
+    let body = cluster
+        .pods
+        .get(&(ns, name))
+        .map_or(Value::Null, |p| p.render(now));
     json_response(StatusCode::OK, &body)
 }

@@ -13,10 +13,27 @@ use crate::sim::clock::{Millis, rfc3339};
 
 const DAY: Millis = 86_400_000;
 
+/// What a Deployment or StatefulSet is made of when the fleet is built.
+struct Workload<'a> {
+    namespace: &'a str,
+    name: &'a str,
+    /// Image repository; versions are its tags.
+    image: &'a str,
+    replicas: i32,
+    port: i32,
+    created: Millis,
+}
+
 impl ClusterState {
     pub fn build(&mut self, start: Millis) {
         let cluster_created = start - 212 * DAY;
-        for ns in ["default", "kube-system", "monitoring", catalog::DB_NAMESPACE, APP_NAMESPACE] {
+        for ns in [
+            "default",
+            "kube-system",
+            "monitoring",
+            catalog::DB_NAMESPACE,
+            APP_NAMESPACE,
+        ] {
             let uid = self.rng.uuid();
             self.store.upsert("namespaces", json!({
                 "apiVersion": "v1", "kind": "Namespace",
@@ -25,31 +42,73 @@ impl ClusterState {
                 "status": {"phase": "Active"},
             }));
         }
-        self.add_deployment("kube-system", "coredns", "registry.k8s.io/coredns/coredns", &["v1.11.1"], 2, 53, cluster_created, start);
+        let coredns = Workload {
+            namespace: "kube-system",
+            name: "coredns",
+            image: "registry.k8s.io/coredns/coredns",
+            replicas: 2,
+            port: 53,
+            created: cluster_created,
+        };
+        self.add_deployment(&coredns, &["v1.11.1"], start);
         for (i, service) in SERVICES.iter().enumerate() {
             let mut replicas = self.replicas_for(service.replicas);
             if self.spec.name == "ap-southeast-1" && service.name == "analytics" {
                 // The region is short of memory: one analytics pod stays Pending.
-                self.room.insert(service.name.to_string(), replicas as usize);
+                self.room
+                    .insert(service.name.to_string(), replicas as usize);
                 replicas += 1;
             }
             let age = (3 + i as Millis * 5 + self.index as Millis) * DAY / 3;
-            self.add_deployment(APP_NAMESPACE, service.name, &format!("registry.example.com/shop/{}", service.name), service.versions, replicas, service.port, start - age, start);
+            let image = format!("registry.example.com/shop/{}", service.name);
+            let workload = Workload {
+                namespace: APP_NAMESPACE,
+                name: service.name,
+                image: &image,
+                replicas,
+                port: service.port,
+                created: start - age,
+            };
+            self.add_deployment(&workload, service.versions, start);
         }
         if self.spec.name == "eu-west-1" {
             // A bad node: one notification pod keeps crashing on it.
-            if let Some(pod) = self.pods.values_mut().find(|p| p.service.as_deref() == Some("notification")) {
+            if let Some(pod) = self
+                .pods
+                .values_mut()
+                .find(|p| p.service.as_deref() == Some("notification"))
+            {
                 pod.crash_looping = true;
                 pod.restarts = 14;
-                pod.stage = Stage::BackOff { restart_at: start + 40_000 };
+                pod.stage = Stage::BackOff {
+                    restart_at: start + 40_000,
+                };
                 pod.last_exit = Some(start - 260_000);
             }
         }
         for (name, image, replicas, port) in [
-            ("prometheus-k8s", "quay.io/prometheus/prometheus:v2.53.0", 2, 9090),
-            ("alertmanager-main", "quay.io/prometheus/alertmanager:v0.27.0", 2, 9093),
+            (
+                "prometheus-k8s",
+                "quay.io/prometheus/prometheus:v2.53.0",
+                2,
+                9090,
+            ),
+            (
+                "alertmanager-main",
+                "quay.io/prometheus/alertmanager:v0.27.0",
+                2,
+                9093,
+            ),
         ] {
-            self.add_statefulset("monitoring", name, image, replicas, port, cluster_created + 30 * DAY, start);
+            let workload = Workload {
+                namespace: "monitoring",
+                name,
+                image,
+                replicas,
+                port,
+                created: cluster_created + 30 * DAY,
+            };
+            self.add_statefulset(&workload, start);
         }
         self.build_database(start);
         let now = start;
@@ -82,11 +141,20 @@ impl ClusterState {
     }
 
     /// A Deployment whose ReplicaSets are its revisions, one per version, the last running.
-    #[allow(clippy::too_many_arguments)]
-    fn add_deployment(&mut self, ns: &str, name: &str, image: &str, versions: &[&str], replicas: i32, port: i32, created: Millis, start: Millis) {
+    fn add_deployment(&mut self, workload: &Workload, versions: &[&str], start: Millis) {
+        let Workload {
+            namespace: ns,
+            name,
+            image,
+            replicas,
+            port,
+            created,
+        } = *workload;
         let uid = self.rng.uuid();
         let selector = json!({"matchLabels": {"app.kubernetes.io/name": name}});
-        let Some(current) = versions.last() else { return };
+        let Some(current) = versions.last() else {
+            return;
+        };
         let template = Self::template(name, image, current, port);
         let revisions = versions.len() as Millis;
         let deployment = json!({
@@ -125,7 +193,12 @@ impl ClusterState {
                 "status": {"replicas": 0, "observedGeneration": 1},
             });
             if is_current {
-                let owner = Owner { api_version: "apps/v1", kind: "ReplicaSet", name: rs_name.clone(), uid: rs_uid };
+                let owner = Owner {
+                    api_version: "apps/v1",
+                    kind: "ReplicaSet",
+                    name: rs_name.clone(),
+                    uid: rs_uid,
+                };
                 for _ in 0..replicas {
                     let pod_name = format!("{rs_name}-{}", self.rng.suffix(5));
                     self.place_running_pod(&rs, owner.clone(), pod_name, rs_created, start);
@@ -136,7 +209,15 @@ impl ClusterState {
         self.store.upsert("deployments", deployment);
     }
 
-    fn add_statefulset(&mut self, ns: &str, name: &str, image: &str, replicas: i32, port: i32, created: Millis, start: Millis) {
+    fn add_statefulset(&mut self, workload: &Workload, start: Millis) {
+        let Workload {
+            namespace: ns,
+            name,
+            image,
+            replicas,
+            port,
+            created,
+        } = *workload;
         let (repo, version) = image.rsplit_once(':').unwrap_or((image, "latest"));
         let mut template = Self::template(name, repo, version, port);
         template["metadata"]["labels"]["app.kubernetes.io/name"] = json!(name);
@@ -147,7 +228,12 @@ impl ClusterState {
             "spec": {"replicas": replicas, "selector": {"matchLabels": {"app.kubernetes.io/name": name}}, "serviceName": name, "template": template, "podManagementPolicy": "Parallel", "updateStrategy": {"type": "RollingUpdate"}},
             "status": {"replicas": 0},
         });
-        let owner = Owner { api_version: "apps/v1", kind: "StatefulSet", name: name.to_string(), uid };
+        let owner = Owner {
+            api_version: "apps/v1",
+            kind: "StatefulSet",
+            name: name.to_string(),
+            uid,
+        };
         for i in 0..replicas {
             self.place_running_pod(&sts, owner.clone(), format!("{name}-{i}"), created, start);
         }
@@ -155,20 +241,40 @@ impl ClusterState {
     }
 
     /// A pod that has been running since some time between `created` and `start`.
-    pub(super) fn place_running_pod(&mut self, owner_object: &Value, owner: Owner, name: String, created: Millis, start: Millis) {
+    pub(super) fn place_running_pod(
+        &mut self,
+        owner_object: &Value,
+        owner: Owner,
+        name: String,
+        created: Millis,
+        start: Millis,
+    ) {
         let template = &owner_object["spec"]["template"];
         let container = &template["spec"]["containers"][0];
-        let labels: BTreeMap<String, String> = serde_json::from_value(template["metadata"]["labels"].clone()).unwrap_or_default();
+        let labels: BTreeMap<String, String> =
+            serde_json::from_value(template["metadata"]["labels"].clone()).unwrap_or_default();
         let image = container["image"].as_str().unwrap_or("").to_string();
         let span = (start - created).max(60_000) as u64;
         let pod_created = start - 60_000 - self.rng.below(span) as Millis;
-        let service = labels.get("app.kubernetes.io/name").filter(|n| catalog::service(n).is_some()).cloned();
-        let unschedulable = service.as_deref().is_some_and(|s| self.is_full(s, &owner.uid));
+        let service = labels
+            .get("app.kubernetes.io/name")
+            .filter(|n| catalog::service(n).is_some())
+            .cloned();
+        let unschedulable = service
+            .as_deref()
+            .is_some_and(|s| self.is_full(s, &owner.uid));
         self.ip_counter += 1;
         let node_index = self.rng.below(self.nodes.len() as u64) as usize;
-        let restarts = if self.rng.unit() < 0.15 { 1 + self.rng.below(2) as i32 } else { 0 };
+        let restarts = if self.rng.unit() < 0.15 {
+            1 + self.rng.below(2) as i32
+        } else {
+            0
+        };
         let pod = PodSim {
-            namespace: owner_object["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+            namespace: owner_object["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
             name,
             uid: self.rng.uuid(),
             version: catalog::version_of(&image).to_string(),
@@ -178,12 +284,25 @@ impl ClusterState {
             owner,
             container: container["name"].as_str().unwrap_or("app").to_string(),
             image,
-            port: container["ports"][0]["containerPort"].as_i64().unwrap_or(8080) as i32,
+            port: container["ports"][0]["containerPort"]
+                .as_i64()
+                .unwrap_or(8080) as i32,
             node: (!unschedulable).then(|| self.nodes[node_index].clone()),
-            ip: format!("10.{}.{}.{}", 100 + self.index, 1 + self.ip_counter / 250, 2 + self.ip_counter % 250),
+            ip: format!(
+                "10.{}.{}.{}",
+                100 + self.index,
+                1 + self.ip_counter / 250,
+                2 + self.ip_counter % 250
+            ),
             created: pod_created,
             started: Some(pod_created + 3_000),
-            stage: if unschedulable { Stage::Unschedulable } else { Stage::Running { ready_at: pod_created + 8_000 } },
+            stage: if unschedulable {
+                Stage::Unschedulable
+            } else {
+                Stage::Running {
+                    ready_at: pod_created + 8_000,
+                }
+            },
             restarts,
             last_exit: (restarts > 0).then_some((pod_created + 3_600_000).min(start - 30_000)),
             crash_looping: false,
@@ -192,6 +311,7 @@ impl ClusterState {
             grace_ms: 30_000,
             shown_ready: false,
         };
-        self.pods.insert((pod.namespace.clone(), pod.name.clone()), pod);
+        self.pods
+            .insert((pod.namespace.clone(), pod.name.clone()), pod);
     }
 }

@@ -13,9 +13,27 @@ pub struct ClusterSpec {
 }
 
 pub const CLUSTERS: &[ClusterSpec] = &[
-    ClusterSpec { name: "us-east-1", region: "us-east-1", role: "primary", env: "prod", traffic_weight: 1.0 },
-    ClusterSpec { name: "eu-west-1", region: "eu-west-1", role: "secondary", env: "prod", traffic_weight: 0.6 },
-    ClusterSpec { name: "ap-southeast-1", region: "ap-southeast-1", role: "tertiary", env: "prod", traffic_weight: 0.35 },
+    ClusterSpec {
+        name: "us-east-1",
+        region: "us-east-1",
+        role: "primary",
+        env: "prod",
+        traffic_weight: 1.0,
+    },
+    ClusterSpec {
+        name: "eu-west-1",
+        region: "eu-west-1",
+        role: "secondary",
+        env: "prod",
+        traffic_weight: 0.6,
+    },
+    ClusterSpec {
+        name: "ap-southeast-1",
+        region: "ap-southeast-1",
+        role: "tertiary",
+        env: "prod",
+        traffic_weight: 0.35,
+    },
 ];
 
 /// Namespace of the application services.
@@ -46,13 +64,90 @@ pub struct ServiceSpec {
 }
 
 pub const SERVICES: &[ServiceSpec] = &[
-    ServiceSpec { name: "api-gateway", replicas: 4, base_rps: 600.0, capacity_per_pod: 333.0, latency_ms: 22.0, latency_sigma: 0.45, error_ratio: 0.0004, needs_database: false, versions: &["v2.2.9", "v2.3.0", "v2.3.1"], port: 8080 },
-    ServiceSpec { name: "auth", replicas: 3, base_rps: 300.0, capacity_per_pod: 222.0, latency_ms: 14.0, latency_sigma: 0.4, error_ratio: 0.0003, needs_database: true, versions: &["v1.8.4", "v1.9.0"], port: 8080 },
-    ServiceSpec { name: "user", replicas: 3, base_rps: 200.0, capacity_per_pod: 148.0, latency_ms: 28.0, latency_sigma: 0.45, error_ratio: 0.0004, needs_database: true, versions: &["v3.0.2", "v3.1.0", "v3.1.4"], port: 8080 },
-    ServiceSpec { name: "order", replicas: 4, base_rps: 120.0, capacity_per_pod: 67.0, latency_ms: 55.0, latency_sigma: 0.5, error_ratio: 0.0005, needs_database: true, versions: &["v2.0.5", "v2.0.6", "v2.0.7"], port: 8080 },
-    ServiceSpec { name: "payment", replicas: 3, base_rps: 80.0, capacity_per_pod: 59.0, latency_ms: 70.0, latency_sigma: 0.5, error_ratio: 0.0004, needs_database: true, versions: &["v1.3.9", "v1.4.0", "v1.4.1"], port: 8080 },
-    ServiceSpec { name: "notification", replicas: 3, base_rps: 150.0, capacity_per_pod: 111.0, latency_ms: 18.0, latency_sigma: 0.4, error_ratio: 0.0006, needs_database: false, versions: &["v1.2.2", "v1.2.3"], port: 8080 },
-    ServiceSpec { name: "analytics", replicas: 3, base_rps: 50.0, capacity_per_pod: 37.0, latency_ms: 110.0, latency_sigma: 0.6, error_ratio: 0.0008, needs_database: false, versions: &["v0.9.11", "v0.9.12"], port: 8080 },
+    ServiceSpec {
+        name: "api-gateway",
+        replicas: 4,
+        base_rps: 600.0,
+        capacity_per_pod: 333.0,
+        latency_ms: 22.0,
+        latency_sigma: 0.45,
+        error_ratio: 0.0004,
+        needs_database: false,
+        versions: &["v2.2.9", "v2.3.0", "v2.3.1"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "auth",
+        replicas: 3,
+        base_rps: 300.0,
+        capacity_per_pod: 222.0,
+        latency_ms: 14.0,
+        latency_sigma: 0.4,
+        error_ratio: 0.0003,
+        needs_database: true,
+        versions: &["v1.8.4", "v1.9.0"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "user",
+        replicas: 3,
+        base_rps: 200.0,
+        capacity_per_pod: 148.0,
+        latency_ms: 28.0,
+        latency_sigma: 0.45,
+        error_ratio: 0.0004,
+        needs_database: true,
+        versions: &["v3.0.2", "v3.1.0", "v3.1.4"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "order",
+        replicas: 4,
+        base_rps: 120.0,
+        capacity_per_pod: 67.0,
+        latency_ms: 55.0,
+        latency_sigma: 0.5,
+        error_ratio: 0.0005,
+        needs_database: true,
+        versions: &["v2.0.5", "v2.0.6", "v2.0.7"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "payment",
+        replicas: 3,
+        base_rps: 80.0,
+        capacity_per_pod: 59.0,
+        latency_ms: 70.0,
+        latency_sigma: 0.5,
+        error_ratio: 0.0004,
+        needs_database: true,
+        versions: &["v1.3.9", "v1.4.0", "v1.4.1"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "notification",
+        replicas: 3,
+        base_rps: 150.0,
+        capacity_per_pod: 111.0,
+        latency_ms: 18.0,
+        latency_sigma: 0.4,
+        error_ratio: 0.0006,
+        needs_database: false,
+        versions: &["v1.2.2", "v1.2.3"],
+        port: 8080,
+    },
+    ServiceSpec {
+        name: "analytics",
+        replicas: 3,
+        base_rps: 50.0,
+        capacity_per_pod: 37.0,
+        latency_ms: 110.0,
+        latency_sigma: 0.6,
+        error_ratio: 0.0008,
+        needs_database: false,
+        versions: &["v0.9.11", "v0.9.12"],
+        port: 8080,
+    },
 ];
 
 pub fn service(name: &str) -> Option<&'static ServiceSpec> {
@@ -71,9 +166,18 @@ pub fn version_of(image: &str) -> &str {
 /// Node names per cluster, as EKS names them.
 pub fn nodes(cluster_index: usize, region: &str) -> Vec<String> {
     (0..5)
-        .map(|i| format!("ip-10-{}-{}-{}.{region}.compute.internal", cluster_index, 16 + i * 16, 40 + i * 7))
+        .map(|i| {
+            format!(
+                "ip-10-{}-{}-{}.{region}.compute.internal",
+                cluster_index,
+                16 + i * 16,
+                40 + i * 7
+            )
+        })
         .collect()
 }
 
 /// Histogram bucket bounds, Prometheus client defaults.
-pub const LATENCY_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+pub const LATENCY_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];

@@ -40,7 +40,13 @@ pub struct ClusterState {
 }
 
 impl ClusterState {
-    pub fn new(spec: &'static ClusterSpec, index: usize, rng: SimRng, versions: Versions, history: usize) -> Self {
+    pub fn new(
+        spec: &'static ClusterSpec,
+        index: usize,
+        rng: SimRng,
+        versions: Versions,
+        history: usize,
+    ) -> Self {
         Self {
             spec,
             index,
@@ -64,11 +70,13 @@ impl ClusterState {
     }
 
     pub fn version_behaviour(&self, service: &str, version: &str) -> Option<&VersionBehaviour> {
-        self.versions.get(&(service.to_string(), version.to_string()))
+        self.versions
+            .get(&(service.to_string(), version.to_string()))
     }
 
     pub fn version_crashes(&self, service: &str, version: &str) -> bool {
-        self.version_behaviour(service, version).is_some_and(|v| v.crash_looping)
+        self.version_behaviour(service, version)
+            .is_some_and(|v| v.crash_looping)
     }
 
     /// True when the cluster has no room for one more pod of this service.
@@ -79,15 +87,29 @@ impl ClusterState {
         let placed = self
             .pods
             .values()
-            .filter(|p| p.service.as_deref() == Some(service) && !p.terminating() && p.stage != super::pods::Stage::Unschedulable)
+            .filter(|p| {
+                p.service.as_deref() == Some(service)
+                    && !p.terminating()
+                    && p.stage != super::pods::Stage::Unschedulable
+            })
             .count();
         placed >= *room
     }
 
     /// Records a core/v1 Event about an object, as its controller would.
-    pub fn record_event(&mut self, (kind, namespace, name, uid): (&str, &str, &str, &str), event_type: &str, reason: &str, message: &str, now: Millis) {
+    pub fn record_event(
+        &mut self,
+        (kind, namespace, name, uid): (&str, &str, &str, &str),
+        event_type: &str,
+        reason: &str,
+        message: &str,
+        now: Millis,
+    ) {
         self.event_counter += 1;
-        let event_name = format!("{name}.{:016x}", (now as u64).wrapping_mul(1_000_003) ^ self.event_counter);
+        let event_name = format!(
+            "{name}.{:016x}",
+            (now as u64).wrapping_mul(1_000_003) ^ self.event_counter
+        );
         let api_version = match kind {
             "Pod" => "v1",
             "Cluster" => "postgresql.cnpg.io/v1",
@@ -116,7 +138,8 @@ impl ClusterState {
             "reportingInstance": "",
         });
         self.store.upsert("events", event);
-        self.event_names.push_back((namespace.to_string(), event_name));
+        self.event_names
+            .push_back((namespace.to_string(), event_name));
         while self.event_names.len() > MAX_EVENTS {
             if let Some((ns, old)) = self.event_names.pop_front() {
                 self.store.delete("events", &ns, &old);

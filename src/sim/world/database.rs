@@ -55,7 +55,9 @@ impl Database {
     }
 
     pub fn primary_up(&self) -> bool {
-        self.instances.iter().any(|i| i.name == self.current_primary && i.up)
+        self.instances
+            .iter()
+            .any(|i| i.name == self.current_primary && i.up)
     }
 }
 
@@ -65,7 +67,13 @@ impl ClusterState {
         let primary_region = self.spec.role == "primary";
         self.db = Database {
             uid: self.rng.uuid(),
-            instances: (1..=3).map(|i| Instance { name: format!("{DB_CLUSTER}-{i}"), up: true, ..Instance::default() }).collect(),
+            instances: (1..=3)
+                .map(|i| Instance {
+                    name: format!("{DB_CLUSTER}-{i}"),
+                    up: true,
+                    ..Instance::default()
+                })
+                .collect(),
             current_primary: format!("{DB_CLUSTER}-1"),
             replica_source: (!primary_region).then(|| "us-east-1".to_string()),
             phase: HEALTHY.to_string(),
@@ -88,12 +96,24 @@ impl ClusterState {
             "spec": spec,
             "status": {"currentPrimary": self.db.current_primary, "targetPrimary": self.db.current_primary},
         });
-        let owner = Owner { api_version: "postgresql.cnpg.io/v1", kind: "Cluster", name: DB_CLUSTER.to_string(), uid: self.db.uid.clone() };
+        let owner = Owner {
+            api_version: "postgresql.cnpg.io/v1",
+            kind: "Cluster",
+            name: DB_CLUSTER.to_string(),
+            uid: self.db.uid.clone(),
+        };
         let template = json!({"spec": {"containers": [{"name": "postgres", "image": "ghcr.io/cloudnative-pg/postgresql:16.4", "ports": [{"name": "postgresql", "containerPort": 5432, "protocol": "TCP"}]}]},
             "metadata": {"labels": {"cnpg.io/cluster": DB_CLUSTER}}});
-        let holder = json!({"metadata": {"namespace": DB_NAMESPACE}, "spec": {"template": template}});
+        let holder =
+            json!({"metadata": {"namespace": DB_NAMESPACE}, "spec": {"template": template}});
         for i in 1..=3 {
-            self.place_running_pod(&holder, owner.clone(), format!("{DB_CLUSTER}-{i}"), created, start);
+            self.place_running_pod(
+                &holder,
+                owner.clone(),
+                format!("{DB_CLUSTER}-{i}"),
+                created,
+                start,
+            );
         }
         self.store.upsert("clusters", object);
         self.sync_database(start);
@@ -101,21 +121,44 @@ impl ClusterState {
 
     /// Applies what clients changed on the Cluster object, moves switchovers along, and
     /// writes status and pod roles back.
-    pub fn step_database(&mut self, now: Millis, source_writable: bool, source_outage_since: Option<Millis>) {
-        let Some(stored) = self.store.get("clusters", DB_NAMESPACE, DB_CLUSTER).map(|s| s.object.clone()) else {
+    pub fn step_database(
+        &mut self,
+        now: Millis,
+        source_writable: bool,
+        source_outage_since: Option<Millis>,
+    ) {
+        let Some(stored) = self
+            .store
+            .get("clusters", DB_NAMESPACE, DB_CLUSTER)
+            .map(|s| s.object.clone())
+        else {
             return;
         };
-        let target = stored["status"]["targetPrimary"].as_str().unwrap_or("").to_string();
-        let replica_enabled = stored["spec"]["replica"]["enabled"].as_bool().unwrap_or(false);
+        let target = stored["status"]["targetPrimary"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let replica_enabled = stored["spec"]["replica"]["enabled"]
+            .as_bool()
+            .unwrap_or(false);
         if self.db.replica_source.is_some() && !replica_enabled {
             self.promote(now, None);
         }
-        if !target.is_empty() && target != self.db.current_primary && self.db.switch_done_at.is_none() {
-            if self.db.instances.iter().any(|i| i.name == target && i.up) {
-                self.db.phase = SWITCHOVER.to_string();
-                self.db.switch_done_at = Some(now + SWITCH_MS);
-                self.record_event(("Cluster", DB_NAMESPACE, DB_CLUSTER, &self.db.uid.clone()), "Normal", "SwitchoverStarted", &format!("Switching over from {} to {target}", self.db.current_primary), now);
-            }
+        let target_ready = self.db.instances.iter().any(|i| i.name == target && i.up);
+        if target_ready && target != self.db.current_primary && self.db.switch_done_at.is_none() {
+            self.db.phase = SWITCHOVER.to_string();
+            self.db.switch_done_at = Some(now + SWITCH_MS);
+            let message = format!(
+                "Switching over from {} to {target}",
+                self.db.current_primary
+            );
+            self.record_event(
+                ("Cluster", DB_NAMESPACE, DB_CLUSTER, &self.db.uid.clone()),
+                "Normal",
+                "SwitchoverStarted",
+                &message,
+                now,
+            );
         }
         if let Some(done) = self.db.switch_done_at
             && done <= now
@@ -133,13 +176,23 @@ impl ClusterState {
                 (false, true) => 0.0,
                 (false, false) => rng_lag,
                 (true, _) => {
-                    let base = if source_writable { cross_region } else { source_outage_since.map_or(cross_region, |since| (now - since) as f64 / 1000.0) };
+                    let base = if source_writable {
+                        cross_region
+                    } else {
+                        source_outage_since
+                            .map_or(cross_region, |since| (now - since) as f64 / 1000.0)
+                    };
                     base + if designated { 0.0 } else { rng_lag }
                 }
             };
         }
         if self.db.switch_done_at.is_none() {
-            self.db.phase = if self.db.outage_since.is_some() { FAILING_OVER } else { HEALTHY }.to_string();
+            self.db.phase = if self.db.outage_since.is_some() {
+                FAILING_OVER
+            } else {
+                HEALTHY
+            }
+            .to_string();
         }
         self.sync_database(now);
     }
@@ -155,7 +208,11 @@ impl ClusterState {
             // the disaster-recovery path. (In CloudNativePG proper this is replica mode off.)
             self.db.replica_source = None;
             self.db.promoted_at = Some(now);
-            if let Some(spec) = self.store.get("clusters", DB_NAMESPACE, DB_CLUSTER).map(|s| (*s.object).clone()) {
+            if let Some(spec) = self
+                .store
+                .get("clusters", DB_NAMESPACE, DB_CLUSTER)
+                .map(|s| (*s.object).clone())
+            {
                 let mut spec = spec;
                 spec["spec"]["replica"]["enabled"] = json!(false);
                 self.store.upsert("clusters", spec);
@@ -163,7 +220,13 @@ impl ClusterState {
         }
         let uid = self.db.uid.clone();
         let to = self.db.current_primary.clone();
-        self.record_event(("Cluster", DB_NAMESPACE, DB_CLUSTER, &uid), "Normal", "Promoted", &format!("Instance {to} is now the primary (was {from})"), now);
+        self.record_event(
+            ("Cluster", DB_NAMESPACE, DB_CLUSTER, &uid),
+            "Normal",
+            "Promoted",
+            &format!("Instance {to} is now the primary (was {from})"),
+            now,
+        );
     }
 
     /// Takes every instance down, primary first: a regional storage outage.
@@ -175,17 +238,45 @@ impl ClusterState {
         }
         let uid = self.db.uid.clone();
         let primary = self.db.current_primary.clone();
-        self.record_event(("Cluster", DB_NAMESPACE, DB_CLUSTER, &uid), "Warning", "FailoverFailed", &format!("Primary {primary} is unreachable and no replica is healthy enough to promote"), now);
+        self.record_event(
+            ("Cluster", DB_NAMESPACE, DB_CLUSTER, &uid),
+            "Warning",
+            "FailoverFailed",
+            &format!(
+                "Primary {primary} is unreachable and no replica is healthy enough to promote"
+            ),
+            now,
+        );
     }
 
     fn sync_database(&mut self, now: Millis) {
-        let Some(stored) = self.store.get("clusters", DB_NAMESPACE, DB_CLUSTER).map(|s| (*s.object).clone()) else {
+        let Some(stored) = self
+            .store
+            .get("clusters", DB_NAMESPACE, DB_CLUSTER)
+            .map(|s| (*s.object).clone())
+        else {
             return;
         };
-        let ready: Vec<String> = self.db.instances.iter().filter(|i| i.up).map(|i| i.name.clone()).collect();
-        let failed: Vec<String> = self.db.instances.iter().filter(|i| !i.up).map(|i| i.name.clone()).collect();
+        let ready: Vec<String> = self
+            .db
+            .instances
+            .iter()
+            .filter(|i| i.up)
+            .map(|i| i.name.clone())
+            .collect();
+        let failed: Vec<String> = self
+            .db
+            .instances
+            .iter()
+            .filter(|i| !i.up)
+            .map(|i| i.name.clone())
+            .collect();
         let mut object = stored.clone();
-        let target = if self.db.switch_done_at.is_some() { stored["status"]["targetPrimary"].clone() } else { json!(self.db.current_primary) };
+        let target = if self.db.switch_done_at.is_some() {
+            stored["status"]["targetPrimary"].clone()
+        } else {
+            json!(self.db.current_primary)
+        };
         object["status"] = json!({
             "instances": self.db.instances.len(),
             "readyInstances": ready.len(),
@@ -203,11 +294,23 @@ impl ClusterState {
         }
         self.store.upsert("clusters", object);
         for instance in self.db.instances.clone() {
-            let role = if instance.name == self.db.current_primary { "primary" } else { "replica" };
-            if let Some(pod) = self.pods.get_mut(&(DB_NAMESPACE.to_string(), instance.name.clone())) {
-                let before = (pod.labels.get("cnpg.io/instanceRole").cloned(), pod.probe_failing);
-                pod.labels.insert("cnpg.io/instanceName".into(), instance.name.clone());
-                pod.labels.insert("cnpg.io/instanceRole".into(), role.into());
+            let role = if instance.name == self.db.current_primary {
+                "primary"
+            } else {
+                "replica"
+            };
+            if let Some(pod) = self
+                .pods
+                .get_mut(&(DB_NAMESPACE.to_string(), instance.name.clone()))
+            {
+                let before = (
+                    pod.labels.get("cnpg.io/instanceRole").cloned(),
+                    pod.probe_failing,
+                );
+                pod.labels
+                    .insert("cnpg.io/instanceName".into(), instance.name.clone());
+                pod.labels
+                    .insert("cnpg.io/instanceRole".into(), role.into());
                 pod.labels.insert("role".into(), role.into());
                 pod.probe_failing = !instance.up;
                 if !instance.up && matches!(pod.stage, Stage::Running { .. }) {
@@ -224,5 +327,7 @@ impl ClusterState {
 
 /// The stored Cluster object's spec, for tests and views.
 pub fn replica_enabled(object: &Value) -> bool {
-    object["spec"]["replica"]["enabled"].as_bool().unwrap_or(false)
+    object["spec"]["replica"]["enabled"]
+        .as_bool()
+        .unwrap_or(false)
 }

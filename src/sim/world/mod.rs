@@ -71,13 +71,23 @@ impl World {
     pub fn new(scenario: Scenario, options: &WorldOptions) -> Self {
         let rng = SimRng::new(options.seed);
         let versions: cluster::Versions = Arc::new(
-            scenario.versions.iter().map(|v| ((v.service.clone(), v.version.clone()), v.clone())).collect(),
+            scenario
+                .versions
+                .iter()
+                .map(|v| ((v.service.clone(), v.version.clone()), v.clone()))
+                .collect(),
         );
         let clusters = CLUSTERS
             .iter()
             .enumerate()
             .map(|(index, spec)| {
-                let mut cluster = ClusterState::new(spec, index, rng.fork(spec.name), Arc::clone(&versions), options.watch_history);
+                let mut cluster = ClusterState::new(
+                    spec,
+                    index,
+                    rng.fork(spec.name),
+                    Arc::clone(&versions),
+                    options.watch_history,
+                );
                 cluster.build(options.start);
                 if options.extra_pods > 0 {
                     cluster.add_batch_workers(options.extra_pods, options.start);
@@ -111,7 +121,9 @@ impl World {
             cluster.run_controllers(now);
         }
         self.step_databases();
-        let access: Vec<DbAccess> = (0..self.clusters.len()).map(|i| self.db_access(i)).collect();
+        let access: Vec<DbAccess> = (0..self.clusters.len())
+            .map(|i| self.db_access(i))
+            .collect();
         for (cluster, access) in self.clusters.iter_mut().zip(&access) {
             cluster.set_database_probes(*access == DbAccess::Down, now);
         }
@@ -123,7 +135,10 @@ impl World {
             .clusters
             .iter()
             .map(|c| {
-                let source = c.db.replica_source.as_deref().and_then(|name| self.clusters.iter().find(|o| o.name() == name));
+                let source =
+                    c.db.replica_source
+                        .as_deref()
+                        .and_then(|name| self.clusters.iter().find(|o| o.name() == name));
                 source.map_or((true, None), |s| (s.db.writable(), s.db.outage_since))
             })
             .collect();
@@ -164,16 +179,28 @@ impl World {
             let target = self.traffic_target(i, access);
             let cluster = &self.clusters[i];
             for service in SERVICES {
-                let factor = cluster.traffic_factor.get(service.name).copied().unwrap_or(1.0);
-                let diurnal = 1.0 + 0.05 * ((self.now as f64 / 3_600_000.0) * std::f64::consts::TAU / 24.0).sin();
-                *offered[target].entry(service.name).or_default() += service.base_rps * cluster.spec.traffic_weight * factor * diurnal;
+                let factor = cluster
+                    .traffic_factor
+                    .get(service.name)
+                    .copied()
+                    .unwrap_or(1.0);
+                let diurnal = 1.0
+                    + 0.05 * ((self.now as f64 / 3_600_000.0) * std::f64::consts::TAU / 24.0).sin();
+                *offered[target].entry(service.name).or_default() +=
+                    service.base_rps * cluster.spec.traffic_weight * factor * diurnal;
             }
         }
         let now = self.now;
         let mut db_rps = vec![0.0; count];
         for (i, cluster) in self.clusters.iter_mut().enumerate() {
             let loads = cluster.serve_traffic(now, TICK_MS, &offered[i], access[i]);
-            db_rps[i] = SERVICES.iter().filter(|s| s.needs_database).filter_map(|s| loads.get(s.name)).filter(|l| l.ready_pods > 0).map(|l| l.offered_rps).sum();
+            db_rps[i] = SERVICES
+                .iter()
+                .filter(|s| s.needs_database)
+                .filter_map(|s| loads.get(s.name))
+                .filter(|l| l.ready_pods > 0)
+                .map(|l| l.offered_rps)
+                .sum();
             self.loads[i] = loads;
         }
         // Writes from replica regions land on the writable primary.
@@ -187,13 +214,19 @@ impl World {
     /// Database requests per second served locally, and writes arriving from other regions.
     pub fn db_load(&self, i: usize) -> (f64, f64) {
         let local = self.db_rps.get(i).copied().unwrap_or(0.0);
-        let remote = if self.clusters[i].db.writable() { (self.db_rps.iter().sum::<f64>() - local) * 0.3 } else { 0.0 };
+        let remote = if self.clusters[i].db.writable() {
+            (self.db_rps.iter().sum::<f64>() - local) * 0.3
+        } else {
+            0.0
+        };
         (local, remote)
     }
 
     /// Every series cluster `i` exposes now, plus `watchdeck_sim_info` naming the scenario.
     pub fn metric_families(&self, i: usize) -> Vec<crate::sim::exposition::MetricFamily> {
-        let Some(cluster) = self.clusters.get(i) else { return Vec::new() };
+        let Some(cluster) = self.clusters.get(i) else {
+            return Vec::new();
+        };
         let (local, remote) = self.db_load(i);
         let mut families = cluster.metric_families(local, remote);
         let info = crate::sim::labels::Labels::from_pairs([
@@ -238,21 +271,37 @@ impl World {
         };
         let cluster = &mut self.clusters[index];
         match action {
-            Action::Deploy { service, version, change_cause, .. } => {
-                let Some(stored) = cluster.store.get("deployments", APP_NAMESPACE, &service) else { return };
+            Action::Deploy {
+                service,
+                version,
+                change_cause,
+                ..
+            } => {
+                let Some(stored) = cluster.store.get("deployments", APP_NAMESPACE, &service) else {
+                    return;
+                };
                 let mut deployment = (*stored.object).clone();
-                deployment["spec"]["template"]["spec"]["containers"][0]["image"] = json!(catalog::image(&service, &version));
-                deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"] = json!(version);
+                deployment["spec"]["template"]["spec"]["containers"][0]["image"] =
+                    json!(catalog::image(&service, &version));
+                deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"] =
+                    json!(version);
                 if let Some(cause) = change_cause {
                     deployment["metadata"]["annotations"][workloads::CHANGE_CAUSE] = json!(cause);
                 }
                 cluster.store.upsert("deployments", deployment);
             }
-            Action::Traffic { service, factor, .. } => {
+            Action::Traffic {
+                service, factor, ..
+            } => {
                 cluster.traffic_factor.insert(service, factor);
             }
             Action::DatabaseOutage { .. } => cluster.fail_database(now),
-            Action::AnnotatePod { service, key, value, .. } => {
+            Action::AnnotatePod {
+                service,
+                key,
+                value,
+                ..
+            } => {
                 if let Some(key_of_pod) = cluster.first_pod_of(&service)
                     && let Some(pod) = cluster.pods.get_mut(&key_of_pod)
                 {
@@ -261,15 +310,42 @@ impl World {
                     cluster.store.upsert("pods", rendered);
                 }
             }
-            Action::RecordEvent { service, reason, message, event_type, .. } => {
+            Action::RecordEvent {
+                service,
+                reason,
+                message,
+                event_type,
+                ..
+            } => {
                 if let Some((ns, name)) = cluster.first_pod_of(&service) {
-                    let uid = cluster.pods.get(&(ns.clone(), name.clone())).map(|p| p.uid.clone()).unwrap_or_default();
-                    cluster.record_event(("Pod", &ns, &name, &uid), &event_type, &reason, &message, now);
+                    let uid = cluster
+                        .pods
+                        .get(&(ns.clone(), name.clone()))
+                        .map(|p| p.uid.clone())
+                        .unwrap_or_default();
+                    cluster.record_event(
+                        ("Pod", &ns, &name, &uid),
+                        &event_type,
+                        &reason,
+                        &message,
+                        now,
+                    );
                 }
             }
-            Action::Alert { labels, annotations, duration, .. } => {
+            Action::Alert {
+                labels,
+                annotations,
+                duration,
+                ..
+            } => {
                 let ends_at = now + parse_duration(&duration).unwrap_or(600_000);
-                self.outbox.push(DirectAlert { cluster: index, labels, annotations, starts_at: now, ends_at });
+                self.outbox.push(DirectAlert {
+                    cluster: index,
+                    labels,
+                    annotations,
+                    starts_at: now,
+                    ends_at,
+                });
             }
         }
     }
@@ -280,7 +356,11 @@ impl ClusterState {
     fn set_database_probes(&mut self, failing: bool, now: Millis) {
         let mut changed = Vec::new();
         for (key, pod) in self.pods.iter_mut() {
-            let needs_db = pod.service.as_deref().and_then(catalog::service).is_some_and(|s| s.needs_database);
+            let needs_db = pod
+                .service
+                .as_deref()
+                .and_then(catalog::service)
+                .is_some_and(|s| s.needs_database);
             if needs_db && pod.probe_failing != failing {
                 pod.probe_failing = failing;
                 changed.push(key.clone());
@@ -291,8 +371,15 @@ impl ClusterState {
                 let rendered = pod.render(now);
                 self.store.upsert("pods", rendered);
                 if failing {
-                    let (ns, name, uid) = (pod.namespace.clone(), pod.name.clone(), pod.uid.clone());
-                    self.record_event(("Pod", &ns, &name, &uid), "Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", now);
+                    let (ns, name, uid) =
+                        (pod.namespace.clone(), pod.name.clone(), pod.uid.clone());
+                    self.record_event(
+                        ("Pod", &ns, &name, &uid),
+                        "Warning",
+                        "Unhealthy",
+                        "Readiness probe failed: HTTP probe failed with statuscode: 503",
+                        now,
+                    );
                 }
             }
         }
@@ -305,11 +392,27 @@ impl ClusterState {
             "spec": {"template": {"metadata": {"labels": {"app.kubernetes.io/name": "batch-worker"}},
                 "spec": {"containers": [{"name": "worker", "image": "registry.example.com/batch/worker:v1", "ports": [{"containerPort": 9000}]}]}}}});
         self.store.upsert("namespaces", json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "batch", "uid": self.rng.uuid()}, "spec": {}, "status": {"phase": "Active"}}));
-        let owner = pods::Owner { api_version: "batch/v1", kind: "Job", name: "batch-worker".into(), uid };
+        let owner = pods::Owner {
+            api_version: "batch/v1",
+            kind: "Job",
+            name: "batch-worker".into(),
+            uid,
+        };
         for i in 0..count {
-            self.place_running_pod(&holder, owner.clone(), format!("batch-worker-{i:05}"), start - 3_600_000, start);
+            self.place_running_pod(
+                &holder,
+                owner.clone(),
+                format!("batch-worker-{i:05}"),
+                start - 3_600_000,
+                start,
+            );
         }
-        let keys: Vec<_> = self.pods.keys().filter(|(ns, _)| ns == "batch").cloned().collect();
+        let keys: Vec<_> = self
+            .pods
+            .keys()
+            .filter(|(ns, _)| ns == "batch")
+            .cloned()
+            .collect();
         for key in keys {
             if let Some(pod) = self.pods.get(&key) {
                 let rendered = pod.render(start);

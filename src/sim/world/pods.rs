@@ -20,14 +20,24 @@ pub struct Owner {
 pub enum Stage {
     /// No node has room; stays Pending with an Unschedulable condition.
     Unschedulable,
-    Scheduling { until: Millis },
-    Creating { until: Millis },
+    Scheduling {
+        until: Millis,
+    },
+    Creating {
+        until: Millis,
+    },
     /// Containers run; readiness turns true at `ready_at` if nothing fails it.
-    Running { ready_at: Millis },
+    Running {
+        ready_at: Millis,
+    },
     /// The container runs until `crash_at`, then exits with an error.
-    CrashRunning { crash_at: Millis },
+    CrashRunning {
+        crash_at: Millis,
+    },
     /// Back-off between restarts of a crashing container.
-    BackOff { restart_at: Millis },
+    BackOff {
+        restart_at: Millis,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -73,7 +83,12 @@ impl PodSim {
 
     /// Moves the pod along its lifecycle. Returns true when its rendered object changed.
     pub fn step(&mut self, now: Millis, nodes: &[String]) -> bool {
-        let before = (self.stage, self.restarts, self.node.clone(), self.shown_ready);
+        let before = (
+            self.stage,
+            self.restarts,
+            self.node.clone(),
+            self.shown_ready,
+        );
         self.stage = match self.stage {
             Stage::Scheduling { until } if until <= now && !nodes.is_empty() => {
                 self.node = Some(nodes[(fnv(&self.name) % nodes.len() as u64) as usize].clone());
@@ -86,7 +101,9 @@ impl PodSim {
             Stage::CrashRunning { crash_at } if crash_at <= now => {
                 self.last_exit = Some(now);
                 let backoff = (10_000i64 << self.restarts.clamp(0, 5)).min(300_000);
-                Stage::BackOff { restart_at: now + backoff }
+                Stage::BackOff {
+                    restart_at: now + backoff,
+                }
             }
             Stage::BackOff { restart_at } if restart_at <= now => {
                 self.restarts += 1;
@@ -95,26 +112,47 @@ impl PodSim {
             other => other,
         };
         self.shown_ready = self.ready(now);
-        before != (self.stage, self.restarts, self.node.clone(), self.shown_ready)
+        before
+            != (
+                self.stage,
+                self.restarts,
+                self.node.clone(),
+                self.shown_ready,
+            )
     }
 
     fn start_container(&self, now: Millis) -> Stage {
         if self.crash_looping {
-            Stage::CrashRunning { crash_at: now + 6_000 }
+            Stage::CrashRunning {
+                crash_at: now + 6_000,
+            }
         } else {
-            Stage::Running { ready_at: now + 4_000 }
+            Stage::Running {
+                ready_at: now + 4_000,
+            }
         }
     }
 
     pub fn render(&self, now: Millis) -> Value {
         let ready = self.ready(now);
         let scheduled = self.node.is_some();
-        let running = matches!(self.stage, Stage::Running { .. } | Stage::CrashRunning { .. });
-        let phase = if scheduled && !matches!(self.stage, Stage::Creating { .. }) { "Running" } else { "Pending" };
+        let running = matches!(
+            self.stage,
+            Stage::Running { .. } | Stage::CrashRunning { .. }
+        );
+        let phase = if scheduled && !matches!(self.stage, Stage::Creating { .. }) {
+            "Running"
+        } else {
+            "Pending"
+        };
         let state = match self.stage {
-            Stage::Unschedulable | Stage::Scheduling { .. } => json!({"waiting": {"reason": "ContainerCreating"}}),
+            Stage::Unschedulable | Stage::Scheduling { .. } => {
+                json!({"waiting": {"reason": "ContainerCreating"}})
+            }
             Stage::Creating { .. } => json!({"waiting": {"reason": "ContainerCreating"}}),
-            Stage::Running { .. } | Stage::CrashRunning { .. } => json!({"running": {"startedAt": rfc3339(self.started.unwrap_or(self.created))}}),
+            Stage::Running { .. } | Stage::CrashRunning { .. } => {
+                json!({"running": {"startedAt": rfc3339(self.started.unwrap_or(self.created))}})
+            }
             Stage::BackOff { .. } => json!({"waiting": {
                 "reason": "CrashLoopBackOff",
                 "message": format!("back-off restarting failed container {} in pod {}_{}({})", self.container, self.name, self.namespace, self.uid),
@@ -143,18 +181,26 @@ impl PodSim {
         })];
         if !scheduled && self.stage == Stage::Unschedulable {
             conditions[0]["reason"] = json!("Unschedulable");
-            conditions[0]["message"] = json!("0/5 nodes are available: 5 Insufficient memory. preemption: 0/5 nodes are available: 5 No preemption victims found for incoming pod.");
+            conditions[0]["message"] = json!(
+                "0/5 nodes are available: 5 Insufficient memory. preemption: 0/5 nodes are available: 5 No preemption victims found for incoming pod."
+            );
         }
         if scheduled {
             for kind in ["Initialized", "PodReadyToStartContainers"] {
-                conditions.push(json!({"type": kind, "status": "True", "lastTransitionTime": transition}));
+                conditions.push(
+                    json!({"type": kind, "status": "True", "lastTransitionTime": transition}),
+                );
             }
             let status = if ready { "True" } else { "False" };
             for kind in ["ContainersReady", "Ready"] {
-                let mut condition = json!({"type": kind, "status": status, "lastTransitionTime": transition});
+                let mut condition =
+                    json!({"type": kind, "status": status, "lastTransitionTime": transition});
                 if !ready {
                     condition["reason"] = json!("ContainersNotReady");
-                    condition["message"] = json!(format!("containers with unready status: [{}]", self.container));
+                    condition["message"] = json!(format!(
+                        "containers with unready status: [{}]",
+                        self.container
+                    ));
                 }
                 conditions.push(condition);
             }
@@ -251,13 +297,34 @@ mod tests {
 
     fn pod(crash: bool) -> PodSim {
         PodSim {
-            namespace: "shop".into(), name: "payment-abc-x1".into(), uid: "u".into(),
-            labels: BTreeMap::new(), annotations: BTreeMap::new(),
-            owner: Owner { api_version: "apps/v1", kind: "ReplicaSet", name: "payment-abc".into(), uid: "r".into() },
-            service: Some("payment".into()), version: "v1".into(), container: "payment".into(),
-            image: "img:v1".into(), port: 8080, node: None, ip: "10.0.0.9".into(), created: 0, started: None,
-            stage: Stage::Scheduling { until: 1_000 }, restarts: 0, last_exit: None,
-            crash_looping: crash, probe_failing: false, deleting_since: None, grace_ms: 30_000, shown_ready: false,
+            namespace: "shop".into(),
+            name: "payment-abc-x1".into(),
+            uid: "u".into(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            owner: Owner {
+                api_version: "apps/v1",
+                kind: "ReplicaSet",
+                name: "payment-abc".into(),
+                uid: "r".into(),
+            },
+            service: Some("payment".into()),
+            version: "v1".into(),
+            container: "payment".into(),
+            image: "img:v1".into(),
+            port: 8080,
+            node: None,
+            ip: "10.0.0.9".into(),
+            created: 0,
+            started: None,
+            stage: Stage::Scheduling { until: 1_000 },
+            restarts: 0,
+            last_exit: None,
+            crash_looping: crash,
+            probe_failing: false,
+            deleting_since: None,
+            grace_ms: 30_000,
+            shown_ready: false,
         }
     }
 
@@ -283,7 +350,8 @@ mod tests {
         for t in (0..=120_000).step_by(1_000) {
             p.step(t, &nodes);
             let rendered = p.render(t);
-            saw_backoff |= rendered["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "CrashLoopBackOff";
+            saw_backoff |= rendered["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                == "CrashLoopBackOff";
             assert!(!p.ready(t));
         }
         assert!(saw_backoff);

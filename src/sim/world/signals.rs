@@ -39,9 +39,16 @@ pub struct ServiceLoad {
 /// Standard normal cumulative distribution (Abramowitz and Stegun 7.1.26, error < 1.5e-7).
 pub fn normal_cdf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
-    let poly = t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erf = 1.0 - poly * (-(x * x) / 2.0).exp();
-    if x >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+    if x >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
 }
 
 /// How much slower requests get as a pod saturates (queueing), by utilization.
@@ -56,7 +63,13 @@ pub fn load_factor(utilization: f64) -> f64 {
 impl ClusterState {
     /// Advances every pod's counters by `dt_ms` of traffic. `offered` gives each service's
     /// requests per second arriving in this cluster; `access` the database as seen from here.
-    pub fn serve_traffic(&mut self, now: Millis, dt_ms: Millis, offered: &BTreeMap<&'static str, f64>, access: DbAccess) -> BTreeMap<&'static str, ServiceLoad> {
+    pub fn serve_traffic(
+        &mut self,
+        now: Millis,
+        dt_ms: Millis,
+        offered: &BTreeMap<&'static str, f64>,
+        access: DbAccess,
+    ) -> BTreeMap<&'static str, ServiceLoad> {
         let dt = dt_ms as f64 / 1000.0;
         let mut loads = BTreeMap::new();
         for service in catalog::SERVICES {
@@ -68,16 +81,35 @@ impl ClusterState {
                 .map(|p| (p.namespace.clone(), p.name.clone()))
                 .collect();
             let capacity = ready.len() as f64 * service.capacity_per_pod;
-            let utilization = if capacity > 0.0 { rps / capacity } else { f64::INFINITY };
-            let shed = if utilization > 1.0 { 0.5 * (1.0 - 1.0 / utilization) } else { 0.0 };
-            let write_failures = if service.needs_database && access == DbAccess::ReadOnly { WRITE_SHARE } else { 0.0 };
+            let utilization = if capacity > 0.0 {
+                rps / capacity
+            } else {
+                f64::INFINITY
+            };
+            let shed = if utilization > 1.0 {
+                0.5 * (1.0 - 1.0 / utilization)
+            } else {
+                0.0
+            };
+            let write_failures = if service.needs_database && access == DbAccess::ReadOnly {
+                WRITE_SHARE
+            } else {
+                0.0
+            };
             let mut service_latency = 0.0;
             let mut service_errors = 0.0;
             for key in &ready {
-                let Some(pod) = self.pods.get(key) else { continue };
+                let Some(pod) = self.pods.get(key) else {
+                    continue;
+                };
                 let behaviour = self.version_behaviour(service.name, &pod.version);
-                let version_errors = behaviour.and_then(|b| b.error_ratio).unwrap_or(service.error_ratio);
-                let median_ms = behaviour.and_then(|b| b.latency_ms).unwrap_or(service.latency_ms) * load_factor(utilization);
+                let version_errors = behaviour
+                    .and_then(|b| b.error_ratio)
+                    .unwrap_or(service.error_ratio);
+                let median_ms = behaviour
+                    .and_then(|b| b.latency_ms)
+                    .unwrap_or(service.latency_ms)
+                    * load_factor(utilization);
                 let noise = 1.0 + self.rng.range(-0.08, 0.08);
                 let requests = rps / ready.len() as f64 * dt * noise;
                 let server_errors = (version_errors + write_failures).min(1.0);
@@ -93,14 +125,24 @@ impl ClusterState {
                 let sigma = service.latency_sigma;
                 let median_s = median_ms / 1000.0;
                 for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
-                    counters.buckets[i] += requests * normal_cdf((bound.ln() - median_s.ln()) / sigma);
+                    counters.buckets[i] +=
+                        requests * normal_cdf((bound.ln() - median_s.ln()) / sigma);
                 }
                 counters.buckets[LATENCY_BUCKETS.len()] += requests;
                 counters.latency_sum += requests * median_s * (sigma * sigma / 2.0).exp();
                 service_latency = median_ms;
                 service_errors = server_errors + shed;
             }
-            loads.insert(service.name, ServiceLoad { offered_rps: rps, utilization, latency_ms: service_latency, error_ratio: service_errors, ready_pods: ready.len() });
+            loads.insert(
+                service.name,
+                ServiceLoad {
+                    offered_rps: rps,
+                    utilization,
+                    latency_ms: service_latency,
+                    error_ratio: service_errors,
+                    ready_pods: ready.len(),
+                },
+            );
         }
         let live: std::collections::BTreeSet<_> = self.pods.keys().cloned().collect();
         self.signals.pods.retain(|key, _| live.contains(key));
@@ -108,24 +150,54 @@ impl ClusterState {
     }
 
     /// Every series this cluster exposes now, grouped into metric families.
-    pub fn metric_families(&self, db_rps_local: f64, db_rps_remote_writes: f64) -> Vec<MetricFamily> {
+    pub fn metric_families(
+        &self,
+        db_rps_local: f64,
+        db_rps_remote_writes: f64,
+    ) -> Vec<MetricFamily> {
         let cluster = self.name();
-        let base = |ns: &str, pod: &str| Labels::from_pairs([("cluster", cluster), ("namespace", ns), ("pod", pod)]);
+        let base = |ns: &str, pod: &str| {
+            Labels::from_pairs([("cluster", cluster), ("namespace", ns), ("pod", pod)])
+        };
         let mut requests = Vec::new();
         let (mut buckets, mut sums, mut counts) = (Vec::new(), Vec::new(), Vec::new());
         for ((ns, pod_name), counters) in &self.signals.pods {
-            let Some(service) = self.pods.get(&(ns.clone(), pod_name.clone())).and_then(|p| p.service.clone()) else { continue };
+            let Some(service) = self
+                .pods
+                .get(&(ns.clone(), pod_name.clone()))
+                .and_then(|p| p.service.clone())
+            else {
+                continue;
+            };
             let labels = base(ns, pod_name).with("service", service.as_str());
             for (status, value) in &counters.by_status {
-                requests.push((labels.clone().with(METRIC_NAME, "http_requests_total").with("status", *status), value.floor()));
+                requests.push((
+                    labels
+                        .clone()
+                        .with(METRIC_NAME, "http_requests_total")
+                        .with("status", *status),
+                    value.floor(),
+                ));
             }
-            let bucket_labels = labels.clone().with(METRIC_NAME, "http_request_duration_seconds_bucket");
+            let bucket_labels = labels
+                .clone()
+                .with(METRIC_NAME, "http_request_duration_seconds_bucket");
             for (i, value) in counters.buckets.iter().enumerate() {
-                let le = LATENCY_BUCKETS.get(i).map_or_else(|| "+Inf".to_string(), |b| format_bound(*b));
+                let le = LATENCY_BUCKETS
+                    .get(i)
+                    .map_or_else(|| "+Inf".to_string(), |b| format_bound(*b));
                 buckets.push((bucket_labels.clone().with("le", le), value.floor()));
             }
-            sums.push((labels.clone().with(METRIC_NAME, "http_request_duration_seconds_sum"), counters.latency_sum));
-            counts.push((labels.with(METRIC_NAME, "http_request_duration_seconds_count"), counters.buckets.last().copied().unwrap_or(0.0).floor()));
+            sums.push((
+                labels
+                    .clone()
+                    .with(METRIC_NAME, "http_request_duration_seconds_sum"),
+                counters.latency_sum,
+            ));
+            counts.push((
+                labels.with(METRIC_NAME, "http_request_duration_seconds_count"),
+                counters.buckets.last().copied().unwrap_or(0.0).floor(),
+            ));
         }
         let mut histogram = buckets;
         histogram.extend(sums);
@@ -134,22 +206,53 @@ impl ClusterState {
             .pods
             .values()
             .filter(|p| p.node.is_some())
-            .map(|p| (base(&p.namespace, &p.name).with(METRIC_NAME, "kube_pod_container_status_restarts_total").with("container", p.container.as_str()).with("uid", p.uid.as_str()), f64::from(p.restarts)))
+            .map(|p| {
+                (
+                    base(&p.namespace, &p.name)
+                        .with(METRIC_NAME, "kube_pod_container_status_restarts_total")
+                        .with("container", p.container.as_str())
+                        .with("uid", p.uid.as_str()),
+                    f64::from(p.restarts),
+                )
+            })
             .collect();
         let mut families = vec![
-            family("http_requests_total", "Total HTTP requests by status code.", MetricKind::Counter, requests),
-            family("http_request_duration_seconds", "HTTP request latency in seconds.", MetricKind::Histogram, histogram),
-            family("kube_pod_container_status_restarts_total", "The number of container restarts per container.", MetricKind::Counter, restarts),
+            family(
+                "http_requests_total",
+                "Total HTTP requests by status code.",
+                MetricKind::Counter,
+                requests,
+            ),
+            family(
+                "http_request_duration_seconds",
+                "HTTP request latency in seconds.",
+                MetricKind::Histogram,
+                histogram,
+            ),
+            family(
+                "kube_pod_container_status_restarts_total",
+                "The number of container restarts per container.",
+                MetricKind::Counter,
+                restarts,
+            ),
         ];
         families.extend(self.database_families(db_rps_local, db_rps_remote_writes));
         families
     }
 
     fn database_families(&self, db_rps_local: f64, db_rps_remote_writes: f64) -> Vec<MetricFamily> {
-        let (mut up, mut backends, mut max_conn, mut lag, mut commits) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut up, mut backends, mut max_conn, mut lag, mut commits) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for instance in &self.db.instances {
-            let labels = Labels::from_pairs([("cluster", self.name()), ("namespace", catalog::DB_NAMESPACE), ("pod", instance.name.as_str())]);
-            up.push((labels.clone().with(METRIC_NAME, "pg_up"), if instance.up { 1.0 } else { 0.0 }));
+            let labels = Labels::from_pairs([
+                ("cluster", self.name()),
+                ("namespace", catalog::DB_NAMESPACE),
+                ("pod", instance.name.as_str()),
+            ]);
+            up.push((
+                labels.clone().with(METRIC_NAME, "pg_up"),
+                if instance.up { 1.0 } else { 0.0 },
+            ));
             if !instance.up {
                 continue;
             }
@@ -160,25 +263,76 @@ impl ClusterState {
                 8.0 + 0.02 * db_rps_local
             };
             let connections = connections.min(catalog::DB_MAX_CONNECTIONS).round();
-            backends.push((labels.clone().with(METRIC_NAME, "pg_stat_database_numbackends").with("datname", "orders"), connections));
-            max_conn.push((labels.clone().with(METRIC_NAME, "pg_settings_max_connections"), catalog::DB_MAX_CONNECTIONS));
-            lag.push((labels.clone().with(METRIC_NAME, "pg_replication_lag_seconds"), (instance.lag_seconds * 1000.0).round() / 1000.0));
+            backends.push((
+                labels
+                    .clone()
+                    .with(METRIC_NAME, "pg_stat_database_numbackends")
+                    .with("datname", "orders"),
+                connections,
+            ));
+            max_conn.push((
+                labels
+                    .clone()
+                    .with(METRIC_NAME, "pg_settings_max_connections"),
+                catalog::DB_MAX_CONNECTIONS,
+            ));
+            lag.push((
+                labels
+                    .clone()
+                    .with(METRIC_NAME, "pg_replication_lag_seconds"),
+                (instance.lag_seconds * 1000.0).round() / 1000.0,
+            ));
             if primary {
-                commits.push((labels.with(METRIC_NAME, "pg_stat_database_xact_commit").with("datname", "orders"), self.db.commits.floor()));
+                commits.push((
+                    labels
+                        .with(METRIC_NAME, "pg_stat_database_xact_commit")
+                        .with("datname", "orders"),
+                    self.db.commits.floor(),
+                ));
             }
         }
         vec![
-            family("pg_up", "Whether the last scrape of metrics from PostgreSQL was able to connect to the server (1 for yes, 0 for no).", MetricKind::Gauge, up),
-            family("pg_stat_database_numbackends", "Number of backends currently connected to this database.", MetricKind::Gauge, backends),
-            family("pg_settings_max_connections", "Sets the maximum number of concurrent connections.", MetricKind::Gauge, max_conn),
-            family("pg_replication_lag_seconds", "Replication lag behind master in seconds.", MetricKind::Gauge, lag),
-            family("pg_stat_database_xact_commit", "Number of transactions in this database that have been committed.", MetricKind::Counter, commits),
+            family(
+                "pg_up",
+                "Whether the last scrape of metrics from PostgreSQL was able to connect to the server (1 for yes, 0 for no).",
+                MetricKind::Gauge,
+                up,
+            ),
+            family(
+                "pg_stat_database_numbackends",
+                "Number of backends currently connected to this database.",
+                MetricKind::Gauge,
+                backends,
+            ),
+            family(
+                "pg_settings_max_connections",
+                "Sets the maximum number of concurrent connections.",
+                MetricKind::Gauge,
+                max_conn,
+            ),
+            family(
+                "pg_replication_lag_seconds",
+                "Replication lag behind master in seconds.",
+                MetricKind::Gauge,
+                lag,
+            ),
+            family(
+                "pg_stat_database_xact_commit",
+                "Number of transactions in this database that have been committed.",
+                MetricKind::Counter,
+                commits,
+            ),
         ]
     }
 }
 
 fn family(name: &str, help: &str, kind: MetricKind, samples: Vec<(Labels, f64)>) -> MetricFamily {
-    MetricFamily { name: name.to_string(), help: help.to_string(), kind, samples }
+    MetricFamily {
+        name: name.to_string(),
+        help: help.to_string(),
+        kind,
+        samples,
+    }
 }
 
 /// Bucket bounds as Prometheus client libraries print them ("0.005", "1", "2.5").
@@ -193,8 +347,17 @@ mod tests {
 
     #[test]
     fn normal_cdf_known_values() {
-        for (x, expected) in [(0.0, 0.5), (1.0, 0.841_344_7), (-1.96, 0.024_997_9), (2.326, 0.989_992)] {
-            assert!((normal_cdf(x) - expected).abs() < 1e-5, "{x}: {}", normal_cdf(x));
+        for (x, expected) in [
+            (0.0, 0.5),
+            (1.0, 0.841_344_7),
+            (-1.96, 0.024_997_9),
+            (2.326, 0.989_992),
+        ] {
+            assert!(
+                (normal_cdf(x) - expected).abs() < 1e-5,
+                "{x}: {}",
+                normal_cdf(x)
+            );
         }
     }
 

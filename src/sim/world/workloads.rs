@@ -59,7 +59,10 @@ fn is_empty(value: &Value) -> bool {
 fn owned_by(object: &Value, uid: &str) -> bool {
     object["metadata"]["ownerReferences"]
         .as_array()
-        .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid && r["controller"] == true))
+        .is_some_and(|refs| {
+            refs.iter()
+                .any(|r| r["uid"] == uid && r["controller"] == true)
+        })
 }
 
 impl ClusterState {
@@ -97,14 +100,19 @@ impl ClusterState {
     }
 
     fn reconcile_deployment(&mut self, deployment: &Value, now: Millis) {
-        let name = deployment["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let name = deployment["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         let desired = deployment["spec"]["replicas"].as_i64().unwrap_or(1).max(0);
         let paused = deployment["spec"]["paused"].as_bool().unwrap_or(false);
         let template = &deployment["spec"]["template"];
         let hash = template_hash(template);
         let mut sets = self.replicasets_of(deployment);
         let max_revision = sets.iter().map(revision_of).max().unwrap_or(0);
-        let new_index = sets.iter().position(|rs| rs["metadata"]["labels"][TEMPLATE_HASH] == hash.as_str());
+        let new_index = sets
+            .iter()
+            .position(|rs| rs["metadata"]["labels"][TEMPLATE_HASH] == hash.as_str());
         let new_index = match new_index {
             Some(i) => {
                 if revision_of(&sets[i]) < max_revision && !paused {
@@ -117,11 +125,22 @@ impl ClusterState {
                         Some(h) if !h.is_empty() => format!("{h},{old}"),
                         _ => old.to_string(),
                     });
-                    if let Some(cause) = deployment["metadata"]["annotations"][CHANGE_CAUSE].as_str() {
+                    if let Some(cause) =
+                        deployment["metadata"]["annotations"][CHANGE_CAUSE].as_str()
+                    {
                         annotations[CHANGE_CAUSE] = json!(cause);
                     }
-                    let ns = deployment["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-                    self.record_event(("Deployment", &ns, &name, ""), "Normal", "DeploymentRollback", &format!("Rolled back deployment {name} to revision {old}"), now);
+                    let ns = deployment["metadata"]["namespace"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string();
+                    self.record_event(
+                        ("Deployment", &ns, &name, ""),
+                        "Normal",
+                        "DeploymentRollback",
+                        &format!("Rolled back deployment {name} to revision {old}"),
+                        now,
+                    );
                 }
                 i
             }
@@ -145,7 +164,13 @@ impl ClusterState {
         }
     }
 
-    fn new_replicaset(&mut self, deployment: &Value, hash: &str, revision: i64, now: Millis) -> Value {
+    fn new_replicaset(
+        &mut self,
+        deployment: &Value,
+        hash: &str,
+        revision: i64,
+        now: Millis,
+    ) -> Value {
         let name = deployment["metadata"]["name"].as_str().unwrap_or("");
         let ns = deployment["metadata"]["namespace"].as_str().unwrap_or("");
         let mut template = deployment["spec"]["template"].clone();
@@ -161,7 +186,18 @@ impl ClusterState {
             annotations[CHANGE_CAUSE] = json!(cause);
         }
         let rs_name = format!("{name}-{hash}");
-        self.record_event(("Deployment", ns, name, deployment["metadata"]["uid"].as_str().unwrap_or("")), "Normal", "ScalingReplicaSet", &format!("Scaled up replica set {rs_name} from 0 to 1"), now);
+        self.record_event(
+            (
+                "Deployment",
+                ns,
+                name,
+                deployment["metadata"]["uid"].as_str().unwrap_or(""),
+            ),
+            "Normal",
+            "ScalingReplicaSet",
+            &format!("Scaled up replica set {rs_name} from 0 to 1"),
+            now,
+        );
         json!({
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
@@ -180,7 +216,14 @@ impl ClusterState {
     }
 
     /// One step of a rolling update with the default 25% surge and 25% unavailability.
-    fn roll(&mut self, sets: &mut [Value], new_index: usize, desired: i64, deployment: &Value, now: Millis) {
+    fn roll(
+        &mut self,
+        sets: &mut [Value],
+        new_index: usize,
+        desired: i64,
+        deployment: &Value,
+        now: Millis,
+    ) {
         let surge = ((desired as f64) * 0.25).ceil().max(1.0) as i64;
         let max_unavailable = ((desired as f64) * 0.25).floor() as i64;
         let replicas = |rs: &Value| rs["spec"]["replicas"].as_i64().unwrap_or(0);
@@ -200,9 +243,18 @@ impl ClusterState {
         if new_ready >= desired {
             removable = old_total;
         }
-        let name = deployment["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let ns = deployment["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-        let uid = deployment["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let name = deployment["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let ns = deployment["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let uid = deployment["metadata"]["uid"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         for (i, rs) in sets.iter_mut().enumerate() {
             let current = replicas(rs);
             let target = if i == new_index {
@@ -216,7 +268,13 @@ impl ClusterState {
             if target != current {
                 let rs_name = rs["metadata"]["name"].as_str().unwrap_or("").to_string();
                 let verb = if target > current { "up" } else { "down" };
-                self.record_event(("Deployment", &ns, &name, &uid), "Normal", "ScalingReplicaSet", &format!("Scaled {verb} replica set {rs_name} from {current} to {target}"), now);
+                self.record_event(
+                    ("Deployment", &ns, &name, &uid),
+                    "Normal",
+                    "ScalingReplicaSet",
+                    &format!("Scaled {verb} replica set {rs_name} from {current} to {target}"),
+                    now,
+                );
                 rs["spec"]["replicas"] = json!(target);
             }
         }
@@ -232,13 +290,27 @@ impl ClusterState {
     }
 
     /// Creates or deletes pods so a ReplicaSet or StatefulSet has `spec.replicas` of them.
-    fn reconcile_pod_owner(&mut self, owner: &Value, api_version: &'static str, kind: &'static str, now: Millis) {
+    fn reconcile_pod_owner(
+        &mut self,
+        owner: &Value,
+        api_version: &'static str,
+        kind: &'static str,
+        now: Millis,
+    ) {
         let uid = owner["metadata"]["uid"].as_str().unwrap_or("").to_string();
         let desired = owner["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let mut live: Vec<(String, String, bool, Millis, String)> = self
             .pods_of(&uid)
             .filter(|p| !p.terminating())
-            .map(|p| (p.namespace.clone(), p.name.clone(), p.ready(now), p.created, p.name.clone()))
+            .map(|p| {
+                (
+                    p.namespace.clone(),
+                    p.name.clone(),
+                    p.ready(now),
+                    p.created,
+                    p.name.clone(),
+                )
+            })
             .collect();
         if live.len() > desired {
             // Delete unready pods first, then the newest (StatefulSets: highest ordinal).
@@ -256,12 +328,33 @@ impl ClusterState {
                     uid: uid.clone(),
                 };
                 let name = if kind == "StatefulSet" {
-                    (0..).map(|i| format!("{}-{i}", owner_ref.name)).find(|n| !existing.contains(n) && !self.pods.contains_key(&(owner["metadata"]["namespace"].as_str().unwrap_or("").to_string(), n.clone()))).unwrap_or_default()
+                    (0..)
+                        .map(|i| format!("{}-{i}", owner_ref.name))
+                        .find(|n| {
+                            !existing.contains(n)
+                                && !self.pods.contains_key(&(
+                                    owner["metadata"]["namespace"]
+                                        .as_str()
+                                        .unwrap_or("")
+                                        .to_string(),
+                                    n.clone(),
+                                ))
+                        })
+                        .unwrap_or_default()
                 } else {
                     format!("{}-{}", owner_ref.name, self.rng.suffix(5))
                 };
                 let pod = self.new_pod(owner, owner_ref, name, now);
-                self.record_event(("Pod", &pod.namespace, &pod.name, &pod.uid), "Normal", "Scheduled", &format!("Successfully assigned {}/{} to a node", pod.namespace, pod.name), now);
+                self.record_event(
+                    ("Pod", &pod.namespace, &pod.name, &pod.uid),
+                    "Normal",
+                    "Scheduled",
+                    &format!(
+                        "Successfully assigned {}/{} to a node",
+                        pod.namespace, pod.name
+                    ),
+                    now,
+                );
                 self.insert_pod(pod, now);
             }
         }
@@ -271,14 +364,22 @@ impl ClusterState {
         let template = &owner["spec"]["template"];
         let container = &template["spec"]["containers"][0];
         let image = container["image"].as_str().unwrap_or("").to_string();
-        let labels: BTreeMap<String, String> = serde_json::from_value(template["metadata"]["labels"].clone()).unwrap_or_default();
+        let labels: BTreeMap<String, String> =
+            serde_json::from_value(template["metadata"]["labels"].clone()).unwrap_or_default();
         let service = labels.get("app.kubernetes.io/name").cloned();
         let version = crate::sim::world::catalog::version_of(&image).to_string();
-        let unschedulable = service.as_deref().is_some_and(|s| self.is_full(s, &owner_ref.uid));
-        let crash_looping = service.as_deref().is_some_and(|s| self.version_crashes(s, &version));
+        let unschedulable = service
+            .as_deref()
+            .is_some_and(|s| self.is_full(s, &owner_ref.uid));
+        let crash_looping = service
+            .as_deref()
+            .is_some_and(|s| self.version_crashes(s, &version));
         self.ip_counter += 1;
         PodSim {
-            namespace: owner["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+            namespace: owner["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
             uid: self.rng.uuid(),
             labels,
             annotations: BTreeMap::new(),
@@ -287,12 +388,23 @@ impl ClusterState {
             version,
             container: container["name"].as_str().unwrap_or("app").to_string(),
             image,
-            port: container["ports"][0]["containerPort"].as_i64().unwrap_or(8080) as i32,
+            port: container["ports"][0]["containerPort"]
+                .as_i64()
+                .unwrap_or(8080) as i32,
             node: None,
-            ip: format!("10.{}.{}.{}", 100 + self.index, 1 + self.ip_counter / 250, 2 + self.ip_counter % 250),
+            ip: format!(
+                "10.{}.{}.{}",
+                100 + self.index,
+                1 + self.ip_counter / 250,
+                2 + self.ip_counter % 250
+            ),
             created: now,
             started: None,
-            stage: if unschedulable { Stage::Unschedulable } else { Stage::Scheduling { until: now + 1_000 } },
+            stage: if unschedulable {
+                Stage::Unschedulable
+            } else {
+                Stage::Scheduling { until: now + 1_000 }
+            },
             restarts: 0,
             last_exit: None,
             crash_looping,
@@ -306,18 +418,31 @@ impl ClusterState {
 
     pub fn insert_pod(&mut self, pod: PodSim, now: Millis) {
         self.store.upsert("pods", pod.render(now));
-        self.pods.insert((pod.namespace.clone(), pod.name.clone()), pod);
+        self.pods
+            .insert((pod.namespace.clone(), pod.name.clone()), pod);
     }
 
     pub fn delete_pod(&mut self, namespace: &str, name: &str, now: Millis) {
-        if let Some(pod) = self.pods.get_mut(&(namespace.to_string(), name.to_string()))
+        if let Some(pod) = self
+            .pods
+            .get_mut(&(namespace.to_string(), name.to_string()))
             && pod.deleting_since.is_none()
         {
             pod.deleting_since = Some(now);
             let rendered = pod.render(now);
-            let (kind_ns, pod_name, uid) = (pod.namespace.clone(), pod.name.clone(), pod.uid.clone());
+            let (kind_ns, pod_name, uid) =
+                (pod.namespace.clone(), pod.name.clone(), pod.uid.clone());
             self.store.upsert("pods", rendered);
-            self.record_event(("Pod", &kind_ns, &pod_name, &uid), "Normal", "Killing", &format!("Stopping container {}", pod_name.rsplitn(3, '-').last().unwrap_or("app")), now);
+            self.record_event(
+                ("Pod", &kind_ns, &pod_name, &uid),
+                "Normal",
+                "Killing",
+                &format!(
+                    "Stopping container {}",
+                    pod_name.rsplitn(3, '-').last().unwrap_or("app")
+                ),
+                now,
+            );
         }
     }
 
@@ -337,8 +462,15 @@ impl ClusterState {
             if pod.step(now, &self.nodes) {
                 changed.push(key.clone());
             }
-            if !was_backoff && matches!(pod.stage, Stage::BackOff { .. }) || pod.restarts != restarts {
-                crashed.push((pod.namespace.clone(), pod.name.clone(), pod.uid.clone(), pod.container.clone()));
+            if !was_backoff && matches!(pod.stage, Stage::BackOff { .. })
+                || pod.restarts != restarts
+            {
+                crashed.push((
+                    pod.namespace.clone(),
+                    pod.name.clone(),
+                    pod.uid.clone(),
+                    pod.container.clone(),
+                ));
             }
         }
         for key in changed {
@@ -348,7 +480,15 @@ impl ClusterState {
             }
         }
         for (ns, name, uid, container) in crashed {
-            self.record_event(("Pod", &ns, &name, &uid), "Warning", "BackOff", &format!("Back-off restarting failed container {container} in pod {name}_{ns}({uid})"), now);
+            self.record_event(
+                ("Pod", &ns, &name, &uid),
+                "Warning",
+                "BackOff",
+                &format!(
+                    "Back-off restarting failed container {container} in pod {name}_{ns}({uid})"
+                ),
+                now,
+            );
         }
         for (ns, name) in gone {
             self.pods.remove(&(ns.clone(), name.clone()));
@@ -371,12 +511,23 @@ impl ClusterState {
         } else {
             status["currentReplicas"] = json!(pods.len());
             status["updatedReplicas"] = json!(pods.len());
-            status["currentRevision"] = json!(format!("{}-{}", owner["metadata"]["name"].as_str().unwrap_or(""), template_hash(&owner["spec"]["template"])));
+            status["currentRevision"] = json!(format!(
+                "{}-{}",
+                owner["metadata"]["name"].as_str().unwrap_or(""),
+                template_hash(&owner["spec"]["template"])
+            ));
             status["updateRevision"] = status["currentRevision"].clone();
             status["collisionCount"] = json!(0);
         }
         strip_zero_counts(status);
-        self.store.upsert(if owner["kind"] == "ReplicaSet" { "replicasets" } else { "statefulsets" }, updated);
+        self.store.upsert(
+            if owner["kind"] == "ReplicaSet" {
+                "replicasets"
+            } else {
+                "statefulsets"
+            },
+            updated,
+        );
     }
 
     fn update_deployment_status(&mut self, deployment: &Value, now: Millis) {
@@ -389,15 +540,33 @@ impl ClusterState {
                 .map(|rs| rs["status"][field].as_i64().unwrap_or(0))
                 .sum()
         };
-        let (replicas, updated, ready, available) = (count("replicas", false), count("replicas", true), count("readyReplicas", false), count("availableReplicas", false));
+        let (replicas, updated, ready, available) = (
+            count("replicas", false),
+            count("replicas", true),
+            count("readyReplicas", false),
+            count("availableReplicas", false),
+        );
         let mut next = deployment.clone();
         let old_conditions = deployment["status"]["conditions"].clone();
         let complete = updated == desired && replicas == desired && available == desired;
-        let progressing_reason = if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" };
-        let new_rs = format!("{}-{hash}", deployment["metadata"]["name"].as_str().unwrap_or(""));
+        let progressing_reason = if complete {
+            "NewReplicaSetAvailable"
+        } else {
+            "ReplicaSetUpdated"
+        };
+        let new_rs = format!(
+            "{}-{hash}",
+            deployment["metadata"]["name"].as_str().unwrap_or("")
+        );
         let available_ok = available >= desired - ((desired as f64) * 0.25).floor() as i64;
         let keep_time = |kind: &str, status: &str| -> Value {
-            old_conditions.as_array().and_then(|all| all.iter().find(|c| c["type"] == kind && c["status"] == status)).map_or(Value::Null, |c| c["lastTransitionTime"].clone())
+            old_conditions
+                .as_array()
+                .and_then(|all| {
+                    all.iter()
+                        .find(|c| c["type"] == kind && c["status"] == status)
+                })
+                .map_or(Value::Null, |c| c["lastTransitionTime"].clone())
         };
         let stamp = |v: Value| if v.is_null() { json!(rfc3339(now)) } else { v };
         next["status"] = json!({
@@ -427,6 +596,11 @@ impl ClusterState {
 /// The API server omits zero counts (omitempty), and kubectl prints them as 0 either way.
 fn strip_zero_counts(status: &mut Value) {
     if let Some(map) = status.as_object_mut() {
-        map.retain(|key, value| !(value == &json!(0) && key != "replicas" && key != "observedGeneration" && key != "collisionCount"));
+        map.retain(|key, value| {
+            !(value == &json!(0)
+                && key != "replicas"
+                && key != "observedGeneration"
+                && key != "collisionCount")
+        });
     }
 }
