@@ -179,12 +179,7 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|l| *l > 0);
     let end = limit.map_or(items.len(), |l| (offset + l).min(items.len()));
-    let page: Vec<Value> = items
-        .iter()
-        .skip(offset)
-        .take(end.saturating_sub(offset))
-        .map(|o| (**o).clone())
-        .collect();
+    let page: &[Arc<Value>] = &items[offset.min(items.len())..end.max(offset.min(items.len()))];
     let mut metadata = json!({"resourceVersion": rv.to_string()});
     if end < items.len() {
         metadata["continue"] = json!(format!("{rv}:{end}"));
@@ -203,17 +198,43 @@ pub fn list(state: &KubeApiState, request: &Request) -> Response {
                 .map(str::to_string),
             remaining_item_count: metadata.get("remainingItemCount").and_then(Value::as_i64),
         };
+        let rows: Vec<Value> = page.iter().map(|o| (**o).clone()).collect();
         return table_response(&table::to_table(
             request.target.resource,
-            &page,
+            &rows,
             &meta,
             now,
             include,
         ));
     }
     let resource = request.target.resource;
-    let body = json!({"kind": resource.list_kind(), "apiVersion": resource.api_version(), "metadata": metadata, "items": page});
-    json_response(StatusCode::OK, &body)
+    // Serialized straight from the stored objects: a list of thousands of pods is not
+    // deep-copied first.
+    let body = ListBody {
+        kind: resource.list_kind(),
+        api_version: resource.api_version(),
+        metadata: &metadata,
+        items: page.iter().map(|o| &**o).collect(),
+    };
+    match serde_json::to_vec(&body) {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => ApiError::new(500, "InternalError", format!("encoding the list: {error}"))
+            .into_response(),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ListBody<'a> {
+    kind: String,
+    #[serde(rename = "apiVersion")]
+    api_version: String,
+    metadata: &'a Value,
+    items: Vec<&'a Value>,
 }
 
 /// Tables go out with the media type the client asked for, as the API server answers.
