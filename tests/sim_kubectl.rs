@@ -234,3 +234,133 @@ async fn watch_scale_history_and_undo() {
     .await;
     assert!(status.contains("successfully rolled out"), "{status}");
 }
+
+/// The API calls behind `kubectl cnpg promote`, `kubectl auth can-i` and a pod's own
+/// `/metrics` through the API server proxy, made with kubectl itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promote_replica_access_review_and_pod_proxy() {
+    let sim = common::start(
+        "region-outage",
+        common::options(13, common::FIXED_START),
+        None,
+    )
+    .await;
+    sim.advance(90_000).await;
+    let phase = kubectl(
+        &sim,
+        "us-east-1",
+        &[
+            "get",
+            "clusters.postgresql.cnpg.io/orders-db",
+            "-n",
+            "database",
+            "-o",
+            "jsonpath={.status.phase}",
+        ],
+    )
+    .await;
+    assert_eq!(phase, "Failing over");
+
+    let allowed = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "auth",
+            "can-i",
+            "patch",
+            "clusters.postgresql.cnpg.io",
+            "--subresource=status",
+            "-n",
+            "database",
+        ],
+    )
+    .await;
+    assert_eq!(allowed.trim(), "yes");
+
+    // What `kubectl cnpg promote orders-db orders-db-2` sends: a merge patch of status.targetPrimary.
+    let patched = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "patch",
+            "clusters.postgresql.cnpg.io/orders-db",
+            "-n",
+            "database",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            r#"{"status":{"targetPrimary":"orders-db-2"}}"#,
+        ],
+    )
+    .await;
+    assert_eq!(
+        patched.trim(),
+        "cluster.postgresql.cnpg.io/orders-db patched"
+    );
+    sim.advance(15_000).await;
+    let primary = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "get",
+            "clusters.postgresql.cnpg.io/orders-db",
+            "-n",
+            "database",
+            "-o",
+            "jsonpath={.status.currentPrimary}",
+        ],
+    )
+    .await;
+    assert_eq!(primary, "orders-db-2");
+    let roles = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "get",
+            "pods",
+            "-n",
+            "database",
+            "-l",
+            "cnpg.io/instanceRole=primary",
+            "-o",
+            "name",
+        ],
+    )
+    .await;
+    assert_eq!(roles.trim(), "pod/orders-db-2");
+
+    let pod = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "get",
+            "pods",
+            "-l",
+            "app.kubernetes.io/name=payment",
+            "-o",
+            "jsonpath={.items[0].metadata.name}",
+        ],
+    )
+    .await;
+    let metrics = kubectl(
+        &sim,
+        "eu-west-1",
+        &[
+            "get",
+            "--raw",
+            &format!("/api/v1/namespaces/shop/pods/{pod}:8080/proxy/metrics"),
+        ],
+    )
+    .await;
+    let parsed = watchdeck::sources::exposition::parse_exposition(&metrics);
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    let own: Vec<_> = parsed
+        .samples
+        .iter()
+        .filter(|s| s.name == "http_requests_total")
+        .collect();
+    assert!(
+        !own.is_empty() && own.iter().all(|s| s.labels.get("pod") == Some(&pod)),
+        "only the pod's own series: {metrics}"
+    );
+}

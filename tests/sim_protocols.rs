@@ -182,3 +182,30 @@ async fn same_seed_and_scenario_give_identical_answers() {
         "another seed gives another fleet"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_from_a_compacted_version_gets_410_gone() {
+    let mut options = common::options(41, common::FIXED_START);
+    options.watch_history = 50;
+    let sim = common::start("bad-deploy", options, None).await;
+    sim.advance(200_000).await;
+    let base = &sim.endpoint("us-east-1").kubernetes;
+    let body = get(&format!("{base}/api/v1/pods?watch=1&resourceVersion=1000")).await;
+    let first: Value =
+        serde_json::from_str(body.lines().next().expect("one event")).expect("JSON event");
+    assert_eq!(first["type"], "ERROR");
+    assert_eq!(first["object"]["code"], 410);
+    assert_eq!(first["object"]["reason"], "Expired");
+    // A current version resumes without error.
+    let list = get_json(&format!("{base}/api/v1/pods?limit=1")).await;
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(1),
+        "limit is honoured"
+    );
+    assert!(
+        list["metadata"]["continue"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
+}

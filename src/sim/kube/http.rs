@@ -195,6 +195,33 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let mut body = body;
+    if content_type.contains("protobuf") {
+        // kubectl sends access reviews as protobuf; the simulator reads those and answers in
+        // JSON (which kubectl also accepts). Other protobuf bodies get the 415 a server
+        // without that encoding would send.
+        match target.resource.plural {
+            "selfsubjectaccessreviews" | "selfsubjectreviews" => {
+                match super::protobuf::decode_review(&body) {
+                    Ok(review) => body = Bytes::from(review.to_string()),
+                    Err(reason) => {
+                        return ApiError::bad_request(format!(
+                            "error decoding protobuf request body: {reason}"
+                        ))
+                        .into_response();
+                    }
+                }
+            }
+            _ => {
+                return ApiError::new(
+                    415,
+                    "UnsupportedMediaType",
+                    format!("the body of the request was in an unknown format - accepted media types include: application/json (got {content_type})"),
+                )
+                .into_response();
+            }
+        }
+    }
     let request = super::read::Request {
         target,
         query,
