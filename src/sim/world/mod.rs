@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod database;
 pub mod pods;
+pub mod podsets;
 pub mod signals;
 pub mod workloads;
 
