@@ -83,31 +83,7 @@ impl AmConfig {
 
 /// Prometheus' duration format: `5m`, `1h30m`, `90d`, `0s`.
 pub fn format_duration(ms: Millis) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    let mut rest = ms;
-    let mut out = String::new();
-    let units: [(&str, Millis, bool); 7] = [
-        ("y", 365 * 86_400_000, true),
-        ("w", 7 * 86_400_000, true),
-        ("d", 86_400_000, false),
-        ("h", 3_600_000, false),
-        ("m", 60_000, false),
-        ("s", 1000, false),
-        ("ms", 1, false),
-    ];
-    for (unit, mult, exact) in units {
-        if exact && rest % mult != 0 {
-            continue;
-        }
-        let v = rest / mult;
-        if v > 0 {
-            let _ = write!(out, "{v}{unit}");
-            rest -= v * mult;
-        }
-    }
-    out
+    crate::sim::rules::prometheus_duration(ms)
 }
 
 #[cfg(test)]

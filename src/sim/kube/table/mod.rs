@@ -290,63 +290,10 @@ pub(crate) fn name(object: &Value) -> Value {
     )
 }
 
-/// Kubernetes' `duration.HumanDuration`: ~2-3 significant figures ("45s", "5m30s", "3h12m",
-/// "4d5h", "2y30d"); up to 1.999s in the future is "0s", further is `<invalid>`.
+/// Kubernetes' `duration.HumanDuration` of a span in milliseconds ("45s", "5m30s", "3h12m",
+/// "4d5h"); the console's ages use the same function.
 pub fn human_duration(d_ms: i64) -> String {
-    let seconds = d_ms / 1000;
-    if seconds < -1 {
-        return "<invalid>".to_string();
-    }
-    if seconds < 0 {
-        return "0s".to_string();
-    }
-    if seconds < 60 * 2 {
-        return format!("{seconds}s");
-    }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
-    }
-    if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
-    }
-    if hours < 48 {
-        return format!("{hours}h");
-    }
-    if hours < 24 * 8 {
-        let h = hours % 24;
-        return if h == 0 {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{}d{h}h", hours / 24)
-        };
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    }
-    if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        return if dy == 0 {
-            format!("{}y", hours / 24 / 365)
-        } else {
-            format!("{}y{dy}d", hours / 24 / 365)
-        };
-    }
-    format!("{}y", hours / 24 / 365)
+    crate::model::time::human_duration(d_ms / 1000)
 }
 
 #[cfg(test)]
