@@ -4,10 +4,10 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
-use super::{age_text, column_width, severity_style};
-use crate::model::health::{Health, SourceKind};
+use super::{EmptyText, age_text, column_width, render_empty, severity_style};
+use crate::model::health::SourceKind;
 use crate::model::rows::{merged_alerts, selected_alert};
 use crate::model::{Model, scroll_offset};
 use crate::ui::theme::Theme;
@@ -53,19 +53,12 @@ pub fn render(
         .title(Line::styled(position, theme.muted).right_aligned());
 
     if rows.is_empty() {
-        let waiting = model
-            .clusters
-            .iter()
-            .any(|c| matches!(c.health(SourceKind::Alerts), Health::Connecting));
-        let text = if waiting {
-            "waiting for Alertmanager…"
-        } else {
-            "no firing alerts"
+        let text = EmptyText {
+            source: SourceKind::Alerts,
+            waiting: "waiting for Alertmanager…",
+            empty: "no firing alerts",
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(text, theme.muted)).block(block),
-            area,
-        );
+        render_empty(frame, area, block, model, theme, &text);
         return page;
     }
 

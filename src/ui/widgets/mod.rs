@@ -6,14 +6,46 @@ pub mod pods;
 pub mod status;
 
 use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::theme::Theme;
+use crate::model::Model;
 use crate::model::alert::Severity;
 use crate::model::health::{Health, SourceKind};
 use crate::model::pod::PodHealth;
 use crate::model::time::{age, human_duration, seconds_between};
+
+/// What an empty pane says: still waiting for a source of this kind in some cluster, or
+/// that there is nothing to show.
+pub struct EmptyText {
+    pub source: SourceKind,
+    pub waiting: &'static str,
+    pub empty: &'static str,
+}
+
+/// Draws an empty pane inside `block` with the text `empty` calls for.
+pub fn render_empty(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    model: &Model,
+    theme: &Theme,
+    empty: &EmptyText,
+) {
+    let waiting = model
+        .clusters
+        .iter()
+        .any(|c| matches!(c.health(empty.source), Health::Connecting));
+    let text = if waiting { empty.waiting } else { empty.empty };
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme.muted)).block(block),
+        area,
+    );
+}
 
 pub fn pod_style(theme: &Theme, health: PodHealth) -> Style {
     match health {

@@ -5,10 +5,10 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
-use super::{age_text, column_width, pod_style};
-use crate::model::health::{Health, SourceKind};
+use super::{EmptyText, age_text, column_width, pod_style, render_empty};
+use crate::model::health::SourceKind;
 use crate::model::pod::PodHealth;
 use crate::model::rows::{merged_pods, selected_pod};
 use crate::model::{Model, scroll_offset};
@@ -67,19 +67,12 @@ pub fn render(
         .title(Line::styled(position, theme.muted).right_aligned());
 
     if rows.is_empty() {
-        let waiting = model
-            .clusters
-            .iter()
-            .any(|c| matches!(c.health(SourceKind::Pods), Health::Connecting));
-        let text = if waiting {
-            "waiting for the Kubernetes APIs…"
-        } else {
-            "no pods"
+        let text = EmptyText {
+            source: SourceKind::Pods,
+            waiting: "waiting for the Kubernetes APIs…",
+            empty: "no pods",
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(text, theme.muted)).block(block),
-            area,
-        );
+        render_empty(frame, area, block, model, theme, &text);
         return page;
     }
 
