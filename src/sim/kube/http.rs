@@ -275,7 +275,12 @@ fn discovery_document(segments: &[&str], host: &str) -> Option<Response> {
         _ => return None,
     };
     Some(match document {
-        Some(document) => json_response(StatusCode::OK, &document),
+        Some(document) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, discovery::LEGACY_CONTENT_TYPE)],
+            document.to_string(),
+        )
+            .into_response(),
         None => ApiError::new(
             404,
             "NotFound",

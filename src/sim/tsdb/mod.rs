@@ -415,11 +415,6 @@ impl Tsdb {
         self.slots.iter().flatten().count()
     }
 
-    /// Number of stored value slots, stale markers included (for memory budgeting).
-    pub fn stored_values(&self) -> usize {
-        self.slots.iter().flatten().map(|s| s.values.len()).sum()
-    }
-
     /// Approximate bytes held by sample storage, the grid and series labels.
     pub fn approx_bytes(&self) -> usize {
         let labels = |l: &Labels| l.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
@@ -430,11 +425,6 @@ impl Tsdb {
                 .flatten()
                 .map(|s| std::mem::size_of::<Series>() + s.values.bytes() + labels(&s.labels))
                 .sum::<usize>()
-    }
-
-    /// Timestamp of the latest scrape, if any.
-    pub fn last_scrape(&self) -> Option<Millis> {
-        self.grid.back().copied()
     }
 
     /// Timestamp of the oldest retained scrape, if any.

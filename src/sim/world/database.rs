@@ -3,7 +3,7 @@
 //! works through the same API calls as `kubectl cnpg promote` (status.targetPrimary) or by
 //! turning replica mode off (spec.replica.enabled=false).
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::catalog::{DB_CLUSTER, DB_NAMESPACE};
 use super::cluster::ClusterState;
@@ -323,11 +323,4 @@ impl ClusterState {
             }
         }
     }
-}
-
-/// The stored Cluster object's spec, for tests and views.
-pub fn replica_enabled(object: &Value) -> bool {
-    object["spec"]["replica"]["enabled"]
-        .as_bool()
-        .unwrap_or(false)
 }

@@ -72,15 +72,6 @@ impl ResourceType {
         self.subresources.iter().find(|s| s.name == name)
     }
 
-    pub fn has_verb(&self, verb: &str) -> bool {
-        self.verbs.contains(&verb)
-    }
-
-    /// True for the CloudNativePG custom resource (served by the "apiextensions" path).
-    pub fn is_custom(&self) -> bool {
-        self.group == "postgresql.cnpg.io"
-    }
-
     /// The resource's `APIResource` entries: itself, then its subresources.
     pub fn api_resources(&self) -> Vec<Value> {
         let mut main = json!({
