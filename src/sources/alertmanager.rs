@@ -187,18 +187,8 @@ pub async fn poll_alerts(
     config: PollConfig,
     tx: mpsc::Sender<DataEvent>,
 ) {
-    let send = |payload: Payload| {
-        let tx = tx.clone();
-        async move {
-            tx.send(DataEvent {
-                cluster,
-                at: Timestamp::now(),
-                payload,
-            })
-            .await
-            .is_ok()
-        }
-    };
+    let to_app = super::ToApp::new(cluster, tx);
+    let send = |payload: Payload| to_app.send(payload);
     let fail = |reason: &str| Payload::Failed {
         source: SourceKind::Alerts,
         reason: Text::new(reason),

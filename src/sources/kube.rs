@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 use kube::config::{ExecInteractiveMode, KubeConfigOptions, Kubeconfig};
 use kube::runtime::watcher::{self, Event};
@@ -99,18 +98,8 @@ pub async fn watch_pods(
     context: String,
     tx: mpsc::Sender<DataEvent>,
 ) {
-    let send = |payload: Payload| {
-        let tx = tx.clone();
-        async move {
-            tx.send(DataEvent {
-                cluster,
-                at: Timestamp::now(),
-                payload,
-            })
-            .await
-            .is_ok()
-        }
-    };
+    let to_app = super::ToApp::new(cluster, tx);
+    let send = |payload: Payload| to_app.send(payload);
     let fail = |reason: String| Payload::Failed {
         source: SourceKind::Pods,
         reason: Text::new(&reason),
