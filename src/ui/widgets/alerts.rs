@@ -4,9 +4,9 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
-use super::{EmptyText, age_text, column_width, render_empty, severity_style};
+use super::{EmptyText, age_text, column_width, pane_block, render_empty, severity_style};
 use crate::model::health::SourceKind;
 use crate::model::rows::{merged_alerts, selected_alert};
 use crate::model::{Model, scroll_offset};
@@ -35,22 +35,8 @@ pub fn render(
     let page = usize::from(area.height.saturating_sub(3));
     let selected = selected_alert(model, &rows);
     let offset = scroll_offset(selected, model.ui.alerts.offset, rows.len(), page);
-    let position = if rows.is_empty() {
-        String::new()
-    } else {
-        format!(" {}/{} ", selected + 1, rows.len())
-    };
-    let block = Block::bordered()
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Line::styled(
-            format!(" Firing alerts ({}) ", rows.len()),
-            theme.title,
-        ))
-        .title(Line::styled(position, theme.muted).right_aligned());
+    let title = Line::styled(format!(" Firing alerts ({}) ", rows.len()), theme.title);
+    let block = pane_block(theme, focused, title, selected, rows.len());
 
     if rows.is_empty() {
         let text = EmptyText {

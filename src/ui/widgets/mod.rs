@@ -19,6 +19,30 @@ use crate::model::health::{Health, SourceKind};
 use crate::model::pod::PodHealth;
 use crate::model::time::{age, human_duration, seconds_between};
 
+/// The frame of a scrollable pane: focus-coloured border, a title, and the selected
+/// row's position ("3/81") on the right.
+pub fn pane_block<'a>(
+    theme: &Theme,
+    focused: bool,
+    title: Line<'a>,
+    selected: usize,
+    rows: usize,
+) -> Block<'a> {
+    let position = if rows == 0 {
+        String::new()
+    } else {
+        format!(" {}/{rows} ", selected + 1)
+    };
+    Block::bordered()
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+        .title(title)
+        .title(Line::styled(position, theme.muted).right_aligned())
+}
+
 /// What an empty pane says: still waiting for a source of this kind in some cluster, or
 /// that there is nothing to show.
 pub struct EmptyText {

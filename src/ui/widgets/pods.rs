@@ -5,9 +5,9 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
-use super::{EmptyText, age_text, column_width, pod_style, render_empty};
+use super::{EmptyText, age_text, column_width, pane_block, pod_style, render_empty};
 use crate::model::health::SourceKind;
 use crate::model::pod::PodHealth;
 use crate::model::rows::{merged_pods, selected_pod};
@@ -52,19 +52,7 @@ pub fn render(
             theme.warn,
         ));
     }
-    let position = if rows.is_empty() {
-        String::new()
-    } else {
-        format!(" {}/{} ", selected + 1, rows.len())
-    };
-    let block = Block::bordered()
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Line::from(title))
-        .title(Line::styled(position, theme.muted).right_aligned());
+    let block = pane_block(theme, focused, Line::from(title), selected, rows.len());
 
     if rows.is_empty() {
         let text = EmptyText {
