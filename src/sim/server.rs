@@ -83,6 +83,7 @@ pub async fn start(
         let kube = kube_http::router(KubeApiState {
             world: Arc::clone(&fleet.world),
             cluster: index,
+            now: fleet.now.clone(),
         });
         let prom = prom_api::router(PromApiState {
             now: fleet.now.clone(),

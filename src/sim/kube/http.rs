@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::discovery::{self, ResourceType};
+use crate::sim::clock::VirtualNow;
 use crate::sim::world::World;
 
 /// What a router for one cluster needs.
@@ -19,6 +20,9 @@ use crate::sim::world::World;
 pub struct KubeApiState {
     pub world: Arc<Mutex<World>>,
     pub cluster: usize,
+    /// The virtual time, readable without locking the world (tables and watches need it
+    /// for every row and event).
+    pub now: VirtualNow,
 }
 
 impl KubeApiState {

@@ -84,7 +84,7 @@ pub fn get(state: &KubeApiState, request: &Request) -> Response {
             Ok(include) => include,
             Err(error) => return error.into_response(),
         };
-        let now = state.lock().now;
+        let now = state.now.get();
         let meta = ListMeta {
             resource_version: body["metadata"]["resourceVersion"]
                 .as_str()

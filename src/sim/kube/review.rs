@@ -94,9 +94,8 @@ pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
     if target.proxy_path.as_deref() != Some("metrics") {
         return (StatusCode::NOT_FOUND, "404 page not found\n").into_response();
     }
-    let (local, remote) = world.db_load(state.cluster);
-    let families: Vec<exposition::MetricFamily> = cluster
-        .metric_families(local, remote)
+    let families: Vec<exposition::MetricFamily> = world
+        .metric_families(state.cluster)
         .into_iter()
         .map(|mut family| {
             family.samples.retain(|(labels, _)| {

@@ -191,7 +191,7 @@ async fn next_chunk(mut watch: Watch) -> Option<(Bytes, Watch)> {
                         continue;
                     }
                     watch.last_rv = event.rv;
-                    let now = watch.state.lock().now;
+                    let now = watch.state.now.get();
                     let chunk = encode_event(event.event_type.as_str(), &event.object, watch.resource, watch.request_table, now, watch.first);
                     watch.first = false;
                     return Some((chunk, watch));
