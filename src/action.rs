@@ -1,9 +1,15 @@
 //! What the user can ask for (`Action`) and the keymap table that binds keys to actions; the
 //! `?` help screen is generated from the same table.
 
+use crate::model::View;
+
 /// A user intent, independent of the key that expressed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// Jump to a screen.
+    ShowView(View),
+    NextView,
+    PreviousView,
     Quit,
     Up,
     Down,
@@ -11,7 +17,7 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
-    /// Move the focus between the pods table and the alerts list.
+    /// Move the overview's focus between the pods table and the alerts list.
     FocusNext,
     ToggleHelp,
     /// Close an overlay (help).
@@ -32,6 +38,11 @@ pub enum Key {
     Tab,
     BackTab,
     Esc,
+    Enter,
+    Backspace,
+    Delete,
+    Left,
+    Right,
 }
 
 impl Key {
@@ -49,6 +60,11 @@ impl Key {
             Key::Tab => "Tab".to_string(),
             Key::BackTab => "Shift-Tab".to_string(),
             Key::Esc => "Esc".to_string(),
+            Key::Enter => "Enter".to_string(),
+            Key::Backspace => "Backspace".to_string(),
+            Key::Delete => "Del".to_string(),
+            Key::Left => "←".to_string(),
+            Key::Right => "→".to_string(),
         }
     }
 }
@@ -63,6 +79,36 @@ pub struct Binding {
 
 /// The keymap. Order is the help screen's order.
 pub const KEYMAP: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('1')],
+        action: Action::ShowView(View::Overview),
+        help: "overview",
+    },
+    Binding {
+        keys: &[Key::Char('2')],
+        action: Action::ShowView(View::Services),
+        help: "services",
+    },
+    Binding {
+        keys: &[Key::Char('3')],
+        action: Action::ShowView(View::Pods),
+        help: "pods",
+    },
+    Binding {
+        keys: &[Key::Char('4')],
+        action: Action::ShowView(View::Alerts),
+        help: "alerts",
+    },
+    Binding {
+        keys: &[Key::Tab],
+        action: Action::NextView,
+        help: "next screen",
+    },
+    Binding {
+        keys: &[Key::BackTab],
+        action: Action::PreviousView,
+        help: "previous screen",
+    },
     Binding {
         keys: &[Key::Char('j'), Key::Down],
         action: Action::Down,
@@ -94,9 +140,9 @@ pub const KEYMAP: &[Binding] = &[
         help: "last row",
     },
     Binding {
-        keys: &[Key::Tab, Key::BackTab],
+        keys: &[Key::Ctrl('w')],
         action: Action::FocusNext,
-        help: "switch pods / alerts",
+        help: "overview: switch pods / alerts",
     },
     Binding {
         keys: &[Key::Char('?')],

@@ -119,6 +119,9 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
         if target.alertmanagers.is_empty() {
             cluster.health.insert(SourceKind::Alerts, Health::Disabled);
         }
+        if target.prometheus.is_none() {
+            cluster.health.insert(SourceKind::Metrics, Health::Disabled);
+        }
     }
     model
 }
@@ -277,7 +280,7 @@ where
             event = inputs.terminal.next() => match event {
                 Some(Ok(event)) => {
                     let Some(msg) = msg_of(&event) else { continue };
-                    if matches!(msg, Msg::Action(_)) {
+                    if matches!(msg, Msg::Key(_) | Msg::Action(_)) {
                         stats.keys += 1;
                         key_pending.get_or_insert_with(Instant::now);
                     }

@@ -4,7 +4,7 @@
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
-use crate::action::{Action, Key, action_for};
+use crate::action::{Action, Key};
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
 use crate::model::pod::{PodKey, PodRow};
@@ -54,6 +54,9 @@ pub enum PodsChange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Data(DataEvent),
+    /// A key press. `update` decides what it means: text for an open input line or form,
+    /// otherwise the keymap's action.
+    Key(Key),
     Action(Action),
     /// The clock moved (ages on screen change).
     Tick,
@@ -85,6 +88,11 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
         KeyCode::Tab => Key::Tab,
         KeyCode::BackTab => Key::BackTab,
         KeyCode::Esc => Key::Esc,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Delete => Key::Delete,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
         _ => return None,
     })
 }
@@ -92,7 +100,7 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
 /// The message for a terminal event, if it means anything to the console.
 pub fn msg_of(event: &TermEvent) -> Option<Msg> {
     match event {
-        TermEvent::Key(key) => key_of(key).and_then(action_for).map(Msg::Action),
+        TermEvent::Key(key) => key_of(key).map(Msg::Key),
         TermEvent::Resize(_, _) => Some(Msg::Resize),
         TermEvent::FocusGained => Some(Msg::Resize),
         _ => None,
@@ -111,21 +119,25 @@ mod tests {
     fn terminal_keys_map_through_keymap() {
         assert_eq!(
             msg_of(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Msg::Action(Action::Quit))
+            Some(Msg::Key(Key::Char('q')))
         );
         assert_eq!(
             msg_of(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Msg::Action(Action::Quit))
+            Some(Msg::Key(Key::Ctrl('c')))
         );
         assert_eq!(
             msg_of(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Msg::Action(Action::Bottom))
+            Some(Msg::Key(Key::Char('G')))
         );
         assert_eq!(
             msg_of(&press(KeyCode::PageDown, KeyModifiers::NONE)),
-            Some(Msg::Action(Action::PageDown))
+            Some(Msg::Key(Key::PageDown))
         );
-        assert_eq!(msg_of(&press(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            msg_of(&press(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Msg::Key(Key::Enter))
+        );
+        assert_eq!(msg_of(&press(KeyCode::F(5), KeyModifiers::NONE)), None);
         assert_eq!(msg_of(&TermEvent::Resize(80, 24)), Some(Msg::Resize));
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::action::Action;
+use crate::action::{Action, action_for};
 use crate::effect::Effect;
 use crate::event::{DataEvent, Msg, Payload, PodsChange};
 use crate::model::alert::sort_alerts;
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
-use crate::model::{Cursor, Model, Pane, scroll_offset};
+use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
 #[cfg(test)]
 mod tests;
@@ -17,11 +17,20 @@ mod tests;
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Data(event) => apply_data(model, event),
+        Msg::Key(key) => match action_for(key) {
+            Some(action) => apply_action(model, action),
+            None => Vec::new(),
+        },
         Msg::Action(action) => apply_action(model, action),
         Msg::Tick | Msg::Resize => vec![Effect::Render],
         Msg::Viewport { pods, alerts } => {
-            model.ui.pods_page = pods;
-            model.ui.alerts_page = alerts;
+            // Zero means the list was not on screen: keep the last page size.
+            if pods > 0 {
+                model.ui.pods_page = pods;
+            }
+            if alerts > 0 {
+                model.ui.alerts_page = alerts;
+            }
             Vec::new()
         }
     }
@@ -79,6 +88,9 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Close => return Vec::new(),
         // Help is modal: movement waits until it is closed.
         _ if model.ui.show_help => return Vec::new(),
+        Action::ShowView(view) => model.ui.view = view,
+        Action::NextView => model.ui.view = model.ui.view.next(),
+        Action::PreviousView => model.ui.view = model.ui.view.previous(),
         Action::FocusNext => {
             model.ui.focus = match model.ui.focus {
                 Pane::Pods => Pane::Alerts,
@@ -90,9 +102,10 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::PageDown
         | Action::Top
-        | Action::Bottom => match model.ui.focus {
-            Pane::Pods => move_pods(model, action),
-            Pane::Alerts => move_alerts(model, action),
+        | Action::Bottom => match (model.ui.view, model.ui.focus) {
+            (View::Pods, _) | (View::Overview, Pane::Pods) => move_pods(model, action),
+            (View::Alerts, _) | (View::Overview, Pane::Alerts) => move_alerts(model, action),
+            (View::Services, _) => {}
         },
     }
     vec![Effect::Render]

@@ -16,15 +16,18 @@ pub enum SourceKind {
     Pods,
     /// The Alertmanager poller.
     Alerts,
+    /// The Prometheus queries behind the service metrics.
+    Metrics,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 2] = [SourceKind::Pods, SourceKind::Alerts];
+    pub const ALL: [SourceKind; 3] = [SourceKind::Pods, SourceKind::Alerts, SourceKind::Metrics];
 
     pub fn label(self) -> &'static str {
         match self {
             SourceKind::Pods => "k8s",
             SourceKind::Alerts => "alerts",
+            SourceKind::Metrics => "prom",
         }
     }
 }

@@ -91,7 +91,46 @@ pub struct ClusterSummary {
     pub alerts: SeverityCounts,
 }
 
-/// Which list the movement keys scroll.
+/// The screens, in tab order. `1`-`4` jump to one, Tab and Shift-Tab cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum View {
+    /// Cluster bands, worst services, pods needing attention and firing alerts.
+    #[default]
+    Overview,
+    /// RED metrics per service with charts.
+    Services,
+    /// Every pod of every cluster, sortable and filterable, with a describe panel.
+    Pods,
+    /// Alerts grouped by alertname and severity, silences.
+    Alerts,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Overview, View::Services, View::Pods, View::Alerts];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Services => "Services",
+            View::Pods => "Pods",
+            View::Alerts => "Alerts",
+        }
+    }
+
+    fn position(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> View {
+        View::ALL[(self.position() + 1) % View::ALL.len()]
+    }
+
+    pub fn previous(self) -> View {
+        View::ALL[(self.position() + View::ALL.len() - 1) % View::ALL.len()]
+    }
+}
+
+/// Which list the movement keys scroll on the overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Pane {
     #[default]
@@ -142,6 +181,8 @@ pub fn scroll_offset(selected: usize, offset: usize, len: usize, height: usize) 
 /// View state that lives in the model so that `update` owns every change.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UiState {
+    pub view: View,
+    /// The overview's focused list.
     pub focus: Pane,
     pub show_help: bool,
     pub pods: Cursor<PodRef>,
@@ -188,6 +229,14 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn views_cycle_in_tab_order() {
+        assert_eq!(View::Overview.next(), View::Services);
+        assert_eq!(View::Alerts.next(), View::Overview);
+        assert_eq!(View::Overview.previous(), View::Alerts);
+        assert_eq!(View::Pods.previous(), View::Services);
+    }
 
     #[test]
     fn scroll_offset_keeps_selection_visible() {

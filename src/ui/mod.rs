@@ -11,7 +11,7 @@ mod tests;
 use jiff::Timestamp;
 use ratatui::Frame;
 
-use crate::model::Model;
+use crate::model::{Model, View};
 use theme::Theme;
 
 /// What the last frame learnt about the layout: rows visible in each list (paging needs it).
@@ -23,7 +23,12 @@ pub struct ViewInfo {
 
 /// Draws the whole screen for `model` at `now`.
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
-    let info = views::dashboard::render(frame, model, theme, now);
+    let info = match model.ui.view {
+        View::Overview => views::overview::render(frame, model, theme, now),
+        View::Services => views::services::render(frame, model, theme, now),
+        View::Pods => views::pods::render(frame, model, theme, now),
+        View::Alerts => views::alerts::render(frame, model, theme, now),
+    };
     if model.ui.show_help {
         views::help::render(frame, theme);
     }

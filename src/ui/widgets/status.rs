@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::action::{Action, first_key};
-use crate::model::Model;
+use crate::model::{Model, View};
 use crate::ui::theme::Theme;
 
 pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
@@ -17,10 +17,21 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
         model.pod_count(),
         model.alert_count()
     );
-    let left = Line::from(vec![
-        Span::styled(" watchdeck ", theme.title),
-        Span::styled(totals, theme.base),
-    ]);
+    let mut spans = vec![Span::styled(" watchdeck ", theme.title), Span::raw(" ")];
+    for (number, view) in View::ALL.iter().enumerate() {
+        let style = if *view == model.ui.view {
+            theme.selected
+        } else {
+            theme.muted
+        };
+        spans.push(Span::styled(
+            format!("{} {}", number + 1, view.title()),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(totals, theme.base));
+    let left = Line::from(spans);
     frame.render_widget(Paragraph::new(left), area);
     let clock = format!("{} ", now.strftime("%Y-%m-%d %H:%M:%S UTC"));
     frame.render_widget(
@@ -39,7 +50,7 @@ pub fn render_hints(frame: &mut Frame, area: Rect, theme: &Theme) {
         (Action::PageDown, "page"),
         (Action::Top, "top"),
         (Action::Bottom, "bottom"),
-        (Action::FocusNext, "pods/alerts"),
+        (Action::NextView, "screen"),
     ];
     let mut spans = vec![Span::raw(" ")];
     for (action, text) in hints {
