@@ -2,6 +2,7 @@
 //! data events (in bounded batches), clock ticks and signals become messages for `update`;
 //! a frame is drawn only when something changed, at most 60 per second.
 
+mod executor;
 mod supervise;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::ui::theme::{Theme, ThemeError, no_color_requested};
 use crate::ui::{self, ViewInfo};
 use crate::update::update;
 
+pub use executor::Executor;
 pub use supervise::spawn_sources;
 
 /// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
@@ -134,7 +136,8 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-    let sources = spawn_sources(&targets, tx);
+    let sources = spawn_sources(&targets, tx.clone());
+    let executor = Executor::new(targets.clone(), tx);
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
@@ -146,6 +149,7 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
         Inputs {
             data: rx,
             supervisor: Some(sources),
+            executor: Some(executor),
             terminal: EventStream::new(),
         },
         shutdown,
@@ -193,6 +197,8 @@ pub struct Inputs<S> {
     pub data: mpsc::Receiver<DataEvent>,
     /// The source tasks, restarted (and marked failed) if one panics. `None` in tests.
     pub supervisor: Option<supervise::Sources>,
+    /// Runs IO effects; `None` in tests that only watch the loop (IO effects are dropped).
+    pub executor: Option<Executor>,
     pub terminal: S,
 }
 
@@ -267,6 +273,7 @@ where
             }
             apply(
                 model,
+                &mut inputs.executor,
                 Msg::Viewport {
                     pods: info.pods_rows,
                     alerts: info.alerts_rows,
@@ -284,7 +291,7 @@ where
                         stats.keys += 1;
                         key_pending.get_or_insert_with(Instant::now);
                     }
-                    if apply(model, msg, &mut dirty) {
+                    if apply(model, &mut inputs.executor, msg, &mut dirty) {
                         break;
                     }
                 }
@@ -293,25 +300,25 @@ where
             },
             Some(mut failure) = supervise::next_failure(&mut inputs.supervisor) => {
                 failure.at = clock.now();
-                apply(model, Msg::Data(failure), &mut dirty);
+                apply(model, &mut inputs.executor, Msg::Data(failure), &mut dirty);
             }
             event = inputs.data.recv(), if data_open => match event {
                 Some(mut event) => {
                     stats.data_events += 1;
                     event.at = clock.now();
-                    apply(model, Msg::Data(event), &mut dirty);
+                    apply(model, &mut inputs.executor, Msg::Data(event), &mut dirty);
                     // Drain a bounded batch, then go back to the keyboard and the frame clock.
                     for _ in 1..DATA_BATCH {
                         let Ok(mut event) = inputs.data.try_recv() else { break };
                         stats.data_events += 1;
                         event.at = clock.now();
-                        apply(model, Msg::Data(event), &mut dirty);
+                        apply(model, &mut inputs.executor, Msg::Data(event), &mut dirty);
                     }
                 }
                 None => data_open = false,
             },
             _ = ticker.tick() => {
-                apply(model, Msg::Tick, &mut dirty);
+                apply(model, &mut inputs.executor, Msg::Tick, &mut dirty);
             }
             () = sleep_until(next_frame), if dirty => {}
         }
@@ -319,13 +326,18 @@ where
     Ok(stats)
 }
 
-/// Applies one message; marks the screen dirty on `Render`; true on `Quit`.
-fn apply(model: &mut Model, msg: Msg, dirty: &mut bool) -> bool {
+/// Applies one message; marks the screen dirty on `Render`; hands IO to the executor; true
+/// on `Quit`.
+fn apply(model: &mut Model, executor: &mut Option<Executor>, msg: Msg, dirty: &mut bool) -> bool {
     let mut quit = false;
     for effect in update(model, msg) {
         match effect {
             Effect::Render => *dirty = true,
             Effect::Quit => quit = true,
+            Effect::Io { cluster, request } => match executor {
+                Some(executor) => executor.run(cluster, request),
+                None => tracing::debug!(cluster, ?request, "no executor: effect dropped"),
+            },
         }
     }
     quit

@@ -35,6 +35,7 @@ fn scripted() -> (
         Inputs {
             data,
             supervisor: None,
+            executor: None,
             terminal,
         },
     )
