@@ -45,6 +45,7 @@ pub fn alert(fingerprint: &str, name: &str, severity: &str, summary: &str, age_s
         summary: Text::new(summary),
         starts_at: Some(at(-age_secs)),
         labels,
+        ..Alert::default()
     }
 }
 
