@@ -1,6 +1,8 @@
 //! Test fixtures: pods, alerts and a three-cluster model at a fixed time, including a failed
 //! cluster and hostile text, shared by the update and snapshot tests.
 
+pub mod alerts;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;

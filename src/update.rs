@@ -10,6 +10,8 @@ use crate::model::alert::sort_alerts;
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
 use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
+#[cfg(test)]
+mod alert_tests;
 mod alerts;
 mod silence;
 #[cfg(test)]

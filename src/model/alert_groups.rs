@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::alert::{AlertState, Severity};
-use super::rows::{AlertEntry, all_alerts};
+use super::rows::{AlertEntry, all_alerts, merged_alerts, selected_alert};
 use super::silence::Silence;
 use super::time::{human_duration, seconds_between};
-use super::{ClusterState, Model, Text};
+use super::{ClusterState, Model, Text, View};
 
 /// One line of the Alerts screen.
 #[derive(Debug, Clone, Copy)]
@@ -177,4 +177,17 @@ pub fn until_text(ends: Timestamp, now: Timestamp) -> String {
     } else {
         format!("{when} (ended)")
     }
+}
+
+/// The alert under the cursor on the screen that shows one: the Alerts screen's grouped
+/// list, or the overview's firing list.
+pub fn selected_alert_entry(model: &Model) -> Option<AlertEntry<'_>> {
+    let rows = match model.ui.view {
+        View::Alerts => grouped_alerts(model).alerts,
+        _ => merged_alerts(model),
+    };
+    if rows.is_empty() {
+        return None;
+    }
+    rows.get(selected_alert(model, &rows)).copied()
 }

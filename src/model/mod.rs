@@ -235,8 +235,12 @@ impl Model {
         self.clusters.iter().map(|c| c.pods.len()).sum()
     }
 
+    /// Firing alerts (silenced and inhibited ones not counted).
     pub fn alert_count(&self) -> usize {
-        self.clusters.iter().map(|c| c.alerts.len()).sum()
+        self.clusters
+            .iter()
+            .map(|c| c.alerts.iter().filter(|a| a.is_active()).count())
+            .sum()
     }
 }
 

@@ -6,9 +6,9 @@ use jiff::Timestamp;
 use crate::action::Action;
 use crate::model::alert_groups::grouped_alerts;
 use crate::model::health::Health;
-use crate::model::rows::{AlertEntry, merged_alerts, selected_alert};
+use crate::model::rows::selected_alert;
 use crate::model::silence::{AlertSnapshot, Replica};
-use crate::model::{ClusterState, Cursor, Model, View, scroll_offset};
+use crate::model::{ClusterState, Cursor, Model, scroll_offset};
 
 /// Stores one poll's snapshot; returns the Alertmanager source's health (ok: at least one
 /// replica answered; the replicas' own health says which are down).
@@ -64,17 +64,4 @@ pub fn move_grouped(model: &mut Model, action: Action) {
         index: target,
         offset,
     };
-}
-
-/// The alert under the cursor on the screen that shows one: the Alerts screen's grouped
-/// list, or the overview's firing list.
-pub fn selected_entry(model: &Model) -> Option<AlertEntry<'_>> {
-    let rows = match model.ui.view {
-        View::Alerts => grouped_alerts(model).alerts,
-        _ => merged_alerts(model),
-    };
-    if rows.is_empty() {
-        return None;
-    }
-    rows.get(selected_alert(model, &rows)).copied()
 }

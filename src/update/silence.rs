@@ -4,11 +4,10 @@
 
 use jiff::Timestamp;
 
-use super::alerts::selected_entry;
 use crate::action::Key;
 use crate::effect::{Effect, IoRequest};
 use crate::model::alert::AlertState;
-use crate::model::alert_groups::until_text;
+use crate::model::alert_groups::{selected_alert_entry as selected_entry, until_text};
 use crate::model::health::Health;
 use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
 use crate::model::silence_form::{ExpireConfirm, Field, SilenceForm, SilencePopup, Stage};
