@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::centered;
 use crate::model::alert_groups::silence_reason;
@@ -107,15 +107,26 @@ fn render_form(frame: &mut Frame, model: &Model, form: &SilenceForm, theme: &The
         Stage::Failed(_) => "Enter back to the form · Esc close",
     };
     lines.push(Line::styled(hint, theme.muted));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let popup = centered(area, width, height);
+    let popup = centered(area, width, wrapped_height(&lines, width));
     let title = format!(" New silence in {} ", cluster_name(model, form.cluster));
     let block = Block::bordered()
         .border_style(theme.border_focus)
         .style(theme.base)
         .title(Line::styled(title, theme.title));
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// Rows `lines` take when wrapped inside a bordered popup `width` columns wide.
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
 fn preview_lines<'a>(model: &'a Model, form: &SilenceForm, theme: &Theme) -> Vec<Line<'a>> {
@@ -205,12 +216,16 @@ fn render_expire(
     lines.push(Line::styled(hint, theme.muted));
     let area = frame.area();
     let width = area.width.saturating_sub(4).min(90);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let popup = centered(area, width, height);
+    let popup = centered(area, width, wrapped_height(&lines, width));
     let block = Block::bordered()
         .border_style(theme.border_focus)
         .style(theme.base)
         .title(Line::styled(" Expire silence ", theme.title));
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
 }
