@@ -20,6 +20,10 @@ pub enum Action {
     /// Move the overview's focus between the pods table and the alerts list.
     FocusNext,
     ToggleHelp,
+    /// Open the silence form for the selected alert.
+    Silence,
+    /// Expire the silence that mutes the selected alert (asks first).
+    ExpireSilence,
     /// Close an overlay (help).
     Close,
 }
@@ -143,6 +147,16 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Ctrl('w')],
         action: Action::FocusNext,
         help: "overview: switch pods / alerts",
+    },
+    Binding {
+        keys: &[Key::Char('S')],
+        action: Action::Silence,
+        help: "alerts: silence the selected alert",
+    },
+    Binding {
+        keys: &[Key::Char('E')],
+        action: Action::ExpireSilence,
+        help: "alerts: expire the selected alert's silence",
     },
     Binding {
         keys: &[Key::Char('?')],

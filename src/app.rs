@@ -39,8 +39,10 @@ pub struct ClusterTarget {
     pub kubeconfig: kube::config::Kubeconfig,
     /// The kubeconfig context to use.
     pub context: String,
-    /// Alertmanager base URLs (HA replicas of one Alertmanager, tried in order).
+    /// Alertmanager base URLs (HA replicas of one Alertmanager, all polled).
     pub alertmanagers: Vec<String>,
+    /// Label matchers (`team="payments"`) sent as `filter` with every alerts request.
+    pub alert_filter: Vec<String>,
     /// Prometheus base URL (for the metrics views to come; unused by this screen).
     pub prometheus: Option<String>,
 }
@@ -135,9 +137,10 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     crate::install_tls_provider();
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
+    model.ui.user = crate::model::Text::new(&os_user());
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let sources = spawn_sources(&targets, tx.clone());
-    let executor = Executor::new(targets.clone(), tx);
+    let executor = Executor::new(targets.clone(), tx).with_clock(options.clock.clone());
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
@@ -159,6 +162,14 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     drop(guard);
     tracing::info!("console stopped");
     result.map(|_| ())
+}
+
+/// The OS user, the silence form's default author.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "watchdeck".to_string())
 }
 
 /// Resolves on SIGTERM, SIGHUP or SIGINT (Ctrl-C from outside raw mode).

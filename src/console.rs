@@ -90,6 +90,7 @@ pub fn targets_from_simulator(
                 kubeconfig: kubeconfig.clone(),
                 context: e.name.clone(),
                 alertmanagers: vec![e.alertmanager.clone()],
+                alert_filter: Vec::new(),
                 prometheus: Some(e.prometheus.clone()),
             }
         })
@@ -114,6 +115,13 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
                 }
             })
             .collect();
+        // One filter for the cluster's replicas: the first Alertmanager entry that has one.
+        let alert_filter = cluster
+            .alertmanagers
+            .iter()
+            .map(|am| am.filter.clone())
+            .find(|f| !f.is_empty())
+            .unwrap_or_default();
         let prometheus = match &cluster.metrics {
             config::MetricsSource::Own(endpoint) => match &endpoint.endpoint {
                 Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
@@ -130,6 +138,7 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             kubeconfig,
             context: cluster.context.clone(),
             alertmanagers,
+            alert_filter,
             prometheus,
         });
     }

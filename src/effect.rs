@@ -2,7 +2,8 @@
 //! IO requests (fetch a pod's /metrics, create a silence, ...) are data here and run by the
 //! executor in `app::executor`; their results come back as `DataEvent`s.
 
-use crate::model::ClusterId;
+use crate::model::silence_form::SilenceDraft;
+use crate::model::{ClusterId, Text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -21,4 +22,10 @@ pub enum Effect {
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's
 /// behalf. Each feature adds its variant and its arm in `app::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoRequest {}
+pub enum IoRequest {
+    /// POST the silence to replica `replica` of the cluster's Alertmanager, then read it
+    /// back from the same replica (`SilenceDone`).
+    CreateSilence { replica: usize, draft: SilenceDraft },
+    /// DELETE silence `id` on replica `replica`, then read it back (`SilenceDone`).
+    ExpireSilence { replica: usize, id: Text },
+}

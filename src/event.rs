@@ -8,6 +8,7 @@ use crate::action::{Action, Key};
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
 use crate::model::pod::{PodKey, PodRow};
+use crate::model::silence::{AlertSnapshot, SilenceOutcome};
 use crate::model::{ClusterId, Text};
 
 /// What a source sends: which cluster, when (the source's clock), and what.
@@ -24,6 +25,11 @@ pub enum Payload {
     Pods(PodsChange),
     /// The complete set of firing alerts, replacing the previous one.
     Alerts(Vec<Alert>),
+    /// One poll of every Alertmanager replica: alerts (deduplicated), silences, and each
+    /// replica's result.
+    AlertSnapshot(Box<AlertSnapshot>),
+    /// The answer to a silence create or expire, read back from the same replica.
+    SilenceDone(SilenceOutcome),
     /// The source is connected and its data is current, with nothing new to send.
     Alive(SourceKind),
     /// The source failed (it keeps retrying); `reason` is short: "connection refused",
@@ -35,7 +41,9 @@ impl Payload {
     pub fn source(&self) -> SourceKind {
         match self {
             Payload::Pods(_) => SourceKind::Pods,
-            Payload::Alerts(_) => SourceKind::Alerts,
+            Payload::Alerts(_) | Payload::AlertSnapshot(_) | Payload::SilenceDone(_) => {
+                SourceKind::Alerts
+            }
             Payload::Alive(source) | Payload::Failed { source, .. } => *source,
         }
     }

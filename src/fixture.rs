@@ -1,6 +1,8 @@
 //! Test fixtures: pods, alerts and a three-cluster model at a fixed time, including a failed
 //! cluster and hostile text, shared by the update and snapshot tests.
 
+pub mod alerts;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -45,6 +47,7 @@ pub fn alert(fingerprint: &str, name: &str, severity: &str, summary: &str, age_s
         summary: Text::new(summary),
         starts_at: Some(at(-age_secs)),
         labels,
+        ..Alert::default()
     }
 }
 

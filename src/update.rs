@@ -11,12 +11,22 @@ use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_po
 use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
 #[cfg(test)]
+mod alert_tests;
+mod alerts;
+mod silence;
+#[cfg(test)]
 mod tests;
 
 /// Applies one message to the model and returns what the app loop should do next.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Data(DataEvent {
+            cluster,
+            at,
+            payload: Payload::SilenceDone(outcome),
+        }) => silence::on_outcome(model, cluster, at, outcome),
         Msg::Data(event) => apply_data(model, event),
+        Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
         Msg::Key(key) => match action_for(key) {
             Some(action) => apply_action(model, action),
             None => Vec::new(),
@@ -73,6 +83,12 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
             state.alerts = alerts;
             current.on_data(at)
         }
+        Payload::AlertSnapshot(snapshot) => {
+            alerts::apply_snapshot(state, *snapshot, at);
+            current.on_data(at)
+        }
+        // Handled in `update` before the source's health is touched.
+        Payload::SilenceDone(_) => current,
         Payload::Alive(_) => current.on_data(at),
         Payload::Failed { reason, .. } => current.on_failure(at, reason),
     };
@@ -88,6 +104,8 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Close => return Vec::new(),
         // Help is modal: movement waits until it is closed.
         _ if model.ui.show_help => return Vec::new(),
+        Action::Silence => return silence::open_form(model),
+        Action::ExpireSilence => return silence::open_expire(model),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),
@@ -104,7 +122,8 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::Top
         | Action::Bottom => match (model.ui.view, model.ui.focus) {
             (View::Pods, _) | (View::Overview, Pane::Pods) => move_pods(model, action),
-            (View::Alerts, _) | (View::Overview, Pane::Alerts) => move_alerts(model, action),
+            (View::Alerts, _) => alerts::move_grouped(model, action),
+            (View::Overview, Pane::Alerts) => move_alerts(model, action),
             (View::Services, _) => {}
         },
     }

@@ -5,9 +5,15 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::ClusterTarget;
+use crate::clock::Clock;
 use crate::effect::IoRequest;
-use crate::event::DataEvent;
-use crate::model::ClusterId;
+use crate::event::{DataEvent, Payload};
+use crate::model::silence::{SilenceAction, SilenceOutcome};
+use crate::model::{ClusterId, Text};
+use crate::sources::alertmanager::{AmHttp, http_client, silences};
+
+/// Total time for one silence request and its read-back, each.
+const SILENCE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The executor: owns the cluster targets and the result channel. Dropping it aborts the
 /// requests still running.
@@ -15,6 +21,9 @@ pub struct Executor {
     targets: Vec<ClusterTarget>,
     tx: mpsc::Sender<DataEvent>,
     tasks: JoinSet<()>,
+    /// "Now" for requests that carry times (a silence starts now): the simulator's virtual
+    /// time in demo mode.
+    clock: Clock,
 }
 
 impl Executor {
@@ -23,16 +32,84 @@ impl Executor {
             targets,
             tx,
             tasks: JoinSet::new(),
+            clock: Clock::Wall,
         }
+    }
+
+    /// The executor reading "now" from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Starts `request` for `cluster`; returns at once.
     pub fn run(&mut self, cluster: ClusterId, request: IoRequest) {
-        let Some(_target) = self.targets.get(cluster) else {
+        let Some(target) = self.targets.get(cluster) else {
             tracing::warn!(cluster, ?request, "effect for an unknown cluster dropped");
             return;
         };
-        let _ = (&self.tx, &mut self.tasks);
-        match request {}
+        // Finished tasks are reaped here so the set does not grow.
+        while self.tasks.try_join_next().is_some() {}
+        match request {
+            IoRequest::CreateSilence { replica, draft } => {
+                let url = target.alertmanagers.get(replica).cloned();
+                let now = self.clock.now();
+                self.silence_task(
+                    cluster,
+                    replica,
+                    SilenceAction::Create,
+                    url,
+                    move |am| async move { silences::create(&am, replica, &draft, now).await },
+                );
+            }
+            IoRequest::ExpireSilence { replica, id } => {
+                let url = target.alertmanagers.get(replica).cloned();
+                self.silence_task(
+                    cluster,
+                    replica,
+                    SilenceAction::Expire,
+                    url,
+                    move |am| async move { silences::expire(&am, replica, id.as_str()).await },
+                );
+            }
+        }
+    }
+
+    /// Runs one silence request against replica `url` and sends its outcome.
+    fn silence_task<F, Fut>(
+        &mut self,
+        cluster: ClusterId,
+        replica: usize,
+        action: SilenceAction,
+        url: Option<String>,
+        call: F,
+    ) where
+        F: FnOnce(AmHttp) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<crate::model::silence::Silence, String>> + Send,
+    {
+        let tx = self.tx.clone();
+        self.tasks.spawn(async move {
+            let result = match url {
+                None => Err(format!("no Alertmanager replica {}", replica + 1)),
+                Some(url) => match http_client(SILENCE_TIMEOUT) {
+                    Ok(client) => call(AmHttp::new(client, &url)).await,
+                    Err(reason) => Err(reason),
+                },
+            };
+            if let Err(reason) = &result {
+                tracing::warn!(cluster, ?action, %reason, "silence request failed");
+            }
+            let outcome = SilenceOutcome {
+                action,
+                replica,
+                result: result.map_err(|e| Text::new(&e)),
+            };
+            let event = DataEvent {
+                cluster,
+                at: jiff::Timestamp::now(),
+                payload: Payload::SilenceDone(outcome),
+            };
+            let _ = tx.send(event).await;
+        });
     }
 }

@@ -86,6 +86,7 @@ async fn console_follows_the_simulated_fleet() {
             kubeconfig: kubeconfig.clone(),
             context: e.name.clone(),
             alertmanagers: vec![e.alertmanager.clone()],
+            alert_filter: Vec::new(),
             prometheus: Some(e.prometheus.clone()),
         })
         .collect();

@@ -13,7 +13,7 @@ use super::ClusterTarget;
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
-use crate::sources::alertmanager::{PollConfig, poll_alerts};
+use crate::sources::alertmanager::{PollConfig, poll_alerts_filtered};
 use crate::sources::kube::watch_pods;
 use crate::tui::Contained;
 
@@ -30,6 +30,7 @@ enum Job {
     Alerts {
         cluster: ClusterId,
         urls: Vec<String>,
+        filter: Vec<String>,
     },
 }
 
@@ -69,9 +70,11 @@ impl Sources {
                     kubeconfig,
                     context,
                 } => watch_pods(cluster, *kubeconfig, context, tx).await,
-                Job::Alerts { cluster, urls } => {
-                    poll_alerts(cluster, urls, PollConfig::default(), tx).await
-                }
+                Job::Alerts {
+                    cluster,
+                    urls,
+                    filter,
+                } => poll_alerts_filtered(cluster, urls, filter, PollConfig::default(), tx).await,
             }
         }));
         self.jobs.insert(handle.id(), job);
@@ -101,6 +104,7 @@ pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> 
                 Job::Alerts {
                     cluster,
                     urls: target.alertmanagers.clone(),
+                    filter: target.alert_filter.clone(),
                 },
                 Duration::ZERO,
             );

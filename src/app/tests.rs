@@ -194,6 +194,7 @@ fn initial_model_and_options() {
         kubeconfig: kubeconfig.clone(),
         context: "ctx".to_string(),
         alertmanagers,
+        alert_filter: Vec::new(),
         prometheus: None,
     };
     let model = initial_model(&[

@@ -37,16 +37,19 @@ pub(crate) const HTTP_HINTS: [(&str, &str); 3] = [
 
 const URL_EXPECTED: &str = "an http:// or https:// URL";
 
-/// Reads a cluster endpoint (`[clusters.prometheus]`, `[[clusters.alertmanagers]]`).
-/// Returns `None` when a problem was reported.
+/// Reads a cluster endpoint (`[clusters.prometheus]`, `[[clusters.alertmanagers]]`);
+/// `extra` are further keys the caller reads itself. Returns `None` when a problem was
+/// reported.
 pub(crate) fn endpoint(
     w: &mut Walker<'_>,
     tab: &Tab<'_, '_>,
     default_timeout: Duration,
     paths: &PathResolver,
+    extra: &[&str],
 ) -> Option<EndpointConfig> {
     let mut known = vec!["url", "service", "path"];
     known.extend(HTTP_KEYS);
+    known.extend(extra);
     w.deny_unknown(tab, &known, &HTTP_HINTS);
     let http = http_options(w, tab, default_timeout, paths);
     let url = w.string(tab, "url", URL_EXPECTED);
@@ -119,6 +122,7 @@ pub(crate) fn endpoint(
     Some(EndpointConfig {
         endpoint: address?,
         http,
+        filter: Vec::new(),
     })
 }
 

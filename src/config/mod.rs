@@ -5,6 +5,7 @@
 //! at once as `file:line:col: key.path: expected ..., found ...`. The result is a fully
 //! resolved [`Config`]: defaults applied, `~` and relative paths expanded.
 
+mod alert_filter;
 mod endpoint;
 mod error;
 mod model;

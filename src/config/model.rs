@@ -116,6 +116,9 @@ pub struct EndpointConfig {
     pub endpoint: Endpoint,
     /// Timeout, headers, token and TLS settings.
     pub http: HttpOptions,
+    /// Alertmanager only: label matchers (`team="payments"`) sent as `filter` with every
+    /// alerts request, already checked to parse; empty for other endpoints.
+    pub filter: Vec<String>,
 }
 
 /// The address of an endpoint: exactly one of `url` or `service` in the file.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::alert_filter::alertmanager_endpoint;
 use super::endpoint::{HTTP_HINTS, HTTP_KEYS, endpoint, http_options, required_url};
 use super::model::{
     ClusterConfig, Config, DEFAULT_ALERTMANAGER_TIMEOUT, DEFAULT_CLUSTER_LABEL,
@@ -234,7 +235,7 @@ fn cluster(
 
     let own = w
         .table(tab, "prometheus", "a table [clusters.prometheus]")
-        .map(|t| endpoint(w, &t, DEFAULT_PROMETHEUS_TIMEOUT, paths));
+        .map(|t| endpoint(w, &t, DEFAULT_PROMETHEUS_TIMEOUT, paths, &[]));
     let label_value = w.string(
         tab,
         "cluster_label_value",
@@ -286,7 +287,7 @@ fn cluster(
         )
         .map(|(tabs, _)| {
             tabs.iter()
-                .filter_map(|t| endpoint(w, t, DEFAULT_ALERTMANAGER_TIMEOUT, paths))
+                .filter_map(|t| alertmanager_endpoint(w, t, DEFAULT_ALERTMANAGER_TIMEOUT, paths))
                 .collect()
         })
         .unwrap_or_default();

@@ -122,6 +122,7 @@ alertmanagers = [{ service = "monitoring/alertmanager-main:web", timeout = "2s" 
                 path: "/prom".into(),
             },
             http: HttpOptions::with_timeout(DEFAULT_PROMETHEUS_TIMEOUT),
+            filter: Vec::new(),
         })
     );
     assert_eq!(c.alertmanagers[0].http.timeout, Duration::from_secs(2));

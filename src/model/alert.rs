@@ -1,4 +1,6 @@
-//! A firing alert from Alertmanager, reduced to what the console shows.
+//! An alert from Alertmanager, reduced to what the console shows: active or suppressed
+//! (with the silences and inhibiting alerts that explain why), labels, the annotations the
+//! screen shows, receivers and the link back to the rule.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,12 @@ pub enum Severity {
     Info,
     /// Any other value (or none): shown as given.
     Other(Text),
+}
+
+impl Default for Severity {
+    fn default() -> Self {
+        Severity::Other(Text::default())
+    }
 }
 
 impl Severity {
@@ -39,7 +47,22 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Whether Alertmanager notifies about the alert.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AlertState {
+    /// Firing and notified.
+    #[default]
+    Active,
+    /// Muted: by these silences (ids) and/or inhibited by these alerts (fingerprints).
+    Suppressed {
+        silenced_by: Vec<Text>,
+        inhibited_by: Vec<Text>,
+    },
+    /// Received but not yet routed.
+    Unprocessed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Alert {
     /// Alertmanager's fingerprint: identifies the alert across polls and HA replicas.
     pub fingerprint: Text,
@@ -49,6 +72,29 @@ pub struct Alert {
     pub summary: Text,
     pub starts_at: Option<Timestamp>,
     pub labels: BTreeMap<Text, Text>,
+    pub state: AlertState,
+    /// `description` annotation (empty when absent).
+    pub description: Text,
+    /// `runbook_url` annotation (empty when absent).
+    pub runbook: Text,
+    /// The rule's link (`generatorURL`).
+    pub generator_url: Text,
+    /// Receivers the alert is routed to.
+    pub receivers: Vec<Text>,
+}
+
+impl Alert {
+    /// Firing and not muted: what the overview counts and lists.
+    pub fn is_active(&self) -> bool {
+        !matches!(self.state, AlertState::Suppressed { .. })
+    }
+
+    pub fn label(&self, name: &str) -> Option<&Text> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v)
+    }
 }
 
 /// Sorts alerts for display: severity, then longest-firing first, then name and fingerprint.
@@ -62,7 +108,7 @@ pub fn sort_alerts(alerts: &mut [Alert]) {
     });
 }
 
-/// Counts of firing alerts by severity, for the cluster bands.
+/// Counts of firing (not silenced or inhibited) alerts by severity, for the cluster bands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SeverityCounts {
     pub critical: usize,
@@ -74,7 +120,7 @@ pub struct SeverityCounts {
 impl SeverityCounts {
     pub fn of(alerts: &[Alert]) -> Self {
         let mut counts = SeverityCounts::default();
-        for alert in alerts {
+        for alert in alerts.iter().filter(|a| a.is_active()) {
             match alert.severity {
                 Severity::Critical => counts.critical += 1,
                 Severity::Warning => counts.warning += 1,

@@ -2,10 +2,14 @@
 //! alerts and source health, plus the view's cursor state. No IO, no clock, no terminal.
 
 pub mod alert;
+pub mod alert_groups;
 pub mod health;
+pub mod matcher;
 pub mod pod;
 pub mod rows;
 pub mod sanitize;
+pub mod silence;
+pub mod silence_form;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -24,9 +28,13 @@ pub struct ClusterState {
     pub name: Text,
     pub labels: BTreeMap<Text, Text>,
     pub pods: BTreeMap<PodKey, PodRow>,
-    /// Firing alerts, deduplicated by fingerprint and sorted for display.
+    /// Alerts (firing, silenced and inhibited), deduplicated by fingerprint and sorted.
     pub alerts: Vec<Alert>,
     pub health: BTreeMap<SourceKind, Health>,
+    /// Active and pending silences of the cluster's Alertmanager, by id.
+    pub silences: Vec<silence::Silence>,
+    /// Each Alertmanager replica and how its last poll went (empty until the first poll).
+    pub replicas: Vec<silence::Replica>,
 }
 
 impl ClusterState {
@@ -40,6 +48,8 @@ impl ClusterState {
                 .collect(),
             pods: BTreeMap::new(),
             alerts: Vec::new(),
+            silences: Vec::new(),
+            replicas: Vec::new(),
             health: SourceKind::ALL
                 .iter()
                 .map(|kind| (*kind, Health::Connecting))
@@ -190,6 +200,10 @@ pub struct UiState {
     /// Rows visible in the pods table and the alerts list at the last render (for paging).
     pub pods_page: usize,
     pub alerts_page: usize,
+    /// The open silence form or expire confirmation (takes every key while open).
+    pub silence: Option<silence_form::SilencePopup>,
+    /// Who the silence form names as author by default (the OS user).
+    pub user: Text,
 }
 
 /// Everything the console knows. Owned by the app loop, changed only by `update`.
@@ -221,8 +235,12 @@ impl Model {
         self.clusters.iter().map(|c| c.pods.len()).sum()
     }
 
+    /// Firing alerts (silenced and inhibited ones not counted).
     pub fn alert_count(&self) -> usize {
-        self.clusters.iter().map(|c| c.alerts.len()).sum()
+        self.clusters
+            .iter()
+            .map(|c| c.alerts.iter().filter(|a| a.is_active()).count())
+            .sum()
     }
 }
 

@@ -1,5 +1,5 @@
 //! Fleet-wide lists derived from the model, in a stable display order: the merged pods table
-//! (unhealthy first) and the merged firing alerts.
+//! (unhealthy first), the merged firing alerts, and every alert (silenced ones included).
 
 use super::alert::Alert;
 use super::pod::{PodHealth, PodRow};
@@ -64,9 +64,9 @@ impl AlertEntry<'_> {
     }
 }
 
-/// Every firing alert: by severity, longest-firing first, then cluster, name, fingerprint.
-pub fn merged_alerts(model: &Model) -> Vec<AlertEntry<'_>> {
-    let mut rows: Vec<AlertEntry<'_>> = model
+/// Every alert of every cluster, silenced and inhibited ones included, in cluster order.
+pub fn all_alerts(model: &Model) -> impl Iterator<Item = AlertEntry<'_>> {
+    model
         .clusters
         .iter()
         .enumerate()
@@ -77,6 +77,13 @@ pub fn merged_alerts(model: &Model) -> Vec<AlertEntry<'_>> {
                 alert,
             })
         })
+}
+
+/// Every firing alert (not silenced or inhibited): by severity, longest-firing first, then
+/// cluster, name, fingerprint.
+pub fn merged_alerts(model: &Model) -> Vec<AlertEntry<'_>> {
+    let mut rows: Vec<AlertEntry<'_>> = all_alerts(model)
+        .filter(|row| row.alert.is_active())
         .collect();
     rows.sort_by(|a, b| {
         a.alert

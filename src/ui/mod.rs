@@ -1,10 +1,13 @@
 //! Rendering: a pure function of the model, the theme and a `now` passed in. Never reads the
 //! clock, never does IO, never imports tokio, reqwest or kube.
 
+pub mod popups;
 pub mod theme;
 pub mod views;
 pub mod widgets;
 
+#[cfg(test)]
+mod alert_tests;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +32,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         View::Pods => views::pods::render(frame, model, theme, now),
         View::Alerts => views::alerts::render(frame, model, theme, now),
     };
+    if let Some(popup) = &model.ui.silence {
+        popups::silence::render(frame, model, popup, theme, now);
+    }
     if model.ui.show_help {
         views::help::render(frame, theme);
     }

@@ -1,5 +1,7 @@
 //! The dashboard's building blocks and the style and text helpers they share.
 
+pub mod alert_detail;
+pub mod alert_groups;
 pub mod alerts;
 pub mod bands;
 pub mod pods;

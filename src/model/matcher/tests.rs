@@ -1,0 +1,134 @@
+//! Table tests of the matcher engine against Alertmanager's documented semantics.
+
+use super::*;
+
+fn labels(pairs: &[(&str, &str)]) -> BTreeMap<Text, Text> {
+    pairs
+        .iter()
+        .map(|(k, v)| (Text::new(k), Text::new(v)))
+        .collect()
+}
+
+#[test]
+fn matchers_follow_alertmanager_semantics() {
+    let alert = labels(&[
+        ("alertname", "HighErrorRate"),
+        ("service", "payment"),
+        ("severity", "critical"),
+    ]);
+    // (matcher, catches the alert?)
+    let table = [
+        (r#"alertname="HighErrorRate""#, true),
+        (r#"alertname="higherrorrate""#, false),
+        (r#"service!="payment""#, false),
+        (r#"service!="checkout""#, true),
+        // Regexes are anchored at both ends.
+        (r#"service=~"pay""#, false),
+        (r#"service=~"pay.*""#, true),
+        (r#"service=~".*ment""#, true),
+        (r#"service=~"payment|checkout""#, true),
+        (r#"service!~"pay""#, true),
+        (r#"service!~"pay.+""#, false),
+        // An absent label is the empty string.
+        (r#"team="""#, true),
+        (r#"team!="""#, false),
+        (r#"team!="sre""#, true),
+        (r#"team=~".*""#, true),
+        (r#"team=~".+""#, false),
+        (r#"team!~".+""#, true),
+        (r#"team="sre""#, false),
+        // Present label against the empty string.
+        (r#"service="""#, false),
+        (r#"service!="""#, true),
+    ];
+    for (text, want) in table {
+        let matcher = parse_matcher(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let compiled = matcher.compile().unwrap();
+        assert_eq!(compiled.matches(&alert), want, "{text}");
+    }
+}
+
+#[test]
+fn all_matchers_must_match() {
+    let alert = labels(&[("alertname", "A"), ("cluster", "us-east-1")]);
+    let both =
+        compile_all(&parse_matchers(r#"{alertname="A", cluster=~"us-.*"}"#).unwrap()).unwrap();
+    assert!(all_match(&both, &alert));
+    let one_wrong =
+        compile_all(&parse_matchers(r#"alertname="A", cluster="eu""#).unwrap()).unwrap();
+    assert!(!all_match(&one_wrong, &alert));
+}
+
+#[test]
+fn parsing_accepts_quotes_escapes_and_bare_values() {
+    assert_eq!(
+        parse_matcher(r#"summary="a \"quoted\", comma\\""#).unwrap(),
+        Matcher::new("summary", MatchOp::Equal, r#"a "quoted", comma\"#)
+    );
+    assert_eq!(
+        parse_matcher("severity != warning").unwrap(),
+        Matcher::new("severity", MatchOp::NotEqual, "warning")
+    );
+    assert_eq!(
+        parse_matcher(r#"job!~"node|kube""#).unwrap().op,
+        MatchOp::NotRegex
+    );
+    let list = parse_matchers(r#"{a="x,y", b=~"1|2",}"#).unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].value, "x,y");
+    assert_eq!(list[1].to_string(), r#"b=~"1|2""#);
+    // Display round-trips through the parser.
+    let tricky = Matcher::new("x", MatchOp::Equal, "a\"b\\c\nd");
+    assert_eq!(parse_matcher(&tricky.to_string()).unwrap(), tricky);
+}
+
+#[test]
+fn parsing_errors_say_what_is_wrong() {
+    assert!(
+        parse_matcher("=x")
+            .unwrap_err()
+            .contains("expected a matcher")
+    );
+    assert!(
+        parse_matcher("9a=x")
+            .unwrap_err()
+            .contains("expected a matcher")
+    );
+    assert!(
+        parse_matcher("a x")
+            .unwrap_err()
+            .contains("expected an operator")
+    );
+    assert!(
+        parse_matcher(r#"a="x"#)
+            .unwrap_err()
+            .contains("closing quote")
+    );
+    assert!(
+        parse_matcher(r#"a="x" y"#)
+            .unwrap_err()
+            .contains("closing quote")
+    );
+    assert!(
+        parse_matcher(r#"a=x"y"#)
+            .unwrap_err()
+            .contains("unbalanced")
+    );
+    assert!(
+        parse_matcher(r#"a=~"(""#)
+            .unwrap_err()
+            .contains("invalid regex")
+    );
+}
+
+#[test]
+fn api_flags_map_to_operators() {
+    for op in [
+        MatchOp::Equal,
+        MatchOp::NotEqual,
+        MatchOp::Regex,
+        MatchOp::NotRegex,
+    ] {
+        assert_eq!(MatchOp::from_flags(op.is_equal(), op.is_regex()), op);
+    }
+}

@@ -1,0 +1,16 @@
+//! Popups drawn over a screen: the silence form and the expire confirmation.
+
+pub mod silence;
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// A `width` × `height` rectangle centred in `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}

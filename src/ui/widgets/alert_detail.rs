@@ -1,0 +1,129 @@
+//! Around the Alerts screen's list: one line with each cluster's Alertmanager replicas (a
+//! replica down is a warning while the others still answer) and a panel describing the
+//! selected alert (summary, description, why it is muted, runbook, rule link, receivers).
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::{health_mark, health_span};
+use crate::model::alert_groups::{mute_reason, selected_alert_entry};
+use crate::model::health::{Health, SourceKind};
+use crate::model::{ClusterState, Model};
+use crate::ui::theme::Theme;
+
+/// `Alertmanager  us-east-1 ✓ 2/2  eu-west-1 ⚠ 1/2: http://…:9094 connection refused`.
+pub fn render_replicas(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+) {
+    let mut spans = vec![Span::styled(" Alertmanager", theme.header)];
+    for cluster in &model.clusters {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(cluster.name.to_string(), theme.base));
+        spans.push(Span::raw(" "));
+        spans.extend(replica_spans(cluster, theme, now));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+fn replica_spans(cluster: &ClusterState, theme: &Theme, now: Timestamp) -> Vec<Span<'static>> {
+    let health = cluster.health(SourceKind::Alerts);
+    if cluster.replicas.is_empty() || !health.is_ok() {
+        return vec![health_span(theme, SourceKind::Alerts, health, now)];
+    }
+    let up = cluster.replicas.iter().filter(|r| r.health.is_ok()).count();
+    let total = cluster.replicas.len();
+    if up == total {
+        let (mark, style) = health_mark(theme, health);
+        return vec![Span::styled(format!("{mark} {up}/{total}"), style)];
+    }
+    let (mark, style) = health_mark(
+        theme,
+        &Health::Stale {
+            since: now,
+            reason: Default::default(),
+        },
+    );
+    let down: Vec<String> = cluster
+        .replicas
+        .iter()
+        .filter(|r| !r.health.is_ok())
+        .map(|r| match r.health.reason() {
+            Some(reason) => format!("{} {reason}", r.url),
+            None => r.url.to_string(),
+        })
+        .collect();
+    vec![Span::styled(
+        format!("{mark} {up}/{total} replicas, down: {}", down.join(", ")),
+        style,
+    )]
+}
+
+/// Lines the detail panel wants, borders included.
+pub const DETAIL_HEIGHT: u16 = 7;
+
+/// The selected alert in full.
+pub fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::styled(" Selected alert ", theme.title));
+    let Some(entry) = selected_alert_entry(model) else {
+        frame.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let alert = entry.alert;
+    let field = |name: &'static str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{name:<12}"), theme.header),
+            Span::styled(value, theme.base),
+        ])
+    };
+    let mut lines = vec![field(
+        "alert",
+        format!(
+            "{} · {} · {}",
+            alert.name,
+            alert.severity.label(),
+            entry.cluster_name
+        ),
+    )];
+    if let Some(reason) = model
+        .clusters
+        .get(entry.cluster)
+        .and_then(|c| mute_reason(c, &entry, now))
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<12}", "muted"), theme.header),
+            Span::styled(reason, theme.warn),
+        ]));
+    }
+    if !alert.summary.is_empty() {
+        lines.push(field("summary", alert.summary.to_string()));
+    }
+    if !alert.description.is_empty() && alert.description != alert.summary {
+        lines.push(field("description", alert.description.to_string()));
+    }
+    if !alert.runbook.is_empty() {
+        lines.push(field("runbook", alert.runbook.to_string()));
+    }
+    if !alert.generator_url.is_empty() {
+        lines.push(field("source", alert.generator_url.to_string()));
+    }
+    if !alert.receivers.is_empty() {
+        let names: Vec<&str> = alert.receivers.iter().map(|r| r.as_str()).collect();
+        lines.push(field("receivers", names.join(", ")));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .style(theme.base)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,346 @@
+//! Message sequences for Alertmanager data and the silence popups: dedupe, suppressed alerts
+//! apart, per-replica health, cursor across groups, form editing, preview, submit, read-back.
+
+use super::*;
+use crate::action::Key;
+use crate::effect::IoRequest;
+use crate::fixture::alerts::{alerts_model, eu_snapshot, replica, silence, snapshot_msg};
+use crate::fixture::{act, at, data};
+use crate::model::Text;
+use crate::model::alert::AlertState;
+use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry};
+use crate::model::health::{Health, SourceKind};
+use crate::model::matcher::{MatchOp, Matcher};
+use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
+use crate::model::silence_form::{Field, SilencePopup, Stage, preview};
+
+fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+    update(model, Msg::Key(key))
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(model, Key::Char(c));
+    }
+}
+
+fn form(model: &Model) -> &crate::model::silence_form::SilenceForm {
+    match &model.ui.silence {
+        Some(SilencePopup::Create(form)) => form,
+        other => panic!("no silence form: {other:?}"),
+    }
+}
+
+fn selected_name(model: &Model) -> String {
+    selected_alert_entry(model)
+        .map(|e| format!("{}/{}", e.cluster_name, e.alert.fingerprint))
+        .unwrap_or_default()
+}
+
+#[test]
+fn snapshot_keeps_suppressed_apart_and_counts_only_firing() {
+    let model = alerts_model();
+    let eu = &model.clusters[0];
+    assert_eq!(eu.alerts.len(), 4);
+    // Bands count firing alerts only: two critical, the silenced and inhibited warnings not.
+    let counts = eu.summary().alerts;
+    assert_eq!((counts.critical, counts.warning), (2, 0));
+    // The overview lists firing alerts only.
+    assert_eq!(crate::model::rows::merged_alerts(&model).len(), 3);
+    // The Alerts screen: firing groups, then the muted part.
+    let grouped = grouped_alerts(&model);
+    let shape: Vec<String> = grouped
+        .lines
+        .iter()
+        .map(|line| match line {
+            AlertLine::Muted { count } => format!("muted {count}"),
+            AlertLine::Group { name, count, .. } => format!("{name} ({count})"),
+            AlertLine::Alert { entry, .. } => format!("  {}", entry.alert.fingerprint),
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            "HighErrorRate (3)",
+            "  f1",
+            "  f2",
+            "  g1",
+            "muted 2",
+            "KubePodCrashLooping (1)",
+            "  f3",
+            "PaymentLatencyHigh (1)",
+            "  f4",
+        ]
+    );
+}
+
+#[test]
+fn one_replica_down_is_the_replicas_warning_not_the_sources_failure() {
+    let mut model = alerts_model();
+    let eu = &model.clusters[0];
+    assert_eq!(eu.health(SourceKind::Alerts), &Health::Ok { at: at(-2) });
+    assert!(eu.replicas[0].health.is_ok());
+    assert_eq!(
+        eu.replicas[1].health.reason().map(Text::as_str),
+        Some("connection refused")
+    );
+    // The replica comes back on the next poll.
+    let mut next = eu_snapshot();
+    next.replicas[1] = replica("http://am-1.eu:9093", None);
+    update(&mut model, snapshot_msg(0, 5, next));
+    assert!(model.clusters[0].replicas.iter().all(|r| r.health.is_ok()));
+    // Every replica down: the source fails, the last alerts stay on screen.
+    update(
+        &mut model,
+        data(
+            0,
+            10,
+            Payload::Failed {
+                source: SourceKind::Alerts,
+                reason: Text::new("connection refused (all 2 replicas failed)"),
+            },
+        ),
+    );
+    assert!(matches!(
+        model.clusters[0].health(SourceKind::Alerts),
+        Health::Stale { .. }
+    ));
+    assert_eq!(model.clusters[0].alerts.len(), 4);
+}
+
+#[test]
+fn cursor_moves_across_groups_into_the_muted_part() {
+    let mut model = alerts_model();
+    act(&mut model, Action::ShowView(View::Alerts));
+    model.ui.alerts_page = 4;
+    act(&mut model, Action::Top);
+    assert_eq!(selected_name(&model), "prod-eu-1/f1");
+    act(&mut model, Action::Down);
+    act(&mut model, Action::Down);
+    assert_eq!(selected_name(&model), "prod-us-1/g1");
+    act(&mut model, Action::Down);
+    assert_eq!(selected_name(&model), "prod-eu-1/f3");
+    // The line of f3 (index 6) is in view with a page of 4 lines.
+    assert_eq!(model.ui.alerts.offset, 3);
+    act(&mut model, Action::Bottom);
+    assert_eq!(selected_name(&model), "prod-eu-1/f4");
+    act(&mut model, Action::Top);
+    assert_eq!(
+        (selected_name(&model).as_str(), model.ui.alerts.offset),
+        ("prod-eu-1/f1", 0)
+    );
+}
+
+#[test]
+fn silence_form_prefills_edits_previews_and_submits() {
+    let mut model = alerts_model();
+    act(&mut model, Action::ShowView(View::Alerts));
+    act(&mut model, Action::Top);
+    assert_eq!(action_for(Key::Char('S')), Some(Action::Silence));
+    key(&mut model, Key::Char('S'));
+    let f = form(&model);
+    assert_eq!(f.cluster, 0);
+    assert_eq!(
+        f.matchers,
+        vec![
+            r#"alertname="HighErrorRate""#,
+            r#"namespace="shop""#,
+            r#"service="payment""#,
+            r#"severity="critical""#,
+        ]
+    );
+    assert_eq!((f.duration.as_str(), f.author.as_str()), ("2h", "oncall"));
+    assert_eq!(f.focus, Field::Comment);
+    // Preview: the payment alert in prod-eu-1; the same alert in prod-us-1 is elsewhere.
+    let p = preview(&model, f);
+    assert_eq!(p.caught.len(), 1);
+    assert_eq!(p.elsewhere, 1);
+
+    // Keys go to the form, not the keymap: `q` is text here.
+    typed(&mut model, "q");
+    assert_eq!(form(&model).comment, "q");
+    key(&mut model, Key::Backspace);
+    // Submitting without a comment is refused with the reason.
+    let effects = key(&mut model, Key::Enter);
+    assert_eq!(effects, vec![Effect::Render]);
+    assert!(
+        form(&model)
+            .error
+            .as_ref()
+            .is_some_and(|e| e.as_str().contains("comment is required")),
+        "{:?}",
+        form(&model).error
+    );
+    // Widen the matchers: clear `service` so both HighErrorRate alerts of prod-eu-1 match.
+    key(&mut model, Key::Up); // duration
+    key(&mut model, Key::Up); // matcher 3 (severity)
+    key(&mut model, Key::Up); // matcher 2 (service)
+    assert_eq!(form(&model).focus, Field::Matcher(2));
+    key(&mut model, Key::Ctrl('u'));
+    assert_eq!(preview(&model, form(&model)).caught.len(), 2);
+    // A regex matcher added with Ctrl-N.
+    key(&mut model, Key::Ctrl('n'));
+    typed(&mut model, r#"service=~"pay.*|check.*""#);
+    assert_eq!(preview(&model, form(&model)).caught.len(), 2);
+    // A broken matcher shows in the preview and blocks submit.
+    key(&mut model, Key::Backspace);
+    assert!(preview(&model, form(&model)).error.is_some());
+    typed(&mut model, "\"");
+    // Duration and comment.
+    key(&mut model, Key::Tab);
+    assert_eq!(form(&model).focus, Field::Duration);
+    key(&mut model, Key::Ctrl('u'));
+    typed(&mut model, "90m");
+    key(&mut model, Key::Tab);
+    typed(&mut model, "rollback in progress");
+    let effects = key(&mut model, Key::Enter);
+    let f = form(&model);
+    assert_eq!(f.stage, Stage::Sending);
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Io { cluster, request } => Some((*cluster, request.clone())),
+            _ => None,
+        })
+        .expect("an IO request");
+    let IoRequest::CreateSilence { replica, draft } = request.1 else {
+        panic!("{request:?}");
+    };
+    assert_eq!(request.0, 0);
+    assert_eq!(replica, 0, "the replica that answered");
+    assert_eq!(draft.duration_secs, 5_400);
+    assert_eq!(draft.comment, "rollback in progress");
+    assert_eq!(draft.created_by, "oncall");
+    assert_eq!(
+        draft.matchers,
+        vec![
+            Matcher::new("alertname", MatchOp::Equal, "HighErrorRate"),
+            Matcher::new("namespace", MatchOp::Equal, "shop"),
+            Matcher::new("severity", MatchOp::Equal, "critical"),
+            Matcher::new("service", MatchOp::Regex, "pay.*|check.*"),
+        ]
+    );
+
+    // The read-back answer is shown in the form and joins the silences.
+    let mut created = silence();
+    created.id = Text::new("s-2");
+    created.replica = 0;
+    update(
+        &mut model,
+        data(
+            0,
+            1,
+            Payload::SilenceDone(SilenceOutcome {
+                action: SilenceAction::Create,
+                replica: 0,
+                result: Ok(created),
+            }),
+        ),
+    );
+    let Stage::Done(text) = &form(&model).stage else {
+        panic!("{:?}", form(&model).stage);
+    };
+    assert!(
+        text.as_str()
+            .starts_with("silence s-2 created: active until ")
+            && text
+                .as_str()
+                .ends_with("(read back from http://am-0.eu:9093)"),
+        "{text}"
+    );
+    assert!(
+        model.clusters[0]
+            .silences
+            .iter()
+            .any(|s| s.id.as_str() == "s-2")
+    );
+    // Source health is untouched by the request's answer.
+    assert_eq!(
+        model.clusters[0].health(SourceKind::Alerts),
+        &Health::Ok { at: at(-2) }
+    );
+    // Any key closes the finished form; keys reach the keymap again.
+    key(&mut model, Key::Char('x'));
+    assert!(model.ui.silence.is_none());
+}
+
+#[test]
+fn silence_form_shows_the_replicas_error_and_goes_back_to_editing() {
+    let mut model = alerts_model();
+    act(&mut model, Action::ShowView(View::Alerts));
+    act(&mut model, Action::Silence);
+    typed(&mut model, "why");
+    key(&mut model, Key::Enter);
+    update(
+        &mut model,
+        data(
+            0,
+            1,
+            Payload::SilenceDone(SilenceOutcome {
+                action: SilenceAction::Create,
+                replica: 0,
+                result: Err(Text::new(
+                    "creating the silence on http://am-0.eu:9093: HTTP 400 Bad Request: silence invalid",
+                )),
+            }),
+        ),
+    );
+    assert!(matches!(&form(&model).stage, Stage::Failed(t) if t.as_str().contains("HTTP 400")));
+    key(&mut model, Key::Enter);
+    assert_eq!(form(&model).stage, Stage::Editing);
+    key(&mut model, Key::Esc);
+    assert!(model.ui.silence.is_none());
+}
+
+#[test]
+fn expire_asks_then_sends_to_the_silences_replica_and_reads_back() {
+    let mut model = alerts_model();
+    act(&mut model, Action::ShowView(View::Alerts));
+    // On a firing alert there is nothing to expire.
+    act(&mut model, Action::Top);
+    assert!(key(&mut model, Key::Char('E')).is_empty());
+    assert!(model.ui.silence.is_none());
+    // On the silenced alert: a confirmation first.
+    for _ in 0..3 {
+        act(&mut model, Action::Down);
+    }
+    assert_eq!(selected_name(&model), "prod-eu-1/f3");
+    key(&mut model, Key::Char('E'));
+    assert!(matches!(&model.ui.silence, Some(SilencePopup::Expire(c)) if c.id.as_str() == "s-1"));
+    // `n` keeps it.
+    key(&mut model, Key::Char('n'));
+    assert!(model.ui.silence.is_none());
+    key(&mut model, Key::Char('E'));
+    let effects = key(&mut model, Key::Char('y'));
+    assert!(effects.contains(&Effect::Io {
+        cluster: 0,
+        request: IoRequest::ExpireSilence {
+            replica: 0,
+            id: Text::new("s-1")
+        }
+    }));
+    let mut expired = silence();
+    expired.status = SilenceStatus::Expired;
+    update(
+        &mut model,
+        data(
+            0,
+            1,
+            Payload::SilenceDone(SilenceOutcome {
+                action: SilenceAction::Expire,
+                replica: 0,
+                result: Ok(expired),
+            }),
+        ),
+    );
+    assert!(
+        matches!(&model.ui.silence, Some(SilencePopup::Expire(c)) if matches!(&c.stage, Stage::Done(t) if t.as_str().starts_with("silence s-1 expired: expired")))
+    );
+    assert!(model.clusters[0].silences.is_empty());
+    // The alert itself turns active on the next poll.
+    let mut next = eu_snapshot();
+    next.silences.clear();
+    next.alerts[2].state = AlertState::Active;
+    update(&mut model, snapshot_msg(0, 6, next));
+    assert_eq!(crate::model::rows::merged_alerts(&model).len(), 4);
+}

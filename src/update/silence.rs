@@ -1,0 +1,199 @@
+//! The silence popups' keys and results: open the create form on the selected alert (matchers
+//! prefilled from its labels), edit it, submit it as `IoRequest::CreateSilence`; confirm and
+//! send `IoRequest::ExpireSilence` for a silenced alert; show the replica's read-back answer.
+
+use jiff::Timestamp;
+
+use crate::action::Key;
+use crate::effect::{Effect, IoRequest};
+use crate::model::alert::AlertState;
+use crate::model::alert_groups::{selected_alert_entry as selected_entry, until_text};
+use crate::model::health::Health;
+use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
+use crate::model::silence_form::{ExpireConfirm, Field, SilenceForm, SilencePopup, Stage};
+use crate::model::{ClusterId, ClusterState, Model, Text};
+
+/// Opens the create form for the selected alert; a status message when there is none.
+pub fn open_form(model: &mut Model) -> Vec<Effect> {
+    let Some(entry) = selected_entry(model) else {
+        return Vec::new();
+    };
+    let form = SilenceForm::for_alert(entry.cluster, entry.alert, model.ui.user.as_str());
+    model.ui.silence = Some(SilencePopup::Create(form));
+    vec![Effect::Render]
+}
+
+/// Asks to expire the silence muting the selected alert (the first one known).
+pub fn open_expire(model: &mut Model) -> Vec<Effect> {
+    let Some(entry) = selected_entry(model) else {
+        return Vec::new();
+    };
+    let AlertState::Suppressed { silenced_by, .. } = &entry.alert.state else {
+        return Vec::new();
+    };
+    let Some(state) = model.clusters.get(entry.cluster) else {
+        return Vec::new();
+    };
+    let Some(silence) = silenced_by
+        .iter()
+        .find_map(|id| state.silences.iter().find(|s| &s.id == id))
+    else {
+        return Vec::new();
+    };
+    let confirm = ExpireConfirm {
+        cluster: entry.cluster,
+        replica: silence.replica,
+        id: silence.id.clone(),
+        stage: Stage::Editing,
+    };
+    model.ui.silence = Some(SilencePopup::Expire(confirm));
+    vec![Effect::Render]
+}
+
+/// The replica to send a new silence to: the first that answered the last poll.
+fn live_replica(state: &ClusterState) -> usize {
+    state
+        .replicas
+        .iter()
+        .position(|r| matches!(r.health, Health::Ok { .. }))
+        .unwrap_or(0)
+}
+
+/// A key while a popup is open (the popup takes every key).
+pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    match model.ui.silence.take() {
+        None => Vec::new(),
+        Some(SilencePopup::Create(form)) => form_key(model, form, key),
+        Some(SilencePopup::Expire(confirm)) => expire_key(model, confirm, key),
+    }
+}
+
+fn form_key(model: &mut Model, mut form: SilenceForm, key: Key) -> Vec<Effect> {
+    let mut effects = vec![Effect::Render];
+    match (&form.stage, key) {
+        (_, Key::Esc) => return effects,
+        (Stage::Done(_), _) => return effects,
+        (Stage::Failed(_), Key::Enter) => form.stage = Stage::Editing,
+        (Stage::Sending | Stage::Failed(_), _) => {}
+        (Stage::Editing, Key::Enter) => match form.draft() {
+            Err(error) => form.error = Some(Text::new(&error)),
+            Ok(draft) => {
+                form.error = None;
+                form.stage = Stage::Sending;
+                let replica = model.clusters.get(form.cluster).map_or(0, live_replica);
+                effects.push(Effect::Io {
+                    cluster: form.cluster,
+                    request: IoRequest::CreateSilence { replica, draft },
+                });
+            }
+        },
+        (Stage::Editing, Key::Tab | Key::Down) => form.focus = neighbour(&form, 1),
+        (Stage::Editing, Key::BackTab | Key::Up) => form.focus = neighbour(&form, -1),
+        (Stage::Editing, Key::Ctrl('n')) => {
+            form.matchers.push(String::new());
+            form.focus = Field::Matcher(form.matchers.len() - 1);
+        }
+        (Stage::Editing, Key::Ctrl('u')) => {
+            if let Some(text) = form.text_mut(form.focus) {
+                text.clear();
+            }
+        }
+        (Stage::Editing, Key::Backspace) => {
+            if let Some(text) = form.text_mut(form.focus) {
+                text.pop();
+            }
+        }
+        (Stage::Editing, Key::Char(c)) if !c.is_control() => {
+            if let Some(text) = form.text_mut(form.focus)
+                && text.chars().count() < 512
+            {
+                text.push(c);
+            }
+        }
+        (Stage::Editing, _) => {}
+    }
+    model.ui.silence = Some(SilencePopup::Create(form));
+    effects
+}
+
+/// The field `delta` steps away from the focused one, wrapping around.
+fn neighbour(form: &SilenceForm, delta: isize) -> Field {
+    let fields = form.fields();
+    let at = fields.iter().position(|f| *f == form.focus).unwrap_or(0) as isize;
+    let len = fields.len() as isize;
+    fields[((at + delta).rem_euclid(len)) as usize]
+}
+
+fn expire_key(model: &mut Model, mut confirm: ExpireConfirm, key: Key) -> Vec<Effect> {
+    let mut effects = vec![Effect::Render];
+    match (&confirm.stage, key) {
+        (_, Key::Esc) | (Stage::Editing, Key::Char('n')) | (Stage::Done(_), _) => return effects,
+        (Stage::Editing | Stage::Failed(_), Key::Char('y') | Key::Enter) => {
+            confirm.stage = Stage::Sending;
+            effects.push(Effect::Io {
+                cluster: confirm.cluster,
+                request: IoRequest::ExpireSilence {
+                    replica: confirm.replica,
+                    id: confirm.id.clone(),
+                },
+            });
+        }
+        _ => {}
+    }
+    model.ui.silence = Some(SilencePopup::Expire(confirm));
+    effects
+}
+
+/// A silence request's answer: the silence list follows what the replica read back, and the
+/// open popup for that request shows the result.
+pub fn on_outcome(
+    model: &mut Model,
+    cluster: ClusterId,
+    at: Timestamp,
+    outcome: SilenceOutcome,
+) -> Vec<Effect> {
+    let Some(state) = model.clusters.get_mut(cluster) else {
+        return Vec::new();
+    };
+    let replica_url = state.replicas.get(outcome.replica).map_or_else(
+        || format!("replica {}", outcome.replica + 1),
+        |r| r.url.to_string(),
+    );
+    let stage = match &outcome.result {
+        Ok(silence) => {
+            state.silences.retain(|s| s.id != silence.id);
+            if silence.status != SilenceStatus::Expired {
+                state.silences.push(silence.clone());
+                state.silences.sort_by(|a, b| a.id.cmp(&b.id));
+            }
+            let verb = match outcome.action {
+                SilenceAction::Create => "created",
+                SilenceAction::Expire => "expired",
+            };
+            let until = match (outcome.action, silence.ends_at) {
+                (SilenceAction::Create, Some(ends)) => format!(" until {}", until_text(ends, at)),
+                _ => String::new(),
+            };
+            Stage::Done(Text::new(&format!(
+                "silence {} {verb}: {}{until} (read back from {replica_url})",
+                silence.id,
+                silence.status.label(),
+            )))
+        }
+        Err(reason) => Stage::Failed(reason.clone()),
+    };
+    match (&mut model.ui.silence, outcome.action) {
+        (Some(SilencePopup::Create(form)), SilenceAction::Create)
+            if form.cluster == cluster && form.stage == Stage::Sending =>
+        {
+            form.stage = stage;
+        }
+        (Some(SilencePopup::Expire(confirm)), SilenceAction::Expire)
+            if confirm.cluster == cluster && confirm.stage == Stage::Sending =>
+        {
+            confirm.stage = stage;
+        }
+        _ => {}
+    }
+    vec![Effect::Render]
+}

@@ -1,0 +1,470 @@
+//! The alerts source and silences against real protocols: the simulator's Alertmanager
+//! (silence create, read back, the alert turns silenced, expire), two real Debian
+//! Alertmanagers as HA replicas with one killed, and a real Prometheus scraping the
+//! simulator whose alert reaches the console under the right cluster.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+use watchdeck::app::{ClusterTarget, Executor};
+use watchdeck::clock::Clock;
+use watchdeck::effect::IoRequest;
+use watchdeck::event::{DataEvent, Msg, Payload};
+use watchdeck::model::alert::AlertState;
+use watchdeck::model::matcher::{MatchOp, Matcher};
+use watchdeck::model::silence::{AlertSnapshot, SilenceAction, SilenceStatus};
+use watchdeck::model::silence_form::SilenceDraft;
+use watchdeck::model::{Model, Text};
+use watchdeck::sources::alertmanager::{
+    PollConfig, http_client, poll_alerts, poll_alerts_filtered, poll_replicas, replicas,
+};
+
+fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
+    ClusterTarget {
+        name: name.to_string(),
+        labels: Default::default(),
+        kubeconfig: Default::default(),
+        context: name.to_string(),
+        alertmanagers,
+        alert_filter: Vec::new(),
+        prometheus: None,
+    }
+}
+
+async fn snapshot(urls: &[String]) -> AlertSnapshot {
+    let client = http_client(Duration::from_secs(5)).unwrap();
+    poll_replicas(&replicas(&client, urls), &[]).await.unwrap()
+}
+
+async fn next_event(rx: &mut mpsc::Receiver<DataEvent>) -> DataEvent {
+    tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("an answer within 30 s")
+        .expect("channel open")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silence_created_read_back_and_expired_on_the_simulator() {
+    let sim = common::start("steady", common::options(7, common::FIXED_START), None).await;
+    let am = sim.endpoint("us-east-1").alertmanager.clone();
+    let client = reqwest::Client::new();
+    let alert = json!([{
+        "labels": {"alertname": "DiskFull", "severity": "warning", "cluster": "us-east-1", "instance": "db-0"},
+        "annotations": {"summary": "disk 95% full on db-0"},
+    }]);
+    let posted = client
+        .post(format!("{am}/api/v2/alerts"))
+        .json(&alert)
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_success(), "{posted:?}");
+    let before = snapshot(std::slice::from_ref(&am)).await;
+    let disk = before
+        .alerts
+        .iter()
+        .find(|a| a.name.as_str() == "DiskFull")
+        .expect("the posted alert");
+    assert_eq!(disk.state, AlertState::Active);
+
+    // Create through the executor, as the console does.
+    let (tx, mut rx) = mpsc::channel(8);
+    let mut executor = Executor::new(vec![target("us-east-1", vec![am.clone()])], tx)
+        .with_clock(Clock::Virtual(sim.running.fleet.now.clone()));
+    executor.run(
+        0,
+        IoRequest::CreateSilence {
+            replica: 0,
+            draft: SilenceDraft {
+                matchers: vec![
+                    Matcher::new("alertname", MatchOp::Equal, "DiskFull"),
+                    Matcher::new("instance", MatchOp::Regex, "db-.*"),
+                ],
+                duration_secs: 7_200,
+                created_by: "oncall".to_string(),
+                comment: "resizing the volume".to_string(),
+            },
+        },
+    );
+    let event = next_event(&mut rx).await;
+    let Payload::SilenceDone(outcome) = event.payload else {
+        panic!("{event:?}");
+    };
+    assert_eq!(outcome.action, SilenceAction::Create);
+    let silence = outcome.result.expect("silence created and read back");
+    assert_eq!(silence.status, SilenceStatus::Active);
+    assert_eq!(silence.created_by.as_str(), "oncall");
+    assert_eq!(silence.comment.as_str(), "resizing the volume");
+    assert_eq!(
+        silence.matchers,
+        vec![
+            Text::new(r#"alertname="DiskFull""#),
+            Text::new(r#"instance=~"db-.*""#)
+        ]
+    );
+
+    // The alert turns silenced, by this silence, and the poll carries the silence.
+    let during = snapshot(std::slice::from_ref(&am)).await;
+    let disk = during
+        .alerts
+        .iter()
+        .find(|a| a.name.as_str() == "DiskFull")
+        .unwrap();
+    assert_eq!(
+        disk.state,
+        AlertState::Suppressed {
+            silenced_by: vec![silence.id.clone()],
+            inhibited_by: vec![]
+        }
+    );
+    assert!(during.silences.iter().any(|s| s.id == silence.id));
+
+    // The console shows why.
+    let mut model = watchdeck::app::initial_model(&[target("us-east-1", vec![am.clone()])]);
+    let at = event.at;
+    watchdeck::update::update(
+        &mut model,
+        Msg::Data(DataEvent {
+            cluster: 0,
+            at,
+            payload: Payload::AlertSnapshot(Box::new(during)),
+        }),
+    );
+    let entry = watchdeck::model::rows::all_alerts(&model)
+        .find(|e| e.alert.name.as_str() == "DiskFull")
+        .unwrap();
+    let reason =
+        watchdeck::model::alert_groups::mute_reason(&model.clusters[0], &entry, at).unwrap();
+    assert!(
+        reason.starts_with("silenced by oncall: resizing the volume until "),
+        "{reason}"
+    );
+
+    // Expire, read back from the same replica.
+    executor.run(
+        0,
+        IoRequest::ExpireSilence {
+            replica: 0,
+            id: silence.id.clone(),
+        },
+    );
+    let event = next_event(&mut rx).await;
+    let Payload::SilenceDone(outcome) = event.payload else {
+        panic!("{event:?}");
+    };
+    assert_eq!(outcome.action, SilenceAction::Expire);
+    assert_eq!(outcome.result.unwrap().status, SilenceStatus::Expired);
+    let after = snapshot(std::slice::from_ref(&am)).await;
+    let disk = after
+        .alerts
+        .iter()
+        .find(|a| a.name.as_str() == "DiskFull")
+        .unwrap();
+    assert_eq!(disk.state, AlertState::Active);
+
+    // A refused request comes back as a reason for the popup.
+    executor.run(
+        0,
+        IoRequest::ExpireSilence {
+            replica: 0,
+            id: Text::new("00000000-0000-0000-0000-000000000000"),
+        },
+    );
+    let Payload::SilenceDone(outcome) = next_event(&mut rx).await.payload else {
+        panic!("no outcome");
+    };
+    let reason = outcome.result.unwrap_err();
+    assert!(
+        reason.as_str().starts_with(
+            "expiring silence 00000000-0000-0000-0000-000000000000 on http://127.0.0.1:"
+        ) && reason.as_str().contains("HTTP 404"),
+        "{reason}"
+    );
+}
+
+fn spawn(program: &Path, args: &[String], log: &Path) -> Child {
+    let log = std::fs::File::create(log).expect("log file");
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()))
+}
+
+async fn wait_ready(url: &str, log: &Path) {
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client
+            .get(format!("{url}/-/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{url} not ready; log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A real Alertmanager on a free loopback port, gossip off; returns the process and URL.
+async fn start_alertmanager(dir: &Path, name: &str) -> (Child, String) {
+    let program = common::require_any(
+        &["prometheus-alertmanager", "alertmanager"],
+        "prometheus-alertmanager",
+    );
+    let config: PathBuf = dir.join(format!("{name}.yml"));
+    std::fs::write(
+        &config,
+        json!({
+            "route": {"receiver": "default", "group_by": ["alertname", "cluster"], "group_wait": "1s", "group_interval": "1s"},
+            "receivers": [{"name": "default"}],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let port = common::free_port();
+    let log = dir.join(format!("{name}.log"));
+    let child = spawn(
+        &program,
+        &[
+            format!("--config.file={}", config.display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--cluster.listen-address=".to_string(),
+            format!(
+                "--storage.path={}",
+                dir.join(format!("{name}-data")).display()
+            ),
+        ],
+        &log,
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    wait_ready(&url, &log).await;
+    (child, url)
+}
+
+fn quick() -> PollConfig {
+    PollConfig {
+        every: Duration::from_millis(200),
+        timeout: Duration::from_secs(2),
+        max_backoff: Duration::from_secs(1),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts() {
+    watchdeck::install_tls_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, a) = start_alertmanager(dir.path(), "am-a").await;
+    let (_second, b) = start_alertmanager(dir.path(), "am-b").await;
+    let client = reqwest::Client::new();
+    let alert = json!([{
+        "labels": {"alertname": "HighErrorRate", "severity": "critical", "cluster": "us-east-1", "service": "payment"},
+        "annotations": {"summary": "5xx ratio 8%", "runbook_url": "https://runbooks/high-error-rate"},
+    }]);
+    for url in [&a, &b] {
+        let posted = client
+            .post(format!("{url}/api/v2/alerts"))
+            .json(&alert)
+            .send()
+            .await
+            .unwrap();
+        assert!(posted.status().is_success());
+    }
+
+    let (tx, mut rx) = mpsc::channel(16);
+    let urls = vec![a.clone(), b.clone()];
+    let poller = tokio::spawn(poll_alerts(0, urls.clone(), quick(), tx));
+    let mut model: Model = watchdeck::app::initial_model(&[target("us-east-1", urls)]);
+    // Both up: one alert (the same fingerprint on both replicas), two healthy replicas.
+    let event = next_event(&mut rx).await;
+    watchdeck::update::update(&mut model, Msg::Data(event));
+    assert_eq!(
+        model.clusters[0].alerts.len(),
+        1,
+        "{:?}",
+        model.clusters[0].alerts
+    );
+    assert_eq!(
+        model.clusters[0].alerts[0].runbook.as_str(),
+        "https://runbooks/high-error-rate"
+    );
+    assert!(model.clusters[0].replicas.iter().all(|r| r.health.is_ok()));
+
+    first.kill().await.unwrap();
+    // Within a few polls the first replica is down while its alert still shows from b.
+    let mut down_seen = false;
+    for _ in 0..50 {
+        let event = next_event(&mut rx).await;
+        watchdeck::update::update(&mut model, Msg::Data(event));
+        let cluster = &model.clusters[0];
+        if cluster.replicas.first().is_some_and(|r| !r.health.is_ok()) {
+            assert_eq!(cluster.alerts.len(), 1);
+            assert_eq!(cluster.alerts[0].name.as_str(), "HighErrorRate");
+            assert!(
+                cluster
+                    .health(watchdeck::model::health::SourceKind::Alerts)
+                    .is_ok()
+            );
+            assert!(cluster.replicas[1].health.is_ok());
+            let reason = cluster.replicas[0]
+                .health
+                .reason()
+                .map(Text::as_str)
+                .unwrap_or("");
+            assert_eq!(reason, "connection refused");
+            down_seen = true;
+            break;
+        }
+    }
+    assert!(down_seen, "replica a never reported down");
+    poller.abort();
+}
+
+const PAYMENT_BAD_DEPLOY_NOW: &str = r#"
+name = "bad-deploy-now"
+description = "payment v1.4.2 (8% 5xx) rolls out in us-east-1 as the test starts"
+
+[[versions]]
+service = "payment"
+version = "v1.4.2"
+error_ratio = 0.08
+latency_ms = 95.0
+
+[[events]]
+at = "0s"
+action = "deploy"
+cluster = "us-east-1"
+service = "payment"
+version = "v1.4.2"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluster() {
+    watchdeck::install_tls_provider();
+    let prometheus = common::require("prometheus", "prometheus");
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut options = common::options(3, now);
+    options.sample_every_ms = 1_000;
+    // Virtual time at 5x so the rollout completes in seconds.
+    let sim = common::start(PAYMENT_BAD_DEPLOY_NOW, options, Some(5.0)).await;
+    let dir = sim.dir.path();
+    let (_am, am_url) = start_alertmanager(dir, "am").await;
+
+    // The simulator's rule file, with HighErrorRate's `for` cut to 5 s to keep the test short.
+    let mut groups = watchdeck::sim::rules::default_rule_groups();
+    for rule in groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+        if rule.name == "HighErrorRate" {
+            rule.for_ms = 5_000;
+        }
+    }
+    std::fs::write(
+        dir.join("rules.yml"),
+        watchdeck::sim::rules::prometheus_rule_file(&groups),
+    )
+    .unwrap();
+    let targets: Vec<String> = sim
+        .running
+        .endpoints
+        .iter()
+        .map(|e| e.prometheus.trim_start_matches("http://").to_string())
+        .collect();
+    std::fs::write(
+        dir.join("prometheus.yml"),
+        json!({
+            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+            "rule_files": [dir.join("rules.yml")],
+            "alerting": {"alertmanagers": [{"static_configs": [{"targets": [am_url.trim_start_matches("http://")]}]}]},
+            "scrape_configs": [{"job_name": "watchdeck-sim", "static_configs": [{"targets": targets}]}],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let prom_port = common::free_port();
+    let prom_log = dir.join("prometheus.log");
+    let _prometheus = spawn(
+        &prometheus,
+        &[
+            format!("--config.file={}", dir.join("prometheus.yml").display()),
+            format!("--storage.tsdb.path={}", dir.join("prom-data").display()),
+            format!("--web.listen-address=127.0.0.1:{prom_port}"),
+            "--rules.alert.resend-delay=1s".to_string(),
+        ],
+        &prom_log,
+    );
+    wait_ready(&format!("http://127.0.0.1:{prom_port}"), &prom_log).await;
+
+    // The console: three clusters sharing the one Alertmanager, each filtering its own
+    // alerts by the `cluster` label (the config's `filter`).
+    let names = ["us-east-1", "eu-west-1", "ap-southeast-1"];
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut pollers = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        pollers.push(tokio::spawn(poll_alerts_filtered(
+            i,
+            vec![am_url.clone()],
+            vec![format!("cluster=\"{name}\"")],
+            PollConfig {
+                every: Duration::from_secs(1),
+                ..quick()
+            },
+            tx.clone(),
+        )));
+    }
+    let targets: Vec<ClusterTarget> = names
+        .iter()
+        .map(|n| target(n, vec![am_url.clone()]))
+        .collect();
+    let mut model = watchdeck::app::initial_model(&targets);
+    let mut found = None;
+    for _ in 0..600 {
+        let event = next_event(&mut rx).await;
+        watchdeck::update::update(&mut model, Msg::Data(event));
+        let rows = watchdeck::model::rows::merged_alerts(&model);
+        if let Some(row) = rows.iter().find(|r| {
+            r.alert.name.as_str() == "HighErrorRate"
+                && r.alert.label("service").map(Text::as_str) == Some("payment")
+        }) {
+            found = Some((row.cluster_name.to_string(), row.alert.clone()));
+            break;
+        }
+    }
+    let (cluster, alert) = found.unwrap_or_else(|| {
+        panic!(
+            "HighErrorRate never reached the console; prometheus log:\n{}",
+            std::fs::read_to_string(&prom_log).unwrap_or_default()
+        )
+    });
+    assert_eq!(cluster, "us-east-1");
+    assert_eq!(alert.label("cluster").map(Text::as_str), Some("us-east-1"));
+    assert_eq!(alert.severity.label(), "critical");
+    assert!(alert.summary.as_str().contains("payment"), "{alert:?}");
+    assert!(
+        alert
+            .generator_url
+            .as_str()
+            .contains(&prom_port.to_string()),
+        "{alert:?}"
+    );
+    // No other cluster shows it.
+    assert!(
+        watchdeck::model::rows::merged_alerts(&model)
+            .iter()
+            .filter(|r| r.alert.name.as_str() == "HighErrorRate")
+            .all(|r| r.cluster_name.as_str() == "us-east-1")
+    );
+    for poller in pollers {
+        poller.abort();
+    }
+}
