@@ -280,6 +280,12 @@ where
                 },
                 &mut dirty,
             );
+            apply(
+                model,
+                &mut inputs.executor,
+                Msg::Layout(info.layout),
+                &mut dirty,
+            );
         }
         tokio::select! {
             biased;

@@ -2,18 +2,23 @@
 //! alerts and source health, plus the view's cursor state. No IO, no clock, no terminal.
 
 pub mod alert;
+pub mod filter;
 pub mod health;
+pub mod input;
+pub mod layout;
+pub mod palette;
 pub mod pod;
 pub mod rows;
 pub mod sanitize;
 pub mod time;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use self::alert::{Alert, SeverityCounts};
 use self::health::{Health, SourceKind};
 use self::pod::{PodHealth, PodKey, PodRow};
 pub use self::sanitize::Text;
+use crate::action::Keymap;
 
 /// Index of a cluster in configuration order.
 pub type ClusterId = usize;
@@ -190,6 +195,23 @@ pub struct UiState {
     /// Rows visible in the pods table and the alerts list at the last render (for paging).
     pub pods_page: usize,
     pub alerts_page: usize,
+    /// The `/` filter of each list.
+    pub filter: filter::Filters,
+    /// The clusters every screen shows; `None` shows all.
+    pub clusters_shown: Option<BTreeSet<ClusterId>>,
+    /// The prompt open in the bottom line (`/` filter or `:` palette), if any.
+    pub prompt: Option<input::Prompt>,
+    /// Where the last frame drew its tabs and lists (for the mouse).
+    pub layout: layout::ScreenLayout,
+}
+
+impl UiState {
+    /// Whether cluster `id` is shown (not hidden by a per-cluster filter).
+    pub fn shows_cluster(&self, id: ClusterId) -> bool {
+        self.clusters_shown
+            .as_ref()
+            .is_none_or(|shown| shown.contains(&id))
+    }
 }
 
 /// Everything the console knows. Owned by the app loop, changed only by `update`.
@@ -197,6 +219,8 @@ pub struct UiState {
 pub struct Model {
     pub clusters: Vec<ClusterState>,
     pub ui: UiState,
+    /// Keys and the actions they trigger: the defaults with the config's overrides.
+    pub keymap: Keymap,
 }
 
 impl Model {
@@ -214,6 +238,7 @@ impl Model {
                 alerts_page: 5,
                 ..UiState::default()
             },
+            keymap: Keymap::default(),
         }
     }
 

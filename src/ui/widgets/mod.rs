@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod bands;
+pub mod input;
 pub mod pods;
 pub mod status;
 
@@ -41,6 +42,15 @@ pub fn pane_block<'a>(
         })
         .title(title)
         .title(Line::styled(position, theme.muted).right_aligned())
+}
+
+/// A list pane's title: ` Pods (12) `, or with a filter ` Pods (3 match /shop) `.
+pub fn list_title(name: &str, rows: usize, filter: &str) -> String {
+    if filter.is_empty() {
+        format!(" {name} ({rows}) ")
+    } else {
+        format!(" {name} ({rows} match /{filter}) ")
+    }
 }
 
 /// What an empty pane says: still waiting for a source of this kind in some cluster, or

@@ -1,0 +1,3 @@
+//! Overlays drawn over a screen: the `:` command palette.
+
+pub mod palette;
