@@ -4,7 +4,7 @@
 
 mod keymap;
 
-pub use keymap::{KeyBinding, Keymap, KeymapConflict};
+pub use keymap::{KEY_NAMES_HELP, KeyBinding, Keymap, KeymapConflict};
 
 use crate::model::View;
 

@@ -55,6 +55,8 @@ pub struct AppOptions {
     pub tick_rate: Duration,
     /// Where "now" comes from: the simulator's virtual time in demo mode.
     pub clock: Clock,
+    /// Keys to actions: the defaults with the config's `[keys]` overrides.
+    pub keymap: crate::action::Keymap,
 }
 
 impl Default for AppOptions {
@@ -64,6 +66,7 @@ impl Default for AppOptions {
             no_color: false,
             tick_rate: Duration::from_secs(1),
             clock: Clock::Wall,
+            keymap: crate::action::Keymap::default(),
         }
     }
 }
@@ -135,6 +138,7 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     crate::install_tls_provider();
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
+    model.keymap = options.keymap.clone();
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let sources = spawn_sources(&targets, tx.clone());
     let executor = Executor::new(targets.clone(), tx);

@@ -7,6 +7,7 @@
 
 mod endpoint;
 mod error;
+mod keys;
 mod model;
 mod paths;
 mod schema;
