@@ -374,3 +374,6 @@ mod tests;
 
 #[cfg(test)]
 mod sim_tests;
+
+#[cfg(test)]
+mod flood_tests;
