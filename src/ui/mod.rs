@@ -7,6 +7,8 @@ pub mod views;
 pub mod widgets;
 
 #[cfg(test)]
+mod shell_tests;
+#[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;
