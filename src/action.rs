@@ -1,5 +1,10 @@
 //! What the user can ask for (`Action`) and the keymap table that binds keys to actions; the
-//! `?` help screen is generated from the same table.
+//! `?` help screen is generated from the same table. [`Keymap`] (in `action/keymap.rs`) is
+//! the keymap as a value: these defaults with the config's `[keys]` overrides.
+
+mod keymap;
+
+pub use keymap::{KEY_NAMES_HELP, KeyBinding, Keymap, KeymapConflict};
 
 use crate::model::View;
 
@@ -24,8 +29,12 @@ pub enum Action {
     Silence,
     /// Expire the silence that mutes the selected alert (asks first).
     ExpireSilence,
-    /// Close an overlay (help).
+    /// Close an overlay (help), or clear the current list's filter.
     Close,
+    /// Open the `/` filter of the current list.
+    Filter,
+    /// Open the `:` command palette.
+    Palette,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -159,6 +168,16 @@ pub const KEYMAP: &[Binding] = &[
         help: "alerts: expire the selected alert's silence",
     },
     Binding {
+        keys: &[Key::Char('/')],
+        action: Action::Filter,
+        help: "filter the list (ns:x status:y !z)",
+    },
+    Binding {
+        keys: &[Key::Char(':')],
+        action: Action::Palette,
+        help: "command palette",
+    },
+    Binding {
         keys: &[Key::Char('?')],
         action: Action::ToggleHelp,
         help: "toggle this help",
@@ -166,7 +185,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Esc],
         action: Action::Close,
-        help: "close help",
+        help: "close help, clear filter",
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],
@@ -175,31 +194,19 @@ pub const KEYMAP: &[Binding] = &[
     },
 ];
 
-/// The action bound to `key`, if any.
+/// The action bound to `key` in the default keymap, if any.
 pub fn action_for(key: Key) -> Option<Action> {
-    KEYMAP
-        .iter()
-        .find(|binding| binding.keys.contains(&key))
-        .map(|binding| binding.action)
+    Keymap::default().action_for(key)
 }
 
-/// The help screen's lines: keys (joined with `/`) and what they do, in keymap order.
+/// The default keymap's help lines (see [`Keymap::help_lines`]).
 pub fn help_lines() -> Vec<(String, &'static str)> {
-    KEYMAP
-        .iter()
-        .map(|binding| {
-            let keys: Vec<String> = binding.keys.iter().map(|key| key.label()).collect();
-            (keys.join(" / "), binding.help)
-        })
-        .collect()
+    Keymap::default().help_lines()
 }
 
-/// The first key bound to `action`, for short hints in the status line.
+/// The first key bound to `action` in the default keymap.
 pub fn first_key(action: Action) -> Option<Key> {
-    KEYMAP
-        .iter()
-        .find(|binding| binding.action == action)
-        .and_then(|binding| binding.keys.first().copied())
+    Keymap::default().first_key(action)
 }
 
 #[cfg(test)]

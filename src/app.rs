@@ -57,6 +57,8 @@ pub struct AppOptions {
     pub tick_rate: Duration,
     /// Where "now" comes from: the simulator's virtual time in demo mode.
     pub clock: Clock,
+    /// Keys to actions: the defaults with the config's `[keys]` overrides.
+    pub keymap: crate::action::Keymap,
 }
 
 impl Default for AppOptions {
@@ -66,6 +68,7 @@ impl Default for AppOptions {
             no_color: false,
             tick_rate: Duration::from_secs(1),
             clock: Clock::Wall,
+            keymap: crate::action::Keymap::default(),
         }
     }
 }
@@ -138,6 +141,7 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
     model.ui.user = crate::model::Text::new(&os_user());
+    model.keymap = options.keymap.clone();
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let sources = spawn_sources(&targets, tx.clone());
     let executor = Executor::new(targets.clone(), tx).with_clock(options.clock.clone());
@@ -291,6 +295,12 @@ where
                 },
                 &mut dirty,
             );
+            apply(
+                model,
+                &mut inputs.executor,
+                Msg::Layout(info.layout),
+                &mut dirty,
+            );
         }
         tokio::select! {
             biased;
@@ -375,3 +385,6 @@ mod tests;
 
 #[cfg(test)]
 mod sim_tests;
+
+#[cfg(test)]
+mod flood_tests;

@@ -26,6 +26,7 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
             if std::env::var_os("WATCHDECK_THEME").is_none() {
                 options.theme = theme_from_config(&loaded.config.ui.theme, &loaded.path)?;
             }
+            options.keymap = loaded.config.keymap.clone();
             (targets_from_config(&loaded.config)?, None)
         }
         None => {

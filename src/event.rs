@@ -1,12 +1,16 @@
 //! Messages into `update`: data from the sources (`DataEvent`), user actions, clock ticks and
 //! layout changes, and the translation of terminal events through the keymap.
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 use jiff::Timestamp;
 
 use crate::action::{Action, Key};
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
+use crate::model::layout::ScreenLayout;
 use crate::model::pod::{PodKey, PodRow};
 use crate::model::silence::{AlertSnapshot, SilenceOutcome};
 use crate::model::{ClusterId, Text};
@@ -75,6 +79,42 @@ pub enum Msg {
         pods: usize,
         alerts: usize,
     },
+    /// A mouse click or wheel turn at a terminal cell.
+    Mouse(Mouse),
+    /// Where the last frame drew its tabs and lists (sent after each draw).
+    Layout(ScreenLayout),
+}
+
+/// A mouse event the console reacts to, at (`column`, `row`) from the top left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mouse {
+    pub kind: MouseKind,
+    pub column: u16,
+    pub row: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    /// Left button pressed.
+    Click,
+    ScrollUp,
+    ScrollDown,
+}
+
+/// Maps a terminal mouse event: left clicks and the wheel; drags, releases and other
+/// buttons mean nothing to the console.
+pub fn mouse_of(event: &MouseEvent) -> Option<Mouse> {
+    let kind = match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+        MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+        _ => return None,
+    };
+    Some(Mouse {
+        kind,
+        column: event.column,
+        row: event.row,
+    })
 }
 
 /// Maps a terminal key event to the keymap's key, ignoring releases and repeats' kinds we
@@ -109,6 +149,7 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
 pub fn msg_of(event: &TermEvent) -> Option<Msg> {
     match event {
         TermEvent::Key(key) => key_of(key).map(Msg::Key),
+        TermEvent::Mouse(mouse) => mouse_of(mouse).map(Msg::Mouse),
         TermEvent::Resize(_, _) => Some(Msg::Resize),
         TermEvent::FocusGained => Some(Msg::Resize),
         _ => None,
@@ -150,5 +191,49 @@ mod tests {
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(msg_of(&TermEvent::Key(release)), None);
+    }
+
+    fn mouse(kind: MouseEventKind, column: u16, row: u16) -> TermEvent {
+        TermEvent::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    #[test]
+    fn mouse_clicks_and_wheel_map_to_messages() {
+        assert_eq!(
+            msg_of(&mouse(MouseEventKind::Down(MouseButton::Left), 12, 0)),
+            Some(Msg::Mouse(Mouse {
+                kind: MouseKind::Click,
+                column: 12,
+                row: 0
+            }))
+        );
+        assert_eq!(
+            msg_of(&mouse(MouseEventKind::ScrollDown, 3, 9)),
+            Some(Msg::Mouse(Mouse {
+                kind: MouseKind::ScrollDown,
+                column: 3,
+                row: 9
+            }))
+        );
+        assert!(matches!(
+            msg_of(&mouse(MouseEventKind::ScrollUp, 0, 0)),
+            Some(Msg::Mouse(Mouse {
+                kind: MouseKind::ScrollUp,
+                ..
+            }))
+        ));
+        for ignored in [
+            MouseEventKind::Up(MouseButton::Left),
+            MouseEventKind::Down(MouseButton::Right),
+            MouseEventKind::Drag(MouseButton::Left),
+            MouseEventKind::Moved,
+        ] {
+            assert_eq!(msg_of(&mouse(ignored, 1, 1)), None);
+        }
     }
 }

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableFocusChange, EnableFocusChange};
+use crossterm::event::{
+    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -37,21 +39,32 @@ pub fn enter() -> io::Result<(Term, TerminalGuard)> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard(());
-    execute!(io::stdout(), EnterAlternateScreen, EnableFocusChange)?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableFocusChange,
+        EnableMouseCapture
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.hide_cursor()?;
     terminal.clear()?;
     Ok((terminal, guard))
 }
 
-/// Leaves raw mode and the alternate screen and shows the cursor. Does nothing if the
+/// Leaves raw mode, mouse capture and the alternate screen and shows the cursor. Does nothing if the
 /// terminal was not entered or is already restored, so every exit path may call it.
 pub fn restore() -> io::Result<()> {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
     let raw = disable_raw_mode();
-    let screen = execute!(io::stdout(), DisableFocusChange, LeaveAlternateScreen, Show);
+    let screen = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableFocusChange,
+        LeaveAlternateScreen,
+        Show
+    );
     raw.and(screen)
 }
 

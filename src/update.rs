@@ -3,16 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use crate::action::{Action, action_for};
+use crate::action::Action;
 use crate::effect::Effect;
 use crate::event::{DataEvent, Msg, Payload, PodsChange};
 use crate::model::alert::sort_alerts;
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
 use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
+mod input;
+mod mouse;
+mod palette;
+
 #[cfg(test)]
 mod alert_tests;
 mod alerts;
+#[cfg(test)]
+mod shell_tests;
 mod silence;
 #[cfg(test)]
 mod tests;
@@ -27,10 +33,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }) => silence::on_outcome(model, cluster, at, outcome),
         Msg::Data(event) => apply_data(model, event),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
-        Msg::Key(key) => match action_for(key) {
-            Some(action) => apply_action(model, action),
-            None => Vec::new(),
+        Msg::Key(key) => match input::on_key(model, key) {
+            Some(effects) => effects,
+            None => match model.keymap.action_for(key) {
+                Some(action) => apply_action(model, action),
+                None => Vec::new(),
+            },
         },
+        Msg::Mouse(event) => mouse::on_mouse(model, event),
+        Msg::Layout(layout) => {
+            model.ui.layout = layout;
+            Vec::new()
+        }
         Msg::Action(action) => apply_action(model, action),
         Msg::Tick | Msg::Resize => vec![Effect::Render],
         Msg::Viewport { pods, alerts } => {
@@ -101,11 +115,13 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
         Action::ToggleHelp => model.ui.show_help = !model.ui.show_help,
         Action::Close if model.ui.show_help => model.ui.show_help = false,
-        Action::Close => return Vec::new(),
+        Action::Close => return input::clear_filter(model),
         // Help is modal: movement waits until it is closed.
         _ if model.ui.show_help => return Vec::new(),
         Action::Silence => return silence::open_form(model),
         Action::ExpireSilence => return silence::open_expire(model),
+        Action::Filter => input::open_filter(model),
+        Action::Palette => input::open_palette(model),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),

@@ -148,6 +148,22 @@ const INVALID: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "keys-bad-key.toml",
+        &[
+            "5:14: keys.quit: expected a single character (\"q\", \"G\", \"/\"), \"ctrl-<letter>\", or one of up, down, left, right, pageup, pagedown, home, end, tab, shift-tab, esc, enter, backspace, delete, space, found \"ctl-c\"",
+        ],
+    ),
+    (
+        "keys-bound-twice.toml",
+        &[
+            "6:17: keys.palette: key \"f\" is bound twice (already to \"filter\"); a key can trigger only one action",
+        ],
+    ),
+    (
+        "keys-unknown-action.toml",
+        &["5:1: keys.qiut: unknown action; did you mean `quit`?"],
+    ),
+    (
         "long-cluster-name.toml",
         &[
             "2:8: clusters[0].name: expected a cluster name of at most 63 characters, found 66 characters in \"a-cluster-name-that-goes-on-and-on-well-past-the-sixty-three\"...",

@@ -8,6 +8,7 @@
 mod alert_filter;
 mod endpoint;
 mod error;
+mod keys;
 mod model;
 mod paths;
 mod schema;

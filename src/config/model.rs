@@ -26,6 +26,8 @@ pub struct Config {
     pub global_prometheus: Option<GlobalPrometheus>,
     /// The clusters, in file order; never empty, names unique.
     pub clusters: Vec<ClusterConfig>,
+    /// The default keymap with the `[keys]` overrides.
+    pub keymap: crate::action::Keymap,
 }
 
 impl Config {

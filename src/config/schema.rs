@@ -16,7 +16,7 @@ use super::values::{
 };
 use super::walk::{Span, Tab, Walker};
 
-const ROOT_KEYS: [&str; 3] = ["ui", "global_prometheus", "clusters"];
+const ROOT_KEYS: [&str; 4] = ["ui", "global_prometheus", "clusters", "keys"];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
 const CLUSTER_KEYS: [&str; 8] = [
     "name",
@@ -79,10 +79,12 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
             }
         }
     }
+    let keymap = super::keys::keymap(w, root);
     Config {
         ui,
         global_prometheus,
         clusters,
+        keymap,
     }
 }
 

@@ -3,8 +3,12 @@
 
 pub mod alert;
 pub mod alert_groups;
+pub mod filter;
 pub mod health;
+pub mod input;
+pub mod layout;
 pub mod matcher;
+pub mod palette;
 pub mod pod;
 pub mod rows;
 pub mod sanitize;
@@ -12,12 +16,13 @@ pub mod silence;
 pub mod silence_form;
 pub mod time;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use self::alert::{Alert, SeverityCounts};
 use self::health::{Health, SourceKind};
 use self::pod::{PodHealth, PodKey, PodRow};
 pub use self::sanitize::Text;
+use crate::action::Keymap;
 
 /// Index of a cluster in configuration order.
 pub type ClusterId = usize;
@@ -204,6 +209,23 @@ pub struct UiState {
     pub silence: Option<silence_form::SilencePopup>,
     /// Who the silence form names as author by default (the OS user).
     pub user: Text,
+    /// The `/` filter of each list.
+    pub filter: filter::Filters,
+    /// The clusters every screen shows; `None` shows all.
+    pub clusters_shown: Option<BTreeSet<ClusterId>>,
+    /// The prompt open in the bottom line (`/` filter or `:` palette), if any.
+    pub prompt: Option<input::Prompt>,
+    /// Where the last frame drew its tabs and lists (for the mouse).
+    pub layout: layout::ScreenLayout,
+}
+
+impl UiState {
+    /// Whether cluster `id` is shown (not hidden by a per-cluster filter).
+    pub fn shows_cluster(&self, id: ClusterId) -> bool {
+        self.clusters_shown
+            .as_ref()
+            .is_none_or(|shown| shown.contains(&id))
+    }
 }
 
 /// Everything the console knows. Owned by the app loop, changed only by `update`.
@@ -211,6 +233,8 @@ pub struct UiState {
 pub struct Model {
     pub clusters: Vec<ClusterState>,
     pub ui: UiState,
+    /// Keys and the actions they trigger: the defaults with the config's overrides.
+    pub keymap: Keymap,
 }
 
 impl Model {
@@ -228,6 +252,7 @@ impl Model {
                 alerts_page: 5,
                 ..UiState::default()
             },
+            keymap: Keymap::default(),
         }
     }
 

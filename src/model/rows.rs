@@ -2,6 +2,7 @@
 //! (unhealthy first), the merged firing alerts, and every alert (silenced ones included).
 
 use super::alert::Alert;
+use super::filter::{Query, alert_matches, pod_matches};
 use super::pod::{PodHealth, PodRow};
 use super::{AlertRef, ClusterId, Model, PodRef, Text};
 
@@ -24,20 +25,28 @@ impl PodEntry<'_> {
     }
 }
 
-/// Every pod of every cluster: failing first, then progressing, healthy, done; within each,
-/// by cluster (configuration order), namespace and name.
+/// Every pod of every shown cluster that passes the pods filter: failing first, then
+/// progressing, healthy, done; within each, by cluster (configuration order), namespace and
+/// name.
 pub fn merged_pods(model: &Model) -> Vec<PodEntry<'_>> {
+    let query = &Query::parse(&model.ui.filter.pods);
     let mut rows: Vec<PodEntry<'_>> = model
         .clusters
         .iter()
         .enumerate()
+        .filter(|(cluster, _)| model.ui.shows_cluster(*cluster))
         .flat_map(|(cluster, state)| {
-            state.pods.values().map(move |pod| PodEntry {
-                cluster,
-                cluster_name: &state.name,
-                pod,
-                health: pod.health(),
-            })
+            let name = state.name.as_str();
+            state
+                .pods
+                .values()
+                .filter(move |pod| pod_matches(query, name, pod))
+                .map(move |pod| PodEntry {
+                    cluster,
+                    cluster_name: &state.name,
+                    pod,
+                    health: pod.health(),
+                })
         })
         .collect();
     // Cluster pods are already in key order (BTreeMap), so a stable sort on (health, cluster)
@@ -64,18 +73,26 @@ impl AlertEntry<'_> {
     }
 }
 
-/// Every alert of every cluster, silenced and inhibited ones included, in cluster order.
+/// Every alert of the shown clusters that passes the alerts filter, silenced and inhibited
+/// ones included, in cluster order.
 pub fn all_alerts(model: &Model) -> impl Iterator<Item = AlertEntry<'_>> {
     model
         .clusters
         .iter()
         .enumerate()
+        .filter(|(cluster, _)| model.ui.shows_cluster(*cluster))
         .flat_map(|(cluster, state)| {
-            state.alerts.iter().map(move |alert| AlertEntry {
-                cluster,
-                cluster_name: &state.name,
-                alert,
-            })
+            let name = state.name.as_str();
+            let query = Query::parse(&model.ui.filter.alerts);
+            state
+                .alerts
+                .iter()
+                .filter(move |alert| alert_matches(&query, name, alert))
+                .map(move |alert| AlertEntry {
+                    cluster,
+                    cluster_name: &state.name,
+                    alert,
+                })
         })
 }
 

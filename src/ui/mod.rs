@@ -9,34 +9,56 @@ pub mod widgets;
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod shell_tests;
+#[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;
 use ratatui::Frame;
 
+use crate::model::layout::{Area, ScreenLayout};
 use crate::model::{Model, View};
 use theme::Theme;
 
-/// What the last frame learnt about the layout: rows visible in each list (paging needs it).
+/// What the last frame learnt about the layout: rows visible in each list (paging needs it)
+/// and where the tabs and list rows are (the mouse needs it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ViewInfo {
     pub pods_rows: usize,
     pub alerts_rows: usize,
+    /// Tabs and list rows, for mouse hit-testing.
+    pub layout: ScreenLayout,
+}
+
+/// The data rows of a bordered table drawn in `pane`: inside the border, below the header.
+pub fn list_rows_area(pane: ratatui::layout::Rect) -> Area {
+    Area::new(
+        pane.x.saturating_add(1),
+        pane.y.saturating_add(2),
+        pane.width.saturating_sub(2),
+        pane.height.saturating_sub(3),
+    )
 }
 
 /// Draws the whole screen for `model` at `now`.
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
-    let info = match model.ui.view {
+    let mut info = match model.ui.view {
         View::Overview => views::overview::render(frame, model, theme, now),
         View::Services => views::services::render(frame, model, theme, now),
         View::Pods => views::pods::render(frame, model, theme, now),
         View::Alerts => views::alerts::render(frame, model, theme, now),
     };
+    let screen = frame.area();
+    info.layout.tabs = widgets::status::tab_areas(ratatui::layout::Rect {
+        height: screen.height.min(1),
+        ..screen
+    });
+    popups::palette::render(frame, model, theme);
     if let Some(popup) = &model.ui.silence {
         popups::silence::render(frame, model, popup, theme, now);
     }
     if model.ui.show_help {
-        views::help::render(frame, theme);
+        views::help::render(frame, model, theme);
     }
     info
 }

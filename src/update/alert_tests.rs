@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::action::Key;
+use crate::action::action_for;
 use crate::effect::IoRequest;
 use crate::fixture::alerts::{alerts_model, eu_snapshot, replica, silence, snapshot_msg};
 use crate::fixture::{act, at, data};

@@ -1,4 +1,5 @@
-//! Popups drawn over a screen: the silence form and the expire confirmation.
+//! Popups drawn over a screen: the silence form, the expire confirmation and the `:` command
+//! palette.
 
 pub mod silence;
 
@@ -14,3 +15,5 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .areas(row);
     cell
 }
+
+pub mod palette;

@@ -43,9 +43,18 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     if detail > 0 {
         render_detail(frame, detail_area, model, theme, now);
     }
-    status::render_hints(frame, hints, theme);
-    ViewInfo {
+    status::render_hints(frame, hints, model, theme);
+    let mut info = ViewInfo {
         pods_rows: 0,
         alerts_rows,
-    }
+        ..ViewInfo::default()
+    };
+    // The grouped list has no header row: its lines start right under the border.
+    info.layout.alerts = Some(crate::model::layout::Area::new(
+        list.x.saturating_add(1),
+        list.y.saturating_add(1),
+        list.width.saturating_sub(2),
+        list.height.saturating_sub(2),
+    ));
+    info
 }

@@ -1,30 +1,43 @@
-//! The `?` overlay: every binding of the keymap, generated from the keymap table.
+//! The `?` overlay: every binding of the model's keymap (defaults plus config overrides),
+//! grouped under headings, generated from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
-use crate::action::help_lines;
+use crate::model::Model;
 use crate::ui::theme::Theme;
 
-pub fn render(frame: &mut Frame, theme: &Theme) {
-    let lines = help_lines();
-    let keys_width = lines
+pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
+    let groups = model.keymap.help_groups();
+    let keys_width = groups
         .iter()
+        .flat_map(|(_, lines)| lines)
         .map(|(keys, _)| Line::raw(keys.as_str()).width())
         .max()
         .unwrap_or(0);
-    let help_width = lines.iter().map(|(_, help)| help.len()).max().unwrap_or(0);
+    let help_width = groups
+        .iter()
+        .flat_map(|(group, lines)| lines.iter().map(|(_, h)| h.len()).chain([group.len()]))
+        .max()
+        .unwrap_or(0);
+    let mut rows = Vec::new();
+    for (group, lines) in groups {
+        rows.push(Row::new([
+            Cell::from(""),
+            Cell::from(group).style(theme.title),
+        ]));
+        for (keys, help) in lines {
+            rows.push(Row::new([
+                Cell::from(keys).style(theme.header),
+                Cell::from(help).style(theme.base),
+            ]));
+        }
+    }
     let width = u16::try_from(keys_width + help_width + 7).unwrap_or(u16::MAX);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let height = u16::try_from(rows.len() + 2).unwrap_or(u16::MAX);
     let area = centered(frame.area(), width, height);
-    let rows = lines.into_iter().map(|(keys, help)| {
-        Row::new([
-            Cell::from(keys).style(theme.header),
-            Cell::from(help).style(theme.base),
-        ])
-    });
     let widths = [
         Constraint::Length(u16::try_from(keys_width).unwrap_or(u16::MAX)),
         Constraint::Fill(1),

@@ -32,9 +32,13 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     let focus = model.ui.focus;
     let pods_rows = pods::render(frame, pods_area, model, theme, now, focus == Pane::Pods);
     let alerts_rows = alerts::render(frame, alerts_area, model, theme, now, focus == Pane::Alerts);
-    status::render_hints(frame, hints, theme);
-    ViewInfo {
+    status::render_hints(frame, hints, model, theme);
+    let mut info = ViewInfo {
         pods_rows,
         alerts_rows,
-    }
+        ..ViewInfo::default()
+    };
+    info.layout.pods = Some(crate::ui::list_rows_area(pods_area));
+    info.layout.alerts = Some(crate::ui::list_rows_area(alerts_area));
+    info
 }

@@ -15,9 +15,12 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     let [title, body, hints] = super::frame_rows(area);
     status::render_title(frame, title, model, theme, now);
     let pods_rows = pods::render(frame, body, model, theme, now, true);
-    status::render_hints(frame, hints, theme);
-    ViewInfo {
+    status::render_hints(frame, hints, model, theme);
+    let mut info = ViewInfo {
         pods_rows,
         alerts_rows: 0,
-    }
+        ..ViewInfo::default()
+    };
+    info.layout.pods = Some(crate::ui::list_rows_area(body));
+    info
 }

@@ -35,6 +35,6 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
         .border_style(theme.border_focus)
         .title(Line::styled(" Services ", theme.title));
     frame.render_widget(Paragraph::new(lines).block(block), body);
-    status::render_hints(frame, hints, theme);
+    status::render_hints(frame, hints, model, theme);
     ViewInfo::default()
 }

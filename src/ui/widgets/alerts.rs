@@ -35,7 +35,10 @@ pub fn render(
     let page = usize::from(area.height.saturating_sub(3));
     let selected = selected_alert(model, &rows);
     let offset = scroll_offset(selected, model.ui.alerts.offset, rows.len(), page);
-    let title = Line::styled(format!(" Firing alerts ({}) ", rows.len()), theme.title);
+    let title = Line::styled(
+        super::list_title("Firing alerts", rows.len(), &model.ui.filter.alerts),
+        theme.title,
+    );
     let block = pane_block(theme, focused, title, selected, rows.len());
 
     if rows.is_empty() {

@@ -21,7 +21,9 @@ pub fn height(model: &Model) -> u16 {
     let lines: usize = model
         .clusters
         .iter()
-        .map(|c| 1 + usize::from(has_reasons(c)))
+        .enumerate()
+        .filter(|(id, _)| model.ui.shows_cluster(*id))
+        .map(|(_, c)| 1 + usize::from(has_reasons(c)))
         .sum();
     u16::try_from(lines + 3).unwrap_or(u16::MAX)
 }
@@ -254,7 +256,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: 
     if let Some(rect) = line_at(&mut y) {
         render_cells(frame, rect, &cols.widths, header);
     }
-    for cluster in &model.clusters {
+    let shown = model
+        .clusters
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| model.ui.shows_cluster(*id));
+    for (_, cluster) in shown {
         let Some(rect) = line_at(&mut y) else { break };
         render_cells(
             frame,

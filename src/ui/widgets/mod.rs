@@ -4,6 +4,7 @@ pub mod alert_detail;
 pub mod alert_groups;
 pub mod alerts;
 pub mod bands;
+pub mod input;
 pub mod pods;
 pub mod status;
 
@@ -43,6 +44,15 @@ pub fn pane_block<'a>(
         })
         .title(title)
         .title(Line::styled(position, theme.muted).right_aligned())
+}
+
+/// A list pane's title: ` Pods (12) `, or with a filter ` Pods (3 match /shop) `.
+pub fn list_title(name: &str, rows: usize, filter: &str) -> String {
+    if filter.is_empty() {
+        format!(" {name} ({rows}) ")
+    } else {
+        format!(" {name} ({rows} match /{filter}) ")
+    }
 }
 
 /// What an empty pane says: still waiting for a source of this kind in some cluster, or

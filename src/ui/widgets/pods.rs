@@ -37,7 +37,7 @@ pub fn render(
     let offset = scroll_offset(selected, model.ui.pods.offset, rows.len(), page);
 
     let mut title = vec![ratatui::text::Span::styled(
-        format!(" Pods ({}) ", rows.len()),
+        super::list_title("Pods", rows.len(), &model.ui.filter.pods),
         theme.title,
     )];
     if failing > 0 {

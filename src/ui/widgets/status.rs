@@ -1,4 +1,6 @@
-//! The title bar (fleet totals and the time) and the key-hint line generated from the keymap.
+//! The title bar (tabs, fleet totals, shown clusters and the time) and the bottom line (key
+//! hints generated from the keymap, or the open prompt). The title degrades on narrow
+//! terminals: totals go first, then the clock's date, then the clock, then the name.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -6,58 +8,185 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::action::{Action, first_key};
+use crate::action::Action;
+use crate::model::layout::Area;
 use crate::model::{Model, View};
 use crate::ui::theme::Theme;
 
-pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
-    let totals = format!(
-        " {} clusters · {} pods · {} firing",
+const BRAND: &str = " watchdeck ";
+
+fn tab_label(number: usize, view: View) -> String {
+    format!("{} {}", number + 1, view.title())
+}
+
+fn width(s: &str) -> u16 {
+    u16::try_from(Span::raw(s).width()).unwrap_or(u16::MAX)
+}
+
+/// Width of the tabs with one space after each.
+fn tabs_width() -> u16 {
+    View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| width(&tab_label(i, *v)) + 1)
+        .sum()
+}
+
+/// Whether the title bar has room for the name before the tabs.
+fn shows_brand(area: Rect) -> bool {
+    area.width >= width(BRAND) + 1 + tabs_width()
+}
+
+/// Where each tab is drawn in the title bar `area` (for mouse clicks).
+pub fn tab_areas(area: Rect) -> [Area; 4] {
+    let mut x = area.x;
+    if shows_brand(area) {
+        x += width(BRAND) + 1;
+    }
+    let end = area.x.saturating_add(area.width);
+    let mut tabs = [Area::default(); 4];
+    for (i, view) in View::ALL.iter().enumerate() {
+        let w = width(&tab_label(i, *view)).min(end.saturating_sub(x));
+        tabs[i] = Area::new(x, area.y, w, area.height.min(1));
+        x = x.saturating_add(w + 1);
+    }
+    tabs
+}
+
+/// "1 of 3 clusters: prod-eu-1" when some clusters are hidden.
+fn shown_text(model: &Model) -> Option<String> {
+    let shown = model.ui.clusters_shown.as_ref()?;
+    let names: Vec<&str> = shown
+        .iter()
+        .filter_map(|id| model.clusters.get(*id))
+        .map(|c| c.name.as_str())
+        .collect();
+    Some(format!(
+        " {} of {} clusters: {} ",
+        names.len(),
         model.clusters.len(),
-        model.pod_count(),
-        model.alert_count()
-    );
-    let mut spans = vec![Span::styled(" watchdeck ", theme.title), Span::raw(" ")];
+        names.join(", ")
+    ))
+}
+
+fn totals_text(model: &Model) -> String {
+    let shown = || {
+        model
+            .clusters
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| model.ui.shows_cluster(*id))
+            .map(|(_, c)| c)
+    };
+    let pods: usize = shown().map(|c| c.pods.len()).sum();
+    let firing: usize = shown().map(|c| c.alerts.len()).sum();
+    format!(
+        " {} clusters · {pods} pods · {firing} firing",
+        model.clusters.len()
+    )
+}
+
+pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
+    let brand = shows_brand(area);
+    let mut used = tabs_width() + if brand { width(BRAND) + 1 } else { 0 };
+    let available = area.width;
+    let mut room = |text: &str| -> bool {
+        let fits = used.saturating_add(width(text)) <= available;
+        if fits {
+            used += width(text);
+        }
+        fits
+    };
+    // Most important first: which clusters are shown, the time, the date, then totals.
+    let shown = shown_text(model).filter(|t| room(t));
+    let long_clock = now.strftime("%Y-%m-%d %H:%M:%S UTC ").to_string();
+    let short_clock = now.strftime("%H:%M:%S ").to_string();
+    let clock = if room(&long_clock) {
+        Some(long_clock)
+    } else if room(&short_clock) {
+        Some(short_clock)
+    } else {
+        None
+    };
+    let totals = Some(totals_text(model)).filter(|t| room(t));
+
+    let mut spans = Vec::new();
+    if brand {
+        spans.extend([Span::styled(BRAND, theme.title), Span::raw(" ")]);
+    }
     for (number, view) in View::ALL.iter().enumerate() {
         let style = if *view == model.ui.view {
             theme.selected
         } else {
             theme.muted
         };
-        spans.push(Span::styled(
-            format!("{} {}", number + 1, view.title()),
-            style,
-        ));
+        spans.push(Span::styled(tab_label(number, *view), style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(totals, theme.base));
-    let left = Line::from(spans);
-    frame.render_widget(Paragraph::new(left), area);
-    let clock = format!("{} ", now.strftime("%Y-%m-%d %H:%M:%S UTC"));
-    frame.render_widget(
-        Paragraph::new(Line::styled(clock, theme.muted).right_aligned()),
-        area,
-    );
+    if let Some(shown) = shown {
+        spans.push(Span::styled(shown, theme.warn));
+    }
+    if let Some(totals) = totals {
+        spans.push(Span::styled(totals, theme.base));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(clock) = clock {
+        frame.render_widget(
+            Paragraph::new(Line::styled(clock, theme.muted).right_aligned()),
+            area,
+        );
+    }
 }
 
-/// Short hints: the first key of the main actions, from the keymap.
-pub fn render_hints(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The bottom line: the open prompt, or short hints (first key of the main actions, from
+/// the model's keymap).
+pub fn render_hints(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    if model.ui.prompt.is_some() {
+        super::input::render(frame, area, model, theme);
+        return;
+    }
+    // Most useful first; a hint that does not fit whole is left out.
     let hints = [
         (Action::ToggleHelp, "help"),
+        (Action::Filter, "filter"),
+        (Action::Palette, "commands"),
+        (Action::NextView, "screen"),
         (Action::Quit, "quit"),
         (Action::Down, "down"),
         (Action::Up, "up"),
         (Action::PageDown, "page"),
         (Action::Top, "top"),
         (Action::Bottom, "bottom"),
-        (Action::NextView, "screen"),
     ];
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1u16;
     for (action, text) in hints {
-        if let Some(key) = first_key(action) {
-            spans.push(Span::styled(key.label(), theme.header));
-            spans.push(Span::styled(format!(" {text}  "), theme.muted));
+        if let Some(key) = model.keymap.first_key(action) {
+            let (key, text) = (key.label(), format!(" {text}  "));
+            let needed = width(&key) + width(&text) - 1;
+            if used.saturating_add(needed) > area.width {
+                break;
+            }
+            used += width(&key) + width(&text);
+            spans.push(Span::styled(key, theme.header));
+            spans.push(Span::styled(text, theme.muted));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_follow_the_brand_and_shift_left_when_it_is_dropped() {
+        let wide = tab_areas(Rect::new(0, 0, 120, 1));
+        assert_eq!(wide[0], Area::new(12, 0, 10, 1));
+        assert_eq!(wide[1].x, 23);
+        let narrow = tab_areas(Rect::new(0, 0, 40, 1));
+        assert_eq!(narrow[0].x, 0);
+        let tiny = tab_areas(Rect::new(0, 0, 5, 1));
+        assert!(tiny.iter().all(|a| a.x + a.width <= 5 || a.width == 0));
+    }
 }

@@ -1,0 +1,35 @@
+//! The bottom line while a prompt is open: `/` or `:`, the text with its cursor, and what
+//! Enter and Esc will do.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::model::Model;
+use crate::model::input::PromptKind;
+use crate::ui::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let Some(prompt) = &model.ui.prompt else {
+        return;
+    };
+    let (sigil, help) = match prompt.kind {
+        PromptKind::Filter(_) => ("/", "  Enter keep · Esc clear · ns: status: node: !not"),
+        PromptKind::Palette => (":", "  ↑↓ choose · Enter run · Esc close"),
+    };
+    let text = prompt.line.text();
+    let cursor = prompt.line.cursor();
+    let before: String = text.chars().take(cursor).collect();
+    let under: String = text.chars().nth(cursor).map_or(" ".into(), String::from);
+    let after: String = text.chars().skip(cursor + 1).collect();
+    let line = Line::from(vec![
+        Span::styled(sigil, theme.title),
+        Span::styled(before, theme.base),
+        Span::styled(under, theme.selected),
+        Span::styled(after, theme.base),
+        Span::styled(help, theme.muted),
+    ]);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(line).style(theme.base), area);
+}

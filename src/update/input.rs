@@ -1,0 +1,106 @@
+//! Keys while a prompt is open in the bottom line: the `/` filter (applied live as it is
+//! typed) and the `:` palette (arrows choose, Enter runs). Runs before the keymap.
+
+use crate::action::Key;
+use crate::effect::Effect;
+use crate::model::filter::FilterTarget;
+use crate::model::input::{Prompt, PromptKind};
+use crate::model::palette::matching;
+use crate::model::{Model, Pane, View};
+
+/// The list `/` filters on the current screen.
+pub fn filter_target(model: &Model) -> FilterTarget {
+    match (model.ui.view, model.ui.focus) {
+        (View::Pods, _) | (View::Overview, Pane::Pods) => FilterTarget::Pods,
+        (View::Alerts, _) | (View::Overview, Pane::Alerts) => FilterTarget::Alerts,
+        (View::Services, _) => FilterTarget::Services,
+    }
+}
+
+/// `/`: opens the filter of the current list, holding its current text.
+pub(super) fn open_filter(model: &mut Model) {
+    let target = filter_target(model);
+    let text = model.ui.filter.get(target).to_string();
+    model.ui.prompt = Some(Prompt::new(PromptKind::Filter(target), &text));
+}
+
+/// `:`: opens the command palette with an empty query.
+pub(super) fn open_palette(model: &mut Model) {
+    model.ui.prompt = Some(Prompt::new(PromptKind::Palette, ""));
+}
+
+/// Esc outside a prompt: clears the current list's filter, if it has one.
+pub(super) fn clear_filter(model: &mut Model) -> Vec<Effect> {
+    let target = filter_target(model);
+    if model.ui.filter.get(target).is_empty() {
+        return Vec::new();
+    }
+    model.ui.filter.set(target, "");
+    vec![Effect::Render]
+}
+
+/// Handles `key` if a prompt is open: `None` lets the keymap have it (no prompt, or Ctrl-C,
+/// which always quits).
+pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
+    let prompt = model.ui.prompt.as_mut()?;
+    let line = &mut prompt.line;
+    let mut edited = false;
+    match key {
+        Key::Ctrl('c') => return None,
+        Key::Esc => {
+            if let PromptKind::Filter(target) = prompt.kind {
+                model.ui.filter.set(target, "");
+            }
+            model.ui.prompt = None;
+            return Some(vec![Effect::Render]);
+        }
+        Key::Enter => {
+            let prompt = model.ui.prompt.take()?;
+            return Some(match prompt.kind {
+                PromptKind::Filter(_) => vec![Effect::Render],
+                PromptKind::Palette => {
+                    let chosen = matching(model, prompt.line.text())
+                        .into_iter()
+                        .nth(prompt.selected);
+                    match chosen {
+                        Some(entry) => super::palette::run(model, entry.command),
+                        None => vec![Effect::Render],
+                    }
+                }
+            });
+        }
+        Key::Char(c) => edited = line.insert(c),
+        Key::Backspace | Key::Ctrl('h') => edited = line.backspace(),
+        Key::Delete | Key::Ctrl('d') => edited = line.delete(),
+        Key::Ctrl('u') => {
+            line.clear();
+            edited = true;
+        }
+        Key::Left | Key::Ctrl('b') => line.left(),
+        Key::Right | Key::Ctrl('f') => line.right(),
+        Key::Home | Key::Ctrl('a') => line.home(),
+        Key::End | Key::Ctrl('e') => line.end(),
+        Key::Up | Key::Ctrl('p') | Key::BackTab => {
+            prompt.selected = prompt.selected.saturating_sub(1)
+        }
+        Key::Down | Key::Ctrl('n') | Key::Tab => {
+            prompt.selected = prompt.selected.saturating_add(1)
+        }
+        _ => {}
+    }
+    if edited {
+        prompt.selected = 0;
+    }
+    let kind = prompt.kind;
+    let text = prompt.line.text().to_string();
+    match kind {
+        PromptKind::Filter(target) => model.ui.filter.set(target, &text),
+        PromptKind::Palette => {
+            let count = matching(model, &text).len();
+            if let Some(prompt) = model.ui.prompt.as_mut() {
+                prompt.selected = prompt.selected.min(count.saturating_sub(1));
+            }
+        }
+    }
+    Some(vec![Effect::Render])
+}
