@@ -22,6 +22,10 @@ pub enum Action {
     ToggleHelp,
     /// Close an overlay (help).
     Close,
+    /// Services: the chart's next (longer) time range, 15m → 1h → 6h → 24h.
+    ChartRangeNext,
+    /// Services: the chart's previous (shorter) time range.
+    ChartRangePrevious,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -143,6 +147,16 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Ctrl('w')],
         action: Action::FocusNext,
         help: "overview: switch pods / alerts",
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: Action::ChartRangeNext,
+        help: "services: longer chart range (15m, 1h, 6h, 24h)",
+    },
+    Binding {
+        keys: &[Key::Char('R')],
+        action: Action::ChartRangePrevious,
+        help: "services: shorter chart range",
     },
     Binding {
         keys: &[Key::Char('?')],

@@ -41,8 +41,28 @@ pub struct ClusterTarget {
     pub context: String,
     /// Alertmanager base URLs (HA replicas of one Alertmanager, tried in order).
     pub alertmanagers: Vec<String>,
-    /// Prometheus base URL (for the metrics views to come; unused by this screen).
-    pub prometheus: Option<String>,
+    /// Where the cluster's metrics come from (URL or service proxy, templates, pace);
+    /// `None` when no Prometheus is configured.
+    pub prometheus: Option<crate::sources::prometheus::PromTarget>,
+}
+
+impl ClusterTarget {
+    /// An endpoint of this cluster, with the kubeconfig a service-proxy endpoint needs.
+    pub fn endpoint_spec(
+        &self,
+        config: &crate::config::EndpointConfig,
+    ) -> crate::sources::endpoint::EndpointSpec {
+        let kube = match config.endpoint {
+            crate::config::Endpoint::Service { .. } => {
+                Some((Box::new(self.kubeconfig.clone()), self.context.clone()))
+            }
+            crate::config::Endpoint::Url(_) => None,
+        };
+        crate::sources::endpoint::EndpointSpec {
+            config: config.clone(),
+            kube,
+        }
+    }
 }
 
 /// How the console looks and paces itself.
@@ -280,6 +300,17 @@ where
                 },
                 &mut dirty,
             );
+            if info.services_rows > 0 || info.chart_columns > 0 {
+                apply(
+                    model,
+                    &mut inputs.executor,
+                    Msg::ServicesViewport {
+                        rows: info.services_rows,
+                        chart_columns: info.chart_columns,
+                    },
+                    &mut dirty,
+                );
+            }
         }
         tokio::select! {
             biased;

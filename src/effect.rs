@@ -21,4 +21,14 @@ pub enum Effect {
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's
 /// behalf. Each feature adds its variant and its arm in `app::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoRequest {}
+pub enum IoRequest {
+    /// The Services screen's chart for one service of the cluster; answered with
+    /// `Payload::Chart`. A newer request for the same cluster cancels this one.
+    MetricsChart {
+        service: String,
+        range: crate::model::services::ChartRange,
+        /// Range query step in seconds (fits the chart's columns).
+        step: u64,
+        seq: u64,
+    },
+}

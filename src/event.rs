@@ -8,6 +8,7 @@ use crate::action::{Action, Key};
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
 use crate::model::pod::{PodKey, PodRow};
+use crate::model::services::{Chart, MetricsUpdate};
 use crate::model::{ClusterId, Text};
 
 /// What a source sends: which cluster, when (the source's clock), and what.
@@ -24,6 +25,10 @@ pub enum Payload {
     Pods(PodsChange),
     /// The complete set of firing alerts, replacing the previous one.
     Alerts(Vec<Alert>),
+    /// RED metrics per service (replacing the previous ones), with the answer's status.
+    Metrics(MetricsUpdate),
+    /// The selected service's chart, answering the request with the same `seq`.
+    Chart(Chart),
     /// The source is connected and its data is current, with nothing new to send.
     Alive(SourceKind),
     /// The source failed (it keeps retrying); `reason` is short: "connection refused",
@@ -36,6 +41,7 @@ impl Payload {
         match self {
             Payload::Pods(_) => SourceKind::Pods,
             Payload::Alerts(_) => SourceKind::Alerts,
+            Payload::Metrics(_) | Payload::Chart(_) => SourceKind::Metrics,
             Payload::Alive(source) | Payload::Failed { source, .. } => *source,
         }
     }
@@ -66,6 +72,11 @@ pub enum Msg {
     Viewport {
         pods: usize,
         alerts: usize,
+    },
+    /// Rows visible in the services table and columns of the chart at the last render.
+    ServicesViewport {
+        rows: usize,
+        chart_columns: u16,
     },
 }
 

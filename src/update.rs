@@ -10,18 +10,24 @@ use crate::model::alert::sort_alerts;
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
 use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
+mod metrics;
 #[cfg(test)]
 mod tests;
 
 /// Applies one message to the model and returns what the app loop should do next.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
         Msg::Key(key) => match action_for(key) {
-            Some(action) => apply_action(model, action),
+            Some(action) => with_chart(model, action),
             None => Vec::new(),
         },
-        Msg::Action(action) => apply_action(model, action),
+        Msg::Action(action) => with_chart(model, action),
+        Msg::ServicesViewport {
+            rows,
+            chart_columns,
+        } => metrics::viewport(model, rows, chart_columns),
         Msg::Tick | Msg::Resize => vec![Effect::Render],
         Msg::Viewport { pods, alerts } => {
             // Zero means the list was not on screen: keep the last page size.
@@ -34,6 +40,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Applies an action, then asks for the chart the Services screen now needs, if any.
+fn with_chart(model: &mut Model, action: Action) -> Vec<Effect> {
+    let mut effects = apply_action(model, action);
+    effects.extend(metrics::ensure_chart(model));
+    effects
 }
 
 fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
@@ -74,6 +87,8 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
             current.on_data(at)
         }
         Payload::Alive(_) => current.on_data(at),
+        // Applied by `metrics::apply` before this match.
+        Payload::Metrics(_) | Payload::Chart(_) => current,
         Payload::Failed { reason, .. } => current.on_failure(at, reason),
     };
     state.health.insert(source, health);
@@ -105,8 +120,11 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::Bottom => match (model.ui.view, model.ui.focus) {
             (View::Pods, _) | (View::Overview, Pane::Pods) => move_pods(model, action),
             (View::Alerts, _) | (View::Overview, Pane::Alerts) => move_alerts(model, action),
-            (View::Services, _) => {}
+            (View::Services, _) => return metrics::move_services(model, action),
         },
+        Action::ChartRangeNext | Action::ChartRangePrevious => {
+            return metrics::change_range(model, action);
+        }
     }
     vec![Effect::Render]
 }

@@ -86,7 +86,7 @@ async fn console_follows_the_simulated_fleet() {
             kubeconfig: kubeconfig.clone(),
             context: e.name.clone(),
             alertmanagers: vec![e.alertmanager.clone()],
-            prometheus: Some(e.prometheus.clone()),
+            prometheus: crate::console::simulator_prometheus(&e.prometheus),
         })
         .collect();
 

@@ -14,7 +14,9 @@ use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
 use crate::sources::alertmanager::{PollConfig, poll_alerts};
+use crate::sources::endpoint::EndpointSpec;
 use crate::sources::kube::watch_pods;
+use crate::sources::prometheus::{PromTarget, poll_metrics};
 use crate::tui::Contained;
 
 /// Pause before restarting a source that panicked.
@@ -31,12 +33,19 @@ enum Job {
         cluster: ClusterId,
         urls: Vec<String>,
     },
+    Metrics {
+        cluster: ClusterId,
+        spec: Box<EndpointSpec>,
+        target: Box<PromTarget>,
+    },
 }
 
 impl Job {
     fn cluster(&self) -> ClusterId {
         match self {
-            Job::Pods { cluster, .. } | Job::Alerts { cluster, .. } => *cluster,
+            Job::Pods { cluster, .. }
+            | Job::Alerts { cluster, .. }
+            | Job::Metrics { cluster, .. } => *cluster,
         }
     }
 
@@ -44,6 +53,7 @@ impl Job {
         match self {
             Job::Pods { .. } => SourceKind::Pods,
             Job::Alerts { .. } => SourceKind::Alerts,
+            Job::Metrics { .. } => SourceKind::Metrics,
         }
     }
 }
@@ -72,14 +82,19 @@ impl Sources {
                 Job::Alerts { cluster, urls } => {
                     poll_alerts(cluster, urls, PollConfig::default(), tx).await
                 }
+                Job::Metrics {
+                    cluster,
+                    spec,
+                    target,
+                } => poll_metrics(cluster, *spec, *target, tx).await,
             }
         }));
         self.jobs.insert(handle.id(), job);
     }
 }
 
-/// Starts a pod watcher for every cluster and an Alertmanager poller for every cluster that
-/// has Alertmanager URLs.
+/// Starts a pod watcher for every cluster, an Alertmanager poller for every cluster that
+/// has Alertmanager URLs, and a Prometheus poller for every cluster with metrics.
 pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> Sources {
     let mut sources = Sources {
         tasks: JoinSet::new(),
@@ -101,6 +116,16 @@ pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> 
                 Job::Alerts {
                     cluster,
                     urls: target.alertmanagers.clone(),
+                },
+                Duration::ZERO,
+            );
+        }
+        if let Some(prometheus) = &target.prometheus {
+            sources.spawn(
+                Job::Metrics {
+                    cluster,
+                    spec: Box::new(target.endpoint_spec(&prometheus.endpoint)),
+                    target: Box::new(prometheus.clone()),
                 },
                 Duration::ZERO,
             );

@@ -26,6 +26,8 @@ pub struct Config {
     pub global_prometheus: Option<GlobalPrometheus>,
     /// The clusters, in file order; never empty, names unique.
     pub clusters: Vec<ClusterConfig>,
+    /// The RED query templates (`[metrics]`), defaults when the section is absent.
+    pub metrics: super::metrics::MetricsQueries,
 }
 
 impl Config {

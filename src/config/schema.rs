@@ -15,7 +15,7 @@ use super::values::{
 };
 use super::walk::{Span, Tab, Walker};
 
-const ROOT_KEYS: [&str; 3] = ["ui", "global_prometheus", "clusters"];
+const ROOT_KEYS: [&str; 4] = ["ui", "global_prometheus", "clusters", "metrics"];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
 const CLUSTER_KEYS: [&str; 8] = [
     "name",
@@ -78,10 +78,15 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
             }
         }
     }
+    let metrics = w
+        .table(root, "metrics", "a table [metrics]")
+        .map(|t| super::metrics::metrics(w, &t))
+        .unwrap_or_default();
     Config {
         ui,
         global_prometheus,
         clusters,
+        metrics,
     }
 }
 

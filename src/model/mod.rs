@@ -6,6 +6,7 @@ pub mod health;
 pub mod pod;
 pub mod rows;
 pub mod sanitize;
+pub mod services;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ pub struct ClusterState {
     /// Firing alerts, deduplicated by fingerprint and sorted for display.
     pub alerts: Vec<Alert>,
     pub health: BTreeMap<SourceKind, Health>,
+    /// RED metrics per service, from Prometheus.
+    pub metrics: services::ClusterMetrics,
 }
 
 impl ClusterState {
@@ -44,6 +47,7 @@ impl ClusterState {
                 .iter()
                 .map(|kind| (*kind, Health::Connecting))
                 .collect(),
+            metrics: services::ClusterMetrics::default(),
         }
     }
 
@@ -190,6 +194,17 @@ pub struct UiState {
     /// Rows visible in the pods table and the alerts list at the last render (for paging).
     pub pods_page: usize,
     pub alerts_page: usize,
+    /// The Services screen's selected (cluster, service).
+    pub services: Cursor<services::ServiceRef>,
+    pub services_page: usize,
+    /// The Services screen's chart range.
+    pub chart_range: services::ChartRange,
+    /// Columns of the chart at the last render (the range query's step follows it).
+    pub chart_columns: u16,
+    /// The newest chart request; older answers are dropped.
+    pub chart_seq: u64,
+    /// What the newest chart request asked for: service, range and step.
+    pub chart_for: Option<(services::ServiceRef, services::ChartRange, u64)>,
 }
 
 /// Everything the console knows. Owned by the app loop, changed only by `update`.

@@ -19,6 +19,10 @@ use theme::Theme;
 pub struct ViewInfo {
     pub pods_rows: usize,
     pub alerts_rows: usize,
+    /// Rows visible in the services table (0 when not on screen).
+    pub services_rows: usize,
+    /// Columns of the services chart's plot (0 when not on screen).
+    pub chart_columns: u16,
 }
 
 /// Draws the whole screen for `model` at `now`.

@@ -19,5 +19,6 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     ViewInfo {
         pods_rows: 0,
         alerts_rows,
+        ..ViewInfo::default()
     }
 }

@@ -36,5 +36,6 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     ViewInfo {
         pods_rows,
         alerts_rows,
+        ..ViewInfo::default()
     }
 }
