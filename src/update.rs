@@ -12,6 +12,8 @@ use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
 mod metrics;
 #[cfg(test)]
+pub(crate) mod metrics_tests;
+#[cfg(test)]
 mod tests;
 
 /// Applies one message to the model and returns what the app loop should do next.

@@ -6,6 +6,8 @@ pub mod views;
 pub mod widgets;
 
 #[cfg(test)]
+mod services_tests;
+#[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;

@@ -2,8 +2,12 @@
 
 pub mod alerts;
 pub mod bands;
+pub mod chart;
 pub mod pods;
+pub mod red;
+pub mod services;
 pub mod status;
+pub mod worst;
 
 use jiff::Timestamp;
 use ratatui::Frame;
