@@ -41,9 +41,12 @@ fn bounds(lines: &[&[(f64, f64)]]) -> ([f64; 2], [f64; 2]) {
     ([x0, x1.max(x0 + 1.0)], [0.0, y1 * 1.1])
 }
 
+/// One line of a panel: its name, its points and its style.
+type PanelLine<'a> = (&'a str, Vec<(f64, f64)>, Style);
+
 struct Panel<'a> {
     title: &'a str,
-    lines: Vec<(&'a str, Vec<(f64, f64)>, Style)>,
+    lines: Vec<PanelLine<'a>>,
     format: fn(Option<Num>) -> String,
 }
 
