@@ -48,6 +48,17 @@ impl Default for MetricsQueries {
     }
 }
 
+/// Seconds as a PromQL duration: `1h`, `5m`, `90s`.
+fn promql_duration(seconds: u64) -> String {
+    if seconds.is_multiple_of(3600) {
+        format!("{}h", seconds / 3600)
+    } else if seconds.is_multiple_of(60) {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
 /// The first `$word` in `template` that is not a known placeholder.
 pub fn unknown_placeholder(template: &str) -> Option<String> {
     let mut rest = template;
@@ -83,7 +94,7 @@ pub(crate) fn metrics(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> MetricsQueries {
     if let Some(window) = w.string(tab, "window", "a duration such as \"5m\"") {
         match parse_duration(window.value) {
             Ok(d) if d.as_secs() >= 1 && d.subsec_nanos() == 0 => {
-                queries.window = format!("{}s", d.as_secs())
+                queries.window = promql_duration(d.as_secs())
             }
             Ok(_) => w.report(
                 window.span(),
@@ -144,6 +155,15 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_documents_the_defaults() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/example.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let config = crate::config::Config::from_toml_str(&text, "example.toml").unwrap();
+        assert_eq!(config.metrics, MetricsQueries::default());
+    }
+
+    #[test]
     fn metrics_section_overrides_and_reports_file_line_key() {
         let base = "[[clusters]]\nname = \"a\"\n";
         let ok = format!(
@@ -151,7 +171,9 @@ mod tests {
         );
         let config = crate::config::Config::from_toml_str(&ok, "c.toml").unwrap();
         assert_eq!(config.metrics.service_label, "job");
-        assert_eq!(config.metrics.window, "120s");
+        assert_eq!(config.metrics.window, "2m");
+        assert_eq!(promql_duration(90), "90s");
+        assert_eq!(promql_duration(7200), "2h");
         assert!(
             config
                 .metrics
