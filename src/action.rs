@@ -35,6 +35,10 @@ pub enum Action {
     Filter,
     /// Open the `:` command palette.
     Palette,
+    /// Services: the chart's next (longer) time range, 15m → 1h → 6h → 24h.
+    ChartRangeNext,
+    /// Services: the chart's previous (shorter) time range.
+    ChartRangePrevious,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -176,6 +180,16 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char(':')],
         action: Action::Palette,
         help: "command palette",
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: Action::ChartRangeNext,
+        help: "services: longer chart range (15m, 1h, 6h, 24h)",
+    },
+    Binding {
+        keys: &[Key::Char('R')],
+        action: Action::ChartRangePrevious,
+        help: "services: shorter chart range",
     },
     Binding {
         keys: &[Key::Char('?')],

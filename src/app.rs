@@ -43,8 +43,28 @@ pub struct ClusterTarget {
     pub alertmanagers: Vec<String>,
     /// Label matchers (`team="payments"`) sent as `filter` with every alerts request.
     pub alert_filter: Vec<String>,
-    /// Prometheus base URL (for the metrics views to come; unused by this screen).
-    pub prometheus: Option<String>,
+    /// Where the cluster's metrics come from (URL or service proxy, templates, pace);
+    /// `None` when no Prometheus is configured.
+    pub prometheus: Option<crate::sources::prometheus::PromTarget>,
+}
+
+impl ClusterTarget {
+    /// An endpoint of this cluster, with the kubeconfig a service-proxy endpoint needs.
+    pub fn endpoint_spec(
+        &self,
+        config: &crate::config::EndpointConfig,
+    ) -> crate::sources::endpoint::EndpointSpec {
+        let kube = match config.endpoint {
+            crate::config::Endpoint::Service { .. } => {
+                Some((Box::new(self.kubeconfig.clone()), self.context.clone()))
+            }
+            crate::config::Endpoint::Url(_) => None,
+        };
+        crate::sources::endpoint::EndpointSpec {
+            config: config.clone(),
+            kube,
+        }
+    }
 }
 
 /// How the console looks and paces itself.
@@ -301,6 +321,17 @@ where
                 Msg::Layout(info.layout),
                 &mut dirty,
             );
+            if info.services_rows > 0 || info.chart_columns > 0 {
+                apply(
+                    model,
+                    &mut inputs.executor,
+                    Msg::ServicesViewport {
+                        rows: info.services_rows,
+                        chart_columns: info.chart_columns,
+                    },
+                    &mut dirty,
+                );
+            }
         }
         tokio::select! {
             biased;

@@ -15,6 +15,7 @@ use crate::config::{self, Config, Endpoint, ThemeRef};
 use crate::sim::fleet::{Fleet, SimOptions};
 use crate::sim::scenario::Scenario;
 use crate::sim::server;
+use crate::sources::prometheus::PromTarget;
 use crate::ui::theme::Theme;
 
 pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -92,10 +93,54 @@ pub fn targets_from_simulator(
                 context: e.name.clone(),
                 alertmanagers: vec![e.alertmanager.clone()],
                 alert_filter: Vec::new(),
-                prometheus: Some(e.prometheus.clone()),
+                prometheus: simulator_prometheus(&e.prometheus),
             }
         })
         .collect())
+}
+
+/// How often the demo polls the simulator's Prometheus.
+pub const DEMO_METRICS_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The metrics target of a simulated cluster: its own Prometheus, default templates.
+pub fn simulator_prometheus(url: &str) -> Option<PromTarget> {
+    let url = url.parse::<config::HttpUrl>().ok()?;
+    Some(PromTarget {
+        endpoint: config::EndpointConfig {
+            endpoint: Endpoint::Url(url),
+            http: config::HttpOptions::with_timeout(std::time::Duration::from_secs(10)),
+            filter: Vec::new(),
+        },
+        cluster_selector: None,
+        queries: config::MetricsQueries::default(),
+        every: DEMO_METRICS_EVERY,
+    })
+}
+
+/// The metrics target of a configured cluster: its own endpoint, or the global one with a
+/// selector for the cluster's series.
+pub fn prometheus_target(config: &Config, cluster: &config::ClusterConfig) -> Option<PromTarget> {
+    let (endpoint, cluster_selector) = match &cluster.metrics {
+        config::MetricsSource::Own(endpoint) => (endpoint.clone(), None),
+        config::MetricsSource::Global { label, value } => {
+            let global = config.global_prometheus.as_ref()?;
+            (
+                config::EndpointConfig {
+                    endpoint: Endpoint::Url(global.url.clone()),
+                    http: global.http.clone(),
+                    filter: Vec::new(),
+                },
+                Some((label.clone(), value.clone())),
+            )
+        }
+        config::MetricsSource::None => return None,
+    };
+    Some(PromTarget {
+        endpoint,
+        cluster_selector,
+        queries: config.metrics.clone(),
+        every: config.ui.refresh_interval,
+    })
 }
 
 pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>> {
@@ -123,16 +168,7 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             .map(|am| am.filter.clone())
             .find(|f| !f.is_empty())
             .unwrap_or_default();
-        let prometheus = match &cluster.metrics {
-            config::MetricsSource::Own(endpoint) => match &endpoint.endpoint {
-                Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
-                Endpoint::Service { .. } => None,
-            },
-            _ => config
-                .global_prometheus
-                .as_ref()
-                .map(|g| g.url.as_str().trim_end_matches('/').to_string()),
-        };
+        let prometheus = prometheus_target(config, cluster);
         targets.push(ClusterTarget {
             name: cluster.name.clone(),
             labels: cluster.labels.clone(),

@@ -28,4 +28,13 @@ pub enum IoRequest {
     CreateSilence { replica: usize, draft: SilenceDraft },
     /// DELETE silence `id` on replica `replica`, then read it back (`SilenceDone`).
     ExpireSilence { replica: usize, id: Text },
+    /// The Services screen's chart for one service of the cluster; answered with
+    /// `Payload::Chart`. A newer request for the same cluster cancels this one.
+    MetricsChart {
+        service: String,
+        range: crate::model::services::ChartRange,
+        /// Range query step in seconds (fits the chart's columns).
+        step: u64,
+        seq: u64,
+    },
 }

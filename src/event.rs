@@ -12,6 +12,7 @@ use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
 use crate::model::layout::ScreenLayout;
 use crate::model::pod::{PodKey, PodRow};
+use crate::model::services::{Chart, MetricsUpdate};
 use crate::model::silence::{AlertSnapshot, SilenceOutcome};
 use crate::model::{ClusterId, Text};
 
@@ -34,6 +35,10 @@ pub enum Payload {
     AlertSnapshot(Box<AlertSnapshot>),
     /// The answer to a silence create or expire, read back from the same replica.
     SilenceDone(SilenceOutcome),
+    /// RED metrics per service (replacing the previous ones), with the answer's status.
+    Metrics(MetricsUpdate),
+    /// The selected service's chart, answering the request with the same `seq`.
+    Chart(Chart),
     /// The source is connected and its data is current, with nothing new to send.
     Alive(SourceKind),
     /// The source failed (it keeps retrying); `reason` is short: "connection refused",
@@ -48,6 +53,7 @@ impl Payload {
             Payload::Alerts(_) | Payload::AlertSnapshot(_) | Payload::SilenceDone(_) => {
                 SourceKind::Alerts
             }
+            Payload::Metrics(_) | Payload::Chart(_) => SourceKind::Metrics,
             Payload::Alive(source) | Payload::Failed { source, .. } => *source,
         }
     }
@@ -83,6 +89,11 @@ pub enum Msg {
     Mouse(Mouse),
     /// Where the last frame drew its tabs and lists (sent after each draw).
     Layout(ScreenLayout),
+    /// Rows visible in the services table and columns of the chart at the last render.
+    ServicesViewport {
+        rows: usize,
+        chart_columns: u16,
+    },
 }
 
 /// A mouse event the console reacts to, at (`column`, `row`) from the top left.

@@ -17,6 +17,9 @@ mod palette;
 #[cfg(test)]
 mod alert_tests;
 mod alerts;
+mod metrics;
+#[cfg(test)]
+pub(crate) mod metrics_tests;
 #[cfg(test)]
 mod shell_tests;
 mod silence;
@@ -31,12 +34,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             at,
             payload: Payload::SilenceDone(outcome),
         }) => silence::on_outcome(model, cluster, at, outcome),
+        Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
         Msg::Key(key) => match input::on_key(model, key) {
             Some(effects) => effects,
             None => match model.keymap.action_for(key) {
-                Some(action) => apply_action(model, action),
+                Some(action) => with_chart(model, action),
                 None => Vec::new(),
             },
         },
@@ -45,7 +49,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.ui.layout = layout;
             Vec::new()
         }
-        Msg::Action(action) => apply_action(model, action),
+        Msg::Action(action) => with_chart(model, action),
+        Msg::ServicesViewport {
+            rows,
+            chart_columns,
+        } => metrics::viewport(model, rows, chart_columns),
         Msg::Tick | Msg::Resize => vec![Effect::Render],
         Msg::Viewport { pods, alerts } => {
             // Zero means the list was not on screen: keep the last page size.
@@ -58,6 +66,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Applies an action, then asks for the chart the Services screen now needs, if any.
+fn with_chart(model: &mut Model, action: Action) -> Vec<Effect> {
+    let mut effects = apply_action(model, action);
+    effects.extend(metrics::ensure_chart(model));
+    effects
 }
 
 fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
@@ -104,6 +119,8 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
         // Handled in `update` before the source's health is touched.
         Payload::SilenceDone(_) => current,
         Payload::Alive(_) => current.on_data(at),
+        // Applied by `metrics::apply` before this match.
+        Payload::Metrics(_) | Payload::Chart(_) => current,
         Payload::Failed { reason, .. } => current.on_failure(at, reason),
     };
     state.health.insert(source, health);
@@ -140,8 +157,11 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             (View::Pods, _) | (View::Overview, Pane::Pods) => move_pods(model, action),
             (View::Alerts, _) => alerts::move_grouped(model, action),
             (View::Overview, Pane::Alerts) => move_alerts(model, action),
-            (View::Services, _) => {}
+            (View::Services, _) => return metrics::move_services(model, action),
         },
+        Action::ChartRangeNext | Action::ChartRangePrevious => {
+            return metrics::change_range(model, action);
+        }
     }
     vec![Effect::Render]
 }

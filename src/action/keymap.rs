@@ -139,17 +139,18 @@ impl Keymap {
     }
 }
 
-const GROUPS: [&str; 5] = [
+const GROUPS: [&str; 6] = [
     "Screens",
-    "Lists (overview, pods, alerts)",
+    "Lists (overview, services, pods, alerts)",
     "Filter and palette",
+    "Services screen",
     "Alerts screen",
     "General",
 ];
 
 impl Action {
     /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ShowView(View::Overview),
         Action::ShowView(View::Services),
         Action::ShowView(View::Pods),
@@ -165,6 +166,8 @@ impl Action {
         Action::FocusNext,
         Action::Filter,
         Action::Palette,
+        Action::ChartRangeNext,
+        Action::ChartRangePrevious,
         Action::Silence,
         Action::ExpireSilence,
         Action::ToggleHelp,
@@ -193,6 +196,8 @@ impl Action {
             Action::Close => "close",
             Action::Filter => "filter",
             Action::Palette => "palette",
+            Action::ChartRangeNext => "chart-range-next",
+            Action::ChartRangePrevious => "chart-range-previous",
             Action::Silence => "silence",
             Action::ExpireSilence => "expire-silence",
         }
@@ -219,8 +224,9 @@ impl Action {
             | Action::Bottom
             | Action::FocusNext => GROUPS[1],
             Action::Filter | Action::Palette => GROUPS[2],
-            Action::Silence | Action::ExpireSilence => GROUPS[3],
-            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[4],
+            Action::ChartRangeNext | Action::ChartRangePrevious => GROUPS[3],
+            Action::Silence | Action::ExpireSilence => GROUPS[4],
+            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[5],
         }
     }
 }

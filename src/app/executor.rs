@@ -1,16 +1,23 @@
 //! Runs `Effect::Io` requests as tasks, one per request, and sends each result back to the
-//! loop as a `DataEvent` for the request's cluster. Clients are built once per cluster.
+//! loop as a `DataEvent` for the request's cluster. A chart request cancels the cluster's
+//! previous one (newest request wins).
+
+use std::collections::HashMap;
 
 use tokio::sync::mpsc;
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::ClusterTarget;
 use crate::clock::Clock;
 use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
+use crate::model::services::{Chart, QueryStatus};
 use crate::model::silence::{SilenceAction, SilenceOutcome};
 use crate::model::{ClusterId, Text};
+use crate::sources::ToApp;
 use crate::sources::alertmanager::{AmHttp, http_client, silences};
+use crate::sources::prometheus::chart::ChartAsk;
+use crate::sources::prometheus::{PromClient, fetch_chart};
 
 /// Total time for one silence request and its read-back, each.
 const SILENCE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -24,6 +31,7 @@ pub struct Executor {
     /// "Now" for requests that carry times (a silence starts now): the simulator's virtual
     /// time in demo mode.
     clock: Clock,
+    charts: HashMap<ClusterId, AbortHandle>,
 }
 
 impl Executor {
@@ -33,6 +41,7 @@ impl Executor {
             tx,
             tasks: JoinSet::new(),
             clock: Clock::Wall,
+            charts: HashMap::new(),
         }
     }
 
@@ -71,6 +80,20 @@ impl Executor {
                     url,
                     move |am| async move { silences::expire(&am, replica, id.as_str()).await },
                 );
+            }
+            IoRequest::MetricsChart {
+                service,
+                range,
+                step,
+                seq,
+            } => {
+                let ask = ChartAsk {
+                    service,
+                    range,
+                    step,
+                    seq,
+                };
+                self.chart_task(cluster, ask);
             }
         }
     }
@@ -111,5 +134,41 @@ impl Executor {
             };
             let _ = tx.send(event).await;
         });
+    }
+
+    /// Fetches one chart; a newer chart request for the cluster aborts this one.
+    fn chart_task(&mut self, cluster: ClusterId, ask: ChartAsk) {
+        let Some(target) = self.targets.get(cluster) else {
+            return;
+        };
+        let to_app = ToApp::new(cluster, self.tx.clone());
+        let prometheus = target.prometheus.clone();
+        let spec = prometheus
+            .as_ref()
+            .map(|p| target.endpoint_spec(&p.endpoint));
+        if let Some(previous) = self.charts.remove(&cluster) {
+            previous.abort();
+        }
+        let handle = self.tasks.spawn(async move {
+            let chart = match (prometheus, spec) {
+                (Some(prometheus), Some(spec)) => match PromClient::connect(&spec).await {
+                    Ok(client) => fetch_chart(&client, &prometheus, &ask).await,
+                    Err(e) => failed_chart(&ask, &e.message()),
+                },
+                _ => failed_chart(&ask, "no Prometheus configured for this cluster"),
+            };
+            to_app.send(Payload::Chart(chart)).await;
+        });
+        self.charts.insert(cluster, handle);
+    }
+}
+
+fn failed_chart(ask: &ChartAsk, reason: &str) -> Chart {
+    Chart {
+        service: Text::new(&ask.service),
+        range: ask.range,
+        seq: ask.seq,
+        status: QueryStatus::Error(Text::new(reason)),
+        ..Chart::default()
     }
 }

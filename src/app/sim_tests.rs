@@ -87,7 +87,7 @@ async fn console_follows_the_simulated_fleet() {
             context: e.name.clone(),
             alertmanagers: vec![e.alertmanager.clone()],
             alert_filter: Vec::new(),
-            prometheus: Some(e.prometheus.clone()),
+            prometheus: crate::console::simulator_prometheus(&e.prometheus),
         })
         .collect();
 

@@ -14,7 +14,9 @@ use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
 use crate::sources::alertmanager::{PollConfig, poll_alerts_filtered};
+use crate::sources::endpoint::EndpointSpec;
 use crate::sources::kube::watch_pods;
+use crate::sources::prometheus::{PromTarget, poll_metrics};
 use crate::tui::Contained;
 
 /// Pause before restarting a source that panicked.
@@ -32,12 +34,19 @@ enum Job {
         urls: Vec<String>,
         filter: Vec<String>,
     },
+    Metrics {
+        cluster: ClusterId,
+        spec: Box<EndpointSpec>,
+        target: Box<PromTarget>,
+    },
 }
 
 impl Job {
     fn cluster(&self) -> ClusterId {
         match self {
-            Job::Pods { cluster, .. } | Job::Alerts { cluster, .. } => *cluster,
+            Job::Pods { cluster, .. }
+            | Job::Alerts { cluster, .. }
+            | Job::Metrics { cluster, .. } => *cluster,
         }
     }
 
@@ -45,6 +54,7 @@ impl Job {
         match self {
             Job::Pods { .. } => SourceKind::Pods,
             Job::Alerts { .. } => SourceKind::Alerts,
+            Job::Metrics { .. } => SourceKind::Metrics,
         }
     }
 }
@@ -75,14 +85,19 @@ impl Sources {
                     urls,
                     filter,
                 } => poll_alerts_filtered(cluster, urls, filter, PollConfig::default(), tx).await,
+                Job::Metrics {
+                    cluster,
+                    spec,
+                    target,
+                } => poll_metrics(cluster, *spec, *target, tx).await,
             }
         }));
         self.jobs.insert(handle.id(), job);
     }
 }
 
-/// Starts a pod watcher for every cluster and an Alertmanager poller for every cluster that
-/// has Alertmanager URLs.
+/// Starts a pod watcher for every cluster, an Alertmanager poller for every cluster that
+/// has Alertmanager URLs, and a Prometheus poller for every cluster with metrics.
 pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> Sources {
     let mut sources = Sources {
         tasks: JoinSet::new(),
@@ -105,6 +120,16 @@ pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> 
                     cluster,
                     urls: target.alertmanagers.clone(),
                     filter: target.alert_filter.clone(),
+                },
+                Duration::ZERO,
+            );
+        }
+        if let Some(prometheus) = &target.prometheus {
+            sources.spawn(
+                Job::Metrics {
+                    cluster,
+                    spec: Box::new(target.endpoint_spec(&prometheus.endpoint)),
+                    target: Box::new(prometheus.clone()),
                 },
                 Duration::ZERO,
             );

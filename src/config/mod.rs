@@ -9,6 +9,7 @@ mod alert_filter;
 mod endpoint;
 mod error;
 mod keys;
+mod metrics;
 mod model;
 mod paths;
 mod schema;
@@ -21,6 +22,7 @@ mod walk;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, ConfigErrors, Problem};
+pub use metrics::{MetricsQueries, PLACEHOLDERS as METRICS_PLACEHOLDERS};
 pub use model::{
     ClusterConfig, Config, DEFAULT_ALERTMANAGER_TIMEOUT, DEFAULT_CLUSTER_LABEL,
     DEFAULT_PROMETHEUS_TIMEOUT, DEFAULT_REFRESH_INTERVAL, DEFAULT_THEME, Endpoint, EndpointConfig,

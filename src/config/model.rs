@@ -28,6 +28,8 @@ pub struct Config {
     pub clusters: Vec<ClusterConfig>,
     /// The default keymap with the `[keys]` overrides.
     pub keymap: crate::action::Keymap,
+    /// The RED query templates (`[metrics]`), defaults when the section is absent.
+    pub metrics: super::metrics::MetricsQueries,
 }
 
 impl Config {

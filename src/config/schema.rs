@@ -16,7 +16,7 @@ use super::values::{
 };
 use super::walk::{Span, Tab, Walker};
 
-const ROOT_KEYS: [&str; 4] = ["ui", "global_prometheus", "clusters", "keys"];
+const ROOT_KEYS: [&str; 5] = ["ui", "global_prometheus", "clusters", "keys", "metrics"];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
 const CLUSTER_KEYS: [&str; 8] = [
     "name",
@@ -80,11 +80,16 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
         }
     }
     let keymap = super::keys::keymap(w, root);
+    let metrics = w
+        .table(root, "metrics", "a table [metrics]")
+        .map(|t| super::metrics::metrics(w, &t))
+        .unwrap_or_default();
     Config {
         ui,
         global_prometheus,
         clusters,
         keymap,
+        metrics,
     }
 }
 

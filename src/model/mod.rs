@@ -12,6 +12,7 @@ pub mod palette;
 pub mod pod;
 pub mod rows;
 pub mod sanitize;
+pub mod services;
 pub mod silence;
 pub mod silence_form;
 pub mod time;
@@ -40,6 +41,8 @@ pub struct ClusterState {
     pub silences: Vec<silence::Silence>,
     /// Each Alertmanager replica and how its last poll went (empty until the first poll).
     pub replicas: Vec<silence::Replica>,
+    /// RED metrics per service, from Prometheus.
+    pub metrics: services::ClusterMetrics,
 }
 
 impl ClusterState {
@@ -59,6 +62,7 @@ impl ClusterState {
                 .iter()
                 .map(|kind| (*kind, Health::Connecting))
                 .collect(),
+            metrics: services::ClusterMetrics::default(),
         }
     }
 
@@ -217,6 +221,17 @@ pub struct UiState {
     pub prompt: Option<input::Prompt>,
     /// Where the last frame drew its tabs and lists (for the mouse).
     pub layout: layout::ScreenLayout,
+    /// The Services screen's selected (cluster, service).
+    pub services: Cursor<services::ServiceRef>,
+    pub services_page: usize,
+    /// The Services screen's chart range.
+    pub chart_range: services::ChartRange,
+    /// Columns of the chart at the last render (the range query's step follows it).
+    pub chart_columns: u16,
+    /// The newest chart request; older answers are dropped.
+    pub chart_seq: u64,
+    /// What the newest chart request asked for: service, range and step.
+    pub chart_for: Option<(services::ServiceRef, services::ChartRange, u64)>,
 }
 
 impl UiState {

@@ -19,6 +19,7 @@ use super::alertmanager::api::{self as am_api, AmApiState};
 use super::exposition;
 use super::fleet::Fleet;
 use super::kube::http::{self as kube_http, KubeApiState};
+use super::kube::service_proxy;
 use super::prom_api::{self, PromApiState};
 use super::world::TICK_MS;
 
@@ -80,11 +81,6 @@ pub async fn start(
         addr
     };
     for (index, signals) in fleet.clusters.iter().enumerate() {
-        let kube = kube_http::router(KubeApiState {
-            world: Arc::clone(&fleet.world),
-            cluster: index,
-            now: fleet.now.clone(),
-        });
         let prom = prom_api::router(PromApiState {
             now: fleet.now.clone(),
             tsdb: Arc::clone(&signals.tsdb),
@@ -95,6 +91,13 @@ pub async fn start(
             now: fleet.now.clone(),
             state: Arc::clone(&signals.alertmanager),
         });
+        // The API server's service proxy reaches this cluster's Prometheus and Alertmanager.
+        let kube = kube_http::router(KubeApiState {
+            world: Arc::clone(&fleet.world),
+            cluster: index,
+            now: fleet.now.clone(),
+        })
+        .merge(service_proxy::routes(prom.clone(), am.clone()));
         let mut urls = Vec::new();
         for router in [kube, prom, am] {
             let addr = next_addr();

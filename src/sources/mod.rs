@@ -1,8 +1,10 @@
 //! Async IO that feeds the console's model, one task per (cluster, source).
 
 pub mod alertmanager;
+pub mod endpoint;
 pub mod exposition;
 pub mod kube;
+pub mod prometheus;
 pub mod retry;
 
 use tokio::sync::mpsc;

@@ -9,6 +9,8 @@ pub mod widgets;
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod services_tests;
+#[cfg(test)]
 mod shell_tests;
 #[cfg(test)]
 mod tests;
@@ -28,6 +30,10 @@ pub struct ViewInfo {
     pub alerts_rows: usize,
     /// Tabs and list rows, for mouse hit-testing.
     pub layout: ScreenLayout,
+    /// Rows visible in the services table (0 when not on screen).
+    pub services_rows: usize,
+    /// Columns of the services chart's plot (0 when not on screen).
+    pub chart_columns: u16,
 }
 
 /// The data rows of a bordered table drawn in `pane`: inside the border, below the header.

@@ -8,6 +8,7 @@ pub mod protobuf;
 pub mod read;
 pub mod review;
 pub mod selector;
+pub mod service_proxy;
 pub mod store;
 pub mod table;
 pub mod watch;

@@ -55,9 +55,21 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
     }
 }
 
-/// GET .../pods/{name}[:port]/proxy/metrics: the pod's own exposition.
+/// GET .../pods/{name}[:port]/proxy/metrics: the pod's own exposition. Services other than
+/// the monitoring ones (routed in `service_proxy`) are not found, as on a real API server.
 pub fn proxy(state: &KubeApiState, request: &Request) -> Response {
     let target = &request.target;
+    if target.resource.plural == "services" {
+        let raw = target.name.as_deref().unwrap_or("");
+        // `http:name:port`, `name:port` and `name` all name the Service `name`.
+        let name = raw
+            .trim_start_matches("https:")
+            .trim_start_matches("http:")
+            .split(':')
+            .next()
+            .unwrap_or("");
+        return ApiError::not_found(target.resource, name).into_response();
+    }
     if target.resource.plural != "pods" {
         return ApiError::new(
             404,

@@ -111,6 +111,21 @@ impl ClusterState {
             self.add_statefulset(&workload, start);
         }
         self.build_database(start);
+        for (i, service) in [
+            crate::sim::kube::service_proxy::PROMETHEUS,
+            crate::sim::kube::service_proxy::ALERTMANAGER,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let ip = format!("10.96.{}.{}", 100 + self.index, 10 + i);
+            let object = crate::sim::kube::service_proxy::service_object(
+                service,
+                &ip,
+                cluster_created + 30 * DAY,
+            );
+            self.store.upsert("services", object);
+        }
         let now = start;
         let keys: Vec<_> = self.pods.keys().cloned().collect();
         for key in keys {

@@ -8,16 +8,18 @@ use ratatui::widgets::Block;
 use crate::model::{Model, Pane};
 use crate::ui::ViewInfo;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{alerts, bands, pods, status};
+use crate::ui::widgets::{alerts, bands, pods, status, worst};
 
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
     // The bands never take more than a third of the screen.
     let bands_height = bands::height(model).min(area.height / 3).max(3);
-    let [title, bands_area, lists, hints] = Layout::vertical([
+    let worst_height = worst::height(model, area.height);
+    let [title, bands_area, worst_area, lists, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(bands_height),
+        Constraint::Length(worst_height),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
@@ -29,6 +31,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
 
     status::render_title(frame, title, model, theme, now);
     bands::render(frame, bands_area, model, theme, now);
+    worst::render(frame, worst_area, model, theme);
     let focus = model.ui.focus;
     let pods_rows = pods::render(frame, pods_area, model, theme, now, focus == Pane::Pods);
     let alerts_rows = alerts::render(frame, alerts_area, model, theme, now, focus == Pane::Alerts);

@@ -1,40 +1,31 @@
-//! The Services screen: request rate, error ratio and latency per service.
+//! The Services screen: the RED table of every service in every cluster, and below it the
+//! selected service's charts over 15m, 1h, 6h or 24h.
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::Block;
 
 use crate::model::Model;
-use crate::model::health::SourceKind;
 use crate::ui::ViewInfo;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{health_span, status};
+use crate::ui::widgets::{chart, services, status};
 
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
     let [title, body, hints] = super::frame_rows(area);
     status::render_title(frame, title, model, theme, now);
-    let lines: Vec<Line> = model
-        .clusters
-        .iter()
-        .map(|cluster| {
-            Line::from(vec![
-                ratatui::text::Span::styled(format!(" {} ", cluster.name), theme.header),
-                health_span(
-                    theme,
-                    SourceKind::Metrics,
-                    cluster.health(SourceKind::Metrics),
-                    now,
-                ),
-            ])
-        })
-        .collect();
-    let block = Block::bordered()
-        .border_style(theme.border_focus)
-        .title(Line::styled(" Services ", theme.title));
-    frame.render_widget(Paragraph::new(lines).block(block), body);
+    // The charts take about two fifths, and at least 8 rows when there is room.
+    let chart_height = (body.height * 2 / 5).max(8.min(body.height / 2));
+    let [table_area, chart_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(chart_height)]).areas(body);
+    let services_rows = services::render(frame, table_area, model, theme, now);
+    let chart_columns = chart::render(frame, chart_area, model, theme);
     status::render_hints(frame, hints, model, theme);
-    ViewInfo::default()
+    ViewInfo {
+        services_rows,
+        chart_columns,
+        ..ViewInfo::default()
+    }
 }

@@ -77,8 +77,10 @@ fn columns(model: &Model, width: u16) -> Columns {
             .map(|t| t.as_str());
         widths.push(Constraint::Length(column_width("REGION", values, 6, 16)));
     }
+    // Wide screens show all three sources (k8s, alerts, prom) with their ages.
+    let sources = if width >= 110 { 36 } else { 24 };
     widths.extend([
-        Constraint::Length(24),
+        Constraint::Length(sources),
         Constraint::Length(7),
         Constraint::Length(5),
         Constraint::Fill(1),

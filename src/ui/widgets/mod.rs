@@ -4,9 +4,13 @@ pub mod alert_detail;
 pub mod alert_groups;
 pub mod alerts;
 pub mod bands;
+pub mod chart;
 pub mod input;
 pub mod pods;
+pub mod red;
+pub mod services;
 pub mod status;
+pub mod worst;
 
 use jiff::Timestamp;
 use ratatui::Frame;

@@ -1,0 +1,268 @@
+//! Service metrics as plain data: per cluster, per service, the RED values (request rate,
+//! error ratio, p95 and p99 latency) with a short history for sparklines, the selected
+//! service's chart, and whether the last answer was complete, partial or an error.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::sanitize::Text;
+use super::{ClusterId, Model};
+
+/// A number read from Prometheus. Compared bit for bit so the model stays `Eq`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Num(pub f64);
+
+impl PartialEq for Num {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Num {}
+
+/// Points kept for a sparkline.
+pub const HISTORY_POINTS: usize = 30;
+
+/// One service's RED values in one cluster. `None` where Prometheus had no answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceRed {
+    pub name: Text,
+    /// Requests per second.
+    pub rate: Option<Num>,
+    /// Share of requests that failed (5xx), 0..1.
+    pub error_ratio: Option<Num>,
+    /// Latency quantiles in seconds.
+    pub p95: Option<Num>,
+    pub p99: Option<Num>,
+    /// Error ratio over the last minutes, oldest first (at most [`HISTORY_POINTS`]).
+    pub error_history: Vec<Num>,
+    /// p95 latency over the last minutes, oldest first.
+    pub latency_history: Vec<Num>,
+    /// Request rate over the last minutes, oldest first.
+    pub rate_history: Vec<Num>,
+}
+
+/// How complete the last answer was.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum QueryStatus {
+    /// Nothing asked yet.
+    #[default]
+    Waiting,
+    Ok,
+    /// Prometheus answered with warnings: some data may be missing.
+    Partial(Vec<Text>),
+    /// The query failed; the message is for the panel. Older data may still be shown.
+    Error(Text),
+}
+
+/// The chart's time range, switched with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum ChartRange {
+    #[default]
+    M15,
+    H1,
+    H6,
+    H24,
+}
+
+impl ChartRange {
+    pub const ALL: [ChartRange; 4] = [
+        ChartRange::M15,
+        ChartRange::H1,
+        ChartRange::H6,
+        ChartRange::H24,
+    ];
+
+    pub fn seconds(self) -> u64 {
+        match self {
+            ChartRange::M15 => 900,
+            ChartRange::H1 => 3600,
+            ChartRange::H6 => 6 * 3600,
+            ChartRange::H24 => 24 * 3600,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChartRange::M15 => "15m",
+            ChartRange::H1 => "1h",
+            ChartRange::H6 => "6h",
+            ChartRange::H24 => "24h",
+        }
+    }
+
+    pub fn next(self) -> ChartRange {
+        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn previous(self) -> ChartRange {
+        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
+
+/// Points of one chart line: (unix seconds, value).
+pub type Line = Vec<(Num, Num)>;
+
+/// The selected service's series over the chosen range.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chart {
+    pub service: Text,
+    pub range: ChartRange,
+    /// The request this answers (newest wins).
+    pub seq: u64,
+    pub rate: Line,
+    pub error_ratio: Line,
+    pub p95: Line,
+    pub p99: Line,
+    pub status: QueryStatus,
+}
+
+/// One cluster's service metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterMetrics {
+    /// By service name.
+    pub services: BTreeMap<Text, ServiceRed>,
+    pub status: QueryStatus,
+    /// When the values were current (the loop's clock).
+    pub updated: Option<Timestamp>,
+    /// The chart, when the selected service is in this cluster.
+    pub chart: Option<Chart>,
+}
+
+/// A poll's result for one cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetricsUpdate {
+    pub services: Vec<ServiceRed>,
+    pub status: QueryStatus,
+}
+
+/// A service across the fleet: cluster and service name.
+pub type ServiceRef = (ClusterId, Text);
+
+/// Every service of every cluster in table order: by service name, then cluster order.
+pub fn merged_services(model: &Model) -> Vec<(ClusterId, &ServiceRed)> {
+    let mut rows: Vec<(ClusterId, &ServiceRed)> = model
+        .clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(id, c)| c.metrics.services.values().map(move |s| (id, s)))
+        .collect();
+    rows.sort_by(|a, b| a.1.name.cmp(&b.1.name).then(a.0.cmp(&b.0)));
+    rows
+}
+
+/// The index of the selected service in `rows` (following its key), clamped.
+pub fn selected_service(model: &Model, rows: &[(ClusterId, &ServiceRed)]) -> usize {
+    let cursor = &model.ui.services;
+    cursor
+        .key
+        .as_ref()
+        .and_then(|(cluster, name)| {
+            rows.iter()
+                .position(|(c, s)| c == cluster && &s.name == name)
+        })
+        .unwrap_or(cursor.index)
+        .min(rows.len().saturating_sub(1))
+}
+
+/// The chart to draw: the newest accepted answer (update keeps at most one).
+pub fn current_chart(model: &Model) -> Option<(ClusterId, &Chart)> {
+    model
+        .clusters
+        .iter()
+        .enumerate()
+        .find_map(|(id, c)| c.metrics.chart.as_ref().map(|chart| (id, chart)))
+}
+
+fn value(n: Option<Num>) -> f64 {
+    n.map(|n| n.0).filter(|v| v.is_finite()).unwrap_or(0.0)
+}
+
+/// The fleet's worst services: highest error ratio first, then highest p99 latency; only
+/// services with traffic. At most `limit`.
+pub fn worst_services(model: &Model, limit: usize) -> Vec<(ClusterId, &ServiceRed)> {
+    let mut rows: Vec<(ClusterId, &ServiceRed)> = model
+        .clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(id, c)| c.metrics.services.values().map(move |s| (id, s)))
+        .filter(|(_, s)| s.rate.is_some() || s.error_ratio.is_some())
+        .collect();
+    rows.sort_by(|a, b| {
+        value(b.1.error_ratio)
+            .total_cmp(&value(a.1.error_ratio))
+            .then(value(b.1.p99).total_cmp(&value(a.1.p99)))
+            .then(a.1.name.cmp(&b.1.name))
+            .then(a.0.cmp(&b.0))
+    });
+    rows.truncate(limit);
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(name: &str, errors: f64, p99: f64) -> ServiceRed {
+        ServiceRed {
+            name: Text::new(name),
+            rate: Some(Num(10.0)),
+            error_ratio: Some(Num(errors)),
+            p99: Some(Num(p99)),
+            ..ServiceRed::default()
+        }
+    }
+
+    fn model() -> Model {
+        let labels = BTreeMap::new();
+        let mut model = Model::new([("a", &labels), ("b", &labels)]);
+        for (cluster, services) in [
+            (0, vec![red("payment", 0.08, 0.3), red("auth", 0.0, 0.9)]),
+            (1, vec![red("payment", 0.001, 0.2), red("search", 0.0, 0.1)]),
+        ] {
+            model.clusters[cluster].metrics.services =
+                services.into_iter().map(|s| (s.name.clone(), s)).collect();
+        }
+        model
+    }
+
+    #[test]
+    fn worst_services_rank_errors_then_latency() {
+        let model = model();
+        let worst: Vec<(ClusterId, &str)> = worst_services(&model, 3)
+            .into_iter()
+            .map(|(c, s)| (c, s.name.as_str()))
+            .collect();
+        assert_eq!(worst, vec![(0, "payment"), (1, "payment"), (0, "auth")]);
+    }
+
+    #[test]
+    fn table_groups_a_service_across_clusters() {
+        let model = model();
+        let rows: Vec<(ClusterId, &str)> = merged_services(&model)
+            .into_iter()
+            .map(|(c, s)| (c, s.name.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![(0, "auth"), (0, "payment"), (1, "payment"), (1, "search")]
+        );
+    }
+
+    #[test]
+    fn ranges_cycle() {
+        assert_eq!(ChartRange::M15.next(), ChartRange::H1);
+        assert_eq!(ChartRange::H24.next(), ChartRange::M15);
+        assert_eq!(ChartRange::M15.previous(), ChartRange::H24);
+        assert_eq!(ChartRange::H6.seconds(), 21_600);
+    }
+
+    #[test]
+    fn nan_compares_equal_to_itself() {
+        assert_eq!(Num(f64::NAN), Num(f64::NAN));
+        assert_ne!(Num(0.0), Num(-0.0));
+    }
+}

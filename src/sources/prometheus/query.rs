@@ -1,0 +1,165 @@
+//! Turns the configured PromQL templates into queries: fills in the window, the service label,
+//! the quantile and the label matchers (cluster on a global endpoint, service for charts).
+
+use crate::config::MetricsQueries;
+
+/// The four RED queries of one poll, in the order their answers are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Red {
+    Requests,
+    Errors,
+    P95,
+    P99,
+}
+
+impl Red {
+    pub const ALL: [Red; 4] = [Red::Requests, Red::Errors, Red::P95, Red::P99];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Red::Requests => "rate",
+            Red::Errors => "errors",
+            Red::P95 => "p95",
+            Red::P99 => "p99",
+        }
+    }
+}
+
+/// Escapes a label value for a PromQL string literal.
+pub fn escape_label_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Matchers `a="x",b="y"` for `$selector`.
+pub fn selector(matchers: &[(String, String)]) -> String {
+    matchers
+        .iter()
+        .map(|(label, value)| format!("{label}=\"{}\"", escape_label_value(value)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Fills a template. An empty `$selector` leaves no stray comma or empty braces behind.
+pub fn render(
+    template: &str,
+    queries: &MetricsQueries,
+    matchers: &[(String, String)],
+    quantile: &str,
+) -> String {
+    let text = template
+        .replace("$selector", &selector(matchers))
+        .replace("$window", &queries.window)
+        .replace("$service_label", &queries.service_label)
+        .replace("$quantile", quantile);
+    tidy_braces(&text)
+}
+
+/// `{,a}` → `{a}`, `{a,}` → `{a}`, `x{}` → `x`, outside string literals.
+fn tidy_braces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            out.push(c);
+            if c == '\\' && i + 1 < chars.len() {
+                out.push(chars[i + 1]);
+                i += 1;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c == '{' && chars.get(i + 1) == Some(&'}') {
+            i += 1;
+        } else if c == '{' && chars.get(i + 1) == Some(&',') {
+            out.push('{');
+            i += 1;
+        } else if c == ',' && chars.get(i + 1) == Some(&'}') {
+            // dropped: the brace follows
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The query for one RED column.
+pub fn red_query(red: Red, queries: &MetricsQueries, matchers: &[(String, String)]) -> String {
+    match red {
+        Red::Requests => render(&queries.requests, queries, matchers, ""),
+        Red::Errors => render(&queries.errors, queries, matchers, ""),
+        Red::P95 => render(&queries.latency, queries, matchers, "0.95"),
+        Red::P99 => render(&queries.latency, queries, matchers, "0.99"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn default_templates_render_for_a_cluster_of_its_own() {
+        let q = MetricsQueries::default();
+        assert_eq!(
+            red_query(Red::Requests, &q, &[]),
+            "sum by (service) (rate(http_requests_total[5m]))"
+        );
+        assert_eq!(
+            red_query(Red::Errors, &q, &[]),
+            "sum by (service) (rate(http_requests_total{code=~\"5..\"}[5m]) or rate(http_requests_total{status=~\"5..\"}[5m]))"
+        );
+        assert_eq!(
+            red_query(Red::P99, &q, &[]),
+            "histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m])))"
+        );
+    }
+
+    #[test]
+    fn global_endpoints_and_charts_add_matchers() {
+        let q = MetricsQueries::default();
+        let matchers = m(&[("cluster", "us-east-1"), ("service", "pay\"ment")]);
+        assert_eq!(
+            red_query(Red::Requests, &q, &matchers),
+            "sum by (service) (rate(http_requests_total{cluster=\"us-east-1\",service=\"pay\\\"ment\"}[5m]))"
+        );
+        assert_eq!(
+            red_query(Red::Errors, &q, &matchers[..1]),
+            "sum by (service) (rate(http_requests_total{code=~\"5..\",cluster=\"us-east-1\"}[5m]) or rate(http_requests_total{status=~\"5..\",cluster=\"us-east-1\"}[5m]))"
+        );
+        assert_eq!(
+            red_query(Red::P95, &q, &matchers[..1]),
+            "histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{cluster=\"us-east-1\"}[5m])))"
+        );
+    }
+
+    #[test]
+    fn braces_inside_strings_are_left_alone() {
+        let q = MetricsQueries::default();
+        assert_eq!(
+            render("x{a=\"{,}\",$selector}", &q, &[], ""),
+            "x{a=\"{,}\"}"
+        );
+        assert_eq!(render("x{$selector, b=\"1\"}", &q, &[], ""), "x{ b=\"1\"}");
+    }
+}

@@ -1,0 +1,88 @@
+//! The overview's worst services, fleet-wide: highest error ratio first, then slowest p99,
+//! each with its cluster, numbers and error-ratio and latency sparklines.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row, Table};
+
+use super::column_width;
+use super::red::{error_style, latency, percent, rate, sparkline};
+use crate::model::Model;
+use crate::model::services::worst_services;
+use crate::ui::theme::Theme;
+
+/// Rows of services shown for a screen `height` rows tall.
+pub fn limit(height: u16) -> usize {
+    if height >= 36 { 5 } else { 3 }
+}
+
+/// Lines the box needs (0 when no cluster has service metrics yet).
+pub fn height(model: &Model, screen_height: u16) -> u16 {
+    let rows = worst_services(model, limit(screen_height)).len();
+    if rows == 0 {
+        0
+    } else {
+        u16::try_from(rows + 3).unwrap_or(u16::MAX)
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let rows = worst_services(model, limit(frame.area().height));
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|(c, _)| model.clusters.get(*c).map_or("?", |c| c.name.as_str()))
+        .collect();
+    let spark = usize::from(area.width.saturating_sub(60) / 2).clamp(6, 30);
+    let widths = [
+        Constraint::Length(column_width("CLUSTER", names.iter().copied(), 7, 20)),
+        Constraint::Length(column_width(
+            "SERVICE",
+            rows.iter().map(|(_, s)| s.name.as_str()),
+            7,
+            28,
+        )),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(spark as u16),
+        Constraint::Fill(1),
+    ];
+    let table_rows = rows.iter().enumerate().map(|(i, (_, s))| {
+        let style = error_style(theme, s.error_ratio);
+        Row::new(vec![
+            Cell::from(names[i]),
+            Cell::from(s.name.as_str()),
+            Cell::from(percent(s.error_ratio)).style(style),
+            Cell::from(latency(s.p99)),
+            Cell::from(rate(s.rate)),
+            Cell::from(sparkline(&s.error_history, spark)).style(style),
+            Cell::from(sparkline(&s.latency_history, spark)).style(theme.muted),
+        ])
+        .style(theme.base)
+    });
+    let header = Row::new(
+        [
+            "CLUSTER",
+            "SERVICE",
+            "ERR %",
+            "P99",
+            "RATE",
+            "ERRORS",
+            "P95 LATENCY",
+        ]
+        .into_iter()
+        .map(|h| Cell::from(h).style(theme.header)),
+    );
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::from(Span::styled(" Worst services ", theme.title)));
+    let table = Table::new(table_rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(block);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,289 @@
+//! Message sequences for the Services screen: metrics arriving, the cursor, the chart range,
+//! chart requests (newest wins) and failures.
+
+use super::*;
+use crate::action::Key;
+use crate::effect::IoRequest;
+use crate::fixture::{data, empty_model};
+use crate::model::Text;
+use crate::model::health::{Health, SourceKind};
+use crate::model::services::{
+    Chart, ChartRange, MetricsUpdate, Num, QueryStatus, ServiceRed, merged_services,
+};
+
+pub(crate) fn red(name: &str, rate: f64, errors: f64, p99: f64) -> ServiceRed {
+    ServiceRed {
+        name: Text::new(name),
+        rate: Some(Num(rate)),
+        error_ratio: Some(Num(errors)),
+        p95: Some(Num(p99 / 2.0)),
+        p99: Some(Num(p99)),
+        error_history: (0..30).map(|i| Num(errors * f64::from(i) / 29.0)).collect(),
+        latency_history: (0..30)
+            .map(|i| Num(p99 / 2.0 + f64::from(i % 5) * 0.001))
+            .collect(),
+        rate_history: vec![Num(rate); 30],
+    }
+}
+
+pub(crate) fn metrics(services: Vec<ServiceRed>, status: QueryStatus) -> Payload {
+    Payload::Metrics(MetricsUpdate { services, status })
+}
+
+fn chart_requests(effects: &[Effect]) -> Vec<(usize, String, ChartRange, u64)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Io {
+                cluster,
+                request:
+                    IoRequest::MetricsChart {
+                        service,
+                        range,
+                        seq,
+                        ..
+                    },
+            } => Some((*cluster, service.clone(), *range, *seq)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn key(model: &mut Model, c: char) -> Vec<Effect> {
+    update(model, Msg::Key(Key::Char(c)))
+}
+
+#[test]
+fn metrics_arrive_replace_and_mark_health() {
+    let mut model = empty_model();
+    let effects = update(
+        &mut model,
+        data(
+            0,
+            0,
+            metrics(vec![red("payment", 100.0, 0.08, 0.3)], QueryStatus::Ok),
+        ),
+    );
+    assert_eq!(effects, vec![Effect::Render]);
+    let cluster = &model.clusters[0];
+    assert!(matches!(
+        cluster.health(SourceKind::Metrics),
+        Health::Ok { .. }
+    ));
+    assert_eq!(cluster.metrics.services.len(), 1);
+    assert_eq!(cluster.metrics.updated, Some(crate::fixture::at(0)));
+    // The next poll replaces the set: a service that vanished is gone.
+    update(
+        &mut model,
+        data(
+            0,
+            5,
+            metrics(vec![red("auth", 10.0, 0.0, 0.1)], QueryStatus::Ok),
+        ),
+    );
+    let names: Vec<&str> = model.clusters[0]
+        .metrics
+        .services
+        .keys()
+        .map(Text::as_str)
+        .collect();
+    assert_eq!(names, vec!["auth"]);
+    // A failure keeps the numbers and makes the source stale.
+    update(
+        &mut model,
+        data(
+            0,
+            10,
+            Payload::Failed {
+                source: SourceKind::Metrics,
+                reason: Text::new("HTTP 503 Service Unavailable"),
+            },
+        ),
+    );
+    assert!(matches!(
+        model.clusters[0].health(SourceKind::Metrics),
+        Health::Stale { .. }
+    ));
+    assert_eq!(model.clusters[0].metrics.services.len(), 1);
+}
+
+#[test]
+fn services_screen_asks_for_the_selected_chart_and_newest_wins() {
+    let mut model = empty_model();
+    update(
+        &mut model,
+        data(
+            0,
+            0,
+            metrics(
+                vec![
+                    red("auth", 10.0, 0.0, 0.1),
+                    red("payment", 100.0, 0.08, 0.3),
+                ],
+                QueryStatus::Ok,
+            ),
+        ),
+    );
+    update(
+        &mut model,
+        data(
+            1,
+            0,
+            metrics(vec![red("payment", 50.0, 0.001, 0.2)], QueryStatus::Ok),
+        ),
+    );
+    // No chart while another screen shows.
+    assert!(chart_requests(&key(&mut model, 'j')).is_empty());
+
+    let effects = key(&mut model, '2');
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(0, "auth".to_string(), ChartRange::M15, 1)]
+    );
+    // Moving down selects payment in cluster 0, then payment in cluster 1.
+    let effects = key(&mut model, 'j');
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(0, "payment".to_string(), ChartRange::M15, 2)]
+    );
+    let effects = key(&mut model, 'j');
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(1, "payment".to_string(), ChartRange::M15, 3)]
+    );
+    // At the bottom: nothing new to ask.
+    assert!(chart_requests(&key(&mut model, 'j')).is_empty());
+    // A longer range.
+    let effects = key(&mut model, 'r');
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(1, "payment".to_string(), ChartRange::H1, 4)]
+    );
+
+    // An answer to an older request is dropped; the newest is kept.
+    let old = Chart {
+        service: Text::new("payment"),
+        seq: 3,
+        ..Chart::default()
+    };
+    assert!(update(&mut model, data(1, 1, Payload::Chart(old))).is_empty());
+    assert!(model.clusters[1].metrics.chart.is_none());
+    let newest = Chart {
+        service: Text::new("payment"),
+        range: ChartRange::H1,
+        seq: 4,
+        rate: vec![(Num(1.0), Num(50.0))],
+        ..Chart::default()
+    };
+    assert_eq!(
+        update(&mut model, data(1, 2, Payload::Chart(newest.clone()))),
+        vec![Effect::Render]
+    );
+    assert_eq!(model.clusters[1].metrics.chart, Some(newest));
+
+    // New numbers for the selected cluster refresh its chart.
+    let effects = update(
+        &mut model,
+        data(
+            1,
+            5,
+            metrics(vec![red("payment", 55.0, 0.002, 0.2)], QueryStatus::Ok),
+        ),
+    );
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(1, "payment".to_string(), ChartRange::H1, 5)]
+    );
+    // ... and numbers for another cluster do not.
+    let effects = update(
+        &mut model,
+        data(
+            0,
+            5,
+            metrics(vec![red("payment", 100.0, 0.08, 0.3)], QueryStatus::Ok),
+        ),
+    );
+    assert!(chart_requests(&effects).is_empty());
+}
+
+#[test]
+fn chart_width_sets_the_step() {
+    let mut model = empty_model();
+    update(
+        &mut model,
+        data(
+            0,
+            0,
+            metrics(vec![red("payment", 1.0, 0.0, 0.1)], QueryStatus::Ok),
+        ),
+    );
+    key(&mut model, '2');
+    key(&mut model, 'r'); // 1h
+    let effects = update(
+        &mut model,
+        Msg::ServicesViewport {
+            rows: 10,
+            chart_columns: 30,
+        },
+    );
+    let steps: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Io {
+                request: IoRequest::MetricsChart { step, .. },
+                ..
+            } => Some(*step),
+            _ => None,
+        })
+        .collect();
+    // 3600 s over 30 columns: at least 125 s a point, 300 s is the next readable step.
+    assert_eq!(steps, vec![300]);
+    assert_eq!(model.ui.services_page, 10);
+    // The same width again asks for nothing.
+    assert!(
+        update(
+            &mut model,
+            Msg::ServicesViewport {
+                rows: 10,
+                chart_columns: 30
+            }
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn partial_and_rejected_answers_are_kept_for_the_panel() {
+    let mut model = empty_model();
+    update(
+        &mut model,
+        data(
+            2,
+            0,
+            metrics(
+                vec![red("search", 5.0, 0.0, 0.05)],
+                QueryStatus::Partial(vec![Text::new("store ap-1 unreachable")]),
+            ),
+        ),
+    );
+    assert!(matches!(
+        model.clusters[2].metrics.status,
+        QueryStatus::Partial(_)
+    ));
+    update(
+        &mut model,
+        data(
+            2,
+            5,
+            metrics(
+                vec![],
+                QueryStatus::Error(Text::new("rate: query rejected (HTTP 400): bad_data")),
+            ),
+        ),
+    );
+    assert_eq!(
+        model.clusters[2].metrics.status,
+        QueryStatus::Error(Text::new("rate: query rejected (HTTP 400): bad_data"))
+    );
+    assert!(merged_services(&model).is_empty());
+}
