@@ -1,0 +1,1 @@
+//! Tests of the report, its exit status and its three formats.
