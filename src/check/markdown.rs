@@ -73,11 +73,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
     for source in &cluster.sources {
         let _ = writeln!(out, "- {}", source_line(source));
     }
-    let _ = writeln!(
-        out,
-        "- pods: {}/{} ready, {} crash-looping",
-        cluster.pods.ready, cluster.pods.total, cluster.pods.crash_looping
-    );
+    let _ = writeln!(out, "- pods: {}", cluster.pods_line());
 
     if !cluster.unhealthy_pods.is_empty() {
         let _ = writeln!(out, "\n### Unhealthy pods\n");

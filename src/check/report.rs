@@ -77,6 +77,25 @@ pub struct ClusterReport {
     pub services: Vec<ServiceReport>,
 }
 
+impl ClusterReport {
+    /// The pod counts as words: `40/45 ready · 2 crash-looping`, or why they are unknown.
+    pub fn pods_line(&self) -> String {
+        let k8s = self
+            .sources
+            .iter()
+            .find(|s| s.source == SourceKind::Pods.label());
+        match k8s.map(|s| s.state) {
+            Some(state @ (SourceState::Failed | SourceState::NoAnswer)) if self.pods.total == 0 => {
+                format!("unknown (k8s {})", state.label())
+            }
+            _ => format!(
+                "{}/{} ready · {} crash-looping",
+                self.pods.ready, self.pods.total, self.pods.crash_looping
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceState {
@@ -242,7 +261,7 @@ fn source_report(kind: SourceKind, health: &Health, now: Timestamp) -> SourceRep
         Health::Disabled => (SourceState::Disabled, None, None, Status::Ok),
     };
     let reason = match health {
-        Health::Connecting => Some("no answer before the deadline (--timeout)".to_string()),
+        Health::Connecting => Some("no data and no error within --timeout".to_string()),
         other => other.reason().map(ToString::to_string),
     };
     SourceReport {

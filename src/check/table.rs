@@ -79,12 +79,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
             let _ = writeln!(out, "{}", fit(&line, WIDTH));
         }
     }
-    let pods = &cluster.pods;
-    let _ = writeln!(
-        out,
-        "Pods     {}/{} ready · {} crash-looping",
-        pods.ready, pods.total, pods.crash_looping
-    );
+    let _ = writeln!(out, "Pods     {}", cluster.pods_line());
 
     if !cluster.unhealthy_pods.is_empty() {
         let _ = writeln!(out, "Unhealthy pods");
