@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::report::{ClusterReport, Report, SourceReport, SourceState};
 use super::table::level;
-use super::text::{age, md_cell, percent};
+use super::text::{MAX_ROWS, age, md_cell, more, percent};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -82,7 +82,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
             "| level | namespace | pod | status | ready | restarts | age |"
         );
         let _ = writeln!(out, "|---|---|---|---|---|---:|---:|");
-        for pod in &cluster.unhealthy_pods {
+        for pod in cluster.unhealthy_pods.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -95,13 +95,16 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
                 age(pod.age_secs)
             );
         }
+        if let Some(line) = more(cluster.unhealthy_pods.len()) {
+            let _ = writeln!(out, "\n{line}");
+        }
     }
 
     if !cluster.alerts.is_empty() {
         let _ = writeln!(out, "\n### Firing alerts\n");
         let _ = writeln!(out, "| severity | alert | service | summary | firing for |");
         let _ = writeln!(out, "|---|---|---|---|---:|");
-        for alert in &cluster.alerts {
+        for alert in cluster.alerts.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -111,6 +114,9 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
                 md_cell(&alert.summary),
                 age(alert.age_secs)
             );
+        }
+        if let Some(line) = more(cluster.alerts.len()) {
+            let _ = writeln!(out, "\n{line}");
         }
     }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::report::{ClusterReport, Report, SourceReport, SourceState, Status};
-use super::text::{age, cell, fit, percent};
+use super::text::{MAX_ROWS, age, cell, fit, more, percent};
 
 /// The widest line the table prints.
 pub const WIDTH: usize = 100;
@@ -93,7 +93,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
             "RESTARTS",
             "AGE"
         );
-        for pod in &cluster.unhealthy_pods {
+        for pod in cluster.unhealthy_pods.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 out,
                 "  {} {} {} {} {:>8} {:>7}",
@@ -105,11 +105,14 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
                 fit(&age(pod.age_secs), 7)
             );
         }
+        if let Some(line) = more(cluster.unhealthy_pods.len()) {
+            let _ = writeln!(out, "  {line}");
+        }
     }
 
     if !cluster.alerts.is_empty() {
         let _ = writeln!(out, "Firing alerts");
-        for alert in &cluster.alerts {
+        for alert in cluster.alerts.iter().take(MAX_ROWS) {
             let service = alert.service.as_deref().unwrap_or("-");
             let _ = writeln!(
                 out,
@@ -120,6 +123,9 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
                 cell(&alert.summary, 38),
                 fit(&age(alert.age_secs), 7)
             );
+        }
+        if let Some(line) = more(cluster.alerts.len()) {
+            let _ = writeln!(out, "  {line}");
         }
     }
 

@@ -371,3 +371,23 @@ fn workloads_from_generated_pod_names() {
         assert_eq!(workload_of(pod), want, "{pod}");
     }
 }
+
+#[test]
+fn long_lists_are_cut_in_text_but_whole_in_json() {
+    let model = with(|m| {
+        for i in 0..25 {
+            add_pod(
+                m,
+                pod(&format!("worker-{i:02}"), "CrashLoopBackOff", 0, 3, 600),
+            );
+        }
+    });
+    let report = report::build(&model, now(), "test");
+    assert_eq!(report.clusters[0].unhealthy_pods.len(), 25);
+    let text = table::render(&report);
+    assert!(text.contains("shop/worker-19"));
+    assert!(!text.contains("shop/worker-20"));
+    assert!(text.contains("… and 5 more (all of them in --format json)"));
+    let md = markdown::render(&report);
+    assert!(md.contains("\n\n… and 5 more (all of them in --format json)\n"));
+}

@@ -50,3 +50,16 @@ pub fn md_cell(s: &str) -> String {
 pub fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
 }
+
+/// Rows of one list the table and Markdown show; JSON has them all.
+pub const MAX_ROWS: usize = 20;
+
+/// The line after a list cut to [`MAX_ROWS`]: how many more, and where to see them.
+pub fn more(total: usize) -> Option<String> {
+    (total > MAX_ROWS).then(|| {
+        format!(
+            "… and {} more (all of them in --format json)",
+            total - MAX_ROWS
+        )
+    })
+}
