@@ -28,7 +28,7 @@ use crate::ui::{self, ViewInfo};
 use crate::update::update;
 
 pub use executor::Executor;
-pub use supervise::spawn_sources;
+pub use supervise::{Sources, next_failure, spawn_sources};
 
 /// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
 #[derive(Debug, Clone)]

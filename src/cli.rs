@@ -36,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the fleet simulator standalone, for kubectl, curl, a real Prometheus or another console
     Sim(SimArgs),
+    /// Print one snapshot of the fleet's health and exit with its status (for cron jobs and reviews)
+    Check(CheckArgs),
 }
 
 /// How the built-in simulated fleet runs.
@@ -83,4 +85,86 @@ impl DemoArgs {
         }
         Ok(())
     }
+}
+
+/// Exit codes of `watchdeck check`, worst wins (see [`crate::check::exit`]).
+pub const CHECK_EXIT_CODES: &str = "\
+Exit status (the worst finding wins):
+  0   healthy: every source answered, nothing firing, every workload up
+  1   warnings: a warning alert, a stale source, or pods pending / not ready
+  2   critical: a critical alert, or crash-looping / failed pods
+  3   cannot see: a source could not be reached (failed, or no answer before --timeout);
+      the rest of the snapshot is still printed, and 3 wins over 2 because a
+      partial view cannot vouch for the whole fleet
+  64  usage or configuration error (bad option, invalid config file)
+  70  internal error (the runtime or the simulator could not start)
+
+Without a config file the snapshot is of the built-in simulated fleet, its clock held at
+--at (from 2026-01-01T00:00:00Z), so the same scenario, seed and --at print the same report.
+
+Examples:
+  watchdeck check                                   simulated bad-deploy, at its start
+  watchdeck check --at 10m --format markdown        ten minutes in, for a ticket
+  watchdeck check --config prod.toml --format json  real clusters, for a script";
+
+/// `watchdeck check`: one headless snapshot.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = CHECK_EXIT_CODES)]
+pub struct CheckArgs {
+    /// Output: table (terminal, 100 columns), json (scripts), markdown (tickets)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table, value_name = "FORMAT")]
+    pub format: CheckFormat,
+
+    /// Longest wait for every source to answer once, e.g. 15s or 1m
+    #[arg(long, default_value = "15s", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub timeout: std::time::Duration,
+
+    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, or a .toml path)
+    #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
+    pub scenario: String,
+
+    /// Simulated fleet: seed; the same seed, scenario and --at give the same report
+    #[arg(long, default_value_t = 42, value_name = "N")]
+    pub seed: u64,
+
+    /// Simulated fleet: moment of the scenario to look at, e.g. 0s, 90s, 10m, 1h30m
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub at: std::time::Duration,
+
+    /// Simulated fleet: let the virtual clock run at X while collecting (default: held at --at)
+    #[arg(long, value_name = "X")]
+    pub speed: Option<f64>,
+}
+
+/// How `watchdeck check` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+impl CheckArgs {
+    /// Checks values clap cannot check by type.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(speed) = self.speed
+            && !(speed.is_finite() && speed > 0.0 && speed <= 1000.0)
+        {
+            return Err(format!(
+                "--speed must be a number above 0 and at most 1000, got {speed}"
+            ));
+        }
+        if self.timeout.is_zero() {
+            return Err("--timeout must be longer than 0s".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Parses "15s", "10m", "1h30m", "500ms".
+fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
+    crate::sim::scenario::parse_duration(text)
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map(std::time::Duration::from_millis)
+        .ok_or_else(|| format!("expected a duration such as 0s, 90s, 10m or 1h30m, got {text:?}"))
 }

@@ -2,7 +2,7 @@
 //!
 //! Module map (see ARCHITECTURE.md in the shared docs for the data-flow rules):
 //! - `cli`: the command line (clap); `console`: starts the console on the configured
-//!   clusters or on the built-in simulated fleet.
+//!   clusters or on the built-in simulated fleet; `check`: the headless snapshot.
 //! - `app`: the one async loop that owns the model; `event` (messages), `action` (user
 //!   intents and the keymap), `update` (pure state transitions), `effect` (side effects as data).
 //! - `model`: plain data: clusters, pods, alerts, source health, sanitized text.
@@ -14,6 +14,7 @@
 
 pub mod action;
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -11,7 +11,20 @@ use watchdeck::sim::scenario::Scenario;
 use watchdeck::sim::server;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version print to stdout and succeed; usage errors exit 64 (not
+            // clap's 2, which `watchdeck check` uses for "critical").
+            let usage_error = error.use_stderr();
+            let _ = error.print();
+            return if usage_error {
+                ExitCode::from(watchdeck::check::exit::USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     watchdeck::install_tls_provider();
     let log_path = cli.log_file.clone().or_else(default_log_path);
     if let Err(error) = init_logging(log_path.as_ref()) {
@@ -29,6 +42,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Command::Check(args)) => Ok(ExitCode::from(
+            runtime.block_on(watchdeck::check::run(cli.config.clone(), args)),
+        )),
         None => runtime.block_on(watchdeck::console::run(
             cli.config.clone(),
             cli.demo.clone(),

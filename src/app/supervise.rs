@@ -67,6 +67,14 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// The (cluster, source) pairs that have a task (running, or waiting to restart).
+    pub fn started(&self) -> std::collections::BTreeSet<(ClusterId, SourceKind)> {
+        self.jobs
+            .values()
+            .map(|j| (j.cluster(), j.source()))
+            .collect()
+    }
+
     fn spawn(&mut self, job: Job, delay: Duration) {
         let tx = self.tx.clone();
         let run = job.clone();

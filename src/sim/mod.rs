@@ -10,6 +10,7 @@
 
 pub mod alertmanager;
 pub mod clock;
+pub mod endpoint;
 pub mod exposition;
 pub mod fleet;
 pub mod kube;

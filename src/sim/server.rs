@@ -1,6 +1,6 @@
 //! Serves the fleet: one Kubernetes, one Prometheus and one Alertmanager endpoint per cluster
 //! on loopback, a ticker that advances virtual time at the chosen speed, and a kubeconfig
-//! with one context per cluster.
+//! with one context per cluster. A cluster's endpoints can be paused and resumed (fault tests).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -12,10 +12,10 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::json;
-use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::alertmanager::api::{self as am_api, AmApiState};
+use super::endpoint::Endpoint;
 use super::exposition;
 use super::fleet::Fleet;
 use super::kube::http::{self as kube_http, KubeApiState};
@@ -36,6 +36,39 @@ pub struct Running {
     pub fleet: Arc<Fleet>,
     pub endpoints: Vec<ClusterEndpoints>,
     tasks: Vec<JoinHandle<()>>,
+    /// Per cluster: its Kubernetes, Prometheus and Alertmanager endpoints.
+    served: Vec<Vec<Endpoint>>,
+}
+
+impl Running {
+    /// Takes cluster `name` off the network, as if it were lost: its Kubernetes, Prometheus
+    /// and Alertmanager listeners close and every open connection (watches too) is cut.
+    /// Virtual time goes on. Returns false for an unknown cluster.
+    pub async fn pause_cluster(&mut self, name: &str) -> bool {
+        let Some(served) = self.served_mut(name) else {
+            return false;
+        };
+        for endpoint in served.iter_mut() {
+            endpoint.stop().await;
+        }
+        true
+    }
+
+    /// Brings a paused cluster back on the same ports.
+    pub async fn resume_cluster(&mut self, name: &str) -> Result<bool, ServeError> {
+        let Some(served) = self.served_mut(name) else {
+            return Ok(false);
+        };
+        for endpoint in served.iter_mut() {
+            endpoint.restart().await?;
+        }
+        Ok(true)
+    }
+
+    fn served_mut(&mut self, name: &str) -> Option<&mut Vec<Endpoint>> {
+        let index = self.endpoints.iter().position(|e| e.name == name)?;
+        self.served.get_mut(index)
+    }
 }
 
 impl Drop for Running {
@@ -72,6 +105,7 @@ pub async fn start(
 ) -> Result<Running, ServeError> {
     let mut tasks = Vec::new();
     let mut endpoints = Vec::new();
+    let mut served = Vec::new();
     let mut port = listen.port();
     let mut next_addr = || {
         let addr = SocketAddr::new(listen.ip(), port);
@@ -98,22 +132,12 @@ pub async fn start(
             now: fleet.now.clone(),
         })
         .merge(service_proxy::routes(prom.clone(), am.clone()));
-        let mut urls = Vec::new();
+        let mut cluster = Vec::new();
         for router in [kube, prom, am] {
-            let addr = next_addr();
-            let listener = TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            let local = listener
-                .local_addr()
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            urls.push(format!("http://{local}"));
-            tasks.push(tokio::spawn(async move {
-                if let Err(error) = axum::serve(listener, router).await {
-                    tracing::error!(%error, "simulator endpoint stopped");
-                }
-            }));
+            cluster.push(Endpoint::serve(next_addr(), router).await?);
         }
+        let urls: Vec<String> = cluster.iter().map(Endpoint::url).collect();
+        served.push(cluster);
         endpoints.push(ClusterEndpoints {
             name: signals.name.to_string(),
             kubernetes: urls[0].clone(),
@@ -128,6 +152,7 @@ pub async fn start(
         fleet,
         endpoints,
         tasks,
+        served,
     })
 }
 

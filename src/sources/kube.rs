@@ -24,8 +24,13 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const WATCH_TIMEOUT_SECS: u32 = 60;
 /// Longest silence on a connection: a watch ends (and a new one starts) before this.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(75);
-/// How often a synced, error-free watch confirms that its data is current.
+/// How often a synced watch probes the API server (`GET /version`) and, when it answers,
+/// confirms that its data is current. A quiet watch cannot tell "nothing changed" from "the
+/// connection is dead", so without an answer the source turns stale within about
+/// `ALIVE_EVERY + PROBE_TIMEOUT` and the watch restarts.
 pub const ALIVE_EVERY: Duration = Duration::from_secs(5);
+/// Longest wait for the health probe's answer.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Builds a client for `context` of `kubeconfig`, with connect and read timeouts. Exec
 /// credential plugins run non-interactively: they must not read the keyboard or write on the
@@ -121,7 +126,7 @@ pub async fn watch_pods(
             }
         }
     };
-    let api: Api<Pod> = Api::all(client);
+    let api: Api<Pod> = Api::all(client.clone());
     let config = watcher::Config::default().timeout(WATCH_TIMEOUT_SECS);
     loop {
         let mut stream = std::pin::pin!(watcher::watcher(api.clone(), config.clone()));
@@ -133,7 +138,13 @@ pub async fn watch_pods(
             let item = tokio::select! {
                 item = stream.next() => item,
                 _ = alive.tick() => {
-                    if synced && !send(Payload::Alive(SourceKind::Pods)).await {
+                    if !synced {
+                        continue;
+                    }
+                    if let Err(reason) = probe(&client).await {
+                        break Ended::ProbeFailed(reason);
+                    }
+                    if !send(Payload::Alive(SourceKind::Pods)).await {
                         return;
                     }
                     continue;
@@ -161,28 +172,55 @@ pub async fn watch_pods(
                     Some(key) => Payload::Pods(PodsChange::Deleted(key)),
                     None => continue,
                 },
-                Some(Err(err)) => break Some(err),
-                None => break None,
+                Some(Err(err)) => break Ended::Failed(err),
+                None => break Ended::Closed,
             };
             if !send(payload).await {
                 return;
             }
         };
         match failure {
-            Some(err) if is_expired(&err) => {
+            Ended::Failed(err) if is_expired(&err) => {
                 tracing::debug!(cluster, "pod watch expired, re-listing");
                 continue;
             }
-            Some(err) => {
+            Ended::Failed(err) => {
                 let reason = reason(&err);
                 tracing::warn!(cluster, %reason, "pod watch failed");
                 if !send(fail(reason)).await {
                     return;
                 }
             }
-            None => tracing::debug!(cluster, "pod watch ended"),
+            Ended::ProbeFailed(reason) => {
+                tracing::warn!(cluster, %reason, "API server health probe failed; restarting the watch");
+                if !send(fail(reason)).await {
+                    return;
+                }
+            }
+            Ended::Closed => tracing::debug!(cluster, "pod watch ended"),
         }
         tokio::time::sleep(backoff.next_delay()).await;
+    }
+}
+
+/// Why one watch stream ended.
+enum Ended {
+    Failed(watcher::Error),
+    /// The watch looked fine but the API server did not answer the health probe.
+    ProbeFailed(String),
+    /// The stream ended without an error.
+    Closed,
+}
+
+/// The cheap health probe: `GET /version` within [`PROBE_TIMEOUT`].
+async fn probe(client: &Client) -> Result<(), String> {
+    match tokio::time::timeout(PROBE_TIMEOUT, client.apiserver_version()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(err)) => Err(client_reason(&err)),
+        Err(_) => Err(format!(
+            "timeout: no answer to the health probe within {}s",
+            PROBE_TIMEOUT.as_secs()
+        )),
     }
 }
 

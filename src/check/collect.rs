@@ -1,0 +1,103 @@
+//! Runs the console's sources without a terminal and feeds their events through `update`
+//! into a `Model`, until every started (cluster, source) has answered once or a deadline
+//! passes. Also the headless driver of the fault tests.
+
+use std::collections::BTreeSet;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::app::{self, CHANNEL_CAPACITY, ClusterTarget, Sources};
+use crate::clock::Clock;
+use crate::event::{DataEvent, Msg};
+use crate::model::health::{Health, SourceKind};
+use crate::model::{ClusterId, Model};
+use crate::update::update;
+
+/// The sources of a set of clusters, and the model they fill.
+pub struct Collector {
+    pub model: Model,
+    clock: Clock,
+    rx: mpsc::Receiver<DataEvent>,
+    sources: Option<Sources>,
+    started: BTreeSet<(ClusterId, SourceKind)>,
+}
+
+impl Collector {
+    /// Starts one task per (cluster, source), as the console does. Sources that have no task
+    /// (not configured, or not implemented yet) are marked disabled, so nobody waits for them.
+    pub fn start(targets: &[ClusterTarget], clock: Clock) -> Self {
+        crate::install_tls_provider();
+        let mut model = app::initial_model(targets);
+        let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+        let sources = app::spawn_sources(targets, tx);
+        let started = sources.started();
+        for (id, cluster) in model.clusters.iter_mut().enumerate() {
+            for kind in SourceKind::ALL {
+                if !started.contains(&(id, kind)) {
+                    cluster.health.insert(kind, Health::Disabled);
+                }
+            }
+        }
+        Collector {
+            model,
+            clock,
+            rx,
+            sources: Some(sources),
+            started,
+        }
+    }
+
+    /// The (cluster, source) pairs that have a running task.
+    pub fn started(&self) -> &BTreeSet<(ClusterId, SourceKind)> {
+        &self.started
+    }
+
+    /// Now, on the collector's clock (the simulator's virtual time in demo mode).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// True once every started source has sent data or a failure.
+    pub fn all_answered(&self) -> bool {
+        self.started.iter().all(|(cluster, kind)| {
+            self.model
+                .clusters
+                .get(*cluster)
+                .is_some_and(|c| !matches!(c.health(*kind), Health::Connecting))
+        })
+    }
+
+    /// Waits for the next event (data, or a crashed source), stamps it with the clock,
+    /// applies it and returns it; `None` at `deadline` or when every source has stopped.
+    pub async fn next(&mut self, deadline: Instant) -> Option<DataEvent> {
+        let mut event = tokio::select! {
+            event = self.rx.recv() => event?,
+            Some(failure) = app::next_failure(&mut self.sources) => failure,
+            () = tokio::time::sleep_until(deadline) => return None,
+        };
+        event.at = self.clock.now();
+        update(&mut self.model, Msg::Data(event.clone()));
+        Some(event)
+    }
+
+    /// Applies events until `done` holds (true) or `deadline` passes (false).
+    pub async fn until(&mut self, deadline: Instant, done: impl Fn(&Model) -> bool) -> bool {
+        while !done(&self.model) {
+            if self.next(deadline).await.is_none() {
+                return done(&self.model);
+            }
+        }
+        true
+    }
+
+    /// Applies events until every started source has answered once, or `deadline`.
+    pub async fn first_answers(&mut self, deadline: Instant) -> bool {
+        while !self.all_answered() {
+            if self.next(deadline).await.is_none() {
+                return self.all_answered();
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,20 @@
+//! `watchdeck check`: one headless snapshot of the fleet for cron jobs and daily reviews. The
+//! same sources and `update` as the console fill a `Model` (no terminal); a pure function turns
+//! it into a `Report`, printed as a table, JSON or Markdown, with an exit status.
+
+pub mod collect;
+pub mod exit;
+pub mod markdown;
+pub mod report;
+pub mod run;
+pub mod services;
+pub mod sim;
+pub mod table;
+mod text;
+
+pub use collect::Collector;
+pub use report::{Report, Status};
+pub use run::run;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! `watchdeck check` from start to exit code: resolve what to look at (config file or the
+//! simulated fleet), collect one answer from every source, print the report.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::collect::Collector;
+use super::exit;
+use super::report::{self, Report};
+use crate::app::ClusterTarget;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::clock::Clock;
+use crate::config;
+use crate::console::{targets_from_config, targets_from_simulator};
+use crate::model::time::human_duration;
+
+/// Runs the check and returns the process exit code; the report goes to stdout, errors for
+/// people to stderr.
+pub async fn run(config_path: Option<PathBuf>, args: CheckArgs) -> u8 {
+    if let Err(message) = args.validate() {
+        eprintln!("watchdeck check: {message}");
+        return exit::USAGE;
+    }
+    let loaded = match config::discover(config_path.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("watchdeck check: {error}");
+            return exit::USAGE;
+        }
+    };
+    let report = match loaded {
+        Some(loaded) => {
+            let targets = match targets_from_config(&loaded.config) {
+                Ok(targets) => targets,
+                Err(error) => {
+                    eprintln!("watchdeck check: {}: {error:#}", loaded.path.display());
+                    return exit::USAGE;
+                }
+            };
+            let subject = format!("config {}", loaded.path.display());
+            snapshot(&targets, Clock::Wall, args.timeout, &subject).await
+        }
+        None => {
+            let sim = match super::sim::start(&args.scenario, args.seed, args.at, args.speed).await
+            {
+                Ok(sim) => sim,
+                Err(error) => {
+                    eprintln!("watchdeck check: cannot start the simulated fleet: {error:#}");
+                    return exit::INTERNAL;
+                }
+            };
+            let targets = match targets_from_simulator(&sim.running.endpoints) {
+                Ok(targets) => targets,
+                Err(error) => {
+                    eprintln!("watchdeck check: {error:#}");
+                    return exit::INTERNAL;
+                }
+            };
+            let subject = format!(
+                "simulated fleet: scenario {}, seed {}, at {}",
+                args.scenario,
+                args.seed,
+                human_duration(i64::try_from(args.at.as_secs()).unwrap_or(i64::MAX))
+            );
+            let clock = Clock::Virtual(sim.running.fleet.now.clone());
+            snapshot(&targets, clock, args.timeout, &subject).await
+        }
+    };
+    let text = render(&report, args.format);
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    report.exit_code
+}
+
+/// Starts the sources of `targets`, waits until each has answered once or `timeout` passes,
+/// and returns the report at that moment.
+pub async fn snapshot(
+    targets: &[ClusterTarget],
+    clock: Clock,
+    timeout: Duration,
+    subject: &str,
+) -> Report {
+    let mut collector = Collector::start(targets, clock);
+    let deadline = tokio::time::Instant::now() + timeout;
+    collector.first_answers(deadline).await;
+    let now: Timestamp = collector.now();
+    report::build(&collector.model, now, subject)
+}
+
+/// The report in the chosen format, ending in a newline.
+pub fn render(report: &Report, format: CheckFormat) -> String {
+    match format {
+        CheckFormat::Table => super::table::render(report),
+        CheckFormat::Markdown => super::markdown::render(report),
+        CheckFormat::Json => {
+            let mut json = serde_json::to_string_pretty(report).unwrap_or_else(|error| {
+                format!("{{\"error\": \"cannot serialize the report: {error}\"}}")
+            });
+            json.push('\n');
+            json
+        }
+    }
+}
