@@ -40,11 +40,24 @@ pub struct ServiceReport {
     pub status: Status,
 }
 
-/// HOOK for RED metrics: the service's metrics from the model. Returns `None` until
-/// `ClusterState` has the Prometheus RED fields (being added in parallel); wire it to them
-/// then, and `worst_services` ranks by error ratio and p99 after the status.
-pub fn service_metrics(_cluster: &ClusterState, _service: &str) -> Option<ServiceMetrics> {
-    None
+/// Error ratio above which a service is listed even without failing pods or alerts (the
+/// design's error-rate objective: under 0.1%).
+pub const NOTABLE_ERROR_RATIO: f64 = 0.001;
+
+/// The service's RED metrics from Prometheus, when every figure is known.
+pub fn service_metrics(cluster: &ClusterState, service: &str) -> Option<ServiceMetrics> {
+    let red = cluster
+        .metrics
+        .services
+        .iter()
+        .find(|(name, _)| name.as_str() == service)
+        .map(|(_, red)| red)?;
+    Some(ServiceMetrics {
+        requests_per_sec: red.rate?.0,
+        error_ratio: red.error_ratio?.0,
+        p95_ms: red.p95?.0 * 1000.0,
+        p99_ms: red.p99?.0 * 1000.0,
+    })
 }
 
 /// The services of `cluster` that have something wrong (failing or stuck pods, firing
@@ -87,7 +100,10 @@ pub fn worst_services(cluster: &ClusterState, now: Timestamp) -> Vec<ServiceRepo
             service.status = service.status.max(finding.status);
         }
     }
-    for alert in &cluster.alerts {
+    for name in cluster.metrics.services.keys() {
+        entry(&mut services, name.as_str());
+    }
+    for alert in cluster.alerts.iter().filter(|a| a.is_active()) {
         let Some((_, name)) = alert.labels.iter().find(|(k, _)| k.as_str() == "service") else {
             continue;
         };
@@ -113,7 +129,11 @@ pub fn worst_services(cluster: &ClusterState, now: Timestamp) -> Vec<ServiceRepo
             s.metrics = service_metrics(cluster, &s.name);
             s
         })
-        .filter(|s| s.status > Status::Ok || s.metrics.is_some_and(|m| m.error_ratio > 0.0))
+        .filter(|s| {
+            s.status > Status::Ok
+                || s.metrics
+                    .is_some_and(|m| m.error_ratio > NOTABLE_ERROR_RATIO)
+        })
         .collect();
     worst.sort_by(|a, b| {
         b.status
