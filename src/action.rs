@@ -20,8 +20,16 @@ pub enum Action {
     /// Move the overview's focus between the pods table and the alerts list.
     FocusNext,
     ToggleHelp,
-    /// Close an overlay (help).
+    /// Close an overlay (help) or the Pods screen's side panel.
     Close,
+    /// Pods: sort on the next column.
+    SortNext,
+    /// Pods: reverse the sort direction.
+    SortReverse,
+    /// Pods: open or close the describe panel of the selected pod.
+    ToggleDescribe,
+    /// Pods: open or close the selected pod's live `/metrics` panel.
+    ToggleMetrics,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -145,6 +153,26 @@ pub const KEYMAP: &[Binding] = &[
         help: "overview: switch pods / alerts",
     },
     Binding {
+        keys: &[Key::Char('s')],
+        action: Action::SortNext,
+        help: "pods: sort by next column",
+    },
+    Binding {
+        keys: &[Key::Char('S')],
+        action: Action::SortReverse,
+        help: "pods: reverse sort",
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: Action::ToggleDescribe,
+        help: "pods: describe selected pod",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        action: Action::ToggleMetrics,
+        help: "pods: live /metrics of selected pod",
+    },
+    Binding {
         keys: &[Key::Char('?')],
         action: Action::ToggleHelp,
         help: "toggle this help",
@@ -152,7 +180,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Esc],
         action: Action::Close,
-        help: "close help",
+        help: "close help / panel",
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],

@@ -21,4 +21,13 @@ pub enum Effect {
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's
 /// behalf. Each feature adds its variant and its arm in `app::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IoRequest {}
+pub enum IoRequest {
+    /// Read a pod's own `/metrics` through the API server's pod proxy
+    /// (`/api/v1/namespaces/{namespace}/pods/{pod}[:{port}]/proxy/metrics`); the answer comes
+    /// back as `Payload::PodMetrics`.
+    PodMetrics {
+        namespace: String,
+        pod: String,
+        port: Option<u16>,
+    },
+}

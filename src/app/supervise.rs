@@ -14,7 +14,7 @@ use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
 use crate::sources::alertmanager::{PollConfig, poll_alerts};
-use crate::sources::kube::watch_pods;
+use crate::sources::kube::watch_cluster;
 use crate::tui::Contained;
 
 /// Pause before restarting a source that panicked.
@@ -68,7 +68,7 @@ impl Sources {
                     cluster,
                     kubeconfig,
                     context,
-                } => watch_pods(cluster, *kubeconfig, context, tx).await,
+                } => watch_cluster(cluster, *kubeconfig, context, tx).await,
                 Job::Alerts { cluster, urls } => {
                     poll_alerts(cluster, urls, PollConfig::default(), tx).await
                 }

@@ -2,17 +2,26 @@
 //! alerts and source health, plus the view's cursor state. No IO, no clock, no terminal.
 
 pub mod alert;
+pub mod database;
+pub mod event;
 pub mod health;
+pub mod kube;
 pub mod pod;
+pub mod pod_detail;
+pub mod pod_order;
+pub mod pod_view;
 pub mod rows;
 pub mod sanitize;
 pub mod time;
+pub mod workload;
 
 use std::collections::BTreeMap;
 
 use self::alert::{Alert, SeverityCounts};
 use self::health::{Health, SourceKind};
-use self::pod::{PodHealth, PodKey, PodRow};
+use self::kube::KubeState;
+use self::pod::{PodKey, PodRow};
+use self::pod_view::PodView;
 pub use self::sanitize::Text;
 
 /// Index of a cluster in configuration order.
@@ -27,6 +36,8 @@ pub struct ClusterState {
     /// Firing alerts, deduplicated by fingerprint and sorted for display.
     pub alerts: Vec<Alert>,
     pub health: BTreeMap<SourceKind, Health>,
+    /// Workloads, events, CNPG clusters, per-resource health and pod counts.
+    pub kube: KubeState,
 }
 
 impl ClusterState {
@@ -44,6 +55,7 @@ impl ClusterState {
                 .iter()
                 .map(|kind| (*kind, Health::Connecting))
                 .collect(),
+            kube: KubeState::default(),
         }
     }
 
@@ -59,24 +71,15 @@ impl ClusterState {
         self.health.get(&kind).unwrap_or(CONNECTING)
     }
 
+    /// The band's figures, from counts maintained on every pod change (no walk of the pods).
     pub fn summary(&self) -> ClusterSummary {
-        let mut summary = ClusterSummary {
+        let counts = &self.kube.pod_counts;
+        ClusterSummary {
             alerts: SeverityCounts::of(&self.alerts),
-            ..ClusterSummary::default()
-        };
-        for pod in self.pods.values() {
-            let health = pod.health();
-            if health != PodHealth::Done {
-                summary.pods_total += 1;
-            }
-            if health == PodHealth::Healthy {
-                summary.pods_ready += 1;
-            }
-            if pod.crash_looping || pod.status.as_str() == "CrashLoopBackOff" {
-                summary.crash_looping += 1;
-            }
+            pods_ready: counts.ready,
+            pods_total: counts.total,
+            crash_looping: counts.crash_looping,
         }
-        summary
     }
 }
 
@@ -197,6 +200,8 @@ pub struct UiState {
 pub struct Model {
     pub clusters: Vec<ClusterState>,
     pub ui: UiState,
+    /// The Pods screen: maintained order, side panel, the selected pod's metrics.
+    pub podview: PodView,
 }
 
 impl Model {
@@ -214,6 +219,7 @@ impl Model {
                 alerts_page: 5,
                 ..UiState::default()
             },
+            podview: PodView::default(),
         }
     }
 

@@ -2,6 +2,8 @@
 
 pub mod alerts;
 pub mod bands;
+pub mod pod_describe;
+pub mod pod_metrics;
 pub mod pods;
 pub mod status;
 
