@@ -165,7 +165,7 @@ pub fn render(
             && order.reversed()
             && column == SortColumn::Status
         {
-            text.push_str("▼");
+            text.push('▼');
         }
         Cell::from(text).style(theme.header)
     }));
