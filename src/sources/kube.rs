@@ -157,3 +157,6 @@ async fn watch_cnpg(client: kube::Client, to_app: ToApp, seed: u64) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod watch_tests;

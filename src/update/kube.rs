@@ -243,3 +243,6 @@ pub fn apply_metrics(
     metrics.last = Some(result);
     vec![Effect::Render]
 }
+
+#[cfg(test)]
+mod tests;

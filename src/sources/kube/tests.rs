@@ -318,3 +318,81 @@ async fn watch_pods_reports_refused_connection() {
     assert!(reason.as_str().starts_with("kubeconfig: "), "{reason}");
     task.abort();
 }
+
+#[test]
+fn pod_detail_keeps_conditions_containers_and_owner_only() {
+    let mut value = base(
+        "payment-7d9f8c-x1",
+        &["app"],
+        json!({"phase": "Running", "podIP": "10.0.0.9",
+        "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady",
+                        "message": "containers with unready status: [app]\u{1b}[31m",
+                        "lastTransitionTime": "2025-06-01T11:58:00Z"}],
+        "containerStatuses": [{"name": "app", "ready": false, "restartCount": 14, "image": "x", "imageID": "",
+                               "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                               "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                                             "finishedAt": "2025-06-01T11:59:30Z"}}}]}),
+    );
+    value["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "name": "payment-7d9f8c", "uid": "u", "controller": true}]);
+    value["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/last-applied-configuration": "{huge}"});
+    value["spec"]["containers"][0]["ports"] = json!([{"containerPort": 9102}]);
+    let r = row(value);
+    let d = &r.detail;
+    let owner = d.owner.as_ref().unwrap();
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str()),
+        ("ReplicaSet", "payment-7d9f8c")
+    );
+    assert_eq!((d.ip.as_str(), d.metrics_port), ("10.0.0.9", Some(9102)));
+    assert_eq!(d.conditions.len(), 1);
+    assert!(!d.conditions[0].is_true());
+    assert_eq!(
+        d.conditions[0].message.as_str(),
+        "containers with unready status: [app]␛[31m"
+    );
+    let c = &d.containers[0];
+    assert_eq!(
+        (c.state.as_str(), c.reason.as_str(), c.restarts, c.ready),
+        ("waiting", "CrashLoopBackOff", 14, false)
+    );
+    let last = c.last.as_ref().unwrap();
+    assert_eq!((last.reason.as_str(), last.exit_code), ("Error", 1));
+    // Nothing else of the object is kept: no managedFields, annotations or spec.
+    let kept = format!("{r:?}");
+    for dropped in [
+        "managedFields",
+        "kubelet",
+        "f:status",
+        "last-applied",
+        "{huge}",
+        "image",
+    ] {
+        assert!(!kept.contains(dropped), "{dropped} kept in {kept}");
+    }
+}
+
+#[test]
+fn cnpg_cluster_row_from_dynamic_object() {
+    let object: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
+        "metadata": {"name": "orders-db", "namespace": "database",
+                     "managedFields": [{"manager": "cnpg"}]},
+        "spec": {"instances": 3, "replica": {"enabled": true}},
+        "status": {"instances": 3, "readyInstances": 2, "phase": "Cluster in healthy state\u{202e}",
+                   "currentPrimary": "orders-db-1", "targetPrimary": "orders-db-2"}}))
+    .unwrap();
+    let r = super::cnpg::cluster_row(&object).unwrap();
+    assert_eq!(
+        (
+            r.primary.as_str(),
+            r.target_primary.as_str(),
+            r.instances,
+            r.ready,
+            r.replica
+        ),
+        ("orders-db-1", "orders-db-2", 3, 2, true)
+    );
+    assert_eq!(r.phase.as_str(), "Cluster in healthy state\\u{202e}");
+}
