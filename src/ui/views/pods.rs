@@ -72,3 +72,6 @@ fn split(body: Rect, panel: PodPanel) -> (Rect, Option<Rect>) {
         Layout::vertical([Constraint::Length(table_height), Constraint::Fill(1)]).areas(body);
     (table, Some(below))
 }
+
+#[cfg(test)]
+mod tests;

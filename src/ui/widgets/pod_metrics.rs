@@ -52,7 +52,7 @@ pub fn render(
         .title(Line::from(title));
     if let Some(issues) = last.map(|l| l.issues.len()).filter(|n| *n > 0) {
         block = block.title_bottom(Line::styled(
-            format!(" {issues} lines repaired or rejected by the parser guard "),
+            format!(" parser guard: {issues} line(s) repaired or rejected "),
             theme.warn,
         ));
     }
@@ -130,7 +130,10 @@ fn series_line<'a>(sample: &'a MetricSample, theme: &Theme) -> Line<'a> {
         let labels: Vec<String> = sample
             .labels
             .iter()
-            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .map(|(k, v)| {
+                let escaped = v.as_str().replace('\\', "\\\\").replace('"', "\\\"");
+                format!("{k}=\"{escaped}\"")
+            })
             .collect();
         spans.push(Span::styled(
             format!("{{{}}}", labels.join(",")),

@@ -72,37 +72,43 @@ pub fn render(
         .map(|r| age_text(r.pod.created, now))
         .collect();
     let restarts: Vec<String> = visible.iter().map(|r| r.pod.restarts.to_string()).collect();
+    let label = |column: SortColumn| header_label(model, column);
     // Wide screens show NODE, which takes what the pod names leave; narrow ones give it to NAME.
     let wide = area.width >= 110;
     let names = visible.iter().map(|r| r.pod.key.name.as_str());
     let name_width = if wide {
-        Constraint::Length(column_width("NAME", names, 10, 63))
+        Constraint::Length(column_width(&label(SortColumn::Name), names, 10, 63))
     } else {
         Constraint::Fill(1)
     };
     let mut widths = vec![
         Constraint::Length(column_width(
-            "CLUSTER",
+            &label(SortColumn::Cluster),
             visible.iter().map(|r| r.cluster_name.as_str()),
             7,
             20,
         )),
         Constraint::Length(column_width(
-            "NAMESPACE",
+            &label(SortColumn::Namespace),
             visible.iter().map(|r| r.pod.key.namespace.as_str()),
             9,
             20,
         )),
         name_width,
-        Constraint::Length(5),
+        Constraint::Length(width(&label(SortColumn::Ready))),
         Constraint::Length(column_width(
-            "STATUS",
+            &label(SortColumn::Status),
             visible.iter().map(|r| r.pod.status.as_str()),
             6,
             24,
         )),
-        Constraint::Length(8),
-        Constraint::Length(column_width("AGE", ages.iter().map(String::as_str), 3, 8)),
+        Constraint::Length(width(&label(SortColumn::Restarts))),
+        Constraint::Length(column_width(
+            &label(SortColumn::Age),
+            ages.iter().map(String::as_str),
+            3,
+            8,
+        )),
     ];
     let mut headers = vec![
         SortColumn::Cluster,
@@ -154,21 +160,11 @@ pub fn render(
             table_row
         }
     });
-    // The sorted column is marked ▲/▼; the default order (unhealthy first) is unmarked.
-    let order = &model.podview.order;
-    let arrow = if order.reversed() { "▼" } else { "▲" };
-    let header = Row::new(headers.into_iter().map(|column| {
-        let mut text = column.header().to_string();
-        if column == order.column() {
-            text.push_str(arrow);
-        } else if order.column() == SortColumn::Health
-            && order.reversed()
-            && column == SortColumn::Status
-        {
-            text.push('▼');
-        }
-        Cell::from(text).style(theme.header)
-    }));
+    let header = Row::new(
+        headers
+            .into_iter()
+            .map(|column| Cell::from(label(column)).style(theme.header)),
+    );
     let table = Table::new(table_rows, widths)
         .header(header)
         .column_spacing(1)
@@ -192,4 +188,24 @@ pub fn forbidden_lines(model: &Model) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// A column's header with the sort marker: ▲/▼ on the sorted column; the default order
+/// (unhealthy first) is unmarked, and shows ▼ on STATUS when reversed.
+fn header_label(model: &Model, column: SortColumn) -> String {
+    let order = &model.podview.order;
+    let arrow = if order.reversed() { '▼' } else { '▲' };
+    let mut text = column.header().to_string();
+    if column == order.column()
+        || (order.column() == SortColumn::Health
+            && order.reversed()
+            && column == SortColumn::Status)
+    {
+        text.push(arrow);
+    }
+    text
+}
+
+fn width(text: &str) -> u16 {
+    u16::try_from(ratatui::text::Span::raw(text).width()).unwrap_or(u16::MAX)
 }
