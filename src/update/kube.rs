@@ -109,6 +109,7 @@ pub fn apply_kube(kube: &mut KubeState, at: Timestamp, data: KubeData) {
 
 /// `s`: sort on the next column (rebuilds the order once).
 pub fn sort_next(model: &mut Model) {
+    pin_selection(model);
     let column = model.podview.order.column().next();
     let pods = model
         .clusters
@@ -121,8 +122,18 @@ pub fn sort_next(model: &mut Model) {
 
 /// `S`: reverse the sort direction.
 pub fn sort_reverse(model: &mut Model) {
+    pin_selection(model);
     model.podview.order.reverse();
     keep_selection_visible(model);
+}
+
+/// Before a re-sort: the selection holds on to the pod it shows, not to its row number.
+fn pin_selection(model: &mut Model) {
+    if model.ui.pods.key.is_none() {
+        let list = pod_list(model);
+        let key = list.get(list.selected()).map(|entry| entry.key());
+        model.ui.pods.key = key;
+    }
 }
 
 /// After a re-sort the selected pod moved: scroll so it stays on screen.

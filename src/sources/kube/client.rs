@@ -59,6 +59,9 @@ pub async fn client_with(
     config.read_timeout = Some(READ_TIMEOUT);
     config.write_timeout = Some(CONNECT_TIMEOUT);
     config.reset_reader_on_write = true;
+    // Our sources retry with their own jittered backoff and show each failure as health;
+    // kube's built-in retry of 429/503/504 (up to minutes) would hide it.
+    config.default_retry = false;
     if let Some(exec) = &config.auth_info.exec {
         // kube-rs runs the plugin synchronously and without a time limit while building the
         // client: try it first with a limit, so a hanging or failing plugin becomes a reason.
