@@ -39,6 +39,14 @@ pub enum Action {
     ChartRangeNext,
     /// Services: the chart's previous (shorter) time range.
     ChartRangePrevious,
+    /// Pods: sort on the next column.
+    SortNext,
+    /// Pods: reverse the sort direction.
+    SortReverse,
+    /// Pods: open or close the describe panel of the selected pod.
+    ToggleDescribe,
+    /// Pods: open or close the selected pod's live `/metrics` panel.
+    ToggleMetrics,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -192,6 +200,26 @@ pub const KEYMAP: &[Binding] = &[
         help: "services: shorter chart range",
     },
     Binding {
+        keys: &[Key::Char('s')],
+        action: Action::SortNext,
+        help: "pods: sort by next column",
+    },
+    Binding {
+        keys: &[Key::Char('o')],
+        action: Action::SortReverse,
+        help: "pods: reverse sort",
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: Action::ToggleDescribe,
+        help: "pods: describe selected pod",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        action: Action::ToggleMetrics,
+        help: "pods: live /metrics of selected pod",
+    },
+    Binding {
         keys: &[Key::Char('?')],
         action: Action::ToggleHelp,
         help: "toggle this help",
@@ -199,7 +227,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Esc],
         action: Action::Close,
-        help: "close help, clear filter",
+        help: "close help / panel, clear filter",
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],

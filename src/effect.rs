@@ -37,4 +37,12 @@ pub enum IoRequest {
         step: u64,
         seq: u64,
     },
+    /// Read a pod's own `/metrics` through the API server's pod proxy
+    /// (`/api/v1/namespaces/{namespace}/pods/{pod}[:{port}]/proxy/metrics`); the answer comes
+    /// back as `Payload::PodMetrics`.
+    PodMetrics {
+        namespace: String,
+        pod: String,
+        port: Option<u16>,
+    },
 }

@@ -10,8 +10,10 @@ use jiff::Timestamp;
 use crate::action::{Action, Key};
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
+use crate::model::kube::KubeData;
 use crate::model::layout::ScreenLayout;
 use crate::model::pod::{PodKey, PodRow};
+use crate::model::pod_view::PodMetricsResult;
 use crate::model::services::{Chart, MetricsUpdate};
 use crate::model::silence::{AlertSnapshot, SilenceOutcome};
 use crate::model::{ClusterId, Text};
@@ -44,12 +46,16 @@ pub enum Payload {
     /// The source failed (it keeps retrying); `reason` is short: "connection refused",
     /// "timeout", "HTTP 503", "bad JSON: ...".
     Failed { source: SourceKind, reason: Text },
+    /// Workloads, events, CNPG clusters, or one Kubernetes resource's health.
+    Kube(Box<KubeData>),
+    /// A pod's `/metrics`, read through the API server's pod proxy (an `IoRequest` result).
+    PodMetrics(PodMetricsResult),
 }
 
 impl Payload {
     pub fn source(&self) -> SourceKind {
         match self {
-            Payload::Pods(_) => SourceKind::Pods,
+            Payload::Pods(_) | Payload::Kube(_) | Payload::PodMetrics(_) => SourceKind::Pods,
             Payload::Alerts(_) | Payload::AlertSnapshot(_) | Payload::SilenceDone(_) => {
                 SourceKind::Alerts
             }

@@ -33,6 +33,7 @@ pub fn pod(ns: &str, name: &str, status: &str, ready: u32, total: u32, restarts:
         node: Text::new(&format!("node-{}", name.len() % 3 + 1)),
         created: Some(at(-(name.len() as i64) * 3_000)),
         crash_looping: status == "CrashLoopBackOff",
+        detail: Default::default(),
     }
 }
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::action::Action;
 use crate::effect::Effect;
-use crate::event::{DataEvent, Msg, Payload, PodsChange};
+use crate::event::{DataEvent, Msg, Payload};
 use crate::model::alert::sort_alerts;
-use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
+use crate::model::pod_view::PodPanel;
+use crate::model::rows::{merged_alerts, pod_list, selected_alert};
 use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 
 mod input;
@@ -17,12 +18,14 @@ mod palette;
 #[cfg(test)]
 mod alert_tests;
 mod alerts;
+pub(crate) mod kube;
 mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
 #[cfg(test)]
 mod shell_tests;
 mod silence;
+
 #[cfg(test)]
 mod tests;
 
@@ -54,7 +57,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             rows,
             chart_columns,
         } => metrics::viewport(model, rows, chart_columns),
-        Msg::Tick | Msg::Resize => vec![Effect::Render],
+        Msg::Tick => {
+            let mut effects = kube::on_tick(model);
+            effects.push(Effect::Render);
+            effects
+        }
+        Msg::Resize => vec![Effect::Render],
         Msg::Viewport { pods, alerts } => {
             // Zero means the list was not on screen: keep the last page size.
             if pods > 0 {
@@ -81,25 +89,24 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
         at,
         payload,
     } = event;
+    let payload = match payload {
+        Payload::PodMetrics(result) => return kube::apply_metrics(model, cluster, at, result),
+        Payload::Pods(change) if cluster < model.clusters.len() => {
+            kube::apply_pods(model, cluster, change);
+            Payload::Alive(crate::model::health::SourceKind::Pods)
+        }
+        other => other,
+    };
     let Some(state) = model.clusters.get_mut(cluster) else {
         return Vec::new();
     };
     let source = payload.source();
     let current = state.health(source).clone();
     let health = match payload {
-        Payload::Pods(change) => {
-            match change {
-                PodsChange::Reset(rows) => {
-                    state.pods = rows.into_iter().map(|row| (row.key.clone(), row)).collect();
-                }
-                PodsChange::Upsert(row) => {
-                    state.pods.insert(row.key.clone(), row);
-                }
-                PodsChange::Deleted(key) => {
-                    state.pods.remove(&key);
-                }
-            }
-            current.on_data(at)
+        Payload::Pods(_) | Payload::PodMetrics(_) => current.on_data(at),
+        Payload::Kube(data) => {
+            kube::apply_kube(&mut state.kube, at, *data);
+            return vec![Effect::Render];
         }
         Payload::Alerts(alerts) => {
             // Deduplicate by fingerprint (HA replicas, repeated entries): the first one wins.
@@ -132,6 +139,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
         Action::ToggleHelp => model.ui.show_help = !model.ui.show_help,
         Action::Close if model.ui.show_help => model.ui.show_help = false,
+        Action::Close if model.ui.view == View::Pods && kube::close_panel(model) => {}
         Action::Close => return input::clear_filter(model),
         // Help is modal: movement waits until it is closed.
         _ if model.ui.show_help => return Vec::new(),
@@ -139,6 +147,15 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ExpireSilence => return silence::open_expire(model),
         Action::Filter => input::open_filter(model),
         Action::Palette => input::open_palette(model),
+        Action::SortNext => kube::sort_next(model),
+        Action::SortReverse => kube::sort_reverse(model),
+        Action::ToggleDescribe if model.ui.view == View::Pods => {
+            return kube::toggle_panel(model, PodPanel::Describe);
+        }
+        Action::ToggleMetrics if model.ui.view == View::Pods => {
+            return kube::toggle_panel(model, PodPanel::Metrics);
+        }
+        Action::ToggleDescribe | Action::ToggleMetrics => return Vec::new(),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),
@@ -154,7 +171,12 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Top
         | Action::Bottom => match (model.ui.view, model.ui.focus) {
-            (View::Pods, _) | (View::Overview, Pane::Pods) => move_pods(model, action),
+            (View::Pods, _) | (View::Overview, Pane::Pods) => {
+                move_pods(model, action);
+                let mut effects = kube::follow_selection(model);
+                effects.push(Effect::Render);
+                return effects;
+            }
             (View::Alerts, _) => alerts::move_grouped(model, action),
             (View::Overview, Pane::Alerts) => move_alerts(model, action),
             (View::Services, _) => return metrics::move_services(model, action),
@@ -182,14 +204,16 @@ fn step(current: usize, len: usize, page: usize, action: Action) -> usize {
 }
 
 fn move_pods(model: &mut Model, action: Action) {
-    let rows = merged_pods(model);
+    let rows = pod_list(model);
     if rows.is_empty() {
         model.ui.pods = Cursor::default();
         return;
     }
     let page = model.ui.pods_page;
-    let target = step(selected_pod(model, &rows), rows.len(), page, action);
-    let key = rows[target].key();
+    let target = step(rows.selected(), rows.len(), page, action);
+    let Some(key) = rows.get(target).map(|row| row.key()) else {
+        return;
+    };
     let offset = scroll_offset(target, model.ui.pods.offset, rows.len(), page);
     model.ui.pods = Cursor {
         key: Some(key),

@@ -139,18 +139,19 @@ impl Keymap {
     }
 }
 
-const GROUPS: [&str; 6] = [
+const GROUPS: [&str; 7] = [
     "Screens",
     "Lists (overview, services, pods, alerts)",
     "Filter and palette",
     "Services screen",
+    "Pods screen",
     "Alerts screen",
     "General",
 ];
 
 impl Action {
     /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 26] = [
         Action::ShowView(View::Overview),
         Action::ShowView(View::Services),
         Action::ShowView(View::Pods),
@@ -168,6 +169,10 @@ impl Action {
         Action::Palette,
         Action::ChartRangeNext,
         Action::ChartRangePrevious,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::ToggleDescribe,
+        Action::ToggleMetrics,
         Action::Silence,
         Action::ExpireSilence,
         Action::ToggleHelp,
@@ -198,6 +203,10 @@ impl Action {
             Action::Palette => "palette",
             Action::ChartRangeNext => "chart-range-next",
             Action::ChartRangePrevious => "chart-range-previous",
+            Action::SortNext => "sort-next",
+            Action::SortReverse => "sort-reverse",
+            Action::ToggleDescribe => "describe",
+            Action::ToggleMetrics => "pod-metrics",
             Action::Silence => "silence",
             Action::ExpireSilence => "expire-silence",
         }
@@ -225,8 +234,12 @@ impl Action {
             | Action::FocusNext => GROUPS[1],
             Action::Filter | Action::Palette => GROUPS[2],
             Action::ChartRangeNext | Action::ChartRangePrevious => GROUPS[3],
-            Action::Silence | Action::ExpireSilence => GROUPS[4],
-            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[5],
+            Action::SortNext
+            | Action::SortReverse
+            | Action::ToggleDescribe
+            | Action::ToggleMetrics => GROUPS[4],
+            Action::Silence | Action::ExpireSilence => GROUPS[5],
+            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[6],
         }
     }
 }

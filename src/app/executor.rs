@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::{OnceCell, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::ClusterTarget;
@@ -21,6 +23,7 @@ use crate::sources::prometheus::{PromClient, fetch_chart};
 
 /// Total time for one silence request and its read-back, each.
 const SILENCE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+use crate::model::pod_view::PodMetricsResult;
 
 /// The executor: owns the cluster targets and the result channel. Dropping it aborts the
 /// requests still running.
@@ -32,16 +35,20 @@ pub struct Executor {
     /// time in demo mode.
     clock: Clock,
     charts: HashMap<ClusterId, AbortHandle>,
+    /// One Kubernetes client per cluster, built on first use.
+    kube: Vec<Arc<OnceCell<kube::Client>>>,
 }
 
 impl Executor {
     pub fn new(targets: Vec<ClusterTarget>, tx: mpsc::Sender<DataEvent>) -> Self {
+        let kube = targets.iter().map(|_| Arc::new(OnceCell::new())).collect();
         Executor {
             targets,
             tx,
             tasks: JoinSet::new(),
             clock: Clock::Wall,
             charts: HashMap::new(),
+            kube,
         }
     }
 
@@ -53,7 +60,7 @@ impl Executor {
 
     /// Starts `request` for `cluster`; returns at once.
     pub fn run(&mut self, cluster: ClusterId, request: IoRequest) {
-        let Some(target) = self.targets.get(cluster) else {
+        let (Some(target), Some(cell)) = (self.targets.get(cluster), self.kube.get(cluster)) else {
             tracing::warn!(cluster, ?request, "effect for an unknown cluster dropped");
             return;
         };
@@ -80,6 +87,34 @@ impl Executor {
                     url,
                     move |am| async move { silences::expire(&am, replica, id.as_str()).await },
                 );
+            }
+            IoRequest::PodMetrics {
+                namespace,
+                pod,
+                port,
+            } => {
+                let cell = Arc::clone(cell);
+                let to_app = ToApp::new(cluster, self.tx.clone());
+                let kubeconfig = target.kubeconfig.clone();
+                let context = target.context.clone();
+                self.tasks.spawn(async move {
+                    let client = cell
+                        .get_or_try_init(|| crate::sources::kube::client(kubeconfig, &context))
+                        .await;
+                    let result = match client {
+                        Ok(client) => {
+                            crate::sources::kube::proxy::pod_metrics(client, &namespace, &pod, port)
+                                .await
+                        }
+                        Err(reason) => PodMetricsResult {
+                            namespace: Text::new(&namespace),
+                            pod: Text::new(&pod),
+                            samples: Err(Text::new(&reason)),
+                            issues: Vec::new(),
+                        },
+                    };
+                    to_app.send(Payload::PodMetrics(result)).await;
+                });
             }
             IoRequest::MetricsChart {
                 service,

@@ -15,7 +15,7 @@ use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
 use crate::sources::alertmanager::{PollConfig, poll_alerts_filtered};
 use crate::sources::endpoint::EndpointSpec;
-use crate::sources::kube::watch_pods;
+use crate::sources::kube::watch_cluster;
 use crate::sources::prometheus::{PromTarget, poll_metrics};
 use crate::tui::Contained;
 
@@ -87,7 +87,7 @@ impl Sources {
                     cluster,
                     kubeconfig,
                     context,
-                } => watch_pods(cluster, *kubeconfig, context, tx).await,
+                } => watch_cluster(cluster, *kubeconfig, context, tx).await,
                 Job::Alerts {
                     cluster,
                     urls,

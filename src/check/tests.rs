@@ -32,6 +32,7 @@ fn pod(name: &str, status: &str, ready: u32, restarts: u32, age_secs: i64) -> Po
         node: Text::new("node-1"),
         created: Some(ago(age_secs)),
         crash_looping: status == "CrashLoopBackOff",
+        detail: Default::default(),
     }
 }
 
@@ -57,21 +58,19 @@ fn healthy() -> Model {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let mut model = Model::new([("us-east-1", &labels)]);
-    let cluster = &mut model.clusters[0];
     for (kind, health) in [
         (SourceKind::Pods, Health::Ok { at: ago(2) }),
         (SourceKind::Alerts, Health::Ok { at: ago(4) }),
         (SourceKind::Metrics, Health::Disabled),
     ] {
-        cluster.health.insert(kind, health);
+        model.clusters[0].health.insert(kind, health);
     }
     for name in [
         "payment-6b8f7c9d5-x2x9z",
         "payment-6b8f7c9d5-q7wkp",
         "api-gateway-7f5c4d8b9-mm4tz",
     ] {
-        let row = pod(name, "Running", 1, 0, 3600);
-        cluster.pods.insert(row.key.clone(), row);
+        add_pod(&mut model, pod(name, "Running", 1, 0, 3600));
     }
     model
 }
@@ -82,8 +81,10 @@ fn with(change: impl Fn(&mut Model)) -> Model {
     model
 }
 
+/// Adds a pod the way the sources do (through `update`), so the maintained order and
+/// counts stay in step.
 fn add_pod(model: &mut Model, row: PodRow) {
-    model.clusters[0].pods.insert(row.key.clone(), row);
+    crate::update::kube::apply_pods(model, 0, crate::event::PodsChange::Upsert(row));
 }
 
 fn failed(reason: &str) -> Health {

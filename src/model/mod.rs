@@ -3,25 +3,34 @@
 
 pub mod alert;
 pub mod alert_groups;
+pub mod database;
+pub mod event;
 pub mod filter;
 pub mod health;
 pub mod input;
+pub mod kube;
 pub mod layout;
 pub mod matcher;
 pub mod palette;
 pub mod pod;
+pub mod pod_detail;
+pub mod pod_order;
+pub mod pod_view;
 pub mod rows;
 pub mod sanitize;
 pub mod services;
 pub mod silence;
 pub mod silence_form;
 pub mod time;
+pub mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use self::alert::{Alert, SeverityCounts};
 use self::health::{Health, SourceKind};
-use self::pod::{PodHealth, PodKey, PodRow};
+use self::kube::KubeState;
+use self::pod::{PodKey, PodRow};
+use self::pod_view::PodView;
 pub use self::sanitize::Text;
 use crate::action::Keymap;
 
@@ -43,6 +52,8 @@ pub struct ClusterState {
     pub replicas: Vec<silence::Replica>,
     /// RED metrics per service, from Prometheus.
     pub metrics: services::ClusterMetrics,
+    /// Workloads, events, CNPG clusters, per-resource health and pod counts.
+    pub kube: KubeState,
 }
 
 impl ClusterState {
@@ -63,6 +74,7 @@ impl ClusterState {
                 .map(|kind| (*kind, Health::Connecting))
                 .collect(),
             metrics: services::ClusterMetrics::default(),
+            kube: KubeState::default(),
         }
     }
 
@@ -78,24 +90,15 @@ impl ClusterState {
         self.health.get(&kind).unwrap_or(CONNECTING)
     }
 
+    /// The band's figures, from counts maintained on every pod change (no walk of the pods).
     pub fn summary(&self) -> ClusterSummary {
-        let mut summary = ClusterSummary {
+        let counts = &self.kube.pod_counts;
+        ClusterSummary {
             alerts: SeverityCounts::of(&self.alerts),
-            ..ClusterSummary::default()
-        };
-        for pod in self.pods.values() {
-            let health = pod.health();
-            if health != PodHealth::Done {
-                summary.pods_total += 1;
-            }
-            if health == PodHealth::Healthy {
-                summary.pods_ready += 1;
-            }
-            if pod.crash_looping || pod.status.as_str() == "CrashLoopBackOff" {
-                summary.crash_looping += 1;
-            }
+            pods_ready: counts.ready,
+            pods_total: counts.total,
+            crash_looping: counts.crash_looping,
         }
-        summary
     }
 }
 
@@ -250,6 +253,8 @@ pub struct Model {
     pub ui: UiState,
     /// Keys and the actions they trigger: the defaults with the config's overrides.
     pub keymap: Keymap,
+    /// The Pods screen: maintained order, side panel, the selected pod's metrics.
+    pub podview: PodView,
 }
 
 impl Model {
@@ -268,6 +273,7 @@ impl Model {
                 ..UiState::default()
             },
             keymap: Keymap::default(),
+            podview: PodView::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use super::pod_detail::PodDetail;
 use super::sanitize::Text;
 
 /// Identifies a pod within one cluster.
@@ -33,6 +34,9 @@ pub struct PodRow {
     pub created: Option<Timestamp>,
     /// Some container is waiting in CrashLoopBackOff (even when `status` shows another reason).
     pub crash_looping: bool,
+    /// Owner, conditions and containers, for the describe and metrics panels.
+    /// Boxed: the table moves rows around, the panels read this rarely.
+    pub detail: Box<PodDetail>,
 }
 
 /// How healthy a pod looks, worst first: the table sorts on it and colours by it.
@@ -128,6 +132,7 @@ mod tests {
             node: Text::new("n1"),
             created: None,
             crash_looping: false,
+            detail: Box::default(),
         }
     }
 

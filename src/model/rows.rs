@@ -3,7 +3,7 @@
 
 use super::alert::Alert;
 use super::filter::{Query, alert_matches, pod_matches};
-use super::pod::{PodHealth, PodRow};
+use super::pod::{PodHealth, PodKey, PodRow};
 use super::{AlertRef, ClusterId, Model, PodRef, Text};
 
 /// A pod with its cluster, as one row of the merged table.
@@ -25,34 +25,117 @@ impl PodEntry<'_> {
     }
 }
 
-/// Every pod of every shown cluster that passes the pods filter: failing first, then
-/// progressing, healthy, done; within each, by cluster (configuration order), namespace and
-/// name.
-pub fn merged_pods(model: &Model) -> Vec<PodEntry<'_>> {
-    let query = &Query::parse(&model.ui.filter.pods);
-    let mut rows: Vec<PodEntry<'_>> = model
-        .clusters
-        .iter()
-        .enumerate()
-        .filter(|(cluster, _)| model.ui.shows_cluster(*cluster))
-        .flat_map(|(cluster, state)| {
-            let name = state.name.as_str();
-            state
-                .pods
-                .values()
-                .filter(move |pod| pod_matches(query, name, pod))
-                .map(move |pod| PodEntry {
-                    cluster,
-                    cluster_name: &state.name,
-                    pod,
-                    health: pod.health(),
-                })
-        })
+/// The merged pods table in display order (the maintained [`PodOrder`], sorted on the
+/// user's column), optionally narrowed by a predicate. Unfiltered, nothing is copied: row
+/// `i` is read straight from the order, so a frame costs only its visible rows.
+///
+/// [`PodOrder`]: super::pod_order::PodOrder
+pub struct PodList<'a> {
+    model: &'a Model,
+    /// With a filter: the matching rows' references, in display order.
+    filtered: Option<Vec<(ClusterId, &'a PodKey)>>,
+}
+
+impl<'a> PodList<'a> {
+    pub fn len(&self) -> usize {
+        match &self.filtered {
+            Some(rows) => rows.len(),
+            None => self.model.podview.order.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row at display position `index`.
+    pub fn get(&self, index: usize) -> Option<PodEntry<'a>> {
+        let (cluster, key) = match &self.filtered {
+            Some(rows) => rows.get(index).copied()?,
+            None => self.model.podview.order.get(index)?,
+        };
+        entry(self.model, cluster, key)
+    }
+
+    /// Rows `offset..offset + count` (fewer at the end).
+    pub fn window(&self, offset: usize, count: usize) -> Vec<PodEntry<'a>> {
+        (offset..self.len().min(offset.saturating_add(count)))
+            .filter_map(|i| self.get(i))
+            .collect()
+    }
+
+    /// Every row, in order (O(n): for tests and small fleets).
+    pub fn all(&self) -> Vec<PodEntry<'a>> {
+        self.window(0, self.len())
+    }
+
+    /// The display position of a pod: O(log n) unfiltered.
+    pub fn position(&self, key: &PodRef) -> Option<usize> {
+        match &self.filtered {
+            Some(rows) => rows.iter().position(|(c, k)| *c == key.0 && **k == key.1),
+            None => {
+                let pod = self.model.clusters.get(key.0)?.pods.get(&key.1)?;
+                self.model.podview.order.position(key.0, pod)
+            }
+        }
+    }
+
+    /// The selected row: the cursor's pod if still listed, else its last index (clamped).
+    pub fn selected(&self) -> usize {
+        let cursor = &self.model.ui.pods;
+        if let Some(key) = &cursor.key
+            && let Some(found) = self.position(key)
+        {
+            return found;
+        }
+        cursor.index.min(self.len().saturating_sub(1))
+    }
+}
+
+fn entry<'a>(model: &'a Model, cluster: ClusterId, key: &PodKey) -> Option<PodEntry<'a>> {
+    let state = model.clusters.get(cluster)?;
+    let pod = state.pods.get(key)?;
+    Some(PodEntry {
+        cluster,
+        cluster_name: &state.name,
+        pod,
+        health: pod.health(),
+    })
+}
+
+/// The pods table as the screens show it: narrowed by the `/` filter and the per-cluster
+/// filter when either is set (O(n)), else read straight from the maintained order.
+pub fn pod_list(model: &Model) -> PodList<'_> {
+    let query = Query::parse(&model.ui.filter.pods);
+    if query.is_empty() && model.ui.clusters_shown.is_none() {
+        return PodList {
+            model,
+            filtered: None,
+        };
+    }
+    pod_list_where(model, move |entry| {
+        model.ui.shows_cluster(entry.cluster)
+            && pod_matches(&query, entry.cluster_name.as_str(), entry.pod)
+    })
+}
+
+/// The pods table narrowed to the rows `keep` accepts, still in display order (O(n)).
+pub fn pod_list_where<'a>(model: &'a Model, keep: impl Fn(&PodEntry<'a>) -> bool) -> PodList<'a> {
+    let order = &model.podview.order;
+    let filtered = (0..order.len())
+        .filter_map(|i| order.get(i))
+        .filter(|(cluster, key)| entry(model, *cluster, key).is_some_and(|e| keep(&e)))
         .collect();
-    // Cluster pods are already in key order (BTreeMap), so a stable sort on (health, cluster)
-    // gives (health, cluster, namespace, name).
-    rows.sort_by_key(|row| (row.health, row.cluster));
-    rows
+    PodList {
+        model,
+        filtered: Some(filtered),
+    }
+}
+
+/// Every row of [`pod_list`], in display order (unhealthy first by default; then cluster,
+/// namespace, name). O(n): the screens use [`pod_list`] and read only visible rows.
+pub fn merged_pods(model: &Model) -> Vec<PodEntry<'_>> {
+    pod_list(model).all()
 }
 
 /// A firing alert with its cluster.

@@ -8,6 +8,7 @@ use crate::fixture::sample_model;
 use crate::model::input::PromptKind;
 use crate::model::layout::{Area, ScreenLayout};
 use crate::model::rows::merged_alerts;
+use crate::model::rows::merged_pods;
 
 fn keys(model: &mut Model, keys: &[Key]) -> Vec<Effect> {
     let mut last = Vec::new();

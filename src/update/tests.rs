@@ -1,6 +1,7 @@
 //! Sequences of messages through `update` and the model they leave.
 
 use super::*;
+use crate::event::PodsChange;
 use crate::fixture::{alert, at, data, empty_model, pod, sample_model};
 use crate::model::Text;
 use crate::model::health::{Health, SourceKind};

@@ -2,7 +2,12 @@
 
 use serde_json::{Value, json};
 
+use super::errors::is_expired;
 use super::*;
+use crate::event::PodsChange;
+use crate::model::pod::{PodKey, PodRow};
+use futures::StreamExt;
+use kube::runtime::watcher;
 
 fn pod(value: Value) -> Pod {
     serde_json::from_value(value).unwrap_or_else(|e| panic!("fixture pod: {e}"))
@@ -172,12 +177,16 @@ fn pod_row_sanitizes_hostile_names_and_skips_nameless() {
 fn reasons_for_api_errors() {
     let status = kube::core::Status::failure("pods is forbidden", "Forbidden").with_code(403);
     let err = watcher::Error::InitialListFailed(kube::Error::Api(Box::new(status)));
-    assert_eq!(reason(&err), "HTTP 403: pods is forbidden");
+    assert_eq!(
+        reason(KubeResource::Pods, &err),
+        "forbidden: list pods at cluster scope"
+    );
     let gone = kube::core::Status::failure("too old resource version", "Expired").with_code(410);
     assert!(is_expired(&watcher::Error::WatchError(Box::new(gone))));
     let bad_json = serde_json::from_str::<Pod>("{").unwrap_err();
     let err = watcher::Error::InitialListFailed(kube::Error::SerdeError(bad_json));
-    assert!(reason(&err).starts_with("bad JSON: "), "{}", reason(&err));
+    let text = reason(KubeResource::Pods, &err);
+    assert!(text.starts_with("bad JSON: "), "{text}");
 }
 
 fn kubeconfig_for(server: &str) -> Kubeconfig {
@@ -229,19 +238,24 @@ async fn fake_api_server() -> String {
     format!("http://{addr}")
 }
 
+/// The next pod message (other resources' messages are skipped).
 async fn next(rx: &mut mpsc::Receiver<DataEvent>) -> Option<(ClusterId, Payload)> {
-    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .ok()
-        .flatten();
-    event.map(|e| (e.cluster, e.payload))
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .ok()
+            .flatten()?;
+        if !matches!(event.payload, Payload::Kube(_)) {
+            return Some((event.cluster, event.payload));
+        }
+    }
 }
 
 #[tokio::test]
 async fn watch_pods_lists_then_streams_changes() {
     let server = fake_api_server().await;
     let (tx, mut rx) = mpsc::channel(16);
-    let task = tokio::spawn(watch_pods(
+    let task = tokio::spawn(watch_cluster(
         4,
         kubeconfig_for(&server),
         "ctx".to_string(),
@@ -270,25 +284,20 @@ async fn watch_pods_reports_refused_connection() {
     let server = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let (tx, mut rx) = mpsc::channel(16);
-    let task = tokio::spawn(watch_pods(
+    let task = tokio::spawn(watch_cluster(
         1,
         kubeconfig_for(&server),
         "ctx".to_string(),
         tx,
     ));
-    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .ok()
-        .flatten();
-    let Some(DataEvent {
-        cluster: 1,
-        payload:
-            Payload::Failed {
-                source: SourceKind::Pods,
-                reason,
-            },
-        ..
-    }) = event
+    let event = next(&mut rx).await;
+    let Some((
+        1,
+        Payload::Failed {
+            source: SourceKind::Pods,
+            reason,
+        },
+    )) = event
     else {
         panic!("no failure: {event:?}")
     };
@@ -296,23 +305,94 @@ async fn watch_pods_reports_refused_connection() {
     task.abort();
     // An unknown context is a configuration failure, reported the same way.
     let (tx, mut rx) = mpsc::channel(16);
-    let task = tokio::spawn(watch_pods(
+    let task = tokio::spawn(watch_cluster(
         2,
         kubeconfig_for(&server),
         "nope".to_string(),
         tx,
     ));
-    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .ok()
-        .flatten();
-    let Some(DataEvent {
-        payload: Payload::Failed { reason, .. },
-        ..
-    }) = event
-    else {
+    let event = next(&mut rx).await;
+    let Some((2, Payload::Failed { reason, .. })) = event else {
         panic!("{event:?}")
     };
     assert!(reason.as_str().starts_with("kubeconfig: "), "{reason}");
     task.abort();
+}
+
+#[test]
+fn pod_detail_keeps_conditions_containers_and_owner_only() {
+    let mut value = base(
+        "payment-7d9f8c-x1",
+        &["app"],
+        json!({"phase": "Running", "podIP": "10.0.0.9",
+        "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady",
+                        "message": "containers with unready status: [app]\u{1b}[31m",
+                        "lastTransitionTime": "2025-06-01T11:58:00Z"}],
+        "containerStatuses": [{"name": "app", "ready": false, "restartCount": 14, "image": "x", "imageID": "",
+                               "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                               "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                                             "finishedAt": "2025-06-01T11:59:30Z"}}}]}),
+    );
+    value["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "name": "payment-7d9f8c", "uid": "u", "controller": true}]);
+    value["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/last-applied-configuration": "{huge}"});
+    value["spec"]["containers"][0]["ports"] = json!([{"containerPort": 9102}]);
+    let r = row(value);
+    let d = &r.detail;
+    let owner = d.owner.as_ref().unwrap();
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str()),
+        ("ReplicaSet", "payment-7d9f8c")
+    );
+    assert_eq!((d.ip.as_str(), d.metrics_port), ("10.0.0.9", Some(9102)));
+    assert_eq!(d.conditions.len(), 1);
+    assert!(!d.conditions[0].is_true());
+    assert_eq!(
+        d.conditions[0].message.as_str(),
+        "containers with unready status: [app]␛[31m"
+    );
+    let c = &d.containers[0];
+    assert_eq!(
+        (c.state.as_str(), c.reason.as_str(), c.restarts, c.ready),
+        ("waiting", "CrashLoopBackOff", 14, false)
+    );
+    let last = c.last.as_ref().unwrap();
+    assert_eq!((last.reason.as_str(), last.exit_code), ("Error", 1));
+    // Nothing else of the object is kept: no managedFields, annotations or spec.
+    let kept = format!("{r:?}");
+    for dropped in [
+        "managedFields",
+        "kubelet",
+        "f:status",
+        "last-applied",
+        "{huge}",
+        "image",
+    ] {
+        assert!(!kept.contains(dropped), "{dropped} kept in {kept}");
+    }
+}
+
+#[test]
+fn cnpg_cluster_row_from_dynamic_object() {
+    let object: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
+        "metadata": {"name": "orders-db", "namespace": "database",
+                     "managedFields": [{"manager": "cnpg"}]},
+        "spec": {"instances": 3, "replica": {"enabled": true}},
+        "status": {"instances": 3, "readyInstances": 2, "phase": "Cluster in healthy state\u{202e}",
+                   "currentPrimary": "orders-db-1", "targetPrimary": "orders-db-2"}}))
+    .unwrap();
+    let r = super::cnpg::cluster_row(&object).unwrap();
+    assert_eq!(
+        (
+            r.primary.as_str(),
+            r.target_primary.as_str(),
+            r.instances,
+            r.ready,
+            r.replica
+        ),
+        ("orders-db-1", "orders-db-2", 3, 2, true)
+    );
+    assert_eq!(r.phase.as_str(), "Cluster in healthy state\\u{202e}");
 }

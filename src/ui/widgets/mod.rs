@@ -6,6 +6,8 @@ pub mod alerts;
 pub mod bands;
 pub mod chart;
 pub mod input;
+pub mod pod_describe;
+pub mod pod_metrics;
 pub mod pods;
 pub mod red;
 pub mod services;

@@ -1,0 +1,189 @@
+//! Deployments, ReplicaSets and StatefulSets reduced to replica counts, revision, paused flag,
+//! owner and conditions as they arrive (templates, managedFields and the rest dropped).
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
+use kube::api::ObjectMeta;
+
+use super::watch::Feed;
+use crate::event::Payload;
+use crate::model::Text;
+use crate::model::kube::{Change, KubeData, KubeResource};
+use crate::model::workload::{WorkloadCondition, WorkloadKey, WorkloadKind, WorkloadRow};
+
+const REVISION: &str = "deployment.kubernetes.io/revision";
+
+fn count(value: Option<i32>) -> u32 {
+    value.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
+}
+
+fn key(kind: WorkloadKind, meta: &ObjectMeta) -> Option<WorkloadKey> {
+    Some(WorkloadKey::new(
+        kind,
+        meta.namespace.as_deref().unwrap_or_default(),
+        meta.name.as_deref()?,
+    ))
+}
+
+fn revision(meta: &ObjectMeta) -> Text {
+    Text::new(
+        meta.annotations
+            .as_ref()
+            .and_then(|a| a.get(REVISION))
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )
+}
+
+fn owner(meta: &ObjectMeta) -> Option<Text> {
+    meta.owner_references
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .find(|o| o.controller == Some(true))
+        .map(|o| Text::new(&o.name))
+}
+
+fn condition(
+    kind: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+) -> WorkloadCondition {
+    WorkloadCondition {
+        kind: Text::new(kind),
+        status: Text::new(status),
+        reason: Text::new(reason.unwrap_or_default()),
+        message: Text::new(message.unwrap_or_default()),
+    }
+}
+
+pub fn deployment_row(d: &Deployment) -> Option<WorkloadRow> {
+    let status = d.status.as_ref();
+    let spec = d.spec.as_ref();
+    Some(WorkloadRow {
+        key: key(WorkloadKind::Deployment, &d.metadata)?,
+        desired: count(spec.and_then(|s| s.replicas).or(Some(1))),
+        ready: count(status.and_then(|s| s.ready_replicas)),
+        updated: count(status.and_then(|s| s.updated_replicas)),
+        available: count(status.and_then(|s| s.available_replicas)),
+        revision: revision(&d.metadata),
+        paused: spec.and_then(|s| s.paused).unwrap_or(false),
+        owner: owner(&d.metadata),
+        conditions: status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                condition(
+                    &c.type_,
+                    &c.status,
+                    c.reason.as_deref(),
+                    c.message.as_deref(),
+                )
+            })
+            .collect(),
+    })
+}
+
+pub fn replicaset_row(rs: &ReplicaSet) -> Option<WorkloadRow> {
+    let status = rs.status.as_ref();
+    let spec = rs.spec.as_ref();
+    Some(WorkloadRow {
+        key: key(WorkloadKind::ReplicaSet, &rs.metadata)?,
+        desired: count(spec.and_then(|s| s.replicas).or(Some(1))),
+        ready: count(status.and_then(|s| s.ready_replicas)),
+        updated: count(status.map(|s| s.replicas)),
+        available: count(status.and_then(|s| s.available_replicas)),
+        revision: revision(&rs.metadata),
+        paused: false,
+        owner: owner(&rs.metadata),
+        conditions: status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                condition(
+                    &c.type_,
+                    &c.status,
+                    c.reason.as_deref(),
+                    c.message.as_deref(),
+                )
+            })
+            .collect(),
+    })
+}
+
+pub fn statefulset_row(sts: &StatefulSet) -> Option<WorkloadRow> {
+    let status = sts.status.as_ref();
+    let spec = sts.spec.as_ref();
+    Some(WorkloadRow {
+        key: key(WorkloadKind::StatefulSet, &sts.metadata)?,
+        desired: count(spec.and_then(|s| s.replicas).or(Some(1))),
+        ready: count(status.and_then(|s| s.ready_replicas)),
+        updated: count(status.and_then(|s| s.updated_replicas)),
+        available: count(status.and_then(|s| s.available_replicas)),
+        revision: Text::new(
+            status
+                .and_then(|s| s.update_revision.as_deref())
+                .unwrap_or_default(),
+        ),
+        paused: false,
+        owner: owner(&sts.metadata),
+        conditions: status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                condition(
+                    &c.type_,
+                    &c.status,
+                    c.reason.as_deref(),
+                    c.message.as_deref(),
+                )
+            })
+            .collect(),
+    })
+}
+
+fn payload(kind: WorkloadKind, change: Change<WorkloadKey, WorkloadRow>) -> Payload {
+    Payload::Kube(Box::new(KubeData::Workloads(kind, change)))
+}
+
+pub fn deployments() -> Feed<Deployment, WorkloadRow> {
+    Feed {
+        resource: KubeResource::Deployments,
+        reduce: deployment_row,
+        reset: |rows| payload(WorkloadKind::Deployment, Change::Reset(rows)),
+        upsert: |row| payload(WorkloadKind::Deployment, Change::Upsert(row)),
+        deleted: |d| {
+            key(WorkloadKind::Deployment, &d.metadata)
+                .map(|k| payload(WorkloadKind::Deployment, Change::Deleted(k)))
+        },
+    }
+}
+
+pub fn replicasets() -> Feed<ReplicaSet, WorkloadRow> {
+    Feed {
+        resource: KubeResource::ReplicaSets,
+        reduce: replicaset_row,
+        reset: |rows| payload(WorkloadKind::ReplicaSet, Change::Reset(rows)),
+        upsert: |row| payload(WorkloadKind::ReplicaSet, Change::Upsert(row)),
+        deleted: |rs| {
+            key(WorkloadKind::ReplicaSet, &rs.metadata)
+                .map(|k| payload(WorkloadKind::ReplicaSet, Change::Deleted(k)))
+        },
+    }
+}
+
+pub fn statefulsets() -> Feed<StatefulSet, WorkloadRow> {
+    Feed {
+        resource: KubeResource::StatefulSets,
+        reduce: statefulset_row,
+        reset: |rows| payload(WorkloadKind::StatefulSet, Change::Reset(rows)),
+        upsert: |row| payload(WorkloadKind::StatefulSet, Change::Upsert(row)),
+        deleted: |sts| {
+            key(WorkloadKind::StatefulSet, &sts.metadata)
+                .map(|k| payload(WorkloadKind::StatefulSet, Change::Deleted(k)))
+        },
+    }
+}
