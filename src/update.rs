@@ -137,11 +137,31 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
 fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
-        Action::ToggleHelp => model.ui.show_help = !model.ui.show_help,
+        Action::ToggleHelp => {
+            model.ui.show_help = !model.ui.show_help;
+            model.ui.help_scroll = 0;
+        }
         Action::Close if model.ui.show_help => model.ui.show_help = false,
         Action::Close if model.ui.view == View::Pods && kube::close_panel(model) => {}
         Action::Close => return input::clear_filter(model),
         // Help is modal: movement waits until it is closed.
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if model.ui.show_help =>
+        {
+            // Headings and lines; the renderer clamps further to what fits on screen.
+            let lines: usize = model
+                .keymap
+                .help_groups()
+                .iter()
+                .map(|(_, lines)| lines.len() + 1)
+                .sum();
+            model.ui.help_scroll = step(model.ui.help_scroll, lines, 10, action);
+        }
         _ if model.ui.show_help => return Vec::new(),
         Action::Silence => return silence::open_form(model),
         Action::ExpireSilence => return silence::open_expire(model),

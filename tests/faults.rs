@@ -85,7 +85,8 @@ async fn a_cluster_unreachable_at_start_fails_alone() {
         let event = collector.next(deadline).await.expect("events keep coming");
         retried |= event.cluster == 2 && event.at > first_failure;
     }
-    assert_eq!(collector.started().len(), 6, "every source still runs");
+    // Pods, alerts and metrics of each of the 3 clusters.
+    assert_eq!(collector.started().len(), 9, "every source still runs");
     assert!(matches!(
         health(&collector.model, 2, SourceKind::Pods),
         Health::Failed { since, .. } if since == first_failure
@@ -210,7 +211,8 @@ async fn a_cluster_lost_mid_session_goes_stale_and_recovers() {
         collector.model.clusters[0].health,
         model_pod_names(&collector.model, 0) == current
     );
-    assert_eq!(collector.started().len(), 6, "every source still runs");
+    // Pods, alerts and metrics of each of the 3 clusters.
+    assert_eq!(collector.started().len(), 9, "every source still runs");
 }
 
 /// A TCP relay in front of an endpoint that can go silent, like a network partition: frozen,

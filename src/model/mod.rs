@@ -207,6 +207,8 @@ pub struct UiState {
     /// The overview's focused list.
     pub focus: Pane,
     pub show_help: bool,
+    /// First help line shown (the help scrolls when it is taller than the terminal).
+    pub help_scroll: usize,
     pub pods: Cursor<PodRef>,
     pub alerts: Cursor<AlertRef>,
     /// Rows visible in the pods table and the alerts list at the last render (for paging).

@@ -184,3 +184,29 @@ fn render_tiny_terminal_does_not_panic() {
         draw(&model, &Theme::dark(), w, h);
     }
 }
+
+#[test]
+fn help_taller_than_the_terminal_scrolls_to_its_last_line() {
+    let mut model = sample_model();
+    act(&mut model, Action::ToggleHelp);
+    let (terminal, _) = draw(&model, &Theme::dark(), 80, 24);
+    let first = screen_text(terminal.backend().buffer());
+    assert!(
+        first.contains("more"),
+        "the help says there is more:\n{first}"
+    );
+    assert!(
+        !first.contains("quit"),
+        "quit is below the fold at 80x24:\n{first}"
+    );
+    act(&mut model, Action::Bottom);
+    let (terminal, _) = draw(&model, &Theme::dark(), 80, 24);
+    let last = screen_text(terminal.backend().buffer());
+    assert!(
+        last.contains("quit"),
+        "scrolled to the end shows quit:\n{last}"
+    );
+    act(&mut model, Action::Top);
+    let (terminal, _) = draw(&model, &Theme::dark(), 80, 24);
+    assert_eq!(screen_text(terminal.backend().buffer()), first);
+}

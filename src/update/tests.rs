@@ -283,9 +283,9 @@ fn update_help_quit_and_focus() {
     );
     update(&mut model, Msg::Action(Action::ToggleHelp));
     assert!(model.ui.show_help);
-    // Movement is ignored while help is open.
-    assert!(update(&mut model, Msg::Action(Action::Down)).is_empty());
-    assert_eq!(model.ui.pods.index, 0);
+    // Movement scrolls the help while it is open, not the lists.
+    update(&mut model, Msg::Action(Action::Down));
+    assert_eq!((model.ui.help_scroll, model.ui.pods.index), (1, 0));
     update(&mut model, Msg::Action(Action::Close));
     assert!(!model.ui.show_help);
     assert!(update(&mut model, Msg::Action(Action::Close)).is_empty());
