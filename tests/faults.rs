@@ -38,7 +38,9 @@ fn kill(target: &mut ClusterTarget) {
             cluster.server = Some(dead.clone());
         }
     }
-    target.alertmanagers = vec![dead];
+    target.alertmanagers = watchdeck::console::simulator_alertmanager(&dead)
+        .into_iter()
+        .collect();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,7 +87,11 @@ async fn a_cluster_unreachable_at_start_fails_alone() {
         let event = collector.next(deadline).await.expect("events keep coming");
         retried |= event.cluster == 2 && event.at > first_failure;
     }
-    assert_eq!(collector.started().len(), 6, "every source still runs");
+    assert_eq!(
+        collector.started().len(),
+        9,
+        "every source still runs (pods, alerts, metrics × 3)"
+    );
     assert!(matches!(
         health(&collector.model, 2, SourceKind::Pods),
         Health::Failed { since, .. } if since == first_failure
@@ -210,7 +216,11 @@ async fn a_cluster_lost_mid_session_goes_stale_and_recovers() {
         collector.model.clusters[0].health,
         model_pod_names(&collector.model, 0) == current
     );
-    assert_eq!(collector.started().len(), 6, "every source still runs");
+    assert_eq!(
+        collector.started().len(),
+        9,
+        "every source still runs (pods, alerts, metrics × 3)"
+    );
 }
 
 /// A TCP relay in front of an endpoint that can go silent, like a network partition: frozen,
