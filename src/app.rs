@@ -39,8 +39,9 @@ pub struct ClusterTarget {
     pub kubeconfig: kube::config::Kubeconfig,
     /// The kubeconfig context to use.
     pub context: String,
-    /// Alertmanager base URLs (HA replicas of one Alertmanager, all polled).
-    pub alertmanagers: Vec<String>,
+    /// Alertmanager endpoints, by URL or service proxy (HA replicas of one Alertmanager,
+    /// all polled); see [`ClusterTarget::endpoint_spec`].
+    pub alertmanagers: Vec<crate::config::EndpointConfig>,
     /// Label matchers (`team="payments"`) sent as `filter` with every alerts request.
     pub alert_filter: Vec<String>,
     /// Where the cluster's metrics come from (URL or service proxy, templates, pace);

@@ -91,12 +91,19 @@ pub fn targets_from_simulator(
                 labels,
                 kubeconfig: kubeconfig.clone(),
                 context: e.name.clone(),
-                alertmanagers: vec![e.alertmanager.clone()],
+                alertmanagers: simulator_alertmanager(&e.alertmanager)
+                    .into_iter()
+                    .collect(),
                 alert_filter: Vec::new(),
                 prometheus: simulator_prometheus(&e.prometheus),
             }
         })
         .collect())
+}
+
+/// The Alertmanager of a simulated cluster, by URL (5 s per request).
+pub fn simulator_alertmanager(url: &str) -> Option<config::EndpointConfig> {
+    crate::sources::alertmanager::url_endpoint(url, std::time::Duration::from_secs(5)).ok()
 }
 
 /// How often the demo polls the simulator's Prometheus.
@@ -150,17 +157,6 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cluster {}: cannot read kubeconfig {}", cluster.name, path.display()))?,
             None => Kubeconfig::read().with_context(|| format!("cluster {}: cannot read the default kubeconfig (KUBECONFIG or ~/.kube/config); set `kubeconfig` for it in the config", cluster.name))?,
         };
-        let alertmanagers = cluster
-            .alertmanagers
-            .iter()
-            .filter_map(|am| match &am.endpoint {
-                Endpoint::Url(url) => Some(url.as_str().trim_end_matches('/').to_string()),
-                Endpoint::Service { .. } => {
-                    tracing::warn!(cluster = %cluster.name, "Alertmanager through the service proxy is not supported yet; skipped");
-                    None
-                }
-            })
-            .collect();
         // One filter for the cluster's replicas: the first Alertmanager entry that has one.
         let alert_filter = cluster
             .alertmanagers
@@ -174,7 +170,8 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             labels: cluster.labels.clone(),
             kubeconfig,
             context: cluster.context.clone(),
-            alertmanagers,
+            // By URL or through the service proxy, with the cluster's kubeconfig.
+            alertmanagers: cluster.alertmanagers.clone(),
             alert_filter,
             prometheus,
         });

@@ -22,7 +22,7 @@ use watchdeck::model::silence::{AlertSnapshot, SilenceAction, SilenceStatus};
 use watchdeck::model::silence_form::SilenceDraft;
 use watchdeck::model::{Model, Text};
 use watchdeck::sources::alertmanager::{
-    PollConfig, http_client, poll_alerts, poll_alerts_filtered, poll_replicas, replicas,
+    PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
 };
 
 fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
@@ -31,15 +31,23 @@ fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
         labels: Default::default(),
         kubeconfig: Default::default(),
         context: name.to_string(),
-        alertmanagers,
+        alertmanagers: alertmanagers
+            .iter()
+            .map(|url| url_endpoint(url, Duration::from_secs(5)).unwrap())
+            .collect(),
         alert_filter: Vec::new(),
         prometheus: None,
     }
 }
 
 async fn snapshot(urls: &[String]) -> AlertSnapshot {
-    let client = http_client(Duration::from_secs(5)).unwrap();
-    poll_replicas(&replicas(&client, urls), &[]).await.unwrap()
+    let specs: Vec<_> = urls
+        .iter()
+        .map(|url| url_spec(url, Duration::from_secs(5)).unwrap())
+        .collect();
+    poll_replicas(&replicas(&specs).await.unwrap(), &[])
+        .await
+        .unwrap()
 }
 
 async fn next_event(rx: &mut mpsc::Receiver<DataEvent>) -> DataEvent {
@@ -413,7 +421,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     for (i, name) in names.iter().enumerate() {
         pollers.push(tokio::spawn(poll_alerts_filtered(
             i,
-            vec![am_url.clone()],
+            vec![url_spec(&am_url, quick().timeout).unwrap()],
             vec![format!("cluster=\"{name}\"")],
             PollConfig {
                 every: Duration::from_secs(1),

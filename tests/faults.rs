@@ -38,7 +38,9 @@ fn kill(target: &mut ClusterTarget) {
             cluster.server = Some(dead.clone());
         }
     }
-    target.alertmanagers = vec![dead];
+    target.alertmanagers = watchdeck::console::simulator_alertmanager(&dead)
+        .into_iter()
+        .collect();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

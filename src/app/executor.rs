@@ -17,7 +17,8 @@ use crate::model::services::{Chart, QueryStatus};
 use crate::model::silence::{SilenceAction, SilenceOutcome};
 use crate::model::{ClusterId, Text};
 use crate::sources::ToApp;
-use crate::sources::alertmanager::{AmHttp, http_client, silences};
+use crate::sources::alertmanager::{AmHttp, silences};
+use crate::sources::endpoint::EndpointSpec;
 use crate::sources::prometheus::chart::ChartAsk;
 use crate::sources::prometheus::{PromClient, fetch_chart};
 
@@ -68,23 +69,29 @@ impl Executor {
         while self.tasks.try_join_next().is_some() {}
         match request {
             IoRequest::CreateSilence { replica, draft } => {
-                let url = target.alertmanagers.get(replica).cloned();
+                let spec = target
+                    .alertmanagers
+                    .get(replica)
+                    .map(|c| target.endpoint_spec(c));
                 let now = self.clock.now();
                 self.silence_task(
                     cluster,
                     replica,
                     SilenceAction::Create,
-                    url,
+                    spec,
                     move |am| async move { silences::create(&am, replica, &draft, now).await },
                 );
             }
             IoRequest::ExpireSilence { replica, id } => {
-                let url = target.alertmanagers.get(replica).cloned();
+                let spec = target
+                    .alertmanagers
+                    .get(replica)
+                    .map(|c| target.endpoint_spec(c));
                 self.silence_task(
                     cluster,
                     replica,
                     SilenceAction::Expire,
-                    url,
+                    spec,
                     move |am| async move { silences::expire(&am, replica, id.as_str()).await },
                 );
             }
@@ -133,13 +140,14 @@ impl Executor {
         }
     }
 
-    /// Runs one silence request against replica `url` and sends its outcome.
+    /// Runs one silence request against replica `spec` (URL or service proxy) and sends its
+    /// outcome; each call gets at least [`SILENCE_TIMEOUT`].
     fn silence_task<F, Fut>(
         &mut self,
         cluster: ClusterId,
         replica: usize,
         action: SilenceAction,
-        url: Option<String>,
+        spec: Option<EndpointSpec>,
         call: F,
     ) where
         F: FnOnce(AmHttp) -> Fut + Send + 'static,
@@ -147,12 +155,16 @@ impl Executor {
     {
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
-            let result = match url {
+            let result = match spec {
                 None => Err(format!("no Alertmanager replica {}", replica + 1)),
-                Some(url) => match http_client(SILENCE_TIMEOUT) {
-                    Ok(client) => call(AmHttp::new(client, &url)).await,
-                    Err(reason) => Err(reason),
-                },
+                Some(mut spec) => {
+                    let http = &mut spec.config.http;
+                    http.timeout = http.timeout.max(SILENCE_TIMEOUT);
+                    match AmHttp::connect(&spec).await {
+                        Ok(am) => call(am).await,
+                        Err(reason) => Err(reason),
+                    }
+                }
             };
             if let Err(reason) = &result {
                 tracing::warn!(cluster, ?action, %reason, "silence request failed");

@@ -85,7 +85,9 @@ async fn console_follows_the_simulated_fleet() {
                 .collect(),
             kubeconfig: kubeconfig.clone(),
             context: e.name.clone(),
-            alertmanagers: vec![e.alertmanager.clone()],
+            alertmanagers: crate::console::simulator_alertmanager(&e.alertmanager)
+                .into_iter()
+                .collect(),
             alert_filter: Vec::new(),
             prometheus: crate::console::simulator_prometheus(&e.prometheus),
         })

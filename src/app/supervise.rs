@@ -31,7 +31,7 @@ enum Job {
     },
     Alerts {
         cluster: ClusterId,
-        urls: Vec<String>,
+        specs: Vec<EndpointSpec>,
         filter: Vec<String>,
     },
     Metrics {
@@ -90,9 +90,9 @@ impl Sources {
                 } => watch_cluster(cluster, *kubeconfig, context, tx).await,
                 Job::Alerts {
                     cluster,
-                    urls,
+                    specs,
                     filter,
-                } => poll_alerts_filtered(cluster, urls, filter, PollConfig::default(), tx).await,
+                } => poll_alerts_filtered(cluster, specs, filter, PollConfig::default(), tx).await,
                 Job::Metrics {
                     cluster,
                     spec,
@@ -105,7 +105,7 @@ impl Sources {
 }
 
 /// Starts a pod watcher for every cluster, an Alertmanager poller for every cluster that
-/// has Alertmanager URLs, and a Prometheus poller for every cluster with metrics.
+/// has Alertmanagers (by URL or service proxy), and a Prometheus poller for every cluster with metrics.
 pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> Sources {
     let mut sources = Sources {
         tasks: JoinSet::new(),
@@ -126,7 +126,11 @@ pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> 
             sources.spawn(
                 Job::Alerts {
                     cluster,
-                    urls: target.alertmanagers.clone(),
+                    specs: target
+                        .alertmanagers
+                        .iter()
+                        .map(|am| target.endpoint_spec(am))
+                        .collect(),
                     filter: target.alert_filter.clone(),
                 },
                 Duration::ZERO,

@@ -188,7 +188,7 @@ async fn key_press_shows_on_next_frame_during_data_flood() {
 fn initial_model_and_options() {
     let labels = BTreeMap::from([("env".to_string(), "prod".to_string())]);
     let kubeconfig = kube::config::Kubeconfig::default();
-    let target = |name: &str, alertmanagers: Vec<String>| ClusterTarget {
+    let target = |name: &str, alertmanagers: Vec<crate::config::EndpointConfig>| ClusterTarget {
         name: name.to_string(),
         labels: labels.clone(),
         kubeconfig: kubeconfig.clone(),
@@ -198,7 +198,13 @@ fn initial_model_and_options() {
         prometheus: None,
     };
     let model = initial_model(&[
-        target("b", vec!["http://am".into()]),
+        target(
+            "b",
+            vec![
+                crate::sources::alertmanager::url_endpoint("http://am", Duration::from_secs(5))
+                    .unwrap(),
+            ],
+        ),
         target("a", Vec::new()),
     ]);
     let names: Vec<&str> = model.clusters.iter().map(|c| c.name.as_str()).collect();

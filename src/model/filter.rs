@@ -1,9 +1,10 @@
-//! The `/` filter: a query typed by the user, and predicates that say whether one pod or
-//! alert row matches it. Terms are case-insensitive substrings over the visible columns,
+//! The `/` filter: a query typed by the user, and predicates that say whether one pod,
+//! alert or service row matches it. Terms are case-insensitive substrings over the visible columns,
 //! all of which must match; `field:value` limits a term to one column and `!term` negates it.
 
 use super::alert::Alert;
 use super::pod::PodRow;
+use super::services::ServiceRed;
 
 /// Which list a `/` filter applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,8 +69,7 @@ enum Field {
 }
 
 /// Field names the filter understands (shown by the help line).
-pub const FIELDS: &str =
-    "cluster:, ns:, name:, node:, status: (pods); name:, cluster:, severity:, summary: (alerts)";
+pub const FIELDS: &str = "cluster:, ns:, name:, node:, status: (pods); name:, cluster:, severity:, summary: (alerts); name:, cluster: (services)";
 
 fn field(name: &str) -> Option<Field> {
     Some(match name.to_ascii_lowercase().as_str() {
@@ -158,6 +158,15 @@ pub fn alert_matches(query: &Query, cluster: &str, alert: &Alert) -> bool {
         ])
 }
 
+/// Whether a service of cluster `cluster` matches: service name, cluster.
+pub fn service_matches(query: &Query, cluster: &str, service: &ServiceRed) -> bool {
+    query.is_empty()
+        || query.matches(&[
+            (Field::Name, service.name.as_str()),
+            (Field::Cluster, cluster),
+        ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +215,24 @@ mod tests {
         assert!(yes("us-1"));
         assert!(!yes("sev:warning"));
         assert!(yes("!Watchdog"));
+    }
+
+    #[test]
+    fn filter_services_by_name_and_cluster() {
+        let s = ServiceRed {
+            name: crate::model::Text::new("payment-api"),
+            ..ServiceRed::default()
+        };
+        let yes = |q: &str| service_matches(&Query::parse(q), "prod-eu-1", &s);
+        assert!(yes(""));
+        assert!(yes("PAY"));
+        assert!(yes("name:api"));
+        assert!(yes("cluster:eu"));
+        assert!(yes("eu-1 payment"));
+        assert!(!yes("name:eu"), "a field term looks only at its column");
+        assert!(!yes("cluster:payment"));
+        assert!(!yes("!payment"));
+        assert!(!yes("search"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use super::filter::{Query, service_matches};
 use super::sanitize::Text;
 use super::{ClusterId, Model};
 
@@ -142,14 +143,29 @@ pub struct MetricsUpdate {
 /// A service across the fleet: cluster and service name.
 pub type ServiceRef = (ClusterId, Text);
 
-/// Every service of every cluster in table order: by service name, then cluster order.
-pub fn merged_services(model: &Model) -> Vec<(ClusterId, &ServiceRed)> {
-    let mut rows: Vec<(ClusterId, &ServiceRed)> = model
+/// The services the user asked to see: clusters not hidden by the per-cluster filter, and
+/// services matching the `/` filter of the Services screen.
+fn shown_services(model: &Model) -> impl Iterator<Item = (ClusterId, &ServiceRed)> {
+    let query = Query::parse(&model.ui.filter.services);
+    model
         .clusters
         .iter()
         .enumerate()
-        .flat_map(|(id, c)| c.metrics.services.values().map(move |s| (id, s)))
-        .collect();
+        .filter(|(id, _)| model.ui.shows_cluster(*id))
+        .flat_map(move |(id, c)| {
+            let query = query.clone();
+            c.metrics
+                .services
+                .values()
+                .filter(move |s| service_matches(&query, c.name.as_str(), s))
+                .map(move |s| (id, s))
+        })
+}
+
+/// Every shown service of every shown cluster in table order: by service name, then
+/// cluster order.
+pub fn merged_services(model: &Model) -> Vec<(ClusterId, &ServiceRed)> {
+    let mut rows: Vec<(ClusterId, &ServiceRed)> = shown_services(model).collect();
     rows.sort_by(|a, b| a.1.name.cmp(&b.1.name).then(a.0.cmp(&b.0)));
     rows
 }
@@ -181,14 +197,10 @@ fn value(n: Option<Num>) -> f64 {
     n.map(|n| n.0).filter(|v| v.is_finite()).unwrap_or(0.0)
 }
 
-/// The fleet's worst services: highest error ratio first, then highest p99 latency; only
-/// services with traffic. At most `limit`.
+/// The fleet's worst shown services: highest error ratio first, then highest p99 latency;
+/// only services with traffic. At most `limit`.
 pub fn worst_services(model: &Model, limit: usize) -> Vec<(ClusterId, &ServiceRed)> {
-    let mut rows: Vec<(ClusterId, &ServiceRed)> = model
-        .clusters
-        .iter()
-        .enumerate()
-        .flat_map(|(id, c)| c.metrics.services.values().map(move |s| (id, s)))
+    let mut rows: Vec<(ClusterId, &ServiceRed)> = shown_services(model)
         .filter(|(_, s)| s.rate.is_some() || s.error_ratio.is_some())
         .collect();
     rows.sort_by(|a, b| {
@@ -249,6 +261,40 @@ mod tests {
         assert_eq!(
             rows,
             vec![(0, "auth"), (0, "payment"), (1, "payment"), (1, "search")]
+        );
+    }
+
+    #[test]
+    fn the_filter_and_hidden_clusters_narrow_both_lists() {
+        let names = |rows: Vec<(ClusterId, &ServiceRed)>| -> Vec<(ClusterId, String)> {
+            rows.into_iter()
+                .map(|(c, s)| (c, s.name.as_str().to_string()))
+                .collect()
+        };
+        let mut model = model();
+        model.ui.filter.services = "pay".to_string();
+        assert_eq!(
+            names(merged_services(&model)),
+            vec![(0, "payment".into()), (1, "payment".into())]
+        );
+        assert_eq!(
+            names(worst_services(&model, 5)),
+            vec![(0, "payment".into()), (1, "payment".into())]
+        );
+        model.ui.filter.services = "cluster:b".to_string();
+        assert_eq!(
+            names(merged_services(&model)),
+            vec![(1, "payment".into()), (1, "search".into())]
+        );
+        model.ui.filter.services.clear();
+        model.ui.clusters_shown = Some([0].into_iter().collect());
+        assert_eq!(
+            names(merged_services(&model)),
+            vec![(0, "auth".into()), (0, "payment".into())]
+        );
+        assert_eq!(
+            names(worst_services(&model, 5)),
+            vec![(0, "payment".into()), (0, "auth".into())]
         );
     }
 

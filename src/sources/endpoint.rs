@@ -229,13 +229,46 @@ impl HttpEndpoint {
 
     /// GET `path` (starting with `/`) with `query`, within the endpoint's total timeout.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, FetchError> {
-        match tokio::time::timeout(self.timeout, self.get_inner(path, query)).await {
+        self.send(http::Method::GET, path, query, None).await
+    }
+
+    /// POST `body` as JSON to `path`, within the endpoint's total timeout.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<Reply, FetchError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| FetchError::Setup(format!("request body: {e}")))?;
+        self.send(http::Method::POST, path, &[], Some(bytes)).await
+    }
+
+    /// DELETE `path`, within the endpoint's total timeout.
+    pub async fn delete(&self, path: &str) -> Result<Reply, FetchError> {
+        self.send(http::Method::DELETE, path, &[], None).await
+    }
+
+    async fn send(
+        &self,
+        method: http::Method,
+        path: &str,
+        query: &[(&str, &str)],
+        json: Option<Vec<u8>>,
+    ) -> Result<Reply, FetchError> {
+        let call = self.send_inner(method, path, query, json);
+        match tokio::time::timeout(self.timeout, call).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout),
         }
     }
 
-    async fn get_inner(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, FetchError> {
+    async fn send_inner(
+        &self,
+        method: http::Method,
+        path: &str,
+        query: &[(&str, &str)],
+        json: Option<Vec<u8>>,
+    ) -> Result<Reply, FetchError> {
         let query = encode_query(query);
         let suffix = if query.is_empty() {
             path.to_string()
@@ -248,7 +281,7 @@ impl HttpEndpoint {
                 base,
                 token_file,
             } => {
-                let mut request = client.get(format!("{base}{suffix}"));
+                let mut request = client.request(method, format!("{base}{suffix}"));
                 for header in &self.headers {
                     request = request.header(&header.name, header.value.expose());
                 }
@@ -260,6 +293,11 @@ impl HttpEndpoint {
                         ))
                     })?;
                     request = request.bearer_auth(token.trim());
+                }
+                if let Some(bytes) = json {
+                    request = request
+                        .header(http::header::CONTENT_TYPE, "application/json")
+                        .body(bytes);
                 }
                 let mut response = request.send().await.map_err(|e| reqwest_error(&e))?;
                 let status = response.status().as_u16();
@@ -285,12 +323,21 @@ impl HttpEndpoint {
                 })
             }
             Route::Proxy { client, prefix } => {
-                let mut builder = http::Request::get(format!("{prefix}{suffix}"));
+                let mut builder = http::Request::builder()
+                    .method(method)
+                    .uri(format!("{prefix}{suffix}"));
                 for header in &self.headers {
                     builder = builder.header(&header.name, header.value.expose());
                 }
+                let body = match json {
+                    Some(bytes) => {
+                        builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+                        kube::client::Body::from(bytes)
+                    }
+                    None => kube::client::Body::empty(),
+                };
                 let request = builder
-                    .body(kube::client::Body::empty())
+                    .body(body)
                     .map_err(|e| FetchError::Setup(format!("request: {e}")))?;
                 let response = client
                     .send(request)

@@ -36,7 +36,17 @@ pub(super) fn clear_filter(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     model.ui.filter.set(target, "");
-    vec![Effect::Render]
+    filtered(model, target)
+}
+
+/// After `target`'s filter changed: a render, and on the Services screen the chart of the
+/// service now selected (the cursor follows the narrowed list).
+fn filtered(model: &mut Model, target: FilterTarget) -> Vec<Effect> {
+    let mut effects = vec![Effect::Render];
+    if target == FilterTarget::Services {
+        effects.extend(super::metrics::ensure_chart(model));
+    }
+    effects
 }
 
 /// Handles `key` if a prompt is open: `None` lets the keymap have it (no prompt, or Ctrl-C,
@@ -48,11 +58,15 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
     match key {
         Key::Ctrl('c') => return None,
         Key::Esc => {
-            if let PromptKind::Filter(target) = prompt.kind {
-                model.ui.filter.set(target, "");
-            }
+            let kind = prompt.kind;
             model.ui.prompt = None;
-            return Some(vec![Effect::Render]);
+            return Some(match kind {
+                PromptKind::Filter(target) => {
+                    model.ui.filter.set(target, "");
+                    filtered(model, target)
+                }
+                PromptKind::Palette => vec![Effect::Render],
+            });
         }
         Key::Enter => {
             let prompt = model.ui.prompt.take()?;
@@ -94,13 +108,16 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
     let kind = prompt.kind;
     let text = prompt.line.text().to_string();
     match kind {
-        PromptKind::Filter(target) => model.ui.filter.set(target, &text),
+        PromptKind::Filter(target) => {
+            model.ui.filter.set(target, &text);
+            Some(filtered(model, target))
+        }
         PromptKind::Palette => {
             let count = matching(model, &text).len();
             if let Some(prompt) = model.ui.prompt.as_mut() {
                 prompt.selected = prompt.selected.min(count.saturating_sub(1));
             }
+            Some(vec![Effect::Render])
         }
     }
-    Some(vec![Effect::Render])
 }

@@ -287,3 +287,76 @@ fn partial_and_rejected_answers_are_kept_for_the_panel() {
     );
     assert!(merged_services(&model).is_empty());
 }
+
+#[test]
+fn the_services_filter_narrows_the_list_and_the_chart_follows() {
+    let mut model = empty_model();
+    for (cluster, services) in [
+        (
+            0,
+            vec![
+                red("auth", 10.0, 0.0, 0.1),
+                red("payment", 100.0, 0.08, 0.3),
+            ],
+        ),
+        (1, vec![red("payment", 50.0, 0.001, 0.2)]),
+    ] {
+        update(
+            &mut model,
+            data(cluster, 0, metrics(services, QueryStatus::Ok)),
+        );
+    }
+    let shown = |model: &Model| -> Vec<(usize, String)> {
+        merged_services(model)
+            .into_iter()
+            .map(|(c, s)| (c, s.name.as_str().to_string()))
+            .collect()
+    };
+    key(&mut model, '2');
+    assert_eq!(shown(&model).len(), 3);
+
+    // `/pay` on the Services screen: only payment rows; the chart is payment's.
+    key(&mut model, '/');
+    let mut effects = Vec::new();
+    for c in "pay".chars() {
+        effects.extend(key(&mut model, c));
+    }
+    assert_eq!(model.ui.filter.services, "pay");
+    assert_eq!(
+        shown(&model),
+        vec![(0, "payment".to_string()), (1, "payment".to_string())]
+    );
+    assert_eq!(
+        chart_requests(&effects)
+            .last()
+            .map(|(c, s, _, _)| (*c, s.clone())),
+        Some((0, "payment".to_string()))
+    );
+    update(&mut model, Msg::Key(Key::Enter));
+
+    // The cursor walks the narrowed list only.
+    let effects = key(&mut model, 'j');
+    assert_eq!(
+        chart_requests(&effects)
+            .into_iter()
+            .map(|(c, s, _, _)| (c, s))
+            .collect::<Vec<_>>(),
+        vec![(1, "payment".to_string())]
+    );
+    assert!(
+        chart_requests(&key(&mut model, 'j')).is_empty(),
+        "at the end"
+    );
+
+    // Hiding cluster 1 leaves cluster 0's payment.
+    model.ui.clusters_shown = Some([0].into_iter().collect());
+    assert_eq!(shown(&model), vec![(0, "payment".to_string())]);
+
+    // Esc clears the filter: every service of the shown cluster again.
+    update(&mut model, Msg::Key(Key::Esc));
+    assert_eq!(model.ui.filter.services, "");
+    assert_eq!(
+        shown(&model),
+        vec![(0, "auth".to_string()), (0, "payment".to_string())]
+    );
+}

@@ -1,103 +1,109 @@
 //! The one place that talks HTTP to an Alertmanager replica: `get`, `post` and `delete` of a
-//! path on a base URL, each with a total timeout and a body cap, failures as short reasons
-//! ("connection refused", "timeout", "HTTP 400 Bad Request: silence invalid"). Swap this for
-//! the Kubernetes service proxy without touching the poller or the silence calls.
+//! path on an [`EndpointSpec`] (a URL, or a Service behind the Kubernetes API server's proxy),
+//! with the endpoint's total timeout and a body cap, failures as short reasons
+//! ("connection refused", "timeout", "HTTP 400 Bad Request: silence invalid").
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::super::retry::describe;
+use crate::config::{Endpoint, EndpointConfig, HttpOptions, HttpUrl};
+use crate::sources::endpoint::{EndpointSpec, HttpEndpoint, Reply, status_reason};
 
 /// Largest response body accepted.
 pub const MAX_BODY: usize = 32 << 20;
 /// Longest error body quoted in a reason.
 const MAX_ERROR_TEXT: usize = 200;
 
-/// One Alertmanager replica reached by URL.
-#[derive(Debug, Clone)]
+/// One Alertmanager replica, ready to call; cheap to clone.
+#[derive(Clone)]
 pub struct AmHttp {
-    client: reqwest::Client,
-    base: String,
+    endpoint: Arc<HttpEndpoint>,
+    name: String,
 }
 
-/// An HTTP client with a total timeout per request and a shorter connect timeout.
-pub fn http_client(timeout: Duration) -> Result<reqwest::Client, String> {
-    crate::install_tls_provider();
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(5)))
-        .build()
-        .map_err(|e| format!("HTTP client: {}", describe(&e)))
+impl std::fmt::Debug for AmHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AmHttp").field("name", &self.name).finish()
+    }
+}
+
+/// An Alertmanager endpoint reached directly at `url` with a total `timeout` per request.
+pub fn url_endpoint(url: &str, timeout: Duration) -> Result<EndpointConfig, String> {
+    let url = url
+        .parse::<HttpUrl>()
+        .map_err(|e| format!("Alertmanager URL {url:?}: {e}"))?;
+    Ok(EndpointConfig {
+        endpoint: Endpoint::Url(url),
+        http: HttpOptions::with_timeout(timeout),
+        filter: Vec::new(),
+    })
+}
+
+/// A replica's name on screen: its URL, or `namespace/service:port[/path]` behind the proxy.
+pub fn replica_name(endpoint: &Endpoint) -> String {
+    match endpoint {
+        Endpoint::Url(url) => url.as_str().trim_end_matches('/').to_string(),
+        Endpoint::Service {
+            namespace,
+            name,
+            port,
+            path,
+        } => format!("{namespace}/{name}:{port}{path}"),
+    }
 }
 
 impl AmHttp {
-    /// `base` is the replica's URL (`http://am:9093`, a trailing `/` is fine).
-    pub fn new(client: reqwest::Client, base: &str) -> Self {
-        AmHttp {
-            client,
-            base: base.trim_end_matches('/').to_string(),
-        }
+    /// Builds the client for one replica (for a Service, the cluster's kube client).
+    pub async fn connect(spec: &EndpointSpec) -> Result<AmHttp, String> {
+        let name = replica_name(&spec.config.endpoint);
+        let endpoint = HttpEndpoint::connect(spec)
+            .await
+            .map_err(|e| format!("Alertmanager {name}: {}", e.reason()))?
+            .with_max_body(MAX_BODY);
+        Ok(AmHttp {
+            endpoint: Arc::new(endpoint),
+            name,
+        })
     }
 
+    /// The replica's URL or `namespace/service:port`, for messages and the screen.
     pub fn base(&self) -> &str {
-        &self.base
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        &self.name
     }
 
     /// GET `path` with query pairs; the body of a 2xx answer.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<u8>, String> {
-        let request = self.client.get(self.url(path)).query(query);
-        read(request).await
+        answer(self.endpoint.get(path, query).await)
     }
 
     /// POST `body` as JSON to `path`; the body of a 2xx answer.
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>, String> {
-        let request = self.client.post(self.url(path)).json(body);
-        read(request).await
+        answer(self.endpoint.post_json(path, body).await)
     }
 
     /// DELETE `path`; Ok on a 2xx answer.
     pub async fn delete(&self, path: &str) -> Result<(), String> {
-        read(self.client.delete(self.url(path))).await.map(|_| ())
+        answer(self.endpoint.delete(path).await).map(|_| ())
     }
 }
 
-fn request_reason(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        return "timeout".to_string();
+fn answer(reply: Result<Reply, crate::sources::endpoint::FetchError>) -> Result<Vec<u8>, String> {
+    let reply = reply.map_err(|e| e.reason())?;
+    if (200..300).contains(&reply.status) {
+        return Ok(reply.body);
     }
-    describe(err)
-}
-
-async fn read(request: reqwest::RequestBuilder) -> Result<Vec<u8>, String> {
-    let mut response = request.send().await.map_err(|e| request_reason(&e))?;
-    let status = response.status();
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| request_reason(&e))? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(format!("response larger than {} MiB", MAX_BODY >> 20));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if status.is_success() {
-        return Ok(body);
-    }
-    let mut reason = match status.canonical_reason() {
-        Some(text) => format!("HTTP {} {text}", status.as_u16()),
-        None => format!("HTTP {}", status.as_u16()),
-    };
+    let mut reason = status_reason(reply.status);
     // Alertmanager explains 4xx answers in the body (JSON string or plain text).
-    if status.is_client_error() {
-        let text = serde_json::from_slice::<String>(&body)
+    if (400..500).contains(&reply.status) {
+        let body = &reply.body;
+        let text = serde_json::from_slice::<String>(body)
             .ok()
             .or_else(|| {
-                serde_json::from_slice::<serde_json::Value>(&body)
+                serde_json::from_slice::<serde_json::Value>(body)
                     .ok()
                     .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(String::from))
             })
-            .unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
         let text = text.trim();
         if !text.is_empty() && !text.starts_with('<') {
             let short: String = text.chars().take(MAX_ERROR_TEXT).collect();

@@ -1,9 +1,10 @@
-//! The alerts source: polls every replica of a cluster's Alertmanager (API v2) every 5 s with
-//! a 5 s total timeout per request, and sends one snapshot (alerts deduplicated by
+//! The alerts source: polls every replica of a cluster's Alertmanager (API v2), by URL or
+//! through the Kubernetes API server's service proxy, every 5 s with the endpoint's total
+//! timeout per request, and sends one snapshot (alerts deduplicated by
 //! fingerprint, silences, each replica's result) or, when every replica fails, a short
 //! reason; retries with jittered backoff. Silence create and expire live in `silences`.
 //!
-//! - `client`: the HTTP calls (`get`, `post`, `delete` on a base URL), one place to swap.
+//! - `client`: the HTTP calls (`get`, `post`, `delete` on a URL or through the service proxy).
 //! - `wire`: API bodies to and from the model, sanitized.
 //! - `poll`: one poll of every replica, merged.
 //! - `silences`: create and expire, read back from the same replica.
@@ -21,7 +22,8 @@ use super::retry::Backoff;
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::{ClusterId, Text};
-pub use client::{AmHttp, http_client};
+use crate::sources::endpoint::EndpointSpec;
+pub use client::{AmHttp, replica_name, url_endpoint};
 pub use poll::poll_replicas;
 pub use wire::parse_alerts;
 
@@ -30,7 +32,8 @@ pub use wire::parse_alerts;
 pub struct PollConfig {
     /// Time between successful polls.
     pub every: Duration,
-    /// Total time allowed for one request, body included.
+    /// Total time allowed for one request, body included, for replicas given as plain URLs
+    /// ([`poll_alerts`]); an [`EndpointSpec`] carries its own.
     pub timeout: Duration,
     /// Longest backoff after repeated failures.
     pub max_backoff: Duration,
@@ -46,29 +49,56 @@ impl Default for PollConfig {
     }
 }
 
-/// Clients for each replica URL, sharing one connection pool.
-pub fn replicas(client: &reqwest::Client, urls: &[String]) -> Vec<AmHttp> {
-    urls.iter()
-        .map(|url| AmHttp::new(client.clone(), url))
-        .collect()
+/// An Alertmanager reached directly at `url` with a total `timeout` per request.
+pub fn url_spec(url: &str, timeout: Duration) -> Result<EndpointSpec, String> {
+    Ok(EndpointSpec {
+        config: url_endpoint(url, timeout)?,
+        kube: None,
+    })
 }
 
-/// Polls without label filters; see [`poll_alerts_filtered`].
+/// Clients for each replica, in order; the first that cannot be set up is the error.
+pub async fn replicas(specs: &[EndpointSpec]) -> Result<Vec<AmHttp>, String> {
+    let mut replicas = Vec::with_capacity(specs.len());
+    for spec in specs {
+        replicas.push(AmHttp::connect(spec).await?);
+    }
+    Ok(replicas)
+}
+
+/// Polls replicas given as URLs, each request within `config.timeout`, without label
+/// filters; see [`poll_alerts_filtered`].
 pub async fn poll_alerts(
     cluster: ClusterId,
     urls: Vec<String>,
     config: PollConfig,
     tx: mpsc::Sender<DataEvent>,
 ) {
-    poll_alerts_filtered(cluster, urls, Vec::new(), config, tx).await
+    let specs: Result<Vec<EndpointSpec>, String> = urls
+        .iter()
+        .map(|url| url_spec(url, config.timeout))
+        .collect();
+    match specs {
+        Ok(specs) => poll_alerts_filtered(cluster, specs, Vec::new(), config, tx).await,
+        Err(reason) => {
+            let to_app = super::ToApp::new(cluster, tx);
+            to_app
+                .send(Payload::Failed {
+                    source: SourceKind::Alerts,
+                    reason: Text::new(&reason),
+                })
+                .await;
+        }
+    }
 }
 
-/// Polls until the receiver is dropped. `filter` holds label matchers
+/// Polls `specs` (replicas of one Alertmanager, by URL or through the service proxy, each
+/// with its own timeout) until the receiver is dropped. `filter` holds label matchers
 /// (`team="payments"`) sent with every alerts request. Never returns an error: failures
 /// become `Payload::Failed` for this (cluster, source) only.
 pub async fn poll_alerts_filtered(
     cluster: ClusterId,
-    urls: Vec<String>,
+    specs: Vec<EndpointSpec>,
     filter: Vec<String>,
     config: PollConfig,
     tx: mpsc::Sender<DataEvent>,
@@ -78,22 +108,28 @@ pub async fn poll_alerts_filtered(
         source: SourceKind::Alerts,
         reason: Text::new(reason),
     };
-    let client = match http_client(config.timeout) {
-        Ok(client) => client,
-        Err(reason) => {
-            tracing::error!(cluster, %reason, "alertmanager client");
-            to_app.send(fail(&reason)).await;
-            return;
-        }
-    };
-    let replicas = replicas(&client, &urls);
     let mut backoff = Backoff::new(config.every, config.max_backoff, cluster as u64 * 2 + 1);
+    let mut clients: Option<Vec<AmHttp>> = None;
     loop {
-        let delay = match poll_replicas(&replicas, &filter).await {
+        let ready = match &clients {
+            Some(ready) => ready,
+            None => match replicas(&specs).await {
+                Ok(built) => clients.insert(built),
+                Err(reason) => {
+                    tracing::warn!(cluster, %reason, "alertmanager client");
+                    if !to_app.send(fail(&reason)).await {
+                        return;
+                    }
+                    tokio::time::sleep(backoff.next_delay()).await;
+                    continue;
+                }
+            },
+        };
+        let delay = match poll_replicas(ready, &filter).await {
             Ok(snapshot) => {
                 backoff.reset();
                 for replica in snapshot.replicas.iter().filter(|r| r.error.is_some()) {
-                    tracing::debug!(cluster, url = %replica.url, reason = ?replica.error, "alertmanager replica down");
+                    tracing::debug!(cluster, replica = %replica.url, reason = ?replica.error, "alertmanager replica down");
                 }
                 if !to_app
                     .send(Payload::AlertSnapshot(Box::new(snapshot)))

@@ -149,10 +149,12 @@ async fn refused_url() -> String {
 
 #[tokio::test]
 async fn get_reports_each_failure_kind() {
-    let client = http_client(quick().timeout).unwrap();
     let get_alerts = |url: &str| {
-        let am = AmHttp::new(client.clone(), url);
-        async move { am.get("/api/v2/alerts", &[]).await }
+        let spec = url_spec(url, quick().timeout).unwrap();
+        async move {
+            let am = AmHttp::connect(&spec).await.unwrap();
+            am.get("/api/v2/alerts", &[]).await
+        }
     };
     let ok = serve(am_router(BODY)).await;
     assert_eq!(get_alerts(&ok).await.unwrap(), BODY.as_bytes());
@@ -192,7 +194,11 @@ async fn get_reports_each_failure_kind() {
 
 #[tokio::test]
 async fn poll_merges_replicas_and_reports_the_one_down() {
-    let client = http_client(quick().timeout).unwrap();
+    let specs = |urls: &[String]| -> Vec<EndpointSpec> {
+        urls.iter()
+            .map(|url| url_spec(url, quick().timeout).unwrap())
+            .collect()
+    };
     let a = serve(am_router(BODY)).await;
     // The second replica has one alert the first also has, and one of its own.
     let b = serve(am_router(
@@ -201,9 +207,14 @@ async fn poll_merges_replicas_and_reports_the_one_down() {
     ))
     .await;
     let down = refused_url().await;
-    let snapshot = poll_replicas(&replicas(&client, &[a.clone(), b, down.clone()]), &[])
-        .await
-        .unwrap();
+    let snapshot = poll_replicas(
+        &replicas(&specs(&[a.clone(), b, down.clone()]))
+            .await
+            .unwrap(),
+        &[],
+    )
+    .await
+    .unwrap();
     let mut fingerprints: Vec<&str> = snapshot
         .alerts
         .iter()
@@ -230,7 +241,7 @@ async fn poll_merges_replicas_and_reports_the_one_down() {
         .collect();
     assert_eq!(errors, vec![None, None, Some("connection refused")]);
 
-    let all_down = poll_replicas(&replicas(&client, &[down.clone(), down]), &[])
+    let all_down = poll_replicas(&replicas(&specs(&[down.clone(), down])).await.unwrap(), &[])
         .await
         .unwrap_err();
     assert_eq!(all_down, "connection refused (all 2 replicas failed)");
@@ -282,4 +293,27 @@ async fn poller_sends_failure_then_recovers() {
         .await
         .unwrap()
         .unwrap();
+}
+
+#[test]
+fn replicas_are_named_by_url_or_service() {
+    use crate::config::{Endpoint, ServicePort};
+    let by_url = url_endpoint("http://am-0:9093/", Duration::from_secs(5)).unwrap();
+    assert_eq!(replica_name(&by_url.endpoint), "http://am-0:9093");
+    let service = |path: &str| Endpoint::Service {
+        namespace: "monitoring".to_string(),
+        name: "alertmanager-main".to_string(),
+        port: ServicePort::Number(9093),
+        path: path.to_string(),
+    };
+    assert_eq!(
+        replica_name(&service("")),
+        "monitoring/alertmanager-main:9093"
+    );
+    assert_eq!(
+        replica_name(&service("/am")),
+        "monitoring/alertmanager-main:9093/am"
+    );
+    let bad = url_endpoint("am-0:9093", Duration::from_secs(5)).unwrap_err();
+    assert!(bad.starts_with("Alertmanager URL \"am-0:9093\": "), "{bad}");
 }
