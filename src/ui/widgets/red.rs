@@ -57,15 +57,27 @@ pub fn error_style(theme: &Theme, n: Option<Num>) -> Style {
     }
 }
 
+/// Error-ratio sparklines reach full height at 1% or their maximum, whichever is larger:
+/// a steady 0.04% stays low instead of filling the cell.
+pub const ERROR_SCALE_FLOOR: f64 = 0.01;
+/// Latency sparklines reach full height at 1 s or their maximum, whichever is larger.
+pub const LATENCY_SCALE_FLOOR: f64 = 1.0;
+
 /// The last `width` values as bars scaled from zero to their maximum (NaN as a space).
 pub fn sparkline(values: &[Num], width: usize) -> String {
+    sparkline_scaled(values, width, 0.0)
+}
+
+/// Like [`sparkline`], with full height at `floor` at least, so small, steady values read
+/// as small.
+pub fn sparkline_scaled(values: &[Num], width: usize, floor: f64) -> String {
     let start = values.len().saturating_sub(width);
     let shown = &values[start..];
     let max = shown
         .iter()
         .map(|n| n.0)
         .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max);
+        .fold(floor.max(0.0), f64::max);
     shown
         .iter()
         .map(|n| {
@@ -108,5 +120,14 @@ mod tests {
         assert_eq!(sparkline(&values, 10), "▁▂▃▅ █");
         assert_eq!(sparkline(&values, 2), " █");
         assert_eq!(sparkline(&[Num(0.0), Num(0.0)], 5), "▁▁");
+    }
+
+    #[test]
+    fn a_scale_floor_keeps_small_steady_values_low() {
+        let steady: Vec<Num> = [0.0004, 0.0004, 0.0004].into_iter().map(Num).collect();
+        assert_eq!(sparkline(&steady, 3), "███");
+        assert_eq!(sparkline_scaled(&steady, 3, ERROR_SCALE_FLOOR), "▁▁▁");
+        let rising: Vec<Num> = [0.0004, 0.02, 0.08].into_iter().map(Num).collect();
+        assert_eq!(sparkline_scaled(&rising, 3, ERROR_SCALE_FLOOR), "▁▃█");
     }
 }

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::red::{error_style, latency, percent, rate, sparkline};
+use super::red::{ERROR_SCALE_FLOOR, error_style, latency, percent, rate, sparkline_scaled};
 use super::{EmptyText, column_width, health_span, pane_block, render_empty};
 use crate::model::health::{Health, SourceKind};
 use crate::model::services::{QueryStatus, merged_services, selected_service};
@@ -131,8 +131,12 @@ pub fn render(
             Cell::from(percent(service.error_ratio)).style(error_style(theme, service.error_ratio)),
             Cell::from(latency(service.p95)),
             Cell::from(latency(service.p99)),
-            Cell::from(sparkline(&service.error_history, spark_width))
-                .style(error_style(theme, service.error_ratio)),
+            Cell::from(sparkline_scaled(
+                &service.error_history,
+                spark_width,
+                ERROR_SCALE_FLOOR,
+            ))
+            .style(error_style(theme, service.error_ratio)),
         ];
         let row = Row::new(cells).style(theme.base);
         if offset + i == selected {

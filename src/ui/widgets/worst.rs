@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::column_width;
-use super::red::{error_style, latency, percent, rate, sparkline};
+use super::red::{
+    ERROR_SCALE_FLOOR, LATENCY_SCALE_FLOOR, error_style, latency, percent, rate, sparkline_scaled,
+};
 use crate::model::Model;
 use crate::model::services::worst_services;
 use crate::ui::theme::Theme;
@@ -59,8 +61,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Cell::from(percent(s.error_ratio)).style(style),
             Cell::from(latency(s.p99)),
             Cell::from(rate(s.rate)),
-            Cell::from(sparkline(&s.error_history, spark)).style(style),
-            Cell::from(sparkline(&s.latency_history, spark)).style(theme.muted),
+            Cell::from(sparkline_scaled(&s.error_history, spark, ERROR_SCALE_FLOOR)).style(style),
+            Cell::from(sparkline_scaled(
+                &s.latency_history,
+                spark,
+                LATENCY_SCALE_FLOOR,
+            ))
+            .style(theme.muted),
         ])
         .style(theme.base)
     });
