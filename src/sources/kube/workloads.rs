@@ -43,6 +43,26 @@ fn owner(meta: &ObjectMeta) -> Option<Text> {
         .map(|o| Text::new(&o.name))
 }
 
+/// The conditions of a workload's status. Deployment, ReplicaSet and StatefulSet conditions
+/// are distinct types with the same fields, hence a macro rather than a function.
+macro_rules! conditions {
+    ($status:expr) => {
+        $status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                condition(
+                    &c.type_,
+                    &c.status,
+                    c.reason.as_deref(),
+                    c.message.as_deref(),
+                )
+            })
+            .collect()
+    };
+}
+
 fn condition(
     kind: &str,
     status: &str,
@@ -69,19 +89,7 @@ pub fn deployment_row(d: &Deployment) -> Option<WorkloadRow> {
         revision: revision(&d.metadata),
         paused: spec.and_then(|s| s.paused).unwrap_or(false),
         owner: owner(&d.metadata),
-        conditions: status
-            .and_then(|s| s.conditions.as_deref())
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                condition(
-                    &c.type_,
-                    &c.status,
-                    c.reason.as_deref(),
-                    c.message.as_deref(),
-                )
-            })
-            .collect(),
+        conditions: conditions!(status),
     })
 }
 
@@ -97,19 +105,7 @@ pub fn replicaset_row(rs: &ReplicaSet) -> Option<WorkloadRow> {
         revision: revision(&rs.metadata),
         paused: false,
         owner: owner(&rs.metadata),
-        conditions: status
-            .and_then(|s| s.conditions.as_deref())
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                condition(
-                    &c.type_,
-                    &c.status,
-                    c.reason.as_deref(),
-                    c.message.as_deref(),
-                )
-            })
-            .collect(),
+        conditions: conditions!(status),
     })
 }
 
@@ -129,19 +125,7 @@ pub fn statefulset_row(sts: &StatefulSet) -> Option<WorkloadRow> {
         ),
         paused: false,
         owner: owner(&sts.metadata),
-        conditions: status
-            .and_then(|s| s.conditions.as_deref())
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                condition(
-                    &c.type_,
-                    &c.status,
-                    c.reason.as_deref(),
-                    c.message.as_deref(),
-                )
-            })
-            .collect(),
+        conditions: conditions!(status),
     })
 }
 
@@ -149,41 +133,42 @@ fn payload(kind: WorkloadKind, change: Change<WorkloadKey, WorkloadRow>) -> Payl
     Payload::Kube(Box::new(KubeData::Workloads(kind, change)))
 }
 
-pub fn deployments() -> Feed<Deployment, WorkloadRow> {
-    Feed {
-        resource: KubeResource::Deployments,
-        reduce: deployment_row,
-        reset: |rows| payload(WorkloadKind::Deployment, Change::Reset(rows)),
-        upsert: |row| payload(WorkloadKind::Deployment, Change::Upsert(row)),
-        deleted: |d| {
-            key(WorkloadKind::Deployment, &d.metadata)
-                .map(|k| payload(WorkloadKind::Deployment, Change::Deleted(k)))
-        },
-    }
+/// The watch feed of one workload kind. `Feed` holds plain function pointers, so each kind
+/// needs its own non-capturing closures: the macro writes them once.
+macro_rules! workload_feed {
+    ($name:ident, $object:ty, $kind:expr, $resource:expr, $reduce:expr) => {
+        pub fn $name() -> Feed<$object, WorkloadRow> {
+            Feed {
+                resource: $resource,
+                reduce: $reduce,
+                reset: |rows| payload($kind, Change::Reset(rows)),
+                upsert: |row| payload($kind, Change::Upsert(row)),
+                deleted: |object| {
+                    key($kind, &object.metadata).map(|k| payload($kind, Change::Deleted(k)))
+                },
+            }
+        }
+    };
 }
 
-pub fn replicasets() -> Feed<ReplicaSet, WorkloadRow> {
-    Feed {
-        resource: KubeResource::ReplicaSets,
-        reduce: replicaset_row,
-        reset: |rows| payload(WorkloadKind::ReplicaSet, Change::Reset(rows)),
-        upsert: |row| payload(WorkloadKind::ReplicaSet, Change::Upsert(row)),
-        deleted: |rs| {
-            key(WorkloadKind::ReplicaSet, &rs.metadata)
-                .map(|k| payload(WorkloadKind::ReplicaSet, Change::Deleted(k)))
-        },
-    }
-}
-
-pub fn statefulsets() -> Feed<StatefulSet, WorkloadRow> {
-    Feed {
-        resource: KubeResource::StatefulSets,
-        reduce: statefulset_row,
-        reset: |rows| payload(WorkloadKind::StatefulSet, Change::Reset(rows)),
-        upsert: |row| payload(WorkloadKind::StatefulSet, Change::Upsert(row)),
-        deleted: |sts| {
-            key(WorkloadKind::StatefulSet, &sts.metadata)
-                .map(|k| payload(WorkloadKind::StatefulSet, Change::Deleted(k)))
-        },
-    }
-}
+workload_feed!(
+    deployments,
+    Deployment,
+    WorkloadKind::Deployment,
+    KubeResource::Deployments,
+    deployment_row
+);
+workload_feed!(
+    replicasets,
+    ReplicaSet,
+    WorkloadKind::ReplicaSet,
+    KubeResource::ReplicaSets,
+    replicaset_row
+);
+workload_feed!(
+    statefulsets,
+    StatefulSet,
+    WorkloadKind::StatefulSet,
+    KubeResource::StatefulSets,
+    statefulset_row
+);
