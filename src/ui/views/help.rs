@@ -2,11 +2,12 @@
 //! grouped under headings, generated from the keymap.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Constraint;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
 use crate::model::Model;
+use crate::ui::popups::centered;
 use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
@@ -63,14 +64,4 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
         Table::new(rows, widths).column_spacing(2).block(block),
         area,
     );
-}
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
 }
