@@ -38,11 +38,15 @@ pub struct Executor {
     charts: HashMap<ClusterId, AbortHandle>,
     /// One Kubernetes client per cluster, built on first use.
     kube: Vec<Arc<OnceCell<kube::Client>>>,
+    /// One Prometheus client per cluster for charts, built on first use (for a service-proxy
+    /// endpoint that means a kube client, perhaps an exec credential plugin run).
+    prometheus: Vec<Arc<OnceCell<PromClient>>>,
 }
 
 impl Executor {
     pub fn new(targets: Vec<ClusterTarget>, tx: mpsc::Sender<DataEvent>) -> Self {
         let kube = targets.iter().map(|_| Arc::new(OnceCell::new())).collect();
+        let prometheus = targets.iter().map(|_| Arc::new(OnceCell::new())).collect();
         Executor {
             targets,
             tx,
@@ -50,6 +54,7 @@ impl Executor {
             clock: Clock::Wall,
             charts: HashMap::new(),
             kube,
+            prometheus,
         }
     }
 
@@ -185,9 +190,11 @@ impl Executor {
 
     /// Fetches one chart; a newer chart request for the cluster aborts this one.
     fn chart_task(&mut self, cluster: ClusterId, ask: ChartAsk) {
-        let Some(target) = self.targets.get(cluster) else {
+        let (Some(target), Some(cell)) = (self.targets.get(cluster), self.prometheus.get(cluster))
+        else {
             return;
         };
+        let cell = Arc::clone(cell);
         let to_app = ToApp::new(cluster, self.tx.clone());
         let prometheus = target.prometheus.clone();
         let spec = prometheus
@@ -198,10 +205,12 @@ impl Executor {
         }
         let handle = self.tasks.spawn(async move {
             let chart = match (prometheus, spec) {
-                (Some(prometheus), Some(spec)) => match PromClient::connect(&spec).await {
-                    Ok(client) => fetch_chart(&client, &prometheus, &ask).await,
-                    Err(e) => failed_chart(&ask, &e.message()),
-                },
+                (Some(prometheus), Some(spec)) => {
+                    match cell.get_or_try_init(|| PromClient::connect(&spec)).await {
+                        Ok(client) => fetch_chart(client, &prometheus, &ask).await,
+                        Err(e) => failed_chart(&ask, &e.message()),
+                    }
+                }
                 _ => failed_chart(&ask, "no Prometheus configured for this cluster"),
             };
             to_app.send(Payload::Chart(chart)).await;
