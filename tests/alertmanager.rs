@@ -5,12 +5,13 @@
 
 mod common;
 
+use common::daemon::{next_event, spawn_logged, wait_ready};
+
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::sync::mpsc;
 use watchdeck::app::{ClusterTarget, Executor};
 use watchdeck::clock::Clock;
@@ -48,13 +49,6 @@ async fn snapshot(urls: &[String]) -> AlertSnapshot {
     poll_replicas(&replicas(&specs).await.unwrap(), &[])
         .await
         .unwrap()
-}
-
-async fn next_event(rx: &mut mpsc::Receiver<DataEvent>) -> DataEvent {
-    tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("an answer within 30 s")
-        .expect("channel open")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -196,36 +190,6 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     );
 }
 
-fn spawn(program: &Path, args: &[String], log: &Path) -> Child {
-    let log = std::fs::File::create(log).expect("log file");
-    Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()))
-}
-
-async fn wait_ready(url: &str, log: &Path) {
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{url}/-/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{url} not ready; log:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
 /// A real Alertmanager on a free loopback port, gossip off; returns the process and URL.
 async fn start_alertmanager(dir: &Path, name: &str) -> (Child, String) {
     let program = common::require_any(
@@ -244,7 +208,7 @@ async fn start_alertmanager(dir: &Path, name: &str) -> (Child, String) {
     .unwrap();
     let port = common::free_port();
     let log = dir.join(format!("{name}.log"));
-    let child = spawn(
+    let child = spawn_logged(
         &program,
         &[
             format!("--config.file={}", config.display()),
@@ -258,7 +222,7 @@ async fn start_alertmanager(dir: &Path, name: &str) -> (Child, String) {
         &log,
     );
     let url = format!("http://127.0.0.1:{port}");
-    wait_ready(&url, &log).await;
+    wait_ready(&url, "alertmanager", &log).await;
     (child, url)
 }
 
@@ -401,7 +365,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     .unwrap();
     let prom_port = common::free_port();
     let prom_log = dir.join("prometheus.log");
-    let _prometheus = spawn(
+    let _prometheus = spawn_logged(
         &prometheus,
         &[
             format!("--config.file={}", dir.join("prometheus.yml").display()),
@@ -411,7 +375,12 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
         ],
         &prom_log,
     );
-    wait_ready(&format!("http://127.0.0.1:{prom_port}"), &prom_log).await;
+    wait_ready(
+        &format!("http://127.0.0.1:{prom_port}"),
+        "prometheus",
+        &prom_log,
+    )
+    .await;
 
     // The console: three clusters sharing the one Alertmanager, each filtering its own
     // alerts by the `cluster` label (the config's `filter`).

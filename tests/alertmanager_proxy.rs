@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::daemon::next_event;
+
 use std::time::Duration;
 
 use kube::config::Kubeconfig;
@@ -14,7 +16,7 @@ use watchdeck::app::{ClusterTarget, Executor, spawn_sources};
 use watchdeck::clock::Clock;
 use watchdeck::config::{Config, Endpoint, EndpointConfig, HttpOptions, ServicePort};
 use watchdeck::effect::IoRequest;
-use watchdeck::event::{DataEvent, Payload};
+use watchdeck::event::Payload;
 use watchdeck::model::alert::AlertState;
 use watchdeck::model::matcher::{MatchOp, Matcher};
 use watchdeck::model::silence::{AlertSnapshot, SilenceAction, SilenceStatus};
@@ -60,13 +62,6 @@ async fn snapshot(target: &ClusterTarget) -> AlertSnapshot {
     poll_replicas(&replicas(&specs).await.unwrap(), &[])
         .await
         .unwrap()
-}
-
-async fn next_event(rx: &mut mpsc::Receiver<DataEvent>) -> DataEvent {
-    tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("an answer within 30 s")
-        .expect("channel open")
 }
 
 async fn post_alert(am_url: &str) {

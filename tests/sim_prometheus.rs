@@ -9,13 +9,12 @@
 
 mod common;
 
+use common::daemon::{spawn_logged, wait_ready};
+
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
 use watchdeck::sim::rules;
 
 const OUTAGE_AT_START: &str = r#"
@@ -28,17 +27,6 @@ action = "database-outage"
 cluster = "us-east-1"
 "#;
 
-fn spawn(program: &Path, args: &[String], log: &Path) -> Child {
-    let log = std::fs::File::create(log).expect("log file");
-    Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()))
-}
-
 async fn get_json(client: &reqwest::Client, url: &str) -> Option<Value> {
     client
         .get(url)
@@ -49,24 +37,6 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Option<Value> {
         .json()
         .await
         .ok()
-}
-
-async fn wait_ready(client: &reqwest::Client, url: &str, what: &str, log: &Path) {
-    for _ in 0..200 {
-        if client
-            .get(url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{what} did not become ready; its log:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
 }
 
 /// `{service -> value}` of a query answered by a Prometheus-compatible API at `time`.
@@ -155,7 +125,7 @@ async fn real_prometheus_agrees_and_its_alerts_reach_a_real_alertmanager() {
         "receivers": [{"name": "default"}],
     }).to_string()).expect("alertmanager config");
     let am_log = dir.join("alertmanager.log");
-    let _am = spawn(
+    let _am = spawn_logged(
         &alertmanager,
         &[
             format!("--config.file={}", dir.join("alertmanager.yml").display()),
@@ -166,13 +136,7 @@ async fn real_prometheus_agrees_and_its_alerts_reach_a_real_alertmanager() {
         &am_log,
     );
     let am_url = format!("http://127.0.0.1:{am_port}");
-    wait_ready(
-        &client,
-        &format!("{am_url}/-/ready"),
-        "alertmanager",
-        &am_log,
-    )
-    .await;
+    wait_ready(&am_url, "alertmanager", &am_log).await;
 
     std::fs::write(
         dir.join("rules.yml"),
@@ -193,7 +157,7 @@ async fn real_prometheus_agrees_and_its_alerts_reach_a_real_alertmanager() {
     }).to_string()).expect("prometheus config");
     let prom_port = common::free_port();
     let prom_log = dir.join("prometheus.log");
-    let _prometheus = spawn(
+    let _prometheus = spawn_logged(
         &prometheus,
         &[
             format!("--config.file={}", dir.join("prometheus.yml").display()),
@@ -204,13 +168,7 @@ async fn real_prometheus_agrees_and_its_alerts_reach_a_real_alertmanager() {
         &prom_log,
     );
     let prom_url = format!("http://127.0.0.1:{prom_port}");
-    wait_ready(
-        &client,
-        &format!("{prom_url}/-/ready"),
-        "prometheus",
-        &prom_log,
-    )
-    .await;
+    wait_ready(&prom_url, "prometheus", &prom_log).await;
 
     // Every rule loads unchanged and is healthy.
     tokio::time::sleep(Duration::from_secs(3)).await;
