@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::report::{ClusterReport, Report, SourceReport, SourceState};
 use super::table::level;
-use super::text::{MAX_ROWS, age, md_cell, more, percent};
+use super::text::{MAX_ROWS, age, md_cell, metric_cells, more};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -128,15 +128,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
         );
         let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for service in &cluster.services {
-            let (rate, errors, p95, p99) = match service.metrics {
-                Some(m) => (
-                    format!("{:.1}", m.requests_per_sec),
-                    percent(m.error_ratio),
-                    format!("{:.0} ms", m.p95_ms),
-                    format!("{:.0} ms", m.p99_ms),
-                ),
-                None => ("-".into(), "-".into(), "-".into(), "-".into()),
-            };
+            let [rate, errors, p95, p99] = metric_cells(service.metrics, " ms");
             let _ = writeln!(
                 out,
                 "| {} | {} | {}/{} | {} | {} | {} | {rate} | {errors} | {p95} | {p99} |",

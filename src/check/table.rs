@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::report::{ClusterReport, Report, SourceReport, SourceState, Status};
-use super::text::{MAX_ROWS, age, cell, fit, more, percent};
+use super::text::{MAX_ROWS, age, cell, fit, metric_cells, more};
 
 /// The widest line the table prints.
 pub const WIDTH: usize = 100;
@@ -146,15 +146,7 @@ fn render_cluster(out: &mut String, cluster: &ClusterReport) {
         );
         for service in &cluster.services {
             let alerts = format!("{}c {}w", service.alerts_critical, service.alerts_warning);
-            let (rate, errors, p95, p99) = match service.metrics {
-                Some(m) => (
-                    format!("{:.1}", m.requests_per_sec),
-                    percent(m.error_ratio),
-                    format!("{:.0}ms", m.p95_ms),
-                    format!("{:.0}ms", m.p99_ms),
-                ),
-                None => ("-".into(), "-".into(), "-".into(), "-".into()),
-            };
+            let [rate, errors, p95, p99] = metric_cells(service.metrics, "ms");
             let _ = writeln!(
                 out,
                 "  {} {} {:>7} {:>7} {:>9} {:>9} {:>7} {:>8} {:>8}",

@@ -1,5 +1,6 @@
 //! Small text helpers shared by the table and Markdown renderers.
 
+use super::services::ServiceMetrics;
 use crate::model::time::human_duration;
 
 /// `s` cut to at most `width` characters, ending in `…` when cut.
@@ -62,4 +63,18 @@ pub fn more(total: usize) -> Option<String> {
             total - MAX_ROWS
         )
     })
+}
+
+/// A service's rate, error ratio, p95 and p99 as text (`-` each when unknown); `ms` is the
+/// unit written after milliseconds (`"ms"` or `" ms"`).
+pub fn metric_cells(metrics: Option<ServiceMetrics>, ms: &str) -> [String; 4] {
+    match metrics {
+        Some(m) => [
+            format!("{:.1}", m.requests_per_sec),
+            percent(m.error_ratio),
+            format!("{:.0}{ms}", m.p95_ms),
+            format!("{:.0}{ms}", m.p99_ms),
+        ],
+        None => ["-", "-", "-", "-"].map(String::from),
+    }
 }
