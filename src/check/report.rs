@@ -205,12 +205,7 @@ fn cluster_report(cluster: &ClusterState, now: Timestamp) -> ClusterReport {
     });
     // The model keeps alerts sorted by severity, start and name. Silenced and inhibited
     // alerts were muted on purpose: they neither show nor raise the exit status.
-    let alerts: Vec<AlertReport> = cluster
-        .alerts
-        .iter()
-        .filter(|a| a.is_active())
-        .map(|a| alert_report(a, now))
-        .collect();
+    let alerts: Vec<AlertReport> = cluster.firing().map(|a| alert_report(a, now)).collect();
     let services = worst_services(cluster, now);
     let status = sources
         .iter()

@@ -103,7 +103,7 @@ pub fn worst_services(cluster: &ClusterState, now: Timestamp) -> Vec<ServiceRepo
     for name in cluster.metrics.services.keys() {
         entry(&mut services, name.as_str());
     }
-    for alert in cluster.alerts.iter().filter(|a| a.is_active()) {
+    for alert in cluster.firing() {
         let Some((_, name)) = alert.labels.iter().find(|(k, _)| k.as_str() == "service") else {
             continue;
         };

@@ -78,6 +78,11 @@ impl ClusterState {
         }
     }
 
+    /// The alerts that fire and are not muted (silenced or inhibited).
+    pub fn firing(&self) -> impl Iterator<Item = &Alert> {
+        self.alerts.iter().filter(|a| a.is_active())
+    }
+
     pub fn label(&self, key: &str) -> Option<&Text> {
         self.labels
             .iter()
@@ -285,10 +290,7 @@ impl Model {
 
     /// Firing alerts (silenced and inhibited ones not counted).
     pub fn alert_count(&self) -> usize {
-        self.clusters
-            .iter()
-            .map(|c| c.alerts.iter().filter(|a| a.is_active()).count())
-            .sum()
+        self.clusters.iter().map(|c| c.firing().count()).sum()
     }
 }
 

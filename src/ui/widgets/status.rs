@@ -79,9 +79,7 @@ fn totals_text(model: &Model) -> String {
             .map(|(_, c)| c)
     };
     let pods: usize = shown().map(|c| c.pods.len()).sum();
-    let firing: usize = shown()
-        .map(|c| c.alerts.iter().filter(|a| a.is_active()).count())
-        .sum();
+    let firing: usize = shown().map(|c| c.firing().count()).sum();
     format!(
         " {} clusters · {pods} pods · {firing} firing",
         model.clusters.len()
