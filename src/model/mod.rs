@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod services;
 pub mod silence;
 pub mod silence_form;
+pub mod slo;
 pub mod time;
 pub mod workload;
 
@@ -262,6 +263,8 @@ pub struct Model {
     pub keymap: Keymap,
     /// The Pods screen: maintained order, side panel, the selected pod's metrics.
     pub podview: PodView,
+    /// Service level objectives, their readings per cluster and fleet-wide.
+    pub slos: slo::SloBoard,
 }
 
 impl Model {
@@ -281,6 +284,7 @@ impl Model {
             },
             keymap: Keymap::default(),
             podview: PodView::default(),
+            slos: slo::SloBoard::default(),
         }
     }
 
