@@ -30,6 +30,8 @@ pub struct Config {
     pub keymap: crate::action::Keymap,
     /// The RED query templates (`[metrics]`), defaults when the section is absent.
     pub metrics: super::metrics::MetricsQueries,
+    /// Service level objectives: `[[slos]]` entries, then the ones imported from `slo_files`.
+    pub slos: Vec<crate::model::slo::SloSpec>,
 }
 
 impl Config {

@@ -90,6 +90,7 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
         clusters,
         keymap,
         metrics,
+        slos: Vec::new(),
     }
 }
 

@@ -21,5 +21,6 @@ pub mod rng;
 pub mod rules;
 pub mod scenario;
 pub mod server;
+pub mod slos;
 pub mod tsdb;
 pub mod world;

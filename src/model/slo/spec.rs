@@ -28,6 +28,27 @@ pub enum Sli {
 }
 
 impl Sli {
+    /// The common HTTP convention (client_golang's `http_requests_total` with a `code` label,
+    /// or a `status` label as many libraries write it): 5xx responses are the failures.
+    pub fn http_availability(service_label: &str, service: &str) -> Sli {
+        let svc = format!("{service_label}=\"{service}\"");
+        Sli::Ratio {
+            errors: format!(
+                "sum(rate(http_requests_total{{{svc},code=~\"5..\",$selector}}[$window]) or rate(http_requests_total{{{svc},status=~\"5..\",$selector}}[$window]))"
+            ),
+            total: format!("sum(rate(http_requests_total{{{svc},$selector}}[$window]))"),
+        }
+    }
+
+    /// Requests of `service` slower than `le` seconds (`http_request_duration_seconds`).
+    pub fn http_latency(service_label: &str, service: &str, le: &str) -> Sli {
+        Sli::Latency {
+            histogram: "http_request_duration_seconds".to_string(),
+            selector: format!("{service_label}=\"{service}\""),
+            le: le.to_string(),
+        }
+    }
+
     /// The failed-events template.
     pub fn errors_template(&self) -> String {
         match self {
