@@ -45,4 +45,13 @@ pub enum IoRequest {
         pod: String,
         port: Option<u16>,
     },
+    /// The SLO detail charts of SLO `slo` in this cluster over its period (budget remaining
+    /// and burn rates); answered with `Payload::SloChart`. A newer request cancels this one.
+    SloChart {
+        slo: crate::model::slo::SloId,
+        spec: Box<crate::model::slo::SloSpec>,
+        /// Range query step in seconds (fits the chart's columns).
+        step: u64,
+        seq: u64,
+    },
 }

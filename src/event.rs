@@ -50,6 +50,11 @@ pub enum Payload {
     Kube(Box<KubeData>),
     /// A pod's `/metrics`, read through the API server's pod proxy (an `IoRequest` result).
     PodMetrics(PodMetricsResult),
+    /// One refresh of every SLO evaluated in this cluster: (SLO index, reading), each reading
+    /// replacing that SLO's previous one in this cluster.
+    SloReadings(Vec<(crate::model::slo::SloId, crate::model::slo::SloReading)>),
+    /// The SLO detail charts, answering the request with the same `seq` (newest wins).
+    SloChart(Box<crate::model::slo::SloChart>),
 }
 
 impl Payload {
@@ -59,7 +64,10 @@ impl Payload {
             Payload::Alerts(_) | Payload::AlertSnapshot(_) | Payload::SilenceDone(_) => {
                 SourceKind::Alerts
             }
-            Payload::Metrics(_) | Payload::Chart(_) => SourceKind::Metrics,
+            Payload::Metrics(_)
+            | Payload::Chart(_)
+            | Payload::SloReadings(_)
+            | Payload::SloChart(_) => SourceKind::Metrics,
             Payload::Alive(source) | Payload::Failed { source, .. } => *source,
         }
     }

@@ -25,6 +25,7 @@ pub(crate) mod metrics_tests;
 #[cfg(test)]
 mod shell_tests;
 mod silence;
+mod slo;
 
 #[cfg(test)]
 mod tests;
@@ -38,6 +39,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             payload: Payload::SilenceDone(outcome),
         }) => silence::on_outcome(model, cluster, at, outcome),
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
+        Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
         Msg::Key(key) => match input::on_key(model, key) {
@@ -127,7 +129,10 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
         Payload::SilenceDone(_) => current,
         Payload::Alive(_) => current.on_data(at),
         // Applied by `metrics::apply` before this match.
-        Payload::Metrics(_) | Payload::Chart(_) => current,
+        Payload::Metrics(_)
+        | Payload::Chart(_)
+        | Payload::SloReadings(_)
+        | Payload::SloChart(_) => current,
         Payload::Failed { reason, .. } => current.on_failure(at, reason),
     };
     state.health.insert(source, health);

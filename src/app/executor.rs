@@ -128,6 +128,21 @@ impl Executor {
                     to_app.send(Payload::PodMetrics(result)).await;
                 });
             }
+            IoRequest::SloChart { slo, seq, .. } => {
+                // Answered with an error until the SLO source's chart queries exist.
+                let to_app = ToApp::new(cluster, self.tx.clone());
+                self.tasks.spawn(async move {
+                    let chart = crate::model::slo::SloChart {
+                        slo,
+                        seq,
+                        status: crate::model::services::QueryStatus::Error(
+                            crate::model::Text::new("SLO charts are not available yet"),
+                        ),
+                        ..Default::default()
+                    };
+                    to_app.send(Payload::SloChart(Box::new(chart))).await;
+                });
+            }
             IoRequest::MetricsChart {
                 service,
                 range,

@@ -61,6 +61,8 @@ pub struct SloBoard {
     /// Fleet-wide aggregate per SLO that spans more than one cluster.
     pub fleet: BTreeMap<SloId, SloEntry>,
     pub chart: Option<SloChart>,
+    /// The newest chart request; older answers are dropped.
+    pub chart_seq: u64,
 }
 
 impl SloBoard {
