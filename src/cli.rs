@@ -38,7 +38,28 @@ pub enum Command {
     Sim(SimArgs),
     /// Print one snapshot of the fleet's health and exit with its status (for cron jobs and reviews)
     Check(CheckArgs),
+    /// Print every SLO (budget left, burn rates, alert tiers) and exit 2 when a page tier fires
+    #[command(after_help = SLO_EXIT_CODES)]
+    Slo(CheckArgs),
 }
+
+/// Exit codes of `watchdeck slo`.
+pub const SLO_EXIT_CODES: &str = "Exit codes:
+   0  every SLO judged, no burn-rate tier firing
+   1  a ticket tier fires, or an SLO's budget for the period is spent
+   2  a page tier fires (wins over every other finding)
+   3  an SLO cannot be judged (Prometheus unreachable, no data, partial answer)
+  64  usage or config error, or no SLOs defined
+  70  internal error
+
+Columns: SLI now is the good share over 5m; BUDGET is the share of the period's error budget
+left; each burn column is the error ratio over that window divided by the budget; STATE is the
+hottest multiwindow tier (Sloth or Pyrra windows, per SLO); EXHAUSTED IN assumes the 1h burn
+rate continues.
+
+Examples:
+  watchdeck slo --at 10m                    simulated bad-deploy ten minutes in
+  watchdeck slo --config prod.toml --format json";
 
 /// How the built-in simulated fleet runs.
 #[derive(Debug, Clone, Args)]

@@ -45,6 +45,9 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => Ok(ExitCode::from(
             runtime.block_on(watchdeck::check::run(cli.config.clone(), args)),
         )),
+        Some(Command::Slo(args)) => Ok(ExitCode::from(
+            runtime.block_on(watchdeck::check::slo_cmd::run(cli.config.clone(), args)),
+        )),
         None => runtime.block_on(watchdeck::console::run(
             cli.config.clone(),
             cli.demo.clone(),

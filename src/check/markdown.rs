@@ -50,6 +50,10 @@ pub fn render(report: &Report) -> String {
     for cluster in &report.clusters {
         render_cluster(&mut out, cluster);
     }
+    if !report.slos.is_empty() {
+        let _ = writeln!(out, "\n## SLOs\n");
+        out.push_str(&super::slo_text::markdown(&report.slos));
+    }
     out
 }
 

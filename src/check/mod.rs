@@ -9,6 +9,9 @@ pub mod report;
 pub mod run;
 pub mod services;
 pub mod sim;
+pub mod slo;
+pub mod slo_cmd;
+pub mod slo_text;
 pub mod table;
 mod text;
 
@@ -16,5 +19,7 @@ pub use collect::Collector;
 pub use report::{Report, Status};
 pub use run::run;
 
+#[cfg(test)]
+mod slo_tests;
 #[cfg(test)]
 mod tests;

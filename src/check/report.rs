@@ -60,6 +60,8 @@ pub struct Report {
     pub status: Status,
     pub exit_code: u8,
     pub clusters: Vec<ClusterReport>,
+    /// Every SLO: the fleet-wide row, then one per cluster (see `slo`).
+    pub slos: Vec<super::slo::SloRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,14 +169,23 @@ pub struct AlertReport {
 
 /// Builds the snapshot of `model` at `now`. `subject` says what was looked at.
 pub fn build(model: &Model, now: Timestamp, subject: &str) -> Report {
+    let slos = super::slo::rows(model);
     let clusters: Vec<ClusterReport> = model
         .clusters
         .iter()
-        .map(|c| cluster_report(c, now))
+        .map(|c| {
+            let mut report = cluster_report(c, now);
+            let worst_slo = super::slo::cluster_rows(&slos, c.name.as_str())
+                .map(|r| r.status)
+                .max();
+            report.status = report.status.max(worst_slo.unwrap_or(Status::Ok));
+            report
+        })
         .collect();
     let status = clusters
         .iter()
         .map(|c| c.status)
+        .chain(slos.iter().map(|r| r.status))
         .max()
         .unwrap_or(Status::Ok);
     Report {
@@ -183,6 +194,7 @@ pub fn build(model: &Model, now: Timestamp, subject: &str) -> Report {
         status,
         exit_code: status.exit_code(),
         clusters,
+        slos,
     }
 }
 

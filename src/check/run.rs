@@ -20,15 +20,38 @@ use crate::model::time::human_duration;
 /// Runs the check and returns the process exit code; the report goes to stdout, errors for
 /// people to stderr.
 pub async fn run(config_path: Option<PathBuf>, args: CheckArgs) -> u8 {
+    let report = match collect("check", config_path, &args).await {
+        Ok(report) => report,
+        Err(code) => return code,
+    };
+    print(&render(&report, args.format));
+    report.exit_code
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Resolves what to look at (config file or the simulated fleet), collects one answer from
+/// every source and builds the report; on failure, says why on stderr (prefixed with
+/// `watchdeck {command}`) and returns the exit code.
+pub async fn collect(
+    command: &str,
+    config_path: Option<PathBuf>,
+    args: &CheckArgs,
+) -> Result<Report, u8> {
     if let Err(message) = args.validate() {
-        eprintln!("watchdeck check: {message}");
-        return exit::USAGE;
+        eprintln!("watchdeck {command}: {message}");
+        return Err(exit::USAGE);
     }
     let loaded = match config::discover(config_path.as_deref()) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprintln!("watchdeck check: {error}");
-            return exit::USAGE;
+            eprintln!("watchdeck {command}: {error}");
+            return Err(exit::USAGE);
         }
     };
     let report = match loaded {
@@ -36,8 +59,8 @@ pub async fn run(config_path: Option<PathBuf>, args: CheckArgs) -> u8 {
             let targets = match targets_from_config(&loaded.config) {
                 Ok(targets) => targets,
                 Err(error) => {
-                    eprintln!("watchdeck check: {}: {error:#}", loaded.path.display());
-                    return exit::USAGE;
+                    eprintln!("watchdeck {command}: {}: {error:#}", loaded.path.display());
+                    return Err(exit::USAGE);
                 }
             };
             let subject = format!("config {}", loaded.path.display());
@@ -48,15 +71,15 @@ pub async fn run(config_path: Option<PathBuf>, args: CheckArgs) -> u8 {
             {
                 Ok(sim) => sim,
                 Err(error) => {
-                    eprintln!("watchdeck check: cannot start the simulated fleet: {error:#}");
-                    return exit::INTERNAL;
+                    eprintln!("watchdeck {command}: cannot start the simulated fleet: {error:#}");
+                    return Err(exit::INTERNAL);
                 }
             };
             let targets = match targets_from_simulator(&sim.running.endpoints) {
                 Ok(targets) => targets,
                 Err(error) => {
-                    eprintln!("watchdeck check: {error:#}");
-                    return exit::INTERNAL;
+                    eprintln!("watchdeck {command}: {error:#}");
+                    return Err(exit::INTERNAL);
                 }
             };
             let subject = format!(
@@ -69,12 +92,7 @@ pub async fn run(config_path: Option<PathBuf>, args: CheckArgs) -> u8 {
             snapshot(&targets, clock, args.timeout, &subject).await
         }
     };
-    let text = render(&report, args.format);
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    report.exit_code
+    Ok(report)
 }
 
 /// Starts the sources of `targets`, waits until each has answered once or `timeout` passes,

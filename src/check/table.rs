@@ -41,6 +41,10 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
         render_cluster(&mut out, cluster);
     }
+    if !report.slos.is_empty() {
+        let _ = writeln!(out, "\n== SLOs {}", "=".repeat(WIDTH - 8));
+        out.push_str(&super::slo_text::compact_table(&report.slos));
+    }
     out
 }
 

@@ -2,6 +2,7 @@
 //! each cluster, their evaluation (budget, burn rates, tiers), the fleet-wide aggregate and the
 //! detail chart. No IO and no clock: `update` stores readings and re-evaluates them.
 
+pub mod format;
 pub mod math;
 pub mod reading;
 pub mod sla;
@@ -58,7 +59,7 @@ pub struct SloBoard {
     pub specs: Vec<SloSpec>,
     /// By (SLO, cluster).
     pub entries: BTreeMap<(SloId, ClusterId), SloEntry>,
-    /// Fleet-wide aggregate per SLO that spans more than one cluster.
+    /// Fleet-wide aggregate of each fleet SLO (`spec.fleet`) that spans more than one cluster.
     pub fleet: BTreeMap<SloId, SloEntry>,
     pub chart: Option<SloChart>,
     /// The newest chart request; older answers are dropped.
@@ -96,8 +97,8 @@ impl SloBoard {
         self.refresh_fleet(slo, cluster_names);
     }
 
-    /// Recomputes the fleet aggregate of `slo` from its clusters' entries. The aggregate is
-    /// unknown until every cluster it applies to has reported.
+    /// Recomputes the fleet aggregate of a fleet SLO from its clusters' entries. The aggregate
+    /// is unknown until every cluster it applies to has reported.
     pub fn refresh_fleet(&mut self, slo: SloId, cluster_names: &[&str]) {
         let Some(spec) = self.specs.get(slo) else {
             return;
@@ -108,7 +109,7 @@ impl SloBoard {
             .filter(|(_, name)| spec.applies_to(name))
             .map(|(id, name)| (id, *name))
             .collect();
-        if clusters.len() < 2 {
+        if !spec.fleet || clusters.len() < 2 {
             self.fleet.remove(&slo);
             return;
         }

@@ -1,0 +1,116 @@
+//! SLO figures as short text, shared by the screens and the headless reports so both say the
+//! same thing: burn rates `12.3x`, SLIs `99.961%`, budgets `74.3%`, exhaustion `1d 12h`.
+
+use super::math::{Exhaustion, TierState, TierStatus};
+use super::windows::promql_duration;
+
+/// A burn rate: `0.02x`, `1.3x`, `14.4x`, `812x`.
+pub fn burn(rate: f64) -> String {
+    if !rate.is_finite() {
+        return "-".to_string();
+    }
+    if rate >= 100.0 {
+        format!("{rate:.0}x")
+    } else if rate >= 0.995 {
+        format!("{rate:.1}x")
+    } else {
+        format!("{rate:.2}x")
+    }
+}
+
+/// An SLI (good share): enough decimals to tell 99.99% from 99.999%: `99.9612%`, `92.31%`.
+pub fn sli(good: f64) -> String {
+    let percent = good * 100.0;
+    if percent >= 99.0 {
+        format!("{percent:.4}%")
+    } else {
+        format!("{percent:.2}%")
+    }
+}
+
+/// Budget left: `74.3%`, `-35.0%` (overspent).
+pub fn budget(remaining: f64) -> String {
+    format!("{:.1}%", remaining * 100.0)
+}
+
+/// A horizon in its two largest units: `1d 12h`, `3h 20m`, `12m`, `45s`.
+pub fn horizon(secs: u64) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) if h > 0 && d < 10 => format!("{d}d {h}h"),
+        (d, _, _) => format!("{d}d"),
+    }
+}
+
+/// Time until the budget runs out; beyond the period it is `> 30d` (the budget outlasts it).
+pub fn exhaustion(e: Option<Exhaustion>, period_secs: u64) -> String {
+    match e {
+        None => "-".to_string(),
+        Some(Exhaustion::Exhausted) => "exhausted".to_string(),
+        Some(Exhaustion::Never) => "never".to_string(),
+        Some(Exhaustion::In(secs)) if secs > period_secs => {
+            format!("> {}", promql_duration(period_secs))
+        }
+        Some(Exhaustion::In(secs)) => horizon(secs),
+    }
+}
+
+/// A duration of budget: `43.2 min`, `25.9 s`, `7.2 h`.
+pub fn budget_time(secs: f64) -> String {
+    if secs < 120.0 {
+        format!("{secs:.1} s")
+    } else if secs < 3.0 * 3600.0 {
+        format!("{:.1} min", secs / 60.0).replace(".0 min", " min")
+    } else {
+        format!("{:.1} h", secs / 3600.0)
+    }
+}
+
+/// A tier's state in a word or two: `FIRING`, `close 75%`, `ok`, `unknown: no data for 1h`.
+pub fn tier_state(state: &TierState) -> String {
+    match state {
+        TierState::Firing => "FIRING".to_string(),
+        TierState::Close { share } => format!("close {:.0}%", share.0 * 100.0),
+        TierState::Clear => "ok".to_string(),
+        TierState::Unknown(why) => format!("unknown: {why}"),
+    }
+}
+
+/// A tier's windows and factor: `1h/5m > 14.4x`.
+pub fn tier_rule(status: &TierStatus) -> String {
+    format!(
+        "{}/{} > {}",
+        promql_duration(status.tier.long_secs),
+        promql_duration(status.tier.short_secs),
+        burn(status.tier.factor)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_well() {
+        assert_eq!(burn(14.4), "14.4x");
+        assert_eq!(burn(0.933), "0.93x");
+        assert_eq!(burn(812.4), "812x");
+        assert_eq!(sli(0.999612), "99.9612%");
+        assert_eq!(sli(0.9231), "92.31%");
+        assert_eq!(budget(-0.35), "-35.0%");
+        assert_eq!(horizon(36 * 3600), "1d 12h");
+        assert_eq!(horizon(3 * 3600 + 20 * 60), "3h 20m");
+        assert_eq!(horizon(45), "45s");
+        assert_eq!(horizon(40 * 86_400), "40d");
+        assert_eq!(budget_time(43.2 * 60.0), "43.2 min");
+        assert_eq!(budget_time(25.92), "25.9 s");
+        assert_eq!(budget_time(4.0 * 60.0), "4 min");
+        assert_eq!(exhaustion(Some(Exhaustion::Exhausted), 86_400), "exhausted");
+        assert_eq!(exhaustion(Some(Exhaustion::In(90_000)), 86_400), "> 1d");
+        assert_eq!(exhaustion(Some(Exhaustion::In(3_600)), 86_400), "1h");
+    }
+}
