@@ -13,7 +13,7 @@ mod metrics;
 mod model;
 mod paths;
 mod schema;
-mod slo;
+pub mod slo;
 mod suggest;
 #[cfg(test)]
 mod tests;

@@ -96,6 +96,7 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
     let slo_context = super::slo::Context {
         clusters: &cluster_names,
         service_label: &metrics.service_label,
+        paths,
     };
     let slos = super::slo::slos(w, root, &slo_context);
     Config {

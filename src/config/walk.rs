@@ -133,6 +133,11 @@ impl<'s> Walker<'s> {
         self.origin
     }
 
+    /// Records a problem found in another file (an imported SLO file), as it is.
+    pub(crate) fn report_problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
     /// The problems so far, as an error; for when reading cannot go on.
     pub(crate) fn into_errors(self) -> ConfigErrors {
         ConfigErrors::new(self.problems)

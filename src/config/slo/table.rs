@@ -51,6 +51,8 @@ pub(crate) struct Context<'a> {
     pub(crate) clusters: &'a [String],
     /// `metrics.service_label`, for the HTTP shorthands.
     pub(crate) service_label: &'a str,
+    /// Where relative `slo_files` paths are taken from.
+    pub(crate) paths: &'a crate::config::paths::PathResolver,
 }
 
 /// Reads every `[[slos]]` table; names must be unique among them.
