@@ -5,6 +5,7 @@
 mod check;
 mod files;
 mod import;
+mod rule_data;
 mod table;
 mod yaml;
 
