@@ -13,6 +13,7 @@ mod metrics;
 mod model;
 mod paths;
 mod schema;
+pub mod slo;
 mod suggest;
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,15 @@ use super::values::{
 };
 use super::walk::{Span, Tab, Walker};
 
-const ROOT_KEYS: [&str; 5] = ["ui", "global_prometheus", "clusters", "keys", "metrics"];
+const ROOT_KEYS: [&str; 7] = [
+    "ui",
+    "global_prometheus",
+    "clusters",
+    "keys",
+    "metrics",
+    "slos",
+    "slo_files",
+];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
 const CLUSTER_KEYS: [&str; 8] = [
     "name",
@@ -84,13 +92,20 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
         .table(root, "metrics", "a table [metrics]")
         .map(|t| super::metrics::metrics(w, &t))
         .unwrap_or_default();
+    let cluster_names: Vec<String> = clusters.iter().map(|c| c.name.clone()).collect();
+    let slo_context = super::slo::Context {
+        clusters: &cluster_names,
+        service_label: &metrics.service_label,
+        paths,
+    };
+    let slos = super::slo::slos(w, root, &slo_context);
     Config {
         ui,
         global_prometheus,
         clusters,
         keymap,
         metrics,
-        slos: Vec::new(),
+        slos,
     }
 }
 

@@ -123,6 +123,21 @@ impl<'s> Walker<'s> {
         line_column(self.text, span.start).0
     }
 
+    /// How many problems have been reported so far.
+    pub(crate) fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
+    /// The file name or other origin that starts every message.
+    pub(crate) fn origin(&self) -> &str {
+        self.origin
+    }
+
+    /// Records a problem found in another file (an imported SLO file), as it is.
+    pub(crate) fn report_problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
     /// The problems so far, as an error; for when reading cannot go on.
     pub(crate) fn into_errors(self) -> ConfigErrors {
         ConfigErrors::new(self.problems)

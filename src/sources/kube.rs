@@ -13,6 +13,7 @@ pub mod errors;
 pub mod events;
 pub mod pods;
 pub mod proxy;
+pub mod pyrra;
 pub mod watch;
 pub mod workloads;
 

@@ -187,6 +187,31 @@ async fn handle(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1");
+    let cluster = crate::sim::world::catalog::CLUSTERS
+        .get(state.cluster)
+        .map_or("", |c| c.name);
+    if let ["apis", group, ..] = segments[..]
+        && !super::pyrra::group_served(group, cluster)
+    {
+        return ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+        .into_response();
+    }
+    if let ["apis"] = segments[..] {
+        let mut groups = discovery::api_group_list();
+        if let Some(list) = groups["groups"].as_array_mut() {
+            list.retain(|g| super::pyrra::group_served(g["name"].as_str().unwrap_or(""), cluster));
+        }
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, discovery::LEGACY_CONTENT_TYPE)],
+            groups.to_string(),
+        )
+            .into_response();
+    }
     if let Some(document) = discovery_document(&segments, host) {
         return document;
     }

@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod http;
 pub mod patch;
 pub mod protobuf;
+pub mod pyrra;
 pub mod read;
 pub mod review;
 pub mod selector;

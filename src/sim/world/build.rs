@@ -134,6 +134,11 @@ impl ClusterState {
                 self.store.upsert("pods", rendered);
             }
         }
+        if crate::sim::kube::pyrra::installed(self.spec.name) {
+            for object in crate::sim::kube::pyrra::objects(&rfc3339(cluster_created)) {
+                self.store.upsert(crate::sim::kube::pyrra::PLURAL, object);
+            }
+        }
     }
 
     /// Regions run replicas in proportion to the traffic they normally serve.

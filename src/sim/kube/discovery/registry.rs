@@ -177,6 +177,20 @@ pub(super) static RESOURCES: &[ResourceType] = &[
         storage_version_hash: Some("Tpdw74pNgSM="),
         ..core("clusters", "cluster", "Cluster", true)
     },
+    // Pyrra's CRD; served only where it is installed (see `sim::kube::pyrra`).
+    ResourceType {
+        group: "pyrra.dev",
+        version: "v1alpha1",
+        verbs: CRD_VERBS,
+        subresources: &[status("ServiceLevelObjective")],
+        storage_version_hash: Some("kq2Fsqw+0aE="),
+        ..core(
+            "servicelevelobjectives",
+            "servicelevelobjective",
+            "ServiceLevelObjective",
+            true,
+        )
+    },
 ];
 
 /// API groups in the order `/apis` lists them (built-in groups first, then CRD groups).
@@ -185,4 +199,5 @@ pub(super) const GROUPS: &[&str] = &[
     "authentication.k8s.io",
     "authorization.k8s.io",
     "postgresql.cnpg.io",
+    "pyrra.dev",
 ];

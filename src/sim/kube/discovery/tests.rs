@@ -91,7 +91,8 @@ fn group_documents() {
             "apps",
             "authentication.k8s.io",
             "authorization.k8s.io",
-            "postgresql.cnpg.io"
+            "postgresql.cnpg.io",
+            "pyrra.dev"
         ]
     );
     assert_eq!(

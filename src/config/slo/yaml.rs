@@ -1,0 +1,280 @@
+//! A small YAML document tree with positions, built from serde-saphyr's event parser, so
+//! every imported SLO field can be reported as file:line:col plus its path. Anchors, aliases
+//! and duplicate keys are refused: an SLO file should say each thing once, plainly.
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StrInput};
+
+type Events<'a> = Parser<'a, StrInput<'a>>;
+
+/// One YAML node and where it starts (1-based line and column; 0 when unknown, as for
+/// objects read from a cluster).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    /// A scalar's text exactly as written (after YAML escapes), whatever its type.
+    Scalar(String),
+    Seq(Vec<Node>),
+    /// Entries in file order: key, key's node (for its position), value.
+    Map(Vec<(String, Node)>),
+}
+
+/// Why a file is not YAML we accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct YamlError {
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) message: String,
+}
+
+impl Node {
+    /// The value under `key` of a mapping.
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The scalar text, if this is a scalar.
+    pub(crate) fn scalar(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// How the node is shown after "found".
+    pub(crate) fn describe(&self) -> String {
+        match &self.value {
+            Value::Null => "nothing (null)".to_string(),
+            Value::Scalar(s) => format!("{s:?}"),
+            Value::Seq(_) => "a list".to_string(),
+            Value::Map(_) => "a mapping".to_string(),
+        }
+    }
+
+    /// A JSON value (a Kubernetes object) as a tree without positions.
+    pub(crate) fn from_json(value: &serde_json::Value) -> Node {
+        use serde_json::Value as J;
+        let value = match value {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Scalar(b.to_string()),
+            J::Number(n) => Value::Scalar(n.to_string()),
+            J::String(s) => Value::Scalar(s.clone()),
+            J::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
+            J::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Node::from_json(v)))
+                    .collect(),
+            ),
+        };
+        Node {
+            value,
+            line: 0,
+            col: 0,
+        }
+    }
+}
+
+type Item<'a> = (Event<'a>, Span);
+
+fn at(span: &Span, message: impl Into<String>) -> YamlError {
+    YamlError {
+        line: span.start.line(),
+        col: span.start.col() + 1,
+        message: message.into(),
+    }
+}
+
+/// Parses every document of a (multi-document) YAML text; empty documents are skipped.
+pub(crate) fn documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    let mut options = serde_saphyr::granit_parser::Options::default();
+    options.emit_anchor_events = true;
+    let mut events = Parser::new_from_str_with_options(text, options);
+    let mut docs = Vec::new();
+    loop {
+        let (event, span) = next(&mut events)?;
+        match event {
+            Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd => {}
+            Event::StreamEnd => return Ok(docs),
+            other => {
+                let node = node(&mut events, (other, span))?;
+                if node.value != Value::Null {
+                    docs.push(node);
+                }
+            }
+        }
+    }
+}
+
+/// The next event that is not presentation metadata (comments).
+fn next<'a>(events: &mut Events<'a>) -> Result<Item<'a>, YamlError> {
+    loop {
+        match events.next() {
+            None => {
+                return Err(YamlError {
+                    line: 0,
+                    col: 0,
+                    message: "unexpected end of the YAML text".to_string(),
+                });
+            }
+            Some(Err(e)) => {
+                return Err(YamlError {
+                    line: e.marker().line(),
+                    col: e.marker().col() + 1,
+                    message: format!("invalid YAML: {}", e.info()),
+                });
+            }
+            Some(Ok((event, span))) => match event {
+                Event::StreamStart
+                | Event::StreamEnd
+                | Event::DocumentStart(..)
+                | Event::DocumentEnd
+                | Event::Alias(_)
+                | Event::UnresolvedAlias(_)
+                | Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::SequenceEnd
+                | Event::MappingStart(..)
+                | Event::MappingEnd => return Ok((event, span)),
+                _ => {}
+            },
+        }
+    }
+}
+
+const NO_ANCHORS: &str =
+    "YAML anchors (&name) are not accepted in SLO files: write the value out in full";
+const NO_ALIASES: &str =
+    "YAML aliases (*name) are not accepted in SLO files: write the value out in full";
+
+/// The anchor's own position and name: the parser reports it right after its node.
+fn anchor_error(events: &mut Events<'_>, node_span: &Span) -> YamlError {
+    match events.next() {
+        Some(Ok((Event::Anchor(_, name), span))) => at(
+            &span,
+            format!(
+                "YAML anchors (&{name}) are not accepted in SLO files: write the value out in full"
+            ),
+        ),
+        _ => at(node_span, NO_ANCHORS),
+    }
+}
+
+fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, YamlError> {
+    let value = match event {
+        Event::Scalar(text, style, anchor, _) => {
+            if anchor != 0 {
+                return Err(anchor_error(events, &span));
+            }
+            let is_null = style == ScalarStyle::Plain
+                && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+            if is_null {
+                Value::Null
+            } else {
+                Value::Scalar(text.into_owned())
+            }
+        }
+        Event::SequenceStart(_, anchor, _) => {
+            if anchor != 0 {
+                return Err(anchor_error(events, &span));
+            }
+            let mut items = Vec::new();
+            loop {
+                let item = next(events)?;
+                if matches!(item.0, Event::SequenceEnd) {
+                    break;
+                }
+                items.push(node(events, item)?);
+            }
+            Value::Seq(items)
+        }
+        Event::MappingStart(_, anchor, _) => {
+            if anchor != 0 {
+                return Err(anchor_error(events, &span));
+            }
+            let mut entries: Vec<(String, Node)> = Vec::new();
+            loop {
+                let (key_event, key_span) = next(events)?;
+                let key = match key_event {
+                    Event::MappingEnd => break,
+                    Event::Scalar(text, _, 0, _) => text.into_owned(),
+                    Event::Scalar(..) => return Err(anchor_error(events, &key_span)),
+                    Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                        return Err(at(&key_span, NO_ALIASES));
+                    }
+                    _ => {
+                        return Err(at(
+                            &key_span,
+                            "expected a plain key such as `name:`, found a list or mapping used as a key",
+                        ));
+                    }
+                };
+                if key == "<<" {
+                    return Err(at(
+                        &key_span,
+                        "YAML merge keys (<<) are not accepted in SLO files: write the fields out in full",
+                    ));
+                }
+                if let Some((_, first)) = entries.iter().find(|(k, _)| *k == key) {
+                    let message = format!(
+                        "duplicate key `{key}` (first at line {}): each field may appear once",
+                        first.line
+                    );
+                    return Err(at(&key_span, message));
+                }
+                let first = next(events)?;
+                let value = node(events, first)?;
+                entries.push((key, value));
+            }
+            Value::Map(entries)
+        }
+        Event::Alias(_) | Event::UnresolvedAlias(_) => return Err(at(&span, NO_ALIASES)),
+        _ => return Err(at(&span, "unexpected YAML structure")),
+    };
+    Ok(Node {
+        value,
+        line: span.start.line(),
+        col: span.start.col() + 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_keep_positions_and_exact_text() {
+        let docs = documents("a: 99.90\nb:\n  - x\n  - 'y'\n---\n---\nc: ~\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        let a = docs[0].get("a").unwrap();
+        assert_eq!((a.scalar(), a.line, a.col), (Some("99.90"), 1, 4));
+        let Value::Seq(items) = &docs[0].get("b").unwrap().value else {
+            panic!()
+        };
+        assert_eq!((items[1].scalar(), items[1].line), (Some("y"), 4));
+        assert_eq!(docs[1].get("c").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn anchors_aliases_and_duplicates_are_refused() {
+        let e = documents("a: &x 1\nb: *x\n").unwrap_err();
+        assert_eq!((e.line, e.col), (1, 4));
+        assert!(e.message.contains("anchors"), "{e:?}");
+        let e = documents("a: 1\nb:\n  c: 2\n  c: 3\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(
+            e.message.contains("duplicate key `c` (first at line 3)"),
+            "{e:?}"
+        );
+        let e = documents("a: [1\n").unwrap_err();
+        assert!(e.message.starts_with("invalid YAML"), "{e:?}");
+    }
+}
