@@ -47,6 +47,10 @@ pub enum Action {
     ToggleDescribe,
     /// Pods: open or close the selected pod's live `/metrics` panel.
     ToggleMetrics,
+    /// Open or close the SLA helper (allowed downtime, latency objectives).
+    ToggleSla,
+    /// SLO detail of a fleet SLO: chart the next cluster.
+    SloNextCluster,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -123,6 +127,11 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('4')],
         action: Action::ShowView(View::Alerts),
         help: "alerts",
+    },
+    Binding {
+        keys: &[Key::Char('5')],
+        action: Action::ShowView(View::Slos),
+        help: "SLOs: error budgets and burn rates",
     },
     Binding {
         keys: &[Key::Tab],
@@ -212,12 +221,22 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Enter],
         action: Action::ToggleDescribe,
-        help: "pods: describe selected pod",
+        help: "pods: describe selected pod; SLOs: open the detail",
     },
     Binding {
         keys: &[Key::Char('m')],
         action: Action::ToggleMetrics,
         help: "pods: live /metrics of selected pod",
+    },
+    Binding {
+        keys: &[Key::Char('a')],
+        action: Action::ToggleSla,
+        help: "SLA helper: allowed downtime, latency objectives",
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        action: Action::SloNextCluster,
+        help: "SLO detail (fleet SLO): chart the next cluster",
     },
     Binding {
         keys: &[Key::Char('?')],
@@ -227,7 +246,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Esc],
         action: Action::Close,
-        help: "close help / panel, clear filter",
+        help: "close help / panel / detail, clear filter",
     },
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],

@@ -26,6 +26,9 @@ pub(crate) mod metrics_tests;
 mod shell_tests;
 mod silence;
 mod slo;
+pub(crate) mod slo_view;
+#[cfg(test)]
+mod slo_view_tests;
 
 #[cfg(test)]
 mod tests;
@@ -140,6 +143,11 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
 }
 
 fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    if !model.ui.show_help
+        && let Some(effects) = slo_view::on_action(model, action)
+    {
+        return effects;
+    }
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::ToggleHelp => {
@@ -181,6 +189,8 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             return kube::toggle_panel(model, PodPanel::Metrics);
         }
         Action::ToggleDescribe | Action::ToggleMetrics => return Vec::new(),
+        // Handled by `slo_view::on_action` above.
+        Action::ToggleSla | Action::SloNextCluster => return Vec::new(),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),
@@ -205,6 +215,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             (View::Alerts, _) => alerts::move_grouped(model, action),
             (View::Overview, Pane::Alerts) => move_alerts(model, action),
             (View::Services, _) => return metrics::move_services(model, action),
+            (View::Slos, _) => return slo_view::move_cursor(model, action),
         },
         Action::ChartRangeNext | Action::ChartRangePrevious => {
             return metrics::change_range(model, action);

@@ -139,23 +139,25 @@ impl Keymap {
     }
 }
 
-const GROUPS: [&str; 7] = [
+const GROUPS: [&str; 8] = [
     "Screens",
     "Lists (overview, services, pods, alerts)",
     "Filter and palette",
     "Services screen",
     "Pods screen",
     "Alerts screen",
+    "SLOs screen",
     "General",
 ];
 
 impl Action {
     /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 29] = [
         Action::ShowView(View::Overview),
         Action::ShowView(View::Services),
         Action::ShowView(View::Pods),
         Action::ShowView(View::Alerts),
+        Action::ShowView(View::Slos),
         Action::NextView,
         Action::PreviousView,
         Action::Down,
@@ -175,6 +177,8 @@ impl Action {
         Action::ToggleMetrics,
         Action::Silence,
         Action::ExpireSilence,
+        Action::ToggleSla,
+        Action::SloNextCluster,
         Action::ToggleHelp,
         Action::Close,
         Action::Quit,
@@ -187,6 +191,7 @@ impl Action {
             Action::ShowView(View::Services) => "services",
             Action::ShowView(View::Pods) => "pods",
             Action::ShowView(View::Alerts) => "alerts",
+            Action::ShowView(View::Slos) => "slos",
             Action::NextView => "next-screen",
             Action::PreviousView => "previous-screen",
             Action::Quit => "quit",
@@ -209,6 +214,8 @@ impl Action {
             Action::ToggleMetrics => "pod-metrics",
             Action::Silence => "silence",
             Action::ExpireSilence => "expire-silence",
+            Action::ToggleSla => "sla-helper",
+            Action::SloNextCluster => "slo-next-cluster",
         }
     }
 
@@ -239,7 +246,8 @@ impl Action {
             | Action::ToggleDescribe
             | Action::ToggleMetrics => GROUPS[4],
             Action::Silence | Action::ExpireSilence => GROUPS[5],
-            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[6],
+            Action::ToggleSla | Action::SloNextCluster => GROUPS[6],
+            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[7],
         }
     }
 }

@@ -12,6 +12,7 @@ pub enum FilterTarget {
     Pods,
     Alerts,
     Services,
+    Slos,
 }
 
 /// The filter text of each list, as typed (empty: no filter). The pods filter applies to
@@ -21,6 +22,7 @@ pub struct Filters {
     pub pods: String,
     pub alerts: String,
     pub services: String,
+    pub slos: String,
 }
 
 impl Filters {
@@ -29,6 +31,7 @@ impl Filters {
             FilterTarget::Pods => &self.pods,
             FilterTarget::Alerts => &self.alerts,
             FilterTarget::Services => &self.services,
+            FilterTarget::Slos => &self.slos,
         }
     }
 
@@ -37,6 +40,7 @@ impl Filters {
             FilterTarget::Pods => &mut self.pods,
             FilterTarget::Alerts => &mut self.alerts,
             FilterTarget::Services => &mut self.services,
+            FilterTarget::Slos => &mut self.slos,
         };
         text.clone_into(slot);
     }
@@ -66,10 +70,11 @@ enum Field {
     Status,
     Severity,
     Summary,
+    Service,
 }
 
 /// Field names the filter understands (shown by the help line).
-pub const FIELDS: &str = "cluster:, ns:, name:, node:, status: (pods); name:, cluster:, severity:, summary: (alerts); name:, cluster: (services)";
+pub const FIELDS: &str = "cluster:, ns:, name:, node:, status: (pods); name:, cluster:, severity:, summary: (alerts); name:, cluster: (services); name:, service:, cluster: (SLOs)";
 
 fn field(name: &str) -> Option<Field> {
     Some(match name.to_ascii_lowercase().as_str() {
@@ -80,6 +85,7 @@ fn field(name: &str) -> Option<Field> {
         "status" | "s" => Field::Status,
         "severity" | "sev" => Field::Severity,
         "summary" => Field::Summary,
+        "service" | "svc" => Field::Service,
         _ => return None,
     })
 }
@@ -167,6 +173,17 @@ pub fn service_matches(query: &Query, cluster: &str, service: &ServiceRed) -> bo
         ])
 }
 
+/// Whether an SLO row matches: SLO name, service, and the row's scope (a cluster name or
+/// `fleet`).
+pub fn slo_matches(query: &Query, name: &str, service: &str, scope: &str) -> bool {
+    query.is_empty()
+        || query.matches(&[
+            (Field::Name, name),
+            (Field::Service, service),
+            (Field::Cluster, scope),
+        ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +250,20 @@ mod tests {
         assert!(!yes("cluster:payment"));
         assert!(!yes("!payment"));
         assert!(!yes("search"));
+    }
+
+    #[test]
+    fn filter_slos_by_name_service_and_scope() {
+        let yes = |q: &str| slo_matches(&Query::parse(q), "payment-errors", "payment", "prod-eu-1");
+        assert!(yes("pay"));
+        assert!(yes("service:payment"));
+        assert!(yes("svc:pay cluster:eu"));
+        assert!(
+            !yes("service:errors"),
+            "a field term looks only at its column"
+        );
+        assert!(!yes("cluster:fleet"));
+        assert!(slo_matches(&Query::parse("fleet"), "a", "b", "fleet"));
     }
 
     #[test]

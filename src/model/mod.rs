@@ -22,6 +22,7 @@ pub mod services;
 pub mod silence;
 pub mod silence_form;
 pub mod slo;
+pub mod slo_view;
 pub mod time;
 pub mod workload;
 
@@ -131,10 +132,18 @@ pub enum View {
     Pods,
     /// Alerts grouped by alertname and severity, silences.
     Alerts,
+    /// Service level objectives: budgets, burn rates and alert tiers, with a detail view.
+    Slos,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Overview, View::Services, View::Pods, View::Alerts];
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Services,
+        View::Pods,
+        View::Alerts,
+        View::Slos,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -142,6 +151,7 @@ impl View {
             View::Services => "Services",
             View::Pods => "Pods",
             View::Alerts => "Alerts",
+            View::Slos => "SLOs",
         }
     }
 
@@ -243,6 +253,8 @@ pub struct UiState {
     pub chart_seq: u64,
     /// What the newest chart request asked for: service, range and step.
     pub chart_for: Option<(services::ServiceRef, services::ChartRange, u64)>,
+    /// The SLOs screen: cursor, open detail, SLA helper.
+    pub slo: slo_view::SloViewState,
 }
 
 impl UiState {
@@ -305,8 +317,9 @@ mod tests {
     #[test]
     fn views_cycle_in_tab_order() {
         assert_eq!(View::Overview.next(), View::Services);
-        assert_eq!(View::Alerts.next(), View::Overview);
-        assert_eq!(View::Overview.previous(), View::Alerts);
+        assert_eq!(View::Alerts.next(), View::Slos);
+        assert_eq!(View::Slos.next(), View::Overview);
+        assert_eq!(View::Overview.previous(), View::Slos);
         assert_eq!(View::Pods.previous(), View::Services);
     }
 

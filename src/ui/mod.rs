@@ -13,6 +13,8 @@ mod services_tests;
 #[cfg(test)]
 mod shell_tests;
 #[cfg(test)]
+mod slo_tests;
+#[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;
@@ -53,6 +55,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         View::Services => views::services::render(frame, model, theme, now),
         View::Pods => views::pods::render(frame, model, theme, now),
         View::Alerts => views::alerts::render(frame, model, theme, now),
+        View::Slos => views::slos::render(frame, model, theme, now),
     };
     let screen = frame.area();
     info.layout.tabs = widgets::status::tab_areas(ratatui::layout::Rect {
@@ -60,6 +63,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         ..screen
     });
     popups::palette::render(frame, model, theme);
+    if model.ui.slo.sla {
+        popups::sla::render(frame, model, theme);
+    }
     if let Some(popup) = &model.ui.silence {
         popups::silence::render(frame, model, popup, theme, now);
     }

@@ -14,6 +14,7 @@ pub fn filter_target(model: &Model) -> FilterTarget {
         (View::Pods, _) | (View::Overview, Pane::Pods) => FilterTarget::Pods,
         (View::Alerts, _) | (View::Overview, Pane::Alerts) => FilterTarget::Alerts,
         (View::Services, _) => FilterTarget::Services,
+        (View::Slos, _) => FilterTarget::Slos,
     }
 }
 

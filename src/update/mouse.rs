@@ -17,6 +17,9 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
     if model.ui.show_help || model.ui.prompt.is_some() {
         return Vec::new();
     }
+    if let Some(effects) = super::slo_view::on_mouse(model, mouse) {
+        return effects;
+    }
     let layout = model.ui.layout;
     let (column, row) = (mouse.column, mouse.row);
     let list = if layout.pods.is_some_and(|a| a.contains(column, row)) {

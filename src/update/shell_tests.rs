@@ -181,9 +181,11 @@ fn layout() -> ScreenLayout {
             Area::new(23, 0, 10, 1),
             Area::new(34, 0, 6, 1),
             Area::new(41, 0, 8, 1),
+            Area::new(50, 0, 6, 1),
         ],
         pods: Some(Area::new(1, 10, 100, 5)),
         alerts: Some(Area::new(1, 20, 100, 3)),
+        slos: None,
     }
 }
 

@@ -1,7 +1,8 @@
-//! Popups drawn over a screen: the silence form, the expire confirmation and the `:` command
-//! palette.
+//! Popups drawn over a screen: the silence form, the expire confirmation, the `:` command
+//! palette and the SLA helper.
 
 pub mod silence;
+pub mod sla;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 

@@ -1,4 +1,4 @@
-//! Whole screens composed from widgets, one per file: overview, services, pods and alerts,
+//! Whole screens composed from widgets, one per file: overview, services, pods, alerts and SLOs,
 //! plus the help overlay.
 
 pub mod alerts;
@@ -6,6 +6,7 @@ pub mod help;
 pub mod overview;
 pub mod pods;
 pub mod services;
+pub mod slos;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 

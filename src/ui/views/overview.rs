@@ -1,4 +1,5 @@
-//! The first screen: title bar, cluster bands, the merged pods table, firing alerts, key hints.
+//! The first screen: title bar, cluster bands, the SLO band, worst services, the merged pods
+//! table, firing alerts, key hints.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -8,7 +9,7 @@ use ratatui::widgets::Block;
 use crate::model::{Model, Pane};
 use crate::ui::ViewInfo;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{alerts, bands, pods, status, worst};
+use crate::ui::widgets::{alerts, bands, pods, slo_gauges, status, worst};
 
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
@@ -16,9 +17,11 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     // The bands never take more than a third of the screen.
     let bands_height = bands::height(model).min(area.height / 3).max(3);
     let worst_height = worst::height(model, area.height);
-    let [title, bands_area, worst_area, lists, hints] = Layout::vertical([
+    let slo_height = slo_gauges::height(model, area.height);
+    let [title, bands_area, slo_area, worst_area, lists, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(bands_height),
+        Constraint::Length(slo_height),
         Constraint::Length(worst_height),
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -31,6 +34,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
 
     status::render_title(frame, title, model, theme, now);
     bands::render(frame, bands_area, model, theme, now);
+    slo_gauges::render(frame, slo_area, model, theme);
     worst::render(frame, worst_area, model, theme);
     let focus = model.ui.focus;
     let pods_rows = pods::render(frame, pods_area, model, theme, now, focus == Pane::Pods);

@@ -11,6 +11,11 @@ pub mod pod_metrics;
 pub mod pods;
 pub mod red;
 pub mod services;
+pub mod slo_charts;
+pub mod slo_detail;
+pub mod slo_format;
+pub mod slo_gauges;
+pub mod slo_list;
 pub mod status;
 pub mod worst;
 

@@ -15,38 +15,58 @@ use crate::ui::theme::Theme;
 
 const BRAND: &str = " watchdeck ";
 
-fn tab_label(number: usize, view: View) -> String {
+fn full_label(number: usize, view: View) -> String {
     format!("{} {}", number + 1, view.title())
+}
+
+/// A tab's label in a title bar `width` columns wide: `2 Services`, or `2 Ser` when the full
+/// tabs do not fit.
+pub fn tab_label(width: u16, number: usize, view: View) -> String {
+    if width >= full_tabs_width() {
+        full_label(number, view)
+    } else {
+        let short: String = view.title().chars().take(3).collect();
+        format!("{} {short}", number + 1)
+    }
+}
+
+/// Width of the full tabs with one space after each.
+fn full_tabs_width() -> u16 {
+    View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| width(&full_label(i, *v)) + 1)
+        .sum()
 }
 
 fn width(s: &str) -> u16 {
     u16::try_from(Span::raw(s).width()).unwrap_or(u16::MAX)
 }
 
-/// Width of the tabs with one space after each.
-fn tabs_width() -> u16 {
+/// Width of the tabs in a title bar `area_width` wide, with one space after each.
+fn tabs_width(area_width: u16) -> u16 {
     View::ALL
         .iter()
         .enumerate()
-        .map(|(i, v)| width(&tab_label(i, *v)) + 1)
+        .map(|(i, v)| width(&tab_label(area_width, i, *v)) + 1)
         .sum()
 }
 
 /// Whether the title bar has room for the name before the tabs.
 fn shows_brand(area: Rect) -> bool {
-    area.width >= width(BRAND) + 1 + tabs_width()
+    area.width >= width(BRAND) + 1 + tabs_width(area.width)
 }
 
 /// Where each tab is drawn in the title bar `area` (for mouse clicks).
-pub fn tab_areas(area: Rect) -> [Area; 4] {
+pub fn tab_areas(area: Rect) -> [Area; 5] {
     let mut x = area.x;
     if shows_brand(area) {
         x += width(BRAND) + 1;
     }
     let end = area.x.saturating_add(area.width);
-    let mut tabs = [Area::default(); 4];
+    let mut tabs = [Area::default(); 5];
     for (i, view) in View::ALL.iter().enumerate() {
-        let w = width(&tab_label(i, *view)).min(end.saturating_sub(x));
+        let w = width(&tab_label(area.width, i, *view)).min(end.saturating_sub(x));
         tabs[i] = Area::new(x, area.y, w, area.height.min(1));
         x = x.saturating_add(w + 1);
     }
@@ -88,7 +108,7 @@ fn totals_text(model: &Model) -> String {
 
 pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
     let brand = shows_brand(area);
-    let mut used = tabs_width() + if brand { width(BRAND) + 1 } else { 0 };
+    let mut used = tabs_width(area.width) + if brand { width(BRAND) + 1 } else { 0 };
     let available = area.width;
     let mut room = |text: &str| -> bool {
         let fits = used.saturating_add(width(text)) <= available;
@@ -120,7 +140,7 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
         } else {
             theme.muted
         };
-        spans.push(Span::styled(tab_label(number, *view), style));
+        spans.push(Span::styled(tab_label(area.width, number, *view), style));
         spans.push(Span::raw(" "));
     }
     if let Some(shown) = shown {
