@@ -27,6 +27,8 @@ pub struct SloRow {
     pub windows: &'static str,
     /// `query`, `sloth rules` or `pyrra rules`.
     pub source: String,
+    /// `PAGE`, `ticket`, `close 75%`, `partly unknown`, `ok`, or `unknown`.
+    pub state: String,
     /// Why the SLO cannot be judged; the figures are then absent.
     pub unknown: Option<String>,
     /// Good share over the shortest window.
@@ -104,6 +106,7 @@ fn base(spec: &SloSpec, scope: &str) -> SloRow {
         period: spec.period.to_string(),
         windows: spec.windows.label(),
         source: spec.data.label().to_string(),
+        state: "unknown".to_string(),
         unknown: None,
         sli: None,
         budget_remaining: None,
@@ -134,6 +137,7 @@ fn row(spec: &SloSpec, scope: &str, entry: &SloEntry) -> SloRow {
         row.status = Status::Warning;
         return row;
     }
+    row.state = format::headline(e.headline());
     row.sli = e.sli_now.map(|n| n.0);
     row.budget_remaining = e.budget_remaining.map(|n| n.0);
     row.budget_consumed = e.budget_consumed.map(|n| n.0);
@@ -195,36 +199,6 @@ fn row(spec: &SloSpec, scope: &str, entry: &SloEntry) -> SloRow {
 }
 
 impl SloRow {
-    /// The state column: `PAGE`, `ticket`, `close 75%`, `ok` or `unknown`.
-    pub fn state_text(&self) -> String {
-        if self.unknown.is_some() {
-            return "unknown".to_string();
-        }
-        let firing = |severity: &str| {
-            self.tiers
-                .iter()
-                .any(|t| t.severity == severity && t.state == "firing")
-        };
-        if firing("page") {
-            return "PAGE".to_string();
-        }
-        if firing("ticket") {
-            return "ticket".to_string();
-        }
-        let closest = self
-            .tiers
-            .iter()
-            .filter_map(|t| t.share)
-            .fold(None, |best: Option<f64>, s| {
-                Some(best.map_or(s, |b| b.max(s)))
-            });
-        match closest {
-            Some(share) => format!("close {:.0}%", share * 100.0),
-            None if self.tiers.iter().any(|t| t.state == "unknown") => "partly unknown".to_string(),
-            None => "ok".to_string(),
-        }
-    }
-
     /// Budget left as text, `-` when unknown.
     pub fn budget_text(&self) -> String {
         self.budget_remaining

@@ -111,7 +111,7 @@ fn a_firing_page_tier_is_critical_for_its_cluster_and_the_fleet() {
     );
     assert_eq!(payment[0].scope, "us-east-1");
     assert_eq!(payment[0].status, Status::Critical);
-    assert_eq!(payment[0].state_text(), "PAGE");
+    assert_eq!(payment[0].state, "PAGE");
     assert_eq!(payment[0].burn_text("5m"), "80.0x");
     assert_eq!(payment[1].status, Status::Ok);
     assert_eq!(report.clusters[0].status, Status::Critical);

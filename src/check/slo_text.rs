@@ -50,7 +50,7 @@ pub fn full_table(rows: &[SloRow]) -> String {
         for w in WINDOWS {
             let _ = write!(line, " {}", cell(&row.burn_text(w), 7));
         }
-        let _ = write!(line, " {} {}", cell(&row.state_text(), 10), row.exhaustion);
+        let _ = write!(line, " {} {}", cell(&row.state, 10), row.exhaustion);
         let _ = writeln!(out, "{}", line.trim_end());
         for note in &row.low_traffic {
             let _ = writeln!(out, "{}low traffic: {note}", " ".repeat(20));
@@ -87,7 +87,7 @@ pub fn compact_table(rows: &[SloRow]) -> String {
                 cell(&row.budget_text(), 8),
                 cell(&row.burn_text("1h"), 7),
                 cell(&row.burn_text("5m"), 7),
-                cell(&row.state_text(), 10),
+                cell(&row.state, 10),
                 fit(&row.exhaustion, 12),
             ),
         };
@@ -122,7 +122,7 @@ pub fn markdown(rows: &[SloRow]) -> String {
             md_cell(&row.sli_text()),
             md_cell(&row.budget_text()),
             burns.join(" | "),
-            md_cell(&row.state_text()),
+            md_cell(&row.state),
             md_cell(&row.exhaustion),
         );
     }

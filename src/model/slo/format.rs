@@ -1,7 +1,7 @@
 //! SLO figures as short text, shared by the screens and the headless reports so both say the
 //! same thing: burn rates `12.3x`, SLIs `99.961%`, budgets `74.3%`, exhaustion `1d 12h`.
 
-use super::math::{Exhaustion, TierState, TierStatus};
+use super::math::{Exhaustion, Headline, TierState, TierStatus};
 use super::windows::promql_duration;
 
 /// A burn rate: `0.02x`, `1.3x`, `14.4x`, `812x`.
@@ -18,14 +18,16 @@ pub fn burn(rate: f64) -> String {
     }
 }
 
-/// An SLI (good share): enough decimals to tell 99.99% from 99.999%: `99.9612%`, `92.31%`.
+/// An SLI (good share): enough decimals to tell 99.99% from 99.999%, without trailing
+/// zeros: `99.9612%`, `92.31%`, `100%`.
 pub fn sli(good: f64) -> String {
     let percent = good * 100.0;
-    if percent >= 99.0 {
-        format!("{percent:.4}%")
+    let text = if percent >= 99.0 {
+        format!("{percent:.4}")
     } else {
-        format!("{percent:.2}%")
-    }
+        format!("{percent:.2}")
+    };
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// Budget left: `74.3%`, `-35.0%` (overspent).
@@ -59,14 +61,42 @@ pub fn exhaustion(e: Option<Exhaustion>, period_secs: u64) -> String {
     }
 }
 
-/// A duration of budget: `43.2 min`, `25.9 s`, `7.2 h`.
-pub fn budget_time(secs: f64) -> String {
-    if secs < 120.0 {
-        format!("{secs:.1} s")
-    } else if secs < 3.0 * 3600.0 {
-        format!("{:.1} min", secs / 60.0).replace(".0 min", " min")
+/// An amount of time with up to 4 significant digits: `8.64 s`, `4.32 min`, `52.56 min`,
+/// `8.76 h`, `3.65 d` (budgets and allowed downtime).
+pub fn amount(secs: f64) -> String {
+    let (value, unit) = if secs < 60.0 {
+        (secs, "s")
+    } else if secs < 3600.0 {
+        (secs / 60.0, "min")
+    } else if secs < 86_400.0 {
+        (secs / 3600.0, "h")
     } else {
-        format!("{:.1} h", secs / 3600.0)
+        (secs / 86_400.0, "d")
+    };
+    let decimals = if value >= 1000.0 {
+        0
+    } else if value >= 100.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text} {unit}")
+}
+
+/// The SLO's headline state: `PAGE`, `ticket`, `close 75%`, `partly unknown` or `ok`.
+pub fn headline(h: Headline) -> String {
+    match h {
+        Headline::Page => "PAGE".to_string(),
+        Headline::Ticket => "ticket".to_string(),
+        Headline::Close(share) => format!("close {:.0}%", share * 100.0),
+        Headline::PartlyUnknown => "partly unknown".to_string(),
+        Headline::Ok => "ok".to_string(),
     }
 }
 
@@ -101,14 +131,22 @@ mod tests {
         assert_eq!(burn(812.4), "812x");
         assert_eq!(sli(0.999612), "99.9612%");
         assert_eq!(sli(0.9231), "92.31%");
+        assert_eq!(sli(1.0), "100%");
+        assert_eq!(sli(0.92), "92%");
         assert_eq!(budget(-0.35), "-35.0%");
         assert_eq!(horizon(36 * 3600), "1d 12h");
         assert_eq!(horizon(3 * 3600 + 20 * 60), "3h 20m");
         assert_eq!(horizon(45), "45s");
         assert_eq!(horizon(40 * 86_400), "40d");
-        assert_eq!(budget_time(43.2 * 60.0), "43.2 min");
-        assert_eq!(budget_time(25.92), "25.9 s");
-        assert_eq!(budget_time(4.0 * 60.0), "4 min");
+        assert_eq!(amount(43.2 * 60.0), "43.2 min");
+        assert_eq!(amount(25.92), "25.92 s");
+        assert_eq!(amount(8.64), "8.64 s");
+        assert_eq!(amount(259.2), "4.32 min");
+        assert_eq!(amount(3153.6), "52.56 min");
+        assert_eq!(amount(31_536.0), "8.76 h");
+        assert_eq!(amount(315.36), "5.26 min");
+        assert_eq!(amount(0.864), "0.86 s");
+        assert_eq!(headline(Headline::Close(0.754)), "close 75%");
         assert_eq!(exhaustion(Some(Exhaustion::Exhausted), 86_400), "exhausted");
         assert_eq!(exhaustion(Some(Exhaustion::In(90_000)), 86_400), "> 1d");
         assert_eq!(exhaustion(Some(Exhaustion::In(3_600)), 86_400), "1h");

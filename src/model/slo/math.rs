@@ -149,6 +149,48 @@ impl Evaluation {
     }
 }
 
+/// The one-word summary of an SLO's tiers, hottest first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Headline {
+    Page,
+    Ticket,
+    /// Not firing; the closest tier is at this share of its threshold.
+    Close(f64),
+    /// Nothing hot, but some tier could not be judged.
+    PartlyUnknown,
+    Ok,
+}
+
+impl Evaluation {
+    pub fn headline(&self) -> Headline {
+        if self.paging() {
+            return Headline::Page;
+        }
+        if self.ticketing() {
+            return Headline::Ticket;
+        }
+        let close = self
+            .tiers
+            .iter()
+            .filter_map(|t| match t.state {
+                TierState::Close { share } if share.0.is_finite() => Some(share.0),
+                _ => None,
+            })
+            .max_by(f64::total_cmp);
+        if let Some(share) = close {
+            return Headline::Close(share);
+        }
+        if self
+            .tiers
+            .iter()
+            .any(|t| matches!(t.state, TierState::Unknown(_)))
+        {
+            return Headline::PartlyUnknown;
+        }
+        Headline::Ok
+    }
+}
+
 /// Judges `reading` against `spec`.
 pub fn evaluate(spec: &SloSpec, reading: &SloReading) -> Evaluation {
     if let Some(problem) = &reading.problem {

@@ -12,7 +12,7 @@ pub mod windows;
 
 use std::collections::BTreeMap;
 
-pub use self::math::{Evaluation, Exhaustion, TierState, TierStatus, evaluate};
+pub use self::math::{Evaluation, Exhaustion, Headline, TierState, TierStatus, evaluate};
 pub use self::reading::{ReadingSource, SloReading, WindowRatio, aggregate};
 pub use self::spec::{Sli, SloData, SloSpec};
 pub use self::target::Target;

@@ -153,7 +153,7 @@ pub fn budget<'a>(spec: &SloSpec, entry: Option<&SloEntry>, theme: &Theme) -> Ve
         Some(Exhaustion::Never) => format!("never at the {fastest} burn rate"),
         Some(Exhaustion::In(_)) => format!(
             "in {} at the {fastest} burn rate",
-            exhaustion_text(eval.exhaustion)
+            exhaustion_text(eval.exhaustion, spec.period.secs())
         ),
         None => "-".to_string(),
     };

@@ -7,7 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::model::services::Num;
-use crate::model::slo::{Evaluation, Exhaustion, Severity, SloSpec, TierState};
+use crate::model::slo::format;
+use crate::model::slo::{Evaluation, Exhaustion, Headline, Severity, SloSpec};
 use crate::ui::theme::Theme;
 
 /// Budget left under which the gauge is red.
@@ -61,16 +62,7 @@ pub fn budget_span(theme: &Theme, remaining: Option<Num>, cells: usize) -> Span<
     }
 }
 
-/// `80x`, `14.4x`, `0.25x`.
-pub fn burn_text(burn: f64) -> String {
-    if burn >= 100.0 {
-        format!("{burn:.0}x")
-    } else if burn >= 10.0 {
-        format!("{burn:.1}x")
-    } else {
-        format!("{burn:.2}x")
-    }
-}
+pub use crate::model::slo::format::{amount as downtime_text, burn as burn_text};
 
 /// The colour of a burn rate over a window: red above a page tier's threshold that uses
 /// the window (long or short), amber above a ticket tier's, muted below 1x.
@@ -96,95 +88,25 @@ pub fn burn_style(theme: &Theme, spec: &SloSpec, window: u64, burn: f64) -> Styl
 
 /// The row's alert status: `PAGE`, `ticket`, `close 75%`, `unknown` or `ok`, with its style.
 pub fn tier_word(theme: &Theme, evaluation: &Evaluation) -> (String, Style) {
-    if evaluation.paging() {
-        return ("PAGE".to_string(), theme.critical);
-    }
-    if evaluation.ticketing() {
-        return ("ticket".to_string(), theme.warning);
-    }
-    let close = evaluation
-        .tiers
-        .iter()
-        .filter_map(|t| match t.state {
-            TierState::Close { share } => finite(Some(share)),
-            _ => None,
-        })
-        .max_by(f64::total_cmp);
-    if let Some(share) = close {
-        return (format!("close {:.0}%", share * 100.0), theme.warn);
-    }
-    if evaluation
-        .tiers
-        .iter()
-        .any(|t| matches!(t.state, TierState::Unknown(_)))
-    {
-        return ("unknown".to_string(), theme.muted);
-    }
-    ("ok".to_string(), theme.ok)
-}
-
-/// `2d 4h`, `5h 12m`, `12m`, `40s`.
-pub fn span_text(secs: u64) -> String {
-    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{secs}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) if d < 100 => format!("{d}d {h}h"),
-        (d, _, _) => format!("{d}d"),
-    }
-}
-
-/// Time to exhaustion: `2d 4h`, `exhausted`, `-` (not burning or unknown).
-pub fn exhaustion_text(exhaustion: Option<Exhaustion>) -> String {
-    match exhaustion {
-        Some(Exhaustion::In(secs)) => span_text(secs),
-        Some(Exhaustion::Exhausted) => "exhausted".to_string(),
-        Some(Exhaustion::Never) | None => "-".to_string(),
-    }
-}
-
-/// A duration of allowed downtime: `8.6 s`, `4.32 min`, `8.76 h`, `3.65 d`.
-pub fn downtime_text(secs: f64) -> String {
-    let (value, unit) = if secs < 60.0 {
-        (secs, "s")
-    } else if secs < 3600.0 {
-        (secs / 60.0, "min")
-    } else if secs < 86_400.0 {
-        (secs / 3600.0, "h")
-    } else {
-        (secs / 86_400.0, "d")
+    let headline = evaluation.headline();
+    let style = match headline {
+        Headline::Page => theme.critical,
+        Headline::Ticket => theme.warning,
+        Headline::Close(_) => theme.warn,
+        Headline::PartlyUnknown => theme.muted,
+        Headline::Ok => theme.ok,
     };
-    format!("{} {unit}", significant(value))
+    (format::headline(headline), style)
 }
 
-/// Up to 4 significant digits without trailing zeros: `8.64`, `52.56`, `4.32`, `315.4`.
-fn significant(value: f64) -> String {
-    let decimals = if value >= 1000.0 {
-        0
-    } else if value >= 100.0 {
-        1
-    } else {
-        2
-    };
-    let text = format!("{value:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
+/// Time to exhaustion: `2d 4h`, `exhausted`, `never`, `> 30d` (outlasts the period), `-`.
+pub fn exhaustion_text(exhaustion: Option<Exhaustion>, period_secs: u64) -> String {
+    format::exhaustion(exhaustion, period_secs)
 }
 
-/// An SLI or share as a percentage with the precision targets need: `99.953%`, `100%`.
+/// An SLI or share as a percentage with the precision targets need: `99.9612%`, `92.31%`.
 pub fn sli_text(sli: Option<Num>) -> String {
-    match finite(sli) {
-        Some(v) => {
-            let text = format!("{:.3}", v * 100.0);
-            format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
-        }
-        None => "–".to_string(),
-    }
+    finite(sli).map_or_else(|| "–".to_string(), format::sli)
 }
 
 /// `text` cut (with `…`) or padded to `width` columns.
@@ -213,24 +135,5 @@ mod tests {
         assert_eq!(gauge_bar(0.01, 5), "■□□□□", "a little left is not empty");
         assert_eq!(gauge_bar(-2.0, 5), "□□□□□");
         assert_eq!(gauge_bar(1.0, 5), "■■■■■");
-    }
-
-    #[test]
-    fn durations_read_like_people_say_them() {
-        assert_eq!(span_text(2 * 86_400 + 4 * 3600 + 59), "2d 4h");
-        assert_eq!(span_text(5 * 3600 + 12 * 60), "5h 12m");
-        assert_eq!(span_text(720), "12m");
-        assert_eq!(exhaustion_text(Some(Exhaustion::Exhausted)), "exhausted");
-        assert_eq!(exhaustion_text(Some(Exhaustion::Never)), "-");
-        assert_eq!(downtime_text(8.64), "8.64 s");
-        assert_eq!(downtime_text(259.2), "4.32 min");
-        assert_eq!(downtime_text(3153.6), "52.56 min");
-        assert_eq!(downtime_text(31_536.0), "8.76 h");
-        assert_eq!(downtime_text(315.36), "5.26 min");
-        assert_eq!(downtime_text(0.864), "0.86 s");
-        assert_eq!(burn_text(80.0), "80.0x");
-        assert_eq!(burn_text(0.5), "0.50x");
-        assert_eq!(sli_text(Some(Num(0.99953))), "99.953%");
-        assert_eq!(sli_text(Some(Num(1.0))), "100%");
     }
 }

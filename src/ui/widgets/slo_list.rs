@@ -169,7 +169,7 @@ fn cell(col: Col, width: usize, spec: &SloSpec, entry: &SloEntry, theme: &Theme)
             text(word, style)
         }
         Col::Exhaust => {
-            let t = exhaustion_text(eval.exhaustion);
+            let t = exhaustion_text(eval.exhaustion, spec.period.secs());
             let style = if t == "exhausted" {
                 theme.bad
             } else {
