@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod prometheus;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
