@@ -5,6 +5,7 @@
 
 pub mod daemon;
 pub mod prometheus;
+pub mod slo_rules;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
