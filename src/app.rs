@@ -28,7 +28,7 @@ use crate::ui::{self, ViewInfo};
 use crate::update::update;
 
 pub use executor::Executor;
-pub use supervise::{Sources, next_failure, spawn_sources};
+pub use supervise::{Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_with_slos};
 
 /// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
 #[derive(Debug, Clone)]
@@ -80,6 +80,11 @@ pub struct AppOptions {
     pub clock: Clock,
     /// Keys to actions: the defaults with the config's `[keys]` overrides.
     pub keymap: crate::action::Keymap,
+    /// The SLOs to evaluate (config and imported files, or the demo's).
+    pub slos: Vec<crate::model::slo::SloSpec>,
+    /// Age (on the console's clock) at which an SLO reading counts as stale; default three
+    /// refresh intervals. The demo scales it by the simulator's speed.
+    pub slo_stale_after: Option<Duration>,
 }
 
 impl Default for AppOptions {
@@ -90,6 +95,8 @@ impl Default for AppOptions {
             tick_rate: Duration::from_secs(1),
             clock: Clock::Wall,
             keymap: crate::action::Keymap::default(),
+            slos: Vec::new(),
+            slo_stale_after: None,
         }
     }
 }
@@ -154,6 +161,23 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
     model
 }
 
+/// The SLO board at start: the definitions, and how old a reading may get before it is
+/// shown as stale (three refresh intervals of the slowest SLO cluster).
+pub fn slo_board(
+    targets: &[ClusterTarget],
+    slos: Vec<crate::model::slo::SloSpec>,
+) -> crate::model::slo::SloBoard {
+    let every = slo_clusters(targets, &slos)
+        .iter()
+        .filter_map(|id| targets.get(*id)?.prometheus.as_ref().map(|p| p.every))
+        .max()
+        .unwrap_or_default();
+    let mut board = crate::model::slo::SloBoard::new(slos);
+    board.stale_after_secs =
+        every.as_secs().max(1) * u64::from(crate::sources::prometheus::slo::STALE_INTERVALS);
+    board
+}
+
 /// Runs the console until the user quits or a SIGTERM, SIGHUP or SIGINT arrives. The
 /// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
 /// subscriber sends them (a file, never the screen).
@@ -163,8 +187,12 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let mut model = initial_model(&targets);
     model.ui.user = crate::model::Text::new(&os_user());
     model.keymap = options.keymap.clone();
+    model.slos = slo_board(&targets, options.slos.clone());
+    if let Some(after) = options.slo_stale_after {
+        model.slos.stale_after_secs = after.as_secs().max(1);
+    }
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-    let sources = spawn_sources(&targets, tx.clone());
+    let sources = spawn_sources_with_slos(&targets, &options.slos, tx.clone());
     let executor = Executor::new(targets.clone(), tx).with_clock(options.clock.clone());
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");

@@ -28,10 +28,18 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
                 options.theme = theme_from_config(&loaded.config.ui.theme, &loaded.path)?;
             }
             options.keymap = loaded.config.keymap.clone();
+            options.slos = loaded.config.slos.clone();
             (targets_from_config(&loaded.config)?, None)
         }
         None => {
             let running = start_simulator(&demo).await?;
+            options.slos = Scenario::resolve(&demo.scenario)
+                .map(|scenario| crate::sim::slos::scenario_slos(&scenario))
+                .unwrap_or_default();
+            // Readings age on the fleet's clock, which runs `speed` times faster.
+            options.slo_stale_after = Some(DEMO_METRICS_EVERY.mul_f64(
+                f64::from(crate::sources::prometheus::slo::STALE_INTERVALS) * demo.speed.max(1.0),
+            ));
             // The fleet's time may run faster than real time; ages follow its clock.
             options.clock = Clock::Virtual(running.fleet.now.clone());
             (targets_from_simulator(&running.endpoints)?, Some(running))

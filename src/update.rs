@@ -35,6 +35,10 @@ mod tests;
 
 /// Applies one message to the model and returns what the app loop should do next.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    // Every data event carries the loop's now: SLO readings that stopped coming turn stale.
+    if let Msg::Data(event) = &msg {
+        slo::mark_stale(model, event.at);
+    }
     match msg {
         Msg::Data(DataEvent {
             cluster,

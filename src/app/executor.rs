@@ -15,11 +15,14 @@ use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
 use crate::model::services::{Chart, QueryStatus};
 use crate::model::silence::{SilenceAction, SilenceOutcome};
+use crate::model::slo::{SloChart, SloId, SloScope, SloSpec};
 use crate::model::{ClusterId, Text};
 use crate::sources::ToApp;
 use crate::sources::alertmanager::{AmHttp, silences};
 use crate::sources::endpoint::EndpointSpec;
 use crate::sources::prometheus::chart::ChartAsk;
+use crate::sources::prometheus::slo::chart::SloChartAsk;
+use crate::sources::prometheus::slo::fetch_slo_chart;
 use crate::sources::prometheus::{PromClient, fetch_chart};
 
 /// Total time for one silence request and its read-back, each.
@@ -36,6 +39,8 @@ pub struct Executor {
     /// time in demo mode.
     clock: Clock,
     charts: HashMap<ClusterId, AbortHandle>,
+    /// The SLO chart being fetched (any cluster): a newer request aborts it.
+    slo_chart: Option<AbortHandle>,
     /// One Kubernetes client per cluster, built on first use.
     kube: Vec<Arc<OnceCell<kube::Client>>>,
     /// One Prometheus client per cluster for charts, built on first use (for a service-proxy
@@ -53,6 +58,7 @@ impl Executor {
             tasks: JoinSet::new(),
             clock: Clock::Wall,
             charts: HashMap::new(),
+            slo_chart: None,
             kube,
             prometheus,
         }
@@ -128,21 +134,12 @@ impl Executor {
                     to_app.send(Payload::PodMetrics(result)).await;
                 });
             }
-            IoRequest::SloChart { slo, seq, .. } => {
-                // Answered with an error until the SLO source's chart queries exist.
-                let to_app = ToApp::new(cluster, self.tx.clone());
-                self.tasks.spawn(async move {
-                    let chart = crate::model::slo::SloChart {
-                        slo,
-                        seq,
-                        status: crate::model::services::QueryStatus::Error(
-                            crate::model::Text::new("SLO charts are not available yet"),
-                        ),
-                        ..Default::default()
-                    };
-                    to_app.send(Payload::SloChart(Box::new(chart))).await;
-                });
-            }
+            IoRequest::SloChart {
+                slo,
+                spec,
+                step,
+                seq,
+            } => self.slo_chart_task(cluster, slo, *spec, step, seq),
             IoRequest::MetricsChart {
                 service,
                 range,
@@ -231,6 +228,68 @@ impl Executor {
             to_app.send(Payload::Chart(chart)).await;
         });
         self.charts.insert(cluster, handle);
+    }
+}
+
+impl Executor {
+    /// Fetches one SLO's charts in `cluster`; a newer SLO chart request aborts this one.
+    fn slo_chart_task(
+        &mut self,
+        cluster: ClusterId,
+        slo: SloId,
+        spec: SloSpec,
+        step: u64,
+        seq: u64,
+    ) {
+        let (Some(target), Some(cell)) = (self.targets.get(cluster), self.prometheus.get(cluster))
+        else {
+            return;
+        };
+        let cell = Arc::clone(cell);
+        let to_app = ToApp::new(cluster, self.tx.clone());
+        let prometheus = target.prometheus.clone();
+        let endpoint = prometheus
+            .as_ref()
+            .map(|p| target.endpoint_spec(&p.endpoint));
+        if let Some(previous) = self.slo_chart.take() {
+            previous.abort();
+        }
+        let handle = self.tasks.spawn(async move {
+            let mut chart = match (prometheus, endpoint) {
+                (Some(prometheus), Some(endpoint)) => {
+                    let ask = SloChartAsk {
+                        slo,
+                        spec,
+                        matchers: prometheus.matchers(),
+                        step,
+                        seq,
+                    };
+                    match cell
+                        .get_or_try_init(|| PromClient::connect(&endpoint))
+                        .await
+                    {
+                        Ok(client) => fetch_slo_chart(client, &ask).await,
+                        Err(e) => SloChart {
+                            slo,
+                            seq,
+                            status: QueryStatus::Error(Text::new(&e.message())),
+                            ..SloChart::default()
+                        },
+                    }
+                }
+                _ => SloChart {
+                    slo,
+                    seq,
+                    status: QueryStatus::Error(Text::new(
+                        "no Prometheus configured for this cluster",
+                    )),
+                    ..SloChart::default()
+                },
+            };
+            chart.scope = Some(SloScope::Cluster(cluster));
+            to_app.send(Payload::SloChart(Box::new(chart))).await;
+        });
+        self.slo_chart = Some(handle);
     }
 }
 

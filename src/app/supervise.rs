@@ -12,10 +12,12 @@ use tokio::task::{Id, JoinSet};
 use super::ClusterTarget;
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
+use crate::model::slo::SloSpec;
 use crate::model::{ClusterId, Text};
 use crate::sources::alertmanager::{PollConfig, poll_alerts_filtered};
 use crate::sources::endpoint::EndpointSpec;
 use crate::sources::kube::watch_cluster;
+use crate::sources::prometheus::slo::{SloTarget, poll_slos};
 use crate::sources::prometheus::{PromTarget, poll_metrics};
 use crate::tui::Contained;
 
@@ -39,6 +41,12 @@ enum Job {
         spec: Box<EndpointSpec>,
         target: Box<PromTarget>,
     },
+    /// The SLO poller (reported as the cluster's metrics source if it crashes).
+    Slos {
+        cluster: ClusterId,
+        spec: Box<EndpointSpec>,
+        target: Box<SloTarget>,
+    },
 }
 
 impl Job {
@@ -46,7 +54,8 @@ impl Job {
         match self {
             Job::Pods { cluster, .. }
             | Job::Alerts { cluster, .. }
-            | Job::Metrics { cluster, .. } => *cluster,
+            | Job::Metrics { cluster, .. }
+            | Job::Slos { cluster, .. } => *cluster,
         }
     }
 
@@ -54,7 +63,7 @@ impl Job {
         match self {
             Job::Pods { .. } => SourceKind::Pods,
             Job::Alerts { .. } => SourceKind::Alerts,
-            Job::Metrics { .. } => SourceKind::Metrics,
+            Job::Metrics { .. } | Job::Slos { .. } => SourceKind::Metrics,
         }
     }
 }
@@ -98,6 +107,11 @@ impl Sources {
                     spec,
                     target,
                 } => poll_metrics(cluster, *spec, *target, tx).await,
+                Job::Slos {
+                    cluster,
+                    spec,
+                    target,
+                } => poll_slos(cluster, *spec, *target, tx).await,
             }
         }));
         self.jobs.insert(handle.id(), job);
@@ -107,6 +121,16 @@ impl Sources {
 /// Starts a pod watcher for every cluster, an Alertmanager poller for every cluster that
 /// has Alertmanagers (by URL or service proxy), and a Prometheus poller for every cluster with metrics.
 pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> Sources {
+    spawn_sources_with_slos(targets, &[], tx)
+}
+
+/// [`spawn_sources`], plus an SLO poller for every cluster that has Prometheus and at least
+/// one of `slos` applying to it (on the metrics endpoint, at the metrics pace).
+pub fn spawn_sources_with_slos(
+    targets: &[ClusterTarget],
+    slos: &[SloSpec],
+    tx: mpsc::Sender<DataEvent>,
+) -> Sources {
     let mut sources = Sources {
         tasks: JoinSet::new(),
         jobs: HashMap::new(),
@@ -145,9 +169,31 @@ pub fn spawn_sources(targets: &[ClusterTarget], tx: mpsc::Sender<DataEvent>) -> 
                 },
                 Duration::ZERO,
             );
+            if let Some(slo_target) =
+                SloTarget::for_cluster(slos, &target.name, prometheus.matchers(), prometheus.every)
+            {
+                sources.spawn(
+                    Job::Slos {
+                        cluster,
+                        spec: Box::new(target.endpoint_spec(&prometheus.endpoint)),
+                        target: Box::new(slo_target),
+                    },
+                    Duration::ZERO,
+                );
+            }
         }
     }
     sources
+}
+
+/// The clusters that get an SLO poller: a Prometheus and at least one SLO applying to them.
+pub fn slo_clusters(targets: &[ClusterTarget], slos: &[SloSpec]) -> Vec<ClusterId> {
+    targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.prometheus.is_some() && slos.iter().any(|s| s.applies_to(&t.name)))
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// Waits for a source task to panic, restarts it after [`RESTART_AFTER`] and returns the

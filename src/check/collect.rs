@@ -11,6 +11,7 @@ use crate::app::{self, CHANNEL_CAPACITY, ClusterTarget, Sources};
 use crate::clock::Clock;
 use crate::event::{DataEvent, Msg};
 use crate::model::health::{Health, SourceKind};
+use crate::model::slo::SloSpec;
 use crate::model::{ClusterId, Model};
 use crate::update::update;
 
@@ -21,16 +22,25 @@ pub struct Collector {
     rx: mpsc::Receiver<DataEvent>,
     sources: Option<Sources>,
     started: BTreeSet<(ClusterId, SourceKind)>,
+    /// Clusters with an SLO poller.
+    slo_clusters: Vec<ClusterId>,
 }
 
 impl Collector {
     /// Starts one task per (cluster, source), as the console does. Sources that have no task
     /// (not configured, or not implemented yet) are marked disabled, so nobody waits for them.
     pub fn start(targets: &[ClusterTarget], clock: Clock) -> Self {
+        Self::start_with_slos(targets, Vec::new(), clock)
+    }
+
+    /// [`Collector::start`], also evaluating `slos` in the clusters they apply to.
+    pub fn start_with_slos(targets: &[ClusterTarget], slos: Vec<SloSpec>, clock: Clock) -> Self {
         crate::install_tls_provider();
         let mut model = app::initial_model(targets);
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        let sources = app::spawn_sources(targets, tx);
+        let sources = app::spawn_sources_with_slos(targets, &slos, tx);
+        let slo_clusters = app::slo_clusters(targets, &slos);
+        model.slos = app::slo_board(targets, slos);
         let started = sources.started();
         for (id, cluster) in model.clusters.iter_mut().enumerate() {
             for kind in SourceKind::ALL {
@@ -45,7 +55,30 @@ impl Collector {
             rx,
             sources: Some(sources),
             started,
+            slo_clusters,
         }
+    }
+
+    /// The clusters whose SLOs are read (a Prometheus and at least one SLO applying).
+    pub fn slo_clusters(&self) -> &[ClusterId] {
+        &self.slo_clusters
+    }
+
+    /// True once every SLO cluster has sent readings (or failures) once.
+    pub fn slos_answered(&self) -> bool {
+        let answered: BTreeSet<ClusterId> =
+            self.model.slos.entries.keys().map(|(_, c)| *c).collect();
+        self.slo_clusters.iter().all(|c| answered.contains(c))
+    }
+
+    /// Applies events until every SLO cluster has answered once, or `deadline`.
+    pub async fn first_slo_answers(&mut self, deadline: Instant) -> bool {
+        while !self.slos_answered() {
+            if self.next(deadline).await.is_none() {
+                return self.slos_answered();
+            }
+        }
+        true
     }
 
     /// The (cluster, source) pairs that have a running task.

@@ -240,7 +240,21 @@ impl HttpEndpoint {
     ) -> Result<Reply, FetchError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| FetchError::Setup(format!("request body: {e}")))?;
-        self.send(http::Method::POST, path, &[], Some(bytes)).await
+        let body = Body {
+            content_type: "application/json",
+            bytes,
+        };
+        self.send(http::Method::POST, path, &[], Some(body)).await
+    }
+
+    /// POST `pairs` as an `application/x-www-form-urlencoded` body to `path` (how Prometheus
+    /// takes queries too long for a URL), within the endpoint's total timeout.
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Result<Reply, FetchError> {
+        let body = Body {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: encode_query(pairs).into_bytes(),
+        };
+        self.send(http::Method::POST, path, &[], Some(body)).await
     }
 
     /// DELETE `path`, within the endpoint's total timeout.
@@ -253,7 +267,7 @@ impl HttpEndpoint {
         method: http::Method,
         path: &str,
         query: &[(&str, &str)],
-        json: Option<Vec<u8>>,
+        json: Option<Body>,
     ) -> Result<Reply, FetchError> {
         let call = self.send_inner(method, path, query, json);
         match tokio::time::timeout(self.timeout, call).await {
@@ -267,7 +281,7 @@ impl HttpEndpoint {
         method: http::Method,
         path: &str,
         query: &[(&str, &str)],
-        json: Option<Vec<u8>>,
+        json: Option<Body>,
     ) -> Result<Reply, FetchError> {
         let query = encode_query(query);
         let suffix = if query.is_empty() {
@@ -294,10 +308,10 @@ impl HttpEndpoint {
                     })?;
                     request = request.bearer_auth(token.trim());
                 }
-                if let Some(bytes) = json {
+                if let Some(body) = json {
                     request = request
-                        .header(http::header::CONTENT_TYPE, "application/json")
-                        .body(bytes);
+                        .header(http::header::CONTENT_TYPE, body.content_type)
+                        .body(body.bytes);
                 }
                 let mut response = request.send().await.map_err(|e| reqwest_error(&e))?;
                 let status = response.status().as_u16();
@@ -330,9 +344,9 @@ impl HttpEndpoint {
                     builder = builder.header(&header.name, header.value.expose());
                 }
                 let body = match json {
-                    Some(bytes) => {
-                        builder = builder.header(http::header::CONTENT_TYPE, "application/json");
-                        kube::client::Body::from(bytes)
+                    Some(body) => {
+                        builder = builder.header(http::header::CONTENT_TYPE, body.content_type);
+                        kube::client::Body::from(body.bytes)
                     }
                     None => kube::client::Body::empty(),
                 };
@@ -364,6 +378,12 @@ impl HttpEndpoint {
             }
         }
     }
+}
+
+/// A request body and its media type.
+struct Body {
+    content_type: &'static str,
+    bytes: Vec<u8>,
 }
 
 fn content_type(headers: &http::HeaderMap) -> String {

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod prometheus;
+pub mod slo_rules;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

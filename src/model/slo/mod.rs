@@ -64,6 +64,8 @@ pub struct SloBoard {
     pub chart: Option<SloChart>,
     /// The newest chart request; older answers are dropped.
     pub chart_seq: u64,
+    /// A reading older than this (seconds) is shown as unknown (stale); 0 never.
+    pub stale_after_secs: u64,
 }
 
 impl SloBoard {

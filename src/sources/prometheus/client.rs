@@ -81,6 +81,26 @@ impl PromClient {
             })
     }
 
+    /// An instant query sent as a form body (`POST /api/v1/query`), so a long batch fits; at
+    /// `time` (unix seconds) or the server's now.
+    pub async fn instant_post(
+        &self,
+        query: &str,
+        time: Option<f64>,
+    ) -> Result<QueryData, PollError> {
+        let time = time.map(format_time);
+        let mut params = vec![("query", query)];
+        if let Some(time) = &time {
+            params.push(("time", time.as_str()));
+        }
+        let reply = self
+            .endpoint
+            .post_form("/api/v1/query", &params)
+            .await
+            .map_err(PollError::Fetch)?;
+        classify(&reply, self.max_series).map_err(PollError::Query)
+    }
+
     /// A range query from `start` to `end` (unix seconds) every `step` seconds.
     pub async fn query_range(
         &self,

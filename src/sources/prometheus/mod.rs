@@ -9,6 +9,7 @@ pub mod client;
 pub mod poll;
 pub mod query;
 pub mod response;
+pub mod slo;
 pub mod step;
 
 use std::time::Duration;

@@ -64,7 +64,7 @@ pub fn render(
 }
 
 /// `{,a}` → `{a}`, `{a,}` → `{a}`, `x{}` → `x`, outside string literals.
-fn tidy_braces(text: &str) -> String {
+pub fn tidy_braces(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut in_string = false;
