@@ -3,6 +3,7 @@
 //! a frame is drawn only when something changed, at most 60 per second.
 
 mod executor;
+pub mod slo_discovery;
 mod supervise;
 
 use std::collections::BTreeMap;

@@ -45,6 +45,7 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
             (targets_from_simulator(&running.endpoints)?, Some(running))
         }
     };
+    options.slos = app::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
     app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
 }

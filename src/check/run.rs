@@ -15,6 +15,7 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::clock::Clock;
 use crate::config;
 use crate::console::{targets_from_config, targets_from_simulator};
+use crate::model::slo::SloSpec;
 use crate::model::time::human_duration;
 
 /// Runs the check and returns the process exit code; the report goes to stdout, errors for
@@ -64,7 +65,8 @@ pub async fn collect(
                 }
             };
             let subject = format!("config {}", loaded.path.display());
-            snapshot(&targets, Clock::Wall, args.timeout, &subject).await
+            let slos = loaded.config.slos.clone();
+            snapshot(&targets, slos, Clock::Wall, args.timeout, &subject).await
         }
         None => {
             let sim = match super::sim::start(&args.scenario, args.seed, args.at, args.speed).await
@@ -89,23 +91,35 @@ pub async fn collect(
                 human_duration(i64::try_from(args.at.as_secs()).unwrap_or(i64::MAX))
             );
             let clock = Clock::Virtual(sim.running.fleet.now.clone());
-            snapshot(&targets, clock, args.timeout, &subject).await
+            let slos = crate::sim::scenario::Scenario::resolve(&args.scenario)
+                .map(|scenario| crate::sim::slos::scenario_slos(&scenario))
+                .unwrap_or_default();
+            snapshot(&targets, slos, clock, args.timeout, &subject).await
         }
     };
     Ok(report)
 }
 
-/// Starts the sources of `targets`, waits until each has answered once or `timeout` passes,
-/// and returns the report at that moment.
+/// Starts the sources of `targets` (with the `slos` and any Pyrra SLOs found in the
+/// clusters), waits until each source and each SLO cluster has answered once or `timeout`
+/// passes, and returns the report at that moment.
 pub async fn snapshot(
     targets: &[ClusterTarget],
+    slos: Vec<SloSpec>,
     clock: Clock,
     timeout: Duration,
     subject: &str,
 ) -> Report {
-    let mut collector = Collector::start(targets, clock);
     let deadline = tokio::time::Instant::now() + timeout;
+    let slos = tokio::time::timeout(
+        timeout,
+        crate::app::slo_discovery::with_pyrra_slos(targets, slos.clone()),
+    )
+    .await
+    .unwrap_or(slos);
+    let mut collector = Collector::start_with_slos(targets, slos, clock);
     collector.first_answers(deadline).await;
+    collector.first_slo_answers(deadline).await;
     let now: Timestamp = collector.now();
     report::build(&collector.model, now, subject)
 }

@@ -19,9 +19,13 @@ pub struct WindowRatio {
 }
 
 impl WindowRatio {
+    /// A ratio outside 0..1 is clamped: `total - good` can dip below zero when the counters
+    /// were scraped a moment apart (a latency SLI's `_count` and `_bucket`).
     pub fn new(ratio: Option<f64>, events: Option<f64>) -> Self {
         WindowRatio {
-            ratio: ratio.filter(|r| r.is_finite()).map(Num),
+            ratio: ratio
+                .filter(|r| r.is_finite())
+                .map(|r| Num(r.clamp(0.0, 1.0))),
             events: events.filter(|e| e.is_finite()).map(Num),
         }
     }
