@@ -112,11 +112,12 @@ fn scope_line(model: &Model, theme: &Theme, scope: SloScope, name_width: usize) 
     match lowest(&entries) {
         Some((slo, entry, _)) => {
             let budget = budget_span(theme, entry.evaluation.budget_remaining, 5);
-            spans.push(Span::styled(fit(&budget.content, 21), budget.style));
+            spans.push(Span::styled(fit(&budget.content, 22), budget.style));
+            spans.push(Span::raw(" "));
             let name = model.slos.specs.get(slo).map_or("?", |s| s.name.as_str());
             spans.push(Span::styled(fit(name, 18), theme.base));
         }
-        None => spans.push(Span::styled(fit("unknown", 39), theme.muted)),
+        None => spans.push(Span::styled(fit("unknown", 41), theme.muted)),
     }
     let unknown = entries
         .iter()
