@@ -48,8 +48,8 @@ pub fn scenario_slos(_scenario: &Scenario) -> Vec<SloSpec> {
             "api-gateway",
             950_000,
             true,
-            Sli::http_latency("service", "api-gateway", "0.25"),
-            "p95 latency under 250 ms: 95% of API requests finish within 0.25 s",
+            Sli::http_latency("service", "api-gateway", "0.2"),
+            "p95 latency under 200 ms: 95% of API requests finish within 0.2 s",
         ),
         spec(
             "api-latency-p99",
