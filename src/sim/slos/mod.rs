@@ -1,6 +1,9 @@
 //! The SLOs the design documents set for the simulated shop, carried by every scenario:
 //! 99.99% API availability across the fleet, API latency (p95 under 200 ms, p99 under
 //! 500 ms), and an error rate under 0.1% for each backend service in each cluster.
+//! A scenario file may list its own `[[slos]]` (see `entries`); the shipped ones list this set.
+
+pub mod entries;
 
 use super::scenario::Scenario;
 use crate::model::Text;
@@ -32,8 +35,17 @@ fn spec(
     })
 }
 
-/// The design's SLOs for the simulated fleet (the same for every scenario).
-pub fn scenario_slos(_scenario: &Scenario) -> Vec<SloSpec> {
+/// The scenario's SLOs, or the design's set when the scenario lists none.
+pub fn scenario_slos(scenario: &Scenario) -> Vec<SloSpec> {
+    if scenario.slos.is_empty() {
+        design_slos()
+    } else {
+        scenario.slos.clone()
+    }
+}
+
+/// The design's SLOs for the simulated fleet.
+pub fn design_slos() -> Vec<SloSpec> {
     let mut slos = vec![
         spec(
             "api-availability",
@@ -72,3 +84,6 @@ pub fn scenario_slos(_scenario: &Scenario) -> Vec<SloSpec> {
     }));
     slos.into_iter().flatten().collect()
 }
+
+#[cfg(test)]
+mod tests;
