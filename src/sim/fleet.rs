@@ -6,10 +6,12 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::alertmanager::{AmConfig, AmState, IncomingAlert};
 use super::clock::{Millis, VirtualNow};
+use super::history;
 use super::labels::Labels;
 use super::rules::{self, RuleEngine};
 use super::scenario::Scenario;
-use super::tsdb::Tsdb;
+use super::tsdb::{CoarseOptions, Tsdb};
+use super::world::catalog::ClusterSpec;
 use super::world::{TICK_MS, World, WorldOptions};
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct SimOptions {
     pub retention_ms: Millis,
     pub watch_history: usize,
     pub extra_pods: usize,
+    /// Days of synthetic SLI history before the warm-up (`sim::history`); 0 for none.
+    pub history_days: u32,
 }
 
 impl SimOptions {
@@ -36,6 +40,7 @@ impl SimOptions {
             retention_ms: 3 * 3_600_000,
             watch_history: super::kube::store::DEFAULT_HISTORY,
             extra_pods: 0,
+            history_days: super::history::DEFAULT_DAYS,
         }
     }
 }
@@ -79,7 +84,7 @@ impl Fleet {
             .enumerate()
             .map(|(i, c)| ClusterSignals {
                 name: c.name(),
-                tsdb: Arc::new(RwLock::new(Tsdb::new(options.retention_ms))),
+                tsdb: Arc::new(RwLock::new(cluster_tsdb(options, c.spec, begin))),
                 rules: Arc::new(RwLock::new(RuleEngine::new(rules::default_rule_groups()).unwrap_or_else(|error| {
                     // The default rules are tested to compile; this is unreachable in practice.
                     tracing::error!(%error, "built-in alert rules do not compile; the simulator runs without them");
@@ -192,6 +197,30 @@ impl Fleet {
             }
         }
     }
+}
+
+/// A cluster's store: live scrapes for `retention_ms`, and a coarse tier holding the
+/// synthetic history and five-minute copies of the SLI series for the SLO periods.
+fn cluster_tsdb(options: &SimOptions, cluster: &ClusterSpec, begin: Millis) -> Tsdb {
+    let days = Millis::from(options.history_days.max(history::DEFAULT_DAYS));
+    let mut tsdb = Tsdb::with_coarse(
+        options.retention_ms,
+        CoarseOptions {
+            every_ms: history::STEP_MS,
+            retention_ms: days * 86_400_000 + 3_600_000,
+            metrics: history::SLI_METRICS.iter().map(|m| m.to_string()).collect(),
+        },
+    );
+    if options.history_days > 0 {
+        let rows = history::cluster_history(options.seed, cluster, begin, options.history_days);
+        if !tsdb.load_history(rows.grid, rows.series) {
+            tracing::warn!(
+                cluster = cluster.name,
+                "synthetic history was refused; SLO periods start empty"
+            );
+        }
+    }
+    tsdb
 }
 
 /// What Prometheus sends Alertmanager for a rule's alert: firing ones end a few evaluation

@@ -4,7 +4,8 @@
 //! - `world`: the fleet's state and its controllers (deployments, pods, database, traffic).
 //! - `scenario`: TOML timelines that drive the world (steady, bad-deploy, region-outage ...).
 //! - `kube`: the Kubernetes REST API (discovery, tables, list/watch, patch, dry run, proxy).
-//! - `tsdb`, `promql`, `rules`, `prom_api`, `exposition`: the Prometheus side.
+//! - `tsdb`, `promql`, `rules`, `prom_api`, `exposition`: the Prometheus side; `history`:
+//!   30 days of synthetic SLI history in the store's coarse tier; `slos`: the scenarios' SLOs.
 //! - `alertmanager`: the Alertmanager API v2 with real silences.
 //! - `server`: binds one endpoint set per cluster and runs the world's ticker.
 
@@ -13,6 +14,7 @@ pub mod clock;
 pub mod endpoint;
 pub mod exposition;
 pub mod fleet;
+pub mod history;
 pub mod kube;
 pub mod labels;
 pub mod prom_api;

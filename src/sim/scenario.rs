@@ -35,6 +35,8 @@ pub struct Scenario {
     pub versions: Vec<VersionBehaviour>,
     /// Sorted by time; events at the same time keep their file order.
     pub events: Vec<TimedEvent>,
+    /// The scenario's `[[slos]]`; empty means the design's set (`sim::slos::scenario_slos`).
+    pub slos: Vec<crate::model::slo::SloSpec>,
 }
 
 /// How pods running one image version of a service behave.
@@ -134,6 +136,8 @@ struct RawScenario {
     versions: Vec<VersionBehaviour>,
     #[serde(default)]
     events: Vec<RawEvent>,
+    #[serde(default)]
+    slos: Vec<super::slos::entries::RawSlo>,
 }
 
 #[derive(Deserialize)]
@@ -204,11 +208,15 @@ impl Scenario {
             });
         }
         events.sort_by_key(|e| e.at);
+        let slo_origin = |offset: usize| format!("{origin}:{}", line_of(text, offset));
+        let slos = super::slos::entries::resolve(raw.slos, slo_origin)
+            .map_err(|e| invalid(Some(line_of(text, e.offset)), e.message))?;
         Ok(Scenario {
             name: raw.name,
             description: raw.description,
             versions: raw.versions,
             events,
+            slos,
         })
     }
 }

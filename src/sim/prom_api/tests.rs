@@ -111,6 +111,33 @@ async fn endpoints_answer_in_prometheus_shapes() {
             200,
             r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"code":"200","job":"api"},"value":[1767226199.500,"1"]}]}}"#,
         ),
+        // A batched SLO query as a form body: `+` for spaces, quotes, `=~` and `or`
+        // percent-encoded, and a body `time` that wins over the URL's (Prometheus's order).
+        (
+            "POST",
+            "/api/v1/query?time=1",
+            Some(
+                "query=sum%28rate%28http_requests_total%7Bjob%3D%22api%22%2Ccode%3D~%225..%22%2C%7D%5B5m%5D%29%29+or+label_replace%28vector%280%29%2C+%22window%22%2C+%225m%22%2C+%22%22%2C+%22%22%29&time=1767226200",
+            ),
+            200,
+            r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"window":"5m"},"value":[1767226200,"0"]}]}}"#,
+        ),
+        (
+            "POST",
+            "/api/v1/query_range",
+            Some(
+                "query=sum+by+%28job%29+%28rate%28http_requests_total%5B1m%5D%29%29&start=1767226140&end=1767226200&step=30",
+            ),
+            200,
+            r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"api"},"values":[[1767226140,"1"],[1767226170,"1"],[1767226200,"1"]]}]}}"#,
+        ),
+        (
+            "POST",
+            "/api/v1/query_range",
+            Some("query=up&start=1767226200&end=1767226100&step=10"),
+            400,
+            r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"end\": end timestamp must not be before start time"}"#,
+        ),
         (
             "GET",
             "/api/v1/query?query=1%2F0&time=2026-01-01T00:00:01Z",

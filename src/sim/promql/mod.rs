@@ -32,6 +32,8 @@ mod rate;
 mod value;
 
 #[cfg(test)]
+mod slo_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -1,18 +1,25 @@
-//! An in-memory time-series store sampled on a shared grid, with bounded retention.
+//! An in-memory time-series store sampled on a shared grid, with bounded retention, in two
+//! tiers: live scrapes (every few seconds, kept for hours) and a coarse tier (one point every
+//! few minutes, kept for a month) that holds synthetic history and a downsampled copy of the
+//! SLI series, so 30-day SLO windows have data while memory stays bounded.
 //!
 //! Every scrape of a cluster writes all of its series at one timestamp, so timestamps are kept
-//! once (the grid) and each series holds only its values, sealed per chunk into the smallest
-//! exact encoding (see `chunk`), indexed by metric name. A series missing
+//! once per tier (the grid) and each series holds only its values, sealed per chunk into the
+//! smallest exact encoding (see `chunk`), indexed by metric name. A series missing
 //! from a scrape gets Prometheus's stale marker at that scrape, so instant selectors stop
 //! returning it, exactly as after a failed or ended scrape in Prometheus.
+//!
+//! Reads join the tiers at the live tier's first scrape: a range reads coarse points before
+//! it and live points from it on; series are the same series in both when their labels are.
 
 mod chunk;
+mod tier;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashSet};
 
 use promql_parser::label::Matcher;
 
-use self::chunk::{CHUNK, SeriesValues};
+use self::tier::{SeriesId, Tier};
 use crate::sim::clock::Millis;
 use crate::sim::labels::{Labels, METRIC_NAME};
 
@@ -24,58 +31,85 @@ pub fn is_stale_marker(value: f64) -> bool {
     value.to_bits() == STALE_NAN_BITS
 }
 
-type SeriesId = u32;
-
-#[derive(Debug)]
-struct Series {
-    labels: Labels,
-    /// Grid sequence number of `values[0]`, always at a chunk boundary.
-    first_seq: u64,
-    /// One value per grid slot from `first_seq` on; absent slots hold the stale marker.
-    values: SeriesValues,
-    /// Sequence number of the latest real (non-stale) sample.
-    last_real_seq: u64,
+/// The stale marker itself, for callers building history rows.
+pub fn stale_marker() -> f64 {
+    f64::from_bits(STALE_NAN_BITS)
 }
 
-impl Series {
-    /// Sequence number one past the last stored slot.
-    fn end_seq(&self) -> u64 {
-        self.first_seq + self.values.len() as u64
-    }
+const NONE: SeriesId = SeriesId::MAX;
 
-    fn is_live(&self) -> bool {
-        self.values.last().is_some_and(|v| !is_stale_marker(v))
-    }
-}
-
-/// A series picked by a selection, to read samples through [`Tsdb::samples`] and friends.
+/// A series picked by a selection, to read samples through [`Tsdb::samples`] and friends:
+/// its place in the live tier, the coarse tier, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SeriesRef(SeriesId);
+pub struct SeriesRef {
+    live: SeriesId,
+    coarse: SeriesId,
+}
+
+impl SeriesRef {
+    fn live(self) -> Option<SeriesId> {
+        (self.live != NONE).then_some(self.live)
+    }
+
+    fn coarse(self) -> Option<SeriesId> {
+        (self.coarse != NONE).then_some(self.coarse)
+    }
+}
+
+/// What the coarse tier keeps and how often.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoarseOptions {
+    /// One coarse point per this interval of live scrapes.
+    pub every_ms: Millis,
+    pub retention_ms: Millis,
+    /// Metric names copied from live scrapes into the coarse tier.
+    pub metrics: Vec<String>,
+}
 
 /// The in-memory store of one cluster's scrapes.
 #[derive(Debug)]
 pub struct Tsdb {
-    retention_ms: Millis,
-    /// Scrape timestamps, ascending; `grid[0]` has sequence number `grid_base`.
-    grid: VecDeque<Millis>,
-    grid_base: u64,
-    slots: Vec<Option<Series>>,
-    free: Vec<SeriesId>,
-    by_fingerprint: HashMap<u64, Vec<SeriesId>>,
-    by_name: HashMap<String, BTreeSet<SeriesId>>,
+    live: Tier,
+    coarse: Tier,
+    coarse_options: Option<CoarseOptions>,
+    /// Timestamp of the last live scrape copied into the coarse tier.
+    last_coarse: Option<Millis>,
+    /// The next live scrape is copied whatever the interval: it ends the loaded history.
+    handoff: bool,
 }
 
 impl Tsdb {
+    /// A store with live scrapes only.
     pub fn new(retention_ms: Millis) -> Self {
         Self {
-            retention_ms,
-            grid: VecDeque::new(),
-            grid_base: 0,
-            slots: Vec::new(),
-            free: Vec::new(),
-            by_fingerprint: HashMap::new(),
-            by_name: HashMap::new(),
+            live: Tier::new(retention_ms),
+            coarse: Tier::new(0),
+            coarse_options: None,
+            last_coarse: None,
+            handoff: false,
         }
+    }
+
+    /// A store that also keeps a coarse copy of some metrics.
+    pub fn with_coarse(retention_ms: Millis, coarse: CoarseOptions) -> Self {
+        Self {
+            coarse: Tier::new(coarse.retention_ms),
+            coarse_options: Some(coarse),
+            ..Self::new(retention_ms)
+        }
+    }
+
+    /// Loads history into the empty coarse tier: `grid` ascending timestamps, each row one
+    /// value per timestamp ([`stale_marker`] where the series had none), all before the first
+    /// live scrape. False (and nothing loaded) when the tier is not empty or rows mismatch.
+    pub fn load_history(&mut self, grid: Vec<Millis>, series: Vec<(Labels, Vec<f64>)>) -> bool {
+        let last = grid.last().copied();
+        if self.live.first_scrape().is_some() || !self.coarse.bulk_load(grid, series) {
+            return false;
+        }
+        self.last_coarse = last;
+        self.handoff = true;
+        true
     }
 
     /// Records one scrape of all current series of a cluster at `ts_ms`. Series not in it are
@@ -85,243 +119,144 @@ impl Tsdb {
         ts_ms: Millis,
         samples: impl IntoIterator<Item = (Labels, f64)>,
     ) {
-        if self.grid.back().is_some_and(|last| *last >= ts_ms) {
+        let due = self.coarse_options.as_ref().is_some_and(|o| {
+            self.handoff
+                || self
+                    .last_coarse
+                    .is_none_or(|last| ts_ms - last >= o.every_ms)
+        });
+        if !due || self.live.last_scrape().is_some_and(|last| last >= ts_ms) {
+            self.live.append_scrape(ts_ms, samples);
             return;
         }
-        let seq = self.grid_base + self.grid.len() as u64;
-        self.grid.push_back(ts_ms);
-        for (labels, value) in samples {
-            let id = self.find_or_create(labels, seq);
-            if let Some(series) = self.slots[id as usize].as_mut() {
-                while series.end_seq() < seq {
-                    series.values.push(f64::from_bits(STALE_NAN_BITS));
-                }
-                if !is_stale_marker(value) {
-                    series.last_real_seq = seq;
-                }
-                if series.end_seq() == seq {
-                    series.values.push(value);
-                } else {
-                    // The same labels twice in one scrape: the later value wins.
-                    series.values.set_last(value);
-                }
-            }
+        let samples: Vec<(Labels, f64)> = samples.into_iter().collect();
+        if let Some(options) = &self.coarse_options {
+            let kept = samples
+                .iter()
+                .filter(|(l, _)| {
+                    l.metric_name()
+                        .is_some_and(|n| options.metrics.iter().any(|m| m == n))
+                })
+                .cloned();
+            self.coarse.append_scrape(ts_ms, kept);
+            self.last_coarse = Some(ts_ms);
+            self.handoff = false;
         }
-        for series in self.slots.iter_mut().flatten() {
-            if series.is_live() && series.end_seq() <= seq {
-                series.values.push(f64::from_bits(STALE_NAN_BITS));
-            }
-        }
-        self.prune(ts_ms - self.retention_ms);
+        self.live.append_scrape(ts_ms, samples);
     }
 
-    fn find_or_create(&mut self, labels: Labels, seq: u64) -> SeriesId {
-        let fp = labels.fingerprint();
-        if let Some(ids) = self.by_fingerprint.get(&fp) {
-            for id in ids {
-                if self.slots[*id as usize]
-                    .as_ref()
-                    .is_some_and(|s| s.labels == labels)
-                {
-                    return *id;
-                }
-            }
-        }
-        let name = labels.metric_name().unwrap_or_default().to_string();
-        let series = Series {
-            labels,
-            first_seq: seq - seq % CHUNK as u64,
-            values: SeriesValues::default(),
-            last_real_seq: seq,
-        };
-        let id = match self.free.pop() {
-            Some(id) => {
-                self.slots[id as usize] = Some(series);
-                id
-            }
-            None => {
-                self.slots.push(Some(series));
-                (self.slots.len() - 1) as SeriesId
-            }
-        };
-        self.by_fingerprint.entry(fp).or_default().push(id);
-        self.by_name.entry(name).or_default().insert(id);
-        id
-    }
-
-    /// Drops grid slots older than `cutoff`, and series left with no real sample.
-    fn prune(&mut self, cutoff: Millis) {
-        let mut dropped = 0u64;
-        while self.grid.front().is_some_and(|t| *t < cutoff) {
-            self.grid.pop_front();
-            dropped += 1;
-        }
-        if dropped == 0 {
-            return;
-        }
-        self.grid_base += dropped;
-        let base = self.grid_base;
-        let mut emptied = Vec::new();
-        for (id, slot) in self.slots.iter_mut().enumerate() {
-            let Some(series) = slot.as_mut() else {
-                continue;
-            };
-            while series.first_seq + CHUNK as u64 <= base && series.values.pop_front_chunk() {
-                series.first_seq += CHUNK as u64;
-            }
-            if !series.is_live() && series.last_real_seq < base {
-                emptied.push(id as SeriesId);
-            }
-        }
-        for id in emptied {
-            self.remove(id);
-        }
-    }
-
-    fn remove(&mut self, id: SeriesId) {
-        let Some(series) = self.slots[id as usize].take() else {
-            return;
-        };
-        let fp = series.labels.fingerprint();
-        if let Some(ids) = self.by_fingerprint.get_mut(&fp) {
-            ids.retain(|x| *x != id);
-            if ids.is_empty() {
-                self.by_fingerprint.remove(&fp);
-            }
-        }
-        let name = series.labels.metric_name().unwrap_or_default();
-        if let Some(ids) = self.by_name.get_mut(name) {
-            ids.remove(&id);
-            if ids.is_empty() {
-                self.by_name.remove(name);
-            }
-        }
-        self.free.push(id);
+    /// Where the tiers meet: the live tier's first scrape (coarse points before it are read).
+    fn boundary(&self) -> Millis {
+        self.live.first_scrape().unwrap_or(Millis::MAX)
     }
 
     /// Series whose labels satisfy all matchers (a matcher matching "" also matches a missing
     /// label, as in Prometheus). Uses the metric-name index when a matcher constrains the name.
     pub fn select(&self, matchers: &[Matcher]) -> Vec<SeriesRef> {
-        let name_eq = matchers.iter().find(|m| {
-            m.name == METRIC_NAME && matches!(m.op, promql_parser::label::MatchOp::Equal)
-        });
-        let name_other = matchers
-            .iter()
-            .find(|m| m.name == METRIC_NAME && !m.is_match(""));
-        let candidates: Vec<SeriesId> = match (name_eq, name_other) {
-            (Some(m), _) => self
-                .by_name
-                .get(&m.value)
-                .map(|s| s.iter().copied().collect())
-                .unwrap_or_default(),
-            (None, Some(m)) => self
-                .by_name
-                .iter()
-                .filter(|(name, _)| m.is_match(name))
-                .flat_map(|(_, ids)| ids.iter().copied())
-                .collect(),
-            (None, None) => (0..self.slots.len() as SeriesId).collect(),
+        let live = self.live.select(matchers);
+        let coarse = if self.coarse.first_scrape().is_some() {
+            self.coarse.select(matchers)
+        } else {
+            Vec::new()
         };
-        let mut out: Vec<SeriesRef> = candidates
+        self.join(live, coarse)
+    }
+
+    /// Pairs series of the two tiers by labels.
+    fn join(&self, live: Vec<SeriesId>, coarse: Vec<SeriesId>) -> Vec<SeriesRef> {
+        let mut paired = HashSet::new();
+        let mut out: Vec<SeriesRef> = coarse
             .into_iter()
-            .filter(|id| {
-                self.slots[*id as usize].as_ref().is_some_and(|s| {
-                    matchers
-                        .iter()
-                        .all(|m| m.is_match(s.labels.get(&m.name).unwrap_or("")))
-                })
+            .map(|c| {
+                let l = self.live.find(self.coarse.labels(c)).unwrap_or(NONE);
+                paired.insert(l);
+                SeriesRef { live: l, coarse: c }
             })
-            .map(SeriesRef)
             .collect();
+        out.extend(
+            live.into_iter()
+                .filter(|l| !paired.contains(l))
+                .map(|l| SeriesRef {
+                    live: l,
+                    coarse: NONE,
+                }),
+        );
         out.sort_unstable();
         out
     }
 
     pub fn labels(&self, series: SeriesRef) -> &Labels {
-        static EMPTY: std::sync::OnceLock<Labels> = std::sync::OnceLock::new();
-        match self.slots.get(series.0 as usize).and_then(Option::as_ref) {
-            Some(s) => &s.labels,
-            None => EMPTY.get_or_init(Labels::new),
+        match series.live() {
+            Some(id) => self.live.labels(id),
+            None => self.coarse.labels(series.coarse),
         }
     }
 
-    /// Grid index range (into `self.grid`) of timestamps in `(start, end]`.
-    fn grid_range(&self, start_exclusive: Millis, end_inclusive: Millis) -> (usize, usize) {
-        let lo = self.grid.partition_point(|t| *t <= start_exclusive);
-        let hi = self.grid.partition_point(|t| *t <= end_inclusive);
-        (lo, hi.max(lo))
-    }
-
-    /// Real samples (stale markers left out) of a series with timestamps in `(start, end]`.
+    /// Real samples (stale markers left out) of a series with timestamps in `(start, end]`:
+    /// coarse points before the live tier's first scrape, live points from it on.
     pub fn samples(
         &self,
         series: SeriesRef,
         start_exclusive: Millis,
         end_inclusive: Millis,
     ) -> Vec<(Millis, f64)> {
-        let mut out = Vec::new();
-        self.for_each_slot(series, start_exclusive, end_inclusive, |t, v| {
-            if !is_stale_marker(v) {
-                out.push((t, v));
+        let boundary = self.boundary();
+        let mut out = match series.coarse() {
+            Some(c) if start_exclusive < boundary - 1 => {
+                self.coarse
+                    .samples(c, start_exclusive, end_inclusive.min(boundary - 1))
             }
-        });
+            _ => Vec::new(),
+        };
+        if let Some(l) = series.live() {
+            out.extend(self.live.samples(l, start_exclusive, end_inclusive));
+        }
         out
     }
 
     /// The value an instant selector sees at `at`: the latest slot in `(at - lookback, at]`,
-    /// or nothing when that slot is a stale marker or there is none.
+    /// or nothing when that slot is a stale marker or there is none. The live tier answers
+    /// when it has a slot in the window; the coarse tier answers for the part before it.
     pub fn sample_at(
         &self,
         series: SeriesRef,
         at: Millis,
         lookback: Millis,
     ) -> Option<(Millis, f64)> {
-        let mut latest = None;
-        let s = self.slots.get(series.0 as usize).and_then(Option::as_ref)?;
-        let (lo, hi) = self.grid_range(at.saturating_sub(lookback), at);
-        for idx in (lo..hi).rev() {
-            let seq = self.grid_base + idx as u64;
-            if seq < s.first_seq {
-                break;
+        let live = series
+            .live()
+            .and_then(|l| self.live.latest_slot(l, at, lookback));
+        let slot = match (live, series.coarse()) {
+            (Some(slot), _) => Some(slot),
+            (None, Some(c)) => {
+                let from = at.saturating_sub(lookback);
+                let until = at.min(self.boundary());
+                (until > from)
+                    .then(|| self.coarse.latest_slot(c, until, until - from))
+                    .flatten()
             }
-            if let Some(v) = s.values.get((seq - s.first_seq) as usize) {
-                latest = Some((self.grid[idx], v));
-                break;
-            }
-        }
-        latest.filter(|(_, v)| !is_stale_marker(*v))
-    }
-
-    fn for_each_slot(
-        &self,
-        series: SeriesRef,
-        start: Millis,
-        end: Millis,
-        mut f: impl FnMut(Millis, f64),
-    ) {
-        let Some(s) = self.slots.get(series.0 as usize).and_then(Option::as_ref) else {
-            return;
+            (None, None) => None,
         };
-        let (lo, hi) = self.grid_range(start, end);
-        for idx in lo..hi {
-            let seq = self.grid_base + idx as u64;
-            if seq < s.first_seq {
-                continue;
-            }
-            match s.values.get((seq - s.first_seq) as usize) {
-                Some(v) => f(self.grid[idx], v),
-                None => break,
-            }
-        }
+        slot.filter(|(_, v)| !is_stale_marker(*v))
     }
 
     /// Whether the series has a real sample in `[start, end]` (the API's series/labels window).
     pub fn has_samples_between(&self, series: SeriesRef, start: Millis, end: Millis) -> bool {
-        let mut found = false;
-        self.for_each_slot(series, start.saturating_sub(1), end, |_, v| {
-            found |= !is_stale_marker(v)
-        });
-        found
+        series
+            .live()
+            .is_some_and(|l| self.live.has_samples_between(l, start, end))
+            || series.coarse().is_some_and(|c| {
+                self.coarse.has_samples_between(
+                    c,
+                    start,
+                    end.min(self.boundary().saturating_sub(1)),
+                )
+            })
+    }
+
+    /// Every series of both tiers.
+    fn all(&self) -> Vec<SeriesRef> {
+        self.join(self.live.all(), self.coarse.all())
     }
 
     /// Label sets of the series matching any of the selectors with samples in `[start, end]`,
@@ -353,11 +288,7 @@ impl Tsdb {
     ) -> Vec<SeriesRef> {
         let mut ids: BTreeSet<SeriesRef> = BTreeSet::new();
         if selectors.is_empty() {
-            ids.extend(
-                (0..self.slots.len() as SeriesId)
-                    .filter(|i| self.slots[*i as usize].is_some())
-                    .map(SeriesRef),
-            );
+            ids.extend(self.all());
         } else {
             for matchers in selectors {
                 ids.extend(self.select(matchers));
@@ -392,11 +323,24 @@ impl Tsdb {
     ) -> Vec<String> {
         let mut values = BTreeSet::new();
         if name == METRIC_NAME && selectors.is_empty() {
-            for (metric, ids) in &self.by_name {
-                if ids
-                    .iter()
-                    .any(|id| self.has_samples_between(SeriesRef(*id), start, end))
-                {
+            let live = self.live.names().map(|(n, ids)| (n, ids, true));
+            let coarse = self.coarse.names().map(|(n, ids)| (n, ids, false));
+            for (metric, ids, is_live) in live.chain(coarse) {
+                if values.contains(metric) {
+                    continue;
+                }
+                let seen = ids.iter().any(|id| {
+                    if is_live {
+                        self.live.has_samples_between(*id, start, end)
+                    } else {
+                        self.coarse.has_samples_between(
+                            *id,
+                            start,
+                            end.min(self.boundary().saturating_sub(1)),
+                        )
+                    }
+                });
+                if seen {
                     values.insert(metric.clone());
                 }
             }
@@ -410,28 +354,31 @@ impl Tsdb {
         values.into_iter().collect()
     }
 
-    /// Number of series currently held (live or stale but within retention).
+    /// Number of distinct series currently held in either tier.
     pub fn series_count(&self) -> usize {
-        self.slots.iter().flatten().count()
+        self.all().len()
     }
 
-    /// Approximate bytes held by sample storage, the grid and series labels.
+    /// Approximate bytes held by sample storage, the grids and series labels, both tiers.
     pub fn approx_bytes(&self) -> usize {
-        let labels = |l: &Labels| l.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
-        self.grid.len() * 8
-            + self
-                .slots
-                .iter()
-                .flatten()
-                .map(|s| std::mem::size_of::<Series>() + s.values.bytes() + labels(&s.labels))
-                .sum::<usize>()
+        self.live.approx_bytes() + self.coarse.approx_bytes()
     }
 
-    /// Timestamp of the oldest retained scrape, if any.
+    /// Approximate bytes of the coarse tier alone.
+    pub fn coarse_bytes(&self) -> usize {
+        self.coarse.approx_bytes()
+    }
+
+    /// Timestamp of the oldest retained sample of either tier, if any.
     pub fn first_scrape(&self) -> Option<Millis> {
-        self.grid.front().copied()
+        match (self.coarse.first_scrape(), self.live.first_scrape()) {
+            (Some(c), Some(l)) => Some(c.min(l)),
+            (c, l) => c.or(l),
+        }
     }
 }
 
+#[cfg(test)]
+mod coarse_tests;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 
 use promql_parser::label::{MatchOp, Matcher};
 
+use super::chunk::CHUNK;
 use super::*;
 
 fn series(name: &str, pod: &str) -> Labels {

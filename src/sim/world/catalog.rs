@@ -71,7 +71,9 @@ pub const SERVICES: &[ServiceSpec] = &[
         capacity_per_pod: 333.0,
         latency_ms: 22.0,
         latency_sigma: 0.45,
-        error_ratio: 0.0004,
+        // 0.001%: a tenth of the 99.99% availability SLO's budget, so a steady fleet keeps
+        // most of it (0.04% would burn it at 4x and exhaust it in a week).
+        error_ratio: 0.000_01,
         needs_database: false,
         versions: &["v2.2.9", "v2.3.0", "v2.3.1"],
         port: 8080,
@@ -119,7 +121,9 @@ pub const SERVICES: &[ServiceSpec] = &[
         capacity_per_pod: 59.0,
         latency_ms: 70.0,
         latency_sigma: 0.5,
-        error_ratio: 0.0004,
+        // 0.02%: a fifth of the 99.9% SLO's budget; with the history's past incident
+        // (src/sim/slos.rs) payment in us-east-1 has spent about a third of it.
+        error_ratio: 0.0002,
         needs_database: true,
         versions: &["v1.3.9", "v1.4.0", "v1.4.1"],
         port: 8080,
@@ -177,7 +181,8 @@ pub fn nodes(cluster_index: usize, region: &str) -> Vec<String> {
         .collect()
 }
 
-/// Histogram bucket bounds, Prometheus client defaults.
+/// Histogram bucket bounds: Prometheus client defaults plus 0.2, so that the design's
+/// "p95 under 200 ms" objective is measured at a bucket bound rather than interpolated.
 pub const LATENCY_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];

@@ -185,8 +185,7 @@ impl World {
                     .get(service.name)
                     .copied()
                     .unwrap_or(1.0);
-                let diurnal = 1.0
-                    + 0.05 * ((self.now as f64 / 3_600_000.0) * std::f64::consts::TAU / 24.0).sin();
+                let diurnal = signals::diurnal(self.now);
                 *offered[target].entry(service.name).or_default() +=
                     service.base_rps * cluster.spec.traffic_weight * factor * diurnal;
             }

@@ -51,6 +51,11 @@ pub fn normal_cdf(x: f64) -> f64 {
     }
 }
 
+/// The daily swing of offered traffic at virtual time `now`: +-5% over 24 hours.
+pub fn diurnal(now: Millis) -> f64 {
+    1.0 + 0.05 * ((now as f64 / 3_600_000.0) * std::f64::consts::TAU / 24.0).sin()
+}
+
 /// How much slower requests get as a pod saturates (queueing), by utilization.
 pub fn load_factor(utilization: f64) -> f64 {
     if utilization < 0.95 {
@@ -336,7 +341,7 @@ fn family(name: &str, help: &str, kind: MetricKind, samples: Vec<(Labels, f64)>)
 }
 
 /// Bucket bounds as Prometheus client libraries print them ("0.005", "1", "2.5").
-fn format_bound(bound: f64) -> String {
+pub fn format_bound(bound: f64) -> String {
     let text = format!("{bound}");
     text
 }
