@@ -59,8 +59,13 @@ fn promql_duration(seconds: u64) -> String {
     }
 }
 
-/// The first `$word` in `template` that is not a known placeholder.
+/// The first `$word` in `template` that is not a known `[metrics]` placeholder.
 pub fn unknown_placeholder(template: &str) -> Option<String> {
+    first_unknown_placeholder(template, &PLACEHOLDERS)
+}
+
+/// The first `$word` in `template` that is not in `known`.
+pub fn first_unknown_placeholder(template: &str, known: &[&str]) -> Option<String> {
     let mut rest = template;
     while let Some(at) = rest.find('$') {
         let tail = &rest[at..];
@@ -68,7 +73,7 @@ pub fn unknown_placeholder(template: &str) -> Option<String> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(tail.len(), |n| n + 1);
         let word = &tail[..len];
-        if !PLACEHOLDERS.contains(&word) {
+        if !known.contains(&word) {
             return Some(word.to_string());
         }
         rest = &tail[len..];

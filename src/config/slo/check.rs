@@ -113,19 +113,7 @@ pub(crate) fn template(text: &str) -> Result<(), String> {
 }
 
 fn unknown_placeholder(template: &str) -> Option<String> {
-    let mut rest = template;
-    while let Some(at) = rest.find('$') {
-        let tail = &rest[at..];
-        let len = tail[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(tail.len(), |n| n + 1);
-        let word = &tail[..len];
-        if !TEMPLATE_PLACEHOLDERS.contains(&word) {
-            return Some(word.to_string());
-        }
-        rest = &tail[len..];
-    }
-    None
+    crate::config::metrics::first_unknown_placeholder(template, &TEMPLATE_PLACEHOLDERS)
 }
 
 /// A Prometheus series selector (`http_requests_total{service="x"}`), checked by parsing.

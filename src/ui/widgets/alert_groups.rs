@@ -9,7 +9,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{EmptyText, age_text, pane_block, render_empty, severity_style};
+use super::{EmptyText, age_text, fit, pane_block, render_empty, severity_style};
 use crate::model::alert::Alert;
 use crate::model::alert_groups::{AlertLine, grouped_alerts, mute_reason};
 use crate::model::health::SourceKind;
@@ -50,20 +50,6 @@ pub fn key_labels(alert: &Alert) -> String {
     }
     picked.truncate(3);
     picked.join(" ")
-}
-
-/// `text` cut or padded to `width` characters.
-fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        format!("{text}{}", " ".repeat(width - count))
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut cut: String = text.chars().take(width - 1).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 /// Renders the list and returns how many lines fit (the page size for PgUp/PgDn).

@@ -159,3 +159,17 @@ pub fn column_width<'a>(
     let widest = u16::try_from(widest).unwrap_or(u16::MAX);
     widest.max(Span::raw(header).width() as u16).clamp(min, max)
 }
+
+/// `text` cut (with `…`) or padded to `width` columns.
+pub fn fit(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        format!("{text}{}", " ".repeat(width - count))
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut cut: String = text.chars().take(width - 1).collect();
+        cut.push('…');
+        cut
+    }
+}

@@ -109,19 +109,7 @@ pub fn sli_text(sli: Option<Num>) -> String {
     finite(sli).map_or_else(|| "–".to_string(), format::sli)
 }
 
-/// `text` cut (with `…`) or padded to `width` columns.
-pub fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        format!("{text}{}", " ".repeat(width - count))
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut cut: String = text.chars().take(width - 1).collect();
-        cut.push('…');
-        cut
-    }
-}
+pub use super::fit;
 
 #[cfg(test)]
 mod tests {
