@@ -446,7 +446,9 @@ async fn a_down_prometheus_and_a_bad_template_make_slos_unknown_with_the_reason(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_slos_burn_payments_budget_in_the_bad_deploy() {
     let sim = common::start("bad-deploy", common::options(33, common::FIXED_START), None).await;
-    sim.advance(7 * 60_000).await;
+    // v1.4.2 rolls out at 2m; with 30 days of history behind it, the 1h window crosses 14.4x
+    // about 13 minutes in (the 5m window long before).
+    sim.advance(16 * 60_000).await;
     let targets = targets_from_simulator(&sim.running.endpoints).unwrap();
     let specs = scenario_slos(&Scenario::resolve("bad-deploy").unwrap());
     let clock = Clock::Virtual(sim.running.fleet.now.clone());

@@ -9,6 +9,8 @@ pub fn burn(rate: f64) -> String {
     if !rate.is_finite() {
         return "-".to_string();
     }
+    // A hair below zero comes from counters scraped a moment apart: it means no burn.
+    let rate = rate.max(0.0);
     if rate >= 100.0 {
         format!("{rate:.0}x")
     } else if rate >= 0.995 {
@@ -21,7 +23,7 @@ pub fn burn(rate: f64) -> String {
 /// An SLI (good share): enough decimals to tell 99.99% from 99.999%, without trailing
 /// zeros: `99.9612%`, `92.31%`, `100%`.
 pub fn sli(good: f64) -> String {
-    let percent = good * 100.0;
+    let percent = good.clamp(0.0, 1.0) * 100.0;
     let text = if percent >= 99.0 {
         format!("{percent:.4}")
     } else {
@@ -129,6 +131,8 @@ mod tests {
         assert_eq!(burn(14.4), "14.4x");
         assert_eq!(burn(0.933), "0.93x");
         assert_eq!(burn(812.4), "812x");
+        assert_eq!(burn(-0.0016), "0.00x");
+        assert_eq!(sli(1.000006), "100%");
         assert_eq!(sli(0.999612), "99.9612%");
         assert_eq!(sli(0.9231), "92.31%");
         assert_eq!(sli(1.0), "100%");

@@ -19,13 +19,12 @@ pub struct WindowRatio {
 }
 
 impl WindowRatio {
-    /// A ratio outside 0..1 is clamped: `total - good` can dip below zero when the counters
-    /// were scraped a moment apart (a latency SLI's `_count` and `_bucket`).
+    /// The ratio is kept as Prometheus computed it, even slightly below zero (`total - good`
+    /// of counters scraped a moment apart), so it equals the team's recording rules; the text
+    /// shown to people clamps it (`model::slo::format`).
     pub fn new(ratio: Option<f64>, events: Option<f64>) -> Self {
         WindowRatio {
-            ratio: ratio
-                .filter(|r| r.is_finite())
-                .map(|r| Num(r.clamp(0.0, 1.0))),
+            ratio: ratio.filter(|r| r.is_finite()).map(Num),
             events: events.filter(|e| e.is_finite()).map(Num),
         }
     }
