@@ -145,7 +145,18 @@ async fn real_prometheus_with_sloth_and_pyrra_rules_agrees_with_the_console() {
         let pyrra_4d = prom
             .value("http_requests:burnrate4d{slo=\"payment-pyrra\"}", t)
             .await;
-        if five.is_some_and(|v| v > page) && hour.is_some_and(|v| v > page) && pyrra_4d.is_some() {
+        // Each rule group evaluates on its own: wait until the latency SLO's has a sample too.
+        let latency_30d = prom
+            .value(
+                "slo:sli_error:ratio_rate30d{sloth_id=\"api-latency-p95-us-east-1\"}",
+                t,
+            )
+            .await;
+        if five.is_some_and(|v| v > page)
+            && hour.is_some_and(|v| v > page)
+            && pyrra_4d.is_some()
+            && latency_30d.is_some()
+        {
             break t;
         }
         assert!(
