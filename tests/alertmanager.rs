@@ -304,24 +304,6 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
     poller.abort();
 }
 
-const PAYMENT_BAD_DEPLOY_NOW: &str = r#"
-name = "bad-deploy-now"
-description = "payment v1.4.2 (8% 5xx) rolls out in us-east-1 as the test starts"
-
-[[versions]]
-service = "payment"
-version = "v1.4.2"
-error_ratio = 0.08
-latency_ms = 95.0
-
-[[events]]
-at = "0s"
-action = "deploy"
-cluster = "us-east-1"
-service = "payment"
-version = "v1.4.2"
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluster() {
     watchdeck::install_tls_provider();
@@ -330,7 +312,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     let mut options = common::options(3, now);
     options.sample_every_ms = 1_000;
     // Virtual time at 5x so the rollout completes in seconds.
-    let sim = common::start(PAYMENT_BAD_DEPLOY_NOW, options, Some(5.0)).await;
+    let sim = common::start(common::BAD_DEPLOY_NOW, options, Some(5.0)).await;
     let dir = sim.dir.path();
     let (_am, am_url) = start_alertmanager(dir, "am").await;
 

@@ -98,15 +98,7 @@ async fn a_cluster_unreachable_at_start_fails_alone() {
 }
 
 async fn pod_names(sim: &common::Sim, cluster: &str) -> BTreeSet<String> {
-    let kubeconfig = kube::config::Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let options = kube::config::KubeConfigOptions {
-        context: Some(cluster.to_string()),
-        ..Default::default()
-    };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .unwrap();
-    let client = kube::Client::try_from(config).unwrap();
+    let client = sim.kube_client(cluster).await;
     let pods: kube::Api<Pod> = kube::Api::all(client);
     pods.list(&ListParams::default())
         .await

@@ -9,28 +9,15 @@ use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams, Patch, PatchParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::watcher::{self, Event};
 use serde_json::json;
-
-async fn client(sim: &common::Sim, context: &str) -> kube::Client {
-    let kubeconfig = Kubeconfig::read_from(&sim.kubeconfig).expect("kubeconfig parses");
-    let options = KubeConfigOptions {
-        context: Some(context.to_string()),
-        ..Default::default()
-    };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .expect("config");
-    kube::Client::try_from(config).expect("client")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_and_watches_pods_in_every_cluster() {
     watchdeck::install_tls_provider();
     let sim = common::start("steady", common::options(3, common::FIXED_START), None).await;
     for cluster in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
-        let client = client(&sim, cluster).await;
+        let client = sim.kube_client(cluster).await;
         let pods: Api<Pod> = Api::all(client.clone());
         let list = pods.list(&ListParams::default()).await.expect("list pods");
         let names: Vec<String> = list
@@ -87,7 +74,7 @@ async fn lists_and_watches_pods_in_every_cluster() {
 async fn scale_with_precondition_shows_in_the_watch() {
     watchdeck::install_tls_provider();
     let sim = common::start("steady", common::options(5, common::FIXED_START), None).await;
-    let client = client(&sim, "eu-west-1").await;
+    let client = sim.kube_client("eu-west-1").await;
     let deployments: Api<Deployment> = Api::namespaced(client.clone(), "shop");
     let mut watch = watcher::watcher(
         deployments.clone(),

@@ -4,28 +4,15 @@
 
 mod common;
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use tokio::process::Command;
 use watchdeck::model::slo::{Period, SloData, WindowPolicy};
 use watchdeck::sources::kube::pyrra::discover_pyrra_slos;
-
-async fn client(sim: &common::Sim, context: &str) -> kube::Client {
-    let kubeconfig = Kubeconfig::read_from(&sim.kubeconfig).expect("kubeconfig parses");
-    let options = KubeConfigOptions {
-        context: Some(context.to_string()),
-        ..Default::default()
-    };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .expect("config");
-    kube::Client::try_from(config).expect("client")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pyrra_slos_are_found_where_the_crd_is_installed() {
     watchdeck::install_tls_provider();
     let sim = common::start("steady", common::options(3, common::FIXED_START), None).await;
-    let us = discover_pyrra_slos(&client(&sim, "us-east-1").await, "us-east-1")
+    let us = discover_pyrra_slos(&sim.kube_client("us-east-1").await, "us-east-1")
         .await
         .expect("discovery works")
         .expect("us-east-1 has the Pyrra CRD");
@@ -50,7 +37,7 @@ async fn pyrra_slos_are_found_where_the_crd_is_installed() {
     );
     assert_eq!(us[0].service.as_str(), "api-gateway");
     for cluster in ["eu-west-1", "ap-southeast-1"] {
-        let found = discover_pyrra_slos(&client(&sim, cluster).await, cluster)
+        let found = discover_pyrra_slos(&sim.kube_client(cluster).await, cluster)
             .await
             .expect("discovery works");
         assert_eq!(found, None, "{cluster} has no Pyrra CRD");

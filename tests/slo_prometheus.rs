@@ -36,27 +36,6 @@ use watchdeck::sources::prometheus::slo::rules::SLOTH_WINDOWS;
 use watchdeck::sources::prometheus::slo::{SloFetcher, SloTarget, fetch_slo_chart, poll_slos};
 use watchdeck::sources::prometheus::step::choose_step;
 
-/// bad-deploy's payment v1.4.2 (8% HTTP 500), rolled out in us-east-1 as the test starts, so
-/// a real Prometheus started with the fleet sees the errors within seconds.
-const BAD_DEPLOY_NOW: &str = r#"
-name = "bad-deploy-now"
-description = "bad-deploy's payment v1.4.2 rolls out in us-east-1 at 0s"
-
-[[versions]]
-service = "payment"
-version = "v1.4.2"
-error_ratio = 0.08
-latency_ms = 95.0
-
-[[events]]
-at = "0s"
-action = "deploy"
-cluster = "us-east-1"
-service = "payment"
-version = "v1.4.2"
-change_cause = "ci: deploy payment v1.4.2"
-"#;
-
 fn matchers() -> Vec<(String, String)> {
     vec![("cluster".to_string(), CLUSTER.to_string())]
 }
@@ -114,7 +93,7 @@ fn ratio(reading: &SloReading, window: u64) -> f64 {
 async fn real_prometheus_with_sloth_and_pyrra_rules_agrees_with_the_console() {
     let mut options = common::options(31, jiff::Timestamp::now().as_millisecond());
     options.sample_every_ms = 1_000;
-    let sim = common::start(BAD_DEPLOY_NOW, options, Some(1.0)).await;
+    let sim = common::start(common::BAD_DEPLOY_NOW, options, Some(1.0)).await;
     let payment = demo_slo("payment-errors");
     let latency = demo_slo("api-latency-p95");
     let mut pyrra = payment.clone();

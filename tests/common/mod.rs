@@ -15,6 +15,27 @@ use watchdeck::sim::fleet::{Fleet, SimOptions};
 use watchdeck::sim::scenario::Scenario;
 use watchdeck::sim::server::{self, Running};
 
+/// bad-deploy's payment v1.4.2 (8% HTTP 500) rolled out in us-east-1 as the test starts, so
+/// a real Prometheus started with the fleet sees the errors within seconds.
+pub const BAD_DEPLOY_NOW: &str = r#"
+name = "bad-deploy-now"
+description = "payment v1.4.2 (8% 5xx) rolls out in us-east-1 as the test starts"
+
+[[versions]]
+service = "payment"
+version = "v1.4.2"
+error_ratio = 0.08
+latency_ms = 95.0
+
+[[events]]
+at = "0s"
+action = "deploy"
+cluster = "us-east-1"
+service = "payment"
+version = "v1.4.2"
+change_cause = "ci: deploy payment v1.4.2"
+"#;
+
 /// 2026-01-01T00:00:00Z: a fixed start, for tests that compare answers.
 pub const FIXED_START: Millis = 1_767_225_600_000;
 
@@ -65,6 +86,20 @@ impl Sim {
         })
         .await
         .expect("advance");
+    }
+
+    /// A kube-rs client for one simulated cluster, through the fleet's kubeconfig.
+    pub async fn kube_client(&self, context: &str) -> kube::Client {
+        let kubeconfig =
+            kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig parses");
+        let options = kube::config::KubeConfigOptions {
+            context: Some(context.to_string()),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .expect("config");
+        kube::Client::try_from(config).expect("client")
     }
 
     pub fn endpoint(&self, cluster: &str) -> &server::ClusterEndpoints {
