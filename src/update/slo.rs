@@ -41,6 +41,8 @@ pub fn apply(model: &mut Model, event: DataEvent) -> Vec<Effect> {
                 // A failure is as of when it reached the console (the loop's clock).
                 if reading.problem.is_some() {
                     reading.at = at;
+                } else {
+                    stale_no_later_than(model, reading.at);
                 }
                 model.slos.record(slo, cluster, reading, &names);
             }
@@ -57,22 +59,42 @@ pub fn apply(model: &mut Model, event: DataEvent) -> Vec<Effect> {
     }
 }
 
+/// Makes the next staleness scan come no later than when a reading taken `at` can go stale
+/// (a reading may carry an evaluation time older than the events around it).
+fn stale_no_later_than(model: &mut Model, at: Timestamp) {
+    let limit = i64::try_from(model.slos.stale_after_secs).unwrap_or(i64::MAX);
+    if let Ok(due) = at.checked_add(jiff::SignedDuration::from_secs(limit.saturating_add(1))) {
+        let next = &mut model.slos.next_stale_check;
+        *next = Some(next.map_or(due, |n| n.min(due)));
+    }
+}
+
 /// Turns readings older than the board's limit at `now` into unknown ones that say how old
 /// the last answer is; true when any changed.
 pub fn mark_stale(model: &mut Model, now: Timestamp) -> bool {
     let limit = model.slos.stale_after_secs;
-    if limit == 0 {
+    if limit == 0 || model.slos.next_stale_check.is_some_and(|next| now < next) {
         return false;
     }
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let stale: Vec<_> = model
-        .slos
-        .entries
-        .iter()
-        .filter(|(_, e)| e.reading.problem.is_none())
-        .filter(|(_, e)| seconds_between(e.reading.at, now) > limit)
-        .map(|(key, e)| (*key, e.reading.at))
-        .collect();
+    let mut stale = Vec::new();
+    // The oldest reading that stays fresh decides when the next scan can find anything; a
+    // reading recorded later is newer, so it cannot turn stale earlier.
+    let mut oldest_fresh = now;
+    for (key, entry) in &model.slos.entries {
+        let at = entry.reading.at;
+        if entry.reading.problem.is_some() {
+            continue;
+        }
+        if seconds_between(at, now) > limit {
+            stale.push((*key, at));
+        } else {
+            oldest_fresh = oldest_fresh.min(at);
+        }
+    }
+    model.slos.next_stale_check = oldest_fresh
+        .checked_add(jiff::SignedDuration::from_secs(limit.saturating_add(1)))
+        .ok();
     if stale.is_empty() {
         return false;
     }
@@ -148,6 +170,31 @@ mod tests {
             at,
             payload: Payload::SloReadings(vec![(0, reading)]),
         })
+    }
+
+    #[test]
+    fn the_scan_waits_until_the_oldest_fresh_reading_can_be_stale() {
+        let mut model = model();
+        update(&mut model, readings(t(0), good(t(0))));
+        assert_eq!(
+            model.slos.next_stale_check,
+            Some(t(10)),
+            "0 s + 9 s limit + 1 s"
+        );
+        // A newer reading does not pull the next scan earlier, and before it nothing is scanned.
+        update(&mut model, readings(t(5), good(t(5))));
+        assert_eq!(model.slos.next_stale_check, Some(t(10)));
+        assert!(!mark_stale(&mut model, t(9)));
+        // At t(10) the scan runs, finds the t(5) reading fresh and moves the next check.
+        assert!(!mark_stale(&mut model, t(10)));
+        assert_eq!(model.slos.next_stale_check, Some(t(15)));
+        assert!(
+            mark_stale(&mut model, t(15)),
+            "the t(5) reading is 10 s old at t(15), over the 9 s limit"
+        );
+        // A reading evaluated long before the event that brings it pulls the next scan earlier.
+        update(&mut model, readings(t(20), good(t(12))));
+        assert_eq!(model.slos.next_stale_check, Some(t(22)));
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub struct SloBoard {
     pub chart_seq: u64,
     /// A reading older than this (seconds) is shown as unknown (stale); 0 never.
     pub stale_after_secs: u64,
+    /// No reading can turn stale before this instant, so the staleness scan (run on every
+    /// data event) skips until then; `None` scans at the next event.
+    pub next_stale_check: Option<jiff::Timestamp>,
 }
 
 impl SloBoard {
