@@ -48,6 +48,11 @@ pub struct ClusterTarget {
     /// Where the cluster's metrics come from (URL or service proxy, templates, pace);
     /// `None` when no Prometheus is configured.
     pub prometheus: Option<crate::sources::prometheus::PromTarget>,
+    /// Refuse every mutation on this cluster (config `read_only`).
+    pub read_only: bool,
+    /// Mutations need the target typed as cluster/namespace/name (config `production`,
+    /// default true when the `env` label is `prod` or `production`).
+    pub production: bool,
 }
 
 impl ClusterTarget {
@@ -420,6 +425,9 @@ fn apply(model: &mut Model, executor: &mut Option<Executor>, msg: Msg, dirty: &m
                 Some(executor) => executor.run(cluster, request),
                 None => tracing::debug!(cluster, ?request, "no executor: effect dropped"),
             },
+            Effect::StartRun(start) => {
+                tracing::warn!(runbook = %start.runbook.id, "runbook runs are not wired into the console yet");
+            }
         }
     }
     quit

@@ -96,6 +96,8 @@ pub fn targets_from_simulator(
                 })
                 .unwrap_or_default();
             ClusterTarget {
+                read_only: false,
+                production: spec.is_some_and(|s| s.env == "prod"),
                 name: e.name.clone(),
                 labels,
                 kubeconfig: kubeconfig.clone(),
@@ -175,6 +177,8 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             .unwrap_or_default();
         let prometheus = prometheus_target(config, cluster);
         targets.push(ClusterTarget {
+            read_only: cluster.read_only,
+            production: cluster.production,
             name: cluster.name.clone(),
             labels: cluster.labels.clone(),
             kubeconfig,

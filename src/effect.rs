@@ -5,7 +5,7 @@
 use crate::model::silence_form::SilenceDraft;
 use crate::model::{ClusterId, Text};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Something visible changed: draw a frame (coalesced, at most 60 per second).
     Render,
@@ -17,6 +17,10 @@ pub enum Effect {
         cluster: ClusterId,
         request: IoRequest,
     },
+    /// Start a runbook run: every entry point (palette, alert, direct action from a view)
+    /// asks for one this way; the app loop hands it back to `update` as `Msg::StartRun`,
+    /// which validates it and starts the engine (`update::runs::start`).
+    StartRun(Box<crate::model::runs::StartRun>),
 }
 
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's

@@ -22,6 +22,7 @@ pub mod console;
 pub mod effect;
 pub mod event;
 pub mod model;
+pub mod runbook;
 pub mod sim;
 pub mod sources;
 pub mod tui;

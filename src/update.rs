@@ -22,6 +22,7 @@ pub(crate) mod kube;
 mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
+pub(crate) mod runs;
 #[cfg(test)]
 mod shell_tests;
 mod silence;

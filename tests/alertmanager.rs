@@ -28,6 +28,8 @@ use watchdeck::sources::alertmanager::{
 
 fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
     ClusterTarget {
+        read_only: false,
+        production: false,
         name: name.to_string(),
         labels: Default::default(),
         kubeconfig: Default::default(),

@@ -42,6 +42,8 @@ fn service_endpoint() -> EndpointConfig {
 
 fn target(sim: &common::Sim, alertmanagers: Vec<EndpointConfig>) -> ClusterTarget {
     ClusterTarget {
+        read_only: false,
+        production: false,
         name: CLUSTER.to_string(),
         labels: Default::default(),
         kubeconfig: Kubeconfig::read_from(&sim.kubeconfig).unwrap(),

@@ -57,6 +57,8 @@ fn targets(sim: &common::Sim) -> Vec<ClusterTarget> {
     CLUSTERS
         .iter()
         .map(|name| ClusterTarget {
+            read_only: false,
+            production: false,
             name: name.to_string(),
             labels: BTreeMap::new(),
             kubeconfig: kubeconfig.clone(),

@@ -79,6 +79,8 @@ async fn console_follows_the_simulated_fleet() {
         .endpoints
         .iter()
         .map(|e| ClusterTarget {
+            read_only: false,
+            production: false,
             name: e.name.clone(),
             labels: [("env".to_string(), "sim".to_string())]
                 .into_iter()

@@ -189,6 +189,8 @@ fn initial_model_and_options() {
     let labels = BTreeMap::from([("env".to_string(), "prod".to_string())]);
     let kubeconfig = kube::config::Kubeconfig::default();
     let target = |name: &str, alertmanagers: Vec<crate::config::EndpointConfig>| ClusterTarget {
+        read_only: false,
+        production: false,
         name: name.to_string(),
         labels: labels.clone(),
         kubeconfig: kubeconfig.clone(),

@@ -93,6 +93,9 @@ pub struct ClusterConfig {
     pub labels: BTreeMap<String, String>,
     /// When true, every mutating action on this cluster is refused.
     pub read_only: bool,
+    /// When true, a mutating action needs its target typed as cluster/namespace/name.
+    /// Defaults to true when the `env` label is `prod` or `production`.
+    pub production: bool,
     /// Where this cluster's metrics come from.
     pub metrics: MetricsSource,
     /// Alertmanager endpoints; replicas of one Alertmanager are deduplicated by the consumer.

@@ -26,12 +26,13 @@ const ROOT_KEYS: [&str; 7] = [
     "slo_files",
 ];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
-const CLUSTER_KEYS: [&str; 8] = [
+const CLUSTER_KEYS: [&str; 9] = [
     "name",
     "context",
     "kubeconfig",
     "labels",
     "read_only",
+    "production",
     "prometheus",
     "alertmanagers",
     "cluster_label_value",
@@ -255,6 +256,10 @@ fn cluster(
     }
 
     let read_only = w.boolean(tab, "read_only", false);
+    let env_is_production = labels
+        .get("env")
+        .is_some_and(|env| env == "prod" || env == "production");
+    let production = w.boolean(tab, "production", env_is_production);
 
     let own = w
         .table(tab, "prometheus", "a table [clusters.prometheus]")
@@ -321,6 +326,7 @@ fn cluster(
         kubeconfig,
         labels,
         read_only,
+        production,
         metrics,
         alertmanagers,
     })

@@ -17,6 +17,7 @@ pub mod pod_detail;
 pub mod pod_order;
 pub mod pod_view;
 pub mod rows;
+pub mod runs;
 pub mod sanitize;
 pub mod services;
 pub mod silence;
@@ -267,7 +268,7 @@ impl UiState {
 }
 
 /// Everything the console knows. Owned by the app loop, changed only by `update`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model {
     pub clusters: Vec<ClusterState>,
     pub ui: UiState,
@@ -277,6 +278,8 @@ pub struct Model {
     pub podview: PodView,
     /// Service level objectives, their readings per cluster and fleet-wide.
     pub slos: slo::SloBoard,
+    /// Runbooks: the library and the run in progress.
+    pub runs: runs::Runs,
 }
 
 impl Model {
@@ -297,6 +300,7 @@ impl Model {
             keymap: Keymap::default(),
             podview: PodView::default(),
             slos: slo::SloBoard::default(),
+            runs: runs::Runs::default(),
         }
     }
 

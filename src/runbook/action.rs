@@ -1,0 +1,215 @@
+//! A step with every parameter substituted: concrete objects, mutations and probes. This is
+//! the vocabulary the engine and `ops` share; nothing here holds a placeholder.
+
+use std::time::Duration;
+
+pub use super::spec::{Comparison, ObjectKind};
+
+/// A concrete object in a concrete cluster.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectRef {
+    pub cluster: String,
+    pub namespace: String,
+    pub kind: ObjectKind,
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectRef {
+    /// `cluster/namespace/name`: also what a production confirmation must type.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.cluster, self.namespace, self.name)
+    }
+}
+
+/// A resolved step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Check(Probe),
+    Wait {
+        until: Probe,
+        timeout: Duration,
+        every: Duration,
+    },
+    Mutate {
+        mutation: Mutation,
+        /// What must hold afterwards; `None` when the mutation verifies itself (silence read
+        /// back, command exit status).
+        verify: Option<Probe>,
+        verify_timeout: Duration,
+    },
+    Confirm {
+        question: String,
+    },
+    Note {
+        text: String,
+    },
+}
+
+/// A change to the outside world.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mutation {
+    Scale {
+        object: ObjectRef,
+        replicas: i32,
+        expect_replicas: Option<i32>,
+    },
+    /// To the previous revision, or to `revision`.
+    Rollback {
+        object: ObjectRef,
+        revision: Option<i64>,
+    },
+    /// CNPG: a replica cluster leaves replica mode, or `instance` becomes the target primary.
+    PromoteCnpg {
+        object: ObjectRef,
+        instance: Option<String>,
+        max_lag: Option<Duration>,
+    },
+    /// Patroni `POST /failover` on the configured endpoint `endpoint` (by config name).
+    PromotePatroni {
+        endpoint: String,
+        candidate: String,
+        max_lag: Option<Duration>,
+    },
+    Silence {
+        cluster: String,
+        matchers: Vec<Matcher>,
+        duration: Duration,
+        comment: String,
+    },
+    /// An allowlisted program: `argv` is the full argument vector (allowlisted prefix plus
+    /// the step's arguments); run without a shell.
+    Command {
+        name: String,
+        argv: Vec<String>,
+        timeout: Duration,
+    },
+}
+
+impl Mutation {
+    /// The cluster it acts on (`None` for Patroni and commands, which act outside
+    /// Kubernetes).
+    pub fn cluster(&self) -> Option<&str> {
+        match self {
+            Mutation::Scale { object, .. }
+            | Mutation::Rollback { object, .. }
+            | Mutation::PromoteCnpg { object, .. } => Some(&object.cluster),
+            Mutation::Silence { cluster, .. } => Some(cluster),
+            Mutation::PromotePatroni { .. } | Mutation::Command { .. } => None,
+        }
+    }
+
+    pub fn object(&self) -> Option<&ObjectRef> {
+        match self {
+            Mutation::Scale { object, .. }
+            | Mutation::Rollback { object, .. }
+            | Mutation::PromoteCnpg { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
+    /// The verb as the audit log and the screens name it.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Mutation::Scale { .. } => "scale",
+            Mutation::Rollback { .. } => "rollback",
+            Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. } => "promote",
+            Mutation::Silence { .. } => "silence",
+            Mutation::Command { .. } => "command",
+        }
+    }
+
+    /// The SelfSubjectAccessReview that must allow this mutation; `None` when the target
+    /// has no Kubernetes RBAC (Alertmanager, Patroni, commands).
+    pub fn access(&self) -> Option<AccessCheck> {
+        let object = self.object()?;
+        let (verb, subresource) = match self {
+            Mutation::Scale { .. } => ("patch", "scale"),
+            Mutation::Rollback { .. } => ("patch", ""),
+            Mutation::PromoteCnpg {
+                instance: Some(_), ..
+            } => ("patch", "status"),
+            _ => ("patch", ""),
+        };
+        Some(AccessCheck {
+            cluster: object.cluster.clone(),
+            verb: verb.to_owned(),
+            group: object.kind.group().to_owned(),
+            resource: object.kind.resource().to_owned(),
+            subresource: subresource.to_owned(),
+            namespace: object.namespace.clone(),
+            name: object.name.clone(),
+        })
+    }
+}
+
+/// One SelfSubjectAccessReview's attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessCheck {
+    pub cluster: String,
+    pub verb: String,
+    pub group: String,
+    pub resource: String,
+    pub subresource: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for AccessCheck {
+    /// `patch deployments.apps/scale payment in shop` (kubectl's wording).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.verb, self.resource)?;
+        if !self.group.is_empty() {
+            write!(f, ".{}", self.group)?;
+        }
+        if !self.subresource.is_empty() {
+            write!(f, "/{}", self.subresource)?;
+        }
+        write!(f, " {} in namespace {}", self.name, self.namespace)
+    }
+}
+
+/// An Alertmanager matcher, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matcher {
+    pub name: String,
+    pub value: String,
+    pub is_regex: bool,
+    pub is_equal: bool,
+}
+
+/// A resolved condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Probe {
+    Query {
+        cluster: String,
+        query: String,
+        op: Comparison,
+        threshold: f64,
+    },
+    RolloutComplete {
+        object: ObjectRef,
+    },
+    PodsReady {
+        object: ObjectRef,
+        min_ready: i64,
+    },
+    ReplicationLag {
+        object: ObjectRef,
+        below: Duration,
+    },
+    Writable {
+        object: ObjectRef,
+    },
+}
+
+impl Probe {
+    pub fn cluster(&self) -> &str {
+        match self {
+            Probe::Query { cluster, .. } => cluster,
+            Probe::RolloutComplete { object }
+            | Probe::PodsReady { object, .. }
+            | Probe::ReplicationLag { object, .. }
+            | Probe::Writable { object } => &object.cluster,
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The runbook engine: a pure state machine (no IO, no clock) that runs a runbook one step at
+//! a time. Inputs are operation outcomes and the user's answers, each with the caller's `now`;
+//! outputs are effects: operations to perform, audit records to write (before anything that
+//! follows them), and a finished result. The console and the headless runner drive the same
+//! machine.
+//!
+//! A mutating step goes, in order, through: read-only refusal; identity (once per cluster);
+//! permission (SelfSubjectAccessReview); plan (read, preconditions, server-side dry run, diff);
+//! "nothing to do" when the dry run changes nothing; guardrails (production clusters need the
+//! target typed as cluster/namespace/name; an extra gate when an SLO budget is under 10% or a
+//! page fires; scaling to zero or by more than 2x needs an extra confirmation); an audit
+//! attempt record; execution with the precondition; verification until its timeout; an
+//! audit result record. On failure the user chooses retry, roll back or stop; an execution
+//! whose outcome is unknown is re-read and shown as "outcome unknown, verify", never retried
+//! blindly.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::audit::AuditRecord;
+use super::ops::{DiffLine, OpOutcome, OpRequest};
+use super::params::{CommandPolicy, Values};
+use super::spec::Runbook;
+
+/// What the engine knows about the world besides the runbook: cluster policies and risk,
+/// who is acting, and why.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunContext {
+    /// By cluster name.
+    pub clusters: BTreeMap<String, ClusterPolicy>,
+    /// By cluster name; a missing entry means nothing is known to be hot.
+    pub risk: BTreeMap<String, ClusterRisk>,
+    pub os_user: String,
+    /// The alert the run started from (`HighErrorRate{service="payment"}`).
+    pub alert: Option<String>,
+    /// Plan every mutation (permission, preconditions, server dry run, diff) and execute
+    /// none; checks run, waits are evaluated once.
+    pub dry_run: bool,
+    pub commands: CommandPolicy,
+    /// An id for this run, unique in the audit file (the caller makes it from the clock).
+    pub run_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterPolicy {
+    /// The kubeconfig context, for the audit log.
+    pub context: String,
+    /// Refuse every mutation.
+    pub read_only: bool,
+    /// Mutations need the target typed as cluster/namespace/name.
+    pub production: bool,
+}
+
+/// Why acting on a cluster now deserves an extra gate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterRisk {
+    /// The SLO with the least budget left in the cluster and its remaining share (0..1).
+    pub lowest_budget: Option<(String, f64)>,
+    /// Page-severity alerts (or SLO page tiers) firing in the cluster, by name.
+    pub paging: Vec<String>,
+}
+
+/// An input to the machine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunInput {
+    /// The outcome of the operation the engine asked for with this id. Outcomes for ids the
+    /// engine no longer waits on are ignored.
+    Op { id: u64, outcome: OpOutcome },
+    /// The user's answer to the current prompt.
+    Answer(Answer),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// Text typed at a typed confirmation (compared exactly, after trimming).
+    Typed(String),
+    Recover(Recovery),
+}
+
+/// The ways out of a failed or uncertain step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recovery {
+    /// Plan and execute the step again (from the permission check).
+    Retry,
+    /// Undo what the step changed (scale back, roll back to the revision before).
+    RollBack,
+    /// Re-read the target and show it again (after "outcome unknown").
+    Verify,
+    /// Treat the step as done and go on (after the user verified by hand).
+    Continue,
+    /// End the run here.
+    Stop,
+}
+
+impl Recovery {
+    pub fn label(self) -> &'static str {
+        match self {
+            Recovery::Retry => "retry",
+            Recovery::RollBack => "roll back",
+            Recovery::Verify => "verify again",
+            Recovery::Continue => "continue",
+            Recovery::Stop => "stop",
+        }
+    }
+}
+
+/// What the engine asks the caller to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEffect {
+    /// Perform `request` after `delay` and answer with `RunInput::Op { id, .. }`.
+    Op {
+        id: u64,
+        request: OpRequest,
+        delay: Duration,
+    },
+    /// Append and flush this record before performing any effect that follows it.
+    Audit(AuditRecord),
+    /// The run ended.
+    Finished(RunResult),
+}
+
+/// A question for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub gate: Gate,
+    /// The question, with the facts needed to answer it.
+    pub message: String,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    YesNo,
+    /// The exact text to type (`us-east-1/shop/payment`).
+    Typed(String),
+    Choice(Vec<Recovery>),
+}
+
+/// Which guard a prompt is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Gate {
+    /// A `confirm` step.
+    Step,
+    /// Apply this change (after the diff).
+    Apply,
+    /// Production: type the target.
+    Production,
+    /// An SLO budget is under 10% or a page fires.
+    Risk,
+    /// Scaling to zero or by more than 2x.
+    LargeChange,
+    /// The step failed: retry, roll back or stop.
+    Failure,
+    /// The execution's outcome is unknown: verify.
+    OutcomeUnknown,
+}
+
+impl Gate {
+    /// A plain yes/no that `--yes` may accept headless (typed gates never).
+    pub fn accepts_yes_flag(self) -> bool {
+        !matches!(
+            self,
+            Gate::Production | Gate::Failure | Gate::OutcomeUnknown
+        )
+    }
+}
+
+/// Where a step stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepStatus {
+    Pending,
+    /// Working: the phase, worded (`checking permission`, `dry run`, `verifying 3/4 ready`).
+    Running(String),
+    /// Waiting for the user (see `Run::prompt`).
+    Asking,
+    Done(String),
+    /// Nothing to do, or skipped in a dry run.
+    Skipped(String),
+    Failed(String),
+    /// The execution's outcome is unknown.
+    Unknown(String),
+}
+
+/// One step's state and what was learned running it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepState {
+    pub status: StepStatus,
+    /// The last diff shown for this step.
+    pub diff: Vec<DiffLine>,
+    /// Facts learned, oldest first (`allowed: patch deployments.apps/scale ...`,
+    /// `error ratio 0.081 (want < 0.01)`).
+    pub log: Vec<String>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunResult {
+    Completed,
+    /// The user stopped or declined at step `step` (index).
+    Stopped {
+        step: usize,
+        reason: String,
+    },
+    /// Step `step` failed and the run cannot go on.
+    Failed {
+        step: usize,
+        reason: String,
+    },
+}
+
+/// Recovery time and data at risk against the runbook's objectives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecoveryReport {
+    /// From the run's start to the end of its last verification (or to now while running).
+    pub elapsed: Duration,
+    pub rto: Option<Duration>,
+    /// Replication lag read when the promotion was planned.
+    pub data_at_risk: Option<Duration>,
+    pub rpo: Option<Duration>,
+}
+
+/// One run of one runbook.
+#[derive(Debug, Clone)]
+pub struct Run {
+    runbook: Arc<Runbook>,
+    values: Values,
+    context: RunContext,
+}
+
+impl Run {
+    /// A run of `runbook` with validated `values`. Nothing happens until `start`.
+    pub fn new(runbook: Arc<Runbook>, values: Values, context: RunContext) -> Self {
+        Run {
+            runbook,
+            values,
+            context,
+        }
+    }
+
+    pub fn runbook(&self) -> &Runbook {
+        &self.runbook
+    }
+
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    pub fn context(&self) -> &RunContext {
+        &self.context
+    }
+
+    /// Begins with the first step.
+    pub fn start(&mut self, now: Timestamp) -> Vec<RunEffect> {
+        let _ = now;
+        unimplemented!("issue 5: engine")
+    }
+
+    pub fn handle(&mut self, input: RunInput, now: Timestamp) -> Vec<RunEffect> {
+        let _ = (input, now);
+        unimplemented!("issue 5: engine")
+    }
+
+    /// The question waiting for an answer, if any.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        unimplemented!("issue 5: engine")
+    }
+
+    /// One state per step of the runbook, in order.
+    pub fn steps(&self) -> &[StepState] {
+        unimplemented!("issue 5: engine")
+    }
+
+    /// The index of the step being run; `None` before start and after the end.
+    pub fn current(&self) -> Option<usize> {
+        unimplemented!("issue 5: engine")
+    }
+
+    pub fn result(&self) -> Option<&RunResult> {
+        unimplemented!("issue 5: engine")
+    }
+
+    /// Recovery time and data at risk so far.
+    pub fn recovery(&self, now: Timestamp) -> RecoveryReport {
+        let _ = now;
+        unimplemented!("issue 5: engine")
+    }
+}
