@@ -12,6 +12,9 @@ mod keys;
 mod metrics;
 mod model;
 mod paths;
+pub mod runbooks;
+#[cfg(test)]
+mod runbooks_tests;
 mod schema;
 pub mod slo;
 mod suggest;

@@ -32,6 +32,8 @@ pub struct Config {
     pub metrics: super::metrics::MetricsQueries,
     /// Service level objectives: `[[slos]]` entries, then the ones imported from `slo_files`.
     pub slos: Vec<crate::model::slo::SloSpec>,
+    /// `[runbooks]`: extra runbook directories, audit file, commands, Patroni endpoints.
+    pub runbooks: super::runbooks::RunbooksConfig,
 }
 
 impl Config {

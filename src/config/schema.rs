@@ -16,8 +16,9 @@ use super::values::{
 };
 use super::walk::{Span, Tab, Walker};
 
-const ROOT_KEYS: [&str; 7] = [
+const ROOT_KEYS: [&str; 8] = [
     "ui",
+    "runbooks",
     "global_prometheus",
     "clusters",
     "keys",
@@ -100,8 +101,10 @@ pub(crate) fn config(w: &mut Walker<'_>, root: &Tab<'_, '_>, paths: &PathResolve
         paths,
     };
     let slos = super::slo::slos(w, root, &slo_context);
+    let runbooks = super::runbooks::runbooks(w, root, paths);
     Config {
         ui,
+        runbooks,
         global_prometheus,
         clusters,
         keymap,
