@@ -19,4 +19,5 @@ pub mod ops;
 pub mod params;
 pub mod parse;
 pub mod resolve;
+pub mod risk;
 pub mod spec;
