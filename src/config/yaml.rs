@@ -14,6 +14,8 @@ pub(crate) struct Node {
     pub(crate) value: Value,
     pub(crate) line: usize,
     pub(crate) col: usize,
+    /// For a mapping, where each key starts (line, col), in entry order; empty otherwise.
+    pub(crate) key_positions: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +24,7 @@ pub(crate) enum Value {
     /// A scalar's text exactly as written (after YAML escapes), whatever its type.
     Scalar(String),
     Seq(Vec<Node>),
-    /// Entries in file order: key, key's node (for its position), value.
+    /// Entries in file order: key and value (the key's position is in `key_positions`).
     Map(Vec<(String, Node)>),
 }
 
@@ -41,6 +43,17 @@ impl Node {
             Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
+    }
+
+    /// Where `key` of a mapping starts; the mapping's own position when unknown.
+    pub(crate) fn key_position(&self, key: &str) -> (usize, usize) {
+        let index = match &self.value {
+            Value::Map(entries) => entries.iter().position(|(k, _)| k == key),
+            _ => None,
+        };
+        index
+            .and_then(|i| self.key_positions.get(i).copied())
+            .unwrap_or((self.line, self.col))
     }
 
     /// The scalar text, if this is a scalar.
@@ -80,6 +93,7 @@ impl Node {
             value,
             line: 0,
             col: 0,
+            key_positions: Vec::new(),
         }
     }
 }
@@ -172,6 +186,7 @@ fn node<'a>(
     (event, span): Item<'a>,
     what: &str,
 ) -> Result<Node, YamlError> {
+    let mut key_positions = Vec::new();
     let value = match event {
         Event::Scalar(text, style, anchor, _) => {
             if anchor != 0 {
@@ -235,6 +250,7 @@ fn node<'a>(
                 }
                 let first = next(events)?;
                 let value = node(events, first, what)?;
+                key_positions.push((key_span.start.line(), key_span.start.col() + 1));
                 entries.push((key, value));
             }
             Value::Map(entries)
@@ -246,6 +262,7 @@ fn node<'a>(
         value,
         line: span.start.line(),
         col: span.start.col() + 1,
+        key_positions,
     })
 }
 
@@ -268,6 +285,7 @@ mod tests {
         };
         assert_eq!((items[1].scalar(), items[1].line), (Some("y"), 4));
         assert_eq!(docs[1].get("c").unwrap().value, Value::Null);
+        assert_eq!(docs[0].key_position("b"), (2, 1));
     }
 
     #[test]
