@@ -49,11 +49,12 @@ fn condition(c: &ConditionSpec) -> String {
     match c {
         ConditionSpec::Query {
             cluster,
+            query,
             op,
             threshold,
-            ..
         } => format!(
-            "the query on {} is {} {}",
+            "{} on {} is {} {}",
+            metric(&query.text).unwrap_or("the query"),
             field(cluster),
             op.symbol(),
             field(threshold)
@@ -73,6 +74,26 @@ fn condition(c: &ConditionSpec) -> String {
         ),
         ConditionSpec::Writable { target } => format!("{} accepts writes", object(target)),
     }
+}
+
+/// The first metric a PromQL query selects (`http_requests_total{...}`), to name it.
+fn metric(query: &str) -> Option<&str> {
+    let bytes = query.as_bytes();
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        let word = b.is_ascii_alphanumeric() || b == b'_' || b == b':';
+        match (start, word) {
+            (None, true) if !b.is_ascii_digit() => start = Some(i),
+            (Some(s), false) => {
+                if b == b'{' || b == b'[' {
+                    return query.get(s..i);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn matchers(list: &[MatcherSpec]) -> String {
