@@ -17,11 +17,12 @@ pub mod runbooks;
 mod runbooks_tests;
 mod schema;
 pub mod slo;
-mod suggest;
+pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;
 mod walk;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -4,6 +4,7 @@
 //! - `parse`: Markdown with YAML front matter and ```step blocks -> `spec::Runbook`, with
 //!   `file:line:col` errors; `params`: parameter validation; `resolve`: substitution into
 //!   typed fields, producing `action::Action`s.
+//! - `library`: the shipped runbooks (embedded) and the configured directories' overrides.
 //! - `action`: a step with every parameter resolved: concrete objects, mutations and probes.
 //! - `engine`: the pure state machine that runs a runbook one step at a time (input in,
 //!   effects out): permission, preconditions, dry run and diff, guardrails, confirmation,
@@ -15,6 +16,7 @@
 pub mod action;
 pub mod audit;
 pub mod engine;
+pub mod library;
 pub mod ops;
 pub mod params;
 pub mod parse;

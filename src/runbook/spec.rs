@@ -277,7 +277,8 @@ pub enum ConditionSpec {
         cluster: Field<String>,
         query: Template,
         op: Comparison,
-        threshold: f64,
+        /// A literal, or a number/integer parameter (`below: "{{ max_error_ratio }}"`).
+        threshold: Field<f64>,
     },
     /// A Deployment or StatefulSet has rolled out: updated, ready and available replicas
     /// equal the spec, observedGeneration current.
