@@ -41,6 +41,109 @@ pub enum Command {
     /// Print every SLO (budget left, burn rates, alert tiers) and exit 2 when a page tier fires
     #[command(after_help = SLO_EXIT_CODES)]
     Slo(CheckArgs),
+    /// Run a runbook without the console: every guard, prompts on the terminal, audit logged
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
+    /// List the audit log of actions (who, what, where, result)
+    Audit(AuditArgs),
+}
+
+/// Exit codes and examples of `watchdeck run`.
+pub const RUN_HELP: &str = "Exit codes:
+   0  every step done (or, with --dry-run, every change planned)
+   1  stopped: a confirmation was declined or not given (see --yes, --confirm)
+   2  a step failed (permission denied, precondition, verification timed out)
+   3  an action's outcome is unknown: verify the target by hand
+  64  usage error: unknown runbook, invalid parameter, invalid config
+  70  internal error (the simulator or the runtime could not start)
+  74  the audit file cannot be written: nothing was executed after that
+
+Without a terminal, --yes accepts plain yes/no confirmations; a production target must still be
+named with --confirm cluster/namespace/name, and a failed step stops the run.
+
+Without a config file the run acts on the built-in simulated fleet, started at --at of
+--scenario and run at --speed.
+
+Examples:
+  watchdeck run rollback-bad-deploy --param cluster=us-east-1 --param deployment=payment --at 15m
+  watchdeck run scale-for-traffic-spike --param cluster=us-east-1 --param deployment=order \\
+      --param replicas=16 --dry-run
+  watchdeck run regional-failover --scenario region-outage --at 3m --yes \\
+      --confirm eu-west-1/database/orders-db --confirm eu-west-1/shop/order
+  watchdeck run --list";
+
+/// `watchdeck run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Runbook id (see --list) or path to a runbook .md file
+    #[arg(value_name = "RUNBOOK", required_unless_present = "list")]
+    pub runbook: Option<String>,
+
+    /// A parameter, repeatable: --param cluster=us-east-1
+    #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+
+    /// Plan every change (permission, preconditions, server-side dry run, diff) and execute none
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Without a terminal: accept plain yes/no confirmations
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Without a terminal: the typed confirmation of a production target, repeatable
+    #[arg(long = "confirm", value_name = "CLUSTER/NAMESPACE/NAME")]
+    pub confirms: Vec<String>,
+
+    /// The alert that led here, recorded in the audit log
+    #[arg(long, value_name = "TEXT")]
+    pub alert: Option<String>,
+
+    /// Audit file (default: [runbooks] audit_file, else the XDG state dir)
+    #[arg(long, value_name = "FILE")]
+    pub audit_file: Option<PathBuf>,
+
+    /// List the runbooks available and exit
+    #[arg(long)]
+    pub list: bool,
+
+    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, or a .toml path)
+    #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
+    pub scenario: String,
+
+    /// Simulated fleet: seed
+    #[arg(long, default_value_t = 42, value_name = "N")]
+    pub seed: u64,
+
+    /// Simulated fleet: moment of the scenario the run starts at, e.g. 15m
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub at: std::time::Duration,
+
+    /// Simulated fleet: virtual seconds per real second while the run goes on
+    #[arg(long, default_value_t = 10.0, value_name = "X")]
+    pub speed: f64,
+}
+
+/// `watchdeck audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Output: table (terminal) or json (one record per line, as stored)
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table, value_name = "FORMAT")]
+    pub format: AuditFormat,
+
+    /// Audit file (default: [runbooks] audit_file, else the XDG state dir)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Only the newest N actions
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
 }
 
 /// Exit codes of `watchdeck slo`.

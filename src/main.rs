@@ -48,6 +48,13 @@ fn main() -> ExitCode {
         Some(Command::Slo(args)) => Ok(ExitCode::from(
             runtime.block_on(watchdeck::check::slo_cmd::run(cli.config.clone(), args)),
         )),
+        Some(Command::Run(args)) => Ok(ExitCode::from(
+            runtime.block_on(watchdeck::runbook::headless::run(cli.config.clone(), args)),
+        )),
+        Some(Command::Audit(args)) => Ok(ExitCode::from(watchdeck::runbook::audit::list::run(
+            cli.config.clone(),
+            &args,
+        ))),
         None => runtime.block_on(watchdeck::console::run(
             cli.config.clone(),
             cli.demo.clone(),

@@ -110,6 +110,18 @@ pub async fn snapshot(
     timeout: Duration,
     subject: &str,
 ) -> Report {
+    let (model, now) = snapshot_model(targets, slos, clock, timeout).await;
+    report::build(&model, now, subject)
+}
+
+/// What the console would know once every source answered (or `timeout` passed): the model
+/// and its moment. `watchdeck run` reads its risk gates from it.
+pub async fn snapshot_model(
+    targets: &[ClusterTarget],
+    slos: Vec<SloSpec>,
+    clock: Clock,
+    timeout: Duration,
+) -> (crate::model::Model, Timestamp) {
     let deadline = tokio::time::Instant::now() + timeout;
     let slos = tokio::time::timeout(
         timeout,
@@ -121,7 +133,7 @@ pub async fn snapshot(
     collector.first_answers(deadline).await;
     collector.first_slo_answers(deadline).await;
     let now: Timestamp = collector.now();
-    report::build(&collector.model, now, subject)
+    (collector.model, now)
 }
 
 /// The report in the chosen format, ending in a newline.

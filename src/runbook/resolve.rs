@@ -242,6 +242,23 @@ impl Resolver<'_> {
         }
     }
 
+    fn number(&self, field: &Field<f64>) -> Result<f64, String> {
+        match field {
+            Field::Literal(n) => Ok(*n),
+            Field::Param(name) => {
+                let text = self.value(name)?;
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .ok_or_else(|| {
+                        format!(
+                            "threshold takes parameter {name}, whose value {text:?} is not a number"
+                        )
+                    })
+            }
+        }
+    }
+
     fn replicas(&self, field: &Field<i64>, what: &str) -> Result<i32, String> {
         let n = self.integer(field, what)?;
         i32::try_from(n)
@@ -282,7 +299,7 @@ impl Resolver<'_> {
                 cluster: self.string(cluster)?,
                 query: self.template(query)?,
                 op: *op,
-                threshold: *threshold,
+                threshold: self.number(threshold)?,
             },
             ConditionSpec::RolloutComplete { target } => Probe::RolloutComplete {
                 object: self.target(target)?,
@@ -318,6 +335,28 @@ impl Resolver<'_> {
         out.push_str(rest);
         Ok(out)
     }
+}
+
+/// Prose and titles for display: each `{{ name }}` with a value is replaced by it; others (and
+/// an unclosed `{{`) stay as written, so guidance never fails to show.
+pub fn display_text(text: &str, values: &Values) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        match values.get(after[..close].trim()) {
+            Some(value) => out.push_str(value),
+            None => out.push_str(&rest[open..open + 2 + close + 2]),
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Parses a parameter's canonical duration text (`90s`, `15m`, `1h30m`); `None` unless

@@ -1,0 +1,140 @@
+//! Who answers the engine's prompts in `watchdeck run`: a person at the terminal, or, without
+//! one, the command line's flags (`--yes` for plain confirmations, `--confirm` for typed
+//! ones; a failed step always stops).
+
+use std::io::{BufRead, Write};
+
+use crate::runbook::engine::{Answer, Expect, Gate, Prompt, Recovery, Run};
+use crate::runbook::runner::Answerer;
+
+/// Answers from `--yes` and `--confirm`.
+#[derive(Debug, Clone, Default)]
+pub struct FlagAnswers {
+    pub yes: bool,
+    pub confirms: Vec<String>,
+}
+
+impl Answerer for FlagAnswers {
+    fn answer(&mut self, prompt: &Prompt, _run: &Run) -> (Answer, Option<String>) {
+        match &prompt.expect {
+            Expect::YesNo if self.yes && prompt.gate.accepts_yes_flag() => (
+                Answer::Yes,
+                Some(format!("{}: yes (--yes)", gate_name(prompt.gate))),
+            ),
+            Expect::YesNo => (
+                Answer::No,
+                Some(format!(
+                    "{}: no terminal to ask and no --yes: declined",
+                    gate_name(prompt.gate)
+                )),
+            ),
+            Expect::Typed(expected) => {
+                if self.confirms.iter().any(|c| c.trim() == expected) {
+                    (
+                        Answer::Typed(expected.clone()),
+                        Some(format!("confirmed {expected} (--confirm)")),
+                    )
+                } else {
+                    (
+                        Answer::No,
+                        Some(format!(
+                            "{expected} is a production target: pass --confirm {expected} to act on it; declined"
+                        )),
+                    )
+                }
+            }
+            Expect::Choice(choices) => {
+                let stop = if choices.contains(&Recovery::Stop) {
+                    Recovery::Stop
+                } else {
+                    choices.last().copied().unwrap_or(Recovery::Stop)
+                };
+                (
+                    Answer::Recover(stop),
+                    Some("no terminal to choose a recovery: stopped here".to_owned()),
+                )
+            }
+        }
+    }
+}
+
+/// Answers typed by a person at the terminal (stdin), prompted on stderr.
+#[derive(Debug, Default)]
+pub struct TerminalAnswers;
+
+impl Answerer for TerminalAnswers {
+    fn answer(&mut self, prompt: &Prompt, _run: &Run) -> (Answer, Option<String>) {
+        let ask = |question: &str| -> Option<String> {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "{question}");
+            let _ = stderr.flush();
+            let mut line = String::new();
+            // In the runtime's worker: reading the terminal blocks only this run.
+            let read = tokio::task::block_in_place(|| std::io::stdin().lock().read_line(&mut line));
+            match read {
+                Ok(0) | Err(_) => None,
+                Ok(_) => Some(line.trim().to_owned()),
+            }
+        };
+        match &prompt.expect {
+            Expect::YesNo => loop {
+                match ask("  answer y or n: ").as_deref() {
+                    None => return (Answer::No, Some("end of input: declined".to_owned())),
+                    Some("y" | "yes") => return (Answer::Yes, None),
+                    Some("n" | "no") => return (Answer::No, None),
+                    Some(_) => {}
+                }
+            },
+            Expect::Typed(expected) => match ask(&format!(
+                "  type {expected} to confirm (empty to decline): "
+            )) {
+                None => (Answer::No, Some("end of input: declined".to_owned())),
+                Some(text) if text.is_empty() => (Answer::No, None),
+                Some(text) => (Answer::Typed(text), None),
+            },
+            Expect::Choice(choices) => {
+                let keys: Vec<String> = choices
+                    .iter()
+                    .map(|c| format!("[{}] {}", choice_key(*c), c.label()))
+                    .collect();
+                loop {
+                    let Some(text) = ask(&format!("  {}: ", keys.join("  "))) else {
+                        let stop = Recovery::Stop;
+                        return (
+                            Answer::Recover(stop),
+                            Some("end of input: stopped".to_owned()),
+                        );
+                    };
+                    if let Some(choice) = choices.iter().find(|c| {
+                        text == choice_key(**c).to_string() || text.eq_ignore_ascii_case(c.label())
+                    }) {
+                        return (Answer::Recover(*choice), None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The key that picks a recovery, as the console uses it too.
+pub fn choice_key(choice: Recovery) -> char {
+    match choice {
+        Recovery::Retry => 'r',
+        Recovery::RollBack => 'b',
+        Recovery::Verify => 'v',
+        Recovery::Continue => 'c',
+        Recovery::Stop => 's',
+    }
+}
+
+pub fn gate_name(gate: Gate) -> &'static str {
+    match gate {
+        Gate::Step => "confirmation",
+        Gate::Apply => "apply the change",
+        Gate::Production => "production target",
+        Gate::Risk => "risk gate",
+        Gate::LargeChange => "large change",
+        Gate::Failure => "step failed",
+        Gate::OutcomeUnknown => "outcome unknown",
+    }
+}
