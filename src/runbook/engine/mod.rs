@@ -71,6 +71,8 @@ pub struct ClusterRisk {
 }
 
 /// An input to the machine.
+// Inputs are built and moved once per event; boxing the outcome would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunInput {
     /// The outcome of the operation the engine asked for with this id. Outcomes for ids the
