@@ -17,6 +17,7 @@
 mod audit;
 mod gates;
 mod mutate;
+mod recover;
 mod run;
 mod steps;
 #[cfg(test)]

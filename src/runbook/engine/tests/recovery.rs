@@ -331,3 +331,91 @@ fn outcomes_for_stale_ids_are_ignored() {
     assert_eq!(h.run.steps(), &before[..]);
     assert_eq!(h.prompt().gate, Gate::Apply);
 }
+
+#[test]
+fn retry_after_a_verification_timeout_verifies_again_without_a_second_change() {
+    let mut h = staging_scale(4, "8");
+    h.script(Kind::Probe, observed(false, "5/8 ready"));
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Failure);
+
+    h.reset(Kind::Plan)
+        .script(Kind::Plan, planned(scale_plan(8, 8)));
+    h.reset(Kind::Probe)
+        .script(Kind::Probe, observed(true, "8/8 ready"));
+    h.answer(Answer::Recover(Recovery::Retry));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(h.count(Kind::Execute), 1);
+    assert!(matches!(h.status(0), StepStatus::Done(m) if m.contains("8/8 ready")));
+}
+
+#[test]
+fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
+    use crate::runbook::ops::{DiffLine, PlanReport};
+    use crate::runbook::spec::StepKind;
+    let rollback = step(
+        "undo-deploy",
+        StepKind::Rollback {
+            target: payment(),
+            revision: None,
+            verify_timeout: Duration::from_secs(120),
+        },
+    );
+    let plan = |from: i64, to: i64| PlanReport {
+        before: Snapshot {
+            resource_version: Some("60".into()),
+            lines: vec![
+                format!("revision: {from}"),
+                format!("image: payment:{from}"),
+            ],
+        },
+        after: Snapshot {
+            resource_version: Some("60".into()),
+            lines: vec![format!("revision: {to}"), format!("image: payment:{to}")],
+        },
+        diff: vec![
+            DiffLine::Removed(format!("image: payment:{from}")),
+            DiffLine::Added(format!("image: payment:{to}")),
+        ],
+        patch: serde_json::Value::Null,
+        refusal: None,
+        current_replicas: Some(4),
+        lag: None,
+        notes: vec![format!("revisions: {to}, {from}")],
+    };
+    let mut h = Harness::new(
+        runbook("rollback-bad-deploy", vec![rollback]),
+        &[("cluster", "staging"), ("deployment", "payment")],
+        context(),
+    );
+    h.script(Kind::Plan, planned(plan(7, 6)));
+    h.script(Kind::Probe, observed(false, "updated 1/4"));
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(
+        h.prompt().expect,
+        Expect::Choice(vec![Recovery::Retry, Recovery::RollBack, Recovery::Stop])
+    );
+    h.reset(Kind::Plan).script(Kind::Plan, planned(plan(8, 7)));
+    h.reset(Kind::Probe);
+    h.answer(Answer::Recover(Recovery::RollBack));
+    h.answer(Answer::Yes);
+    let last = h.requests().into_iter().rev().find_map(|r| match r {
+        OpRequest::Execute { mutation, .. } => Some(mutation.clone()),
+        _ => None,
+    });
+    assert!(
+        matches!(
+            last,
+            Some(Mutation::Rollback {
+                revision: Some(7),
+                ..
+            })
+        ),
+        "{last:?}"
+    );
+    assert!(
+        matches!(h.result(), Some(RunResult::Failed { reason, .. }) if reason.contains("rolled back"))
+    );
+}
