@@ -154,7 +154,10 @@ const ROLLBACK: [&str; 5] = [
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_headless_rollback_restores_the_previous_image_and_is_audited() {
-XX, "us-east-1/shop/payment"]);
+    let fleet = fleet(30.0).await;
+    fleet.errors_fill_the_window().await;
+    let mut args = ROLLBACK.to_vec();
+    args.extend_from_slice(&["--yes", "--confirm", "us-east-1/shop/payment"]);
     args.extend_from_slice(&["--alert", "HighErrorRate{service=\"payment\"}"]);
     let output = fleet.run(&args).await;
     let shown = text(&output);
@@ -191,11 +194,10 @@ XX, "us-east-1/shop/payment"]);
             .starts_with("sim-admin")
     );
     assert_eq!(result["alert"], "HighErrorRate{service=\"payment\"}");
-    assert!(
-        result["confirmations"]
-            .as_array()
-            .unwrap()
-            .contains(&Value::from("us-east-1/shop/payment"))
+    // Apply (--yes), the production target typed (--confirm), the risk gate (--yes): HighErrorRate pages.
+    assert_eq!(
+        result["confirmations"],
+        serde_json::json!(["--yes", "us-east-1/shop/payment", "--yes"])
     );
     assert_ne!(
         result["resource_version_before"],

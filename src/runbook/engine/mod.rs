@@ -17,6 +17,7 @@
 mod audit;
 mod gates;
 mod mutate;
+mod recover;
 mod run;
 mod steps;
 #[cfg(test)]
@@ -71,6 +72,8 @@ pub struct ClusterRisk {
 }
 
 /// An input to the machine.
+// Inputs are built and moved once per event; boxing the outcome would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunInput {
     /// The outcome of the operation the engine asked for with this id. Outcomes for ids the

@@ -1,7 +1,6 @@
 //! The pipeline of a mutating step: read-only refusal, identity, permission, plan with its
 //! preconditions, dry run, gates (in `gates`), audit attempt, execution, verification (in
-//! `verify`), and the ways out of a failure: retry, roll back (the inverse mutation through
-//! the same pipeline), verify an unknown outcome, continue or stop.
+//! `verify`); the ways out of a failure are in `recover`.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -14,7 +13,6 @@ use crate::model::sanitize::sanitize;
 use crate::runbook::action::{Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::ops::{ExecError, Executed, OpOutcome, OpRequest, PlanReport};
-use crate::runbook::resolve::verify_probe;
 
 /// A mutation in progress within the current step.
 #[derive(Debug, Clone)]
@@ -53,32 +51,28 @@ pub(super) enum Stage {
     Unknown,
 }
 
-impl Run {
-    /// Starts `mutation` at the read-only guard. `undo` marks the inverse of a failed change.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn begin_mutation(
-        &mut self,
-        mutation: Mutation,
-        verify: Option<Probe>,
-        verify_timeout: Duration,
-        undo: Option<String>,
-        attempt: u32,
-        now: Timestamp,
-        out: &mut Vec<RunEffect>,
-    ) {
-        let m = Mutating {
+impl Mutating {
+    /// The first attempt at `mutation`.
+    pub(super) fn new(mutation: Mutation, verify: Option<Probe>, verify_timeout: Duration) -> Self {
+        Mutating {
             mutation,
             verify,
             verify_timeout,
-            attempt,
-            undo,
+            attempt: 1,
+            undo: None,
             stage: Stage::Identity,
             plan: None,
             gates: VecDeque::new(),
             confirmations: Vec::new(),
             executed: None,
             verify_began: None,
-        };
+        }
+    }
+}
+
+impl Run {
+    /// Starts a mutation at the read-only guard.
+    pub(super) fn begin_mutation(&mut self, m: Mutating, now: Timestamp, out: &mut Vec<RunEffect>) {
         if let Some(cluster) = m.mutation.cluster().map(str::to_owned) {
             let refusal = match self.context.clusters.get(&cluster) {
                 None => Some(format!(
@@ -115,7 +109,7 @@ impl Run {
         self.phase = Phase::Mutating(Box::new(m));
     }
 
-    fn check_access(&mut self, mut m: Mutating, out: &mut Vec<RunEffect>) {
+    pub(super) fn check_access(&mut self, mut m: Mutating, out: &mut Vec<RunEffect>) {
         match m.mutation.access() {
             Some(check) => {
                 m.stage = Stage::Access;
@@ -288,6 +282,11 @@ impl Run {
                 return self.refuse(m, reason, now, out);
             }
         }
+        if plan.nothing_to_do() && m.attempt > 1 && m.verify.is_some() {
+            // A retry after a failed verification: the change is already there; verify it.
+            self.log("nothing left to change; verifying again");
+            return self.begin_verify(m, now, out);
+        }
         if plan.nothing_to_do() {
             let what = super::gates::describe(&m.mutation, Some(&plan));
             self.set_status(StepStatus::Skipped(format!(
@@ -391,7 +390,9 @@ impl Run {
         out: &mut Vec<RunEffect>,
     ) {
         self.last_verified = Some(now);
-        self.audit(&m, AuditPhase::Result, "ok".to_owned(), now, out);
+        if m.executed.is_some() {
+            self.audit(&m, AuditPhase::Result, "ok".to_owned(), now, out);
+        }
         let message = m
             .executed
             .as_ref()
@@ -427,112 +428,4 @@ impl Run {
         );
         self.failed(m, reason);
     }
-
-    /// The step failed with `reason`: retry or stop, and roll back where the change went
-    /// through and has an inverse.
-    pub(super) fn failed(&mut self, mut m: Mutating, reason: String) {
-        let mut choices = vec![Recovery::Retry];
-        if m.stage == Stage::Verify && m.undo.is_none() && inverse(&m).is_some() {
-            choices.push(Recovery::RollBack);
-        }
-        choices.push(Recovery::Stop);
-        m.stage = Stage::Failed;
-        self.set_status(StepStatus::Failed(reason.clone()));
-        let ways = choices
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.ask(
-            Gate::Failure,
-            format!("{reason}\nChoose: {ways}."),
-            Expect::Choice(choices),
-        );
-        self.keep(m);
-    }
-
-    pub(super) fn on_mutation_recover(
-        &mut self,
-        m: Mutating,
-        choice: Recovery,
-        now: Timestamp,
-        out: &mut Vec<RunEffect>,
-    ) {
-        match choice {
-            Recovery::Retry => {
-                let mut m = m;
-                m.attempt += 1;
-                m.executed = None;
-                m.verify_began = None;
-                self.check_access(m, out);
-            }
-            Recovery::RollBack => match inverse(&m) {
-                Some(undo) => {
-                    let failure = self.status_text();
-                    let verify = verify_probe(&undo);
-                    self.log(format!(
-                        "rolling back: {}",
-                        super::gates::describe(&undo, None)
-                    ));
-                    self.begin_mutation(
-                        undo,
-                        verify,
-                        m.verify_timeout,
-                        Some(failure),
-                        m.attempt + 1,
-                        now,
-                        out,
-                    );
-                }
-                None => self.keep(m),
-            },
-            Recovery::Verify => {
-                let mut m = m;
-                m.stage = Stage::Read;
-                self.set_status(StepStatus::Unknown(
-                    "outcome unknown, verify: re-reading the target".to_owned(),
-                ));
-                self.op(OpRequest::Read(m.mutation.clone()), Duration::ZERO, out);
-                self.keep(m);
-            }
-            Recovery::Continue => {
-                self.set_status(StepStatus::Done(format!(
-                    "continued by the user after: {}",
-                    self.status_text()
-                )));
-                self.next_step(now, out);
-            }
-            // Handled before the phase is consulted.
-            Recovery::Stop => self.keep(m),
-        }
-    }
-}
-
-/// The mutation that undoes `m`'s change, from what its plan read: scale back to the
-/// replicas before, or roll back to the revision before. Promotions, silences and commands
-/// have none.
-fn inverse(m: &Mutating) -> Option<Mutation> {
-    let plan = m.plan.as_ref()?;
-    match &m.mutation {
-        Mutation::Scale {
-            object, replicas, ..
-        } => Some(Mutation::Scale {
-            object: object.clone(),
-            replicas: plan.current_replicas?,
-            expect_replicas: Some(*replicas),
-        }),
-        Mutation::Rollback { object, .. } => Some(Mutation::Rollback {
-            object: object.clone(),
-            revision: revision_in(&plan.before.lines),
-        }),
-        _ => None,
-    }
-}
-
-/// The `revision: N` line of a snapshot.
-fn revision_in(lines: &[String]) -> Option<i64> {
-    lines.iter().find_map(|l| {
-        let value = l.strip_prefix("revision:")?;
-        value.trim().parse().ok()
-    })
 }

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use super::mutate::Mutating;
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
 use crate::model::sanitize::sanitize;
@@ -75,7 +76,7 @@ impl Run {
                 mutation,
                 verify,
                 verify_timeout,
-            } => self.begin_mutation(mutation, verify, verify_timeout, None, 1, now, out),
+            } => self.begin_mutation(Mutating::new(mutation, verify, verify_timeout), now, out),
         }
     }
 

@@ -1,1 +1,11 @@
+//! Scenario tests of the runbook engine: runbooks built in code, operations answered by a
+//! script, prompts answered by the test. `harness` and `fixtures` are reusable for
+//! scenario tests of the shipped runbooks.
 
+mod audit_records;
+mod conditions;
+pub(crate) mod fixtures;
+pub(crate) mod harness;
+mod promote;
+mod recovery;
+mod scale;

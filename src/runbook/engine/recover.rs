@@ -1,0 +1,119 @@
+//! The ways out of a failed or uncertain mutation: retry from the permission check, roll
+//! back through the same pipeline with the inverse change, re-read an unknown outcome,
+//! continue after verifying by hand.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::mutate::{Mutating, Stage};
+use super::run::Run;
+use super::{Expect, Gate, Recovery, RunEffect, StepStatus};
+use crate::runbook::action::Mutation;
+use crate::runbook::ops::OpRequest;
+use crate::runbook::resolve::verify_probe;
+
+impl Run {
+    /// The step failed with `reason`: retry or stop, and roll back where the change went
+    /// through and has an inverse.
+    pub(super) fn failed(&mut self, mut m: Mutating, reason: String) {
+        let mut choices = vec![Recovery::Retry];
+        if m.stage == Stage::Verify && m.undo.is_none() && inverse(&m).is_some() {
+            choices.push(Recovery::RollBack);
+        }
+        choices.push(Recovery::Stop);
+        m.stage = Stage::Failed;
+        self.set_status(StepStatus::Failed(reason.clone()));
+        let ways = choices
+            .iter()
+            .map(|c| c.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.ask(
+            Gate::Failure,
+            format!("{reason}\nChoose: {ways}."),
+            Expect::Choice(choices),
+        );
+        self.keep(m);
+    }
+
+    pub(super) fn on_mutation_recover(
+        &mut self,
+        m: Mutating,
+        choice: Recovery,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        match choice {
+            Recovery::Retry => {
+                let mut m = m;
+                m.attempt += 1;
+                m.executed = None;
+                m.verify_began = None;
+                self.check_access(m, out);
+            }
+            Recovery::RollBack => match inverse(&m) {
+                Some(undo) => {
+                    let failure = self.status_text();
+                    self.log(format!(
+                        "rolling back: {}",
+                        super::gates::describe(&undo, None)
+                    ));
+                    let mut back =
+                        Mutating::new(undo.clone(), verify_probe(&undo), m.verify_timeout);
+                    back.undo = Some(failure);
+                    back.attempt = m.attempt + 1;
+                    self.begin_mutation(back, now, out);
+                }
+                None => self.keep(m),
+            },
+            Recovery::Verify => {
+                let mut m = m;
+                m.stage = Stage::Read;
+                self.set_status(StepStatus::Unknown(
+                    "outcome unknown, verify: re-reading the target".to_owned(),
+                ));
+                self.op(OpRequest::Read(m.mutation.clone()), Duration::ZERO, out);
+                self.keep(m);
+            }
+            Recovery::Continue => {
+                self.set_status(StepStatus::Done(format!(
+                    "continued by the user after: {}",
+                    self.status_text()
+                )));
+                self.next_step(now, out);
+            }
+            // Handled before the phase is consulted.
+            Recovery::Stop => self.keep(m),
+        }
+    }
+}
+
+/// The mutation that undoes `m`'s change, from what its plan read: scale back to the
+/// replicas before, or roll back to the revision before. Promotions, silences and commands
+/// have none.
+fn inverse(m: &Mutating) -> Option<Mutation> {
+    let plan = m.plan.as_ref()?;
+    match &m.mutation {
+        Mutation::Scale {
+            object, replicas, ..
+        } => Some(Mutation::Scale {
+            object: object.clone(),
+            replicas: plan.current_replicas?,
+            expect_replicas: Some(*replicas),
+        }),
+        Mutation::Rollback { object, .. } => Some(Mutation::Rollback {
+            object: object.clone(),
+            revision: revision_in(&plan.before.lines),
+        }),
+        _ => None,
+    }
+}
+
+/// The `revision: N` line of a snapshot.
+fn revision_in(lines: &[String]) -> Option<i64> {
+    lines.iter().find_map(|l| {
+        let value = l.strip_prefix("revision:")?;
+        value.trim().parse().ok()
+    })
+}
