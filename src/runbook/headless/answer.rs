@@ -18,7 +18,8 @@ impl Answerer for FlagAnswers {
     fn answer(&mut self, prompt: &Prompt, _run: &Run) -> (Answer, Option<String>) {
         match &prompt.expect {
             Expect::YesNo if self.yes && prompt.gate.accepts_yes_flag() => (
-                Answer::Yes,
+                // Typed "--yes" counts as yes and is recorded as given in the audit log.
+                Answer::Typed("--yes".to_owned()),
                 Some(format!("{}: yes (--yes)", gate_name(prompt.gate))),
             ),
             Expect::YesNo => (
