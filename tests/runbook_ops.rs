@@ -135,13 +135,21 @@ async fn scale_plan_diffs_without_changing_then_execute_scales() {
         report.diff
     );
     assert!(report.before.resource_version.is_some());
-    assert_eq!(spec_replicas(&sim, "us-east-1").await, 3, "a plan changes nothing");
+    assert_eq!(
+        spec_replicas(&sim, "us-east-1").await,
+        3,
+        "a plan changes nothing"
+    );
 
     let done = execute(&ops, &mutation, &report).await.expect("scaled");
     assert!(done.message.contains("from 3 to 6"), "{}", done.message);
     assert_eq!(spec_replicas(&sim, "us-east-1").await, 6);
     let now = read(&ops, &mutation).await.expect("read back");
-    assert!(now.lines.contains(&"replicas: 6".to_string()), "{:?}", now.lines);
+    assert!(
+        now.lines.contains(&"replicas: 6".to_string()),
+        "{:?}",
+        now.lines
+    );
 
     let same = plan(&ops, &mutation).await.expect("plan again");
     assert!(same.nothing_to_do(), "{:?}", same.diff);
@@ -168,7 +176,11 @@ async fn stale_plan_conflicts_and_paused_deployment_is_refused() {
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert_eq!(spec_replicas(&sim, "us-east-1").await, 4, "the conflict changed nothing");
+    assert_eq!(
+        spec_replicas(&sim, "us-east-1").await,
+        4,
+        "the conflict changed nothing"
+    );
 
     let expecting = Mutation::Scale {
         object: payment("us-east-1"),
@@ -177,7 +189,10 @@ async fn stale_plan_conflicts_and_paused_deployment_is_refused() {
     };
     let refused = plan(&ops, &expecting).await.expect("plan");
     assert!(
-        refused.refusal.as_deref().is_some_and(|r| r.contains("has 4 replicas, the runbook expected 3")),
+        refused
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("has 4 replicas, the runbook expected 3")),
         "{:?}",
         refused.refusal
     );
@@ -223,7 +238,9 @@ async fn rollback_shows_the_image_diff_and_history_and_heals_the_error_ratio() {
     .await;
     sim.advance(4 * MIN).await;
     let ops = ops(&sim);
-    let bad = probe(&ops, error_ratio("us-east-1", 0.01)).await.expect("query");
+    let bad = probe(&ops, error_ratio("us-east-1", 0.01))
+        .await
+        .expect("query");
     assert!(!bad.holds, "v1.4.2 fails about 8%: {}", bad.value);
 
     let mutation = Mutation::Rollback {
@@ -244,8 +261,14 @@ async fn rollback_shows_the_image_diff_and_history_and_heals_the_error_ratio() {
             })
             .cloned()
     };
-    assert!(matches!(image("v1.4.2"), Some(DiffLine::Removed(_))), "{changes:?}");
-    assert!(matches!(image("v1.4.1"), Some(DiffLine::Added(_))), "{changes:?}");
+    assert!(
+        matches!(image("v1.4.2"), Some(DiffLine::Removed(_))),
+        "{changes:?}"
+    );
+    assert!(
+        matches!(image("v1.4.1"), Some(DiffLine::Added(_))),
+        "{changes:?}"
+    );
     assert!(
         report.notes.iter().any(|n| n.contains("payment:v1.4.2")
             && n.contains("ci: deploy payment v1.4.2")
@@ -262,10 +285,19 @@ async fn rollback_shows_the_image_diff_and_history_and_heals_the_error_ratio() {
         report.notes
     );
     let before = read(&ops, &mutation).await.expect("read");
-    assert_eq!(before.lines, report.before.lines, "the dry run stored nothing");
+    assert_eq!(
+        before.lines, report.before.lines,
+        "the dry run stored nothing"
+    );
 
-    let done = execute(&ops, &mutation, &report).await.expect("rolled back");
-    assert!(done.message.contains("back to revision"), "{}", done.message);
+    let done = execute(&ops, &mutation, &report)
+        .await
+        .expect("rolled back");
+    assert!(
+        done.message.contains("back to revision"),
+        "{}",
+        done.message
+    );
     sim.advance(5 * MIN).await;
     let rollout = probe(
         &ops,
@@ -276,8 +308,14 @@ async fn rollback_shows_the_image_diff_and_history_and_heals_the_error_ratio() {
     .await
     .expect("rollout probe");
     assert!(rollout.holds, "{}", rollout.value);
-    assert!(rollout.value.starts_with("3/3 updated, 3/3 ready"), "{}", rollout.value);
-    let healed = probe(&ops, error_ratio("us-east-1", 0.01)).await.expect("query");
+    assert!(
+        rollout.value.starts_with("3/3 updated, 3/3 ready"),
+        "{}",
+        rollout.value
+    );
+    let healed = probe(&ops, error_ratio("us-east-1", 0.01))
+        .await
+        .expect("query");
     assert!(healed.holds, "{}", healed.value);
     let now = read(&ops, &mutation).await.expect("read");
     assert!(
@@ -296,7 +334,10 @@ async fn rollback_shows_the_image_diff_and_history_and_heals_the_error_ratio() {
     .await
     .expect("plan");
     assert!(
-        history.refusal.as_deref().is_some_and(|r| r.contains("revision 99 does not exist")),
+        history
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("revision 99 does not exist")),
         "{:?}",
         history.refusal
     );
@@ -323,7 +364,10 @@ async fn cnpg_replica_cluster_promotes_and_becomes_writable() {
     .await
     .expect("plan");
     assert!(
-        primary_region.refusal.as_deref().is_some_and(|r| r.contains("already primary")),
+        primary_region
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("already primary")),
         "{:?}",
         primary_region.refusal
     );
@@ -342,7 +386,10 @@ async fn cnpg_replica_cluster_promotes_and_becomes_writable() {
     };
     let refused = plan(&ops, &strict).await.expect("plan");
     assert!(
-        refused.refusal.as_deref().is_some_and(|r| r.contains("more than the 1 s")),
+        refused
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("more than the 1 s")),
         "the replica has lagged since the outage: {:?}",
         refused.refusal
     );
@@ -394,7 +441,10 @@ async fn access_reviews_follow_deny_rules_and_identity_names_the_user() {
         OpOutcome::Access(Ok(verdict)) => verdict,
         other => panic!("expected a verdict, got {other:?}"),
     };
-    let allowed = verdict(ops.perform(OpRequest::Access(scale_check("us-east-1"))).await);
+    let allowed = verdict(
+        ops.perform(OpRequest::Access(scale_check("us-east-1")))
+            .await,
+    );
     assert!(allowed.allowed, "{}", allowed.reason);
 
     sim.running.fleet.deny(DenyRule {
@@ -405,15 +455,27 @@ async fn access_reviews_follow_deny_rules_and_identity_names_the_user() {
         namespace: Some("shop".into()),
         ..DenyRule::default()
     });
-    let denied = verdict(ops.perform(OpRequest::Access(scale_check("us-east-1"))).await);
+    let denied = verdict(
+        ops.perform(OpRequest::Access(scale_check("us-east-1")))
+            .await,
+    );
     assert!(!denied.allowed);
-    assert!(denied.reason.starts_with("RBAC: no rule allows"), "{}", denied.reason);
-    let elsewhere = verdict(ops.perform(OpRequest::Access(scale_check("eu-west-1"))).await);
+    assert!(
+        denied.reason.starts_with("RBAC: no rule allows"),
+        "{}",
+        denied.reason
+    );
+    let elsewhere = verdict(
+        ops.perform(OpRequest::Access(scale_check("eu-west-1")))
+            .await,
+    );
     assert!(elsewhere.allowed, "the rule names us-east-1 only");
 
     let refused = plan(&ops, &scale("us-east-1", 5)).await;
     assert!(
-        refused.as_ref().is_err_and(|e| e.message.contains("HTTP 403")),
+        refused
+            .as_ref()
+            .is_err_and(|e| e.message.contains("HTTP 403")),
         "{refused:?}"
     );
     let report = plan(&ops, &scale("eu-west-1", 5)).await.expect("plan");
@@ -480,9 +542,15 @@ async fn query_probes_compare_one_value() {
         .expect("probe");
     assert!(!none.holds);
     assert!(none.value.starts_with("no sample"), "{}", none.value);
-    let several = probe(&ops, query("pg_up{namespace=\"database\"}", Comparison::Eq, 1.0)).await;
+    let several = probe(
+        &ops,
+        query("pg_up{namespace=\"database\"}", Comparison::Eq, 1.0),
+    )
+    .await;
     assert!(
-        several.as_ref().is_err_and(|e| e.message.contains("returned 3 series")),
+        several
+            .as_ref()
+            .is_err_and(|e| e.message.contains("returned 3 series")),
         "{several:?}"
     );
     let lag = probe(
@@ -532,10 +600,25 @@ async fn silence_plan_lists_matched_alerts_and_execute_creates_it() {
         "{:?}",
         report.after.lines
     );
-    assert!(report.after.lines.contains(&"created by: oncall".to_string()));
-    assert!(report.after.lines.contains(&"ends at: 2026-01-01T02:00:10Z".to_string()), "{:?}", report.after.lines);
     assert!(
-        report.notes.iter().any(|n| n.starts_with("matches PaymentDown") && n.contains("firing")),
+        report
+            .after
+            .lines
+            .contains(&"created by: oncall".to_string())
+    );
+    assert!(
+        report
+            .after
+            .lines
+            .contains(&"ends at: 2026-01-01T02:00:10Z".to_string()),
+        "{:?}",
+        report.after.lines
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("matches PaymentDown") && n.contains("firing")),
         "{:?}",
         report.notes
     );
@@ -590,7 +673,10 @@ async fn commands_run_only_from_the_allowlist() {
     assert_eq!(report.refusal, None);
     assert_eq!(report.after.lines, ["run: /bin/echo promoted $(id)"]);
     let done = execute(&ops, &echo, &report).await.expect("ran");
-    assert_eq!(done.message, "/bin/echo exited 0: promoted $(id)", "no shell expands it");
+    assert_eq!(
+        done.message, "/bin/echo exited 0: promoted $(id)",
+        "no shell expands it"
+    );
 
     let failing = command("fail", &["/bin/sh", "-c", "echo oops >&2; exit 3"], second);
     let report = plan(&ops, &failing).await.expect("plan");
@@ -611,7 +697,10 @@ async fn commands_run_only_from_the_allowlist() {
     let outside = command("rm", &["/bin/rm", "-rf", "/tmp/never"], second);
     let report = plan(&ops, &outside).await.expect("plan");
     assert!(
-        report.refusal.as_deref().is_some_and(|r| r.contains("not in the config's allowlist")),
+        report
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("not in the config's allowlist")),
         "{:?}",
         report.refusal
     );
@@ -621,7 +710,10 @@ async fn commands_run_only_from_the_allowlist() {
     };
     match execute(&ops, &outside, &forced).await {
         Err(ExecError::Rejected(message)) => {
-            assert!(message.contains("not in the config's allowlist"), "{message}")
+            assert!(
+                message.contains("not in the config's allowlist"),
+                "{message}"
+            )
         }
         other => panic!("defence in depth: expected a rejection, got {other:?}"),
     }
@@ -659,7 +751,9 @@ async fn execute_against_a_black_hole_is_unknown_and_against_a_closed_port_not_s
     let mutation = scale("us-east-1", 5);
     let report = plan(&ops(&sim), &mutation).await.expect("plan");
 
-    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = hole.local_addr().expect("address");
     let held = Arc::new(Mutex::new(Vec::new()));
     let keep = Arc::clone(&held);
@@ -680,7 +774,10 @@ async fn execute_against_a_black_hole_is_unknown_and_against_a_closed_port_not_s
         }
         other => panic!("expected an unknown outcome, got {other:?}"),
     }
-    assert!(!held.lock().expect("lock").is_empty(), "the request reached the listener");
+    assert!(
+        !held.lock().expect("lock").is_empty(),
+        "the request reached the listener"
+    );
     accepting.abort();
 
     let closed = format!("http://127.0.0.1:{}", common::free_port());
@@ -724,7 +821,9 @@ async fn fake_patroni() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
                 }
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -760,15 +859,37 @@ async fn patroni_failover_plans_roles_and_lag_then_posts_the_candidate() {
         "{:?}",
         report.notes
     );
-    assert!(posted.lock().expect("lock").is_empty(), "a plan posts nothing");
-    let done = execute(&ops, &promote("pg-2"), &report).await.expect("failover");
-    assert!(done.message.contains("Successfully failed over"), "{}", done.message);
-    assert_eq!(*posted.lock().expect("lock"), [json!({"candidate": "pg-2"})]);
+    assert!(
+        posted.lock().expect("lock").is_empty(),
+        "a plan posts nothing"
+    );
+    let done = execute(&ops, &promote("pg-2"), &report)
+        .await
+        .expect("failover");
+    assert!(
+        done.message.contains("Successfully failed over"),
+        "{}",
+        done.message
+    );
+    assert_eq!(
+        *posted.lock().expect("lock"),
+        [json!({"candidate": "pg-2"})]
+    );
 
     let leader = plan(&ops, &promote("pg-1")).await.expect("plan");
-    assert!(leader.refusal.as_deref().is_some_and(|r| r.contains("already the leader")));
+    assert!(
+        leader
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("already the leader"))
+    );
     let stopped = plan(&ops, &promote("pg-3")).await.expect("plan");
-    assert!(stopped.refusal.as_deref().is_some_and(|r| r.contains("stopped")));
+    assert!(
+        stopped
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("stopped"))
+    );
     let unknown = plan(
         &ops,
         &Mutation::PromotePatroni {

@@ -407,13 +407,20 @@ namespace = "shop"
     let denied = run("us-east-1", can_i).await;
     let answer = String::from_utf8_lossy(&denied.stdout);
     assert!(
-        answer.trim().starts_with("no - RBAC: no rule allows User \"sim-admin\" to patch deployments.apps/scale"),
+        answer.trim().starts_with(
+            "no - RBAC: no rule allows User \"sim-admin\" to patch deployments.apps/scale"
+        ),
         "{answer}"
     );
     assert_eq!(denied.status.code(), Some(1), "can-i exits 1 on no");
     let elsewhere = run("eu-west-1", can_i).await;
     assert_eq!(String::from_utf8_lossy(&elsewhere.stdout).trim(), "yes");
-    let get = kubectl(&sim, "us-east-1", &["auth", "can-i", "get", "deployments", "-n", "shop"]).await;
+    let get = kubectl(
+        &sim,
+        "us-east-1",
+        &["auth", "can-i", "get", "deployments", "-n", "shop"],
+    )
+    .await;
     assert_eq!(get.trim(), "yes");
 
     let scaled = run(
@@ -431,7 +438,14 @@ namespace = "shop"
     let replicas = kubectl(
         &sim,
         "us-east-1",
-        &["get", "deployment/payment", "-n", "shop", "-o", "jsonpath={.spec.replicas}"],
+        &[
+            "get",
+            "deployment/payment",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
     )
     .await;
     assert_eq!(replicas, "3");
