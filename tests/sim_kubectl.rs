@@ -364,3 +364,89 @@ async fn promote_replica_access_review_and_pod_proxy() {
         "only the pod's own series: {metrics}"
     );
 }
+
+/// A scenario `[[deny]]` rule: `kubectl auth can-i` says no for exactly that permission, and
+/// the write itself is refused with 403 Forbidden, while other verbs and clusters still work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_scale_is_refused_and_can_i_says_no() {
+    const DENY_SCALE: &str = r#"
+name = "deny-scale"
+description = "patch on deployments/scale is denied in us-east-1's shop namespace"
+
+[[deny]]
+cluster = "us-east-1"
+verb = "patch"
+resource = "deployments"
+subresource = "scale"
+namespace = "shop"
+"#;
+    let sim = common::start(DENY_SCALE, common::options(14, common::FIXED_START), None).await;
+    let run = |context: &'static str, args: &'static [&'static str]| {
+        let sim = &sim;
+        async move {
+            Command::new(common::require("kubectl", "kubernetes-client"))
+                .arg("--kubeconfig")
+                .arg(&sim.kubeconfig)
+                .args(["--context", context])
+                .args(args)
+                .env("HOME", sim.dir.path())
+                .output()
+                .await
+                .expect("kubectl runs")
+        }
+    };
+    let can_i: &[&str] = &[
+        "auth",
+        "can-i",
+        "patch",
+        "deployments",
+        "--subresource=scale",
+        "-n",
+        "shop",
+    ];
+    let denied = run("us-east-1", can_i).await;
+    let answer = String::from_utf8_lossy(&denied.stdout);
+    assert!(
+        answer.trim().starts_with(
+            "no - RBAC: no rule allows User \"sim-admin\" to patch deployments.apps/scale"
+        ),
+        "{answer}"
+    );
+    assert_eq!(denied.status.code(), Some(1), "can-i exits 1 on no");
+    let elsewhere = run("eu-west-1", can_i).await;
+    assert_eq!(String::from_utf8_lossy(&elsewhere.stdout).trim(), "yes");
+    let get = kubectl(
+        &sim,
+        "us-east-1",
+        &["auth", "can-i", "get", "deployments", "-n", "shop"],
+    )
+    .await;
+    assert_eq!(get.trim(), "yes");
+
+    let scaled = run(
+        "us-east-1",
+        &["scale", "deployment/payment", "--replicas=5", "-n", "shop"],
+    )
+    .await;
+    assert!(!scaled.status.success());
+    let stderr = String::from_utf8_lossy(&scaled.stderr);
+    assert!(
+        stderr.contains("Forbidden")
+            && stderr.contains("cannot patch resource \"deployments/scale\" in API group \"apps\""),
+        "{stderr}"
+    );
+    let replicas = kubectl(
+        &sim,
+        "us-east-1",
+        &[
+            "get",
+            "deployment/payment",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
+    )
+    .await;
+    assert_eq!(replicas, "3");
+}

@@ -309,6 +309,18 @@ mod tests {
     }
 
     #[test]
+    fn deny_rules_parse_with_missing_fields_as_wildcards() {
+        let text = "name = \"x\"\n[[deny]]\ncluster = \"us-east-1\"\nverb = \"patch\"\nresource = \"deployments\"\nsubresource = \"scale\"\n";
+        let scenario = Scenario::parse(text, "x.toml").unwrap();
+        assert_eq!(scenario.deny.len(), 1);
+        assert_eq!(scenario.deny[0].namespace, None);
+        assert_eq!(scenario.deny[0].subresource.as_deref(), Some("scale"));
+        let err =
+            Scenario::parse("name = \"x\"\n[[deny]]\nverbs = \"patch\"\n", "y.toml").unwrap_err();
+        assert!(err.to_string().contains("verbs"), "{err}");
+    }
+
+    #[test]
     fn unknown_scenario_lists_the_built_in_ones() {
         let err = Scenario::resolve("nope").unwrap_err();
         assert_eq!(
