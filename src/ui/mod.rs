@@ -69,6 +69,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
     if let Some(popup) = &model.ui.silence {
         popups::silence::render(frame, model, popup, theme, now);
     }
+    if model.runs.panel.visible {
+        popups::run::render(frame, model, theme, now);
+    }
     if model.ui.show_help {
         views::help::render(frame, model, theme);
     }
