@@ -1,14 +1,335 @@
 //! Substitutes validated parameter values into a step's typed fields and templates,
 //! turning a `spec::Step` into an `action::Action` when the engine reaches it.
 
-use super::action::Action;
+use std::time::Duration;
+
+use super::action::{Action, Matcher, Mutation, ObjectRef, Probe};
 use super::params::{CommandPolicy, Values};
-use super::spec::Step;
+use super::spec::{
+    ConditionSpec, Field, ObjectKind, PromotionSpec, Step, StepKind, TargetSpec, Template,
+};
 
 /// Substitutes `values` into the step's typed fields and templates. Fails (worded for
 /// people) when a referenced parameter has no value, a substituted field does not fit its
 /// type, or a command is not allowlisted or commands are disabled.
 pub fn resolve(step: &Step, values: &Values, commands: &CommandPolicy) -> Result<Action, String> {
-    let _ = (step, values, commands);
-    unimplemented!("issue 5: params::resolve")
+    resolve_kind(&step.kind, values, commands).map_err(|e| {
+        if step.line > 0 {
+            format!("step {} (line {}): {e}", step.id, step.line)
+        } else {
+            format!("step {}: {e}", step.id)
+        }
+    })
 }
+
+fn resolve_kind(
+    kind: &StepKind,
+    values: &Values,
+    commands: &CommandPolicy,
+) -> Result<Action, String> {
+    let r = Resolver { values };
+    let action = match kind {
+        StepKind::Check(cond) => Action::Check(r.condition(cond)?),
+        StepKind::Wait {
+            until,
+            timeout,
+            every,
+        } => Action::Wait {
+            until: r.condition(until)?,
+            timeout: *timeout,
+            every: *every,
+        },
+        StepKind::Confirm { question } => Action::Confirm {
+            question: r.template(question)?,
+        },
+        StepKind::Note { text } => Action::Note {
+            text: r.template(text)?,
+        },
+        StepKind::Scale {
+            target,
+            replicas,
+            expect_replicas,
+            verify_timeout,
+        } => {
+            let object = r.target(target)?;
+            let replicas = r.replicas(replicas, "replicas")?;
+            let expect_replicas = match expect_replicas {
+                Some(f) => Some(r.replicas(f, "expect_replicas")?),
+                None => None,
+            };
+            let mutation = Mutation::Scale {
+                object,
+                replicas,
+                expect_replicas,
+            };
+            mutate(mutation, *verify_timeout)
+        }
+        StepKind::Rollback {
+            target,
+            revision,
+            verify_timeout,
+        } => {
+            let object = r.target(target)?;
+            let revision = match revision {
+                Some(f) => Some(r.integer(f, "revision")?),
+                None => None,
+            };
+            if revision.is_some_and(|rev| rev < 1) {
+                return Err("revision must be 1 or more".to_owned());
+            }
+            mutate(Mutation::Rollback { object, revision }, *verify_timeout)
+        }
+        StepKind::Promote {
+            promotion,
+            verify_timeout,
+        } => {
+            let mutation = match promotion {
+                PromotionSpec::Cnpg {
+                    target,
+                    instance,
+                    max_lag,
+                } => Mutation::PromoteCnpg {
+                    object: r.target(target)?,
+                    instance: match instance {
+                        Some(f) => Some(r.string(f)?),
+                        None => None,
+                    },
+                    max_lag: *max_lag,
+                },
+                PromotionSpec::Patroni {
+                    endpoint,
+                    candidate,
+                    max_lag,
+                } => Mutation::PromotePatroni {
+                    endpoint: endpoint.clone(),
+                    candidate: r.string(candidate)?,
+                    max_lag: *max_lag,
+                },
+            };
+            mutate(mutation, *verify_timeout)
+        }
+        StepKind::Silence {
+            cluster,
+            matchers,
+            duration,
+            comment,
+        } => {
+            let matchers = matchers
+                .iter()
+                .map(|m| {
+                    Ok(Matcher {
+                        name: m.name.clone(),
+                        value: r.template(&m.value)?,
+                        is_regex: m.is_regex,
+                        is_equal: m.is_equal,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let mutation = Mutation::Silence {
+                cluster: r.string(cluster)?,
+                matchers,
+                duration: r.duration(duration)?,
+                comment: r.template(comment)?,
+            };
+            mutate(mutation, Duration::ZERO)
+        }
+        StepKind::Command {
+            name,
+            args,
+            timeout,
+        } => {
+            let prefix = allowed_command(name, commands)?;
+            let mut argv = prefix.to_vec();
+            for arg in args {
+                argv.push(r.string(arg)?);
+            }
+            let mutation = Mutation::Command {
+                name: name.clone(),
+                argv,
+                timeout: *timeout,
+            };
+            mutate(mutation, *timeout)
+        }
+    };
+    Ok(action)
+}
+
+/// What must hold after `mutation` for it to count as done: a scaled Deployment has rolled
+/// out (other workloads have the pods ready), a rolled-back Deployment has rolled out, a
+/// promoted CNPG cluster accepts writes. `None` when the mutation verifies itself.
+pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
+    match mutation {
+        Mutation::Scale {
+            object, replicas, ..
+        } => Some(match object.kind {
+            ObjectKind::Deployment => Probe::RolloutComplete {
+                object: object.clone(),
+            },
+            _ => Probe::PodsReady {
+                object: object.clone(),
+                min_ready: i64::from(*replicas),
+            },
+        }),
+        Mutation::Rollback { object, .. } => Some(Probe::RolloutComplete {
+            object: object.clone(),
+        }),
+        Mutation::PromoteCnpg { object, .. } => Some(Probe::Writable {
+            object: object.clone(),
+        }),
+        Mutation::PromotePatroni { .. } | Mutation::Silence { .. } | Mutation::Command { .. } => {
+            None
+        }
+    }
+}
+
+fn mutate(mutation: Mutation, verify_timeout: Duration) -> Action {
+    Action::Mutate {
+        verify: verify_probe(&mutation),
+        mutation,
+        verify_timeout,
+    }
+}
+
+fn allowed_command<'a>(name: &str, commands: &'a CommandPolicy) -> Result<&'a [String], String> {
+    if !commands.enabled {
+        return Err(format!(
+            "command `{name}` cannot run: commands are disabled; set `allow_commands = true` \
+             under [runbooks] in the config to enable them"
+        ));
+    }
+    match commands.programs.get(name) {
+        Some(prefix) if !prefix.is_empty() => Ok(prefix),
+        Some(_) => Err(format!(
+            "command `{name}` has an empty argv in [runbooks.commands]; give it the program \
+             and its fixed arguments"
+        )),
+        None => Err(format!(
+            "command `{name}` is not in the allowlist; add it under [runbooks.commands] in the \
+             config with its argv prefix"
+        )),
+    }
+}
+
+struct Resolver<'a> {
+    values: &'a Values,
+}
+
+impl Resolver<'_> {
+    fn value(&self, name: &str) -> Result<&str, String> {
+        self.values.get(name).map(String::as_str).ok_or_else(|| {
+            format!("parameter {name} has no value; give it with --param {name}=...")
+        })
+    }
+
+    fn string(&self, field: &Field<String>) -> Result<String, String> {
+        match field {
+            Field::Literal(s) => Ok(s.clone()),
+            Field::Param(name) => self.value(name).map(str::to_owned),
+        }
+    }
+
+    fn integer(&self, field: &Field<i64>, what: &str) -> Result<i64, String> {
+        match field {
+            Field::Literal(n) => Ok(*n),
+            Field::Param(name) => {
+                let text = self.value(name)?;
+                text.parse().map_err(|_| {
+                    format!(
+                        "{what} takes parameter {name}, whose value {text:?} is not a whole number"
+                    )
+                })
+            }
+        }
+    }
+
+    fn replicas(&self, field: &Field<i64>, what: &str) -> Result<i32, String> {
+        let n = self.integer(field, what)?;
+        i32::try_from(n)
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| format!("{what} must be between 0 and {}, found {n}", i32::MAX))
+    }
+
+    fn duration(&self, field: &Field<Duration>) -> Result<Duration, String> {
+        match field {
+            Field::Literal(d) => Ok(*d),
+            Field::Param(name) => {
+                let text = self.value(name)?;
+                parse_duration(text).ok_or_else(|| {
+                    format!("parameter {name} is {text:?}, not a duration such as 90s, 15m or 2h")
+                })
+            }
+        }
+    }
+
+    fn target(&self, target: &TargetSpec) -> Result<ObjectRef, String> {
+        Ok(ObjectRef {
+            cluster: self.string(&target.cluster)?,
+            namespace: self.string(&target.namespace)?,
+            kind: target.kind,
+            name: self.string(&target.name)?,
+        })
+    }
+
+    fn condition(&self, cond: &ConditionSpec) -> Result<Probe, String> {
+        Ok(match cond {
+            ConditionSpec::Query {
+                cluster,
+                query,
+                op,
+                threshold,
+            } => Probe::Query {
+                cluster: self.string(cluster)?,
+                query: self.template(query)?,
+                op: *op,
+                threshold: *threshold,
+            },
+            ConditionSpec::RolloutComplete { target } => Probe::RolloutComplete {
+                object: self.target(target)?,
+            },
+            ConditionSpec::PodsReady { target, min_ready } => Probe::PodsReady {
+                object: self.target(target)?,
+                min_ready: self.integer(min_ready, "min_ready")?,
+            },
+            ConditionSpec::ReplicationLag { target, below } => Probe::ReplicationLag {
+                object: self.target(target)?,
+                below: *below,
+            },
+            ConditionSpec::Writable { target } => Probe::Writable {
+                object: self.target(target)?,
+            },
+        })
+    }
+
+    /// Replaces every `{{ name }}` (spaces optional) with the parameter's value.
+    fn template(&self, template: &Template) -> Result<String, String> {
+        let mut out = String::with_capacity(template.text.len());
+        let mut rest = template.text.as_str();
+        while let Some(open) = rest.find("{{") {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 2..];
+            let close = after
+                .find("}}")
+                .ok_or_else(|| format!("unclosed {{{{ in {:?}", template.text))?;
+            let name = after[..close].trim();
+            out.push_str(self.value(name)?);
+            rest = &after[close + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// Parses a parameter's canonical duration text (`90s`, `15m`, `1h30m`); `None` unless
+/// positive.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let parsed: jiff::SignedDuration = text.parse().ok()?;
+    if parsed.is_negative() || parsed.is_zero() {
+        return None;
+    }
+    Duration::try_from(parsed).ok()
+}
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;

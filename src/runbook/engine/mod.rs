@@ -14,16 +14,23 @@
 //! whose outcome is unknown is re-read and shown as "outcome unknown, verify", never retried
 //! blindly.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Duration;
+mod audit;
+mod gates;
+mod mutate;
+mod run;
+mod steps;
+#[cfg(test)]
+pub(crate) mod tests;
+mod verify;
 
-use jiff::Timestamp;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::audit::AuditRecord;
 use super::ops::{DiffLine, OpOutcome, OpRequest};
-use super::params::{CommandPolicy, Values};
-use super::spec::Runbook;
+use super::params::CommandPolicy;
+
+pub use run::Run;
 
 /// What the engine knows about the world besides the runbook: cluster policies and risk,
 /// who is acting, and why.
@@ -222,71 +229,4 @@ pub struct RecoveryReport {
     /// Replication lag read when the promotion was planned.
     pub data_at_risk: Option<Duration>,
     pub rpo: Option<Duration>,
-}
-
-/// One run of one runbook.
-#[derive(Debug, Clone)]
-pub struct Run {
-    runbook: Arc<Runbook>,
-    values: Values,
-    context: RunContext,
-}
-
-impl Run {
-    /// A run of `runbook` with validated `values`. Nothing happens until `start`.
-    pub fn new(runbook: Arc<Runbook>, values: Values, context: RunContext) -> Self {
-        Run {
-            runbook,
-            values,
-            context,
-        }
-    }
-
-    pub fn runbook(&self) -> &Runbook {
-        &self.runbook
-    }
-
-    pub fn values(&self) -> &Values {
-        &self.values
-    }
-
-    pub fn context(&self) -> &RunContext {
-        &self.context
-    }
-
-    /// Begins with the first step.
-    pub fn start(&mut self, now: Timestamp) -> Vec<RunEffect> {
-        let _ = now;
-        unimplemented!("issue 5: engine")
-    }
-
-    pub fn handle(&mut self, input: RunInput, now: Timestamp) -> Vec<RunEffect> {
-        let _ = (input, now);
-        unimplemented!("issue 5: engine")
-    }
-
-    /// The question waiting for an answer, if any.
-    pub fn prompt(&self) -> Option<&Prompt> {
-        unimplemented!("issue 5: engine")
-    }
-
-    /// One state per step of the runbook, in order.
-    pub fn steps(&self) -> &[StepState] {
-        unimplemented!("issue 5: engine")
-    }
-
-    /// The index of the step being run; `None` before start and after the end.
-    pub fn current(&self) -> Option<usize> {
-        unimplemented!("issue 5: engine")
-    }
-
-    pub fn result(&self) -> Option<&RunResult> {
-        unimplemented!("issue 5: engine")
-    }
-
-    /// Recovery time and data at risk so far.
-    pub fn recovery(&self, now: Timestamp) -> RecoveryReport {
-        let _ = now;
-        unimplemented!("issue 5: engine")
-    }
 }

@@ -1,0 +1,538 @@
+//! The pipeline of a mutating step: read-only refusal, identity, permission, plan with its
+//! preconditions, dry run, gates (in `gates`), audit attempt, execution, verification (in
+//! `verify`), and the ways out of a failure: retry, roll back (the inverse mutation through
+//! the same pipeline), verify an unknown outcome, continue or stop.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::run::{Phase, Run, human};
+use super::{Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
+use crate::model::sanitize::sanitize;
+use crate::runbook::action::{Mutation, Probe};
+use crate::runbook::audit::AuditPhase;
+use crate::runbook::ops::{ExecError, Executed, OpOutcome, OpRequest, PlanReport};
+use crate::runbook::resolve::verify_probe;
+
+/// A mutation in progress within the current step.
+#[derive(Debug, Clone)]
+pub(super) struct Mutating {
+    pub(super) mutation: Mutation,
+    pub(super) verify: Option<Probe>,
+    pub(super) verify_timeout: Duration,
+    /// 1 for the first try; each retry or roll back adds one (the audit action id's tail).
+    pub(super) attempt: u32,
+    /// Set when this mutation undoes the step's failed change: why it is undone.
+    pub(super) undo: Option<String>,
+    pub(super) stage: Stage,
+    pub(super) plan: Option<PlanReport>,
+    /// Gates still to ask, in order.
+    pub(super) gates: VecDeque<Gate>,
+    /// Every confirmation given so far, as typed.
+    pub(super) confirmations: Vec<String>,
+    pub(super) executed: Option<Executed>,
+    pub(super) verify_began: Option<Timestamp>,
+}
+
+/// What the mutation waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    Identity,
+    Access,
+    Plan,
+    Gates,
+    Execute,
+    Verify,
+    /// Failed; the user chooses a way out.
+    Failed,
+    /// Re-reading after an unknown outcome.
+    Read,
+    /// Outcome unknown; the user chooses verify, continue or stop.
+    Unknown,
+}
+
+impl Run {
+    /// Starts `mutation` at the read-only guard. `undo` marks the inverse of a failed change.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn begin_mutation(
+        &mut self,
+        mutation: Mutation,
+        verify: Option<Probe>,
+        verify_timeout: Duration,
+        undo: Option<String>,
+        attempt: u32,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        let m = Mutating {
+            mutation,
+            verify,
+            verify_timeout,
+            attempt,
+            undo,
+            stage: Stage::Identity,
+            plan: None,
+            gates: VecDeque::new(),
+            confirmations: Vec::new(),
+            executed: None,
+            verify_began: None,
+        };
+        if let Some(cluster) = m.mutation.cluster().map(str::to_owned) {
+            let refusal = match self.context.clusters.get(&cluster) {
+                None => Some(format!(
+                    "cluster {cluster} is not in the config; add it under [clusters] or fix \
+                     the runbook's cluster parameter"
+                )),
+                Some(policy) if policy.read_only => Some(format!(
+                    "cluster {cluster} is read-only in the config (read_only = true); change \
+                     the config to act on it"
+                )),
+                Some(_) => None,
+            };
+            if let Some(reason) = refusal {
+                self.audit(
+                    &m,
+                    AuditPhase::Refused,
+                    format!("refused: {reason}"),
+                    now,
+                    out,
+                );
+                self.fail_run(reason, now, out);
+                return;
+            }
+            if !self.identities.contains_key(&cluster) {
+                self.set_status(StepStatus::Running("asking who we are".to_owned()));
+                self.op(OpRequest::Identity { cluster }, Duration::ZERO, out);
+                return self.keep(m);
+            }
+        }
+        self.check_access(m, out);
+    }
+
+    pub(super) fn keep(&mut self, m: Mutating) {
+        self.phase = Phase::Mutating(Box::new(m));
+    }
+
+    fn check_access(&mut self, mut m: Mutating, out: &mut Vec<RunEffect>) {
+        match m.mutation.access() {
+            Some(check) => {
+                m.stage = Stage::Access;
+                self.set_status(StepStatus::Running("checking permission".to_owned()));
+                self.op(OpRequest::Access(check), Duration::ZERO, out);
+                self.keep(m);
+            }
+            None => self.plan(m, out),
+        }
+    }
+
+    fn plan(&mut self, mut m: Mutating, out: &mut Vec<RunEffect>) {
+        m.stage = Stage::Plan;
+        m.plan = None;
+        m.gates.clear();
+        m.confirmations.clear();
+        self.set_status(StepStatus::Running("dry run".to_owned()));
+        self.op(OpRequest::Plan(m.mutation.clone()), Duration::ZERO, out);
+        self.keep(m);
+    }
+
+    pub(super) fn on_mutation_outcome(
+        &mut self,
+        mut m: Mutating,
+        outcome: OpOutcome,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        match (m.stage, outcome) {
+            (Stage::Identity, OpOutcome::Identity(who)) => {
+                let cluster = m.mutation.cluster().unwrap_or_default().to_owned();
+                let who = match who {
+                    Ok(who) => {
+                        let who = sanitize(&who);
+                        self.log(format!("acting on {cluster} as {who}"));
+                        Some(who)
+                    }
+                    Err(e) => {
+                        self.log(format!(
+                            "could not learn who we are on {cluster} ({}); the audit log will say unknown",
+                            sanitize(&e.message)
+                        ));
+                        None
+                    }
+                };
+                self.identities.insert(cluster, who);
+                self.check_access(m, out);
+            }
+            (Stage::Access, OpOutcome::Access(verdict)) => {
+                let check = m
+                    .mutation
+                    .access()
+                    .map(|c| c.to_string())
+                    .unwrap_or_default();
+                match verdict {
+                    Ok(v) if v.allowed => {
+                        self.log(format!("allowed: {check}"));
+                        self.plan(m, out);
+                    }
+                    Ok(v) => {
+                        let why = if v.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", sanitize(&v.reason))
+                        };
+                        let reason = format!(
+                            "permission denied: cannot {check}{why}; ask for that permission, \
+                             then retry"
+                        );
+                        self.refuse(m, reason, now, out);
+                    }
+                    Err(e) => self.failed(
+                        m,
+                        format!(
+                            "could not check permission to {check}: {}",
+                            sanitize(&e.message)
+                        ),
+                    ),
+                }
+            }
+            (Stage::Plan, OpOutcome::Plan(plan)) => match plan {
+                Ok(plan) => self.on_plan(m, plan, now, out),
+                Err(e) => self.failed(m, format!("dry run failed: {}", sanitize(&e.message))),
+            },
+            (Stage::Execute, OpOutcome::Executed(result)) => self.on_executed(m, result, now, out),
+            (Stage::Verify, OpOutcome::Probed(result)) => self.on_verify_probe(m, result, now, out),
+            (Stage::Read, OpOutcome::Read(read)) => {
+                let shows = match read {
+                    Ok(snapshot) if snapshot.lines.is_empty() => {
+                        "the target reads back empty".to_owned()
+                    }
+                    Ok(snapshot) => format!("now {}", sanitize(&snapshot.lines.join("; "))),
+                    Err(e) => format!("could not re-read: {}", sanitize(&e.message)),
+                };
+                m.stage = Stage::Unknown;
+                let text = format!("outcome unknown, verify: {shows}");
+                self.set_status(StepStatus::Unknown(text.clone()));
+                self.ask(
+                    Gate::OutcomeUnknown,
+                    format!(
+                        "{text}\nCheck whether the change took effect. Verify re-reads it; \
+                         continue if it did; stop otherwise."
+                    ),
+                    Expect::Choice(vec![Recovery::Verify, Recovery::Continue, Recovery::Stop]),
+                );
+                self.keep(m);
+            }
+            (_, outcome) => {
+                self.keep(m);
+                self.unexpected(&outcome, now, out);
+            }
+        }
+    }
+
+    /// Preconditions, nothing to do, dry run; then the gates.
+    fn on_plan(
+        &mut self,
+        mut m: Mutating,
+        plan: PlanReport,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        self.step_mut().diff = plan.diff.clone();
+        for note in &plan.notes {
+            self.log(sanitize(note));
+        }
+        let max_lag = match &m.mutation {
+            Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
+                if let Some(lag) = plan.lag {
+                    self.data_at_risk = Some(lag);
+                    self.log(format!("replication lag at plan time: {}", human(lag)));
+                }
+                *max_lag
+            }
+            _ => None,
+        };
+        m.plan = Some(plan.clone());
+        if let Some(refusal) = &plan.refusal {
+            return self.refuse(m, sanitize(refusal), now, out);
+        }
+        if let Mutation::Scale {
+            expect_replicas: Some(expected),
+            ..
+        } = m.mutation
+            && let Some(found) = plan.current_replicas
+            && found != expected
+        {
+            let reason = format!(
+                "expected {expected} replicas, found {found}: someone changed it; re-check \
+                 before acting"
+            );
+            return self.refuse(m, reason, now, out);
+        }
+        if let Some(max) = max_lag {
+            let reason = match plan.lag {
+                Some(lag) if lag > max => Some(format!(
+                    "the replica lags {} behind, more than the {} allowed: promoting now loses \
+                     that much data; wait for it to catch up",
+                    human(lag),
+                    human(max)
+                )),
+                Some(_) => None,
+                None => Some(format!(
+                    "the replica's lag could not be read and at most {} is allowed; check \
+                     replication before promoting",
+                    human(max)
+                )),
+            };
+            if let Some(reason) = reason {
+                return self.refuse(m, reason, now, out);
+            }
+        }
+        if plan.nothing_to_do() {
+            let what = super::gates::describe(&m.mutation, Some(&plan));
+            self.set_status(StepStatus::Skipped(format!(
+                "nothing to do: {what} would change nothing"
+            )));
+            return self.next_step(now, out);
+        }
+        if self.context.dry_run {
+            let what = super::gates::describe(&m.mutation, Some(&plan));
+            self.audit(&m, AuditPhase::Refused, "dry run".to_owned(), now, out);
+            self.set_status(StepStatus::Skipped(format!("dry run: would {what}")));
+            return self.next_step(now, out);
+        }
+        m.gates = self.gates_for(&m.mutation, &plan).into();
+        m.stage = Stage::Gates;
+        self.ask_next_gate(m, now, out);
+    }
+
+    /// Confirmed: the attempt record, then the execution.
+    pub(super) fn execute(&mut self, mut m: Mutating, now: Timestamp, out: &mut Vec<RunEffect>) {
+        let Some(plan) = m.plan.clone() else {
+            return self.failed(m, "internal error: no plan to execute".to_owned());
+        };
+        self.audit(&m, AuditPhase::Attempt, "started".to_owned(), now, out);
+        m.stage = Stage::Execute;
+        self.set_status(StepStatus::Running("applying".to_owned()));
+        self.op(
+            OpRequest::Execute {
+                mutation: m.mutation.clone(),
+                plan,
+            },
+            Duration::ZERO,
+            out,
+        );
+        self.keep(m);
+    }
+
+    fn on_executed(
+        &mut self,
+        mut m: Mutating,
+        result: Result<Executed, ExecError>,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        match result {
+            Ok(executed) => {
+                self.log(sanitize(&executed.message));
+                m.executed = Some(executed);
+                self.begin_verify(m, now, out);
+            }
+            Err(ExecError::Unknown(msg)) => {
+                let msg = sanitize(&msg);
+                self.audit(&m, AuditPhase::Result, format!("unknown: {msg}"), now, out);
+                self.log(format!("no answer to the change: {msg}"));
+                m.stage = Stage::Read;
+                self.set_status(StepStatus::Unknown(
+                    "outcome unknown, verify: re-reading the target".to_owned(),
+                ));
+                self.op(OpRequest::Read(m.mutation.clone()), Duration::ZERO, out);
+                self.keep(m);
+            }
+            Err(e) => {
+                let reason = match e {
+                    ExecError::Conflict(msg) => format!(
+                        "the target changed since the dry run ({}); nothing was applied; retry \
+                         re-reads it",
+                        sanitize(&msg)
+                    ),
+                    ExecError::Rejected(msg) => {
+                        format!(
+                            "the server refused the change: {}; nothing changed",
+                            sanitize(&msg)
+                        )
+                    }
+                    ExecError::NotSent(msg) | ExecError::Unknown(msg) => {
+                        format!(
+                            "the change was not sent: {}; nothing changed",
+                            sanitize(&msg)
+                        )
+                    }
+                };
+                self.audit(
+                    &m,
+                    AuditPhase::Result,
+                    format!("failed: {reason}"),
+                    now,
+                    out,
+                );
+                self.failed(m, reason);
+            }
+        }
+    }
+
+    /// The step's change held: result record, and on to the next step (or, after a roll
+    /// back, the end of the run).
+    pub(super) fn succeeded(
+        &mut self,
+        m: Mutating,
+        value: Option<String>,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        self.last_verified = Some(now);
+        self.audit(&m, AuditPhase::Result, "ok".to_owned(), now, out);
+        let message = m
+            .executed
+            .as_ref()
+            .map(|e| sanitize(&e.message))
+            .unwrap_or_else(|| "done".to_owned());
+        let message = match value {
+            Some(v) => format!("{message}; {v}"),
+            None => message,
+        };
+        match m.undo {
+            Some(failure) => {
+                let reason = format!("rolled back ({message}) after: {failure}");
+                self.set_status(StepStatus::Failed(reason.clone()));
+                let step = self.current.unwrap_or(0);
+                self.finish(RunResult::Failed { step, reason }, now, out);
+            }
+            None => {
+                self.set_status(StepStatus::Done(message));
+                self.next_step(now, out);
+            }
+        }
+    }
+
+    /// Refused before execution (permission, precondition, target state): a refused record
+    /// and the failure prompt.
+    fn refuse(&mut self, m: Mutating, reason: String, now: Timestamp, out: &mut Vec<RunEffect>) {
+        self.audit(
+            &m,
+            AuditPhase::Refused,
+            format!("refused: {reason}"),
+            now,
+            out,
+        );
+        self.failed(m, reason);
+    }
+
+    /// The step failed with `reason`: retry or stop, and roll back where the change went
+    /// through and has an inverse.
+    pub(super) fn failed(&mut self, mut m: Mutating, reason: String) {
+        let mut choices = vec![Recovery::Retry];
+        if m.stage == Stage::Verify && m.undo.is_none() && inverse(&m).is_some() {
+            choices.push(Recovery::RollBack);
+        }
+        choices.push(Recovery::Stop);
+        m.stage = Stage::Failed;
+        self.set_status(StepStatus::Failed(reason.clone()));
+        let ways = choices
+            .iter()
+            .map(|c| c.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.ask(
+            Gate::Failure,
+            format!("{reason}\nChoose: {ways}."),
+            Expect::Choice(choices),
+        );
+        self.keep(m);
+    }
+
+    pub(super) fn on_mutation_recover(
+        &mut self,
+        m: Mutating,
+        choice: Recovery,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        match choice {
+            Recovery::Retry => {
+                let mut m = m;
+                m.attempt += 1;
+                m.executed = None;
+                m.verify_began = None;
+                self.check_access(m, out);
+            }
+            Recovery::RollBack => match inverse(&m) {
+                Some(undo) => {
+                    let failure = self.status_text();
+                    let verify = verify_probe(&undo);
+                    self.log(format!(
+                        "rolling back: {}",
+                        super::gates::describe(&undo, None)
+                    ));
+                    self.begin_mutation(
+                        undo,
+                        verify,
+                        m.verify_timeout,
+                        Some(failure),
+                        m.attempt + 1,
+                        now,
+                        out,
+                    );
+                }
+                None => self.keep(m),
+            },
+            Recovery::Verify => {
+                let mut m = m;
+                m.stage = Stage::Read;
+                self.set_status(StepStatus::Unknown(
+                    "outcome unknown, verify: re-reading the target".to_owned(),
+                ));
+                self.op(OpRequest::Read(m.mutation.clone()), Duration::ZERO, out);
+                self.keep(m);
+            }
+            Recovery::Continue => {
+                self.set_status(StepStatus::Done(format!(
+                    "continued by the user after: {}",
+                    self.status_text()
+                )));
+                self.next_step(now, out);
+            }
+            // Handled before the phase is consulted.
+            Recovery::Stop => self.keep(m),
+        }
+    }
+}
+
+/// The mutation that undoes `m`'s change, from what its plan read: scale back to the
+/// replicas before, or roll back to the revision before. Promotions, silences and commands
+/// have none.
+fn inverse(m: &Mutating) -> Option<Mutation> {
+    let plan = m.plan.as_ref()?;
+    match &m.mutation {
+        Mutation::Scale {
+            object, replicas, ..
+        } => Some(Mutation::Scale {
+            object: object.clone(),
+            replicas: plan.current_replicas?,
+            expect_replicas: Some(*replicas),
+        }),
+        Mutation::Rollback { object, .. } => Some(Mutation::Rollback {
+            object: object.clone(),
+            revision: revision_in(&plan.before.lines),
+        }),
+        _ => None,
+    }
+}
+
+/// The `revision: N` line of a snapshot.
+fn revision_in(lines: &[String]) -> Option<i64> {
+    lines.iter().find_map(|l| {
+        let value = l.strip_prefix("revision:")?;
+        value.trim().parse().ok()
+    })
+}
