@@ -14,11 +14,12 @@ mod model;
 mod paths;
 mod schema;
 pub mod slo;
-mod suggest;
+pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;
 mod walk;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 

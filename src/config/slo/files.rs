@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use toml::de::DeValue;
 
 use super::import::{self, Origin, reader::Reader};
-use super::yaml;
 use crate::config::error::Problem;
 use crate::config::paths::PathResolver;
 use crate::config::values::quoted;
 use crate::config::walk::{Span, Tab, Walker, describe};
+use crate::config::yaml;
 use crate::model::slo::SloSpec;
 
 const EXPECTED: &str = "a list of SLO files, directories or patterns such as [\"slos/*.yaml\"]";
@@ -97,7 +97,7 @@ pub(crate) fn import_text(
         key_path: (!path.is_empty()).then(|| path.to_string()),
         message,
     };
-    let docs = match yaml::documents(text) {
+    let docs = match yaml::documents(text, "SLO files") {
         Ok(docs) => docs,
         Err(e) => return (Vec::new(), vec![problem(e.line, e.col, "", e.message)]),
     };

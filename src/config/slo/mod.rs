@@ -7,7 +7,6 @@ mod files;
 mod import;
 mod rule_data;
 mod table;
-mod yaml;
 
 use crate::config::walk::{Tab, Walker};
 use crate::model::slo::SloSpec;

@@ -8,7 +8,7 @@ mod pyrra;
 pub(crate) mod reader;
 mod sloth;
 
-use crate::config::slo::yaml::Node;
+use crate::config::yaml::Node;
 use crate::model::Text;
 use crate::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
 use reader::{Cur, Reader};

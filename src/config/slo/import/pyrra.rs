@@ -122,7 +122,7 @@ fn indicator(spec: Cur<'_>, r: &mut Reader) -> Option<(Sli, String)> {
         ));
     }
     let other = match &node.value {
-        crate::config::slo::yaml::Value::Map(entries) => entries.first().map(|(k, _)| k.clone()),
+        crate::config::yaml::Value::Map(entries) => entries.first().map(|(k, _)| k.clone()),
         _ => None,
     };
     let message = match other {

@@ -1,6 +1,7 @@
 //! A small YAML document tree with positions, built from serde-saphyr's event parser, so
-//! every imported SLO field can be reported as file:line:col plus its path. Anchors, aliases
-//! and duplicate keys are refused: an SLO file should say each thing once, plainly.
+//! every field of an SLO or runbook file can be reported as file:line:col plus its path.
+//! Anchors, aliases and duplicate keys are refused: such a file should say each thing once,
+//! plainly.
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StrInput};
 
@@ -94,7 +95,8 @@ fn at(span: &Span, message: impl Into<String>) -> YamlError {
 }
 
 /// Parses every document of a (multi-document) YAML text; empty documents are skipped.
-pub(crate) fn documents(text: &str) -> Result<Vec<Node>, YamlError> {
+/// `what` names the files in messages ("SLO files", "runbook files").
+pub(crate) fn documents(text: &str, what: &str) -> Result<Vec<Node>, YamlError> {
     let mut options = serde_saphyr::granit_parser::Options::default();
     options.emit_anchor_events = true;
     let mut events = Parser::new_from_str_with_options(text, options);
@@ -105,7 +107,7 @@ pub(crate) fn documents(text: &str) -> Result<Vec<Node>, YamlError> {
             Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd => {}
             Event::StreamEnd => return Ok(docs),
             other => {
-                let node = node(&mut events, (other, span))?;
+                let node = node(&mut events, (other, span), what)?;
                 if node.value != Value::Null {
                     docs.push(node);
                 }
@@ -150,29 +152,30 @@ fn next<'a>(events: &mut Events<'a>) -> Result<Item<'a>, YamlError> {
     }
 }
 
-const NO_ANCHORS: &str =
-    "YAML anchors (&name) are not accepted in SLO files: write the value out in full";
-const NO_ALIASES: &str =
-    "YAML aliases (*name) are not accepted in SLO files: write the value out in full";
+fn no_aliases(what: &str) -> String {
+    format!("YAML aliases (*name) are not accepted in {what}: write the value out in full")
+}
 
 /// The anchor's own position and name: the parser reports it right after its node.
-fn anchor_error(events: &mut Events<'_>, node_span: &Span) -> YamlError {
+fn anchor_error(events: &mut Events<'_>, node_span: &Span, what: &str) -> YamlError {
+    let message = |name: &str| {
+        format!("YAML anchors (&{name}) are not accepted in {what}: write the value out in full")
+    };
     match events.next() {
-        Some(Ok((Event::Anchor(_, name), span))) => at(
-            &span,
-            format!(
-                "YAML anchors (&{name}) are not accepted in SLO files: write the value out in full"
-            ),
-        ),
-        _ => at(node_span, NO_ANCHORS),
+        Some(Ok((Event::Anchor(_, name), span))) => at(&span, message(&name)),
+        _ => at(node_span, message("name")),
     }
 }
 
-fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, YamlError> {
+fn node<'a>(
+    events: &mut Events<'a>,
+    (event, span): Item<'a>,
+    what: &str,
+) -> Result<Node, YamlError> {
     let value = match event {
         Event::Scalar(text, style, anchor, _) => {
             if anchor != 0 {
-                return Err(anchor_error(events, &span));
+                return Err(anchor_error(events, &span, what));
             }
             let is_null = style == ScalarStyle::Plain
                 && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
@@ -184,7 +187,7 @@ fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, Ya
         }
         Event::SequenceStart(_, anchor, _) => {
             if anchor != 0 {
-                return Err(anchor_error(events, &span));
+                return Err(anchor_error(events, &span, what));
             }
             let mut items = Vec::new();
             loop {
@@ -192,13 +195,13 @@ fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, Ya
                 if matches!(item.0, Event::SequenceEnd) {
                     break;
                 }
-                items.push(node(events, item)?);
+                items.push(node(events, item, what)?);
             }
             Value::Seq(items)
         }
         Event::MappingStart(_, anchor, _) => {
             if anchor != 0 {
-                return Err(anchor_error(events, &span));
+                return Err(anchor_error(events, &span, what));
             }
             let mut entries: Vec<(String, Node)> = Vec::new();
             loop {
@@ -206,9 +209,9 @@ fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, Ya
                 let key = match key_event {
                     Event::MappingEnd => break,
                     Event::Scalar(text, _, 0, _) => text.into_owned(),
-                    Event::Scalar(..) => return Err(anchor_error(events, &key_span)),
+                    Event::Scalar(..) => return Err(anchor_error(events, &key_span, what)),
                     Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                        return Err(at(&key_span, NO_ALIASES));
+                        return Err(at(&key_span, no_aliases(what)));
                     }
                     _ => {
                         return Err(at(
@@ -218,10 +221,10 @@ fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, Ya
                     }
                 };
                 if key == "<<" {
-                    return Err(at(
-                        &key_span,
-                        "YAML merge keys (<<) are not accepted in SLO files: write the fields out in full",
-                    ));
+                    let message = format!(
+                        "YAML merge keys (<<) are not accepted in {what}: write the fields out in full"
+                    );
+                    return Err(at(&key_span, message));
                 }
                 if let Some((_, first)) = entries.iter().find(|(k, _)| *k == key) {
                     let message = format!(
@@ -231,12 +234,12 @@ fn node<'a>(events: &mut Events<'a>, (event, span): Item<'a>) -> Result<Node, Ya
                     return Err(at(&key_span, message));
                 }
                 let first = next(events)?;
-                let value = node(events, first)?;
+                let value = node(events, first, what)?;
                 entries.push((key, value));
             }
             Value::Map(entries)
         }
-        Event::Alias(_) | Event::UnresolvedAlias(_) => return Err(at(&span, NO_ALIASES)),
+        Event::Alias(_) | Event::UnresolvedAlias(_) => return Err(at(&span, no_aliases(what))),
         _ => return Err(at(&span, "unexpected YAML structure")),
     };
     Ok(Node {
@@ -252,7 +255,11 @@ mod tests {
 
     #[test]
     fn documents_keep_positions_and_exact_text() {
-        let docs = documents("a: 99.90\nb:\n  - x\n  - 'y'\n---\n---\nc: ~\n").unwrap();
+        let docs = documents(
+            "a: 99.90\nb:\n  - x\n  - 'y'\n---\n---\nc: ~\n",
+            "SLO files",
+        )
+        .unwrap();
         assert_eq!(docs.len(), 2);
         let a = docs[0].get("a").unwrap();
         assert_eq!((a.scalar(), a.line, a.col), (Some("99.90"), 1, 4));
@@ -265,16 +272,16 @@ mod tests {
 
     #[test]
     fn anchors_aliases_and_duplicates_are_refused() {
-        let e = documents("a: &x 1\nb: *x\n").unwrap_err();
+        let e = documents("a: &x 1\nb: *x\n", "SLO files").unwrap_err();
         assert_eq!((e.line, e.col), (1, 4));
         assert!(e.message.contains("anchors"), "{e:?}");
-        let e = documents("a: 1\nb:\n  c: 2\n  c: 3\n").unwrap_err();
+        let e = documents("a: 1\nb:\n  c: 2\n  c: 3\n", "SLO files").unwrap_err();
         assert_eq!(e.line, 4);
         assert!(
             e.message.contains("duplicate key `c` (first at line 3)"),
             "{e:?}"
         );
-        let e = documents("a: [1\n").unwrap_err();
+        let e = documents("a: [1\n", "SLO files").unwrap_err();
         assert!(e.message.starts_with("invalid YAML"), "{e:?}");
     }
 }
