@@ -171,7 +171,7 @@ fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme)
             lines.push(Line::from(vec![
                 Span::styled("  type ", theme.muted),
                 Span::styled(Text::new(expected).to_string(), theme.header),
-                Span::styled(" and press Enter", theme.muted),
+                Span::styled(" and press Enter (or type no)", theme.muted),
             ]));
             let shown = Text::new(input);
             let room = columns.saturating_sub(5);

@@ -59,6 +59,8 @@ pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         (Some(Expect::YesNo), Key::Char('y' | 'Y')) => Answer::Yes,
         (Some(Expect::YesNo), Key::Char('n' | 'N')) => Answer::No,
         (Some(Expect::Typed(_)), key) => match type_key(&mut model.runs.panel.input, key) {
+            // No target is ever "no": it has slashes.
+            Some(text) if text.trim().eq_ignore_ascii_case("no") => Answer::No,
             Some(text) => Answer::Typed(text),
             None => return vec![Effect::Render],
         },
