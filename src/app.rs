@@ -556,3 +556,6 @@ mod sim_tests;
 
 #[cfg(test)]
 mod flood_tests;
+
+#[cfg(test)]
+mod run_tests;

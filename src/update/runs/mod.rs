@@ -5,7 +5,7 @@
 mod context;
 mod keys;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use jiff::Timestamp;
 
