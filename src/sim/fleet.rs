@@ -113,6 +113,11 @@ impl Fleet {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Takes a permission away from every client from now on (the simulator's RBAC).
+    pub fn deny(&self, rule: super::rbac::DenyRule) {
+        self.lock_world().deny.push(rule);
+    }
+
     /// Advances one tick; scrapes and evaluates rules when a sample interval has passed.
     pub fn step(&self) {
         let now = {

@@ -7,6 +7,7 @@
 //! - `tsdb`, `promql`, `rules`, `prom_api`, `exposition`: the Prometheus side; `history`:
 //!   30 days of synthetic SLI history in the store's coarse tier; `slos`: the scenarios' SLOs.
 //! - `alertmanager`: the Alertmanager API v2 with real silences.
+//! - `rbac`: permissions taken away by deny rules (403s and access review answers).
 //! - `server`: binds one endpoint set per cluster and runs the world's ticker.
 
 pub mod alertmanager;
@@ -19,6 +20,7 @@ pub mod kube;
 pub mod labels;
 pub mod prom_api;
 pub mod promql;
+pub mod rbac;
 pub mod rng;
 pub mod rules;
 pub mod scenario;

@@ -37,6 +37,8 @@ pub struct Scenario {
     pub events: Vec<TimedEvent>,
     /// The scenario's `[[slos]]`; empty means the design's set (`sim::slos::scenario_slos`).
     pub slos: Vec<crate::model::slo::SloSpec>,
+    /// The scenario's `[[deny]]` entries: permissions the simulated API servers refuse.
+    pub deny: Vec<super::rbac::DenyRule>,
 }
 
 /// How pods running one image version of a service behave.
@@ -138,6 +140,8 @@ struct RawScenario {
     events: Vec<RawEvent>,
     #[serde(default)]
     slos: Vec<super::slos::entries::RawSlo>,
+    #[serde(default)]
+    deny: Vec<super::rbac::DenyRule>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +221,7 @@ impl Scenario {
             versions: raw.versions,
             events,
             slos,
+            deny: raw.deny,
         })
     }
 }

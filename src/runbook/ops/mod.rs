@@ -1,6 +1,22 @@
 //! The IO the runbook engine asks for. The engine emits `OpRequest`s and is fed back
 //! `OpOutcome`s; the runner (headless) and the app executor (console) call `Ops::perform`.
 //! This is the only code in watchdeck that mutates clusters.
+//!
+//! - `client`: `Ops`, which holds the clients and dispatches each request.
+//! - `kube`: identity, access reviews, reads, plans (scale, rollback, CNPG promote), the
+//!   execution of a plan's patch, and the Kubernetes probes.
+//! - `prometheus`: instant-query probes and replication lag; `silence`: Alertmanager silences;
+//!   `patroni`: Patroni failover; `command`: allowlisted programs; `diff`: line diffs.
+
+pub mod client;
+pub mod command;
+pub mod diff;
+pub mod kube;
+pub mod patroni;
+pub mod prometheus;
+pub mod silence;
+
+pub use client::Ops;
 
 use std::time::Duration;
 

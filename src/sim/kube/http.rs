@@ -258,6 +258,19 @@ async fn handle(
         content_type,
         body,
     };
+    let verb = match (&method, request.target.name.is_some()) {
+        (&Method::GET, _) if request.target.proxy_path.is_some() => "get",
+        (&Method::GET, false) if request.is_watch() => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::GET, true) => "get",
+        (&Method::PATCH, _) => "patch",
+        (&Method::PUT, _) => "update",
+        (&Method::DELETE, _) => "delete",
+        _ => "create",
+    };
+    if let Some(forbidden) = super::review::forbidden(&state, verb, &request) {
+        return forbidden;
+    }
     match (method, request.target.name.is_some()) {
         (Method::GET, _) if request.target.proxy_path.is_some() => {
             super::review::proxy(&state, &request)

@@ -7,10 +7,44 @@ use serde_json::{Value, json};
 
 use super::http::{ApiError, KubeApiState, json_response, qualified};
 use super::read::Request;
-use crate::sim::exposition;
+use crate::sim::{exposition, rbac};
 
 /// The identity every simulated cluster authenticates its clients as.
 pub const SIM_USER: &str = "sim-admin";
+
+/// A 403 `Status` when a deny rule refuses `verb` on the request's target; `None` when it is
+/// allowed. Access reviews themselves are always allowed, as for any authenticated user.
+pub fn forbidden(state: &KubeApiState, verb: &str, request: &Request) -> Option<Response> {
+    let target = &request.target;
+    if matches!(
+        target.resource.plural,
+        "selfsubjectaccessreviews" | "selfsubjectreviews"
+    ) {
+        return None;
+    }
+    let world = state.lock();
+    let cluster = world.clusters.get(state.cluster).map_or("", |c| c.name());
+    let attributes = rbac::Attributes {
+        verb,
+        group: target.resource.group,
+        resource: target.resource.plural,
+        subresource: target.subresource.as_deref().unwrap_or(""),
+        namespace: target.namespace.as_deref().unwrap_or(""),
+        name: target.name.as_deref().unwrap_or(""),
+    };
+    rbac::denied(&world.deny, cluster, &attributes)?;
+    let mut error = ApiError::new(
+        403,
+        "Forbidden",
+        rbac::forbidden_message(SIM_USER, &attributes),
+    );
+    error.details = Some(json!({
+        "name": attributes.name,
+        "group": attributes.group,
+        "kind": attributes.resource,
+    }));
+    Some(error.into_response())
+}
 
 pub fn create(state: &KubeApiState, request: &Request) -> Response {
     let body: Value = match serde_json::from_slice(&request.body) {
@@ -20,18 +54,45 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
                 .into_response();
         }
     };
-    let cluster = state
-        .lock()
-        .clusters
-        .get(state.cluster)
-        .map_or("", |c| c.name());
+    let (cluster, rules) = {
+        let world = state.lock();
+        let cluster = world
+            .clusters
+            .get(state.cluster)
+            .map_or("", |c| c.name());
+        (cluster, world.deny.clone())
+    };
     match request.target.resource.plural {
         "selfsubjectaccessreviews" => {
             let mut review = body;
-            review["status"] = json!({
-                "allowed": true,
-                "reason": format!("RBAC: allowed by ClusterRoleBinding \"sim-admins\" of ClusterRole \"cluster-admin\" to User \"{SIM_USER}\" in {cluster}"),
-            });
+            let attrs = &review["spec"]["resourceAttributes"];
+            let text = |field: &str| attrs[field].as_str().unwrap_or("").to_string();
+            let fields = [
+                "verb",
+                "group",
+                "resource",
+                "subresource",
+                "namespace",
+                "name",
+            ]
+            .map(text);
+            let attributes = rbac::Attributes {
+                verb: &fields[0],
+                group: &fields[1],
+                resource: &fields[2],
+                subresource: &fields[3],
+                namespace: &fields[4],
+                name: &fields[5],
+            };
+            let denied = attrs.is_object() && rbac::denied(&rules, cluster, &attributes).is_some();
+            review["status"] = if denied {
+                json!({"allowed": false, "reason": rbac::review_reason(SIM_USER, &attributes)})
+            } else {
+                json!({
+                    "allowed": true,
+                    "reason": format!("RBAC: allowed by ClusterRoleBinding \"sim-admins\" of ClusterRole \"cluster-admin\" to User \"{SIM_USER}\" in {cluster}"),
+                })
+            };
             review["metadata"] = json!({"creationTimestamp": null});
             json_response(StatusCode::CREATED, &review)
         }

@@ -54,6 +54,8 @@ pub struct World {
     pub outbox: Vec<DirectAlert>,
     /// Database requests per second served in each cluster in the last step.
     db_rps: Vec<f64>,
+    /// Permissions the API servers refuse: the scenario's `[[deny]]` and `Fleet::deny`.
+    pub deny: Vec<crate::sim::rbac::DenyRule>,
 }
 
 /// Knobs of a world beyond the scenario.
@@ -97,6 +99,7 @@ impl World {
             })
             .collect::<Vec<_>>();
         let count = clusters.len();
+        let deny = scenario.deny.clone();
         Self {
             now: options.start,
             start: options.start,
@@ -106,6 +109,7 @@ impl World {
             loads: vec![BTreeMap::new(); count],
             outbox: Vec::new(),
             db_rps: vec![0.0; count],
+            deny,
         }
     }
 

@@ -1,0 +1,148 @@
+//! Plan a CloudNativePG promotion: a replica cluster leaves replica mode
+//! (`spec.replica.enabled: false`), or one instance becomes the target primary
+//! (`status.targetPrimary`, what `kubectl cnpg promote` sets). The replica's lag at plan
+//! time is the data at risk; a promotion lagging more than allowed is refused.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::read::wrong_kind;
+use super::{describe, dry_run, get, refused, report, resource_version};
+use crate::model::sanitize::sanitize;
+use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::ops::client::Ops;
+use crate::runbook::ops::prometheus::{format_lag, replication_lag};
+use crate::runbook::ops::{OpError, PlanReport};
+
+pub async fn plan(
+    ops: &Ops,
+    object: &ObjectRef,
+    instance: Option<&str>,
+    max_lag: Option<Duration>,
+) -> Result<PlanReport, OpError> {
+    let current = get(ops, object).await?;
+    if object.kind != ObjectKind::CnpgCluster {
+        let reason = wrong_kind(object, "promote", "CloudNativePG clusters");
+        return Ok(refused(object.kind, &current, reason));
+    }
+    let replica_mode = current["spec"]["replica"]["enabled"]
+        .as_bool()
+        .unwrap_or(false);
+    let primary = current["status"]["currentPrimary"].as_str().unwrap_or("");
+    let rv = resource_version(&current);
+    let (subresource, patch, promoted) = match instance {
+        None if !replica_mode => {
+            let reason = format!(
+                "{} is already primary (not in replica mode, primary {}): nothing to promote",
+                describe(object),
+                sanitize(primary)
+            );
+            return Ok(refused(object.kind, &current, reason));
+        }
+        None => (
+            None,
+            json!({"metadata": {"resourceVersion": rv}, "spec": {"replica": {"enabled": false}}}),
+            primary.to_string(),
+        ),
+        Some(name) => {
+            if let Some(reason) = instance_refusal(&current, name) {
+                let reason = format!("{}: {reason}", describe(object));
+                return Ok(refused(object.kind, &current, reason));
+            }
+            (
+                Some("status"),
+                json!({"metadata": {"resourceVersion": rv}, "status": {"targetPrimary": name}}),
+                name.to_string(),
+            )
+        }
+    };
+    let (lag, notes) = lag_at_risk(ops, object, instance).await;
+    let refusal = match (max_lag, lag) {
+        (Some(max), Some(lag)) if lag > max => Some(format!(
+            "{} lags {}, more than the {} this step allows: promoting now loses that much data",
+            sanitize(&promoted),
+            format_lag(lag),
+            format_lag(max)
+        )),
+        (Some(max), None) => Some(format!(
+            "the replication lag of {} is unknown and this step allows at most {}: check the lag by hand",
+            sanitize(&promoted),
+            format_lag(max)
+        )),
+        _ => None,
+    };
+    if let Some(reason) = refusal {
+        let mut plan = refused(object.kind, &current, reason);
+        plan.lag = lag;
+        plan.notes = notes;
+        return Ok(plan);
+    }
+    let after = dry_run(ops, object, subresource, &patch).await?;
+    let mut plan = report(object.kind, &current, &after, patch);
+    plan.lag = lag;
+    plan.notes = notes;
+    Ok(plan)
+}
+
+fn instance_refusal(cluster: &Value, name: &str) -> Option<String> {
+    let primary = cluster["status"]["currentPrimary"].as_str().unwrap_or("");
+    if name == primary {
+        return Some(format!("{} is already the primary", sanitize(name)));
+    }
+    let known: Vec<&str> = cluster["status"]["instanceNames"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if !known.is_empty() && !known.contains(&name) {
+        return Some(format!(
+            "no instance {} (instances: {})",
+            sanitize(name),
+            sanitize(&known.join(", "))
+        ));
+    }
+    None
+}
+
+/// The lag of what becomes primary, read from Prometheus (CNPG's status has no lag), and
+/// a note saying where it came from.
+async fn lag_at_risk(
+    ops: &Ops,
+    object: &ObjectRef,
+    instance: Option<&str>,
+) -> (Option<Duration>, Vec<String>) {
+    // A replica cluster's designated primary streams from the source: its lag is the
+    // cluster's. For one instance, that instance's.
+    let lagging = instance.map(str::to_string);
+    let subject = match &lagging {
+        Some(name) => format!("instance {}", sanitize(name)),
+        None => format!("replica cluster {}", object.name),
+    };
+    match replication_lag(
+        ops,
+        &object.cluster,
+        &object.namespace,
+        &object.name,
+        lagging.as_deref(),
+    )
+    .await
+    {
+        Ok((Some(lag), query)) => (
+            Some(lag),
+            vec![format!(
+                "replication lag of {subject}: {} (from Prometheus: {query})",
+                format_lag(lag)
+            )],
+        ),
+        Ok((None, query)) => (
+            None,
+            vec![format!(
+                "replication lag of {subject}: unknown (Prometheus has no sample for {query})"
+            )],
+        ),
+        Err(e) => (
+            None,
+            vec![format!("replication lag of {subject}: unknown ({e})")],
+        ),
+    }
+}
