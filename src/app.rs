@@ -238,11 +238,15 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
         .audit_file
         .clone()
         .or_else(crate::runbook::audit::default_path);
-    // Wired to `runbook::ops::Ops` once that lands (rbops).
-    let perform: Option<run_io::Perform> = None;
+    let ops =
+        crate::runbook::ops::Ops::new(&targets, options.patroni.clone(), options.commands.clone());
+    let perform: run_io::Perform = std::sync::Arc::new(move |request| {
+        let ops = ops.clone();
+        Box::pin(async move { ops.perform(request).await })
+    });
     let executor = Executor::new(targets.clone(), tx)
         .with_clock(options.clock.clone())
-        .with_runs(run_io::RunIo::new(perform, audit_file));
+        .with_runs(run_io::RunIo::new(Some(perform), audit_file));
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());

@@ -158,7 +158,9 @@ impl Ops {
                 OpOutcome::Executed(self.execute(&mutation, &plan).await)
             }
             OpRequest::Read(mutation) => OpOutcome::Read(self.read(&mutation).await),
-            OpRequest::Probe(probe) => OpOutcome::Probed(super::kube::probe::probe(self, &probe).await),
+            OpRequest::Probe(probe) => {
+                OpOutcome::Probed(super::kube::probe::probe(self, &probe).await)
+            }
         }
     }
 
@@ -218,9 +220,7 @@ impl Ops {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }
             | Mutation::PromoteCnpg { object, .. } => super::kube::read::read(self, object).await,
-            Mutation::PromotePatroni { endpoint, .. } => {
-                super::patroni::read(self, endpoint).await
-            }
+            Mutation::PromotePatroni { endpoint, .. } => super::patroni::read(self, endpoint).await,
             Mutation::Silence { .. } => super::silence::read(self, mutation).await,
             Mutation::Command { name, .. } => Err(OpError::new(format!(
                 "command {name}: a program's effect cannot be read back; check it by hand"

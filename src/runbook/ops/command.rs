@@ -94,9 +94,7 @@ pub async fn execute(
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| {
-            ExecError::NotSent(format!("cannot run {}: {e}", sanitize(program)))
-        })?;
+        .map_err(|e| ExecError::NotSent(format!("cannot run {}: {e}", sanitize(program))))?;
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
     let run = async {
@@ -117,7 +115,10 @@ pub async fn execute(
         }
     };
     let status = status.map_err(|e| {
-        ExecError::Unknown(format!("waiting for {}: {e}: outcome unknown, verify", sanitize(program)))
+        ExecError::Unknown(format!(
+            "waiting for {}: {e}: outcome unknown, verify",
+            sanitize(program)
+        ))
     })?;
     if status.success() {
         let last = last_lines(&out);
@@ -130,9 +131,10 @@ pub async fn execute(
             },
         })
     } else {
-        let code = status
-            .code()
-            .map_or_else(|| "was killed by a signal".to_string(), |c| format!("exited with {c}"));
+        let code = status.code().map_or_else(
+            || "was killed by a signal".to_string(),
+            |c| format!("exited with {c}"),
+        );
         let last = last_lines(&err);
         Err(ExecError::Rejected(if last.is_empty() {
             format!("{} {code}", sanitize(program))
@@ -183,7 +185,11 @@ mod tests {
             enabled: true,
             programs: [(
                 "promote-rds".to_string(),
-                vec!["aws".to_string(), "rds".to_string(), "promote-read-replica".to_string()],
+                vec![
+                    "aws".to_string(),
+                    "rds".to_string(),
+                    "promote-read-replica".to_string(),
+                ],
             )]
             .into_iter()
             .collect(),
@@ -196,7 +202,13 @@ mod tests {
 
     #[test]
     fn only_allowlisted_prefixes_run() {
-        let ok = argv(&["aws", "rds", "promote-read-replica", "--db-instance-identifier", "x"]);
+        let ok = argv(&[
+            "aws",
+            "rds",
+            "promote-read-replica",
+            "--db-instance-identifier",
+            "x",
+        ]);
         assert_eq!(refusal(&policy(), "promote-rds", &ok), None);
         assert!(refusal(&policy(), "other", &ok).is_some());
         let swapped = argv(&["aws", "rds", "delete-db-instance", "x"]);
@@ -214,6 +226,9 @@ mod tests {
             argv_line(&argv(&["echo", "a b", "it's", "$(id)"])),
             "echo 'a b' 'it'\\''s' $(id)"
         );
-        assert_eq!(last_lines(b"one\n\ntwo\n\x1b[31mred\n"), "one / two / \u{241b}[31mred");
+        assert_eq!(
+            last_lines(b"one\n\ntwo\n\x1b[31mred\n"),
+            "one / two / \u{241b}[31mred"
+        );
     }
 }

@@ -60,10 +60,7 @@ mod tests {
 
     #[test]
     fn insertions_deletions_and_empty_sides() {
-        assert_eq!(
-            diff(&[], &lines(&["a"])),
-            vec![DiffLine::Added("a".into())]
-        );
+        assert_eq!(diff(&[], &lines(&["a"])), vec![DiffLine::Added("a".into())]);
         assert_eq!(
             diff(&lines(&["a", "b", "c"]), &lines(&["a", "c"])),
             vec![

@@ -89,7 +89,9 @@ async fn members(ops: &Ops, name: &str) -> Result<Vec<Member>, OpError> {
         )));
     }
     let info: ClusterInfo = serde_json::from_slice(&reply.body).map_err(|e| {
-        OpError::new(format!("Patroni {name}: GET /cluster is not Patroni's answer: {e}"))
+        OpError::new(format!(
+            "Patroni {name}: GET /cluster is not Patroni's answer: {e}"
+        ))
     })?;
     let mut members = info.members;
     members.sort_by(|a, b| a.name.cmp(&b.name));
@@ -126,7 +128,13 @@ pub async fn plan(
         None => Some(format!(
             "Patroni {name} has no member {} (members: {})",
             sanitize(candidate),
-            sanitize(&members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "))
+            sanitize(
+                &members
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         )),
         Some(m) if m.is_leader() => Some(format!(
             "{} is already the leader of Patroni {name}",

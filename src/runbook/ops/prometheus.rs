@@ -102,7 +102,10 @@ pub async fn replication_lag(
     matchers.push(format!("namespace={}", quoted(namespace)));
     matchers.push(match instance {
         Some(pod) => format!("pod={}", quoted(pod)),
-        None => format!("pod=~{}", quoted(&format!("{}-[0-9]+", regex_literal(database)))),
+        None => format!(
+            "pod=~{}",
+            quoted(&format!("{}-[0-9]+", regex_literal(database)))
+        ),
     });
     let query = format!("max(pg_replication_lag_seconds{{{}}})", matchers.join(","));
     let lag = value(ops, cluster, &query)

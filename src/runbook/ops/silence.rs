@@ -60,8 +60,14 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
         resource_version: None,
         lines: vec![
             format!("matchers: {}", shown(&matchers)),
-            format!("starts at: {}", sanitize(body["startsAt"].as_str().unwrap_or(""))),
-            format!("ends at: {}", sanitize(body["endsAt"].as_str().unwrap_or(""))),
+            format!(
+                "starts at: {}",
+                sanitize(body["startsAt"].as_str().unwrap_or(""))
+            ),
+            format!(
+                "ends at: {}",
+                sanitize(body["endsAt"].as_str().unwrap_or(""))
+            ),
             format!("comment: {}", sanitize(comment)),
             format!("created by: {}", sanitize(ops.os_user())),
         ],
@@ -83,7 +89,11 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
                 .filter(|(k, _)| k.as_str() != "alertname")
                 .map(|(k, v)| format!("{k}=\"{v}\""))
                 .collect();
-            let state = if a.is_active() { "firing" } else { "firing, already muted" };
+            let state = if a.is_active() {
+                "firing"
+            } else {
+                "firing, already muted"
+            };
             format!("matches {} {{{}}} ({state})", a.name, labels.join(", "))
         })
         .collect();
@@ -104,7 +114,9 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
 }
 
 pub async fn execute(ops: &Ops, cluster: &str, plan: &PlanReport) -> Result<Executed, ExecError> {
-    let target = ops.target(cluster).map_err(|e| ExecError::NotSent(e.message))?;
+    let target = ops
+        .target(cluster)
+        .map_err(|e| ExecError::NotSent(e.message))?;
     if target.alertmanagers.is_empty() {
         return Err(ExecError::NotSent(format!(
             "cluster {cluster} has no Alertmanager configured"
@@ -141,7 +153,10 @@ pub async fn execute(ops: &Ops, cluster: &str, plan: &PlanReport) -> Result<Exec
             )));
         }
         let id = parse_silence_id(&reply.body).map_err(|e| {
-            ExecError::Unknown(format!("silence on {name}: {}: verify in Alertmanager", sanitize(&e)))
+            ExecError::Unknown(format!(
+                "silence on {name}: {}: verify in Alertmanager",
+                sanitize(&e)
+            ))
         })?;
         let id = sanitize(&id);
         let read_back = endpoint
@@ -154,7 +169,9 @@ pub async fn execute(ops: &Ops, cluster: &str, plan: &PlanReport) -> Result<Exec
             Some(silence) => format!(
                 "silence {id} created on {name} ({}) until {}",
                 silence.status.label(),
-                silence.ends_at.map_or_else(|| "?".to_string(), |t| t.to_string())
+                silence
+                    .ends_at
+                    .map_or_else(|| "?".to_string(), |t| t.to_string())
             ),
             None => format!("silence {id} created on {name}"),
         };

@@ -56,10 +56,7 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
     };
     let (cluster, rules) = {
         let world = state.lock();
-        let cluster = world
-            .clusters
-            .get(state.cluster)
-            .map_or("", |c| c.name());
+        let cluster = world.clusters.get(state.cluster).map_or("", |c| c.name());
         (cluster, world.deny.clone())
     };
     match request.target.resource.plural {

@@ -40,9 +40,7 @@ pub async fn review(ops: &Ops, check: &AccessCheck) -> Result<AccessVerdict, OpE
         })
         .await?;
     let Some(status) = answer.status else {
-        return Err(OpError::new(format!(
-            "{what}: the answer holds no verdict"
-        )));
+        return Err(OpError::new(format!("{what}: the answer holds no verdict")));
     };
     let mut reason = sanitize(status.reason.as_deref().unwrap_or(""));
     if let Some(error) = status.evaluation_error.as_deref().filter(|e| !e.is_empty()) {

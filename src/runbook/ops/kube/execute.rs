@@ -45,7 +45,10 @@ pub async fn apply(
     let send = async {
         let patch = Patch::Merge(&patch);
         match subresource {
-            Some(sub) => api.patch_subresource(sub, &object.name, &params, &patch).await,
+            Some(sub) => {
+                api.patch_subresource(sub, &object.name, &params, &patch)
+                    .await
+            }
             None => api.patch(&object.name, &params, &patch).await,
         }
     };
@@ -72,7 +75,10 @@ fn done_message(mutation: &Mutation, plan: &PlanReport) -> String {
         Mutation::Scale {
             object, replicas, ..
         } => match plan.current_replicas {
-            Some(before) => format!("scaled {} from {before} to {replicas} replicas", describe(object)),
+            Some(before) => format!(
+                "scaled {} from {before} to {replicas} replicas",
+                describe(object)
+            ),
             None => format!("scaled {} to {replicas} replicas", describe(object)),
         },
         Mutation::Rollback { object, .. } => {

@@ -82,7 +82,9 @@ pub fn read_error(what: &str, error: &kube::Error) -> OpError {
         kube::Error::Api(status) => {
             let hint = match status.code {
                 401 => ": the credentials were refused; log in again",
-                403 => ": your identity lacks access; ask for the permission or use another context",
+                403 => {
+                    ": your identity lacks access; ask for the permission or use another context"
+                }
                 404 => ": it does not exist; check the cluster, namespace and name",
                 _ => "",
             };
@@ -116,7 +118,10 @@ pub async fn dry_run(
     ops.bounded(&what, async {
         let patch = Patch::Merge(patch);
         let answer = match subresource {
-            Some(sub) => api.patch_subresource(sub, &object.name, &params, &patch).await,
+            Some(sub) => {
+                api.patch_subresource(sub, &object.name, &params, &patch)
+                    .await
+            }
             None => api.patch(&object.name, &params, &patch).await,
         };
         to_json(&answer.map_err(|e| read_error(&what, &e))?)

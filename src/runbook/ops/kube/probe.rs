@@ -80,8 +80,9 @@ pub fn rollout(object: &Value) -> Observation {
         && ready == desired
         && available == desired
         && total == desired;
-    let mut value =
-        format!("{updated}/{desired} updated, {ready}/{desired} ready, {available}/{desired} available");
+    let mut value = format!(
+        "{updated}/{desired} updated, {ready}/{desired} ready, {available}/{desired} available"
+    );
     if total > desired {
         value.push_str(&format!(", {} old pending termination", total - updated));
     }
@@ -102,7 +103,9 @@ async fn writable(ops: &Ops, object: &ObjectRef) -> Result<Observation, OpError>
         .as_bool()
         .unwrap_or(false);
     let primary = cluster["status"]["currentPrimary"].as_str().unwrap_or("");
-    let target = cluster["status"]["targetPrimary"].as_str().unwrap_or(primary);
+    let target = cluster["status"]["targetPrimary"]
+        .as_str()
+        .unwrap_or(primary);
     let not = |why: String| Observation {
         holds: false,
         value: why,

@@ -89,7 +89,10 @@ fn workload_lines(kind: ObjectKind, object: &Value) -> Vec<String> {
 fn cnpg_lines(object: &Value) -> Vec<String> {
     let spec = &object["spec"];
     let status = &object["status"];
-    let mut lines = vec![format!("instances: {}", spec["instances"].as_i64().unwrap_or(0))];
+    let mut lines = vec![format!(
+        "instances: {}",
+        spec["instances"].as_i64().unwrap_or(0)
+    )];
     if status.get("readyInstances").is_some() || status.get("instances").is_some() {
         lines.push(format!(
             "ready: {}/{}",
@@ -98,7 +101,10 @@ fn cnpg_lines(object: &Value) -> Vec<String> {
         ));
     }
     lines.push(format!("primary: {}", text(&status["currentPrimary"])));
-    lines.push(format!("target primary: {}", text(&status["targetPrimary"])));
+    lines.push(format!(
+        "target primary: {}",
+        text(&status["targetPrimary"])
+    ));
     let replica = &spec["replica"];
     if replica["enabled"].as_bool().unwrap_or(false) {
         let source = text(&replica["source"]);
@@ -141,8 +147,15 @@ mod tests {
         assert_eq!(snapshot.resource_version.as_deref(), Some("42"));
         assert_eq!(snapshot.lines[0], "replicas: 4");
         assert_eq!(snapshot.lines[1], "image payment: registry/payment:v1.4.2");
-        assert!(!snapshot.lines[2].contains('\u{1b}'), "{}", snapshot.lines[2]);
-        assert_eq!(snapshot.lines[3..], ["revision: 5", "paused: false", "ready: 3/4"]);
+        assert!(
+            !snapshot.lines[2].contains('\u{1b}'),
+            "{}",
+            snapshot.lines[2]
+        );
+        assert_eq!(
+            snapshot.lines[3..],
+            ["revision: 5", "paused: false", "ready: 3/4"]
+        );
     }
 
     #[test]

@@ -76,7 +76,11 @@ fn revision_of(object: &Value) -> i64 {
 }
 
 /// The Deployment's ReplicaSets (controlled by it), by revision.
-async fn revisions(ops: &Ops, object: &ObjectRef, deployment: &Value) -> Result<Vec<Revision>, OpError> {
+async fn revisions(
+    ops: &Ops,
+    object: &ObjectRef,
+    deployment: &Value,
+) -> Result<Vec<Revision>, OpError> {
     let client = ops.kube(&object.cluster).await?;
     let resource = api_resource(ObjectKind::Deployment);
     let replicasets = kube::core::ApiResource {
@@ -196,7 +200,11 @@ mod tests {
 
     #[test]
     fn previous_or_given_revision_and_refusals() {
-        let history = [revision(3, "a:v1"), revision(4, "a:v2"), revision(5, "a:v3")];
+        let history = [
+            revision(3, "a:v1"),
+            revision(4, "a:v2"),
+            revision(5, "a:v3"),
+        ];
         assert_eq!(choose(&history, 5, None).map(|r| r.number), Ok(4));
         assert_eq!(choose(&history, 5, Some(3)).map(|r| r.number), Ok(3));
         assert_eq!(

@@ -30,7 +30,9 @@ pub async fn plan(
             object.namespace
         ))
     } else if replicas < 0 {
-        Some(format!("cannot scale to {replicas} replicas: the count must be 0 or more"))
+        Some(format!(
+            "cannot scale to {replicas} replicas: the count must be 0 or more"
+        ))
     } else {
         expect_replicas
             .filter(|expected| *expected != current_replicas)
