@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 
 use crate::model::{Model, Text};
 use crate::ui::theme::Theme;
@@ -28,13 +28,11 @@ const STEPS_WIDTH: u16 = 34;
 
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) {
     let screen = frame.area();
-    // Below the title bar; narrow margins on wide terminals.
-    let margin = if screen.width >= 120 { 4 } else { 0 };
+    // Everything below the title bar: the tabs and the clock stay in view.
     let area = Rect {
-        x: screen.x + margin,
         y: screen.y + screen.height.min(1),
-        width: screen.width.saturating_sub(2 * margin),
         height: screen.height.saturating_sub(1),
+        ..screen
     };
     let runs = &model.runs;
     let title = match &runs.active {
@@ -48,6 +46,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) {
     let block = Block::bordered()
         .border_style(theme.border_focus)
         .style(theme.base)
+        .padding(Padding::horizontal(1))
         .title(Line::styled(title, theme.title));
     let inner = block.inner(area);
     frame.render_widget(Clear, area);

@@ -147,16 +147,26 @@ pub fn footer<'a>(runs: &Runs, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
 
 fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    let message = Text::new(&prompt.message);
     let mut first = true;
-    for paragraph in message.as_str().split('\n') {
-        let text = if first {
-            format!("? {}: {paragraph}", gate_label(prompt.gate))
+    // Split before sanitizing: the engine's newlines separate facts, other control
+    // characters are made visible.
+    for paragraph in prompt.message.split('\n') {
+        let paragraph = Text::new(paragraph);
+        let paragraph = paragraph.as_str();
+        let wrapped = if first {
+            wrap(
+                &format!("? {}: {paragraph}", gate_label(prompt.gate)),
+                columns,
+                "  ",
+            )
         } else {
-            format!("  {paragraph}")
+            wrap(paragraph, columns.saturating_sub(2), "")
+                .into_iter()
+                .map(|t| format!("  {t}"))
+                .collect()
         };
         first = false;
-        for text in wrap(&text, columns, "  ") {
+        for text in wrapped {
             lines.push(Line::styled(text, theme.warn));
         }
     }
