@@ -51,6 +51,8 @@ pub enum Action {
     ToggleSla,
     /// SLO detail of a fleet SLO: chart the next cluster.
     SloNextCluster,
+    /// Show the runbook run panel again (Esc hides it while the run goes on).
+    ShowRun,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -237,6 +239,11 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('c')],
         action: Action::SloNextCluster,
         help: "SLO detail (fleet SLO): chart the next cluster",
+    },
+    Binding {
+        keys: &[Key::Char('W')],
+        action: Action::ShowRun,
+        help: "show the runbook run (Esc in it hides it, the run goes on)",
     },
     Binding {
         keys: &[Key::Char('?')],

@@ -3,6 +3,7 @@
 //! a frame is drawn only when something changed, at most 60 per second.
 
 mod executor;
+pub mod run_io;
 pub mod slo_discovery;
 mod supervise;
 
@@ -91,6 +92,16 @@ pub struct AppOptions {
     /// Age (on the console's clock) at which an SLO reading counts as stale; default three
     /// refresh intervals. The demo scales it by the simulator's speed.
     pub slo_stale_after: Option<Duration>,
+    /// Runbooks the palette and alerts offer (built in and the config's directories).
+    pub runbooks: Vec<std::sync::Arc<crate::runbook::spec::Runbook>>,
+    /// The audit file; `None` uses the default (`$XDG_STATE_HOME/watchdeck/audit.jsonl`).
+    pub audit_file: Option<std::path::PathBuf>,
+    /// Which programs runbook `command` steps may run (off by default).
+    pub commands: crate::runbook::params::CommandPolicy,
+    /// Patroni REST endpoints by config name, for `promote` steps through Patroni.
+    pub patroni: BTreeMap<String, crate::config::HttpUrl>,
+    /// The operating-system user for the audit log; empty reads `USER`/`LOGNAME`.
+    pub os_user: String,
 }
 
 impl Default for AppOptions {
@@ -103,6 +114,11 @@ impl Default for AppOptions {
             keymap: crate::action::Keymap::default(),
             slos: Vec::new(),
             slo_stale_after: None,
+            runbooks: Vec::new(),
+            audit_file: None,
+            commands: crate::runbook::params::CommandPolicy::default(),
+            patroni: BTreeMap::new(),
+            os_user: String::new(),
         }
     }
 }
@@ -153,9 +169,20 @@ pub const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
 pub const DATA_BATCH: usize = 256;
 
 /// The model before any data: clusters in configuration order, Alertmanager disabled where
-/// none is configured.
+/// none is configured, each cluster's mutation policy (read-only, production, context).
 pub fn initial_model(targets: &[ClusterTarget]) -> Model {
     let mut model = Model::new(targets.iter().map(|t| (t.name.as_str(), &t.labels)));
+    model.runs.clusters = targets
+        .iter()
+        .map(|t| {
+            let policy = crate::runbook::engine::ClusterPolicy {
+                context: t.context.clone(),
+                read_only: t.read_only,
+                production: t.production,
+            };
+            (t.name.clone(), policy)
+        })
+        .collect();
     for (cluster, target) in model.clusters.iter_mut().zip(targets) {
         if target.alertmanagers.is_empty() {
             cluster.health.insert(SourceKind::Alerts, Health::Disabled);
@@ -191,7 +218,15 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     crate::install_tls_provider();
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
-    model.ui.user = crate::model::Text::new(&os_user());
+    let user = if options.os_user.is_empty() {
+        os_user()
+    } else {
+        options.os_user.clone()
+    };
+    model.ui.user = crate::model::Text::new(&user);
+    model.runs.os_user = user;
+    model.runs.library = options.runbooks.clone();
+    model.runs.commands = options.commands.clone();
     model.keymap = options.keymap.clone();
     model.slos = slo_board(&targets, options.slos.clone());
     if let Some(after) = options.slo_stale_after {
@@ -199,7 +234,19 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     }
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let sources = spawn_sources_with_slos(&targets, &options.slos, tx.clone());
-    let executor = Executor::new(targets.clone(), tx).with_clock(options.clock.clone());
+    let audit_file = options
+        .audit_file
+        .clone()
+        .or_else(crate::runbook::audit::default_path);
+    let ops =
+        crate::runbook::ops::Ops::new(&targets, options.patroni.clone(), options.commands.clone());
+    let perform: run_io::Perform = std::sync::Arc::new(move |request| {
+        let ops = ops.clone();
+        Box::pin(async move { ops.perform(request).await })
+    });
+    let executor = Executor::new(targets.clone(), tx)
+        .with_clock(options.clock.clone())
+        .with_runs(run_io::RunIo::new(Some(perform), audit_file));
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
@@ -344,6 +391,7 @@ where
             apply(
                 model,
                 &mut inputs.executor,
+                clock,
                 Msg::Viewport {
                     pods: info.pods_rows,
                     alerts: info.alerts_rows,
@@ -353,6 +401,7 @@ where
             apply(
                 model,
                 &mut inputs.executor,
+                clock,
                 Msg::Layout(info.layout),
                 &mut dirty,
             );
@@ -360,6 +409,7 @@ where
                 apply(
                     model,
                     &mut inputs.executor,
+                    clock,
                     Msg::ServicesViewport {
                         rows: info.services_rows,
                         chart_columns: info.chart_columns,
@@ -378,7 +428,12 @@ where
                         stats.keys += 1;
                         key_pending.get_or_insert_with(Instant::now);
                     }
-                    if apply(model, &mut inputs.executor, msg, &mut dirty) {
+                    // Keys carry the loop's now: answers to a runbook prompt need it.
+                    let msg = match msg {
+                        Msg::Key(key) => Msg::KeyAt { key, now: clock.now() },
+                        other => other,
+                    };
+                    if apply(model, &mut inputs.executor, clock, msg, &mut dirty) {
                         break;
                     }
                 }
@@ -387,25 +442,34 @@ where
             },
             Some(mut failure) = supervise::next_failure(&mut inputs.supervisor) => {
                 failure.at = clock.now();
-                apply(model, &mut inputs.executor, Msg::Data(failure), &mut dirty);
+                apply(model, &mut inputs.executor, clock, Msg::Data(failure), &mut dirty);
             }
             event = inputs.data.recv(), if data_open => match event {
                 Some(mut event) => {
                     stats.data_events += 1;
                     event.at = clock.now();
-                    apply(model, &mut inputs.executor, Msg::Data(event), &mut dirty);
+                    apply(model, &mut inputs.executor, clock, Msg::Data(event), &mut dirty);
                     // Drain a bounded batch, then go back to the keyboard and the frame clock.
                     for _ in 1..DATA_BATCH {
                         let Ok(mut event) = inputs.data.try_recv() else { break };
                         stats.data_events += 1;
                         event.at = clock.now();
-                        apply(model, &mut inputs.executor, Msg::Data(event), &mut dirty);
+                        apply(model, &mut inputs.executor, clock, Msg::Data(event), &mut dirty);
                     }
                 }
                 None => data_open = false,
             },
+            Some(reply) = executor::next_run_reply(&mut inputs.executor) => {
+                let msg = Msg::RunOutcome {
+                    run: reply.run,
+                    id: reply.id,
+                    outcome: Box::new(reply.outcome),
+                    now: clock.now(),
+                };
+                apply(model, &mut inputs.executor, clock, msg, &mut dirty);
+            }
             _ = ticker.tick() => {
-                apply(model, &mut inputs.executor, Msg::Tick, &mut dirty);
+                apply(model, &mut inputs.executor, clock, Msg::Tick, &mut dirty);
             }
             () = sleep_until(next_frame), if dirty => {}
         }
@@ -413,20 +477,59 @@ where
     Ok(stats)
 }
 
-/// Applies one message; marks the screen dirty on `Render`; hands IO to the executor; true
-/// on `Quit`.
-fn apply(model: &mut Model, executor: &mut Option<Executor>, msg: Msg, dirty: &mut bool) -> bool {
+/// Applies one message and performs its effects in order: marks the screen dirty on
+/// `Render`, hands IO to the executor, feeds `StartRun` back with the clock's now, writes
+/// audit records synchronously (when one fails, the run effects after it are dropped and
+/// the run is told). True on `Quit`.
+fn apply(
+    model: &mut Model,
+    executor: &mut Option<Executor>,
+    clock: &Clock,
+    msg: Msg,
+    dirty: &mut bool,
+) -> bool {
     let mut quit = false;
-    for effect in update(model, msg) {
-        match effect {
-            Effect::Render => *dirty = true,
-            Effect::Quit => quit = true,
-            Effect::Io { cluster, request } => match executor {
-                Some(executor) => executor.run(cluster, request),
-                None => tracing::debug!(cluster, ?request, "no executor: effect dropped"),
-            },
-            Effect::StartRun(start) => {
-                tracing::warn!(runbook = %start.runbook.id, "runbook runs are not wired into the console yet");
+    let mut messages = std::collections::VecDeque::from([msg]);
+    while let Some(msg) = messages.pop_front() {
+        let mut effects: std::collections::VecDeque<Effect> = update(model, msg).into();
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                Effect::Render => *dirty = true,
+                Effect::Quit => quit = true,
+                Effect::Io { cluster, request } => match executor {
+                    Some(executor) => executor.run(cluster, request),
+                    None => tracing::debug!(cluster, ?request, "no executor: effect dropped"),
+                },
+                Effect::StartRun(start) => messages.push_back(Msg::StartRun {
+                    start,
+                    now: clock.now(),
+                }),
+                Effect::RunOp {
+                    run,
+                    id,
+                    request,
+                    delay,
+                } => match executor {
+                    Some(executor) => executor.runs().start(run, id, *request, delay),
+                    None => tracing::debug!(run, id, "no executor: run operation dropped"),
+                },
+                Effect::RunAudit { run, record } => {
+                    let Some(executor) = executor else {
+                        tracing::debug!(run, "no executor: audit record dropped");
+                        continue;
+                    };
+                    if let Err(error) = executor.runs().audit(&record) {
+                        tracing::error!(run, %error, action = %record.action_id, "audit record not written: the run stops");
+                        effects.retain(|e| {
+                            !matches!(e, Effect::RunOp { run: r, .. } | Effect::RunAudit { run: r, .. } if *r == run)
+                        });
+                        messages.push_back(Msg::RunAuditFailed {
+                            run,
+                            phase: record.phase,
+                            error,
+                        });
+                    }
+                }
             }
         }
     }
@@ -457,3 +560,6 @@ mod sim_tests;
 
 #[cfg(test)]
 mod flood_tests;
+
+#[cfg(test)]
+mod run_tests;

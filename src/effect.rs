@@ -21,6 +21,21 @@ pub enum Effect {
     /// asks for one this way; the app loop hands it back to `update` as `Msg::StartRun`,
     /// which validates it and starts the engine (`update::runs::start`).
     StartRun(Box<crate::model::runs::StartRun>),
+    /// Perform one operation of run `run` (its sequence number) after `delay`; the outcome
+    /// comes back as `Msg::RunOutcome`.
+    RunOp {
+        run: u64,
+        id: u64,
+        request: Box<crate::runbook::ops::OpRequest>,
+        delay: std::time::Duration,
+    },
+    /// Append `record` to the audit file and flush it, synchronously, before any effect that
+    /// follows in the same batch. On failure the loop drops the run effects that follow and
+    /// sends `Msg::RunAuditFailed`.
+    RunAudit {
+        run: u64,
+        record: Box<crate::runbook::audit::AuditRecord>,
+    },
 }
 
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's

@@ -83,12 +83,39 @@ pub enum PodsChange {
 }
 
 /// Everything `update` reacts to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Data(DataEvent),
     /// A key press. `update` decides what it means: text for an open input line or form,
     /// otherwise the keymap's action.
     Key(Key),
+    /// A key press stamped with the loop's clock (the app loop sends every key this way):
+    /// the run panel gives its answers to the engine with this `now`.
+    KeyAt {
+        key: Key,
+        now: Timestamp,
+    },
+    /// Start a runbook run (`Effect::StartRun` handed back by the loop with its `now`).
+    StartRun {
+        start: Box<crate::model::runs::StartRun>,
+        now: Timestamp,
+    },
+    /// The outcome of operation `id` of run `run` (its sequence number; outcomes of an
+    /// older run are dropped).
+    RunOutcome {
+        run: u64,
+        id: u64,
+        outcome: Box<crate::runbook::ops::OpOutcome>,
+        now: Timestamp,
+    },
+    /// An audit record of run `run` (written before execution or after it, `phase`) could
+    /// not be written: the loop dropped the effects that followed it; the run ends with
+    /// `error` (which names the file and why).
+    RunAuditFailed {
+        run: u64,
+        phase: crate::runbook::audit::AuditPhase,
+        error: String,
+    },
     Action(Action),
     /// The clock moved (ages on screen change).
     Tick,

@@ -49,6 +49,21 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
+        Msg::KeyAt { key, now } => {
+            model.runs.now = Some(now);
+            update(model, Msg::Key(key))
+        }
+        Msg::StartRun { start, now } => runs::start(model, *start, now),
+        Msg::RunOutcome {
+            run,
+            id,
+            outcome,
+            now,
+        } => runs::on_outcome(model, run, id, *outcome, now),
+        Msg::RunAuditFailed { run, phase, error } => {
+            runs::on_audit_failed(model, run, phase, error)
+        }
+        Msg::Key(key) if model.runs.panel.visible => runs::on_key(model, key),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
         Msg::Key(key) => match input::on_key(model, key) {
             Some(effects) => effects,
@@ -181,6 +196,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             model.ui.help_scroll = step(model.ui.help_scroll, lines, 10, action);
         }
         _ if model.ui.show_help => return Vec::new(),
+        Action::ShowRun => return runs::show_panel(model),
         Action::Silence => return silence::open_form(model),
         Action::ExpireSilence => return silence::open_expire(model),
         Action::Filter => input::open_filter(model),

@@ -152,7 +152,7 @@ const GROUPS: [&str; 8] = [
 
 impl Action {
     /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ShowView(View::Overview),
         Action::ShowView(View::Services),
         Action::ShowView(View::Pods),
@@ -179,6 +179,7 @@ impl Action {
         Action::ExpireSilence,
         Action::ToggleSla,
         Action::SloNextCluster,
+        Action::ShowRun,
         Action::ToggleHelp,
         Action::Close,
         Action::Quit,
@@ -216,6 +217,7 @@ impl Action {
             Action::ExpireSilence => "expire-silence",
             Action::ToggleSla => "sla-helper",
             Action::SloNextCluster => "slo-next-cluster",
+            Action::ShowRun => "run-panel",
         }
     }
 
@@ -247,7 +249,7 @@ impl Action {
             | Action::ToggleMetrics => GROUPS[4],
             Action::Silence | Action::ExpireSilence => GROUPS[5],
             Action::ToggleSla | Action::SloNextCluster => GROUPS[6],
-            Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[7],
+            Action::ShowRun | Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[7],
         }
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::ClusterTarget;
+use super::run_io::{RunIo, RunReply};
 use crate::clock::Clock;
 use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
@@ -46,6 +47,8 @@ pub struct Executor {
     /// One Prometheus client per cluster for charts, built on first use (for a service-proxy
     /// endpoint that means a kube client, perhaps an exec credential plugin run).
     prometheus: Vec<Arc<OnceCell<PromClient>>>,
+    /// Runbook operations and the audit file.
+    runs: RunIo,
 }
 
 impl Executor {
@@ -61,7 +64,19 @@ impl Executor {
             slo_chart: None,
             kube,
             prometheus,
+            runs: RunIo::new(None, None),
         }
+    }
+
+    /// The executor performing runbook operations and writing audit records with `runs`.
+    pub fn with_runs(mut self, runs: RunIo) -> Self {
+        self.runs = runs;
+        self
+    }
+
+    /// Runbook operations and the audit file.
+    pub fn runs(&mut self) -> &mut RunIo {
+        &mut self.runs
     }
 
     /// The executor reading "now" from `clock`.
@@ -290,6 +305,14 @@ impl Executor {
             to_app.send(Payload::SloChart(Box::new(chart))).await;
         });
         self.slo_chart = Some(handle);
+    }
+}
+
+/// The next runbook operation outcome; pending forever without an executor.
+pub async fn next_run_reply(executor: &mut Option<Executor>) -> Option<RunReply> {
+    match executor {
+        Some(executor) => executor.runs.next_reply().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -9,6 +9,8 @@ pub mod widgets;
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod run_tests;
+#[cfg(test)]
 mod services_tests;
 #[cfg(test)]
 mod shell_tests;
@@ -68,6 +70,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
     }
     if let Some(popup) = &model.ui.silence {
         popups::silence::render(frame, model, popup, theme, now);
+    }
+    if model.runs.panel.visible {
+        popups::run::render(frame, model, theme, now);
     }
     if model.ui.show_help {
         views::help::render(frame, model, theme);

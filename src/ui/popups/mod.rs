@@ -1,6 +1,7 @@
 //! Popups drawn over a screen: the silence form, the expire confirmation, the `:` command
 //! palette and the SLA helper.
 
+pub mod run;
 pub mod silence;
 pub mod sla;
 

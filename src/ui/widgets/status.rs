@@ -193,6 +193,23 @@ pub fn render_hints(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme)
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // A run going on behind a hidden panel: say where it stands, over the last hints.
+    if let Some(run) = model.runs.indicator().filter(|_| !model.runs.panel.visible) {
+        let key = model
+            .keymap
+            .first_key(Action::ShowRun)
+            .map(|k| format!(" ({} shows it)", k.label()))
+            .unwrap_or_default();
+        let text = format!(" {run}{key} ");
+        let style = match model.runs.phase() {
+            Some(crate::model::runs::RunPhase::Asking) => theme.selected,
+            _ => theme.warn,
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, style).right_aligned()),
+            area,
+        );
+    }
 }
 
 #[cfg(test)]
