@@ -219,7 +219,7 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = initial_model(&targets);
     let user = if options.os_user.is_empty() {
-        os_user()
+        crate::runbook::audit::who::os_user()
     } else {
         options.os_user.clone()
     };
@@ -239,7 +239,9 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
         .clone()
         .or_else(crate::runbook::audit::default_path);
     let ops =
-        crate::runbook::ops::Ops::new(&targets, options.patroni.clone(), options.commands.clone());
+        crate::runbook::ops::Ops::new(&targets, options.patroni.clone(), options.commands.clone())
+            .with_clock(options.clock.clone())
+            .with_os_user(&model.runs.os_user);
     let perform: run_io::Perform = std::sync::Arc::new(move |request| {
         let ops = ops.clone();
         Box::pin(async move { ops.perform(request).await })
@@ -268,14 +270,6 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     drop(guard);
     tracing::info!("console stopped");
     result.map(|_| ())
-}
-
-/// The OS user, the silence form's default author.
-fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "watchdeck".to_string())
 }
 
 /// Resolves on SIGTERM, SIGHUP or SIGINT (Ctrl-C from outside raw mode).

@@ -29,10 +29,16 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
             }
             options.keymap = loaded.config.keymap.clone();
             options.slos = loaded.config.slos.clone();
+            let runbooks = &loaded.config.runbooks;
+            options.runbooks = load_runbooks(&runbooks.dirs);
+            options.audit_file = runbooks.audit_file.clone();
+            options.commands = runbooks.commands.clone();
+            options.patroni = runbooks.patroni.clone();
             (targets_from_config(&loaded.config)?, None)
         }
         None => {
             let running = start_simulator(&demo).await?;
+            options.runbooks = load_runbooks(&[]);
             options.slos = Scenario::resolve(&demo.scenario)
                 .map(|scenario| crate::sim::slos::scenario_slos(&scenario))
                 .unwrap_or_default();
@@ -48,6 +54,17 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
     options.slos = app::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
     app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The built-in runbooks and those of `dirs`; a file that does not parse is logged and left
+/// out (the console still starts), and said once on stderr before the screen takes over.
+fn load_runbooks(dirs: &[PathBuf]) -> Vec<Arc<crate::runbook::spec::Runbook>> {
+    let (library, problems) = crate::runbook::library::load(dirs);
+    for problem in &problems {
+        tracing::warn!(%problem, "runbook left out");
+        eprintln!("watchdeck: {problem} (that runbook is left out)");
+    }
+    library
 }
 
 fn theme_from_config(theme: &ThemeRef, config_path: &std::path::Path) -> anyhow::Result<Theme> {

@@ -12,8 +12,8 @@
 //! - `ops`: the IO the engine asks for (`OpRequest` -> `OpOutcome`): Kubernetes, Prometheus,
 //!   Alertmanager, Patroni and allowlisted commands.
 //! - `audit`: the append-only JSON-lines audit file and `watchdeck audit`.
-//! - `runner`: drives a run outside the console; `headless`: `watchdeck run`; `risk`: the
-//!   per-cluster facts behind the extra gate; `library`: built-in and configured runbooks.
+//! - `runner`: drives a run outside the console; `headless`: `watchdeck run`; `library`:
+//!   built-in and configured runbooks; `direct`: one-step runbooks for actions from views.
 
 pub mod action;
 pub mod audit;
@@ -24,6 +24,5 @@ pub mod ops;
 pub mod params;
 pub mod parse;
 pub mod resolve;
-pub mod risk;
 pub mod runner;
 pub mod spec;

@@ -21,7 +21,7 @@ use crate::runbook::audit::{AuditLog, who::os_user};
 use crate::runbook::engine::{ClusterPolicy, Run, RunContext, RunResult, StepStatus};
 use crate::runbook::params;
 use crate::runbook::spec::Runbook;
-use crate::runbook::{library, parse, risk, runner};
+use crate::runbook::{library, parse, runner};
 
 use answer::{FlagAnswers, TerminalAnswers};
 use print::TextProgress;
@@ -131,7 +131,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
         .unwrap_or_default();
     let context = RunContext {
         clusters: policies(&targets),
-        risk: risk::cluster_risks(&model),
+        risk: crate::update::runs::risk(&model),
         os_user: os_user(),
         alert: args.alert.clone(),
         dry_run: args.dry_run,
