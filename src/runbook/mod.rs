@@ -14,6 +14,7 @@
 
 pub mod action;
 pub mod audit;
+pub mod direct;
 pub mod engine;
 pub mod ops;
 pub mod params;
