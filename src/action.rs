@@ -51,6 +51,14 @@ pub enum Action {
     ToggleSla,
     /// SLO detail of a fleet SLO: chart the next cluster.
     SloNextCluster,
+    /// Workloads and Pods: scale the selected workload (asks the replica count).
+    Scale,
+    /// Workloads: roll the selected Deployment back (asks the revision).
+    Rollback,
+    /// Workloads: promote the selected replica database.
+    Promote,
+    /// Alerts: start the selected alert's first suggested runbook, prefilled from its labels.
+    RunSuggested,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -134,6 +142,11 @@ pub const KEYMAP: &[Binding] = &[
         help: "SLOs: error budgets and burn rates",
     },
     Binding {
+        keys: &[Key::Char('6')],
+        action: Action::ShowView(View::Workloads),
+        help: "workloads and databases",
+    },
+    Binding {
         keys: &[Key::Tab],
         action: Action::NextView,
         help: "next screen",
@@ -187,6 +200,26 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('E')],
         action: Action::ExpireSilence,
         help: "alerts: expire the selected alert's silence",
+    },
+    Binding {
+        keys: &[Key::Char('b')],
+        action: Action::RunSuggested,
+        help: "alerts: run the selected alert's suggested runbook",
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        action: Action::Scale,
+        help: "workloads, pods: scale the selected workload",
+    },
+    Binding {
+        keys: &[Key::Char('u')],
+        action: Action::Rollback,
+        help: "workloads: roll back a deployment (revision history)",
+    },
+    Binding {
+        keys: &[Key::Char('P')],
+        action: Action::Promote,
+        help: "workloads: promote the selected replica database",
     },
     Binding {
         keys: &[Key::Char('/')],
@@ -298,7 +331,9 @@ mod tests {
         assert_eq!(action_for(Key::PageUp), Some(Action::PageUp));
         assert_eq!(action_for(Key::Char('g')), Some(Action::Top));
         assert_eq!(action_for(Key::Char('G')), Some(Action::Bottom));
-        assert_eq!(action_for(Key::Char('x')), None);
+        assert_eq!(action_for(Key::Char('x')), Some(Action::Scale));
+        assert_eq!(action_for(Key::Char('6')), Some(Action::ShowView(View::Workloads)));
+        assert_eq!(action_for(Key::Char('z')), None);
     }
 
     #[test]
