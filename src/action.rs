@@ -244,12 +244,12 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Char('s')],
         action: Action::SortNext,
-        help: "pods: sort by next column",
+        help: "pods, workloads: sort by next column",
     },
     Binding {
         keys: &[Key::Char('o')],
         action: Action::SortReverse,
-        help: "pods: reverse sort",
+        help: "pods, workloads: reverse sort",
     },
     Binding {
         keys: &[Key::Enter],
@@ -332,7 +332,10 @@ mod tests {
         assert_eq!(action_for(Key::Char('g')), Some(Action::Top));
         assert_eq!(action_for(Key::Char('G')), Some(Action::Bottom));
         assert_eq!(action_for(Key::Char('x')), Some(Action::Scale));
-        assert_eq!(action_for(Key::Char('6')), Some(Action::ShowView(View::Workloads)));
+        assert_eq!(
+            action_for(Key::Char('6')),
+            Some(Action::ShowView(View::Workloads))
+        );
         assert_eq!(action_for(Key::Char('z')), None);
     }
 

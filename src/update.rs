@@ -28,10 +28,10 @@ mod shell_tests;
 mod silence;
 mod slo;
 pub(crate) mod slo_view;
-mod suggest;
-mod workloads;
 #[cfg(test)]
 mod slo_view_tests;
+mod suggest;
+mod workloads;
 
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,10 @@ fn rows_hide_replicasets_and_list_databases_after_workloads() {
     let model = workload_model();
     let rows = names(&model);
     assert_eq!(rows.len(), 5, "{rows:?}");
-    assert!(rows.iter().all(|r| !r.contains("f8c9d")), "no ReplicaSets: {rows:?}");
+    assert!(
+        rows.iter().all(|r| !r.contains("f8c9d")),
+        "no ReplicaSets: {rows:?}"
+    );
     let keys = row_keys(&model);
     assert_eq!(keys.len(), 7);
     assert!(matches!(keys[5], RowKey::Database(0, _)));
@@ -32,9 +35,13 @@ fn filter_and_sort_apply_to_workloads() {
     let rows = names(&model);
     // payment misses one replica, canary one, evil one: all before the complete ones.
     assert!(rows[..3].contains(&"shop/payment".to_string()), "{rows:?}");
-    assert_eq!(rows[4], "shop/cache");
+    assert_eq!(
+        rows[3..],
+        ["shop/cache", "shop/cart"],
+        "complete ones last, by name"
+    );
     model.ui.workloads.reversed = true;
-    assert_eq!(names(&model)[0], "shop/cache");
+    assert_eq!(names(&model)[0], "shop/cart");
 }
 
 #[test]
@@ -43,7 +50,11 @@ fn revision_history_is_newest_first_with_current_marked_and_previous_chosen() {
     let kube = &model.clusters[0].kube;
     let payment = kube
         .workloads
-        .get(&WorkloadKey::new(WorkloadKind::Deployment, "shop", "payment"))
+        .get(&WorkloadKey::new(
+            WorkloadKind::Deployment,
+            "shop",
+            "payment",
+        ))
         .unwrap();
     let history = revisions(kube, payment);
     let numbers: Vec<i64> = history.iter().map(|r| r.number).collect();

@@ -16,6 +16,8 @@ mod shell_tests;
 mod slo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workloads_tests;
 
 use jiff::Timestamp;
 use ratatui::Frame;

@@ -57,7 +57,9 @@ fn run_line(model: &mut Model, line: &str) -> Vec<Effect> {
     let mut given = Vec::new();
     for word in words {
         match word.split_once('=') {
-            Some((key, value)) if !key.is_empty() => given.push((key.to_string(), value.to_string())),
+            Some((key, value)) if !key.is_empty() => {
+                given.push((key.to_string(), value.to_string()))
+            }
             _ => {
                 let text = format!("run {id}: expected key=value, found {word:?}");
                 return notice(model, &text);

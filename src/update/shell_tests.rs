@@ -182,10 +182,11 @@ fn layout() -> ScreenLayout {
             Area::new(34, 0, 6, 1),
             Area::new(41, 0, 8, 1),
             Area::new(50, 0, 6, 1),
+            Area::new(57, 0, 11, 1),
         ],
         pods: Some(Area::new(1, 10, 100, 5)),
         alerts: Some(Area::new(1, 20, 100, 3)),
-        slos: None,
+        ..ScreenLayout::default()
     }
 }
 

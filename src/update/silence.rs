@@ -13,15 +13,15 @@ use crate::action::Key;
 use crate::effect::{Effect, IoRequest};
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{selected_alert_entry as selected_entry, until_text};
-use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
 use crate::model::runs::StartRun;
+use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
 use crate::model::silence_form::{
     ExpireConfirm, Field, SilenceDraft, SilenceForm, SilencePopup, Stage,
 };
 use crate::model::suggest::alert_text;
+use crate::model::{ClusterId, Model, Text};
 use crate::runbook::action::Matcher as RunMatcher;
 use crate::runbook::direct;
-use crate::model::{ClusterId, Model, Text};
 
 /// Opens the create form for the selected alert; a status message when there is none.
 pub fn open_form(model: &mut Model) -> Vec<Effect> {
@@ -84,7 +84,8 @@ fn silence_run(model: &Model, form: &SilenceForm, draft: SilenceDraft) -> Result
         comment = format!("{comment} (by {author})");
     }
     let duration = Duration::from_secs(u64::try_from(draft.duration_secs).unwrap_or(0));
-    let runbook = direct::silence(cluster, matchers, duration, &comment).map_err(|e| e.to_string())?;
+    let runbook =
+        direct::silence(cluster, matchers, duration, &comment).map_err(|e| e.to_string())?;
     let alert = selected_entry(model)
         .filter(|e| e.cluster == form.cluster)
         .map(|e| alert_text(e.alert));

@@ -159,7 +159,10 @@ fn open_scale(model: &mut Model) -> Vec<Effect> {
 
 fn open_scale_for(model: &mut Model, cluster: ClusterId, row: &WorkloadRow) -> Vec<Effect> {
     let Some(target) = workload_ref(model, cluster, row) else {
-        return notice(model, "scale: only Deployments and StatefulSets can be scaled");
+        return notice(
+            model,
+            "scale: only Deployments and StatefulSets can be scaled",
+        );
     };
     model.ui.workloads.popup = Some(ActionPopup::Scale(ScalePopup {
         target,
@@ -180,9 +183,11 @@ fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
     };
     let kube = &model.clusters[entry.cluster].kube;
     let pod = entry.pod;
-    let owner = pod.detail.owner.as_ref().and_then(|o| {
-        kube.owner_workload(&pod.key.namespace, o.kind.as_str(), &o.name)
-    });
+    let owner = pod
+        .detail
+        .owner
+        .as_ref()
+        .and_then(|o| kube.owner_workload(&pod.key.namespace, o.kind.as_str(), &o.name));
     let owner = owner.or_else(|| {
         // Without the pod's owner reference, its generated name names the workload.
         let name = crate::model::palette::workload_of(pod.key.name.as_str())?;
@@ -193,7 +198,10 @@ fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
                     .get(&WorkloadKey::new(*kind, pod.key.namespace.as_str(), name))
             })
     });
-    match owner.filter(|w| w.key.kind != WorkloadKind::ReplicaSet).cloned() {
+    match owner
+        .filter(|w| w.key.kind != WorkloadKind::ReplicaSet)
+        .cloned()
+    {
         Some(row) => open_scale_for(model, entry.cluster, &row),
         None => notice(
             model,
@@ -267,7 +275,9 @@ fn promote(model: &mut Model) -> Vec<Effect> {
             None => {
                 return notice(
                     model,
-                    &format!("promote: {target} is a primary and no ready replica instance is known"),
+                    &format!(
+                        "promote: {target} is a primary and no ready replica instance is known"
+                    ),
                 );
             }
         }

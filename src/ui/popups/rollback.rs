@@ -8,22 +8,25 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 use crate::model::Text;
-use crate::model::workload_view::RollbackPopup;
 use crate::model::scroll_offset;
+use crate::model::workload_view::RollbackPopup;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{age_text, fit};
 
 pub fn render(frame: &mut Frame, popup: &RollbackPopup, theme: &Theme, now: Timestamp) {
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(110);
-    let height = u16::try_from(popup.revisions.len() + 5)
+    let height = u16::try_from(popup.revisions.len() + 3)
         .unwrap_or(u16::MAX)
         .min(screen.height.saturating_sub(2));
     let area = centered(screen, width, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.border_focus)
-        .title(Line::styled(format!(" Roll back {} ", popup.target), theme.title))
+        .title(Line::styled(
+            format!(" Roll back {} ", popup.target),
+            theme.title,
+        ))
         .title_bottom(Line::styled(
             " ↑/↓ choose · Enter: plan the rollback (diff, confirm) · Esc: cancel ",
             theme.muted,
@@ -32,7 +35,9 @@ pub fn render(frame: &mut Frame, popup: &RollbackPopup, theme: &Theme, now: Time
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let inner_width = usize::from(inner.width);
-    let images_width = inner_width.saturating_sub(4 + 5 + 1 + 6 + 1 + 24 + 1).max(10);
+    let images_width = inner_width
+        .saturating_sub(4 + 5 + 1 + 6 + 1 + 24 + 1)
+        .max(10);
     let mut lines = vec![Line::styled(
         format!(
             "  {}{}{}{}",

@@ -50,9 +50,7 @@ pub fn render(frame: &mut Frame, popup: &ScalePopup, theme: &Theme) {
         theme.muted,
     ));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
         area,
     );
 }

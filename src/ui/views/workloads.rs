@@ -38,8 +38,12 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(db_height)]).areas(body);
     let mut info = ViewInfo::default();
-    info.layout.workloads = Some(workloads_table::render_workloads(frame, top, model, theme, now));
-    info.layout.databases = Some(workloads_table::render_databases(frame, bottom, model, theme));
+    info.layout.workloads = Some(workloads_table::render_workloads(
+        frame, top, model, theme, now,
+    ));
+    info.layout.databases = Some(workloads_table::render_databases(
+        frame, bottom, model, theme,
+    ));
     status::render_hints(frame, hints, model, theme);
     info
 }

@@ -166,7 +166,10 @@ pub fn render_hints(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme)
         return;
     }
     if let Some(notice) = &model.ui.notice {
-        let line = Line::from(vec![Span::raw(" "), Span::styled(notice.as_str(), theme.warn)]);
+        let line = Line::from(vec![
+            Span::raw(" "),
+            Span::styled(notice.as_str(), theme.warn),
+        ]);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }

@@ -187,7 +187,9 @@ fn workload_line<'a>(
     for (col, width) in cols {
         let width = *width;
         let span = match col {
-            Col::Cluster => Span::styled(fit(cluster_name(model, entry.cluster), width), theme.label),
+            Col::Cluster => {
+                Span::styled(fit(cluster_name(model, entry.cluster), width), theme.label)
+            }
             Col::Namespace => Span::styled(fit(row.key.namespace.as_str(), width), theme.base),
             Col::Kind => Span::styled(fit(kind_text(row.key.kind), width), theme.muted),
             Col::Name => Span::styled(fit(row.key.name.as_str(), width), theme.base),
@@ -233,14 +235,20 @@ pub fn render_workloads(
     let name = format!(
         "Workloads · sort {}{}",
         sort.label(),
-        if model.ui.workloads.reversed { " ↑" } else { "" }
+        if model.ui.workloads.reversed {
+            " ↑"
+        } else {
+            ""
+        }
     );
     let title = Line::styled(
         list_title(&name, rows.len(), &model.ui.filter.workloads),
         theme.title,
     );
     let focused = model.ui.view == View::Workloads && selection.is_none_or(|(w, _)| w);
-    let block = pane_block(theme, focused, title, selected.unwrap_or(0), rows.len());
+    // The position ("3/5") only on the table holding the selection.
+    let shown = if selected.is_some() { rows.len() } else { 0 };
+    let block = pane_block(theme, focused, title, selected.unwrap_or(0), shown);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows_area = list_rows_area(area);
@@ -256,7 +264,12 @@ pub fn render_workloads(
     let cols = columns(model, &rows, inner.width);
     let header: Vec<Span> = cols
         .iter()
-        .flat_map(|(col, width)| [Span::styled(fit(col.head(), *width), theme.header), Span::raw(" ")])
+        .flat_map(|(col, width)| {
+            [
+                Span::styled(fit(col.head(), *width), theme.header),
+                Span::raw(" "),
+            ]
+        })
         .collect();
     let page = usize::from(rows_area.height).max(1);
     let offset = scroll_offset(
@@ -338,7 +351,14 @@ pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Th
         list_title("Databases", rows.len(), &model.ui.filter.workloads),
         theme.title,
     );
-    let block = pane_block(theme, selected.is_some(), title, selected.unwrap_or(0), rows.len());
+    let shown = if selected.is_some() { rows.len() } else { 0 };
+    let block = pane_block(
+        theme,
+        selected.is_some(),
+        title,
+        selected.unwrap_or(0),
+        shown,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows_area = list_rows_area(area);
@@ -349,8 +369,16 @@ pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Th
     }
     let heads = ["CLUSTER", "NAMESPACE", "NAME", "PRIMARY", "READY", "MODE"];
     let widths = [
-        widest(rows.iter().map(|r| cluster_name(model, r.cluster)), heads[0], 16),
-        widest(rows.iter().map(|r| r.row.key.namespace.as_str()), heads[1], 16),
+        widest(
+            rows.iter().map(|r| cluster_name(model, r.cluster)),
+            heads[0],
+            16,
+        ),
+        widest(
+            rows.iter().map(|r| r.row.key.namespace.as_str()),
+            heads[1],
+            16,
+        ),
         widest(rows.iter().map(|r| r.row.key.name.as_str()), heads[2], 24),
         widest(rows.iter().map(|r| r.row.primary.as_str()), heads[3], 24),
         5,
