@@ -286,7 +286,7 @@ pub fn revisions(kube: &KubeState, deployment: &WorkloadRow) -> Vec<Revision> {
             })
         })
         .collect();
-    out.sort_by(|a, b| b.number.cmp(&a.number));
+    out.sort_by_key(|r| std::cmp::Reverse(r.number));
     out.dedup_by_key(|r| r.number);
     out
 }
