@@ -22,6 +22,8 @@ pub(crate) mod kube;
 mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
+#[cfg(test)]
+mod runbook_entry_tests;
 pub(crate) mod runs;
 #[cfg(test)]
 mod shell_tests;
