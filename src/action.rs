@@ -53,6 +53,14 @@ pub enum Action {
     SloNextCluster,
     /// Show the runbook run panel again (Esc hides it while the run goes on).
     ShowRun,
+    /// Workloads and Pods: scale the selected workload (asks the replica count).
+    Scale,
+    /// Workloads: roll the selected Deployment back (asks the revision).
+    Rollback,
+    /// Workloads: promote the selected replica database.
+    Promote,
+    /// Alerts: start the selected alert's first suggested runbook, prefilled from its labels.
+    RunSuggested,
 }
 
 /// A key as the keymap names it, independent of the terminal library.
@@ -136,6 +144,11 @@ pub const KEYMAP: &[Binding] = &[
         help: "SLOs: error budgets and burn rates",
     },
     Binding {
+        keys: &[Key::Char('6')],
+        action: Action::ShowView(View::Workloads),
+        help: "workloads and databases",
+    },
+    Binding {
         keys: &[Key::Tab],
         action: Action::NextView,
         help: "next screen",
@@ -191,6 +204,26 @@ pub const KEYMAP: &[Binding] = &[
         help: "alerts: expire the selected alert's silence",
     },
     Binding {
+        keys: &[Key::Char('b')],
+        action: Action::RunSuggested,
+        help: "alerts: run the selected alert's suggested runbook",
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        action: Action::Scale,
+        help: "workloads, pods: scale the selected workload",
+    },
+    Binding {
+        keys: &[Key::Char('u')],
+        action: Action::Rollback,
+        help: "workloads: roll back a deployment (revision history)",
+    },
+    Binding {
+        keys: &[Key::Char('P')],
+        action: Action::Promote,
+        help: "workloads: promote the selected replica database",
+    },
+    Binding {
         keys: &[Key::Char('/')],
         action: Action::Filter,
         help: "filter the list (ns:x status:y !z)",
@@ -213,12 +246,12 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Char('s')],
         action: Action::SortNext,
-        help: "pods: sort by next column",
+        help: "pods, workloads: sort by next column",
     },
     Binding {
         keys: &[Key::Char('o')],
         action: Action::SortReverse,
-        help: "pods: reverse sort",
+        help: "pods, workloads: reverse sort",
     },
     Binding {
         keys: &[Key::Enter],
@@ -305,7 +338,12 @@ mod tests {
         assert_eq!(action_for(Key::PageUp), Some(Action::PageUp));
         assert_eq!(action_for(Key::Char('g')), Some(Action::Top));
         assert_eq!(action_for(Key::Char('G')), Some(Action::Bottom));
-        assert_eq!(action_for(Key::Char('x')), None);
+        assert_eq!(action_for(Key::Char('x')), Some(Action::Scale));
+        assert_eq!(
+            action_for(Key::Char('6')),
+            Some(Action::ShowView(View::Workloads))
+        );
+        assert_eq!(action_for(Key::Char('z')), None);
     }
 
     #[test]

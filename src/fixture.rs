@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod slos;
+pub mod workloads;
 
 use std::collections::BTreeMap;
 

@@ -22,6 +22,8 @@ pub(crate) mod kube;
 mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
+#[cfg(test)]
+mod runbook_entry_tests;
 pub(crate) mod runs;
 #[cfg(test)]
 mod shell_tests;
@@ -30,6 +32,8 @@ mod slo;
 pub(crate) mod slo_view;
 #[cfg(test)]
 mod slo_view_tests;
+mod suggest;
+mod workloads;
 
 #[cfg(test)]
 mod tests;
@@ -65,6 +69,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) if model.runs.panel.visible => runs::on_key(model, key),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
+        Msg::Key(key) if model.ui.notice.take().is_some() => {
+            // A key after a notice dismisses it and then does what it always does.
+            let mut effects = update(model, Msg::Key(key));
+            effects.push(Effect::Render);
+            effects
+        }
+        Msg::Key(key) if model.ui.workloads.popup.is_some() => {
+            workloads::on_key(model, key).unwrap_or_else(|| vec![Effect::Quit])
+        }
         Msg::Key(key) => match input::on_key(model, key) {
             Some(effects) => effects,
             None => match model.keymap.action_for(key) {
@@ -168,6 +181,11 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
     {
         return effects;
     }
+    if !model.ui.show_help
+        && let Some(effects) = workloads::on_action(model, action)
+    {
+        return effects;
+    }
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::ToggleHelp => {
@@ -212,6 +230,9 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ToggleDescribe | Action::ToggleMetrics => return Vec::new(),
         // Handled by `slo_view::on_action` above.
         Action::ToggleSla | Action::SloNextCluster => return Vec::new(),
+        // Handled by `workloads::on_action` above on the screens they apply to.
+        Action::Scale | Action::Rollback | Action::Promote => return Vec::new(),
+        Action::RunSuggested => return suggest::run_for_selected_alert(model),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),
@@ -237,6 +258,8 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             (View::Overview, Pane::Alerts) => move_alerts(model, action),
             (View::Services, _) => return metrics::move_services(model, action),
             (View::Slos, _) => return slo_view::move_cursor(model, action),
+            // Handled by `workloads::on_action` above.
+            (View::Workloads, _) => return Vec::new(),
         },
         Action::ChartRangeNext | Action::ChartRangePrevious => {
             return metrics::change_range(model, action);

@@ -139,7 +139,7 @@ impl Keymap {
     }
 }
 
-const GROUPS: [&str; 8] = [
+const GROUPS: [&str; 9] = [
     "Screens",
     "Lists (overview, services, pods, alerts)",
     "Filter and palette",
@@ -147,17 +147,19 @@ const GROUPS: [&str; 8] = [
     "Pods screen",
     "Alerts screen",
     "SLOs screen",
+    "Workloads screen",
     "General",
 ];
 
 impl Action {
     /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 35] = [
         Action::ShowView(View::Overview),
         Action::ShowView(View::Services),
         Action::ShowView(View::Pods),
         Action::ShowView(View::Alerts),
         Action::ShowView(View::Slos),
+        Action::ShowView(View::Workloads),
         Action::NextView,
         Action::PreviousView,
         Action::Down,
@@ -177,6 +179,10 @@ impl Action {
         Action::ToggleMetrics,
         Action::Silence,
         Action::ExpireSilence,
+        Action::RunSuggested,
+        Action::Scale,
+        Action::Rollback,
+        Action::Promote,
         Action::ToggleSla,
         Action::SloNextCluster,
         Action::ShowRun,
@@ -193,6 +199,7 @@ impl Action {
             Action::ShowView(View::Pods) => "pods",
             Action::ShowView(View::Alerts) => "alerts",
             Action::ShowView(View::Slos) => "slos",
+            Action::ShowView(View::Workloads) => "workloads",
             Action::NextView => "next-screen",
             Action::PreviousView => "previous-screen",
             Action::Quit => "quit",
@@ -218,6 +225,10 @@ impl Action {
             Action::ToggleSla => "sla-helper",
             Action::SloNextCluster => "slo-next-cluster",
             Action::ShowRun => "run-panel",
+            Action::Scale => "scale",
+            Action::Rollback => "rollback",
+            Action::Promote => "promote",
+            Action::RunSuggested => "run-suggested-runbook",
         }
     }
 
@@ -247,9 +258,10 @@ impl Action {
             | Action::SortReverse
             | Action::ToggleDescribe
             | Action::ToggleMetrics => GROUPS[4],
-            Action::Silence | Action::ExpireSilence => GROUPS[5],
+            Action::Silence | Action::ExpireSilence | Action::RunSuggested => GROUPS[5],
             Action::ToggleSla | Action::SloNextCluster => GROUPS[6],
-            Action::ShowRun | Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[7],
+            Action::Scale | Action::Rollback | Action::Promote => GROUPS[7],
+            Action::ShowRun | Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[8],
         }
     }
 }
@@ -327,19 +339,19 @@ mod tests {
     #[test]
     fn keymap_overrides_replace_an_actions_keys() {
         let keymap = Keymap::with_overrides(&[
-            (Action::Quit, vec![Key::Char('x'), Key::Ctrl('q')]),
+            (Action::Quit, vec![Key::Char('z'), Key::Ctrl('q')]),
             (Action::Down, vec![Key::Char('n')]),
         ])
         .unwrap();
-        assert_eq!(keymap.action_for(Key::Char('x')), Some(Action::Quit));
+        assert_eq!(keymap.action_for(Key::Char('z')), Some(Action::Quit));
         assert_eq!(keymap.action_for(Key::Char('q')), None);
         assert_eq!(keymap.action_for(Key::Char('n')), Some(Action::Down));
         assert_eq!(keymap.action_for(Key::Char('j')), None);
-        assert_eq!(keymap.first_key(Action::Quit), Some(Key::Char('x')));
+        assert_eq!(keymap.first_key(Action::Quit), Some(Key::Char('z')));
         assert!(
             keymap
                 .help_lines()
-                .contains(&("x / Ctrl-Q".to_string(), "quit"))
+                .contains(&("z / Ctrl-Q".to_string(), "quit"))
         );
     }
 

@@ -18,8 +18,8 @@ use super::*;
 use crate::event::{Payload, PodsChange};
 use crate::fixture::{empty_model, pod};
 
-/// Text only the help overlay shows.
-const HELP_MARK: &str = "toggle this help";
+/// Text only the help overlay shows: its border hint, drawn however long the help is.
+const HELP_MARK: &str = "Esc closes";
 
 /// A TestBackend that counts flushed frames and remembers whether each showed the help.
 struct Recording {

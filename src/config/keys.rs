@@ -121,9 +121,9 @@ mod tests {
     #[test]
     fn keys_table_overrides_the_default_keymap() {
         let config =
-            parse("quit = [\"x\", \"ctrl-q\"]\ndown = [\"n\", \"down\"]\nhelp = \"F\"\n").unwrap();
+            parse("quit = [\"z\", \"ctrl-q\"]\ndown = [\"n\", \"down\"]\nhelp = \"F\"\n").unwrap();
         let keymap = &config.keymap;
-        assert_eq!(keymap.action_for(Key::Char('x')), Some(Action::Quit));
+        assert_eq!(keymap.action_for(Key::Char('z')), Some(Action::Quit));
         assert_eq!(keymap.action_for(Key::Ctrl('q')), Some(Action::Quit));
         assert_eq!(keymap.action_for(Key::Char('q')), None);
         assert_eq!(keymap.action_for(Key::Char('n')), Some(Action::Down));
@@ -158,12 +158,12 @@ mod tests {
 
     #[test]
     fn a_key_bound_twice_is_reported_where_it_is_written() {
-        let err = parse("quit = [\"x\"]\nhelp = [\"?\", \"x\"]\n")
+        let err = parse("quit = [\"w\"]\nhelp = [\"?\", \"w\"]\n")
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "c.toml:6:14: keys.help: key \"x\" is bound twice (already to \"quit\"); a key can trigger only one action"
+            "c.toml:6:14: keys.help: key \"w\" is bound twice (already to \"quit\"); a key can trigger only one action"
         );
         let err = parse("quit = [\"j\"]\n").unwrap_err().to_string();
         assert_eq!(

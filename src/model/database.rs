@@ -30,4 +30,6 @@ pub struct DbClusterRow {
     pub phase: Text,
     /// A replica cluster follows another cluster's primary.
     pub replica: bool,
+    /// The external cluster a replica cluster follows (`spec.replica.source`).
+    pub source: Text,
 }

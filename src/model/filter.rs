@@ -13,6 +13,7 @@ pub enum FilterTarget {
     Alerts,
     Services,
     Slos,
+    Workloads,
 }
 
 /// The filter text of each list, as typed (empty: no filter). The pods filter applies to
@@ -23,6 +24,7 @@ pub struct Filters {
     pub alerts: String,
     pub services: String,
     pub slos: String,
+    pub workloads: String,
 }
 
 impl Filters {
@@ -32,6 +34,7 @@ impl Filters {
             FilterTarget::Alerts => &self.alerts,
             FilterTarget::Services => &self.services,
             FilterTarget::Slos => &self.slos,
+            FilterTarget::Workloads => &self.workloads,
         }
     }
 
@@ -41,6 +44,7 @@ impl Filters {
             FilterTarget::Alerts => &mut self.alerts,
             FilterTarget::Services => &mut self.services,
             FilterTarget::Slos => &mut self.slos,
+            FilterTarget::Workloads => &mut self.workloads,
         };
         text.clone_into(slot);
     }
@@ -171,6 +175,29 @@ pub fn service_matches(query: &Query, cluster: &str, service: &ServiceRed) -> bo
             (Field::Name, service.name.as_str()),
             (Field::Cluster, cluster),
         ])
+}
+
+/// Whether a workload or database row matches: cluster, namespace, name, kind, images (or
+/// a database's primary).
+pub fn workload_matches(
+    query: &Query,
+    cluster: &str,
+    namespace: &str,
+    name: &str,
+    kind: &str,
+    images: &[&str],
+) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let mut columns = vec![
+        (Field::Cluster, cluster),
+        (Field::Namespace, namespace),
+        (Field::Name, name),
+        (Field::Status, kind),
+    ];
+    columns.extend(images.iter().map(|i| (Field::Summary, *i)));
+    query.matches(&columns)
 }
 
 /// Whether an SLO row matches: SLO name, service, and the row's scope (a cluster name or

@@ -36,13 +36,16 @@ impl Area {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScreenLayout {
     /// The title bar's tab of each view, in `View::ALL` order (empty when not drawn).
-    pub tabs: [Area; 5],
+    pub tabs: [Area; View::ALL.len()],
     /// The data rows of the pods table (inside its border, below its header).
     pub pods: Option<Area>,
     /// The data rows of the alerts list.
     pub alerts: Option<Area>,
     /// The data rows of the SLO list.
     pub slos: Option<Area>,
+    /// The data rows of the workloads table and of the databases table.
+    pub workloads: Option<Area>,
+    pub databases: Option<Area>,
 }
 
 impl ScreenLayout {

@@ -24,8 +24,10 @@ pub mod silence;
 pub mod silence_form;
 pub mod slo;
 pub mod slo_view;
+pub mod suggest;
 pub mod time;
 pub mod workload;
+pub mod workload_view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -135,15 +137,19 @@ pub enum View {
     Alerts,
     /// Service level objectives: budgets, burn rates and alert tiers, with a detail view.
     Slos,
+    /// Deployments, StatefulSets and CNPG databases, with direct actions (scale, roll back,
+    /// promote).
+    Workloads,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
         View::Services,
         View::Pods,
         View::Alerts,
         View::Slos,
+        View::Workloads,
     ];
 
     pub fn title(self) -> &'static str {
@@ -153,6 +159,7 @@ impl View {
             View::Pods => "Pods",
             View::Alerts => "Alerts",
             View::Slos => "SLOs",
+            View::Workloads => "Workloads",
         }
     }
 
@@ -256,6 +263,11 @@ pub struct UiState {
     pub chart_for: Option<(services::ServiceRef, services::ChartRange, u64)>,
     /// The SLOs screen: cursor, open detail, SLA helper.
     pub slo: slo_view::SloViewState,
+    /// The Workloads screen: cursor, sort, and the scale or rollback popup.
+    pub workloads: workload_view::WorkloadViewState,
+    /// A one-line message for the bottom line (why an action could not start), cleared by
+    /// the next key.
+    pub notice: Option<Text>,
 }
 
 impl UiState {
@@ -322,8 +334,9 @@ mod tests {
     fn views_cycle_in_tab_order() {
         assert_eq!(View::Overview.next(), View::Services);
         assert_eq!(View::Alerts.next(), View::Slos);
-        assert_eq!(View::Slos.next(), View::Overview);
-        assert_eq!(View::Overview.previous(), View::Slos);
+        assert_eq!(View::Slos.next(), View::Workloads);
+        assert_eq!(View::Workloads.next(), View::Overview);
+        assert_eq!(View::Overview.previous(), View::Workloads);
         assert_eq!(View::Pods.previous(), View::Services);
     }
 

@@ -1,5 +1,7 @@
 //! The `:` command palette's commands, built from the model (views, clusters, namespaces,
-//! services), and the fuzzy match that ranks them against what the user typed.
+//! services, runbooks), and the fuzzy match that ranks them against what the user typed.
+//! `run ID k=v ...` is a command line rather than a choice: while it is typed, the palette
+//! completes the runbook id.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +22,8 @@ pub enum Command {
     Service(String),
     Help,
     Quit,
+    /// Start writing `run ID ` for this runbook (its parameters follow).
+    Runbook(String),
 }
 
 /// One line of the palette.
@@ -78,9 +82,37 @@ pub fn commands(model: &Model) -> Vec<Entry> {
             Command::Service(service),
         ));
     }
+    out.extend(runbook_entries(model));
     out.push(entry("help".into(), Command::Help));
     out.push(entry("quit".into(), Command::Quit));
     out
+}
+
+/// One entry per runbook of the library, by id: `runbooks: ID · title`.
+pub fn runbook_entries(model: &Model) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = model
+        .runs
+        .library
+        .iter()
+        .map(|r| {
+            let title = super::Text::new(&r.title);
+            entry(
+                format!("runbooks: {} · {title}", r.id),
+                Command::Runbook(r.id.clone()),
+            )
+        })
+        .collect();
+    entries.sort_by(|a, b| a.label.cmp(&b.label));
+    entries
+}
+
+/// The runbook id being typed after `run `, if the line is a run command.
+pub fn run_id(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("run")?;
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some(rest.split_whitespace().next().unwrap_or(""))
 }
 
 /// Characters of generated name suffixes (Kubernetes' `SafeEncodeString`: no vowels, no
@@ -153,6 +185,12 @@ pub fn score(label: &str, query: &str) -> Option<i64> {
 
 /// The commands matching `query`, best first (ties keep the command order).
 pub fn matching(model: &Model, query: &str) -> Vec<Entry> {
+    if let Some(id) = run_id(query).filter(|_| query.trim_start().len() > 3) {
+        return runbook_entries(model)
+            .into_iter()
+            .filter(|e| matches!(&e.command, Command::Runbook(r) if r.starts_with(id)))
+            .collect();
+    }
     let mut scored: Vec<(i64, usize, Entry)> = commands(model)
         .into_iter()
         .enumerate()

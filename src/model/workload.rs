@@ -1,5 +1,7 @@
 //! Deployments, ReplicaSets and StatefulSets as the console shows them: replica counts,
-//! revision, paused flag and conditions, reduced from the API object when it arrives.
+//! revision, paused flag, conditions, images and change cause, reduced from the API object when it arrives.
+
+use jiff::Timestamp;
 
 use super::sanitize::Text;
 
@@ -68,4 +70,9 @@ pub struct WorkloadRow {
     /// The owning controller's name (a ReplicaSet's Deployment).
     pub owner: Option<Text>,
     pub conditions: Vec<WorkloadCondition>,
+    /// The pod template's container images, in container order.
+    pub images: Vec<Text>,
+    /// `kubernetes.io/change-cause` (a ReplicaSet's records why its revision was made).
+    pub change_cause: Text,
+    pub created: Option<Timestamp>,
 }

@@ -17,6 +17,7 @@
 
 pub mod action;
 pub mod audit;
+pub mod direct;
 pub mod engine;
 pub mod headless;
 pub mod library;

@@ -135,33 +135,3 @@ fn alerts_screen_and_popups_survive_tiny_terminals() {
         }
     }
 }
-
-#[test]
-fn snapshot_silence_form_read_back_80x24() {
-    use crate::event::Payload;
-    use crate::model::silence::{SilenceAction, SilenceOutcome};
-    let mut model = form_open();
-    crate::update::update(&mut model, Msg::Key(Key::Enter));
-    let mut created = crate::fixture::alerts::silence();
-    created.id = crate::model::Text::new("6f1c2a9e-1b7d-4c4e-9a35-2f0d5f6b9c11");
-    crate::update::update(
-        &mut model,
-        crate::fixture::data(
-            0,
-            0,
-            Payload::SilenceDone(SilenceOutcome {
-                action: SilenceAction::Create,
-                replica: 0,
-                result: Ok(created),
-            }),
-        ),
-    );
-    let terminal = draw(&model, 80, 24);
-    let text = screen(&terminal);
-    assert!(text.contains("read back from"), "{text}");
-    assert!(
-        text.contains("http://am-0.eu:9093)"),
-        "wrapped, not cut: {text}"
-    );
-    insta::assert_snapshot!("silence_form_read_back_80x24", terminal.backend());
-}

@@ -18,11 +18,14 @@ mod shell_tests;
 mod slo_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workloads_tests;
 
 use jiff::Timestamp;
 use ratatui::Frame;
 
 use crate::model::layout::{Area, ScreenLayout};
+use crate::model::workload_view::ActionPopup;
 use crate::model::{Model, View};
 use theme::Theme;
 
@@ -58,6 +61,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         View::Pods => views::pods::render(frame, model, theme, now),
         View::Alerts => views::alerts::render(frame, model, theme, now),
         View::Slos => views::slos::render(frame, model, theme, now),
+        View::Workloads => views::workloads::render(frame, model, theme, now),
     };
     let screen = frame.area();
     info.layout.tabs = widgets::status::tab_areas(ratatui::layout::Rect {
@@ -67,6 +71,11 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
     popups::palette::render(frame, model, theme);
     if model.ui.slo.sla {
         popups::sla::render(frame, model, theme);
+    }
+    match &model.ui.workloads.popup {
+        Some(ActionPopup::Scale(popup)) => popups::scale::render(frame, popup, theme),
+        Some(ActionPopup::Rollback(popup)) => popups::rollback::render(frame, popup, theme, now),
+        None => {}
     }
     if let Some(popup) = &model.ui.silence {
         popups::silence::render(frame, model, popup, theme, now);

@@ -11,9 +11,10 @@ use crate::model::Text;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
-use crate::model::matcher::{MatchOp, Matcher};
 use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
 use crate::model::silence_form::{Field, SilencePopup, Stage, preview};
+use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
+use std::time::Duration;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
     update(model, Msg::Key(key))
@@ -195,102 +196,100 @@ fn silence_form_prefills_edits_previews_and_submits() {
     key(&mut model, Key::Tab);
     typed(&mut model, "rollback in progress");
     let effects = key(&mut model, Key::Enter);
-    let f = form(&model);
-    assert_eq!(f.stage, Stage::Sending);
-    let request = effects
+    // The form hands over to the engine: one silence step, literal values, and the alert
+    // that led there for the audit log.
+    assert!(model.ui.silence.is_none(), "the run panel takes over");
+    let start = effects
         .iter()
         .find_map(|e| match e {
-            Effect::Io { cluster, request } => Some((*cluster, request.clone())),
+            Effect::StartRun(start) => Some(start.clone()),
             _ => None,
         })
-        .expect("an IO request");
-    let IoRequest::CreateSilence { replica, draft } = request.1 else {
-        panic!("{request:?}");
-    };
-    assert_eq!(request.0, 0);
-    assert_eq!(replica, 0, "the replica that answered");
-    assert_eq!(draft.duration_secs, 5_400);
-    assert_eq!(draft.comment, "rollback in progress");
-    assert_eq!(draft.created_by, "oncall");
+        .expect("a StartRun");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Io { .. })),
+        "nothing is sent behind the engine's back: {effects:?}"
+    );
+    assert_eq!(start.runbook.id, "action-silence");
+    assert!(start.given.is_empty());
     assert_eq!(
-        draft.matchers,
+        start.alert.as_deref(),
+        Some(r#"HighErrorRate{namespace="shop",service="payment",severity="critical"}"#)
+    );
+    let [step] = start.runbook.steps.as_slice() else {
+        panic!("{:?}", start.runbook.steps);
+    };
+    let RunStep::Silence {
+        cluster,
+        matchers,
+        duration,
+        comment,
+    } = &step.kind
+    else {
+        panic!("{:?}", step.kind);
+    };
+    assert_eq!(cluster, &RunField::Literal("prod-eu-1".to_string()));
+    assert_eq!(duration, &RunField::Literal(Duration::from_secs(5_400)));
+    assert_eq!(
+        comment.text, "rollback in progress",
+        "the OS user is not repeated"
+    );
+    let written: Vec<(&str, &str, bool, bool)> = matchers
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.value.text.as_str(),
+                m.is_regex,
+                m.is_equal,
+            )
+        })
+        .collect();
+    assert_eq!(
+        written,
         vec![
-            Matcher::new("alertname", MatchOp::Equal, "HighErrorRate"),
-            Matcher::new("namespace", MatchOp::Equal, "shop"),
-            Matcher::new("severity", MatchOp::Equal, "critical"),
-            Matcher::new("service", MatchOp::Regex, "pay.*|check.*"),
+            ("alertname", "HighErrorRate", false, true),
+            ("namespace", "shop", false, true),
+            ("severity", "critical", false, true),
+            ("service", "pay.*|check.*", true, true),
         ]
     );
-
-    // The read-back answer is shown in the form and joins the silences.
-    let mut created = silence();
-    created.id = Text::new("s-2");
-    created.replica = 0;
-    update(
-        &mut model,
-        data(
-            0,
-            1,
-            Payload::SilenceDone(SilenceOutcome {
-                action: SilenceAction::Create,
-                replica: 0,
-                result: Ok(created),
-            }),
-        ),
-    );
-    let Stage::Done(text) = &form(&model).stage else {
-        panic!("{:?}", form(&model).stage);
-    };
-    assert!(
-        text.as_str()
-            .starts_with("silence s-2 created: active until ")
-            && text
-                .as_str()
-                .ends_with("(read back from http://am-0.eu:9093)"),
-        "{text}"
-    );
-    assert!(
-        model.clusters[0]
-            .silences
-            .iter()
-            .any(|s| s.id.as_str() == "s-2")
-    );
-    // Source health is untouched by the request's answer.
+    // Source health is untouched.
     assert_eq!(
         model.clusters[0].health(SourceKind::Alerts),
         &Health::Ok { at: at(-2) }
     );
-    // Any key closes the finished form; keys reach the keymap again.
-    key(&mut model, Key::Char('x'));
-    assert!(model.ui.silence.is_none());
 }
 
 #[test]
-fn silence_form_shows_the_replicas_error_and_goes_back_to_editing() {
+fn silence_form_refuses_what_a_runbook_cannot_hold_and_stays_open() {
     let mut model = alerts_model();
+    model.ui.user = Text::new("oncall");
     act(&mut model, Action::ShowView(View::Alerts));
     act(&mut model, Action::Silence);
-    typed(&mut model, "why");
-    key(&mut model, Key::Enter);
-    update(
-        &mut model,
-        data(
-            0,
-            1,
-            Payload::SilenceDone(SilenceOutcome {
-                action: SilenceAction::Create,
-                replica: 0,
-                result: Err(Text::new(
-                    "creating the silence on http://am-0.eu:9093: HTTP 400 Bad Request: silence invalid",
-                )),
-            }),
-        ),
-    );
-    assert!(matches!(&form(&model).stage, Stage::Failed(t) if t.as_str().contains("HTTP 400")));
-    key(&mut model, Key::Enter);
+    // Template braces in the comment would be read as a placeholder by the engine.
+    typed(&mut model, "see {{ runbook }}");
+    let effects = key(&mut model, Key::Enter);
+    assert_eq!(effects, vec![Effect::Render]);
+    let error = form(&model).error.clone().expect("an error");
+    assert!(error.as_str().contains("reserve"), "{error}");
     assert_eq!(form(&model).stage, Stage::Editing);
-    key(&mut model, Key::Esc);
-    assert!(model.ui.silence.is_none());
+    key(&mut model, Key::Ctrl('u'));
+    typed(&mut model, "deploying the fix");
+    // Someone else named as author is kept in the comment.
+    key(&mut model, Key::Tab);
+    assert_eq!(form(&model).focus, Field::Author);
+    key(&mut model, Key::Ctrl('u'));
+    typed(&mut model, "alice");
+    let effects = key(&mut model, Key::Enter);
+    let Some(Effect::StartRun(start)) = effects.iter().find(|e| matches!(e, Effect::StartRun(_)))
+    else {
+        unreachable!()
+    };
+    let RunStep::Silence { comment, .. } = &start.runbook.steps[0].kind else {
+        panic!()
+    };
+    assert_eq!(comment.text, "deploying the fix (by alice)");
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub fn filter_target(model: &Model) -> FilterTarget {
         (View::Alerts, _) | (View::Overview, Pane::Alerts) => FilterTarget::Alerts,
         (View::Services, _) => FilterTarget::Services,
         (View::Slos, _) => FilterTarget::Slos,
+        (View::Workloads, _) => FilterTarget::Workloads,
     }
 }
 
@@ -74,13 +75,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
             return Some(match prompt.kind {
                 PromptKind::Filter(_) => vec![Effect::Render],
                 PromptKind::Palette => {
-                    let chosen = matching(model, prompt.line.text())
-                        .into_iter()
-                        .nth(prompt.selected);
-                    match chosen {
-                        Some(entry) => super::palette::run(model, entry.command),
-                        None => vec![Effect::Render],
-                    }
+                    super::palette::enter(model, prompt.line.text(), prompt.selected)
                 }
             });
         }

@@ -20,6 +20,9 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
     if let Some(effects) = super::slo_view::on_mouse(model, mouse) {
         return effects;
     }
+    if let Some(effects) = super::workloads::on_mouse(model, mouse) {
+        return effects;
+    }
     let layout = model.ui.layout;
     let (column, row) = (mouse.column, mouse.row);
     let list = if layout.pods.is_some_and(|a| a.contains(column, row)) {

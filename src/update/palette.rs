@@ -1,11 +1,80 @@
 //! Runs a command chosen in the `:` palette: jump to a screen, show one or all clusters,
-//! filter pods to a namespace, open a service, help, quit.
+//! filter pods to a namespace, open a service, help, quit; and the command line
+//! `run ID k=v ...`, which starts runbook ID with those parameters.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::effect::Effect;
-use crate::model::palette::Command;
-use crate::model::{Model, View};
+use crate::model::input::{Prompt, PromptKind};
+use crate::model::palette::{Command, matching, run_id};
+use crate::model::runs::StartRun;
+use crate::model::{Model, Text, View};
+
+/// Enter in the palette: a complete `run ID ...` line starts the run; otherwise the
+/// highlighted entry runs (for a runbook entry: the line becomes `run ID `).
+pub(super) fn enter(model: &mut Model, line: &str, selected: usize) -> Vec<Effect> {
+    if let Some(id) = run_id(line) {
+        let exact = model.runs.library.iter().any(|r| r.id == id);
+        let has_args = line.split_whitespace().count() > 2;
+        if exact || has_args || id.is_empty() && model.runs.library.is_empty() {
+            return run_line(model, line);
+        }
+    }
+    let chosen = matching(model, line).into_iter().nth(selected);
+    match chosen {
+        Some(entry) => run(model, entry.command),
+        None if run_id(line).is_some() => run_line(model, line),
+        None => vec![Effect::Render],
+    }
+}
+
+fn notice(model: &mut Model, text: &str) -> Vec<Effect> {
+    model.ui.notice = Some(Text::new(text));
+    vec![Effect::Render]
+}
+
+/// `run ID k=v ...`: whitespace-separated `key=value` parameters (validated when the run
+/// starts); an unknown id names the runbooks there are.
+fn run_line(model: &mut Model, line: &str) -> Vec<Effect> {
+    let mut words = line.split_whitespace().skip(1);
+    let id = words.next().unwrap_or("");
+    let Some(runbook) = model.runs.library.iter().find(|r| r.id == id).cloned() else {
+        let mut ids: Vec<&str> = model.runs.library.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        let available = if ids.is_empty() {
+            "none are loaded".to_string()
+        } else {
+            format!("available: {}", ids.join(", "))
+        };
+        let text = if id.is_empty() {
+            format!("run: name a runbook ({available})")
+        } else {
+            format!("run: no runbook {id:?} ({available})")
+        };
+        return notice(model, &text);
+    };
+    let mut given = Vec::new();
+    for word in words {
+        match word.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                given.push((key.to_string(), value.to_string()))
+            }
+            _ => {
+                let text = format!("run {id}: expected key=value, found {word:?}");
+                return notice(model, &text);
+            }
+        }
+    }
+    vec![
+        Effect::Render,
+        Effect::StartRun(Box::new(StartRun {
+            runbook: Arc::clone(&runbook),
+            given,
+            alert: None,
+        })),
+    ]
+}
 
 pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     let ui = &mut model.ui;
@@ -33,6 +102,9 @@ pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             ui.filter.services = service;
         }
         Command::Help => ui.show_help = true,
+        Command::Runbook(id) => {
+            ui.prompt = Some(Prompt::new(PromptKind::Palette, &format!("run {id} ")));
+        }
         Command::Quit => return vec![Effect::Quit],
     }
     vec![Effect::Render]

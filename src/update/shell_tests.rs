@@ -182,10 +182,11 @@ fn layout() -> ScreenLayout {
             Area::new(34, 0, 6, 1),
             Area::new(41, 0, 8, 1),
             Area::new(50, 0, 6, 1),
+            Area::new(57, 0, 11, 1),
         ],
         pods: Some(Area::new(1, 10, 100, 5)),
         alerts: Some(Area::new(1, 20, 100, 3)),
-        slos: None,
+        ..ScreenLayout::default()
     }
 }
 
@@ -250,7 +251,7 @@ fn mouse_waits_while_an_overlay_is_open() {
 #[test]
 fn keymap_overrides_drive_update() {
     let mut model = sample_model();
-    model.keymap = Keymap::with_overrides(&[(Action::Quit, vec![Key::Char('x')])]).unwrap();
+    model.keymap = Keymap::with_overrides(&[(Action::Quit, vec![Key::Char('z')])]).unwrap();
     assert!(keys(&mut model, &[Key::Char('q')]).is_empty());
-    assert_eq!(keys(&mut model, &[Key::Char('x')]), vec![Effect::Quit]);
+    assert_eq!(keys(&mut model, &[Key::Char('z')]), vec![Effect::Quit]);
 }

@@ -1,6 +1,11 @@
 //! The silence popups' keys and results: open the create form on the selected alert (matchers
-//! prefilled from its labels), edit it, submit it as `IoRequest::CreateSilence`; confirm and
-//! send `IoRequest::ExpireSilence` for a silenced alert; show the replica's read-back answer.
+//! prefilled from its labels), edit it, submit it as a one-step silence runbook
+//! (`Effect::StartRun`, so it goes through the engine, its guards and the audit log); confirm
+//! and send `IoRequest::ExpireSilence` for a silenced alert; show the replica's read-back
+//! answer.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::Timestamp;
 
@@ -8,10 +13,15 @@ use crate::action::Key;
 use crate::effect::{Effect, IoRequest};
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{selected_alert_entry as selected_entry, until_text};
-use crate::model::health::Health;
+use crate::model::runs::StartRun;
 use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
-use crate::model::silence_form::{ExpireConfirm, Field, SilenceForm, SilencePopup, Stage};
-use crate::model::{ClusterId, ClusterState, Model, Text};
+use crate::model::silence_form::{
+    ExpireConfirm, Field, SilenceDraft, SilenceForm, SilencePopup, Stage,
+};
+use crate::model::suggest::alert_text;
+use crate::model::{ClusterId, Model, Text};
+use crate::runbook::action::Matcher as RunMatcher;
+use crate::runbook::direct;
 
 /// Opens the create form for the selected alert; a status message when there is none.
 pub fn open_form(model: &mut Model) -> Vec<Effect> {
@@ -50,13 +60,40 @@ pub fn open_expire(model: &mut Model) -> Vec<Effect> {
     vec![Effect::Render]
 }
 
-/// The replica to send a new silence to: the first that answered the last poll.
-fn live_replica(state: &ClusterState) -> usize {
-    state
-        .replicas
+/// The silence runbook for a valid form. The author goes into the comment when it is not
+/// the OS user (the audit log records the OS user and the Kubernetes identity itself).
+fn silence_run(model: &Model, form: &SilenceForm, draft: SilenceDraft) -> Result<StartRun, String> {
+    let cluster = model
+        .clusters
+        .get(form.cluster)
+        .map(|c| c.name.as_str())
+        .ok_or_else(|| "the alert's cluster is gone".to_string())?;
+    let matchers = draft
+        .matchers
         .iter()
-        .position(|r| matches!(r.health, Health::Ok { .. }))
-        .unwrap_or(0)
+        .map(|m| RunMatcher {
+            name: m.name.clone(),
+            value: m.value.clone(),
+            is_regex: m.op.is_regex(),
+            is_equal: m.op.is_equal(),
+        })
+        .collect();
+    let mut comment = draft.comment.trim().to_string();
+    let author = draft.created_by.trim();
+    if author != model.ui.user.as_str() {
+        comment = format!("{comment} (by {author})");
+    }
+    let duration = Duration::from_secs(u64::try_from(draft.duration_secs).unwrap_or(0));
+    let runbook =
+        direct::silence(cluster, matchers, duration, &comment).map_err(|e| e.to_string())?;
+    let alert = selected_entry(model)
+        .filter(|e| e.cluster == form.cluster)
+        .map(|e| alert_text(e.alert));
+    Ok(StartRun {
+        runbook: Arc::new(runbook),
+        given: Vec::new(),
+        alert,
+    })
 }
 
 /// A key while a popup is open (the popup takes every key).
@@ -77,15 +114,14 @@ fn form_key(model: &mut Model, mut form: SilenceForm, key: Key) -> Vec<Effect> {
         (Stage::Sending | Stage::Failed(_), _) => {}
         (Stage::Editing, Key::Enter) => match form.draft() {
             Err(error) => form.error = Some(Text::new(&error)),
-            Ok(draft) => {
-                form.error = None;
-                form.stage = Stage::Sending;
-                let replica = model.clusters.get(form.cluster).map_or(0, live_replica);
-                effects.push(Effect::Io {
-                    cluster: form.cluster,
-                    request: IoRequest::CreateSilence { replica, draft },
-                });
-            }
+            Ok(draft) => match silence_run(model, &form, draft) {
+                // The run panel takes over from here: the form closes.
+                Ok(start) => {
+                    effects.push(Effect::StartRun(Box::new(start)));
+                    return effects;
+                }
+                Err(error) => form.error = Some(Text::new(&error)),
+            },
         },
         (Stage::Editing, Key::Tab | Key::Down) => form.focus = neighbour(&form, 1),
         (Stage::Editing, Key::BackTab | Key::Up) => form.focus = neighbour(&form, -1),

@@ -60,6 +60,7 @@ pub fn cluster_row(object: &DynamicObject) -> Option<DbClusterRow> {
         ready: number(&status["readyInstances"]),
         phase: text(&status["phase"]),
         replica: spec["replica"]["enabled"].as_bool().unwrap_or(false),
+        source: text(&spec["replica"]["source"]),
     })
 }
 

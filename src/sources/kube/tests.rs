@@ -379,7 +379,7 @@ fn cnpg_cluster_row_from_dynamic_object() {
         "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
         "metadata": {"name": "orders-db", "namespace": "database",
                      "managedFields": [{"manager": "cnpg"}]},
-        "spec": {"instances": 3, "replica": {"enabled": true}},
+        "spec": {"instances": 3, "replica": {"enabled": true, "source": "orders-db-us-east-1"}},
         "status": {"instances": 3, "readyInstances": 2, "phase": "Cluster in healthy state\u{202e}",
                    "currentPrimary": "orders-db-1", "targetPrimary": "orders-db-2"}}))
     .unwrap();
@@ -395,4 +395,28 @@ fn cnpg_cluster_row_from_dynamic_object() {
         ("orders-db-1", "orders-db-2", 3, 2, true)
     );
     assert_eq!(r.phase.as_str(), "Cluster in healthy state\\u{202e}");
+    assert_eq!(r.source.as_str(), "orders-db-us-east-1");
+}
+
+#[test]
+fn replicaset_row_keeps_images_change_cause_and_age_for_the_revision_history() {
+    let rs: k8s_openapi::api::apps::v1::ReplicaSet = serde_json::from_value(json!({
+        "metadata": {"name": "payment-6d4f", "namespace": "shop",
+                     "creationTimestamp": "2026-01-02T03:04:05Z",
+                     "annotations": {"deployment.kubernetes.io/revision": "4",
+                                     "kubernetes.io/change-cause": "image v2.4.1\u{1b}[2J"},
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
+                                          "name": "payment", "uid": "u", "controller": true}]},
+        "spec": {"selector": {}, "template": {"spec": {"containers": [
+            {"name": "app", "image": "registry/payment:v2.4.1"},
+            {"name": "proxy", "image": "envoy:1.30"}]}}}}))
+    .unwrap();
+    let r = super::workloads::replicaset_row(&rs).unwrap();
+    assert_eq!(r.revision.as_str(), "4");
+    assert_eq!(r.owner.as_ref().map(|o| o.as_str()), Some("payment"));
+    let images: Vec<&str> = r.images.iter().map(|i| i.as_str()).collect();
+    assert_eq!(images, ["registry/payment:v2.4.1", "envoy:1.30"]);
+    assert!(!r.change_cause.as_str().contains('\u{1b}'), "sanitized");
+    assert!(r.change_cause.as_str().starts_with("image v2.4.1"));
+    assert_eq!(r.created.map(|t| t.as_second()), Some(1_767_323_045));
 }

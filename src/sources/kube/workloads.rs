@@ -1,7 +1,9 @@
 //! Deployments, ReplicaSets and StatefulSets reduced to replica counts, revision, paused flag,
-//! owner and conditions as they arrive (templates, managedFields and the rest dropped).
+//! owner, conditions, images, change cause and age as they arrive (the rest of the template,
+//! managedFields and so on dropped).
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kube::api::ObjectMeta;
 
 use super::watch::Feed;
@@ -11,6 +13,7 @@ use crate::model::kube::{Change, KubeData, KubeResource};
 use crate::model::workload::{WorkloadCondition, WorkloadKey, WorkloadKind, WorkloadRow};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 fn count(value: Option<i32>) -> u32 {
     value.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
@@ -24,14 +27,30 @@ fn key(kind: WorkloadKind, meta: &ObjectMeta) -> Option<WorkloadKey> {
     ))
 }
 
-fn revision(meta: &ObjectMeta) -> Text {
+fn annotation(meta: &ObjectMeta, name: &str) -> Text {
     Text::new(
         meta.annotations
             .as_ref()
-            .and_then(|a| a.get(REVISION))
+            .and_then(|a| a.get(name))
             .map(String::as_str)
             .unwrap_or_default(),
     )
+}
+
+fn revision(meta: &ObjectMeta) -> Text {
+    annotation(meta, REVISION)
+}
+
+fn images(template: Option<&PodTemplateSpec>) -> Vec<Text> {
+    template
+        .and_then(|t| t.spec.as_ref())
+        .map(|spec| {
+            spec.containers
+                .iter()
+                .map(|c| Text::new(c.image.as_deref().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn owner(meta: &ObjectMeta) -> Option<Text> {
@@ -90,6 +109,9 @@ pub fn deployment_row(d: &Deployment) -> Option<WorkloadRow> {
         paused: spec.and_then(|s| s.paused).unwrap_or(false),
         owner: owner(&d.metadata),
         conditions: conditions!(status),
+        images: images(spec.map(|s| &s.template)),
+        change_cause: annotation(&d.metadata, CHANGE_CAUSE),
+        created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
     })
 }
 
@@ -106,6 +128,9 @@ pub fn replicaset_row(rs: &ReplicaSet) -> Option<WorkloadRow> {
         paused: false,
         owner: owner(&rs.metadata),
         conditions: conditions!(status),
+        images: images(spec.and_then(|s| s.template.as_ref())),
+        change_cause: annotation(&rs.metadata, CHANGE_CAUSE),
+        created: rs.metadata.creation_timestamp.as_ref().map(|t| t.0),
     })
 }
 
@@ -126,6 +151,9 @@ pub fn statefulset_row(sts: &StatefulSet) -> Option<WorkloadRow> {
         paused: false,
         owner: owner(&sts.metadata),
         conditions: conditions!(status),
+        images: images(spec.map(|s| &s.template)),
+        change_cause: annotation(&sts.metadata, CHANGE_CAUSE),
+        created: sts.metadata.creation_timestamp.as_ref().map(|t| t.0),
     })
 }
 

@@ -1,5 +1,5 @@
-//! Whole screens composed from widgets, one per file: overview, services, pods, alerts and SLOs,
-//! plus the help overlay.
+//! Whole screens composed from widgets, one per file: overview, services, pods, alerts, SLOs
+//! and workloads, plus the help overlay.
 
 pub mod alerts;
 pub mod help;
@@ -7,6 +7,7 @@ pub mod overview;
 pub mod pods;
 pub mod services;
 pub mod slos;
+pub mod workloads;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::{health_mark, health_span};
 use crate::model::alert_groups::{mute_reason, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
-use crate::model::{ClusterState, Model};
+use crate::model::{ClusterState, Model, Text};
 use crate::ui::theme::Theme;
 
 /// `Alertmanager  us-east-1 ✓ 2/2  eu-west-1 ⚠ 1/2: http://…:9094 connection refused`.
@@ -111,6 +111,30 @@ pub fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     }
     if !alert.runbook.is_empty() {
         lines.push(field("runbook", alert.runbook.to_string()));
+    }
+    let suggested = crate::model::suggest::suggested(model, alert);
+    if let Some((first, rest)) = suggested.split_first() {
+        let key = model
+            .keymap
+            .first_key(crate::action::Action::RunSuggested)
+            .map_or_else(|| "-".to_string(), |k| k.label());
+        let others: Vec<&str> = rest.iter().map(|r| r.id.as_str()).collect();
+        let mut spans = vec![
+            Span::styled(format!("{:<12}", "suggested"), theme.header),
+            Span::styled(key, theme.selected),
+            Span::styled(" run ", theme.muted),
+            Span::styled(
+                format!("{} · {}", first.id, Text::new(&first.title)),
+                theme.base,
+            ),
+        ];
+        if !others.is_empty() {
+            spans.push(Span::styled(
+                format!("  (also :run {})", others.join(", ")),
+                theme.muted,
+            ));
+        }
+        lines.push(Line::from(spans));
     }
     if !alert.generator_url.is_empty() {
         lines.push(field("source", alert.generator_url.to_string()));

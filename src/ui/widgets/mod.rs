@@ -20,6 +20,7 @@ pub mod slo_format;
 pub mod slo_gauges;
 pub mod slo_list;
 pub mod status;
+pub mod workloads_table;
 pub mod worst;
 
 use jiff::Timestamp;

@@ -58,13 +58,13 @@ fn shows_brand(area: Rect) -> bool {
 }
 
 /// Where each tab is drawn in the title bar `area` (for mouse clicks).
-pub fn tab_areas(area: Rect) -> [Area; 5] {
+pub fn tab_areas(area: Rect) -> [Area; View::ALL.len()] {
     let mut x = area.x;
     if shows_brand(area) {
         x += width(BRAND) + 1;
     }
     let end = area.x.saturating_add(area.width);
-    let mut tabs = [Area::default(); 5];
+    let mut tabs = [Area::default(); View::ALL.len()];
     for (i, view) in View::ALL.iter().enumerate() {
         let w = width(&tab_label(area.width, i, *view)).min(end.saturating_sub(x));
         tabs[i] = Area::new(x, area.y, w, area.height.min(1));
@@ -163,6 +163,14 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
 pub fn render_hints(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     if model.ui.prompt.is_some() {
         super::input::render(frame, area, model, theme);
+        return;
+    }
+    if let Some(notice) = &model.ui.notice {
+        let line = Line::from(vec![
+            Span::raw(" "),
+            Span::styled(notice.as_str(), theme.warn),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
         return;
     }
     // Most useful first; a hint that does not fit whole is left out.

@@ -50,6 +50,9 @@ fn workload(kind: WorkloadKind, name: &str, ready: u32, owner: Option<&str>) -> 
         paused: false,
         owner: owner.map(Text::new),
         conditions: Vec::new(),
+        images: Vec::new(),
+        change_cause: Text::default(),
+        created: None,
     }
 }
 

@@ -1,0 +1,405 @@
+//! The Workloads screen's two tables: workloads (cluster, namespace, kind, name, ready of
+//! desired, up to date, revision, paused, age, images) and databases (primary, instances
+//! ready, replica mode and its source, phase). Only the visible rows are built; columns
+//! drop by priority on narrow terminals.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{age_text, fit, list_title, pane_block};
+use crate::model::layout::Area;
+use crate::model::workload::{WorkloadKind, WorkloadRow};
+use crate::model::workload_view::{
+    DbEntry, RowKey, WorkloadEntry, database_rows, row_keys, selected_row, workload_rows,
+};
+use crate::model::{Model, Text, View, scroll_offset};
+use crate::ui::list_rows_area;
+use crate::ui::theme::Theme;
+
+/// Databases shown (for the screen's layout).
+pub fn database_count(model: &Model) -> usize {
+    database_rows(model).len()
+}
+
+/// The selected row: `(true, i)` in the workloads table, `(false, i)` in the databases one.
+fn selection(model: &Model) -> Option<(bool, usize)> {
+    let keys = row_keys(model);
+    if keys.is_empty() {
+        return None;
+    }
+    let index = selected_row(model, &keys);
+    let first_db = keys
+        .iter()
+        .position(|k| matches!(k, RowKey::Database(..)))
+        .unwrap_or(keys.len());
+    Some(if index < first_db {
+        (true, index)
+    } else {
+        (false, index - first_db)
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Col {
+    Cluster,
+    Namespace,
+    Kind,
+    Name,
+    Ready,
+    Updated,
+    Revision,
+    Flags,
+    Age,
+    Images,
+}
+
+impl Col {
+    fn head(self) -> &'static str {
+        match self {
+            Col::Cluster => "CLUSTER",
+            Col::Namespace => "NAMESPACE",
+            Col::Kind => "KIND",
+            Col::Name => "NAME",
+            Col::Ready => "READY",
+            Col::Updated => "UPD",
+            Col::Revision => "REV",
+            Col::Flags => "FLAGS",
+            Col::Age => "AGE",
+            Col::Images => "IMAGES",
+        }
+    }
+
+    /// Lower goes first when the terminal is narrow.
+    fn priority(self) -> u8 {
+        match self {
+            Col::Name | Col::Ready | Col::Cluster => 9,
+            Col::Namespace => 8,
+            Col::Kind => 7,
+            Col::Images => 6,
+            Col::Flags => 5,
+            Col::Revision => 4,
+            Col::Age => 3,
+            Col::Updated => 2,
+        }
+    }
+}
+
+fn widest<'a>(texts: impl Iterator<Item = &'a str>, head: &str, max: usize) -> usize {
+    texts
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(head.len())
+        .min(max)
+}
+
+fn columns(model: &Model, rows: &[WorkloadEntry], width: u16) -> Vec<(Col, usize)> {
+    let cluster = widest(
+        rows.iter().map(|r| cluster_name(model, r.cluster)),
+        "CLUSTER",
+        16,
+    );
+    let namespace = widest(
+        rows.iter().map(|r| r.row.key.namespace.as_str()),
+        "NAMESPACE",
+        16,
+    );
+    let name = widest(rows.iter().map(|r| r.row.key.name.as_str()), "NAME", 28);
+    let mut cols = vec![
+        (Col::Cluster, cluster),
+        (Col::Namespace, namespace),
+        (Col::Kind, 6),
+        (Col::Name, name),
+        (Col::Ready, 7),
+        (Col::Updated, 4),
+        (Col::Revision, 6),
+        (Col::Flags, 6),
+        (Col::Age, 5),
+        (Col::Images, 12),
+    ];
+    let total = |cols: &[(Col, usize)]| cols.iter().map(|(_, w)| w + 1).sum::<usize>();
+    let width = usize::from(width);
+    while total(&cols) > width {
+        let Some(drop) = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| c.priority() < 9)
+            .min_by_key(|(_, (c, _))| c.priority())
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        cols.remove(drop);
+    }
+    // Images take what is left.
+    let used = total(&cols);
+    if let Some(images) = cols.iter_mut().find(|(c, _)| *c == Col::Images) {
+        let others = used - images.1 - 1;
+        images.1 = width.saturating_sub(others + 1).max(images.1);
+    }
+    cols
+}
+
+fn cluster_name(model: &Model, id: usize) -> &str {
+    model.clusters.get(id).map_or("?", |c| c.name.as_str())
+}
+
+fn kind_text(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Deployment => "deploy",
+        WorkloadKind::StatefulSet => "sts",
+        WorkloadKind::ReplicaSet => "rs",
+    }
+}
+
+fn ready_style(theme: &Theme, row: &WorkloadRow) -> Style {
+    if row.ready >= row.desired {
+        theme.ok
+    } else if row.ready == 0 {
+        theme.bad
+    } else {
+        theme.warn
+    }
+}
+
+fn images_text(images: &[Text]) -> String {
+    images
+        .iter()
+        .map(Text::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn workload_line<'a>(
+    model: &'a Model,
+    entry: &WorkloadEntry<'a>,
+    cols: &[(Col, usize)],
+    theme: &Theme,
+    now: Timestamp,
+    selected: bool,
+) -> Line<'a> {
+    let row = entry.row;
+    let mut spans = Vec::with_capacity(cols.len() * 2);
+    for (col, width) in cols {
+        let width = *width;
+        let span = match col {
+            Col::Cluster => {
+                Span::styled(fit(cluster_name(model, entry.cluster), width), theme.label)
+            }
+            Col::Namespace => Span::styled(fit(row.key.namespace.as_str(), width), theme.base),
+            Col::Kind => Span::styled(fit(kind_text(row.key.kind), width), theme.muted),
+            Col::Name => Span::styled(fit(row.key.name.as_str(), width), theme.base),
+            Col::Ready => Span::styled(
+                fit(&format!("{}/{}", row.ready, row.desired), width),
+                ready_style(theme, row),
+            ),
+            Col::Updated => Span::styled(fit(&row.updated.to_string(), width), theme.base),
+            Col::Revision => Span::styled(fit(row.revision.as_str(), width), theme.base),
+            Col::Flags => {
+                let text = if row.paused { "paused" } else { "" };
+                Span::styled(fit(text, width), theme.warn)
+            }
+            Col::Age => Span::styled(fit(&age_text(row.created, now), width), theme.muted),
+            Col::Images => Span::styled(fit(&images_text(&row.images), width), theme.muted),
+        };
+        spans.push(span);
+        spans.push(Span::raw(" "));
+    }
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.selected)
+    } else {
+        line
+    }
+}
+
+/// Renders the workloads table in `area`; returns where its rows are.
+pub fn render_workloads(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+) -> Area {
+    let rows = workload_rows(model);
+    let selection = selection(model);
+    let selected = match selection {
+        Some((true, i)) => Some(i),
+        _ => None,
+    };
+    let sort = model.ui.workloads.sort;
+    let name = format!(
+        "Workloads · sort {}{}",
+        sort.label(),
+        if model.ui.workloads.reversed {
+            " ↑"
+        } else {
+            ""
+        }
+    );
+    let title = Line::styled(
+        list_title(&name, rows.len(), &model.ui.filter.workloads),
+        theme.title,
+    );
+    let focused = model.ui.view == View::Workloads && selection.is_none_or(|(w, _)| w);
+    // The position ("3/5") only on the table holding the selection.
+    let shown = if selected.is_some() { rows.len() } else { 0 };
+    let block = pane_block(theme, focused, title, selected.unwrap_or(0), shown);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows_area = list_rows_area(area);
+    if rows.is_empty() {
+        let text = if model.ui.filter.workloads.is_empty() {
+            "no Deployments or StatefulSets (yet): waiting for the clusters' workload watches"
+        } else {
+            "no workload matches the filter"
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), inner);
+        return rows_area;
+    }
+    let cols = columns(model, &rows, inner.width);
+    let header: Vec<Span> = cols
+        .iter()
+        .flat_map(|(col, width)| {
+            [
+                Span::styled(fit(col.head(), *width), theme.header),
+                Span::raw(" "),
+            ]
+        })
+        .collect();
+    let page = usize::from(rows_area.height).max(1);
+    let offset = scroll_offset(
+        selected.unwrap_or(0),
+        model.ui.workloads.cursor.offset,
+        rows.len(),
+        page,
+    );
+    let mut lines = vec![Line::from(header)];
+    lines.extend(
+        rows.iter()
+            .enumerate()
+            .skip(offset)
+            .take(page)
+            .map(|(i, e)| workload_line(model, e, &cols, theme, now, selected == Some(i))),
+    );
+    frame.render_widget(Paragraph::new(lines).style(theme.base), inner);
+    rows_area
+}
+
+fn database_line<'a>(
+    model: &'a Model,
+    entry: &DbEntry<'a>,
+    widths: [usize; 6],
+    theme: &Theme,
+    selected: bool,
+) -> Line<'a> {
+    let db = entry.row;
+    let ready_style = if db.ready >= db.instances {
+        theme.ok
+    } else if db.ready == 0 {
+        theme.bad
+    } else {
+        theme.warn
+    };
+    let mode = if db.replica {
+        if db.source.is_empty() {
+            "replica".to_string()
+        } else {
+            format!("replica of {}", db.source)
+        }
+    } else {
+        "primary".to_string()
+    };
+    let mut primary = db.primary.as_str().to_string();
+    if db.target_primary != db.primary && !db.target_primary.is_empty() {
+        primary = format!("{primary} → {}", db.target_primary);
+    }
+    let cells = [
+        (cluster_name(model, entry.cluster).to_string(), theme.label),
+        (db.key.namespace.as_str().to_string(), theme.base),
+        (db.key.name.as_str().to_string(), theme.base),
+        (primary, theme.base),
+        (format!("{}/{}", db.ready, db.instances), ready_style),
+        (mode, if db.replica { theme.warn } else { theme.base }),
+    ];
+    let mut spans: Vec<Span> = cells
+        .into_iter()
+        .zip(widths)
+        .flat_map(|((text, style), w)| [Span::styled(fit(&text, w), style), Span::raw(" ")])
+        .collect();
+    spans.push(Span::styled(db.phase.as_str().to_string(), theme.muted));
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.selected)
+    } else {
+        line
+    }
+}
+
+/// Renders the databases table in `area`; returns where its rows are.
+pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) -> Area {
+    let rows = database_rows(model);
+    let selected = match selection(model) {
+        Some((false, i)) => Some(i),
+        _ => None,
+    };
+    let title = Line::styled(
+        list_title("Databases", rows.len(), &model.ui.filter.workloads),
+        theme.title,
+    );
+    let shown = if selected.is_some() { rows.len() } else { 0 };
+    let block = pane_block(
+        theme,
+        selected.is_some(),
+        title,
+        selected.unwrap_or(0),
+        shown,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows_area = list_rows_area(area);
+    if rows.is_empty() {
+        let text = "no CloudNativePG clusters";
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), inner);
+        return rows_area;
+    }
+    let heads = ["CLUSTER", "NAMESPACE", "NAME", "PRIMARY", "READY", "MODE"];
+    let widths = [
+        widest(
+            rows.iter().map(|r| cluster_name(model, r.cluster)),
+            heads[0],
+            16,
+        ),
+        widest(
+            rows.iter().map(|r| r.row.key.namespace.as_str()),
+            heads[1],
+            16,
+        ),
+        widest(rows.iter().map(|r| r.row.key.name.as_str()), heads[2], 24),
+        widest(rows.iter().map(|r| r.row.primary.as_str()), heads[3], 24),
+        5,
+        widest(rows.iter().map(|r| r.row.source.as_str()), "", 28) + 11,
+    ];
+    let mut header: Vec<Span> = heads
+        .iter()
+        .zip(widths)
+        .flat_map(|(h, w)| [Span::styled(fit(h, w), theme.header), Span::raw(" ")])
+        .collect();
+    header.push(Span::styled("PHASE", theme.header));
+    let page = usize::from(rows_area.height).max(1);
+    let offset = scroll_offset(selected.unwrap_or(0), 0, rows.len(), page);
+    let mut lines = vec![Line::from(header)];
+    lines.extend(
+        rows.iter()
+            .enumerate()
+            .skip(offset)
+            .take(page)
+            .map(|(i, e)| database_line(model, e, widths, theme, selected == Some(i))),
+    );
+    frame.render_widget(Paragraph::new(lines).style(theme.base), inner);
+    rows_area
+}

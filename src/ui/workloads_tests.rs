@@ -1,0 +1,118 @@
+//! Snapshots of the Workloads screen (workloads and databases tables) at 80x24 and 120x40,
+//! of its scale and rollback popups, and of hostile names rendered inert.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::theme::Theme;
+use super::{ViewInfo, view};
+use crate::action::Key;
+use crate::event::Msg;
+use crate::fixture::now;
+use crate::fixture::workloads::workload_model;
+use crate::model::Model;
+use crate::update::update;
+
+fn draw(model: &Model, width: u16, height: u16) -> (String, ViewInfo) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut info = ViewInfo::default();
+    terminal
+        .draw(|frame| info = view(frame, model, &Theme::dark(), now()))
+        .unwrap();
+    (format!("{}", terminal.backend()), info)
+}
+
+fn press(model: &mut Model, keys: &[Key]) {
+    for key in keys {
+        update(model, Msg::Key(*key));
+    }
+}
+
+/// The Workloads screen with `shop/payment` selected.
+fn screen() -> Model {
+    let mut model = workload_model();
+    press(
+        &mut model,
+        &[Key::Char('6'), Key::Char('j'), Key::Char('j')],
+    );
+    model
+}
+
+#[test]
+fn snapshot_workloads_screen_80x24() {
+    let (text, info) = draw(&screen(), 80, 24);
+    assert!(
+        text.contains("payment") && text.contains("Databases"),
+        "{text}"
+    );
+    assert!(info.layout.workloads.is_some() && info.layout.databases.is_some());
+    insta::assert_snapshot!("workloads_80x24", text);
+}
+
+#[test]
+fn snapshot_workloads_screen_120x40() {
+    let (text, _) = draw(&screen(), 120, 40);
+    for want in [
+        "2/3",
+        "registry.example/payment:v",
+        "paused",
+        "replica of orders-db-us-east-1",
+        "orders-db-2",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("workloads_120x40", text);
+}
+
+#[test]
+fn snapshot_scale_popup_80x24() {
+    let mut model = screen();
+    press(&mut model, &[Key::Char('x'), Key::Char('6')]);
+    let (text, _) = draw(&model, 80, 24);
+    assert!(
+        text.contains("prod-eu-1/shop/payment") && text.contains("replicas: 6"),
+        "{text}"
+    );
+    insta::assert_snapshot!("scale_popup_80x24", text);
+}
+
+#[test]
+fn snapshot_rollback_popup_120x40() {
+    let mut model = screen();
+    press(&mut model, &[Key::Char('u')]);
+    let (text, _) = draw(&model, 120, 40);
+    for want in [
+        "Roll back prod-eu-1/shop/payment",
+        "bump to v2.4.0",
+        "(current)",
+        "v2.3.9",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("rollback_popup_120x40", text);
+}
+
+#[test]
+fn hostile_workload_names_and_images_render_inert() {
+    let mut model = screen();
+    model.ui.filter.workloads = "ns:web".into();
+    let (text, _) = draw(&model, 120, 40);
+    assert!(!text.contains('\x1b') && !text.contains('\u{202e}') && !text.contains('\x07'));
+    assert!(text.contains("evil"), "{text}");
+    press(&mut model, &[Key::Char('x')]);
+    let (popup, _) = draw(&model, 120, 40);
+    assert!(!popup.contains('\x1b') && !popup.contains('\u{202e}'));
+    insta::assert_snapshot!("hostile_workloads_120x40", text);
+}
+
+#[test]
+fn notice_shows_in_the_bottom_line_until_the_next_key() {
+    let mut model = screen();
+    press(&mut model, &[Key::Char('P')]);
+    let (text, _) = draw(&model, 80, 24);
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("promote: select a database first"), "{last}");
+    press(&mut model, &[Key::Char('j')]);
+    let (text, _) = draw(&model, 80, 24);
+    assert!(!text.contains("select a database"));
+}

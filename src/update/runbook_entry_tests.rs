@@ -1,0 +1,226 @@
+//! Runs started from the palette (`:run ID k=v`, `:runbooks`) and from an alert (`b`, its
+//! suggested runbook prefilled from the alert's labels).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::*;
+use crate::action::Key;
+use crate::fixture::alerts::alerts_model;
+use crate::fixture::sample_model;
+use crate::model::runs::StartRun;
+use crate::runbook::spec::{Objectives, ParamKind, ParamSpec, Runbook, Trigger};
+
+fn param(name: &str, kind: ParamKind, from_label: Option<&str>) -> ParamSpec {
+    ParamSpec {
+        name: name.into(),
+        kind,
+        description: String::new(),
+        default: None,
+        from_label: from_label.map(str::to_string),
+    }
+}
+
+fn runbook(id: &str, alert: &str) -> Arc<Runbook> {
+    Arc::new(Runbook {
+        id: id.into(),
+        source: PathBuf::from(format!("runbooks/{id}.md")),
+        title: format!("{id} title"),
+        description: String::new(),
+        params: vec![
+            param("cluster", ParamKind::Cluster, Some("cluster")),
+            param("namespace", ParamKind::Namespace, Some("namespace")),
+            param("deployment", ParamKind::Name, Some("service")),
+            param("replicas", ParamKind::Integer { min: 1, max: 50 }, None),
+        ],
+        triggers: vec![Trigger {
+            alert: alert.into(),
+            labels: vec![("severity".into(), "critical".into())],
+        }],
+        objectives: Objectives::default(),
+        steps: Vec::new(),
+    })
+}
+
+fn library(model: &mut Model) {
+    model.runs.library = vec![
+        runbook("rollback-bad-deploy", "HighErrorRate"),
+        runbook("scale-for-traffic-spike", "HighLatency"),
+    ];
+}
+
+fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+    update(model, Msg::Key(key))
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(model, Key::Char(c));
+    }
+}
+
+fn started(effects: &[Effect]) -> Option<&StartRun> {
+    effects.iter().find_map(|e| match e {
+        Effect::StartRun(start) => Some(start.as_ref()),
+        _ => None,
+    })
+}
+
+#[test]
+fn palette_run_with_parameters_starts_that_runbook() {
+    let mut model = sample_model();
+    library(&mut model);
+    key(&mut model, Key::Char(':'));
+    typed(
+        &mut model,
+        "run rollback-bad-deploy cluster=us-east-1 deployment=payment",
+    );
+    let effects = key(&mut model, Key::Enter);
+    let start = started(&effects).expect("a StartRun");
+    assert_eq!(start.runbook.id, "rollback-bad-deploy");
+    assert_eq!(
+        start.given,
+        vec![
+            ("cluster".to_string(), "us-east-1".to_string()),
+            ("deployment".to_string(), "payment".to_string()),
+        ]
+    );
+    assert_eq!(start.alert, None);
+    assert!(model.ui.prompt.is_none());
+}
+
+#[test]
+fn palette_run_unknown_id_or_bad_argument_says_why() {
+    let mut model = sample_model();
+    library(&mut model);
+    key(&mut model, Key::Char(':'));
+    typed(&mut model, "run nope x=1");
+    let effects = key(&mut model, Key::Enter);
+    assert!(started(&effects).is_none());
+    let notice = model.ui.notice.clone().expect("a notice");
+    assert_eq!(
+        notice.as_str(),
+        "run: no runbook \"nope\" (available: rollback-bad-deploy, scale-for-traffic-spike)"
+    );
+    key(&mut model, Key::Char(':'));
+    assert!(
+        model.ui.notice.is_none(),
+        "the next key dismisses the notice"
+    );
+    typed(&mut model, "run rollback-bad-deploy payment");
+    assert!(started(&key(&mut model, Key::Enter)).is_none());
+    assert!(
+        model
+            .ui
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.as_str().contains("expected key=value, found \"payment\""))
+    );
+}
+
+#[test]
+fn palette_lists_runbooks_and_completes_the_id() {
+    let mut model = sample_model();
+    library(&mut model);
+    let listed: Vec<String> = crate::model::palette::matching(&model, "runbooks")
+        .into_iter()
+        .map(|e| e.label)
+        .collect();
+    assert_eq!(
+        listed[..2],
+        [
+            "runbooks: rollback-bad-deploy · rollback-bad-deploy title",
+            "runbooks: scale-for-traffic-spike · scale-for-traffic-spike title"
+        ]
+    );
+    // Choosing one writes `run ID ` for its parameters.
+    key(&mut model, Key::Char(':'));
+    typed(&mut model, "runbooks scale");
+    key(&mut model, Key::Enter);
+    let prompt = model.ui.prompt.as_ref().expect("the palette stays open");
+    assert_eq!(prompt.line.text(), "run scale-for-traffic-spike ");
+    // While typing `run sc`, the palette completes the id.
+    let completed = crate::model::palette::matching(&model, "run sc");
+    assert_eq!(completed.len(), 1);
+    typed(&mut model, "replicas=8");
+    let effects = key(&mut model, Key::Enter);
+    let start = started(&effects).expect("a StartRun");
+    assert_eq!(start.runbook.id, "scale-for-traffic-spike");
+    assert_eq!(start.given, vec![("replicas".to_string(), "8".to_string())]);
+}
+
+#[test]
+fn b_on_an_alert_starts_its_suggested_runbook_prefilled_from_labels() {
+    let mut model = alerts_model();
+    library(&mut model);
+    act_view_alerts(&mut model);
+    let effects = key(&mut model, Key::Char('b'));
+    let start = started(&effects).expect("a StartRun");
+    assert_eq!(start.runbook.id, "rollback-bad-deploy");
+    assert_eq!(
+        start.given,
+        vec![
+            // No `cluster` label: the cluster the alert fired in.
+            ("cluster".to_string(), "prod-eu-1".to_string()),
+            ("namespace".to_string(), "shop".to_string()),
+            ("deployment".to_string(), "payment".to_string()),
+        ]
+    );
+    assert_eq!(
+        start.alert.as_deref(),
+        Some(r#"HighErrorRate{namespace="shop",service="payment",severity="critical"}"#)
+    );
+    // An alert no runbook answers: a notice, nothing started.
+    model.runs.library = vec![runbook("scale-for-traffic-spike", "HighLatency")];
+    let effects = key(&mut model, Key::Char('b'));
+    assert!(started(&effects).is_none());
+    assert!(
+        model
+            .ui
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.as_str() == "no runbook is suggested for HighErrorRate")
+    );
+}
+
+fn act_view_alerts(model: &mut Model) {
+    crate::fixture::act(model, Action::ShowView(View::Alerts));
+    crate::fixture::act(model, Action::Top);
+}
+
+#[test]
+fn alert_detail_names_the_suggested_runbook_and_its_key() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut model = alerts_model();
+    library(&mut model);
+    act_view_alerts(&mut model);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| {
+            crate::ui::view(
+                frame,
+                &model,
+                &crate::ui::theme::Theme::dark(),
+                crate::fixture::now(),
+            );
+        })
+        .unwrap();
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("suggested   b run rollback-bad-deploy · rollback-bad-deploy title"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hostile_label_values_are_quoted_in_the_alert_name() {
+    let mut alert = crate::fixture::alert("f", "HighErrorRate", "critical", "x", 1);
+    alert.labels.insert(
+        crate::model::Text::new("service"),
+        crate::model::Text::new("pay\"ment\u{1b}[2J"),
+    );
+    let text = crate::model::suggest::alert_text(&alert);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains(r#"service="pay\"ment"#), "{text}");
+}
