@@ -689,3 +689,17 @@ fn load_dir_skips_the_readme_and_names_the_failing_file() {
             .contains("bad.md:12:7: steps[1].kind: unknown step kind")
     );
 }
+
+#[test]
+fn a_wait_that_polls_less_often_than_its_timeout_is_refused() {
+    let e = one_error(&with_steps(
+        "```step\nkind: wait\nuntil: { condition: writable, target: { cluster: a, namespace: database, name: orders-db } }\ntimeout: 1m\nevery: 5m\n```\n",
+    ));
+    assert_eq!(
+        e,
+        format!(
+            "runbooks/t.md:{}:8: steps[1] (wait).every: polls less often than the timeout; make `every` shorter than `timeout`",
+            FRONT_LINES + 5
+        )
+    );
+}
