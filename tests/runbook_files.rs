@@ -1,6 +1,8 @@
 //! Every shipped runbook parses, from the runbooks/ directory and from the copies embedded
 //! in the binary, and its parameters validate with the values an on-call engineer would
-//! give in the simulated fleet.
+//! give in the simulated fleet. Their PromQL checks, with those values substituted, are
+//! evaluated by the simulator's own engine: each yields one value, and the scenarios the
+//! runbooks are written for make their checks hold.
 
 use std::path::PathBuf;
 
@@ -193,4 +195,205 @@ fn a_directory_file_overrides_the_built_in_of_the_same_id() {
     assert_eq!(errors.len(), 1);
     let shown = errors[0].to_string();
     assert!(shown.ends_with("broken.md:1:1: missing front matter: a runbook starts with a `---` line, then YAML (title, description, params, triggers), then another `---` line"), "{shown}");
+}
+
+// ---- The shipped queries against the simulator's PromQL engine (no HTTP) ----
+
+use watchdeck::runbook::params::Values;
+use watchdeck::sim::clock::Millis;
+use watchdeck::sim::fleet::{Fleet, SimOptions};
+use watchdeck::sim::promql::{self, QueryValue};
+use watchdeck::sim::scenario::Scenario;
+
+/// 2026-01-01T00:00:00Z.
+const START: Millis = 1_767_225_600_000;
+const MINUTE: Millis = 60_000;
+
+fn sim(scenario: &str) -> Fleet {
+    let mut options = SimOptions::new(11, START);
+    options.history_days = 0;
+    options.warmup_ms = 6 * MINUTE;
+    Fleet::new(Scenario::resolve(scenario).unwrap(), &options)
+}
+
+/// `{{ name }}` replaced by the validated values (the test's stand-in for `resolve`).
+fn fill(text: &str, values: &Values) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let end = start + rest[start..].find("}}").unwrap();
+        out.push_str(&rest[..start]);
+        out.push_str(&values[rest[start + 2..end].trim()]);
+        rest = &rest[end + 2..];
+    }
+    out + rest
+}
+
+fn field<T: Clone>(f: &Field<T>, values: &Values, parse: impl Fn(&str) -> T) -> T {
+    match f {
+        Field::Literal(v) => v.clone(),
+        Field::Param(name) => parse(&values[name]),
+    }
+}
+
+/// One query condition of a step, resolved: step id, cluster, query, whether it holds and
+/// the value (`None` when the query returned nothing).
+struct Evaluated {
+    step: String,
+    value: Option<f64>,
+    holds: bool,
+}
+
+fn query_conditions(rb: &Runbook, values: &Values, fleet: &Fleet, at: Millis) -> Vec<Evaluated> {
+    let mut out = Vec::new();
+    for step in &rb.steps {
+        let condition = match &step.kind {
+            StepKind::Check(c) => c,
+            StepKind::Wait { until, .. } => until,
+            _ => continue,
+        };
+        let ConditionSpec::Query {
+            cluster,
+            query,
+            op,
+            threshold,
+        } = condition
+        else {
+            continue;
+        };
+        let cluster = field(cluster, values, str::to_string);
+        let threshold = field(threshold, values, |v| v.parse().unwrap());
+        let query = fill(&query.text, values);
+        let signals = fleet.clusters.iter().find(|c| c.name == cluster).unwrap();
+        let db = signals.tsdb.read().unwrap();
+        let value = match promql::instant_query(&db, &query, at)
+            .unwrap_or_else(|e| panic!("{} {}: {query}: {e}", rb.id, step.id))
+        {
+            QueryValue::Scalar { value, .. } => Some(value),
+            QueryValue::Vector { samples, .. } if samples.is_empty() => None,
+            QueryValue::Vector { samples, .. } if samples.len() == 1 => Some(samples[0].value),
+            other => panic!("{} {}: more than one value: {other:?}", rb.id, step.id),
+        };
+        out.push(Evaluated {
+            step: step.id.clone(),
+            value,
+            holds: value.is_some_and(|v| op.holds(v, threshold)),
+        });
+    }
+    out
+}
+
+fn values(id: &str, pairs: &[(&str, &str)]) -> Values {
+    validate(&runbook(id), &given(pairs), &clusters()).unwrap()
+}
+
+#[test]
+fn triage_finds_the_crash_loop_in_a_steady_fleet_and_nothing_else() {
+    let fleet = sim("steady");
+    let at = START + 5 * MINUTE;
+    fleet.advance_to(at);
+    for cluster in ["us-east-1", "eu-west-1"] {
+        let values = values("incident-triage", &[("cluster", cluster)]);
+        let results = query_conditions(&runbook("incident-triage"), &values, &fleet, at);
+        assert_eq!(results.len(), 6);
+        for r in &results {
+            // steady: one notification pod in eu-west-1 crash-loops on a bad node.
+            let finding = cluster == "eu-west-1" && r.step == "no-crash-loops";
+            assert_eq!(r.holds, !finding, "{cluster} {}: {:?}", r.step, r.value);
+            assert!(r.value.is_some(), "{cluster} {}", r.step);
+        }
+    }
+}
+
+#[test]
+fn the_rollback_runbook_sees_the_bad_deploy_and_not_a_healthy_service() {
+    let fleet = sim("bad-deploy");
+    let rb = runbook("rollback-bad-deploy");
+    let values = values(
+        "rollback-bad-deploy",
+        &[("cluster", "us-east-1"), ("deployment", "payment")],
+    );
+    let before = START + MINUTE + MINUTE / 2;
+    fleet.advance_to(before);
+    let healthy = query_conditions(&rb, &values, &fleet, before);
+    assert_eq!(healthy[0].step, "errors-are-high");
+    assert!(!healthy[0].holds, "{:?}", healthy[0].value);
+    let after = START + 9 * MINUTE;
+    fleet.advance_to(after);
+    let failing = query_conditions(&rb, &values, &fleet, after);
+    let (check, recovered) = (&failing[0], &failing[1]);
+    assert!(check.holds, "the 5xx ratio is above 1%: {:?}", check.value);
+    assert!(check.value.unwrap() > 0.05, "{:?}", check.value);
+    assert_eq!(recovered.step, "errors-recover");
+    assert!(!recovered.holds, "not recovered before the rollback");
+}
+
+#[test]
+fn the_failover_runbook_sees_the_outage_and_the_data_at_risk() {
+    let fleet = sim("region-outage");
+    let rb = runbook("regional-failover");
+    let values = values("regional-failover", &[]);
+    let at = START + 3 * MINUTE;
+    fleet.advance_to(at);
+    let results = query_conditions(&rb, &values, &fleet, at);
+    let step = |id: &str| results.iter().find(|r| r.step == id).unwrap();
+    assert!(
+        step("primary-down").holds,
+        "{:?}",
+        step("primary-down").value
+    );
+    let lag = step("data-at-risk");
+    assert!(lag.holds, "{:?}", lag.value);
+    assert!(
+        (60.0..300.0).contains(&lag.value.unwrap()),
+        "lag since the outage: {:?}",
+        lag.value
+    );
+}
+
+#[test]
+fn the_traffic_spike_runbook_sees_order_saturate() {
+    let fleet = sim("traffic-spike");
+    let rb = runbook("scale-for-traffic-spike");
+    let values = values(
+        "scale-for-traffic-spike",
+        &[
+            ("cluster", "us-east-1"),
+            ("deployment", "order"),
+            ("replicas", "16"),
+        ],
+    );
+    let at = START + 8 * MINUTE;
+    fleet.advance_to(at);
+    let results = query_conditions(&rb, &values, &fleet, at);
+    let step = |id: &str| results.iter().find(|r| r.step == id).unwrap();
+    assert!(
+        step("latency-is-high").holds,
+        "{:?}",
+        step("latency-is-high").value
+    );
+    assert!(
+        step("database-headroom").holds,
+        "{:?}",
+        step("database-headroom").value
+    );
+}
+
+#[test]
+fn canary_queries_evaluate_even_without_a_canary() {
+    let fleet = sim("steady");
+    let at = START + 2 * MINUTE;
+    fleet.advance_to(at);
+    let values = values(
+        "canary-promote-or-abort",
+        &[
+            ("cluster", "us-east-1"),
+            ("stable", "payment"),
+            ("canary", "payment-canary"),
+            ("replicas", "3"),
+        ],
+    );
+    let results = query_conditions(&runbook("canary-promote-or-abort"), &values, &fleet, at);
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r.value.is_none() && !r.holds));
 }

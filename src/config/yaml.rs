@@ -116,7 +116,7 @@ pub(crate) fn documents(text: &str, what: &str) -> Result<Vec<Node>, YamlError> 
     let mut events = Parser::new_from_str_with_options(text, options);
     let mut docs = Vec::new();
     loop {
-        let (event, span) = next(&mut events)?;
+        let (event, span) = next(&mut events, what)?;
         match event {
             Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd => {}
             Event::StreamEnd => return Ok(docs),
@@ -131,7 +131,7 @@ pub(crate) fn documents(text: &str, what: &str) -> Result<Vec<Node>, YamlError> 
 }
 
 /// The next event that is not presentation metadata (comments).
-fn next<'a>(events: &mut Events<'a>) -> Result<Item<'a>, YamlError> {
+fn next<'a>(events: &mut Events<'a>, what: &str) -> Result<Item<'a>, YamlError> {
     loop {
         match events.next() {
             None => {
@@ -142,10 +142,19 @@ fn next<'a>(events: &mut Events<'a>) -> Result<Item<'a>, YamlError> {
                 });
             }
             Some(Err(e)) => {
+                // An alias is only reported as such when its anchor exists (and anchors are
+                // refused first), so say the same thing for an alias of nothing.
+                let message = if e.info().contains("unknown anchor") {
+                    format!(
+                        "YAML aliases (*name) are not accepted in {what}: write the value out in full"
+                    )
+                } else {
+                    format!("invalid YAML: {}", e.info())
+                };
                 return Err(YamlError {
                     line: e.marker().line(),
                     col: e.marker().col() + 1,
-                    message: format!("invalid YAML: {}", e.info()),
+                    message,
                 });
             }
             Some(Ok((event, span))) => match event {
@@ -206,7 +215,7 @@ fn node<'a>(
             }
             let mut items = Vec::new();
             loop {
-                let item = next(events)?;
+                let item = next(events, what)?;
                 if matches!(item.0, Event::SequenceEnd) {
                     break;
                 }
@@ -220,7 +229,7 @@ fn node<'a>(
             }
             let mut entries: Vec<(String, Node)> = Vec::new();
             loop {
-                let (key_event, key_span) = next(events)?;
+                let (key_event, key_span) = next(events, what)?;
                 let key = match key_event {
                     Event::MappingEnd => break,
                     Event::Scalar(text, _, 0, _) => text.into_owned(),
@@ -248,7 +257,7 @@ fn node<'a>(
                     );
                     return Err(at(&key_span, message));
                 }
-                let first = next(events)?;
+                let first = next(events, what)?;
                 let value = node(events, first, what)?;
                 key_positions.push((key_span.start.line(), key_span.start.col() + 1));
                 entries.push((key, value));

@@ -166,7 +166,7 @@ pub(super) fn split(text: &str) -> Result<Document, LayoutError> {
             return Err(error(
                 i + 1,
                 indent + 1,
-                format!("{what} opened here never closes: end it with a `{fence_text}` line"),
+                format!("{what} opened here never closes: end it with a {fence_text} line"),
             ));
         };
         if is_step {

@@ -248,15 +248,15 @@ fn wait(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         .required(cur, "timeout", "how long to wait, such as 10m")
         .and_then(|n| r.duration(n, &path));
     let every = r.duration_or(cur, "every", WAIT_EVERY);
-    if let (Some(t), Some(node)) = (timeout, r.get(cur, "every")) {
-        if every > t {
-            r.report(
-                node,
-                &child(cur.path, "every"),
-                "polls less often than the timeout; make `every` shorter than `timeout`",
-            );
-            return None;
-        }
+    if let (Some(t), Some(node)) = (timeout, r.get(cur, "every"))
+        && every > t
+    {
+        r.report(
+            node,
+            &child(cur.path, "every"),
+            "polls less often than the timeout; make `every` shorter than `timeout`",
+        );
+        return None;
     }
     Some(StepKind::Wait {
         until: until?,
