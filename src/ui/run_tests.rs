@@ -73,7 +73,7 @@ fn query(text: &str, op: Comparison, threshold: f64) -> ConditionSpec {
             text: text.to_string(),
         },
         op,
-        threshold,
+        threshold: crate::runbook::spec::Field::Literal(threshold),
     }
 }
 

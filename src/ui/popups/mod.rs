@@ -1,8 +1,8 @@
 //! Popups drawn over a screen: the silence form, the expire confirmation, the `:` command
 //! palette, the SLA helper, and the Workloads screen's replica count and revision history.
 
-pub mod run;
 pub mod rollback;
+pub mod run;
 pub mod scale;
 pub mod silence;
 pub mod sla;

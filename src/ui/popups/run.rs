@@ -95,6 +95,7 @@ fn render_body(frame: &mut Frame, model: &Model, theme: &Theme, body: Rect) {
     let steps = &run.runbook().steps;
     let mut list = run_steps::list(
         steps,
+        run.values(),
         run.steps(),
         shown,
         usize::from(list_area.width.saturating_sub(1)),
@@ -119,7 +120,14 @@ fn render_body(frame: &mut Frame, model: &Model, theme: &Theme, body: Rect) {
         return;
     };
     let columns = usize::from(detail_inner.width.saturating_sub(1)).max(1);
-    let mut lines = run_steps::detail(index, step, run.steps().get(index), columns, theme);
+    let mut lines = run_steps::detail(
+        index,
+        step,
+        run.values(),
+        run.steps().get(index),
+        columns,
+        theme,
+    );
     let height = usize::from(detail_inner.height);
     let max_scroll = lines.len().saturating_sub(height);
     let scroll = usize::from(runs.panel.scroll).min(max_scroll);

@@ -2,6 +2,8 @@
 //! that read without colour), and the step's status, guidance, diff and log as wrapped
 //! lines ready to scroll.
 
+use crate::runbook::params::Values;
+use crate::runbook::resolve::display_text;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -41,6 +43,7 @@ pub fn status_text(status: &StepStatus) -> String {
 /// One list row per step, `columns` wide; `shown` is highlighted.
 pub fn list<'a>(
     steps: &[Step],
+    values: &Values,
     states: &[StepState],
     shown: Option<usize>,
     columns: usize,
@@ -53,7 +56,11 @@ pub fn list<'a>(
             let status = states.get(i).map_or(&StepStatus::Pending, |s| &s.status);
             let (sign, style) = mark(status, theme);
             let label = super::fit(
-                &format!("{}. {}", i + 1, Text::new(&step.title).as_str()),
+                &format!(
+                    "{}. {}",
+                    i + 1,
+                    Text::new(&display_text(&step.title, values)).as_str()
+                ),
                 columns.saturating_sub(2),
             );
             let label_style = if shown == Some(i) {
@@ -74,12 +81,17 @@ pub fn list<'a>(
 pub fn detail<'a>(
     index: usize,
     step: &Step,
+    values: &Values,
     state: Option<&StepState>,
     columns: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    let title = format!("{}. {}", index + 1, Text::new(&step.title).as_str());
+    let title = format!(
+        "{}. {}",
+        index + 1,
+        Text::new(&display_text(&step.title, values)).as_str()
+    );
     for text in wrap(&title, columns, "   ") {
         lines.push(Line::styled(text, theme.header));
     }
@@ -93,7 +105,7 @@ pub fn detail<'a>(
     for text in wrap(&status_line, columns, "  ") {
         lines.push(Line::styled(text, style));
     }
-    let guidance = run_text::guidance(&step.guidance, columns);
+    let guidance = run_text::guidance(&display_text(&step.guidance, values), columns);
     if !guidance.is_empty() {
         lines.push(Line::raw(""));
     }
