@@ -74,11 +74,10 @@ impl Fleet {
         let mut all = vec!["run"];
         all.extend_from_slice(args);
         all.extend_from_slice(&["--audit-file", &audit]);
-        let output = tokio::time::timeout(Duration::from_secs(240), self.command(&all).output())
+        tokio::time::timeout(Duration::from_secs(240), self.command(&all).output())
             .await
             .expect("watchdeck run ends within 4 minutes")
-            .expect("watchdeck runs");
-        output
+            .expect("watchdeck runs")
     }
 
     async fn payment_image(&self) -> String {
