@@ -155,8 +155,8 @@ fn the_failover_runbook_carries_its_objectives_and_steps() {
     assert_eq!(
         kinds,
         [
-            "check", "check", "confirm", "promote", "wait", "scale", "scale", "scale", "wait",
-            "wait", "note"
+            "check", "check", "confirm", "promote", "wait", "scale", "scale", "scale", "scale",
+            "scale", "wait", "wait", "note"
         ]
     );
     let StepKind::Scale {
