@@ -29,7 +29,7 @@ pub enum DirectError {
     Name {
         what: &'static str,
         value: String,
-        why: &'static str,
+        why: String,
     },
     #[error("{what} must be a {expected}, found {kind}")]
     Kind {
@@ -283,7 +283,7 @@ fn check_target(target: &ObjectRef) -> Result<(), DirectError> {
         return Err(DirectError::Name {
             what: "namespace",
             value: target.namespace.clone(),
-            why: "a namespace is a DNS-1123 label (no dots)",
+            why: "a namespace is a DNS-1123 label (no dots)".to_owned(),
         });
     }
     check_name("name", &target.name, 253)
@@ -293,33 +293,17 @@ fn check_target(target: &ObjectRef) -> Result<(), DirectError> {
 /// starting and ending with a letter or digit. This also refuses every shell and path
 /// metacharacter, option-like values (`--all`), `..` and invisible characters.
 pub fn check_name(what: &'static str, value: &str, max: usize) -> Result<(), DirectError> {
-    let fail = |why| {
-        Err(DirectError::Name {
-            what,
-            value: value.to_string(),
-            why,
-        })
+    // The same rules as runbook parameters: a label for 63, a subdomain otherwise.
+    let checked = if max <= 63 {
+        crate::runbook::params::names::dns_label(value)
+    } else {
+        crate::runbook::params::names::dns_subdomain(value)
     };
-    if value.is_empty() {
-        return fail("it is empty");
-    }
-    if value.len() > max {
-        return fail("it is too long");
-    }
-    if !value
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-    {
-        return fail("only lowercase letters, digits, '-' and '.' are allowed");
-    }
-    let edge = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if !edge(value.bytes().next()) || !edge(value.bytes().last()) {
-        return fail("it must start and end with a letter or digit");
-    }
-    if value.split('.').any(str::is_empty) {
-        return fail("it has an empty part between dots");
-    }
-    Ok(())
+    checked.map_err(|why| DirectError::Name {
+        what,
+        value: value.to_string(),
+        why,
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! them into typed fields.
 
 mod duration;
-mod names;
+pub(crate) mod names;
 #[cfg(test)]
 mod tests;
 
