@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::runbook::engine::{ClusterPolicy, Recovery, Run, StepStatus};
+use crate::runbook::engine::{ClusterPolicy, Run, StepStatus};
 use crate::runbook::params::CommandPolicy;
 use crate::runbook::spec::Runbook;
 
@@ -139,17 +139,6 @@ impl Runs {
             },
         };
         Some(format!("run {id}: {what}"))
-    }
-}
-
-/// The letter that picks a recovery at a choice prompt.
-pub fn recovery_key(recovery: Recovery) -> char {
-    match recovery {
-        Recovery::Retry => 'r',
-        Recovery::RollBack => 'b',
-        Recovery::Verify => 'v',
-        Recovery::Continue => 'c',
-        Recovery::Stop => 's',
     }
 }
 

@@ -117,6 +117,17 @@ impl Recovery {
             Recovery::Stop => "stop",
         }
     }
+
+    /// The letter that picks it at a choice prompt, in the console and on a terminal.
+    pub fn key(self) -> char {
+        match self {
+            Recovery::Retry => 'r',
+            Recovery::RollBack => 'b',
+            Recovery::Verify => 'v',
+            Recovery::Continue => 'c',
+            Recovery::Stop => 's',
+        }
+    }
 }
 
 /// What the engine asks the caller to do.
@@ -171,6 +182,19 @@ pub enum Gate {
 }
 
 impl Gate {
+    /// How the gate is named at the prompt.
+    pub fn label(self) -> &'static str {
+        match self {
+            Gate::Step => "Confirm",
+            Gate::Apply => "Apply the change",
+            Gate::Production => "Production",
+            Gate::Risk => "Risk",
+            Gate::LargeChange => "Large change",
+            Gate::Failure => "Step failed",
+            Gate::OutcomeUnknown => "Outcome unknown",
+        }
+    }
+
     /// A plain yes/no that `--yes` may accept headless (typed gates never).
     pub fn accepts_yes_flag(self) -> bool {
         !matches!(

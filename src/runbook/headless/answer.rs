@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::runbook::engine::{Answer, Expect, Gate, Prompt, Recovery, Run};
+use crate::runbook::engine::{Answer, Expect, Prompt, Recovery, Run};
 use crate::runbook::runner::Answerer;
 
 /// Answers from `--yes` and `--confirm`.
@@ -20,13 +20,13 @@ impl Answerer for FlagAnswers {
             Expect::YesNo if self.yes && prompt.gate.accepts_yes_flag() => (
                 // Typed "--yes" counts as yes and is recorded as given in the audit log.
                 Answer::Typed("--yes".to_owned()),
-                Some(format!("{}: yes (--yes)", gate_name(prompt.gate))),
+                Some(format!("{}: yes (--yes)", prompt.gate.label())),
             ),
             Expect::YesNo => (
                 Answer::No,
                 Some(format!(
                     "{}: no terminal to ask and no --yes: declined",
-                    gate_name(prompt.gate)
+                    prompt.gate.label()
                 )),
             ),
             Expect::Typed(expected) => {
@@ -96,7 +96,7 @@ impl Answerer for TerminalAnswers {
             Expect::Choice(choices) => {
                 let keys: Vec<String> = choices
                     .iter()
-                    .map(|c| format!("[{}] {}", choice_key(*c), c.label()))
+                    .map(|c| format!("[{}] {}", c.key(), c.label()))
                     .collect();
                 loop {
                     let Some(text) = ask(&format!("  {}: ", keys.join("  "))) else {
@@ -107,35 +107,12 @@ impl Answerer for TerminalAnswers {
                         );
                     };
                     if let Some(choice) = choices.iter().find(|c| {
-                        text == choice_key(**c).to_string() || text.eq_ignore_ascii_case(c.label())
+                        text == c.key().to_string() || text.eq_ignore_ascii_case(c.label())
                     }) {
                         return (Answer::Recover(*choice), None);
                     }
                 }
             }
         }
-    }
-}
-
-/// The key that picks a recovery, as the console uses it too.
-pub fn choice_key(choice: Recovery) -> char {
-    match choice {
-        Recovery::Retry => 'r',
-        Recovery::RollBack => 'b',
-        Recovery::Verify => 'v',
-        Recovery::Continue => 'c',
-        Recovery::Stop => 's',
-    }
-}
-
-pub fn gate_name(gate: Gate) -> &'static str {
-    match gate {
-        Gate::Step => "confirmation",
-        Gate::Apply => "apply the change",
-        Gate::Production => "production target",
-        Gate::Risk => "risk gate",
-        Gate::LargeChange => "large change",
-        Gate::Failure => "step failed",
-        Gate::OutcomeUnknown => "outcome unknown",
     }
 }

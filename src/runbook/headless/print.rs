@@ -6,7 +6,6 @@ use std::io::Write;
 
 use jiff::Timestamp;
 
-use super::answer::gate_name;
 use crate::runbook::engine::{Run, StepStatus};
 use crate::runbook::ops::DiffLine;
 use crate::runbook::resolve::display_text;
@@ -90,7 +89,7 @@ impl<W: Write> Progress for TextProgress<W> {
             let key = format!("{:?}{}", prompt.gate, prompt.message);
             if self.last_prompt.as_ref() != Some(&key) {
                 let message = prompt.message.replace('\n', "\n      ");
-                text.push_str(&format!("    ? {}: {message}\n", gate_name(prompt.gate)));
+                text.push_str(&format!("    ? {}: {message}\n", prompt.gate.label()));
                 self.last_prompt = Some(key);
             }
         }

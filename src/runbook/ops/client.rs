@@ -74,10 +74,7 @@ impl Ops {
                 )
             })
             .collect();
-        let os_user = ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
-            .unwrap_or_else(|| "unknown".to_string());
+        let os_user = crate::runbook::audit::who::os_user();
         Ops {
             inner: Arc::new(Inner {
                 clusters,

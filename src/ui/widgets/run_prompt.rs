@@ -10,23 +10,10 @@ use ratatui::text::{Line, Span};
 
 use super::run_text::wrap;
 use crate::model::Text;
-use crate::model::runs::{RunPhase, Runs, recovery_key};
+use crate::model::runs::{RunPhase, Runs};
 use crate::model::time::human_duration;
-use crate::runbook::engine::{Expect, Gate, Prompt, Run, RunResult};
+use crate::runbook::engine::{Expect, Prompt, Run, RunResult};
 use crate::ui::theme::Theme;
-
-/// How a gate is named at the prompt.
-pub fn gate_label(gate: Gate) -> &'static str {
-    match gate {
-        Gate::Step => "Confirm",
-        Gate::Apply => "Apply the change",
-        Gate::Production => "Production",
-        Gate::Risk => "Risk",
-        Gate::LargeChange => "Large change",
-        Gate::Failure => "Step failed",
-        Gate::OutcomeUnknown => "Outcome unknown",
-    }
-}
 
 fn secs(d: Duration) -> String {
     human_duration(i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -155,7 +142,7 @@ fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme)
         let paragraph = paragraph.as_str();
         let wrapped = if first {
             wrap(
-                &format!("? {}: {paragraph}", gate_label(prompt.gate)),
+                &format!("? {}: {paragraph}", prompt.gate.label()),
                 columns,
                 "  ",
             )
@@ -202,10 +189,7 @@ fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme)
                 if i > 0 {
                     spans.push(Span::styled(" · ", theme.muted));
                 }
-                spans.push(Span::styled(
-                    recovery_key(*choice).to_string(),
-                    theme.header,
-                ));
+                spans.push(Span::styled(choice.key().to_string(), theme.header));
                 spans.push(Span::styled(format!(" {}", choice.label()), theme.muted));
             }
             lines.push(Line::from(spans));

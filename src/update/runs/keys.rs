@@ -5,7 +5,6 @@
 use crate::action::{Action, Key};
 use crate::effect::Effect;
 use crate::model::Model;
-use crate::model::runs::recovery_key;
 use crate::runbook::engine::{Answer, Expect, RunInput};
 
 /// Longest typed confirmation kept (a cluster/namespace/name fits with room to spare).
@@ -65,7 +64,7 @@ pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             None => return vec![Effect::Render],
         },
         (Some(Expect::Choice(choices)), Key::Char(c)) => {
-            match choices.iter().find(|r| recovery_key(**r) == c) {
+            match choices.iter().find(|r| r.key() == c) {
                 Some(recovery) => Answer::Recover(*recovery),
                 None => return Vec::new(),
             }
