@@ -12,6 +12,18 @@ use crate::model::{Cursor, Model, Pane, View, scroll_offset};
 /// Rows one wheel notch moves.
 const WHEEL_ROWS: usize = 3;
 
+/// One wheel turn of `kind` (up or down) as `WHEEL_ROWS` cursor moves, for every list.
+pub(super) fn wheel(kind: MouseKind, mut step: impl FnMut(Action)) {
+    let action = if kind == MouseKind::ScrollUp {
+        Action::Up
+    } else {
+        Action::Down
+    };
+    for _ in 0..WHEEL_ROWS {
+        step(action);
+    }
+}
+
 pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
     // Overlays are modal: the mouse waits until they close.
     if model.ui.show_help || model.ui.prompt.is_some() {
@@ -59,20 +71,13 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
             let Some((pane, _)) = list else {
                 return Vec::new();
             };
-            let action = if mouse.kind == MouseKind::ScrollUp {
-                Action::Up
-            } else {
-                Action::Down
-            };
-            for _ in 0..WHEEL_ROWS {
-                match pane {
-                    Pane::Pods => super::move_pods(model, action),
-                    Pane::Alerts if model.ui.view == View::Alerts => {
-                        super::alerts::move_grouped(model, action);
-                    }
-                    Pane::Alerts => super::move_alerts(model, action),
+            wheel(mouse.kind, |action| match pane {
+                Pane::Pods => super::move_pods(model, action),
+                Pane::Alerts if model.ui.view == View::Alerts => {
+                    super::alerts::move_grouped(model, action);
                 }
-            }
+                Pane::Alerts => super::move_alerts(model, action),
+            });
             vec![Effect::Render]
         }
     }

@@ -13,9 +13,6 @@ use crate::sources::prometheus::step::choose_step;
 /// Points the detail charts ask for (their width is not known to `update`).
 pub const CHART_POINTS: u16 = 120;
 
-/// Rows one wheel notch moves.
-const WHEEL_ROWS: usize = 3;
-
 /// Actions the SLO screens take before the general handling; `None` leaves `action` to it.
 pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
     let slo = &mut model.ui.slo;
@@ -182,14 +179,9 @@ pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
             Some(vec![Effect::Render])
         }
         MouseKind::ScrollUp | MouseKind::ScrollDown => {
-            let action = if mouse.kind == MouseKind::ScrollUp {
-                Action::Up
-            } else {
-                Action::Down
-            };
-            for _ in 0..WHEEL_ROWS {
+            super::mouse::wheel(mouse.kind, |action| {
                 move_cursor(model, action);
-            }
+            });
             Some(vec![Effect::Render])
         }
     }

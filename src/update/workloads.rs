@@ -21,7 +21,6 @@ use crate::runbook::spec::Runbook;
 
 /// Digits the replica count takes (up to `direct::MAX_REPLICAS`).
 const MAX_DIGITS: usize = 4;
-const WHEEL_ROWS: usize = 3;
 
 /// Actions the Workloads screen (and `x` on the Pods screen) take before the general
 /// handling; `None` leaves `action` to it.
@@ -123,14 +122,9 @@ pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
             Some(vec![Effect::Render])
         }
         MouseKind::ScrollUp | MouseKind::ScrollDown => {
-            let action = if mouse.kind == MouseKind::ScrollUp {
-                Action::Up
-            } else {
-                Action::Down
-            };
-            for _ in 0..WHEEL_ROWS {
+            super::mouse::wheel(mouse.kind, |action| {
                 move_cursor(model, action);
-            }
+            });
             Some(vec![Effect::Render])
         }
     }
