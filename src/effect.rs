@@ -2,7 +2,6 @@
 //! IO requests (fetch a pod's /metrics, create a silence, ...) are data here and run by the
 //! executor in `app::executor`; their results come back as `DataEvent`s.
 
-use crate::model::silence_form::SilenceDraft;
 use crate::model::{ClusterId, Text};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,9 +41,6 @@ pub enum Effect {
 /// behalf. Each feature adds its variant and its arm in `app::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IoRequest {
-    /// POST the silence to replica `replica` of the cluster's Alertmanager, then read it
-    /// back from the same replica (`SilenceDone`).
-    CreateSilence { replica: usize, draft: SilenceDraft },
     /// DELETE silence `id` on replica `replica`, then read it back (`SilenceDone`).
     ExpireSilence { replica: usize, id: Text },
     /// The Services screen's chart for one service of the cluster; answered with

@@ -47,9 +47,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Data(DataEvent {
             cluster,
-            at,
             payload: Payload::SilenceDone(outcome),
-        }) => silence::on_outcome(model, cluster, at, outcome),
+            ..
+        }) => silence::on_outcome(model, cluster, outcome),
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
         Msg::Data(event) => apply_data(model, event),

@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
 use crate::model::services::{Chart, QueryStatus};
-use crate::model::silence::{SilenceAction, SilenceOutcome};
+use crate::model::silence::SilenceOutcome;
 use crate::model::slo::{SloChart, SloId, SloScope, SloSpec};
 use crate::model::{ClusterId, Text};
 use crate::sources::ToApp;
@@ -94,32 +94,14 @@ impl Executor {
         // Finished tasks are reaped here so the set does not grow.
         while self.tasks.try_join_next().is_some() {}
         match request {
-            IoRequest::CreateSilence { replica, draft } => {
-                let spec = target
-                    .alertmanagers
-                    .get(replica)
-                    .map(|c| target.endpoint_spec(c));
-                let now = self.clock.now();
-                self.silence_task(
-                    cluster,
-                    replica,
-                    SilenceAction::Create,
-                    spec,
-                    move |am| async move { silences::create(&am, replica, &draft, now).await },
-                );
-            }
             IoRequest::ExpireSilence { replica, id } => {
                 let spec = target
                     .alertmanagers
                     .get(replica)
                     .map(|c| target.endpoint_spec(c));
-                self.silence_task(
-                    cluster,
-                    replica,
-                    SilenceAction::Expire,
-                    spec,
-                    move |am| async move { silences::expire(&am, replica, id.as_str()).await },
-                );
+                self.silence_task(cluster, replica, spec, move |am| async move {
+                    silences::expire(&am, replica, id.as_str()).await
+                });
             }
             IoRequest::PodMetrics {
                 namespace,
@@ -178,7 +160,6 @@ impl Executor {
         &mut self,
         cluster: ClusterId,
         replica: usize,
-        action: SilenceAction,
         spec: Option<EndpointSpec>,
         call: F,
     ) where
@@ -199,10 +180,9 @@ impl Executor {
                 }
             };
             if let Err(reason) = &result {
-                tracing::warn!(cluster, ?action, %reason, "silence request failed");
+                tracing::warn!(cluster, %reason, "silence request failed");
             }
             let outcome = SilenceOutcome {
-                action,
                 replica,
                 result: result.map_err(|e| Text::new(&e)),
             };

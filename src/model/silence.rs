@@ -82,18 +82,10 @@ pub struct AlertSnapshot {
     pub replicas: Vec<ReplicaReport>,
 }
 
-/// What a silence request did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SilenceAction {
-    Create,
-    Expire,
-}
-
-/// The answer to a silence request: the silence as read back from the replica that took the
-/// request, or why it failed.
+/// The answer to a request to expire a silence: the silence as read back from the replica
+/// that took the request, or why it failed. (Silences are created by the runbook engine.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SilenceOutcome {
-    pub action: SilenceAction,
     pub replica: usize,
     pub result: Result<Silence, Text>,
 }

@@ -11,7 +11,7 @@ use crate::model::Text;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
-use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
+use crate::model::silence::{SilenceOutcome, SilenceStatus};
 use crate::model::silence_form::{Field, SilencePopup, Stage, preview};
 use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
 use std::time::Duration;
@@ -327,7 +327,6 @@ fn expire_asks_then_sends_to_the_silences_replica_and_reads_back() {
             0,
             1,
             Payload::SilenceDone(SilenceOutcome {
-                action: SilenceAction::Expire,
                 replica: 0,
                 result: Ok(expired),
             }),

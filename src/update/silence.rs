@@ -7,14 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
-
 use crate::action::Key;
 use crate::effect::{Effect, IoRequest};
 use crate::model::alert::AlertState;
-use crate::model::alert_groups::{selected_alert_entry as selected_entry, until_text};
+use crate::model::alert_groups::selected_alert_entry as selected_entry;
 use crate::model::runs::StartRun;
-use crate::model::silence::{SilenceAction, SilenceOutcome, SilenceStatus};
+use crate::model::silence::{SilenceOutcome, SilenceStatus};
 use crate::model::silence_form::{
     ExpireConfirm, Field, SilenceDraft, SilenceForm, SilencePopup, Stage,
 };
@@ -180,14 +178,9 @@ fn expire_key(model: &mut Model, mut confirm: ExpireConfirm, key: Key) -> Vec<Ef
     effects
 }
 
-/// A silence request's answer: the silence list follows what the replica read back, and the
+/// An expire request's answer: the silence list follows what the replica read back, and the
 /// open popup for that request shows the result.
-pub fn on_outcome(
-    model: &mut Model,
-    cluster: ClusterId,
-    at: Timestamp,
-    outcome: SilenceOutcome,
-) -> Vec<Effect> {
+pub fn on_outcome(model: &mut Model, cluster: ClusterId, outcome: SilenceOutcome) -> Vec<Effect> {
     let Some(state) = model.clusters.get_mut(cluster) else {
         return Vec::new();
     };
@@ -202,34 +195,19 @@ pub fn on_outcome(
                 state.silences.push(silence.clone());
                 state.silences.sort_by(|a, b| a.id.cmp(&b.id));
             }
-            let verb = match outcome.action {
-                SilenceAction::Create => "created",
-                SilenceAction::Expire => "expired",
-            };
-            let until = match (outcome.action, silence.ends_at) {
-                (SilenceAction::Create, Some(ends)) => format!(" until {}", until_text(ends, at)),
-                _ => String::new(),
-            };
             Stage::Done(Text::new(&format!(
-                "silence {} {verb}: {}{until} (read back from {replica_url})",
+                "silence {} expired: {} (read back from {replica_url})",
                 silence.id,
                 silence.status.label(),
             )))
         }
         Err(reason) => Stage::Failed(reason.clone()),
     };
-    match (&mut model.ui.silence, outcome.action) {
-        (Some(SilencePopup::Create(form)), SilenceAction::Create)
-            if form.cluster == cluster && form.stage == Stage::Sending =>
-        {
-            form.stage = stage;
-        }
-        (Some(SilencePopup::Expire(confirm)), SilenceAction::Expire)
-            if confirm.cluster == cluster && confirm.stage == Stage::Sending =>
-        {
-            confirm.stage = stage;
-        }
-        _ => {}
+    if let Some(SilencePopup::Expire(confirm)) = &mut model.ui.silence
+        && confirm.cluster == cluster
+        && confirm.stage == Stage::Sending
+    {
+        confirm.stage = stage;
     }
     vec![Effect::Render]
 }

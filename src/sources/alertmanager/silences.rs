@@ -1,13 +1,10 @@
-//! Silence requests made on the user's behalf: create (POST `/api/v2/silences`) and expire
-//! (DELETE `/api/v2/silence/{id}`) on one replica, each read back from the same replica
-//! (GET `/api/v2/silence/{id}`) so the console shows what the Alertmanager really holds.
-
-use jiff::Timestamp;
+//! Expiring a silence on the user's behalf (DELETE `/api/v2/silence/{id}`) on one replica,
+//! read back from the same replica (GET `/api/v2/silence/{id}`) so the console shows what
+//! the Alertmanager really holds. Creating one is a runbook mutation (`runbook::ops::silence`).
 
 use super::client::AmHttp;
-use super::wire::{parse_silence, parse_silence_id, postable_silence};
+use super::wire::parse_silence;
 use crate::model::silence::Silence;
-use crate::model::silence_form::SilenceDraft;
 
 /// The path of one silence; ids are UUIDs, anything else is refused rather than sent.
 fn silence_path(id: &str) -> Result<String, String> {
@@ -24,21 +21,6 @@ pub async fn read_back(am: &AmHttp, replica: usize, id: &str) -> Result<Silence,
         .await
         .map_err(|e| format!("reading silence {id} back from {}: {e}", am.base()))?;
     parse_silence(&body, replica)
-}
-
-/// Creates the silence on `am` starting `now`, then reads it back.
-pub async fn create(
-    am: &AmHttp,
-    replica: usize,
-    draft: &SilenceDraft,
-    now: Timestamp,
-) -> Result<Silence, String> {
-    let body = am
-        .post("/api/v2/silences", &postable_silence(draft, now))
-        .await
-        .map_err(|e| format!("creating the silence on {}: {e}", am.base()))?;
-    let id = parse_silence_id(&body)?;
-    read_back(am, replica, &id).await
 }
 
 /// Expires silence `id` on `am`, then reads it back (its state is then `expired`).
