@@ -246,9 +246,8 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
         let ops = ops.clone();
         Box::pin(async move { ops.perform(request).await })
     });
-    let executor = Executor::new(targets.clone(), tx)
-        .with_clock(options.clock.clone())
-        .with_runs(run_io::RunIo::new(Some(perform), audit_file));
+    let executor =
+        Executor::new(targets.clone(), tx).with_runs(run_io::RunIo::new(Some(perform), audit_file));
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());

@@ -2,7 +2,7 @@
 //! IO requests (fetch a pod's /metrics, create a silence, ...) are data here and run by the
 //! executor in `app::executor`; their results come back as `DataEvent`s.
 
-use crate::model::{ClusterId, Text};
+use crate::model::ClusterId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -41,8 +41,6 @@ pub enum Effect {
 /// behalf. Each feature adds its variant and its arm in `app::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IoRequest {
-    /// DELETE silence `id` on replica `replica`, then read it back (`SilenceDone`).
-    ExpireSilence { replica: usize, id: Text },
     /// The Services screen's chart for one service of the cluster; answered with
     /// `Payload::Chart`. A newer request for the same cluster cancels this one.
     MetricsChart {

@@ -15,7 +15,7 @@ use crate::model::layout::ScreenLayout;
 use crate::model::pod::{PodKey, PodRow};
 use crate::model::pod_view::PodMetricsResult;
 use crate::model::services::{Chart, MetricsUpdate};
-use crate::model::silence::{AlertSnapshot, SilenceOutcome};
+use crate::model::silence::AlertSnapshot;
 use crate::model::{ClusterId, Text};
 
 /// What a source sends: which cluster, when (the source's clock), and what.
@@ -35,8 +35,6 @@ pub enum Payload {
     /// One poll of every Alertmanager replica: alerts (deduplicated), silences, and each
     /// replica's result.
     AlertSnapshot(Box<AlertSnapshot>),
-    /// The answer to a silence create or expire, read back from the same replica.
-    SilenceDone(SilenceOutcome),
     /// RED metrics per service (replacing the previous ones), with the answer's status.
     Metrics(MetricsUpdate),
     /// The selected service's chart, answering the request with the same `seq`.
@@ -61,9 +59,7 @@ impl Payload {
     pub fn source(&self) -> SourceKind {
         match self {
             Payload::Pods(_) | Payload::Kube(_) | Payload::PodMetrics(_) => SourceKind::Pods,
-            Payload::Alerts(_) | Payload::AlertSnapshot(_) | Payload::SilenceDone(_) => {
-                SourceKind::Alerts
-            }
+            Payload::Alerts(_) | Payload::AlertSnapshot(_) => SourceKind::Alerts,
             Payload::Metrics(_)
             | Payload::Chart(_)
             | Payload::SloReadings(_)

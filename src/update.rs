@@ -45,11 +45,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         slo::mark_stale(model, event.at);
     }
     match msg {
-        Msg::Data(DataEvent {
-            cluster,
-            payload: Payload::SilenceDone(outcome),
-            ..
-        }) => silence::on_outcome(model, cluster, outcome),
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
@@ -161,8 +156,6 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
             alerts::apply_snapshot(state, *snapshot, at);
             current.on_data(at)
         }
-        // Handled in `update` before the source's health is touched.
-        Payload::SilenceDone(_) => current,
         Payload::Alive(_) => current.on_data(at),
         // Applied by `metrics::apply` before this match.
         Payload::Metrics(_)

@@ -6,6 +6,7 @@
 mod common;
 
 use common::daemon::{next_event, spawn_logged, wait_ready};
+use common::silences;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,13 +14,13 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::process::Child;
 use tokio::sync::mpsc;
-use watchdeck::app::{ClusterTarget, Executor};
-use watchdeck::clock::Clock;
-use watchdeck::effect::IoRequest;
+use watchdeck::app::ClusterTarget;
 use watchdeck::event::{DataEvent, Msg, Payload};
 use watchdeck::model::alert::AlertState;
 use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
 use watchdeck::model::{Model, Text};
+use watchdeck::runbook::action::Mutation;
+use watchdeck::runbook::ops::DiffLine;
 use watchdeck::sources::alertmanager::{
     PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
 };
@@ -76,12 +77,16 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     assert_eq!(disk.state, AlertState::Active);
 
     // Create through the runbook operations, as the console's silence form does.
-    let id = common::create_silence(
+    let ops = silences::ops(
         &target("us-east-1", vec![am.clone()]),
         &sim.running.fleet.now,
+    );
+    let id = silences::create(
+        &ops,
+        "us-east-1",
         vec![
-            common::silence_matcher("alertname", "DiskFull", false),
-            common::silence_matcher("instance", "db-.*", true),
+            silences::matcher("alertname", "DiskFull", false),
+            silences::matcher("instance", "db-.*", true),
         ],
         Duration::from_secs(7_200),
         "resizing the volume",
@@ -143,22 +148,26 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
         "{reason}"
     );
 
-    // Expire through the executor, as the console does; read back from the same replica.
-    let (tx, mut rx) = mpsc::channel(8);
-    let mut executor = Executor::new(vec![target("us-east-1", vec![am.clone()])], tx)
-        .with_clock(Clock::Virtual(sim.running.fleet.now.clone()));
-    executor.run(
-        0,
-        IoRequest::ExpireSilence {
-            replica: 0,
-            id: silence.id.clone(),
-        },
+    // Expire as the console's `E` does: the plan names the alert that notifies again.
+    let (plan, done) = silences::expire(&ops, "us-east-1", &id).await;
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.starts_with("DiskFull {") && n.ends_with("will notify again")),
+        "{:?}",
+        plan.notes
     );
-    let event = next_event(&mut rx).await;
-    let Payload::SilenceDone(outcome) = event.payload else {
-        panic!("{event:?}");
-    };
-    assert_eq!(outcome.result.unwrap().status, SilenceStatus::Expired);
+    assert!(
+        plan.diff
+            .contains(&DiffLine::Added("status: expired".to_string())),
+        "{:?}",
+        plan.diff
+    );
+    assert!(
+        done.message.ends_with("(read back: expired)"),
+        "{}",
+        done.message
+    );
     let after = snapshot(std::slice::from_ref(&am)).await;
     let disk = after
         .alerts
@@ -166,23 +175,23 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
         .find(|a| a.name.as_str() == "DiskFull")
         .unwrap();
     assert_eq!(disk.state, AlertState::Active);
-
-    // A refused request comes back as a reason for the popup.
-    executor.run(
-        0,
-        IoRequest::ExpireSilence {
-            replica: 0,
-            id: Text::new("00000000-0000-0000-0000-000000000000"),
-        },
-    );
-    let Payload::SilenceDone(outcome) = next_event(&mut rx).await.payload else {
-        panic!("no outcome");
+    // Expiring it again is nothing to do.
+    let mutation = Mutation::ExpireSilence {
+        cluster: "us-east-1".into(),
+        id: id.clone(),
     };
-    let reason = outcome.result.unwrap_err();
+    let again = silences::plan(&ops, &mutation).await.expect("plan");
+    assert!(again.nothing_to_do(), "{:?}", again.diff);
+
+    // An unknown silence is refused at the plan, naming the replica and the answer.
+    let unknown = Mutation::ExpireSilence {
+        cluster: "us-east-1".into(),
+        id: "00000000-0000-0000-0000-000000000000".into(),
+    };
+    let reason = silences::plan(&ops, &unknown).await.unwrap_err().message;
     assert!(
-        reason.as_str().starts_with(
-            "expiring silence 00000000-0000-0000-0000-000000000000 on http://127.0.0.1:"
-        ) && reason.as_str().contains("HTTP 404"),
+        reason.starts_with("silence 00000000-0000-0000-0000-000000000000: no Alertmanager replica of us-east-1 answered: http://127.0.0.1:")
+            && reason.contains("404"),
         "{reason}"
     );
 }

@@ -6,16 +6,15 @@
 mod common;
 
 use common::daemon::next_event;
+use common::silences;
 
 use std::time::Duration;
 
 use kube::config::Kubeconfig;
 use serde_json::json;
 use tokio::sync::mpsc;
-use watchdeck::app::{ClusterTarget, Executor, spawn_sources};
-use watchdeck::clock::Clock;
+use watchdeck::app::{ClusterTarget, spawn_sources};
 use watchdeck::config::{Config, Endpoint, EndpointConfig, HttpOptions, ServicePort};
-use watchdeck::effect::IoRequest;
 use watchdeck::event::Payload;
 use watchdeck::model::alert::AlertState;
 use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
@@ -108,10 +107,11 @@ async fn alerts_and_silences_through_the_service_proxy_match_the_url() {
     );
 
     // A silence created through the proxy, as the console's silence form does it...
-    let id = common::create_silence(
-        &by_proxy,
-        &sim.running.fleet.now,
-        vec![common::silence_matcher("alertname", "DiskFull", false)],
+    let ops = silences::ops(&by_proxy, &sim.running.fleet.now);
+    let id = silences::create(
+        &ops,
+        CLUSTER,
+        vec![silences::matcher("alertname", "DiskFull", false)],
         Duration::from_secs(3_600),
         "through the proxy",
     )
@@ -141,22 +141,14 @@ async fn alerts_and_silences_through_the_service_proxy_match_the_url() {
         }
     );
 
-    // Expired through the proxy by the executor, read back expired; the alert is active again.
-    let (tx, mut rx) = mpsc::channel(8);
-    let mut executor = Executor::new(vec![by_proxy.clone()], tx)
-        .with_clock(Clock::Virtual(sim.running.fleet.now.clone()));
-    executor.run(
-        0,
-        IoRequest::ExpireSilence {
-            replica: 0,
-            id: silence.id.clone(),
-        },
+    // Expired through the proxy, read back expired; the alert is active again.
+    let (_, done) = silences::expire(&ops, CLUSTER, &id).await;
+    assert!(done.message.contains(SERVICE_NAME), "{}", done.message);
+    assert!(
+        done.message.ends_with("(read back: expired)"),
+        "{}",
+        done.message
     );
-    let event = next_event(&mut rx).await;
-    let Payload::SilenceDone(outcome) = event.payload else {
-        panic!("{event:?}");
-    };
-    assert_eq!(outcome.result.unwrap().status, SilenceStatus::Expired);
     let after = snapshot(&by_proxy).await;
     assert!(after.silences.iter().all(|s| s.id != silence.id));
     let disk = after

@@ -11,23 +11,17 @@ use tokio::task::{AbortHandle, JoinSet};
 
 use super::ClusterTarget;
 use super::run_io::{RunIo, RunReply};
-use crate::clock::Clock;
 use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
 use crate::model::services::{Chart, QueryStatus};
-use crate::model::silence::SilenceOutcome;
 use crate::model::slo::{SloChart, SloId, SloScope, SloSpec};
 use crate::model::{ClusterId, Text};
 use crate::sources::ToApp;
-use crate::sources::alertmanager::{AmHttp, silences};
-use crate::sources::endpoint::EndpointSpec;
 use crate::sources::prometheus::chart::ChartAsk;
 use crate::sources::prometheus::slo::chart::SloChartAsk;
 use crate::sources::prometheus::slo::fetch_slo_chart;
 use crate::sources::prometheus::{PromClient, fetch_chart};
 
-/// Total time for one silence request and its read-back, each.
-const SILENCE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 use crate::model::pod_view::PodMetricsResult;
 
 /// The executor: owns the cluster targets and the result channel. Dropping it aborts the
@@ -36,9 +30,6 @@ pub struct Executor {
     targets: Vec<ClusterTarget>,
     tx: mpsc::Sender<DataEvent>,
     tasks: JoinSet<()>,
-    /// "Now" for requests that carry times (a silence starts now): the simulator's virtual
-    /// time in demo mode.
-    clock: Clock,
     charts: HashMap<ClusterId, AbortHandle>,
     /// The SLO chart being fetched (any cluster): a newer request aborts it.
     slo_chart: Option<AbortHandle>,
@@ -59,7 +50,6 @@ impl Executor {
             targets,
             tx,
             tasks: JoinSet::new(),
-            clock: Clock::Wall,
             charts: HashMap::new(),
             slo_chart: None,
             kube,
@@ -79,12 +69,6 @@ impl Executor {
         &mut self.runs
     }
 
-    /// The executor reading "now" from `clock`.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
     /// Starts `request` for `cluster`; returns at once.
     pub fn run(&mut self, cluster: ClusterId, request: IoRequest) {
         let (Some(target), Some(cell)) = (self.targets.get(cluster), self.kube.get(cluster)) else {
@@ -94,15 +78,6 @@ impl Executor {
         // Finished tasks are reaped here so the set does not grow.
         while self.tasks.try_join_next().is_some() {}
         match request {
-            IoRequest::ExpireSilence { replica, id } => {
-                let spec = target
-                    .alertmanagers
-                    .get(replica)
-                    .map(|c| target.endpoint_spec(c));
-                self.silence_task(cluster, replica, spec, move |am| async move {
-                    silences::expire(&am, replica, id.as_str()).await
-                });
-            }
             IoRequest::PodMetrics {
                 namespace,
                 pod,
@@ -152,47 +127,6 @@ impl Executor {
                 self.chart_task(cluster, ask);
             }
         }
-    }
-
-    /// Runs one silence request against replica `spec` (URL or service proxy) and sends its
-    /// outcome; each call gets at least [`SILENCE_TIMEOUT`].
-    fn silence_task<F, Fut>(
-        &mut self,
-        cluster: ClusterId,
-        replica: usize,
-        spec: Option<EndpointSpec>,
-        call: F,
-    ) where
-        F: FnOnce(AmHttp) -> Fut + Send + 'static,
-        Fut: std::future::Future<Output = Result<crate::model::silence::Silence, String>> + Send,
-    {
-        let tx = self.tx.clone();
-        self.tasks.spawn(async move {
-            let result = match spec {
-                None => Err(format!("no Alertmanager replica {}", replica + 1)),
-                Some(mut spec) => {
-                    let http = &mut spec.config.http;
-                    http.timeout = http.timeout.max(SILENCE_TIMEOUT);
-                    match AmHttp::connect(&spec).await {
-                        Ok(am) => call(am).await,
-                        Err(reason) => Err(reason),
-                    }
-                }
-            };
-            if let Err(reason) = &result {
-                tracing::warn!(cluster, %reason, "silence request failed");
-            }
-            let outcome = SilenceOutcome {
-                replica,
-                result: result.map_err(|e| Text::new(&e)),
-            };
-            let event = DataEvent {
-                cluster,
-                at: jiff::Timestamp::now(),
-                payload: Payload::SilenceDone(outcome),
-            };
-            let _ = tx.send(event).await;
-        });
     }
 
     /// Fetches one chart; a newer chart request for the cluster aborts this one.

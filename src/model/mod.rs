@@ -239,7 +239,7 @@ pub struct UiState {
     pub pods_page: usize,
     pub alerts_page: usize,
     /// The open silence form or expire confirmation (takes every key while open).
-    pub silence: Option<silence_form::SilencePopup>,
+    pub silence: Option<silence_form::SilenceForm>,
     /// Who the silence form names as author by default (the OS user).
     pub user: Text,
     /// The `/` filter of each list.

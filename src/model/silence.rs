@@ -81,11 +81,3 @@ pub struct AlertSnapshot {
     pub silences: Vec<Silence>,
     pub replicas: Vec<ReplicaReport>,
 }
-
-/// The answer to a request to expire a silence: the silence as read back from the replica
-/// that took the request, or why it failed. (Silences are created by the runbook engine.)
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SilenceOutcome {
-    pub replica: usize,
-    pub result: Result<Silence, Text>,
-}

@@ -19,18 +19,6 @@ pub enum Field {
     Author,
 }
 
-/// Where a request made from a popup stands.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Stage {
-    #[default]
-    Editing,
-    /// Sent; waiting for the replica's answer and the read-back.
-    Sending,
-    /// The replica's answer, read back: what to tell the user.
-    Done(Text),
-    Failed(Text),
-}
-
 /// What a valid form sends: Alertmanager computes nothing, the executor adds the times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SilenceDraft {
@@ -52,7 +40,6 @@ pub struct SilenceForm {
     pub focus: Field,
     /// Why the last submit was refused.
     pub error: Option<Text>,
-    pub stage: Stage,
 }
 
 impl SilenceForm {
@@ -73,7 +60,6 @@ impl SilenceForm {
             author: author.to_string(),
             focus: Field::Comment,
             error: None,
-            stage: Stage::Editing,
         }
     }
 
@@ -200,22 +186,6 @@ pub fn preview<'a>(model: &'a Model, form: &SilenceForm) -> Preview<'a> {
         }
     }
     preview
-}
-
-/// The expire confirmation for one silence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpireConfirm {
-    pub cluster: ClusterId,
-    pub replica: usize,
-    pub id: Text,
-    pub stage: Stage,
-}
-
-/// The open silence popup, if any. While one is open it takes every key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SilencePopup {
-    Create(SilenceForm),
-    Expire(ExpireConfirm),
 }
 
 #[cfg(test)]

@@ -76,6 +76,8 @@ pub enum Mutation {
         duration: Duration,
         comment: String,
     },
+    /// Expire Alertmanager silence `id` on `cluster` before its end.
+    ExpireSilence { cluster: String, id: String },
     /// An allowlisted program: `argv` is the full argument vector (allowlisted prefix plus
     /// the step's arguments); run without a shell.
     Command {
@@ -93,7 +95,9 @@ impl Mutation {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }
             | Mutation::PromoteCnpg { object, .. } => Some(&object.cluster),
-            Mutation::Silence { cluster, .. } => Some(cluster),
+            Mutation::Silence { cluster, .. } | Mutation::ExpireSilence { cluster, .. } => {
+                Some(cluster)
+            }
             Mutation::PromotePatroni { .. } | Mutation::Command { .. } => None,
         }
     }
@@ -114,6 +118,7 @@ impl Mutation {
             Mutation::Rollback { .. } => "rollback",
             Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. } => "promote",
             Mutation::Silence { .. } => "silence",
+            Mutation::ExpireSilence { .. } => "expire-silence",
             Mutation::Command { .. } => "command",
         }
     }

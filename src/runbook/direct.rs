@@ -1,11 +1,8 @@
 //! One-step runbooks for the direct actions of the views (scale, roll back, promote,
-//! silence), so that a key press in a view goes through the same engine and guards as a
+//! silence, expire a silence), so that a key press in a view goes through the same engine and guards as a
 //! runbook file. Values come from the model, already shown to the user; names are still
 //! checked here with the runbook parameters' rules, because a name that came from a cluster
 //! is still external text.
-//!
-//! Note: `runbook::params` (owned by the parameter validation) has its own DNS-1123 checks;
-//! the two should be merged into one helper once both land.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -215,6 +212,31 @@ pub fn silence(
     Ok(one_step(
         "action-silence",
         format!("Silence {} on {cluster}", shown.join(", ")),
+        guidance,
+        step,
+    ))
+}
+
+/// Expire silence `id` on `cluster`'s Alertmanager before its end.
+pub fn expire_silence(cluster: &str, id: &str) -> Result<Runbook, DirectError> {
+    check_name("cluster", cluster, 253)?;
+    if !super::ops::unsilence::valid_id(id) {
+        return Err(DirectError::Silence(format!(
+            "{:?} is not a silence id (expected a UUID)",
+            crate::model::sanitize::sanitize(id)
+        )));
+    }
+    let guidance = format!(
+        "Expire silence {id} on the Alertmanager of {cluster} now. The alerts it mutes \
+         notify again; they are listed with the change."
+    );
+    let step = StepKind::ExpireSilence {
+        cluster: Field::Literal(cluster.to_string()),
+        id: Field::Literal(id.to_string()),
+    };
+    Ok(one_step(
+        "action-expire-silence",
+        format!("Expire silence {id} on {cluster}"),
         guidance,
         step,
     ))

@@ -1,3 +1,5 @@
+//! The one-step runbooks of the direct actions: what each carries and what each refuses.
+
 use std::time::Duration;
 
 use super::*;
@@ -227,4 +229,32 @@ fn silence_refuses_no_matchers_zero_duration_and_placeholders() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn expire_silence_names_the_silence_and_refuses_ids_that_are_not_uuids() {
+    let id = "8c1d7f0e-3b2a-4d5e-9f60-112233445566";
+    let runbook = expire_silence("us-east-1", id).unwrap();
+    assert_eq!(runbook.id, "action-expire-silence");
+    let step = only_step(&runbook);
+    assert_eq!(step.title, format!("Expire silence {id} on us-east-1"));
+    assert!(step.guidance.contains("notify again"), "{}", step.guidance);
+    assert_eq!(
+        step.kind,
+        StepKind::ExpireSilence {
+            cluster: Field::Literal("us-east-1".into()),
+            id: Field::Literal(id.into()),
+        }
+    );
+    for bad in ["", "../status", "a b", "id?x=1", "a\u{200b}b"] {
+        let err = expire_silence("us-east-1", bad).unwrap_err();
+        assert!(
+            err.to_string().contains("not a silence id"),
+            "{bad:?}: {err}"
+        );
+    }
+    assert!(matches!(
+        expire_silence("us east", id),
+        Err(DirectError::Name { .. })
+    ));
 }

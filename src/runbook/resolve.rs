@@ -133,6 +133,13 @@ fn resolve_kind(
             };
             mutate(mutation, Duration::ZERO)
         }
+        StepKind::ExpireSilence { cluster, id } => {
+            let mutation = Mutation::ExpireSilence {
+                cluster: r.string(cluster)?,
+                id: r.string(id)?,
+            };
+            mutate(mutation, Duration::ZERO)
+        }
         StepKind::Command {
             name,
             args,
@@ -176,9 +183,10 @@ pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
         Mutation::PromoteCnpg { object, .. } => Some(Probe::Writable {
             object: object.clone(),
         }),
-        Mutation::PromotePatroni { .. } | Mutation::Silence { .. } | Mutation::Command { .. } => {
-            None
-        }
+        Mutation::PromotePatroni { .. }
+        | Mutation::Silence { .. }
+        | Mutation::ExpireSilence { .. }
+        | Mutation::Command { .. } => None,
     }
 }
 

@@ -208,6 +208,12 @@ pub enum StepKind {
         duration: Field<Duration>,
         comment: Template,
     },
+    /// Expire an Alertmanager silence before its end. Built by the alerts view's direct
+    /// action (the id comes from the silence shown); runbook files cannot name one.
+    ExpireSilence {
+        cluster: Field<String>,
+        id: Field<String>,
+    },
     /// Guidance only.
     Note { text: Template },
     /// A program from the config's allowlist, by its allowlist name; runs with this argv
@@ -229,6 +235,7 @@ impl StepKind {
                 | StepKind::Rollback { .. }
                 | StepKind::Promote { .. }
                 | StepKind::Silence { .. }
+                | StepKind::ExpireSilence { .. }
                 | StepKind::Command { .. }
         )
     }
@@ -243,6 +250,7 @@ impl StepKind {
             StepKind::Wait { .. } => "wait",
             StepKind::Confirm { .. } => "confirm",
             StepKind::Silence { .. } => "silence",
+            StepKind::ExpireSilence { .. } => "expire-silence",
             StepKind::Note { .. } => "note",
             StepKind::Command { .. } => "command",
         }

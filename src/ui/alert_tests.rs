@@ -118,16 +118,6 @@ fn snapshot_silence_form_80x24() {
 }
 
 #[test]
-fn snapshot_expire_confirmation_80x24() {
-    let mut model = alerts_screen();
-    for _ in 0..3 {
-        act(&mut model, Action::Down);
-    }
-    act(&mut model, Action::ExpireSilence);
-    insta::assert_snapshot!("expire_80x24", draw(&model, 80, 24).backend());
-}
-
-#[test]
 fn alerts_screen_and_popups_survive_tiny_terminals() {
     for model in [alerts_screen(), form_open()] {
         for (w, h) in [(1, 1), (20, 5), (40, 8), (250, 80)] {

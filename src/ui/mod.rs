@@ -77,8 +77,8 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         Some(ActionPopup::Rollback(popup)) => popups::rollback::render(frame, popup, theme, now),
         None => {}
     }
-    if let Some(popup) = &model.ui.silence {
-        popups::silence::render(frame, model, popup, theme, now);
+    if let Some(form) = &model.ui.silence {
+        popups::silence::render(frame, model, form, theme);
     }
     if model.runs.panel.visible {
         popups::run::render(frame, model, theme, now);

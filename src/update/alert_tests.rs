@@ -4,15 +4,13 @@
 use super::*;
 use crate::action::Key;
 use crate::action::action_for;
-use crate::effect::IoRequest;
-use crate::fixture::alerts::{alerts_model, eu_snapshot, replica, silence, snapshot_msg};
+use crate::fixture::alerts::{alerts_model, eu_snapshot, replica, snapshot_msg};
 use crate::fixture::{act, at, data};
 use crate::model::Text;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
-use crate::model::silence::{SilenceOutcome, SilenceStatus};
-use crate::model::silence_form::{Field, SilencePopup, Stage, preview};
+use crate::model::silence_form::{Field, preview};
 use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
 use std::time::Duration;
 
@@ -28,7 +26,7 @@ fn typed(model: &mut Model, text: &str) {
 
 fn form(model: &Model) -> &crate::model::silence_form::SilenceForm {
     match &model.ui.silence {
-        Some(SilencePopup::Create(form)) => form,
+        Some(form) => form,
         other => panic!("no silence form: {other:?}"),
     }
 }
@@ -273,7 +271,7 @@ fn silence_form_refuses_what_a_runbook_cannot_hold_and_stays_open() {
     assert_eq!(effects, vec![Effect::Render]);
     let error = form(&model).error.clone().expect("an error");
     assert!(error.as_str().contains("reserve"), "{error}");
-    assert_eq!(form(&model).stage, Stage::Editing);
+    assert!(model.ui.silence.is_some(), "the form stays open");
     key(&mut model, Key::Ctrl('u'));
     typed(&mut model, "deploying the fix");
     // Someone else named as author is kept in the comment.
@@ -293,53 +291,80 @@ fn silence_form_refuses_what_a_runbook_cannot_hold_and_stays_open() {
 }
 
 #[test]
-fn expire_asks_then_sends_to_the_silences_replica_and_reads_back() {
+fn expire_starts_a_run_for_the_silence_muting_the_selected_alert() {
     let mut model = alerts_model();
     act(&mut model, Action::ShowView(View::Alerts));
     // On a firing alert there is nothing to expire.
     act(&mut model, Action::Top);
     assert!(key(&mut model, Key::Char('E')).is_empty());
     assert!(model.ui.silence.is_none());
-    // On the silenced alert: a confirmation first.
+    // On the silenced alert: a one-step run the engine guards, nothing sent directly.
     for _ in 0..3 {
         act(&mut model, Action::Down);
     }
     assert_eq!(selected_name(&model), "prod-eu-1/f3");
-    key(&mut model, Key::Char('E'));
-    assert!(matches!(&model.ui.silence, Some(SilencePopup::Expire(c)) if c.id.as_str() == "s-1"));
-    // `n` keeps it.
-    key(&mut model, Key::Char('n'));
-    assert!(model.ui.silence.is_none());
-    key(&mut model, Key::Char('E'));
-    let effects = key(&mut model, Key::Char('y'));
-    assert!(effects.contains(&Effect::Io {
-        cluster: 0,
-        request: IoRequest::ExpireSilence {
-            replica: 0,
-            id: Text::new("s-1")
+    let effects = key(&mut model, Key::Char('E'));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Io { .. })),
+        "nothing is sent behind the engine's back: {effects:?}"
+    );
+    let start = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartRun(start) => Some(start.clone()),
+            _ => None,
+        })
+        .expect("a StartRun");
+    assert_eq!(start.runbook.id, "action-expire-silence");
+    let [step] = start.runbook.steps.as_slice() else {
+        panic!("{:?}", start.runbook.steps);
+    };
+    assert_eq!(
+        step.kind,
+        RunStep::ExpireSilence {
+            cluster: RunField::Literal("prod-eu-1".to_string()),
+            id: RunField::Literal("s-1".to_string()),
         }
-    }));
-    let mut expired = silence();
-    expired.status = SilenceStatus::Expired;
-    update(
-        &mut model,
-        data(
-            0,
-            1,
-            Payload::SilenceDone(SilenceOutcome {
-                replica: 0,
-                result: Ok(expired),
-            }),
-        ),
     );
     assert!(
-        matches!(&model.ui.silence, Some(SilencePopup::Expire(c)) if matches!(&c.stage, Stage::Done(t) if t.as_str().starts_with("silence s-1 expired: expired")))
+        start
+            .alert
+            .as_deref()
+            .is_some_and(|a| a.starts_with("KubePodCrashLooping")),
+        "{:?}",
+        start.alert
     );
-    assert!(model.clusters[0].silences.is_empty());
-    // The alert itself turns active on the next poll.
+    // The alert itself turns active on the next poll after the silence expired.
     let mut next = eu_snapshot();
     next.silences.clear();
     next.alerts[2].state = AlertState::Active;
     update(&mut model, snapshot_msg(0, 6, next));
     assert_eq!(crate::model::rows::merged_alerts(&model).len(), 4);
+}
+
+#[test]
+fn expire_refuses_a_silence_id_that_cannot_be_one() {
+    let mut model = alerts_model();
+    act(&mut model, Action::ShowView(View::Alerts));
+    // An Alertmanager (or something posing as one) answering with an id made to be a path.
+    let hostile = Text::new("../../api/v2/status");
+    let mut snapshot = eu_snapshot();
+    snapshot.silences[0].id = hostile.clone();
+    snapshot.alerts[2].state = AlertState::Suppressed {
+        silenced_by: vec![hostile],
+        inhibited_by: vec![],
+    };
+    update(&mut model, snapshot_msg(0, 6, snapshot));
+    act(&mut model, Action::Top);
+    for _ in 0..3 {
+        act(&mut model, Action::Down);
+    }
+    let effects = key(&mut model, Key::Char('E'));
+    assert_eq!(effects, vec![Effect::Render]);
+    let notice = model.ui.notice.clone().expect("a notice");
+    assert!(
+        notice.as_str().starts_with("expire silence: silence: ")
+            && notice.as_str().contains("not a silence id"),
+        "{notice}"
+    );
 }

@@ -1,23 +1,20 @@
-//! The silence popups' keys and results: open the create form on the selected alert (matchers
-//! prefilled from its labels), edit it, submit it as a one-step silence runbook
-//! (`Effect::StartRun`, so it goes through the engine, its guards and the audit log); confirm
-//! and send `IoRequest::ExpireSilence` for a silenced alert; show the replica's read-back
-//! answer.
+//! Silences from the alerts view: open the create form on the selected alert (matchers
+//! prefilled from its labels), edit it, submit it as a one-step silence runbook; expire the
+//! silence muting the selected alert as a one-step runbook too. Both are `Effect::StartRun`,
+//! so they go through the engine, its guards (the run panel shows the change and asks) and
+//! the audit log.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::action::Key;
-use crate::effect::{Effect, IoRequest};
+use crate::effect::Effect;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::selected_alert_entry as selected_entry;
 use crate::model::runs::StartRun;
-use crate::model::silence::{SilenceOutcome, SilenceStatus};
-use crate::model::silence_form::{
-    ExpireConfirm, Field, SilenceDraft, SilenceForm, SilencePopup, Stage,
-};
+use crate::model::silence_form::{Field, SilenceDraft, SilenceForm};
 use crate::model::suggest::alert_text;
-use crate::model::{ClusterId, Model, Text};
+use crate::model::{Model, Text};
 use crate::runbook::action::Matcher as RunMatcher;
 use crate::runbook::direct;
 
@@ -27,11 +24,12 @@ pub fn open_form(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let form = SilenceForm::for_alert(entry.cluster, entry.alert, model.ui.user.as_str());
-    model.ui.silence = Some(SilencePopup::Create(form));
+    model.ui.silence = Some(form);
     vec![Effect::Render]
 }
 
-/// Asks to expire the silence muting the selected alert (the first one known).
+/// Starts expiring the silence muting the selected alert (the first one known); the run
+/// panel shows the silence, the alerts that notify again, and asks.
 pub fn open_expire(model: &mut Model) -> Vec<Effect> {
     let Some(entry) = selected_entry(model) else {
         return Vec::new();
@@ -48,14 +46,21 @@ pub fn open_expire(model: &mut Model) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    let confirm = ExpireConfirm {
-        cluster: entry.cluster,
-        replica: silence.replica,
-        id: silence.id.clone(),
-        stage: Stage::Editing,
-    };
-    model.ui.silence = Some(SilencePopup::Expire(confirm));
-    vec![Effect::Render]
+    let alert = alert_text(entry.alert);
+    match direct::expire_silence(state.name.as_str(), silence.id.as_str()) {
+        Ok(runbook) => vec![
+            Effect::Render,
+            Effect::StartRun(Box::new(StartRun {
+                runbook: Arc::new(runbook),
+                given: Vec::new(),
+                alert: Some(alert),
+            })),
+        ],
+        Err(error) => {
+            model.ui.notice = Some(Text::new(&format!("expire silence: {error}")));
+            vec![Effect::Render]
+        }
+    }
 }
 
 /// The silence runbook for a valid form. The author goes into the comment when it is not
@@ -98,19 +103,15 @@ fn silence_run(model: &Model, form: &SilenceForm, draft: SilenceDraft) -> Result
 pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     match model.ui.silence.take() {
         None => Vec::new(),
-        Some(SilencePopup::Create(form)) => form_key(model, form, key),
-        Some(SilencePopup::Expire(confirm)) => expire_key(model, confirm, key),
+        Some(form) => form_key(model, form, key),
     }
 }
 
 fn form_key(model: &mut Model, mut form: SilenceForm, key: Key) -> Vec<Effect> {
     let mut effects = vec![Effect::Render];
-    match (&form.stage, key) {
-        (_, Key::Esc) => return effects,
-        (Stage::Done(_), _) => return effects,
-        (Stage::Failed(_), Key::Enter) => form.stage = Stage::Editing,
-        (Stage::Sending | Stage::Failed(_), _) => {}
-        (Stage::Editing, Key::Enter) => match form.draft() {
+    match key {
+        Key::Esc => return effects,
+        Key::Enter => match form.draft() {
             Err(error) => form.error = Some(Text::new(&error)),
             Ok(draft) => match silence_run(model, &form, draft) {
                 // The run panel takes over from here: the form closes.
@@ -121,32 +122,32 @@ fn form_key(model: &mut Model, mut form: SilenceForm, key: Key) -> Vec<Effect> {
                 Err(error) => form.error = Some(Text::new(&error)),
             },
         },
-        (Stage::Editing, Key::Tab | Key::Down) => form.focus = neighbour(&form, 1),
-        (Stage::Editing, Key::BackTab | Key::Up) => form.focus = neighbour(&form, -1),
-        (Stage::Editing, Key::Ctrl('n')) => {
+        Key::Tab | Key::Down => form.focus = neighbour(&form, 1),
+        Key::BackTab | Key::Up => form.focus = neighbour(&form, -1),
+        Key::Ctrl('n') => {
             form.matchers.push(String::new());
             form.focus = Field::Matcher(form.matchers.len() - 1);
         }
-        (Stage::Editing, Key::Ctrl('u')) => {
+        Key::Ctrl('u') => {
             if let Some(text) = form.text_mut(form.focus) {
                 text.clear();
             }
         }
-        (Stage::Editing, Key::Backspace) => {
+        Key::Backspace => {
             if let Some(text) = form.text_mut(form.focus) {
                 text.pop();
             }
         }
-        (Stage::Editing, Key::Char(c)) if !c.is_control() => {
+        Key::Char(c) if !c.is_control() => {
             if let Some(text) = form.text_mut(form.focus)
                 && text.chars().count() < 512
             {
                 text.push(c);
             }
         }
-        (Stage::Editing, _) => {}
+        _ => {}
     }
-    model.ui.silence = Some(SilencePopup::Create(form));
+    model.ui.silence = Some(form);
     effects
 }
 
@@ -156,58 +157,4 @@ fn neighbour(form: &SilenceForm, delta: isize) -> Field {
     let at = fields.iter().position(|f| *f == form.focus).unwrap_or(0) as isize;
     let len = fields.len() as isize;
     fields[((at + delta).rem_euclid(len)) as usize]
-}
-
-fn expire_key(model: &mut Model, mut confirm: ExpireConfirm, key: Key) -> Vec<Effect> {
-    let mut effects = vec![Effect::Render];
-    match (&confirm.stage, key) {
-        (_, Key::Esc) | (Stage::Editing, Key::Char('n')) | (Stage::Done(_), _) => return effects,
-        (Stage::Editing | Stage::Failed(_), Key::Char('y') | Key::Enter) => {
-            confirm.stage = Stage::Sending;
-            effects.push(Effect::Io {
-                cluster: confirm.cluster,
-                request: IoRequest::ExpireSilence {
-                    replica: confirm.replica,
-                    id: confirm.id.clone(),
-                },
-            });
-        }
-        _ => {}
-    }
-    model.ui.silence = Some(SilencePopup::Expire(confirm));
-    effects
-}
-
-/// An expire request's answer: the silence list follows what the replica read back, and the
-/// open popup for that request shows the result.
-pub fn on_outcome(model: &mut Model, cluster: ClusterId, outcome: SilenceOutcome) -> Vec<Effect> {
-    let Some(state) = model.clusters.get_mut(cluster) else {
-        return Vec::new();
-    };
-    let replica_url = state.replicas.get(outcome.replica).map_or_else(
-        || format!("replica {}", outcome.replica + 1),
-        |r| r.url.to_string(),
-    );
-    let stage = match &outcome.result {
-        Ok(silence) => {
-            state.silences.retain(|s| s.id != silence.id);
-            if silence.status != SilenceStatus::Expired {
-                state.silences.push(silence.clone());
-                state.silences.sort_by(|a, b| a.id.cmp(&b.id));
-            }
-            Stage::Done(Text::new(&format!(
-                "silence {} expired: {} (read back from {replica_url})",
-                silence.id,
-                silence.status.label(),
-            )))
-        }
-        Err(reason) => Stage::Failed(reason.clone()),
-    };
-    if let Some(SilencePopup::Expire(confirm)) = &mut model.ui.silence
-        && confirm.cluster == cluster
-        && confirm.stage == Stage::Sending
-    {
-        confirm.stage = stage;
-    }
-    vec![Effect::Render]
 }

@@ -5,6 +5,7 @@
 
 pub mod daemon;
 pub mod prometheus;
+pub mod silences;
 pub mod slo_rules;
 
 use std::path::{Path, PathBuf};
@@ -139,57 +140,4 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port")
-}
-
-/// Creates a silence the way the console and `watchdeck run` do, through the runbook
-/// operations (plan, then execute), as OS user `oncall` at the fleet's virtual time; returns
-/// the new silence's id.
-pub async fn create_silence(
-    target: &watchdeck::app::ClusterTarget,
-    fleet_now: &watchdeck::sim::clock::VirtualNow,
-    matchers: Vec<watchdeck::runbook::action::Matcher>,
-    duration: std::time::Duration,
-    comment: &str,
-) -> String {
-    use watchdeck::runbook::action::Mutation;
-    use watchdeck::runbook::ops::{OpOutcome, OpRequest, Ops};
-
-    let ops = Ops::new(
-        std::slice::from_ref(target),
-        Default::default(),
-        Default::default(),
-    )
-    .with_clock(watchdeck::clock::Clock::Virtual(fleet_now.clone()))
-    .with_os_user("oncall");
-    let mutation = Mutation::Silence {
-        cluster: target.name.clone(),
-        matchers,
-        duration,
-        comment: comment.to_string(),
-    };
-    let plan = match ops.perform(OpRequest::Plan(mutation.clone())).await {
-        OpOutcome::Plan(Ok(plan)) => plan,
-        other => panic!("silence plan: {other:?}"),
-    };
-    match ops.perform(OpRequest::Execute { mutation, plan }).await {
-        OpOutcome::Executed(Ok(done)) => match done.resource_version {
-            Some(id) => id,
-            None => panic!("no silence id in {}", done.message),
-        },
-        other => panic!("silence execution: {other:?}"),
-    }
-}
-
-/// A runbook silence matcher `name="value"` (or `=~` when `regex`).
-pub fn silence_matcher(
-    name: &str,
-    value: &str,
-    regex: bool,
-) -> watchdeck::runbook::action::Matcher {
-    watchdeck::runbook::action::Matcher {
-        name: name.into(),
-        value: value.into(),
-        is_regex: regex,
-        is_equal: true,
-    }
 }

@@ -67,7 +67,8 @@ impl Run {
     }
 }
 
-/// `deployment/payment`, `cnpg-cluster/pg`, `patroni/orders`, `silence`, `command/name`.
+/// `deployment/payment`, `cnpg-cluster/pg`, `patroni/orders`, `silence`, `silence/ID`,
+/// `command/name`.
 fn object_name(mutation: &Mutation) -> String {
     match mutation {
         Mutation::Scale { object, .. }
@@ -77,6 +78,7 @@ fn object_name(mutation: &Mutation) -> String {
         }
         Mutation::PromotePatroni { endpoint, .. } => format!("patroni/{endpoint}"),
         Mutation::Silence { .. } => "silence".to_owned(),
+        Mutation::ExpireSilence { id, .. } => format!("silence/{id}"),
         Mutation::Command { name, .. } => format!("command/{name}"),
     }
 }

@@ -266,6 +266,9 @@ pub(super) fn describe(mutation: &Mutation, plan: Option<&PlanReport>) -> String
                 human(*duration)
             )
         }
+        Mutation::ExpireSilence { cluster, id } => {
+            format!("expire silence {id} on {cluster} (its alerts notify again)")
+        }
         Mutation::Command { name, argv, .. } => {
             format!("run command {name}: {}", argv.join(" "))
         }

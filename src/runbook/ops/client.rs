@@ -182,6 +182,9 @@ impl Ops {
                 max_lag,
             } => super::patroni::plan(self, endpoint, candidate, *max_lag).await,
             Mutation::Silence { .. } => super::silence::plan(self, mutation).await,
+            Mutation::ExpireSilence { cluster, id } => {
+                super::unsilence::plan(self, cluster, id).await
+            }
             Mutation::Command { name, argv, .. } => Ok(super::command::plan(self, name, argv)),
         }
     }
@@ -204,6 +207,9 @@ impl Ops {
                 super::patroni::execute(self, endpoint, plan).await
             }
             Mutation::Silence { cluster, .. } => super::silence::execute(self, cluster, plan).await,
+            Mutation::ExpireSilence { cluster, id } => {
+                super::unsilence::execute(self, cluster, id, plan).await
+            }
             Mutation::Command {
                 name,
                 argv,
@@ -219,6 +225,9 @@ impl Ops {
             | Mutation::PromoteCnpg { object, .. } => super::kube::read::read(self, object).await,
             Mutation::PromotePatroni { endpoint, .. } => super::patroni::read(self, endpoint).await,
             Mutation::Silence { .. } => super::silence::read(self, mutation).await,
+            Mutation::ExpireSilence { cluster, id } => {
+                super::unsilence::read(self, cluster, id).await
+            }
             Mutation::Command { name, .. } => Err(OpError::new(format!(
                 "command {name}: a program's effect cannot be read back; check it by hand"
             ))),

@@ -6,7 +6,7 @@
 //! - `kube`: identity, access reviews, reads, plans (scale, rollback, CNPG promote), the
 //!   execution of a plan's patch, and the Kubernetes probes.
 //! - `prometheus`: instant-query probes and replication lag; `silence`: Alertmanager silences;
-//!   `patroni`: Patroni failover; `command`: allowlisted programs; `diff`: line diffs.
+//!   `unsilence`: expiring one early; `patroni`: Patroni failover; `command`: allowlisted programs; `diff`: line diffs.
 
 pub mod client;
 pub mod command;
@@ -15,6 +15,7 @@ pub mod kube;
 pub mod patroni;
 pub mod prometheus;
 pub mod silence;
+pub mod unsilence;
 
 pub use client::Ops;
 

@@ -229,13 +229,13 @@ pub async fn read(ops: &Ops, mutation: &Mutation) -> Result<Snapshot, OpError> {
     })
 }
 
-fn with_timeout(mut spec: EndpointSpec, timeout: std::time::Duration) -> EndpointSpec {
+pub(super) fn with_timeout(mut spec: EndpointSpec, timeout: std::time::Duration) -> EndpointSpec {
     spec.config.http.timeout = timeout;
     spec
 }
 
-/// A read from the first replica that answers 2xx: its index and body.
-async fn first_answer<F, Fut>(
+/// A read from the first replica that answers 2xx, in configuration order: its index and body.
+pub(super) async fn first_answer<F, Fut>(
     ops: &Ops,
     target: &ClusterTarget,
     cluster: &str,
@@ -270,7 +270,7 @@ where
     )))
 }
 
-fn reply_text(reply: &Reply) -> String {
+pub(super) fn reply_text(reply: &Reply) -> String {
     let body = String::from_utf8_lossy(&reply.body[..reply.body.len().min(300)]);
     let body = serde_json::from_str::<String>(&body).unwrap_or_else(|_| body.into_owned());
     format!(

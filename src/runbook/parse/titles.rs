@@ -156,6 +156,9 @@ pub(super) fn title(kind: &StepKind) -> String {
             field(cluster),
             duration_field(duration)
         ),
+        StepKind::ExpireSilence { cluster, id } => {
+            format!("Expire silence {} on {}", field(id), field(cluster))
+        }
         StepKind::Note { text } => short(&text.text),
         StepKind::Command { name, args, .. } => {
             let mut words = vec![name.clone()];

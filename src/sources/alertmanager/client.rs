@@ -75,16 +75,6 @@ impl AmHttp {
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         answer(self.endpoint.get(path, query).await)
     }
-
-    /// POST `body` as JSON to `path`; the body of a 2xx answer.
-    pub async fn post(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>, String> {
-        answer(self.endpoint.post_json(path, body).await)
-    }
-
-    /// DELETE `path`; Ok on a 2xx answer.
-    pub async fn delete(&self, path: &str) -> Result<(), String> {
-        answer(self.endpoint.delete(path).await).map(|_| ())
-    }
 }
 
 fn answer(reply: Result<Reply, crate::sources::endpoint::FetchError>) -> Result<Vec<u8>, String> {

@@ -2,16 +2,15 @@
 //! through the Kubernetes API server's service proxy, every 5 s with the endpoint's total
 //! timeout per request, and sends one snapshot (alerts deduplicated by
 //! fingerprint, silences, each replica's result) or, when every replica fails, a short
-//! reason; retries with jittered backoff. Silence create and expire live in `silences`.
+//! reason; retries with jittered backoff. It only reads: silences are created and expired by
+//! the runbook engine (`runbook::ops::silence`, `runbook::ops::unsilence`).
 //!
-//! - `client`: the HTTP calls (`get`, `post`, `delete` on a URL or through the service proxy).
+//! - `client`: the HTTP reads (by URL or through the service proxy).
 //! - `wire`: API bodies to and from the model, sanitized.
 //! - `poll`: one poll of every replica, merged.
-//! - `silences`: create and expire, read back from the same replica.
 
 pub mod client;
 pub mod poll;
-pub mod silences;
 pub mod wire;
 
 use std::time::Duration;

@@ -1,35 +1,20 @@
-//! The silence popups: the create form (matchers, duration, comment, author) with the live
-//! preview of the alerts its matchers catch and the request's result, and the expire
-//! confirmation. Drawn from the model; keys are handled in `update::silence`.
+//! The silence form (matchers, duration, comment, author) with the live preview of the
+//! alerts its matchers catch. Drawn from the model; keys are handled in `update::silence`;
+//! a submitted form becomes a run in the run panel.
 
-use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::centered;
-use crate::model::alert_groups::silence_reason;
-use crate::model::silence_form::{ExpireConfirm, Field, SilenceForm, SilencePopup, Stage, preview};
+use crate::model::silence_form::{Field, SilenceForm, preview};
 use crate::model::{Model, Text};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::alert_groups::key_labels;
 
 /// Preview rows listed before "… and n more".
 const PREVIEW_ROWS: usize = 6;
-
-pub fn render(
-    frame: &mut Frame,
-    model: &Model,
-    popup: &SilencePopup,
-    theme: &Theme,
-    now: Timestamp,
-) {
-    match popup {
-        SilencePopup::Create(form) => render_form(frame, model, form, theme),
-        SilencePopup::Expire(confirm) => render_expire(frame, model, confirm, theme, now),
-    }
-}
 
 fn cluster_name(model: &Model, cluster: usize) -> String {
     model
@@ -38,19 +23,7 @@ fn cluster_name(model: &Model, cluster: usize) -> String {
         .map_or_else(|| format!("cluster {cluster}"), |c| c.name.to_string())
 }
 
-fn stage_line<'a>(stage: &Stage, theme: &Theme) -> Option<Line<'a>> {
-    match stage {
-        Stage::Editing => None,
-        Stage::Sending => Some(Line::styled(
-            "sending… (reading back from the same replica)",
-            theme.warn,
-        )),
-        Stage::Done(text) => Some(Line::styled(format!("✓ {text}"), theme.ok)),
-        Stage::Failed(text) => Some(Line::styled(format!("✗ {text}"), theme.bad)),
-    }
-}
-
-fn render_form(frame: &mut Frame, model: &Model, form: &SilenceForm, theme: &Theme) {
+pub fn render(frame: &mut Frame, model: &Model, form: &SilenceForm, theme: &Theme) {
     let area = frame.area();
     let width = area.width.saturating_sub(4).min(100);
     let text_width = usize::from(width.saturating_sub(16));
@@ -94,19 +67,13 @@ fn render_form(frame: &mut Frame, model: &Model, form: &SilenceForm, theme: &The
     if let Some(error) = &form.error {
         lines.push(Line::styled(format!("✗ {error}"), theme.bad));
     }
-    if let Some(line) = stage_line(&form.stage, theme) {
-        lines.push(line);
-    }
     lines.push(Line::raw(""));
     lines.extend(preview_lines(model, form, theme));
     lines.push(Line::raw(""));
-    let hint = match form.stage {
-        Stage::Editing => "Enter create · Tab/↑/↓ field · Esc cancel",
-        Stage::Sending => "Esc close (the answer still updates the alerts)",
-        Stage::Done(_) => "any key closes",
-        Stage::Failed(_) => "Enter back to the form · Esc close",
-    };
-    lines.push(Line::styled(hint, theme.muted));
+    lines.push(Line::styled(
+        "Enter review the silence · Tab/↑/↓ field · Esc cancel",
+        theme.muted,
+    ));
     let popup = centered(area, width, wrapped_height(&lines, width));
     let title = format!(" New silence in {} ", cluster_name(model, form.cluster));
     let block = Block::bordered()
@@ -175,57 +142,4 @@ fn preview_lines<'a>(model: &'a Model, form: &SilenceForm, theme: &Theme) -> Vec
         ));
     }
     lines
-}
-
-fn render_expire(
-    frame: &mut Frame,
-    model: &Model,
-    confirm: &ExpireConfirm,
-    theme: &Theme,
-    now: Timestamp,
-) {
-    let silence = model
-        .clusters
-        .get(confirm.cluster)
-        .and_then(|c| c.silences.iter().find(|s| s.id == confirm.id));
-    let mut lines = vec![Line::styled(
-        format!(
-            "Expire silence {} in {}?",
-            confirm.id,
-            cluster_name(model, confirm.cluster)
-        ),
-        theme.header,
-    )];
-    if let Some(silence) = silence {
-        lines.push(Line::styled(silence_reason(silence, now), theme.base));
-        let matchers: Vec<&str> = silence.matchers.iter().map(|m| m.as_str()).collect();
-        lines.push(Line::styled(
-            format!("matchers: {}", matchers.join(", ")),
-            theme.muted,
-        ));
-    }
-    if let Some(line) = stage_line(&confirm.stage, theme) {
-        lines.push(line);
-    }
-    lines.push(Line::raw(""));
-    let hint = match confirm.stage {
-        Stage::Editing | Stage::Failed(_) => "y/Enter expire · n/Esc keep",
-        Stage::Sending => "Esc close",
-        Stage::Done(_) => "any key closes",
-    };
-    lines.push(Line::styled(hint, theme.muted));
-    let area = frame.area();
-    let width = area.width.saturating_sub(4).min(90);
-    let popup = centered(area, width, wrapped_height(&lines, width));
-    let block = Block::bordered()
-        .border_style(theme.border_focus)
-        .style(theme.base)
-        .title(Line::styled(" Expire silence ", theme.title));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
 }
