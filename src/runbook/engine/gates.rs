@@ -49,15 +49,10 @@ impl Run {
         let what = describe(&m.mutation, m.plan.as_ref());
         let cluster = m.mutation.cluster().unwrap_or_default().to_owned();
         let (message, expect) = match gate {
-            Gate::Production => {
-                let target = typed_target(&m.mutation);
-                (
-                    format!(
-                        "{cluster} is a production cluster. Type {target} to {what}, or answer no."
-                    ),
-                    Expect::Typed(target),
-                )
-            }
+            Gate::Production => (
+                production_question(&m),
+                Expect::Typed(typed_target(&m.mutation)),
+            ),
             Gate::Risk => {
                 let why = risk_reasons(self, &cluster).unwrap_or_default();
                 (format!("{why}. {what} anyway?"), Expect::YesNo)
@@ -106,10 +101,11 @@ impl Run {
             Expect::Typed(want) => match &answer {
                 Answer::Typed(t) if t.trim() == want => Some(t.trim().to_owned()),
                 Answer::Typed(t) => {
-                    let first = prompt.message.lines().next().unwrap_or_default();
+                    // The question afresh, not the prompt shown: mismatches do not pile up.
                     let message = format!(
-                        "{:?} does not match. {first}",
-                        crate::model::sanitize::sanitize(t.trim())
+                        "{:?} does not match. {}",
+                        crate::model::sanitize::sanitize(t.trim()),
+                        production_question(&m)
                     );
                     self.ask(prompt.gate, message, prompt.expect.clone());
                     return self.keep(m);
@@ -144,10 +140,29 @@ impl Run {
             now,
             out,
         );
-        self.set_status(StepStatus::Skipped(format!("not applied: {reason}")));
         let step = self.current.unwrap_or(0);
+        let reason = match &m.undo {
+            // Declining a roll back leaves the step's failed change in place: still failed.
+            Some(failure) => {
+                let reason = format!("roll back {reason} after: {failure}");
+                self.set_status(StepStatus::Failed(reason.clone()));
+                reason
+            }
+            None => {
+                self.set_status(StepStatus::Skipped(format!("not applied: {reason}")));
+                reason
+            }
+        };
         self.finish(RunResult::Stopped { step, reason }, now, out);
     }
+}
+
+/// The production gate's question: which cluster, what to type, and the change.
+fn production_question(m: &Mutating) -> String {
+    let cluster = m.mutation.cluster().unwrap_or_default();
+    let target = typed_target(&m.mutation);
+    let what = describe(&m.mutation, m.plan.as_ref());
+    format!("{cluster} is a production cluster. Type {target} to {what}, or answer no.")
 }
 
 /// What a production confirmation must type: `cluster/namespace/name`, or the cluster for a

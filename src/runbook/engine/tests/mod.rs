@@ -9,3 +9,4 @@ pub(crate) mod harness;
 mod promote;
 mod recovery;
 mod scale;
+mod shipped;

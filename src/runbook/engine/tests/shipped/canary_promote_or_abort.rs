@@ -1,0 +1,281 @@
+//! canary-promote-or-abort as shipped. Its two branches: abort (a failing check, stopped,
+//! or no at the decision: nothing is scaled) and promote (the canary scaled up and checked
+//! at its new size, then the stable scaled to zero behind the large-change gate). Also the
+//! diff before each scale, a refused gate, the canary scaled back when it does not roll
+//! out, and an unanswered scale of the stable.
+
+use super::super::fixtures::{observed, planned};
+use super::super::harness::{Harness, Kind};
+use super::{
+    UNDOABLE, choices, done, failed, failing, gates, pass_gates, probes, scale_of, scaled,
+    shipped_run, stopped, unanswered,
+};
+use crate::runbook::action::{Comparison, Mutation, Probe};
+use crate::runbook::audit::AuditPhase;
+use crate::runbook::engine::{Answer, Gate, Recovery, RunEffect, RunResult, StepStatus};
+use crate::runbook::ops::{OpOutcome, OpRequest};
+
+/// Steps: errors-no-worse, latency-no-worse, decide, scale-canary, canary-healthy-at-size,
+/// scale-stable-down, follow-up.
+const DECIDE: usize = 2;
+const SCALE_CANARY: usize = 3;
+const SCALE_STABLE: usize = 5;
+
+/// payment-canary (1 replica) against payment (6); promoted to 6 replicas.
+fn run() -> Harness {
+    let mut h = shipped_run(
+        "canary-promote-or-abort",
+        &[
+            ("cluster", "staging"),
+            ("stable", "payment"),
+            ("canary", "payment-canary"),
+            ("replicas", "6"),
+        ],
+    );
+    h.script(Kind::Plan, planned(scale_of("payment-canary", 1, 6)))
+        .script(Kind::Plan, planned(scale_of("payment", 6, 0)));
+    h.script(Kind::Probe, observed(true, "0.0002 (want <= 0.001)"))
+        .script(Kind::Probe, observed(true, "1.04 (want <= 1.2)"));
+    h
+}
+
+#[test]
+fn a_canary_failing_more_often_aborts_before_anything_is_scaled() {
+    let mut h = run();
+    h.reset(Kind::Probe)
+        .script(Kind::Probe, observed(false, "0.0042 (want <= 0.001)"));
+    h.start();
+    let Probe::Query {
+        cluster,
+        query,
+        op,
+        threshold,
+    } = &probes(&h)[0]
+    else {
+        panic!("{:?}", probes(&h));
+    };
+    assert_eq!(
+        (cluster.as_str(), *op, *threshold),
+        ("staging", Comparison::Le, 0.001)
+    );
+    assert!(
+        query.contains("pod=~\"payment-canary-.+\",status=~\"5..\"}[10m]"),
+        "{query}"
+    );
+    assert!(
+        query.contains("pod=~\"payment-[a-z0-9]+-[a-z0-9]+\"}[10m]"),
+        "{query}"
+    );
+    assert_eq!(h.status(0), &failing("0.0042 (want <= 0.001)"));
+    h.answer(Answer::Recover(Recovery::Stop));
+    assert_eq!(h.result(), Some(&failed(0, "0.0042 (want <= 0.001)")));
+    assert_eq!(h.requests().len(), 1);
+    assert_eq!(h.status(DECIDE), &StepStatus::Pending);
+}
+
+#[test]
+fn a_slower_canary_aborts_at_the_latency_check() {
+    let mut h = run();
+    h.reset(Kind::Probe)
+        .script(Kind::Probe, observed(true, "0.0002 (want <= 0.001)"))
+        .script(Kind::Probe, observed(false, "1.45 (want <= 1.2)"));
+    h.start();
+    assert!(
+        matches!(&probes(&h)[1], Probe::Query { op: Comparison::Le, threshold, .. } if *threshold == 1.2)
+    );
+    assert_eq!(h.status(1), &failing("1.45 (want <= 1.2)"));
+    h.answer(Answer::Recover(Recovery::Stop));
+    assert!(matches!(
+        h.result(),
+        Some(RunResult::Failed { step: 1, .. })
+    ));
+    assert_eq!(h.count(Kind::Plan) + h.count(Kind::Execute), 0);
+}
+
+#[test]
+fn answering_no_at_the_decision_aborts_without_scaling() {
+    let mut h = run();
+    h.start();
+    assert_eq!(h.prompt().gate, Gate::Step);
+    h.answer(Answer::No);
+    let reason = "declined: Promote payment-canary on staging to 6 replicas and scale payment to \
+                  0? Answer no to stop here and abort the canary.";
+    assert_eq!(h.result(), Some(&stopped(DECIDE, reason)));
+    assert_eq!(h.status(DECIDE), &StepStatus::Skipped(reason.into()));
+    assert_eq!(h.requests().len(), 2, "only the two checks");
+}
+
+#[test]
+fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
+    let mut h = run();
+    h.script(Kind::Probe, observed(true, "6/6 updated and ready"))
+        .script(Kind::Probe, observed(true, "0.001 (want < 0.01)"))
+        .script(Kind::Probe, observed(true, "0/0 updated and ready"));
+    h.start();
+    let asked = pass_gates(&mut h);
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(
+        gates(&asked),
+        [
+            Gate::Step,
+            Gate::Apply,
+            Gate::LargeChange,
+            Gate::Apply,
+            Gate::LargeChange
+        ]
+    );
+    assert_eq!(
+        asked[2].1,
+        "Large change: scale up staging/shop/payment-canary from 1 to 6 replicas. Go ahead?"
+    );
+    assert_eq!(
+        asked[3].1,
+        "Apply: scale deployment/payment in staging/shop from 6 to 0 replicas?\n- replicas: 6\n+ replicas: 0"
+    );
+    assert_eq!(
+        asked[4].1,
+        "Large change: scale down staging/shop/payment from 6 to 0 replicas. Go ahead?"
+    );
+    assert_eq!(
+        scaled(&h),
+        [("payment-canary".to_owned(), 6), ("payment".to_owned(), 0)]
+    );
+
+    let executes = h.positions(|e| {
+        matches!(
+            e,
+            RunEffect::Op {
+                request: OpRequest::Execute { .. },
+                ..
+            }
+        )
+    });
+    let healthy = h.positions(|e| matches!(e, RunEffect::Op { request: OpRequest::Probe(Probe::Query { query, .. }), .. } if query.contains("[2m]")));
+    assert_eq!(healthy.len(), 1);
+    assert!(
+        executes[0] < healthy[0] && healthy[0] < executes[1],
+        "checked at size before the stable goes"
+    );
+    assert_eq!(h.status(4), &done("0.001 (want < 0.01)"));
+    assert!(
+        matches!(h.status(6), StepStatus::Done(t) if t.starts_with("payment-canary now serves all traffic."))
+    );
+}
+
+#[test]
+fn the_canary_diff_is_shown_before_the_apply_gate() {
+    let mut h = run();
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Apply);
+    assert_eq!(
+        h.prompt().message,
+        "Apply: scale deployment/payment-canary in staging/shop from 1 to 6 replicas?\n\
+         - replicas: 1\n+ replicas: 6"
+    );
+    assert_eq!(
+        h.run.steps()[SCALE_CANARY].diff,
+        scale_of("payment-canary", 1, 6).diff
+    );
+    assert_eq!(h.count(Kind::Execute), 0);
+}
+
+#[test]
+fn no_at_the_stable_large_change_gate_keeps_the_stable_and_records_the_refusal() {
+    let mut h = run();
+    h.start();
+    for answer in [Answer::Yes, Answer::Yes, Answer::Yes, Answer::Yes] {
+        h.answer(answer);
+    }
+    assert_eq!(h.prompt().gate, Gate::LargeChange);
+    assert_eq!(h.count(Kind::Execute), 1);
+    h.answer(Answer::No);
+    assert_eq!(
+        h.result(),
+        Some(&stopped(
+            SCALE_STABLE,
+            "declined at the large change confirmation"
+        ))
+    );
+    assert_eq!(
+        scaled(&h),
+        [("payment-canary".to_owned(), 6)],
+        "payment is not scaled"
+    );
+    let refused = h.audits_in(AuditPhase::Refused);
+    assert_eq!(
+        (refused.len(), refused[0].object.as_str()),
+        (1, "deployment/payment")
+    );
+    assert_eq!(refused[0].confirmations, ["yes"]);
+}
+
+#[test]
+fn a_canary_that_does_not_roll_out_is_scaled_back_and_the_stable_is_untouched() {
+    let mut h = run();
+    h.script(Kind::Probe, observed(false, "2/6 ready"));
+    h.start();
+    pass_gates(&mut h);
+    assert_eq!(
+        h.status(SCALE_CANARY),
+        &failing("verification timed out after 5m: 2/6 ready")
+    );
+    assert_eq!(choices(&h), UNDOABLE);
+    h.reset(Kind::Plan)
+        .script(Kind::Plan, planned(scale_of("payment-canary", 6, 1)));
+    h.reset(Kind::Probe);
+    h.answer(Answer::Recover(Recovery::RollBack));
+    assert_eq!(
+        gates(&pass_gates(&mut h)),
+        [Gate::Apply],
+        "6 to 1 is not a large change"
+    );
+    assert_eq!(h.count(Kind::Access), 2);
+    assert_eq!(
+        scaled(&h),
+        [
+            ("payment-canary".to_owned(), 6),
+            ("payment-canary".to_owned(), 1)
+        ]
+    );
+    assert!(matches!(
+        super::executed(&h).last(),
+        Some(Mutation::Scale {
+            expect_replicas: Some(6),
+            ..
+        })
+    ));
+    assert!(
+        matches!(h.result(), Some(RunResult::Failed { step: SCALE_CANARY, reason }) if reason.starts_with("rolled back"))
+    );
+    assert_eq!(h.status(SCALE_STABLE), &StepStatus::Pending);
+}
+
+#[test]
+fn an_unanswered_scale_of_the_stable_is_re_read_and_never_sent_again() {
+    let mut h = run();
+    h.script(
+        Kind::Execute,
+        OpOutcome::Executed(Ok(crate::runbook::ops::Executed {
+            resource_version: Some("50".into()),
+            message: "scaled to 6".into(),
+        })),
+    );
+    unanswered(&mut h, "no answer within 30s", &["replicas: 0"]);
+    h.script(Kind::Probe, observed(true, "6/6 ready"));
+    h.start();
+    pass_gates(&mut h);
+    assert_eq!(
+        h.status(SCALE_STABLE),
+        &StepStatus::Unknown("outcome unknown, verify: now replicas: 0".into())
+    );
+    assert_eq!(h.prompt().gate, Gate::OutcomeUnknown);
+    h.answer(Answer::Recover(Recovery::Verify));
+    assert_eq!(h.count(Kind::Read), 2);
+    assert_eq!(
+        h.count(Kind::Execute),
+        2,
+        "the canary once, the stable once"
+    );
+    assert_eq!(h.status(SCALE_CANARY), &done("scaled to 6; 6/6 ready"));
+}
