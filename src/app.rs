@@ -211,13 +211,10 @@ pub fn slo_board(
     board
 }
 
-/// Runs the console until the user quits or a SIGTERM, SIGHUP or SIGINT arrives. The
-/// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
-/// subscriber sends them (a file, never the screen).
-pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Result<()> {
-    crate::install_tls_provider();
-    let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
-    let mut model = initial_model(&targets);
+/// The model the console starts with: the clusters of `targets`, the user, the runbook
+/// library and command policy, the keymap and the SLO board of `options`.
+pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> Model {
+    let mut model = initial_model(targets);
     let user = if options.os_user.is_empty() {
         crate::runbook::audit::who::os_user()
     } else {
@@ -228,26 +225,47 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     model.runs.library = options.runbooks.clone();
     model.runs.commands = options.commands.clone();
     model.keymap = options.keymap.clone();
-    model.slos = slo_board(&targets, options.slos.clone());
+    model.slos = slo_board(targets, options.slos.clone());
     if let Some(after) = options.slo_stale_after {
         model.slos.stale_after_secs = after.as_secs().max(1);
     }
-    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-    let sources = spawn_sources_with_slos(&targets, &options.slos, tx.clone());
+    model
+}
+
+/// The console's executor: IO effects on `targets`, runbook operations through
+/// `runbook::ops::Ops` (acting as `os_user`, on the options' clock) and audit records in the
+/// options' audit file (else the default one). Results go to `tx`.
+pub(crate) fn console_executor(
+    targets: &[ClusterTarget],
+    options: &AppOptions,
+    os_user: &str,
+    tx: mpsc::Sender<DataEvent>,
+) -> Executor {
     let audit_file = options
         .audit_file
         .clone()
         .or_else(crate::runbook::audit::default_path);
     let ops =
-        crate::runbook::ops::Ops::new(&targets, options.patroni.clone(), options.commands.clone())
+        crate::runbook::ops::Ops::new(targets, options.patroni.clone(), options.commands.clone())
             .with_clock(options.clock.clone())
-            .with_os_user(&model.runs.os_user);
+            .with_os_user(os_user);
     let perform: run_io::Perform = std::sync::Arc::new(move |request| {
         let ops = ops.clone();
         Box::pin(async move { ops.perform(request).await })
     });
-    let executor =
-        Executor::new(targets.clone(), tx).with_runs(run_io::RunIo::new(Some(perform), audit_file));
+    Executor::new(targets.to_vec(), tx).with_runs(run_io::RunIo::new(Some(perform), audit_file))
+}
+
+/// Runs the console until the user quits or a SIGTERM, SIGHUP or SIGINT arrives. The
+/// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
+/// subscriber sends them (a file, never the screen).
+pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Result<()> {
+    crate::install_tls_provider();
+    let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
+    let mut model = console_model(&targets, &options);
+    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let sources = spawn_sources_with_slos(&targets, &options.slos, tx.clone());
+    let executor = console_executor(&targets, &options, &model.runs.os_user, tx);
     let (mut terminal, guard) = crate::tui::enter()?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
@@ -374,41 +392,18 @@ where
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {
         if dirty && Instant::now() >= next_frame {
-            let info = draw(terminal, model, theme, clock.now())?;
+            frame(
+                terminal,
+                model,
+                &mut inputs.executor,
+                clock,
+                theme,
+                &mut dirty,
+            )?;
             stats.frames += 1;
-            dirty = false;
             next_frame = Instant::now() + FRAME_INTERVAL;
             if let Some(pressed) = key_pending.take() {
                 stats.max_key_to_frame = stats.max_key_to_frame.max(pressed.elapsed());
-            }
-            apply(
-                model,
-                &mut inputs.executor,
-                clock,
-                Msg::Viewport {
-                    pods: info.pods_rows,
-                    alerts: info.alerts_rows,
-                },
-                &mut dirty,
-            );
-            apply(
-                model,
-                &mut inputs.executor,
-                clock,
-                Msg::Layout(info.layout),
-                &mut dirty,
-            );
-            if info.services_rows > 0 || info.chart_columns > 0 {
-                apply(
-                    model,
-                    &mut inputs.executor,
-                    clock,
-                    Msg::ServicesViewport {
-                        rows: info.services_rows,
-                        chart_columns: info.chart_columns,
-                    },
-                    &mut dirty,
-                );
             }
         }
         tokio::select! {
@@ -453,12 +448,7 @@ where
                 None => data_open = false,
             },
             Some(reply) = executor::next_run_reply(&mut inputs.executor) => {
-                let msg = Msg::RunOutcome {
-                    run: reply.run,
-                    id: reply.id,
-                    outcome: Box::new(reply.outcome),
-                    now: clock.now(),
-                };
+                let msg = outcome_msg(reply, clock);
                 apply(model, &mut inputs.executor, clock, msg, &mut dirty);
             }
             _ = ticker.tick() => {
@@ -468,6 +458,16 @@ where
         }
     }
     Ok(stats)
+}
+
+/// A runbook operation's outcome as the message `update` takes, at the clock's now.
+pub(crate) fn outcome_msg(reply: run_io::RunReply, clock: &Clock) -> Msg {
+    Msg::RunOutcome {
+        run: reply.run,
+        id: reply.id,
+        outcome: Box::new(reply.outcome),
+        now: clock.now(),
+    }
 }
 
 /// Applies one message and performs its effects in order: marks the screen dirty on
@@ -529,6 +529,38 @@ fn apply(
     quit
 }
 
+/// Draws one frame at the clock's now and tells the model what the frame laid out (list
+/// pages, clickable areas, chart sizes); the screen is clean afterwards.
+pub(crate) fn frame<B>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    executor: &mut Option<Executor>,
+    clock: &Clock,
+    theme: &Theme,
+    dirty: &mut bool,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let info = draw(terminal, model, theme, clock.now())?;
+    *dirty = false;
+    let viewport = Msg::Viewport {
+        pods: info.pods_rows,
+        alerts: info.alerts_rows,
+    };
+    apply(model, executor, clock, viewport, dirty);
+    apply(model, executor, clock, Msg::Layout(info.layout), dirty);
+    if info.services_rows > 0 || info.chart_columns > 0 {
+        let services = Msg::ServicesViewport {
+            rows: info.services_rows,
+            chart_columns: info.chart_columns,
+        };
+        apply(model, executor, clock, services, dirty);
+    }
+    Ok(())
+}
+
 /// Draws one frame at `now`.
 fn draw<B>(
     terminal: &mut Terminal<B>,
@@ -550,6 +582,9 @@ mod tests;
 
 #[cfg(test)]
 mod sim_tests;
+
+#[cfg(test)]
+mod run_sim_tests;
 
 #[cfg(test)]
 mod flood_tests;

@@ -1,0 +1,605 @@
+//! Direct actions end to end through the console: keys on the Workloads screen go through
+//! `update`, frames are drawn on a test terminal, and the real executor with
+//! `runbook::ops::Ops` acts on the simulated fleet over loopback; afterwards the fleet is read
+//! through its own Kubernetes API (not the model) and the audit file is checked.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::Api;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
+
+use super::executor::next_run_reply;
+use super::{
+    AppOptions, CHANNEL_CAPACITY, Executor, Sources, apply, console_executor, console_model, frame,
+    outcome_msg, spawn_sources,
+};
+use crate::action::Key;
+use crate::clock::Clock;
+use crate::event::{DataEvent, Msg};
+use crate::model::runs::RunPhase;
+use crate::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
+use crate::model::workload_view::{ActionPopup, RowKey, row_keys, selected_key};
+use crate::model::{ClusterId, Model};
+use crate::runbook::audit::{AuditLine, AuditPhase, AuditRecord, read_all};
+use crate::runbook::engine::{Expect, Gate, RunResult};
+use crate::sim::fleet::{Fleet, SimOptions};
+use crate::sim::scenario::Scenario;
+use crate::sim::server;
+use crate::ui::theme::Theme;
+
+/// 2026-01-01T00:00:00Z.
+const START_MS: i64 = 1_767_225_600_000;
+/// The longest any wait may take before the test fails, showing the screen.
+const WAIT: Duration = Duration::from_secs(120);
+/// While time runs, the fleet is stepped this much virtual time ...
+const STEP_MS: i64 = 2_000;
+/// ... this often in real time (about 20 times real time: a rollout of a few virtual
+/// minutes at most takes seconds, well inside the step's 5 minute verification).
+const STEP_EVERY: Duration = Duration::from_millis(100);
+/// j/k presses allowed to reach a row.
+const MAX_MOVES: usize = 200;
+const NAMESPACE: &str = "shop";
+const SERVICE: &str = "payment";
+
+/// The console on a simulated fleet, driven the way the loop drives it.
+struct Console {
+    running: server::Running,
+    model: Model,
+    executor: Option<Executor>,
+    clock: Clock,
+    theme: Theme,
+    terminal: Terminal<TestBackend>,
+    rx: mpsc::Receiver<DataEvent>,
+    _sources: Sources,
+    audit: PathBuf,
+    _dir: tempfile::TempDir,
+    dirty: bool,
+    /// Virtual time moves (the fleet is stepped) while waiting: rollouts progress.
+    time_runs: bool,
+}
+
+/// The bad-deploy fleet, advanced to `at`, served on loopback without a ticker.
+async fn fleet_at(at: i64) -> server::Running {
+    let mut options = SimOptions::new(42, START_MS);
+    options.warmup_ms = 6 * 60_000;
+    options.history_days = 0;
+    let scenario = Scenario::resolve("bad-deploy").unwrap();
+    let fleet = tokio::task::spawn_blocking(move || {
+        let fleet = Fleet::new(scenario, &options);
+        fleet.advance_to(at);
+        fleet
+    })
+    .await
+    .unwrap();
+    server::start(Arc::new(fleet), "127.0.0.1:0".parse().unwrap(), None)
+        .await
+        .unwrap()
+}
+
+impl Console {
+    /// The console as `watchdeck` starts it on the simulator (targets, model, sources,
+    /// executor with `Ops`), with only the clusters named in `production` marked production
+    /// and a private audit file; synced with the fleet and the payment rows known.
+    async fn start(at: i64, production: &[&str]) -> Console {
+        let running = fleet_at(at).await;
+        let mut targets = crate::console::targets_from_simulator(&running.endpoints).unwrap();
+        for target in &mut targets {
+            target.production = production.contains(&target.name.as_str());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let audit = dir.path().join("audit.jsonl");
+        let options = AppOptions {
+            clock: Clock::Virtual(running.fleet.now.clone()),
+            audit_file: Some(audit.clone()),
+            os_user: "sre-e2e".to_string(),
+            ..AppOptions::default()
+        };
+        let model = console_model(&targets, &options);
+        let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+        let sources = spawn_sources(&targets, tx.clone());
+        let executor = console_executor(&targets, &options, &model.runs.os_user, tx);
+        let mut console = Console {
+            running,
+            model,
+            executor: Some(executor),
+            clock: options.clock,
+            theme: Theme::dark(),
+            terminal: Terminal::new(TestBackend::new(160, 50)).unwrap(),
+            rx,
+            _sources: sources,
+            audit,
+            _dir: dir,
+            dirty: true,
+            time_runs: false,
+        };
+        console.until("the console is synced", synced).await;
+        console
+    }
+
+    /// One message through the loop's `apply` (effects performed, runs fed back).
+    fn apply(&mut self, msg: Msg) {
+        let quit = apply(
+            &mut self.model,
+            &mut self.executor,
+            &self.clock,
+            msg,
+            &mut self.dirty,
+        );
+        assert!(!quit, "the console quit\n{}", self.screen());
+    }
+
+    /// A frame, as the loop draws it when something changed.
+    fn draw(&mut self) {
+        frame(
+            &mut self.terminal,
+            &mut self.model,
+            &mut self.executor,
+            &self.clock,
+            &self.theme,
+            &mut self.dirty,
+        )
+        .unwrap();
+    }
+
+    /// The screen after a fresh frame, one line per row.
+    fn screen(&mut self) -> String {
+        self.draw();
+        let buffer = self.terminal.backend().buffer();
+        let width = usize::from(buffer.area.width);
+        let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
+        symbols
+            .chunks(width)
+            .map(|row| row.concat().trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A key press as the loop hands it over (with the clock's now), then its frame.
+    fn press(&mut self, key: Key) {
+        let now = self.clock.now();
+        self.apply(Msg::KeyAt { key, now });
+        if self.dirty {
+            self.draw();
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(Key::Char(c));
+        }
+    }
+
+    /// Handles data events, operation outcomes and ticks as the loop does (and steps the
+    /// fleet while time runs) until `done` holds; fails with the screen after [`WAIT`].
+    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        let mut ticks = interval(Duration::from_secs(1));
+        let mut steps = interval(STEP_EVERY);
+        steps.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        while !done(&self.model) {
+            tokio::select! {
+                event = self.rx.recv() => {
+                    let mut event = event.expect("the sources stopped");
+                    event.at = self.clock.now();
+                    self.apply(Msg::Data(event));
+                }
+                Some(reply) = next_run_reply(&mut self.executor) => {
+                    let msg = outcome_msg(reply, &self.clock);
+                    self.apply(msg);
+                }
+                _ = ticks.tick() => self.apply(Msg::Tick),
+                _ = steps.tick(), if self.time_runs => self.step_fleet().await,
+                () = sleep_until(deadline) => {
+                    panic!("timed out waiting until {what}\n{}", self.screen())
+                }
+            }
+        }
+        self.draw();
+    }
+
+    async fn step_fleet(&self) {
+        let fleet = Arc::clone(&self.running.fleet);
+        tokio::task::spawn_blocking(move || fleet.advance_to(fleet.now.get() + STEP_MS))
+            .await
+            .unwrap();
+    }
+
+    /// `j`/`k` on the Workloads screen until `cluster`'s Deployment `name` is selected.
+    fn select_deployment(&mut self, cluster: ClusterId, name: &str) {
+        let want = RowKey::Workload(
+            cluster,
+            WorkloadKey::new(WorkloadKind::Deployment, NAMESPACE, name),
+        );
+        for _ in 0..MAX_MOVES {
+            let keys = row_keys(&self.model);
+            let target = keys.iter().position(|k| *k == want);
+            let target = target.unwrap_or_else(|| panic!("no row {want:?}\n{}", self.screen()));
+            let selected = selected_key(&self.model);
+            let at = keys.iter().position(|k| Some(k) == selected.as_ref());
+            match at {
+                Some(at) if at == target => return,
+                Some(at) if at > target => self.press(Key::Char('k')),
+                _ => self.press(Key::Char('j')),
+            }
+        }
+        panic!("{want:?} not reached with j/k\n{}", self.screen());
+    }
+
+    /// The index of the cluster named `name`.
+    fn cluster(&self, name: &str) -> ClusterId {
+        let clusters = &self.model.clusters;
+        clusters
+            .iter()
+            .position(|c| c.name.as_str() == name)
+            .unwrap()
+    }
+
+    /// The gate and what it expects, while the run waits for an answer.
+    fn prompt(&self) -> Option<(Gate, Expect)> {
+        let run = self.model.runs.active.as_ref()?;
+        let prompt = run.prompt().filter(|_| self.model.runs.busy())?;
+        Some((prompt.gate, prompt.expect.clone()))
+    }
+
+    /// Waits for the next question of the run.
+    async fn next_prompt(&mut self) -> (Gate, Expect) {
+        self.until("the run asks", |m| m.runs.phase() == Some(RunPhase::Asking))
+            .await;
+        self.prompt().unwrap()
+    }
+
+    /// Answers yes at every plain gate left, running time (rollouts progress) until the run
+    /// ends; returns the gates answered.
+    async fn yes_until_the_end(&mut self) -> Vec<Gate> {
+        let mut answered = Vec::new();
+        self.time_runs = true;
+        loop {
+            self.until("the run asks or ends", |m| {
+                matches!(m.runs.phase(), Some(RunPhase::Asking | RunPhase::Ended))
+            })
+            .await;
+            let Some((gate, expect)) = self.prompt() else {
+                break;
+            };
+            assert_eq!(expect, Expect::YesNo, "{gate:?}\n{}", self.screen());
+            answered.push(gate);
+            self.press(Key::Char('y'));
+        }
+        self.time_runs = false;
+        answered
+    }
+
+    fn result(&self) -> Option<RunResult> {
+        self.model.runs.active.as_ref()?.result().cloned()
+    }
+
+    /// Operations the executor has started for runs so far.
+    fn operations(&mut self) -> u64 {
+        self.executor.as_mut().unwrap().runs().started()
+    }
+
+    /// The Deployment as the fleet's API server has it, read with a client of its own.
+    async fn deployment(&self, cluster: &str, name: &str) -> Deployment {
+        let kubeconfig: Kubeconfig =
+            serde_json::from_value(server::kubeconfig(&self.running.endpoints)).unwrap();
+        let options = KubeConfigOptions {
+            context: Some(cluster.to_string()),
+            ..KubeConfigOptions::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .unwrap();
+        let client = kube::Client::try_from(config).unwrap();
+        Api::<Deployment>::namespaced(client, NAMESPACE)
+            .get(name)
+            .await
+            .unwrap()
+    }
+
+    /// Every record of the audit file (none when it was never written).
+    fn audit_records(&self) -> Vec<AuditRecord> {
+        if !self.audit.exists() {
+            return Vec::new();
+        }
+        read_all(&self.audit)
+            .unwrap()
+            .into_iter()
+            .map(|line| match line {
+                AuditLine::Record(record) => *record,
+                AuditLine::Damaged { line, reason } => panic!("audit line {line}: {reason}"),
+            })
+            .collect()
+    }
+}
+
+/// Every cluster's pods, alerts and payment Deployment with its ReplicaSets are in.
+fn synced(model: &Model) -> bool {
+    use crate::model::health::{Health, SourceKind};
+    model.clusters.iter().all(|c| {
+        let payment = WorkloadKey::new(WorkloadKind::Deployment, NAMESPACE, SERVICE);
+        !c.pods.is_empty()
+            && matches!(c.health(SourceKind::Pods), Health::Ok { .. })
+            && matches!(c.health(SourceKind::Alerts), Health::Ok { .. })
+            && c.kube.workloads.contains_key(&payment)
+            && c.kube
+                .workloads
+                .values()
+                .any(|w| w.key.kind == WorkloadKind::ReplicaSet)
+    })
+}
+
+/// The payment Deployment's row of `cluster`, as the console knows it.
+fn payment_row(model: &Model, cluster: ClusterId) -> Option<&WorkloadRow> {
+    let key = WorkloadKey::new(WorkloadKind::Deployment, NAMESPACE, SERVICE);
+    model.clusters.get(cluster)?.kube.workloads.get(&key)
+}
+
+fn image(deployment: &Deployment) -> String {
+    let spec = deployment.spec.as_ref().unwrap();
+    let pod = spec.template.spec.as_ref().unwrap();
+    pod.containers[0].image.clone().unwrap_or_default()
+}
+
+fn revision(deployment: &Deployment) -> i64 {
+    let annotations = deployment.metadata.annotations.as_ref().unwrap();
+    annotations["deployment.kubernetes.io/revision"]
+        .parse()
+        .unwrap()
+}
+
+fn replicas(deployment: &Deployment) -> i32 {
+    deployment.spec.as_ref().unwrap().replicas.unwrap_or(1)
+}
+
+/// The records of one action (attempt, result or refusal share its id), by phase.
+fn phases_of(records: &[AuditRecord], action_id: &str) -> Vec<AuditPhase> {
+    records
+        .iter()
+        .filter(|r| r.action_id == action_id)
+        .map(|r| r.phase)
+        .collect()
+}
+
+fn has_line(screen: &str, parts: &[&str]) -> bool {
+    screen
+        .lines()
+        .any(|line| parts.iter().all(|part| line.contains(part)))
+}
+
+const EAST: &str = "us-east-1";
+/// What a production confirmation for payment in us-east-1 must type.
+const EAST_PAYMENT: &str = "us-east-1/shop/payment";
+
+/// `u` on payment in us-east-1: the history lists the revisions, the bad one current, and
+/// the one before it (v1.4.1) chosen; returns its number.
+async fn open_rollback(console: &mut Console, bad_revision: i64) -> i64 {
+    console.press(Key::Char('6'));
+    let east = console.cluster(EAST);
+    console.select_deployment(east, SERVICE);
+    console.press(Key::Char('u'));
+    let popup = match console.model.ui.workloads.popup.clone() {
+        Some(ActionPopup::Rollback(popup)) => popup,
+        _ => panic!("no rollback popup\n{}", console.screen()),
+    };
+    let chosen = popup.revisions[popup.selected].clone();
+    assert!(chosen.number < bad_revision && !chosen.current);
+    let screen = console.screen();
+    let current = format!("● {bad_revision}");
+    assert!(
+        screen.contains(&format!("Roll back {EAST_PAYMENT}")),
+        "{screen}"
+    );
+    assert!(
+        has_line(&screen, &[&current, "v1.4.2", "ci: deploy"]),
+        "{screen}"
+    );
+    let number = chosen.number.to_string();
+    assert!(has_line(&screen, &[&number, "v1.4.1"]), "{screen}");
+    chosen.number
+}
+
+/// Enter plans the rollback: the diff is shown at the apply gate and nothing has changed
+/// yet; `y` goes on.
+async fn plan_rollback(console: &mut Console) {
+    console.press(Key::Enter);
+    let (gate, _) = console.next_prompt().await;
+    assert_eq!(gate, Gate::Apply);
+    let screen = console.screen();
+    assert!(
+        has_line(&screen, &["- image payment:", "v1.4.2"]),
+        "{screen}"
+    );
+    assert!(
+        has_line(&screen, &["+ image payment:", "v1.4.1"]),
+        "{screen}"
+    );
+    let planned = console.deployment(EAST, SERVICE).await;
+    assert!(image(&planned).ends_with(":v1.4.2"), "changed before yes");
+    assert!(console.audit_records().is_empty());
+    console.press(Key::Char('y'));
+}
+
+/// us-east-1 is production: a mistyped target is refused (asked again, nothing executed),
+/// the right one accepted.
+async fn confirm_production(console: &mut Console) {
+    let (gate, expect) = console.next_prompt().await;
+    let typed = Expect::Typed(EAST_PAYMENT.to_string());
+    assert_eq!((gate, expect), (Gate::Production, typed));
+    assert!(console.screen().contains(&format!("Type {EAST_PAYMENT}")));
+    let started = console.operations();
+    console.type_text("us-east-1/shop/paymnet");
+    console.press(Key::Enter);
+    let screen = console.screen();
+    assert!(screen.contains("does not match"), "{screen}");
+    assert_eq!(console.prompt().map(|p| p.0), Some(Gate::Production));
+    assert_eq!(console.operations(), started, "nothing executed");
+    assert!(console.audit_records().is_empty());
+    let refused = console.deployment(EAST, SERVICE).await;
+    assert!(image(&refused).ends_with(":v1.4.2"));
+    console.type_text(EAST_PAYMENT);
+    console.press(Key::Enter);
+}
+
+/// HighErrorRate pages in us-east-1: acting there now takes one more yes; then the rollout
+/// verifies and the run completes, and the Workloads screen shows v1.4.1.
+async fn accept_risk_and_finish(console: &mut Console) {
+    let (gate, _) = console.next_prompt().await;
+    assert_eq!(gate, Gate::Risk);
+    let screen = console.screen();
+    assert!(screen.contains(&format!("paging on {EAST}:")), "{screen}");
+    console.press(Key::Char('y'));
+    let gates = console.yes_until_the_end().await;
+    assert!(gates.is_empty(), "no more gates: {gates:?}");
+    let screen = console.screen();
+    assert_eq!(console.result(), Some(RunResult::Completed), "{screen}");
+    assert!(screen.contains("✓ completed"), "{screen}");
+    console.press(Key::Esc);
+    let east = console.cluster(EAST);
+    let good = |m: &Model| {
+        payment_row(m, east)
+            .is_some_and(|w| w.images.iter().any(|i| i.as_str().ends_with(":v1.4.1")))
+    };
+    console
+        .until("the Workloads screen shows v1.4.1", good)
+        .await;
+    let screen = console.screen();
+    assert!(has_line(&screen, &[EAST, SERVICE, ":v1.4.1"]), "{screen}");
+}
+
+/// The audit file holds the rollback's attempt (with the typed target, not the mistyped
+/// one) and its result.
+fn check_rollback_audit(console: &Console) {
+    let records = console.audit_records();
+    let attempt = records
+        .iter()
+        .find(|r| r.phase == AuditPhase::Attempt)
+        .expect("an attempt record");
+    let phases = phases_of(&records, &attempt.action_id);
+    assert_eq!(phases, [AuditPhase::Attempt, AuditPhase::Result]);
+    assert_eq!(attempt.cluster, EAST);
+    assert_eq!(attempt.object, "deployment/payment");
+    let confirmations = &attempt.confirmations;
+    assert!(
+        confirmations.iter().any(|c| c == EAST_PAYMENT),
+        "{confirmations:?}"
+    );
+    assert!(!confirmations.iter().any(|c| c.contains("paymnet")));
+    let result = records.iter().find(|r| r.phase == AuditPhase::Result);
+    assert_eq!(result.unwrap().result, "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_back_the_bad_deploy_from_the_workloads_screen() {
+    let mut console = Console::start(START_MS + 10 * 60_000, &[EAST]).await;
+    let before = console.deployment(EAST, SERVICE).await;
+    assert!(image(&before).ends_with(":v1.4.2"), "{}", image(&before));
+    let bad_revision = revision(&before);
+
+    open_rollback(&mut console, bad_revision).await;
+    plan_rollback(&mut console).await;
+    confirm_production(&mut console).await;
+    accept_risk_and_finish(&mut console).await;
+
+    let after = console.deployment(EAST, SERVICE).await;
+    assert!(image(&after).ends_with(":v1.4.1"), "{}", image(&after));
+    assert!(revision(&after) > bad_revision, "a new revision");
+    check_rollback_audit(&console);
+}
+
+/// `x` on the selected row, `replicas` typed over the prefilled count, Enter: the run plans
+/// and asks to apply, showing the change in the diff.
+async fn plan_scale(console: &mut Console, from: i32, to: i32) {
+    console.press(Key::Char('x'));
+    let popup = &console.model.ui.workloads.popup;
+    let open = matches!(popup, Some(ActionPopup::Scale(_)));
+    assert!(open, "no scale popup\n{}", console.screen());
+    console.type_text(&to.to_string());
+    console.press(Key::Enter);
+    let (gate, expect) = console.next_prompt().await;
+    assert_eq!((gate, expect), (Gate::Apply, Expect::YesNo));
+    let screen = console.screen();
+    assert!(
+        has_line(&screen, &[&format!("- replicas: {from}")]),
+        "{screen}"
+    );
+    assert!(
+        has_line(&screen, &[&format!("+ replicas: {to}")]),
+        "{screen}"
+    );
+}
+
+/// Declined at the apply gate: the run stops, the fleet keeps `from` replicas and the
+/// audit file holds one refused record and nothing else; returns its action id.
+async fn decline_scale(console: &mut Console, cluster: &str, from: i32, to: i32) -> String {
+    plan_scale(console, from, to).await;
+    console.press(Key::Char('n'));
+    let ended = |m: &Model| m.runs.phase() == Some(RunPhase::Ended);
+    console.until("the declined run ends", ended).await;
+    assert!(matches!(console.result(), Some(RunResult::Stopped { .. })));
+    assert!(console.screen().contains("■ stopped"));
+    assert_eq!(replicas(&console.deployment(cluster, SERVICE).await), from);
+    let records = console.audit_records();
+    let [refused] = &records[..] else {
+        panic!("one refused record expected: {records:?}");
+    };
+    assert_eq!(
+        (refused.phase, refused.cluster.as_str()),
+        (AuditPhase::Refused, cluster)
+    );
+    console.press(Key::Esc);
+    refused.action_id.clone()
+}
+
+/// Applied: nothing pages there so `y` is the only answer; the rollout verifies, the run
+/// completes and the Workloads screen shows the new count.
+async fn apply_scale(console: &mut Console, cluster: &str, from: i32, to: i32) {
+    plan_scale(console, from, to).await;
+    assert_eq!(replicas(&console.deployment(cluster, SERVICE).await), from);
+    console.press(Key::Char('y'));
+    let gates = console.yes_until_the_end().await;
+    assert!(gates.is_empty(), "nothing pages in {cluster}: {gates:?}");
+    let screen = console.screen();
+    assert_eq!(console.result(), Some(RunResult::Completed), "{screen}");
+    console.press(Key::Esc);
+    let id = console.cluster(cluster);
+    let want = u32::try_from(to).unwrap();
+    let shown =
+        |m: &Model| payment_row(m, id).is_some_and(|w| w.desired == want && w.ready == want);
+    console
+        .until("the Workloads screen shows the new count", shown)
+        .await;
+    let screen = console.screen();
+    let ready = format!("{to}/{to}");
+    assert!(has_line(&screen, &[cluster, SERVICE, &ready]), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaling_from_the_workloads_screen_and_declining_it() {
+    let mut console = Console::start(START_MS, &[]).await;
+    let cluster = "eu-west-1";
+    let from = replicas(&console.deployment(cluster, SERVICE).await);
+    let to = from + 2;
+    console.press(Key::Char('6'));
+    console.select_deployment(console.cluster(cluster), SERVICE);
+
+    let declined = decline_scale(&mut console, cluster, from, to).await;
+    apply_scale(&mut console, cluster, from, to).await;
+
+    assert_eq!(replicas(&console.deployment(cluster, SERVICE).await), to);
+    let records = console.audit_records();
+    let attempt = records
+        .iter()
+        .find(|r| r.phase == AuditPhase::Attempt)
+        .expect("an attempt record");
+    let phases = phases_of(&records, &attempt.action_id);
+    assert_eq!(phases, [AuditPhase::Attempt, AuditPhase::Result]);
+    assert_eq!(phases_of(&records, &declined), [AuditPhase::Refused]);
+    assert_eq!(records.len(), 3);
+}
