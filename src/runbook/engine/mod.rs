@@ -99,7 +99,8 @@ pub enum Recovery {
     Retry,
     /// Undo what the step changed (scale back, roll back to the revision before).
     RollBack,
-    /// Re-read the target and show it again (after "outcome unknown").
+    /// Re-read the target and show it again (after "outcome unknown"), or verify for another
+    /// verify timeout (after a verification timed out).
     Verify,
     /// Treat the step as done and go on (after the user verified by hand).
     Continue,

@@ -43,8 +43,11 @@ pub(super) enum Stage {
     Gates,
     Execute,
     Verify,
-    /// Failed; the user chooses a way out.
+    /// Failed before or at the execution; the user chooses a way out.
     Failed,
+    /// Applied, but verification timed out; the user chooses to verify again, roll back,
+    /// continue (checked by hand) or stop. Never retried: the change went through.
+    VerifyFailed,
     /// Re-reading after an unknown outcome.
     Read,
     /// Outcome unknown; the user chooses verify, continue or stop.

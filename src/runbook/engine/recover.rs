@@ -1,6 +1,7 @@
-//! The ways out of a failed or uncertain mutation: retry from the permission check, roll
-//! back through the same pipeline with the inverse change, re-read an unknown outcome,
-//! continue after verifying by hand.
+//! The ways out of a failed or uncertain mutation: retry from the permission check (only
+//! when nothing was applied), verify again after a verification timeout, roll back through
+//! the same pipeline with the inverse change, re-read an unknown outcome, continue after
+//! verifying by hand.
 
 use std::time::Duration;
 
@@ -14,15 +15,23 @@ use crate::runbook::ops::OpRequest;
 use crate::runbook::resolve::verify_probe;
 
 impl Run {
-    /// The step failed with `reason`: retry or stop, and roll back where the change went
-    /// through and has an inverse.
+    /// The step failed with `reason`. Before the change went through: retry or stop. After
+    /// it went through but did not verify: verify again (another verify timeout), roll back
+    /// where the change has an inverse, continue (checked by hand) or stop; never retry, as
+    /// a second rollback would undo the first.
     pub(super) fn failed(&mut self, mut m: Mutating, reason: String) {
-        let mut choices = vec![Recovery::Retry];
-        if m.stage == Stage::Verify && m.undo.is_none() && inverse(&m).is_some() {
-            choices.push(Recovery::RollBack);
-        }
-        choices.push(Recovery::Stop);
-        m.stage = Stage::Failed;
+        let choices = if m.stage == Stage::Verify {
+            m.stage = Stage::VerifyFailed;
+            let mut choices = vec![Recovery::Verify];
+            if m.undo.is_none() && inverse(&m).is_some() {
+                choices.push(Recovery::RollBack);
+            }
+            choices.extend([Recovery::Continue, Recovery::Stop]);
+            choices
+        } else {
+            m.stage = Stage::Failed;
+            vec![Recovery::Retry, Recovery::Stop]
+        };
         self.set_status(StepStatus::Failed(reason.clone()));
         let ways = choices
             .iter()
@@ -67,6 +76,10 @@ impl Run {
                 }
                 None => self.keep(m),
             },
+            Recovery::Verify if m.stage == Stage::VerifyFailed => {
+                self.log("verifying again");
+                self.begin_verify(m, now, out);
+            }
             Recovery::Verify => {
                 let mut m = m;
                 m.stage = Stage::Read;

@@ -116,7 +116,7 @@ fn a_promotion_that_does_not_verify_offers_no_roll_back() {
     assert!(matches!(h.status(0), StepStatus::Failed(r) if r.contains("no writable primary")));
     assert_eq!(
         h.prompt().expect,
-        Expect::Choice(vec![Recovery::Retry, Recovery::Stop])
+        Expect::Choice(vec![Recovery::Verify, Recovery::Continue, Recovery::Stop])
     );
 }
 

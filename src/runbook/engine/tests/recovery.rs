@@ -37,7 +37,12 @@ fn verification_timeout_offers_roll_back_which_scales_back_through_the_same_guar
     );
     assert_eq!(
         h.prompt().expect,
-        Expect::Choice(vec![Recovery::Retry, Recovery::RollBack, Recovery::Stop])
+        Expect::Choice(vec![
+            Recovery::Verify,
+            Recovery::RollBack,
+            Recovery::Continue,
+            Recovery::Stop
+        ])
     );
     let results = h.audits_in(AuditPhase::Result);
     assert_eq!(results.len(), 1);
@@ -333,20 +338,28 @@ fn outcomes_for_stale_ids_are_ignored() {
 }
 
 #[test]
-fn retry_after_a_verification_timeout_verifies_again_without_a_second_change() {
+fn verifying_again_after_a_verification_timeout_waits_another_timeout_without_a_second_change() {
     let mut h = staging_scale(4, "8");
     h.script(Kind::Probe, observed(false, "5/8 ready"));
     h.start();
     h.answer(Answer::Yes);
     assert_eq!(h.prompt().gate, Gate::Failure);
+    let probes_before = h.count(Kind::Probe);
 
-    h.reset(Kind::Plan)
-        .script(Kind::Plan, planned(scale_plan(8, 8)));
+    // Still not ready for a while, then ready: the second verification has its own timeout.
     h.reset(Kind::Probe)
+        .script(Kind::Probe, observed(false, "7/8 ready"))
+        .script(Kind::Probe, observed(false, "7/8 ready"))
         .script(Kind::Probe, observed(true, "8/8 ready"));
-    h.answer(Answer::Recover(Recovery::Retry));
+    h.answer(Answer::Recover(Recovery::Verify));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(h.count(Kind::Execute), 1);
+    assert_eq!(
+        h.count(Kind::Plan),
+        1,
+        "nothing is planned or applied again"
+    );
+    assert_eq!(h.count(Kind::Probe), probes_before + 3);
     assert!(matches!(h.status(0), StepStatus::Done(m) if m.contains("8/8 ready")));
 }
 
@@ -393,9 +406,15 @@ fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
     h.script(Kind::Probe, observed(false, "updated 1/4"));
     h.start();
     h.answer(Answer::Yes);
+    // Retrying a rollback would roll back once more (to the bad revision): not offered.
     assert_eq!(
         h.prompt().expect,
-        Expect::Choice(vec![Recovery::Retry, Recovery::RollBack, Recovery::Stop])
+        Expect::Choice(vec![
+            Recovery::Verify,
+            Recovery::RollBack,
+            Recovery::Continue,
+            Recovery::Stop
+        ])
     );
     h.reset(Kind::Plan).script(Kind::Plan, planned(plan(8, 7)));
     h.reset(Kind::Probe);

@@ -176,7 +176,15 @@ pub(super) fn scale_of(name: &str, from: i32, to: i32) -> PlanReport {
 /// The ways out offered after a check or wait that did not hold.
 pub(super) const CONDITION: [Recovery; 3] = [Recovery::Retry, Recovery::Continue, Recovery::Stop];
 /// After a change that went through and did not verify, where it has an inverse.
-pub(super) const UNDOABLE: [Recovery; 3] = [Recovery::Retry, Recovery::RollBack, Recovery::Stop];
+pub(super) const UNDOABLE: [Recovery; 4] = [
+    Recovery::Verify,
+    Recovery::RollBack,
+    Recovery::Continue,
+    Recovery::Stop,
+];
+/// After a change that went through and did not verify, without an inverse (a promotion).
+pub(super) const NOT_UNDOABLE: [Recovery; 3] =
+    [Recovery::Verify, Recovery::Continue, Recovery::Stop];
 /// After a refusal, or a change without an inverse.
 pub(super) const RETRY_OR_STOP: [Recovery; 2] = [Recovery::Retry, Recovery::Stop];
 /// After an execution whose outcome is unknown.

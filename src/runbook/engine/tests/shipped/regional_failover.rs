@@ -9,10 +9,10 @@ use std::time::Duration;
 use super::super::fixtures::{observed, planned};
 use super::super::harness::{Harness, Kind};
 use super::{
-    RETRY_OR_STOP, choices, failing, pass_gates, plan_of, probes, scale_of, shipped_run, stopped,
-    unanswered,
+    NOT_UNDOABLE, RETRY_OR_STOP, choices, failing, pass_gates, plan_of, probes, scale_of,
+    shipped_run, stopped, unanswered,
 };
-use crate::runbook::action::{Comparison, Probe};
+use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::ops::{OpOutcome, OpRequest, PlanReport};
@@ -202,9 +202,24 @@ fn a_promotion_that_does_not_become_writable_offers_no_roll_back() {
         h.status(PROMOTE),
         &failing("verification timed out after 5m: no primary accepts writes")
     );
-    // A promotion has no inverse: RollBack is not offered.
-    assert_eq!(choices(&h), RETRY_OR_STOP);
+    // A promotion has no inverse: RollBack is not offered; nor is a retry, as the promotion
+    // went through. Verifying again waits another timeout without a second promotion.
+    assert_eq!(choices(&h), NOT_UNDOABLE);
     assert_eq!(h.count(Kind::Execute), 1);
+    h.reset(Kind::Probe)
+        .script(Kind::Probe, observed(true, "writable"));
+    h.answer(Answer::Recover(Recovery::Verify));
+    assert_eq!(
+        h.status(PROMOTE),
+        &StepStatus::Done("applied; writable".into())
+    );
+    assert_eq!(h.count(Kind::Execute), 1);
+    let promotions_planned = h
+        .requests()
+        .iter()
+        .filter(|r| matches!(r, OpRequest::Plan(Mutation::PromoteCnpg { .. })))
+        .count();
+    assert_eq!(promotions_planned, 1, "the promotion is not planned again");
 }
 
 #[test]
