@@ -37,7 +37,13 @@ fn object(t: &TargetSpec) -> String {
 fn short(text: &str) -> String {
     let line = text.trim().lines().next().unwrap_or("").trim();
     if line.chars().count() > TEXT_CHARS {
-        let cut: String = line.chars().take(TEXT_CHARS - 1).collect();
+        let mut cut: String = line.chars().take(TEXT_CHARS - 1).collect();
+        // A placeholder cut in half could not be filled in when the title is shown.
+        if let Some(open) = cut.rfind("{{")
+            && !cut[open..].contains("}}")
+        {
+            cut.truncate(open);
+        }
         format!("{}…", cut.trim_end())
     } else {
         line.to_string()

@@ -396,3 +396,24 @@ fn load_dir_skips_the_readme_and_names_the_failing_file() {
             .contains("bad.md:12:7: steps[1].kind: unknown step kind")
     );
 }
+
+#[test]
+fn a_long_title_is_never_cut_inside_a_placeholder() {
+    let text = with_steps(
+        "```step
+kind: confirm
+question: Promote the database in {{ cluster }} and make {{ cluster }} the write region now?
+```
+",
+    );
+    let rb = parse(&text).unwrap();
+    let title = &rb.steps[0].title;
+    assert_eq!(title, "Promote the database in {{ cluster }} and make…");
+    let values = [("cluster".to_string(), "eu-west-1".to_string())]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        crate::runbook::resolve::display_text(title, &values),
+        "Promote the database in eu-west-1 and make…"
+    );
+}
