@@ -6,7 +6,7 @@
 mod common;
 
 use common::daemon::{next_event, spawn_logged, wait_ready};
-use common::silences;
+use common::ops as silences;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -77,11 +77,11 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     assert_eq!(disk.state, AlertState::Active);
 
     // Create through the runbook operations, as the console's silence form does.
-    let ops = silences::ops(
+    let ops = silences::silence_ops(
         &target("us-east-1", vec![am.clone()]),
         &sim.running.fleet.now,
     );
-    let id = silences::create(
+    let id = silences::create_silence(
         &ops,
         "us-east-1",
         vec![
@@ -149,7 +149,7 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     );
 
     // Expire as the console's `E` does: the plan names the alert that notifies again.
-    let (plan, done) = silences::expire(&ops, "us-east-1", &id).await;
+    let (plan, done) = silences::expire_silence(&ops, "us-east-1", &id).await;
     assert!(
         plan.notes
             .iter()

@@ -6,7 +6,7 @@
 mod common;
 
 use common::daemon::next_event;
-use common::silences;
+use common::ops as silences;
 
 use std::time::Duration;
 
@@ -107,8 +107,8 @@ async fn alerts_and_silences_through_the_service_proxy_match_the_url() {
     );
 
     // A silence created through the proxy, as the console's silence form does it...
-    let ops = silences::ops(&by_proxy, &sim.running.fleet.now);
-    let id = silences::create(
+    let ops = silences::silence_ops(&by_proxy, &sim.running.fleet.now);
+    let id = silences::create_silence(
         &ops,
         CLUSTER,
         vec![silences::matcher("alertname", "DiskFull", false)],
@@ -142,7 +142,7 @@ async fn alerts_and_silences_through_the_service_proxy_match_the_url() {
     );
 
     // Expired through the proxy, read back expired; the alert is active again.
-    let (_, done) = silences::expire(&ops, CLUSTER, &id).await;
+    let (_, done) = silences::expire_silence(&ops, CLUSTER, &id).await;
     assert!(done.message.contains(SERVICE_NAME), "{}", done.message);
     assert!(
         done.message.ends_with("(read back: expired)"),

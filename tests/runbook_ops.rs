@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::ops::{execute, plan};
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,8 +20,7 @@ use watchdeck::runbook::action::{
     AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
 };
 use watchdeck::runbook::ops::{
-    DiffLine, ExecError, Executed, Observation, OpError, OpOutcome, OpRequest, Ops, PlanReport,
-    Snapshot,
+    DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, Ops, PlanReport, Snapshot,
 };
 use watchdeck::runbook::params::CommandPolicy;
 use watchdeck::sim::rbac::DenyRule;
@@ -55,24 +56,6 @@ fn payment(cluster: &str) -> ObjectRef {
 
 fn orders_db(cluster: &str) -> ObjectRef {
     object(cluster, "database", ObjectKind::CnpgCluster, "orders-db")
-}
-
-async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError> {
-    match ops.perform(OpRequest::Plan(mutation.clone())).await {
-        OpOutcome::Plan(result) => result,
-        other => panic!("a plan answers with a plan, not {other:?}"),
-    }
-}
-
-async fn execute(ops: &Ops, mutation: &Mutation, plan: &PlanReport) -> Result<Executed, ExecError> {
-    let request = OpRequest::Execute {
-        mutation: mutation.clone(),
-        plan: plan.clone(),
-    };
-    match ops.perform(request).await {
-        OpOutcome::Executed(result) => result,
-        other => panic!("an execution answers with its result, not {other:?}"),
-    }
 }
 
 async fn read(ops: &Ops, mutation: &Mutation) -> Result<Snapshot, OpError> {

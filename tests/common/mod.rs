@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod ops;
 pub mod prometheus;
-pub mod silences;
 pub mod slo_rules;
 
 use std::path::{Path, PathBuf};

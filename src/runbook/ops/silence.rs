@@ -4,6 +4,7 @@
 //! request and does not answer leaves the outcome unknown (never posted twice).
 
 use crate::app::ClusterTarget;
+use crate::model::alert::Alert;
 use crate::model::matcher::{self, MatchOp};
 use crate::model::sanitize::sanitize;
 use crate::model::silence_form::SilenceDraft;
@@ -83,18 +84,12 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
         .iter()
         .filter(|a| matcher::all_match(&compiled, &a.labels))
         .map(|a| {
-            let labels: Vec<String> = a
-                .labels
-                .iter()
-                .filter(|(k, _)| k.as_str() != "alertname")
-                .map(|(k, v)| format!("{k}=\"{v}\""))
-                .collect();
             let state = if a.is_active() {
                 "firing"
             } else {
                 "firing, already muted"
             };
-            format!("matches {} {{{}}} ({state})", a.name, labels.join(", "))
+            format!("matches {} ({state})", alert_text(a))
         })
         .collect();
     notes.sort();
@@ -227,6 +222,17 @@ pub async fn read(ops: &Ops, mutation: &Mutation) -> Result<Snapshot, OpError> {
         resource_version: None,
         lines,
     })
+}
+
+/// `Name {label="value", ...}` without the alertname label, for the notes of a plan.
+pub(super) fn alert_text(alert: &Alert) -> String {
+    let labels: Vec<String> = alert
+        .labels
+        .iter()
+        .filter(|(k, _)| k.as_str() != "alertname")
+        .map(|(k, v)| format!("{k}=\"{v}\""))
+        .collect();
+    format!("{} {{{}}}", alert.name, labels.join(", "))
 }
 
 pub(super) fn with_timeout(mut spec: EndpointSpec, timeout: std::time::Duration) -> EndpointSpec {

@@ -8,7 +8,7 @@ use crate::model::sanitize::sanitize;
 use crate::model::silence::{Silence, SilenceStatus};
 use crate::runbook::ops::client::Ops;
 use crate::runbook::ops::diff::diff;
-use crate::runbook::ops::silence::{first_answer, reply_text, with_timeout};
+use crate::runbook::ops::silence::{alert_text, first_answer, reply_text, with_timeout};
 use crate::runbook::ops::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::sources::alertmanager::poll::alerts_query;
 use crate::sources::alertmanager::wire::{parse_alerts, parse_silence};
@@ -115,15 +115,7 @@ async fn unmuted(ops: &Ops, cluster: &str, index: usize, id: &str) -> Vec<String
     let mut notes: Vec<String> = alerts
         .iter()
         .filter(|a| matches!(&a.state, AlertState::Suppressed { silenced_by, .. } if silenced_by.iter().any(|s| s.as_str() == id)))
-        .map(|a| {
-            let labels: Vec<String> = a
-                .labels
-                .iter()
-                .filter(|(k, _)| k.as_str() != "alertname")
-                .map(|(k, v)| format!("{k}=\"{v}\""))
-                .collect();
-            format!("{} {{{}}} will notify again", a.name, labels.join(", "))
-        })
+        .map(|a| format!("{} will notify again", alert_text(a)))
         .collect();
     notes.sort();
     if notes.is_empty() {

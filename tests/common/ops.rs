@@ -1,5 +1,6 @@
-//! Silences made the way the console and `watchdeck run` make them: through the runbook
-//! operations (plan, then execute), as OS user `oncall`, at the fleet's virtual time.
+//! Runbook operations as the engine asks for them (plan, execute), and silences made the way
+//! the console and `watchdeck run` make them: planned, then executed, as OS user `oncall`, at
+//! the fleet's virtual time.
 
 use std::time::Duration;
 
@@ -11,7 +12,8 @@ use watchdeck::runbook::ops::{
 };
 use watchdeck::sim::clock::VirtualNow;
 
-pub fn ops(target: &ClusterTarget, fleet_now: &VirtualNow) -> Ops {
+/// Operations on one cluster, as OS user `oncall`, at the fleet's virtual time.
+pub fn silence_ops(target: &ClusterTarget, fleet_now: &VirtualNow) -> Ops {
     Ops::new(
         std::slice::from_ref(target),
         Default::default(),
@@ -54,7 +56,7 @@ pub async fn execute(
 }
 
 /// Creates the silence; returns its id.
-pub async fn create(
+pub async fn create_silence(
     ops: &Ops,
     cluster: &str,
     matchers: Vec<Matcher>,
@@ -78,7 +80,7 @@ pub async fn create(
 }
 
 /// Expires silence `id`: the plan (what the run panel shows) and the execution's result.
-pub async fn expire(ops: &Ops, cluster: &str, id: &str) -> (PlanReport, Executed) {
+pub async fn expire_silence(ops: &Ops, cluster: &str, id: &str) -> (PlanReport, Executed) {
     let mutation = Mutation::ExpireSilence {
         cluster: cluster.to_string(),
         id: id.to_string(),
