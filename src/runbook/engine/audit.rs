@@ -12,6 +12,23 @@ use crate::runbook::audit::{AuditPhase, AuditRecord, Who};
 use crate::runbook::ops::DiffLine;
 
 impl Run {
+    /// A refused record for `m`: `refused: {reason}`.
+    pub(super) fn audit_refused(
+        &mut self,
+        m: &Mutating,
+        reason: &str,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        self.audit(
+            m,
+            AuditPhase::Refused,
+            format!("refused: {reason}"),
+            now,
+            out,
+        );
+    }
+
     /// Emits one audit record for `m`; the caller writes it before any effect after it.
     pub(super) fn audit(
         &mut self,

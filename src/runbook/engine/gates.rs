@@ -7,7 +7,6 @@ use super::mutate::Mutating;
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
 use crate::runbook::action::Mutation;
-use crate::runbook::audit::AuditPhase;
 use crate::runbook::ops::{DiffLine, PlanReport};
 
 /// An SLO with less than this share of its error budget left makes acting risky.
@@ -133,13 +132,7 @@ impl Run {
             _ => "apply",
         };
         let reason = format!("declined at the {which} confirmation");
-        self.audit(
-            &m,
-            AuditPhase::Refused,
-            format!("refused: {reason}"),
-            now,
-            out,
-        );
+        self.audit_refused(&m, &reason, now, out);
         let step = self.current.unwrap_or(0);
         let reason = match &m.undo {
             // Declining a roll back leaves the step's failed change in place: still failed.

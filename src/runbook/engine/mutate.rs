@@ -89,13 +89,7 @@ impl Run {
                 Some(_) => None,
             };
             if let Some(reason) = refusal {
-                self.audit(
-                    &m,
-                    AuditPhase::Refused,
-                    format!("refused: {reason}"),
-                    now,
-                    out,
-                );
+                self.audit_refused(&m, &reason, now, out);
                 self.fail_run(reason, now, out);
                 return;
             }
@@ -422,13 +416,7 @@ impl Run {
     /// Refused before execution (permission, precondition, target state): a refused record
     /// and the failure prompt.
     fn refuse(&mut self, m: Mutating, reason: String, now: Timestamp, out: &mut Vec<RunEffect>) {
-        self.audit(
-            &m,
-            AuditPhase::Refused,
-            format!("refused: {reason}"),
-            now,
-            out,
-        );
+        self.audit_refused(&m, &reason, now, out);
         self.failed(m, reason);
     }
 }
