@@ -5,6 +5,7 @@ pub mod alert_groups;
 pub mod alerts;
 pub mod bands;
 pub mod chart;
+pub mod columns;
 pub mod input;
 pub mod pod_describe;
 pub mod pod_metrics;

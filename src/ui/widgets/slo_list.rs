@@ -8,10 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::pane_block;
 use super::slo_format::{
     budget_span, burn_style, burn_text, exhaustion_text, fit, sli_text, tier_word,
 };
+use super::{columns, pane_block};
 use crate::model::layout::Area;
 use crate::model::slo::windows::{DISPLAY_WINDOWS, promql_duration};
 use crate::model::slo::{ReadingSource, SloEntry, SloSpec};
@@ -105,32 +105,16 @@ fn columns(model: &Model, rows: &[SloRow], width: u16) -> Vec<(Col, usize)> {
     ];
     cols.extend(DISPLAY_WINDOWS.iter().map(|w| (Col::Burn(*w), 6)));
     cols.extend([(Col::Tier, 9), (Col::Exhaust, 9), (Col::Flags, 12)]);
-    let total = |cols: &[(Col, usize)]| cols.iter().map(|(_, w)| w + 1).sum::<usize>();
     let width = usize::from(width);
-    while total(&cols) > width {
-        let Some(drop) = cols
-            .iter()
-            .enumerate()
-            .filter(|(_, (c, _))| c.priority() < 9)
-            .min_by_key(|(_, (c, _))| c.priority())
-            .map(|(i, _)| i)
-        else {
-            break;
-        };
-        cols.remove(drop);
-    }
+    columns::drop_to_fit(&mut cols, width, |c| c.priority());
     // Narrow screens: a shorter gauge.
-    if total(&cols) > width
+    if columns::total(&cols) > width
         && let Some(budget) = cols.iter_mut().find(|(c, _)| *c == Col::Budget)
     {
         budget.1 = 16;
     }
     // The flags column takes what is left.
-    let used = total(&cols);
-    if let Some(flags) = cols.iter_mut().find(|(c, _)| *c == Col::Flags) {
-        let others = used - flags.1 - 1;
-        flags.1 = width.saturating_sub(others + 1).max(flags.1);
-    }
+    columns::grow_into(&mut cols, width, |c| *c == Col::Flags);
     cols
 }
 

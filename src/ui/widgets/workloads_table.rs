@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{age_text, fit, list_title, pane_block};
+use super::{age_text, columns, fit, list_title, pane_block};
 use crate::model::layout::Area;
 use crate::model::workload::{WorkloadKind, WorkloadRow};
 use crate::model::workload_view::{
@@ -121,26 +121,10 @@ fn columns(model: &Model, rows: &[WorkloadEntry], width: u16) -> Vec<(Col, usize
         (Col::Age, 5),
         (Col::Images, 12),
     ];
-    let total = |cols: &[(Col, usize)]| cols.iter().map(|(_, w)| w + 1).sum::<usize>();
     let width = usize::from(width);
-    while total(&cols) > width {
-        let Some(drop) = cols
-            .iter()
-            .enumerate()
-            .filter(|(_, (c, _))| c.priority() < 9)
-            .min_by_key(|(_, (c, _))| c.priority())
-            .map(|(i, _)| i)
-        else {
-            break;
-        };
-        cols.remove(drop);
-    }
+    columns::drop_to_fit(&mut cols, width, |c| c.priority());
     // Images take what is left.
-    let used = total(&cols);
-    if let Some(images) = cols.iter_mut().find(|(c, _)| *c == Col::Images) {
-        let others = used - images.1 - 1;
-        images.1 = width.saturating_sub(others + 1).max(images.1);
-    }
+    columns::grow_into(&mut cols, width, |c| *c == Col::Images);
     cols
 }
 
