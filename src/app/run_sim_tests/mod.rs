@@ -356,6 +356,17 @@ fn phases_of(records: &[AuditRecord], action_id: &str) -> Vec<AuditPhase> {
         .collect()
 }
 
+/// The attempt record of the one executed action; it has exactly an attempt and a result.
+fn executed_action(records: &[AuditRecord]) -> &AuditRecord {
+    let attempt = records
+        .iter()
+        .find(|r| r.phase == AuditPhase::Attempt)
+        .expect("an attempt record");
+    let phases = phases_of(records, &attempt.action_id);
+    assert_eq!(phases, [AuditPhase::Attempt, AuditPhase::Result]);
+    attempt
+}
+
 fn has_line(screen: &str, parts: &[&str]) -> bool {
     screen
         .lines()
