@@ -235,7 +235,7 @@ impl Run {
         }
         let max_lag = match &m.mutation {
             Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
-                if let Some(lag) = plan.lag {
+                if let Some(lag) = plan.data_at_risk {
                     self.data_at_risk = Some(lag);
                     self.log(format!("replication lag at plan time: {}", human(lag)));
                 }
@@ -261,7 +261,7 @@ impl Run {
             return self.refuse(m, reason, now, out);
         }
         if let Some(max) = max_lag {
-            let reason = match plan.lag {
+            let reason = match plan.data_at_risk {
                 Some(lag) if lag > max => Some(format!(
                     "the replica lags {} behind, more than the {} allowed: promoting now loses \
                      that much data; wait for it to catch up",

@@ -295,6 +295,11 @@ impl Ops {
         Ok((client, prometheus))
     }
 
+    /// The names of the configured clusters, sorted.
+    pub(super) fn cluster_names(&self) -> Vec<&str> {
+        self.inner.clusters.keys().map(String::as_str).collect()
+    }
+
     pub(super) fn patroni_url(&self, name: &str) -> Result<&HttpUrl, OpError> {
         self.inner.patroni.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.inner.patroni.keys().map(String::as_str).collect();

@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod command;
+pub mod data_at_risk;
 pub mod diff;
 pub mod kube;
 pub mod patroni;
@@ -110,8 +111,12 @@ pub struct PlanReport {
     pub refusal: Option<String>,
     /// Spec replicas before the change (scale, rollback).
     pub current_replicas: Option<i32>,
-    /// Replication lag of the replica to promote, at plan time (data at risk).
-    pub lag: Option<Duration>,
+    /// Promotions: the writes the replica to promote lacks, measured as the source primary's
+    /// last commit time minus the replica's last replay time (frozen once the primary is
+    /// gone; see `data_at_risk`). `None`: unknown, or not a promotion.
+    pub data_at_risk: Option<Duration>,
+    /// Scale plans: the replica count the patch sets (computed when the step sizes itself).
+    pub target_replicas: Option<i32>,
     /// Extra facts to show with the diff (revision history of a rollback, matched alerts of
     /// a silence), one line each.
     pub notes: Vec<String>,

@@ -179,7 +179,8 @@ pub async fn plan(
         },
         refusal,
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        target_replicas: None,
         notes,
     })
 }

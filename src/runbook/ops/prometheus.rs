@@ -74,13 +74,13 @@ pub fn format_number(value: f64) -> String {
 }
 
 /// A PromQL label value in double quotes.
-fn quoted(value: &str) -> String {
+pub(super) fn quoted(value: &str) -> String {
     let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
     format!("\"{escaped}\"")
 }
 
 /// A regex matching exactly `text` (names may hold dots).
-fn regex_literal(text: &str) -> String {
+pub(super) fn regex_literal(text: &str) -> String {
     regex::escape(text)
 }
 

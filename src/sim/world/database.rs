@@ -19,8 +19,12 @@ const SWITCH_MS: Millis = 8_000;
 pub struct Instance {
     pub name: String,
     pub up: bool,
-    /// Seconds behind the primary it streams from.
+    /// Seconds behind the primary it streams from: now minus `replayed_at`, as
+    /// postgres_exporter's `pg_replication_lag_seconds` computes it (it grows while nothing
+    /// new arrives, so it is not the data at risk).
     pub lag_seconds: f64,
+    /// Commit time of the last transaction this replica replayed (`None` on a primary).
+    pub replayed_at: Option<Millis>,
     pub connections: f64,
 }
 
@@ -36,6 +40,8 @@ pub struct Database {
     pub outage_since: Option<Millis>,
     pub promoted_at: Option<Millis>,
     pub commits: f64,
+    /// Commit time of the last write this cluster's primary took (`None` before any).
+    pub last_commit_at: Option<Millis>,
 }
 
 /// How a region's services can reach the database.
@@ -172,19 +178,24 @@ impl ClusterState {
         let streaming_from_remote = self.db.replica_source.is_some();
         for instance in &mut self.db.instances {
             let designated = instance.name == primary;
-            instance.lag_seconds = match (streaming_from_remote, designated) {
-                (false, true) => 0.0,
-                (false, false) => rng_lag,
-                (true, _) => {
-                    let base = if source_writable {
-                        cross_region
-                    } else {
-                        source_outage_since
-                            .map_or(cross_region, |since| (now - since) as f64 / 1000.0)
-                    };
-                    base + if designated { 0.0 } else { rng_lag }
-                }
+            let behind = match (streaming_from_remote, designated) {
+                (false, true) => None,
+                (false, false) => Some(rng_lag),
+                (true, true) => Some(cross_region),
+                (true, false) => Some(cross_region + rng_lag),
             };
+            instance.replayed_at = match behind {
+                None => None,
+                // A replica of a source that takes no writes (down, or not yet writable)
+                // replays nothing new: its last replayed commit stays where it was.
+                Some(_) if streaming_from_remote && !source_writable => {
+                    instance.replayed_at.or(source_outage_since)
+                }
+                Some(seconds) => Some(now - (seconds * 1000.0) as Millis),
+            };
+            instance.lag_seconds = instance
+                .replayed_at
+                .map_or(0.0, |at| (now - at) as f64 / 1000.0);
         }
         if self.db.switch_done_at.is_none() {
             self.db.phase = if self.db.outage_since.is_some() {

@@ -211,6 +211,9 @@ impl World {
         if let Some(primary) = self.clusters.iter().position(|c| c.db.writable()) {
             let writes: f64 = db_rps.iter().sum::<f64>() * 0.3;
             self.clusters[primary].db.commits += writes * TICK_MS as f64 / 1000.0;
+            if writes > 0.0 {
+                self.clusters[primary].db.last_commit_at = Some(now);
+            }
         }
         self.db_rps = db_rps;
     }

@@ -248,6 +248,7 @@ impl ClusterState {
     fn database_families(&self, db_rps_local: f64, db_rps_remote_writes: f64) -> Vec<MetricFamily> {
         let (mut up, mut backends, mut max_conn, mut lag, mut commits) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut committed_at, mut replayed_at) = (Vec::new(), Vec::new());
         for instance in &self.db.instances {
             let labels = Labels::from_pairs([
                 ("cluster", self.name()),
@@ -287,6 +288,25 @@ impl ClusterState {
                     .with(METRIC_NAME, "pg_replication_lag_seconds"),
                 (instance.lag_seconds * 1000.0).round() / 1000.0,
             ));
+            if let Some(at) = instance.replayed_at {
+                replayed_at.push((
+                    labels
+                        .clone()
+                        .with(METRIC_NAME, "pg_last_xact_replay_timestamp_seconds"),
+                    at as f64 / 1000.0,
+                ));
+            }
+            if primary
+                && self.db.replica_source.is_none()
+                && let Some(at) = self.db.last_commit_at
+            {
+                committed_at.push((
+                    labels
+                        .clone()
+                        .with(METRIC_NAME, "pg_last_committed_xact_timestamp_seconds"),
+                    at as f64 / 1000.0,
+                ));
+            }
             if primary {
                 commits.push((
                     labels
@@ -320,6 +340,18 @@ impl ClusterState {
                 "Replication lag behind master in seconds.",
                 MetricKind::Gauge,
                 lag,
+            ),
+            family(
+                "pg_last_committed_xact_timestamp_seconds",
+                "Commit time of the last transaction on this primary (pg_last_committed_xact(), needs track_commit_timestamp).",
+                MetricKind::Gauge,
+                committed_at,
+            ),
+            family(
+                "pg_last_xact_replay_timestamp_seconds",
+                "Commit time of the last transaction this standby replayed (pg_last_xact_replay_timestamp()).",
+                MetricKind::Gauge,
+                replayed_at,
             ),
             family(
                 "pg_stat_database_xact_commit",

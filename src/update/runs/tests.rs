@@ -163,7 +163,8 @@ fn plan(from: i32, to: i32) -> PlanReport {
         patch: serde_json::json!({"spec": {"replicas": to}}),
         refusal: None,
         current_replicas: Some(from),
-        lag: None,
+        data_at_risk: None,
+        target_replicas: None,
         notes: Vec::new(),
     }
 }

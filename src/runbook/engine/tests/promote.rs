@@ -48,7 +48,8 @@ fn promote_plan(lag: Duration) -> PlanReport {
         patch: serde_json::json!({"spec": {"replica": {"enabled": false}}}),
         refusal: None,
         current_replicas: None,
-        lag: Some(lag),
+        data_at_risk: Some(lag),
+        target_replicas: None,
         notes: vec!["source: pg-us (us-east-1)".into()],
     }
 }

@@ -1,7 +1,7 @@
 //! Plan a CloudNativePG promotion: a replica cluster leaves replica mode
 //! (`spec.replica.enabled: false`), or one instance becomes the target primary
-//! (`status.targetPrimary`, what `kubectl cnpg promote` sets). The replica's lag at plan
-//! time is the data at risk; a promotion lagging more than allowed is refused.
+//! (`status.targetPrimary`, what `kubectl cnpg promote` sets). The plan carries the data at
+//! risk (`data_at_risk`: the writes the replica lacks); the engine gates on it.
 
 use std::time::Duration;
 
@@ -12,7 +12,8 @@ use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::prometheus::{format_lag, replication_lag};
+use crate::runbook::ops::data_at_risk::measure;
+use crate::runbook::ops::prometheus::format_lag;
 use crate::runbook::ops::{OpError, PlanReport};
 
 pub async fn plan(
@@ -57,30 +58,22 @@ pub async fn plan(
             )
         }
     };
-    let (lag, notes) = lag_at_risk(ops, object, instance).await;
-    let refusal = match (max_lag, lag) {
-        (Some(max), Some(lag)) if lag > max => Some(format!(
-            "{} lags {}, more than the {} this step allows: promoting now loses that much data",
-            sanitize(&promoted),
-            format_lag(lag),
-            format_lag(max)
-        )),
-        (Some(max), None) => Some(format!(
-            "the replication lag of {} is unknown and this step allows at most {}: check the lag by hand",
+    let (data_at_risk, notes) = measure(ops, object, &current, instance).await;
+    // Over `max_lag` is the engine's decision (a typed acknowledgement of the loss); an
+    // unknown amount is refused here: nobody can acknowledge a loss nobody measured.
+    if let (Some(max), None) = (max_lag, data_at_risk) {
+        let reason = format!(
+            "the data at risk of promoting {} is unknown and this step allows at most {}: check the source primary's last commit and the replica's last replay by hand",
             sanitize(&promoted),
             format_lag(max)
-        )),
-        _ => None,
-    };
-    if let Some(reason) = refusal {
+        );
         let mut plan = refused(object.kind, &current, reason);
-        plan.lag = lag;
         plan.notes = notes;
         return Ok(plan);
     }
     let after = dry_run(ops, object, subresource, &patch).await?;
     let mut plan = report(object.kind, &current, &after, patch);
-    plan.lag = lag;
+    plan.data_at_risk = data_at_risk;
     plan.notes = notes;
     Ok(plan)
 }
@@ -102,47 +95,4 @@ fn instance_refusal(cluster: &Value, name: &str) -> Option<String> {
         ));
     }
     None
-}
-
-/// The lag of what becomes primary, read from Prometheus (CNPG's status has no lag), and
-/// a note saying where it came from.
-async fn lag_at_risk(
-    ops: &Ops,
-    object: &ObjectRef,
-    instance: Option<&str>,
-) -> (Option<Duration>, Vec<String>) {
-    // A replica cluster's designated primary streams from the source: its lag is the
-    // cluster's. For one instance, that instance's.
-    let lagging = instance.map(str::to_string);
-    let subject = match &lagging {
-        Some(name) => format!("instance {}", sanitize(name)),
-        None => format!("replica cluster {}", object.name),
-    };
-    match replication_lag(
-        ops,
-        &object.cluster,
-        &object.namespace,
-        &object.name,
-        lagging.as_deref(),
-    )
-    .await
-    {
-        Ok((Some(lag), query)) => (
-            Some(lag),
-            vec![format!(
-                "replication lag of {subject}: {} (from Prometheus: {query})",
-                format_lag(lag)
-            )],
-        ),
-        Ok((None, query)) => (
-            None,
-            vec![format!(
-                "replication lag of {subject}: unknown (Prometheus has no sample for {query})"
-            )],
-        ),
-        Err(e) => (
-            None,
-            vec![format!("replication lag of {subject}: unknown ({e})")],
-        ),
-    }
 }
