@@ -15,6 +15,8 @@ pub mod clock;
 pub mod endpoint;
 pub mod exposition;
 pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 pub mod history;
 pub mod kube;
 pub mod labels;

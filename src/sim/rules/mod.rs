@@ -99,9 +99,12 @@ pub fn default_rule_groups() -> Vec<RuleGroup> {
                     "PodCrashLooping",
                     "warning",
                     60_000,
-                    "increase(kube_pod_container_status_restarts_total[10m]) > 2",
+                    // kube-prometheus' KubePodCrashLooping: the container was waiting in
+                    // CrashLoopBackOff within the last 5 minutes. A count of restarts in a
+                    // window resolves and re-fires once the back-off reaches 5 minutes.
+                    "max_over_time(kube_pod_container_status_waiting_reason{reason=\"CrashLoopBackOff\"}[5m]) >= 1",
                     "{{ $labels.pod }} is crash looping",
-                    "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} on {{ $labels.cluster }} restarted {{ printf \"%.2f\" $value }} times in 10 minutes.",
+                    "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} on {{ $labels.cluster }} is waiting in CrashLoopBackOff (it keeps exiting and Kubernetes backs off restarting it).",
                 ),
             ],
         },

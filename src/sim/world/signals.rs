@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::catalog::{self, LATENCY_BUCKETS};
 use super::cluster::ClusterState;
 use super::database::DbAccess;
+use super::pods::Stage;
 use crate::sim::clock::Millis;
 use crate::sim::exposition::{MetricFamily, MetricKind};
 use crate::sim::labels::{Labels, METRIC_NAME};
@@ -221,6 +222,21 @@ impl ClusterState {
                 )
             })
             .collect();
+        let waiting = self
+            .pods
+            .values()
+            .filter(|p| matches!(p.stage, Stage::BackOff { .. }))
+            .map(|p| {
+                (
+                    base(&p.namespace, &p.name)
+                        .with(METRIC_NAME, "kube_pod_container_status_waiting_reason")
+                        .with("container", p.container.as_str())
+                        .with("reason", "CrashLoopBackOff")
+                        .with("uid", p.uid.as_str()),
+                    1.0,
+                )
+            })
+            .collect();
         let mut families = vec![
             family(
                 "http_requests_total",
@@ -239,6 +255,12 @@ impl ClusterState {
                 "The number of container restarts per container.",
                 MetricKind::Counter,
                 restarts,
+            ),
+            family(
+                "kube_pod_container_status_waiting_reason",
+                "Describes the reason the container is currently in waiting state.",
+                MetricKind::Gauge,
+                waiting,
             ),
         ];
         families.extend(self.database_families(db_rps_local, db_rps_remote_writes));
