@@ -81,11 +81,7 @@ fn shipped_parameters_validate_with_sensible_values() {
         ),
         (
             "scale-for-traffic-spike",
-            &[
-                ("cluster", "us-east-1"),
-                ("deployment", "order"),
-                ("replicas", "16"),
-            ],
+            &[("cluster", "us-east-1"), ("deployment", "order")],
         ),
         ("regional-failover", &[]),
         (
@@ -357,11 +353,7 @@ fn the_traffic_spike_runbook_sees_order_saturate() {
     let rb = runbook("scale-for-traffic-spike");
     let values = values(
         "scale-for-traffic-spike",
-        &[
-            ("cluster", "us-east-1"),
-            ("deployment", "order"),
-            ("replicas", "16"),
-        ],
+        &[("cluster", "us-east-1"), ("deployment", "order")],
     );
     let at = START + 8 * MINUTE;
     fleet.advance_to(at);

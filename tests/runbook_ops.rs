@@ -83,6 +83,7 @@ fn scale(cluster: &str, replicas: i32) -> Mutation {
         object: payment(cluster),
         replicas,
         expect_replicas: None,
+        for_load: None,
     }
 }
 
@@ -169,6 +170,7 @@ async fn stale_plan_conflicts_and_paused_deployment_is_refused() {
         object: payment("us-east-1"),
         replicas: 8,
         expect_replicas: Some(3),
+        for_load: None,
     };
     let refused = plan(&ops, &expecting).await.expect("plan");
     assert!(
@@ -475,6 +477,7 @@ async fn access_reviews_follow_deny_rules_and_identity_names_the_user() {
         object: payment("us-east-1"),
         replicas: 5,
         expect_replicas: None,
+        for_load: None,
     };
     match execute(&ops, &on_denied, &report).await {
         Err(ExecError::Rejected(message)) => {

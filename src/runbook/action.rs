@@ -50,8 +50,12 @@ pub enum Action {
 pub enum Mutation {
     Scale {
         object: ObjectRef,
+        /// The count to scale to; with `for_load`, the least count (the plan computes the
+        /// count and reports it as `PlanReport::target_replicas`).
         replicas: i32,
         expect_replicas: Option<i32>,
+        /// Size for the measured load at this target CPU utilisation (0..1].
+        for_load: Option<f64>,
     },
     /// To the previous revision, or to `revision`.
     Rollback {

@@ -80,6 +80,7 @@ pub fn scale(
         target: target_spec(&target),
         replicas: Field::Literal(i64::from(replicas)),
         expect_replicas: current.map(|c| Field::Literal(i64::from(c))),
+        target_utilisation: None,
         verify_timeout: ROLLOUT_TIMEOUT,
     };
     Ok(one_step(

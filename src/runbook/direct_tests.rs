@@ -38,6 +38,7 @@ fn scale_is_one_literal_scale_step_with_precondition_and_timeout() {
             },
             replicas: Field::Literal(6),
             expect_replicas: Some(Field::Literal(3)),
+            target_utilisation: None,
             verify_timeout: Duration::from_secs(300),
         }
     );

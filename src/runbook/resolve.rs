@@ -49,6 +49,7 @@ fn resolve_kind(
             target,
             replicas,
             expect_replicas,
+            target_utilisation,
             verify_timeout,
         } => {
             let object = r.target(target)?;
@@ -57,10 +58,15 @@ fn resolve_kind(
                 Some(f) => Some(r.replicas(f, "expect_replicas")?),
                 None => None,
             };
+            let for_load = match target_utilisation {
+                Some(f) => Some(r.utilisation(f)?),
+                None => None,
+            };
             let mutation = Mutation::Scale {
                 object,
                 replicas,
                 expect_replicas,
+                for_load,
             };
             mutate(mutation, *verify_timeout)
         }
@@ -273,6 +279,18 @@ impl Resolver<'_> {
             .ok()
             .filter(|n| *n >= 0)
             .ok_or_else(|| format!("{what} must be between 0 and {}, found {n}", i32::MAX))
+    }
+
+    /// A target CPU utilisation: a share in (0, 1].
+    fn utilisation(&self, field: &Field<f64>) -> Result<f64, String> {
+        let share = self.number(field)?;
+        if share > 0.0 && share <= 1.0 {
+            Ok(share)
+        } else {
+            Err(format!(
+                "target_utilisation must be a share above 0 and at most 1 (0.6 = 60% of the CPU limit), found {share}"
+            ))
+        }
     }
 
     fn duration(&self, field: &Field<Duration>) -> Result<Duration, String> {

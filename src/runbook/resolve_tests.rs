@@ -38,6 +38,7 @@ fn scale(kind: ObjectKind, replicas: Field<i64>) -> Step {
         target: target(kind),
         replicas,
         expect_replicas: Some(Field::Literal(4)),
+        target_utilisation: None,
         verify_timeout: Duration::from_secs(300),
     })
 }
@@ -107,7 +108,8 @@ fn a_scale_step_resolves_the_object_replicas_and_verification() {
         Mutation::Scale {
             object: object.clone(),
             replicas: 16,
-            expect_replicas: Some(4)
+            expect_replicas: Some(4),
+            for_load: None,
         }
     );
     assert_eq!(verify, Some(Probe::RolloutComplete { object }));

@@ -178,9 +178,13 @@ pub enum StepKind {
     Check(ConditionSpec),
     Scale {
         target: TargetSpec,
+        /// The count to scale to; with `target_utilisation`, the least count.
         replicas: Field<i64>,
         /// Precondition: the replicas the author expects before scaling.
         expect_replicas: Option<Field<i64>>,
+        /// Size for the measured load instead: enough pods that their CPU runs at this share
+        /// (0..1] of its limit (`ops::sizing`).
+        target_utilisation: Option<Field<f64>>,
         verify_timeout: Duration,
     },
     /// Roll a Deployment back to the previous revision, or to `revision`.

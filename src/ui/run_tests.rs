@@ -169,6 +169,7 @@ fn failover_runbook() -> Arc<Runbook> {
                     target: target("staging-eu-1", "shop", ObjectKind::Deployment, "checkout"),
                     replicas: Field::Literal(8),
                     expect_replicas: None,
+                    target_utilisation: None,
                     verify_timeout: Duration::from_secs(300),
                 },
             ),

@@ -82,6 +82,7 @@ fn x_on_a_deployment_then_6_enter_starts_a_scale_to_6_from_3() {
         target,
         replicas,
         expect_replicas,
+        target_utilisation: _,
         verify_timeout,
     } = only_step(start)
     else {

@@ -243,6 +243,13 @@ impl Run {
             }
             _ => None,
         };
+        // A scale sized for the load: the count the plan computed is the one to show,
+        // gate and audit.
+        if let (Mutation::Scale { replicas, .. }, Some(planned)) =
+            (&mut m.mutation, plan.target_replicas)
+        {
+            *replicas = planned;
+        }
         m.plan = Some(plan.clone());
         if let Some(refusal) = &plan.refusal {
             return self.refuse(m, sanitize(refusal), now, out);

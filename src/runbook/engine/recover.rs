@@ -114,6 +114,7 @@ fn inverse(m: &Mutating) -> Option<Mutation> {
             object: object.clone(),
             replicas: plan.current_replicas?,
             expect_replicas: Some(*replicas),
+            for_load: None,
         }),
         Mutation::Rollback { object, .. } => Some(Mutation::Rollback {
             object: object.clone(),

@@ -167,7 +167,10 @@ impl Ops {
                 object,
                 replicas,
                 expect_replicas,
-            } => super::kube::scale::plan(self, object, *replicas, *expect_replicas).await,
+                for_load,
+            } => {
+                super::kube::scale::plan(self, object, *replicas, *expect_replicas, *for_load).await
+            }
             Mutation::Rollback { object, revision } => {
                 super::kube::rollback::plan(self, object, *revision).await
             }

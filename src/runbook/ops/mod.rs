@@ -16,6 +16,7 @@ pub mod kube;
 pub mod patroni;
 pub mod prometheus;
 pub mod silence;
+pub mod sizing;
 pub mod unsilence;
 
 pub use client::Ops;

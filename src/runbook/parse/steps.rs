@@ -54,7 +54,13 @@ fn keys_of(kind: &str, condition: &str) -> Vec<&'static str> {
             keys.extend(condition_keys(condition));
             return COMMON.iter().copied().chain(keys).collect();
         }
-        "scale" => &["target", "replicas", "expect_replicas", "verify_timeout"],
+        "scale" => &[
+            "target",
+            "replicas",
+            "expect_replicas",
+            "target_utilisation",
+            "verify_timeout",
+        ],
         "rollback" => &["target", "revision", "verify_timeout"],
         "promote" => &[
             "via",
@@ -107,10 +113,23 @@ pub(super) fn step_kind(r: &mut Reader<'_>, cur: Cur<'_>, kind: &str) -> Option<
 
 fn scale(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
     let target = target(r, cur, &[ObjectKind::Deployment, ObjectKind::StatefulSet]);
+    let path = child(cur.path, "target_utilisation");
+    let target_utilisation = match r.get(cur, "target_utilisation") {
+        Some(n) => Some(r.field_number(n, &path)?),
+        None => None,
+    };
     let path = child(cur.path, "replicas");
-    let replicas = r
-        .required(cur, "replicas", "a number of replicas or \"{{ param }}\"")
-        .and_then(|n| r.field_integer(n, &path, 0));
+    let replicas = match (r.get(cur, "replicas"), &target_utilisation) {
+        // Sized for the load: `replicas` is the least count, 1 unless given.
+        (None, Some(_)) => Some(Field::Literal(1)),
+        _ => r
+            .required(
+                cur,
+                "replicas",
+                "a number of replicas or \"{{ param }}\" (or `target_utilisation` to size for the load)",
+            )
+            .and_then(|n| r.field_integer(n, &path, 0)),
+    };
     let path = child(cur.path, "expect_replicas");
     let expect = match r.get(cur, "expect_replicas") {
         Some(n) => Some(r.field_integer(n, &path, 0)?),
@@ -121,6 +140,7 @@ fn scale(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         target: target?,
         replicas: replicas?,
         expect_replicas: expect,
+        target_utilisation,
         verify_timeout,
     })
 }

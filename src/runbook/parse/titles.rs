@@ -127,6 +127,15 @@ pub(super) fn title(kind: &StepKind) -> String {
             duration_text(*timeout)
         ),
         StepKind::Scale {
+            target,
+            target_utilisation: Some(share),
+            ..
+        } => format!(
+            "Scale {} for the load at {} CPU utilisation",
+            object(target),
+            field(share)
+        ),
+        StepKind::Scale {
             target, replicas, ..
         } => format!("Scale {} to {} replicas", object(target), field(replicas)),
         StepKind::Rollback {

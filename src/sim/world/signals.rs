@@ -20,6 +20,8 @@ pub struct PodCounters {
     /// Cumulative counts per bucket bound, the last one being +Inf.
     pub buckets: Vec<f64>,
     pub latency_sum: f64,
+    /// CPU seconds the container used (cAdvisor's `container_cpu_usage_seconds_total`).
+    pub cpu_seconds: f64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,7 +59,23 @@ pub fn diurnal(now: Millis) -> f64 {
     1.0 + 0.05 * ((now as f64 / 3_600_000.0) * std::f64::consts::TAU / 24.0).sin()
 }
 
-/// How much slower requests get as a pod saturates (queueing), by utilization.
+/// CPU limit of every application container, in cores. A pod's capacity (the catalog's
+/// `capacity_per_pod`) is what this limit serves, so one request costs
+/// `APP_CPU_LIMIT / capacity_per_pod` CPU seconds.
+pub const APP_CPU_LIMIT: f64 = 1.0;
+
+/// Share of arriving requests a pod sheds (HTTP 503) at `utilization`: whatever its CPU
+/// limit cannot serve.
+pub fn shed_share(utilization: f64) -> f64 {
+    if utilization > 1.0 {
+        1.0 - 1.0 / utilization
+    } else {
+        0.0
+    }
+}
+
+/// How much slower requests get as a pod saturates (queueing), by utilization: 1.75x at
+/// 60%, 3x at 80%, 5.5x at 90%, then steeply up to 200x.
 pub fn load_factor(utilization: f64) -> f64 {
     if utilization < 0.95 {
         1.0 + 0.5 * utilization / (1.0 - utilization)
@@ -92,11 +110,8 @@ impl ClusterState {
             } else {
                 f64::INFINITY
             };
-            let shed = if utilization > 1.0 {
-                0.5 * (1.0 - 1.0 / utilization)
-            } else {
-                0.0
-            };
+            let shed = shed_share(utilization);
+            let cpu_per_request = APP_CPU_LIMIT / service.capacity_per_pod;
             let write_failures = if service.needs_database && access == DbAccess::ReadOnly {
                 WRITE_SHARE
             } else {
@@ -136,6 +151,8 @@ impl ClusterState {
                 }
                 counters.buckets[LATENCY_BUCKETS.len()] += requests;
                 counters.latency_sum += requests * median_s * (sigma * sigma / 2.0).exp();
+                counters.cpu_seconds +=
+                    (requests * (1.0 - shed) * cpu_per_request).min(APP_CPU_LIMIT * dt);
                 service_latency = median_ms;
                 service_errors = server_errors + shed;
             }
@@ -205,6 +222,38 @@ impl ClusterState {
                 counters.buckets.last().copied().unwrap_or(0.0).floor(),
             ));
         }
+        let cpu: Vec<(Labels, f64)> = self
+            .signals
+            .pods
+            .iter()
+            .filter_map(|((ns, name), counters)| {
+                let pod = self.pods.get(&(ns.clone(), name.clone()))?;
+                pod.service.as_ref()?;
+                Some((
+                    base(ns, name)
+                        .with(METRIC_NAME, "container_cpu_usage_seconds_total")
+                        .with("container", pod.container.as_str()),
+                    counters.cpu_seconds,
+                ))
+            })
+            .collect();
+        let limits: Vec<(Labels, f64)> = self
+            .pods
+            .values()
+            .filter(|p| p.service.is_some())
+            .filter_map(|p| {
+                let node = p.node.as_deref()?;
+                Some((
+                    base(&p.namespace, &p.name)
+                        .with(METRIC_NAME, "kube_pod_container_resource_limits")
+                        .with("container", p.container.as_str())
+                        .with("node", node)
+                        .with("resource", "cpu")
+                        .with("unit", "core"),
+                    APP_CPU_LIMIT,
+                ))
+            })
+            .collect();
         let mut histogram = buckets;
         histogram.extend(sums);
         histogram.extend(counts);
@@ -255,6 +304,18 @@ impl ClusterState {
                 "The number of container restarts per container.",
                 MetricKind::Counter,
                 restarts,
+            ),
+            family(
+                "container_cpu_usage_seconds_total",
+                "Cumulative cpu time consumed in seconds.",
+                MetricKind::Counter,
+                cpu,
+            ),
+            family(
+                "kube_pod_container_resource_limits",
+                "The number of requested limit resource by a container.",
+                MetricKind::Gauge,
+                limits,
             ),
             family(
                 "kube_pod_container_status_waiting_reason",

@@ -59,6 +59,7 @@ pub(crate) fn scale_runbook() -> Arc<Runbook> {
                     },
                     replicas: Field::Param("replicas".to_string()),
                     expect_replicas: None,
+                    target_utilisation: None,
                     verify_timeout: Duration::from_secs(300),
                 },
                 line: 12,

@@ -88,6 +88,7 @@ pub(crate) fn scale(expect: Option<i64>) -> Step {
             target: payment(),
             replicas: param("replicas"),
             expect_replicas: expect.map(Field::Literal),
+            target_utilisation: None,
             verify_timeout: Duration::from_secs(300),
         },
     )

@@ -1,6 +1,7 @@
 //! Plan a scale: read the workload, refuse a paused Deployment or unexpected replicas, and
 //! dry-run a merge patch of the `/scale` subresource carrying the read resourceVersion (a
-//! precondition: the server answers 409 when the object changed since).
+//! precondition: the server answers 409 when the object changed since). A step sized for the
+//! load (`for_load`) computes its count first (`ops::sizing`) and shows the arithmetic.
 
 use serde_json::json;
 
@@ -8,6 +9,7 @@ use super::read::{spec_replicas, wrong_kind};
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::runbook::action::{ObjectKind, ObjectRef};
 use crate::runbook::ops::client::Ops;
+use crate::runbook::ops::sizing;
 use crate::runbook::ops::{OpError, PlanReport};
 
 pub async fn plan(
@@ -15,6 +17,7 @@ pub async fn plan(
     object: &ObjectRef,
     replicas: i32,
     expect_replicas: Option<i32>,
+    for_load: Option<f64>,
 ) -> Result<PlanReport, OpError> {
     let current = get(ops, object).await?;
     if object.kind == ObjectKind::CnpgCluster {
@@ -48,6 +51,29 @@ pub async fn plan(
         plan.current_replicas = Some(current_replicas);
         return Ok(plan);
     }
+    let mut notes = Vec::new();
+    let replicas = match for_load {
+        None => replicas,
+        Some(target) => match sizing::measure(ops, object).await {
+            Ok((load, measured)) => {
+                notes.push(load.worded(target, current_replicas));
+                notes.extend(measured);
+                let wanted = load.pods_at(target);
+                if wanted <= current_replicas {
+                    notes.push(format!(
+                        "{} already runs {current_replicas}: no more needed (this step only scales out)",
+                        describe(object)
+                    ));
+                }
+                wanted.max(replicas).max(current_replicas)
+            }
+            Err(reason) => {
+                let mut plan = refused(object.kind, &current, reason);
+                plan.current_replicas = Some(current_replicas);
+                return Ok(plan);
+            }
+        },
+    };
     let patch = json!({
         "metadata": {"resourceVersion": resource_version(&current)},
         "spec": {"replicas": replicas},
@@ -57,5 +83,7 @@ pub async fn plan(
     after["spec"]["replicas"] = scale["spec"]["replicas"].clone();
     let mut plan = report(object.kind, &current, &after, patch);
     plan.current_replicas = Some(current_replicas);
+    plan.target_replicas = Some(replicas);
+    plan.notes = notes;
     Ok(plan)
 }

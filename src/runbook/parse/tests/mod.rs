@@ -78,6 +78,7 @@ fn a_runbook_reads_into_steps_with_guidance_ids_and_titles() {
         target,
         replicas,
         expect_replicas,
+        target_utilisation: _,
         verify_timeout,
     } = &scale.kind
     else {

@@ -1,0 +1,103 @@
+//! Runbook operations against the simulated fleet for the incidents the stories play: the
+//! traffic spike sized from the measured load, and the third region re-pointed after a
+//! regional failover.
+
+mod common;
+
+use common::ops::{execute, plan};
+
+use std::collections::BTreeMap;
+
+use watchdeck::app::ClusterTarget;
+use watchdeck::clock::Clock;
+use watchdeck::runbook::action::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
+use watchdeck::runbook::ops::{Observation, OpError, OpOutcome, OpRequest, Ops};
+use watchdeck::runbook::params::CommandPolicy;
+
+const MIN: i64 = 60_000;
+
+fn ops(sim: &common::Sim) -> Ops {
+    let targets: Vec<ClusterTarget> =
+        watchdeck::console::targets_from_simulator(&sim.running.endpoints).expect("targets");
+    Ops::new(&targets, BTreeMap::new(), CommandPolicy::default())
+        .with_clock(Clock::Virtual(sim.running.fleet.now.clone()))
+        .with_os_user("oncall")
+}
+
+fn object(cluster: &str, namespace: &str, kind: ObjectKind, name: &str) -> ObjectRef {
+    ObjectRef {
+        cluster: cluster.into(),
+        namespace: namespace.into(),
+        kind,
+        name: name.into(),
+    }
+}
+
+async fn probe(ops: &Ops, probe: Probe) -> Result<Observation, OpError> {
+    match ops.perform(OpRequest::Probe(probe)).await {
+        OpOutcome::Probed(result) => result,
+        other => panic!("a probe answers with an observation, not {other:?}"),
+    }
+}
+
+fn p99_below(cluster: &str, service: &str, seconds: f64) -> Probe {
+    Probe::Query {
+        cluster: cluster.into(),
+        query: format!(
+            "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{cluster=\"{cluster}\",namespace=\"shop\",service=\"{service}\"}}[1m])))"
+        ),
+        op: Comparison::Lt,
+        threshold: seconds,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traffic_spike_is_sized_from_the_load_and_the_sized_count_brings_p99_back() {
+    let sim = common::start(
+        "traffic-spike",
+        common::options(31, common::FIXED_START),
+        None,
+    )
+    .await;
+    // order gets 10x from 1m; by 6m the 2-minute rates see only the spike.
+    sim.advance(6 * MIN).await;
+    let ops = ops(&sim);
+    let order = object("us-east-1", "shop", ObjectKind::Deployment, "order");
+    let slow = probe(&ops, p99_below("us-east-1", "order", 0.5))
+        .await
+        .expect("p99");
+    assert!(!slow.holds, "saturated order is slow: {}", slow.value);
+
+    let mutation = Mutation::Scale {
+        object: order.clone(),
+        replicas: 1,
+        expect_replicas: None,
+        for_load: Some(0.6),
+    };
+    let report = plan(&ops, &mutation).await.expect("plan");
+    assert_eq!(report.refusal, None);
+    assert_eq!(report.current_replicas, Some(4));
+    // ~1,200 req/s x 1/67 CPU-s/req = ~18 CPU; at 60% of 1 CPU per pod: 30 (+-1 for the
+    // daily swing and noise). CPU capped at 4 pods' limits must not make it count 7.
+    let wanted = report.target_replicas.expect("computed count");
+    assert!((29..=32).contains(&wanted), "{wanted}: {:?}", report.notes);
+    let arithmetic = &report.notes[0];
+    assert!(
+        arithmetic.contains(" req/s x 0.015 CPU-s/req = ")
+            && arithmetic.ends_with(&format!("60% of 1 CPU per pod -> {wanted} pods, now 4")),
+        "{arithmetic}"
+    );
+    assert_eq!(report.patch["spec"]["replicas"], wanted);
+
+    execute(&ops, &mutation, &report).await.expect("scaled");
+    sim.advance(3 * MIN).await;
+    let recovered = probe(&ops, p99_below("us-east-1", "order", 0.5))
+        .await
+        .expect("p99");
+    assert!(recovered.holds, "p99 after scaling to {wanted}: {}", recovered.value);
+
+    // Sized again with the load carried: nothing more to add, and it never scales in.
+    let again = plan(&ops, &mutation).await.expect("plan");
+    assert_eq!(again.target_replicas, Some(wanted));
+    assert!(again.nothing_to_do(), "{:?}", again.diff);
+}
