@@ -59,7 +59,7 @@ impl Run {
                 m.attempt += 1;
                 m.executed = None;
                 m.verify_began = None;
-                self.check_access(m, out);
+                self.check_access(m, now, out);
             }
             Recovery::RollBack => match inverse(&m) {
                 Some(undo) => {

@@ -70,7 +70,8 @@ pub fn plan(ops: &Ops, name: &str, argv: &[String]) -> PlanReport {
         patch: serde_json::Value::Null,
         refusal: refusal(ops.commands(), name, argv),
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }

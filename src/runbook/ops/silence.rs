@@ -103,7 +103,8 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
         patch: body,
         refusal: None,
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes,
     })
 }

@@ -89,7 +89,8 @@ pub async fn plan(ops: &Ops, cluster: &str, id: &str) -> Result<PlanReport, OpEr
         patch: serde_json::json!({ "replica": index, "id": id }),
         refusal: None,
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes,
     })
 }

@@ -140,7 +140,8 @@ pub fn report(kind: ObjectKind, before: &Value, after: &Value, patch: Value) -> 
         patch,
         refusal: None,
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }
@@ -155,7 +156,8 @@ pub fn refused(kind: ObjectKind, before: &Value, reason: String) -> PlanReport {
         patch: Value::Null,
         refusal: Some(reason),
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }

@@ -33,18 +33,26 @@ pub async fn plan(
     let rv = resource_version(&current);
     let (subresource, patch, promoted) = match instance {
         None if !replica_mode => {
-            let reason = format!(
-                "{} is already primary (not in replica mode, primary {}): nothing to promote",
+            let found = format!(
+                "{} is already primary (not in replica mode, primary {})",
                 describe(object),
                 sanitize(primary)
             );
-            return Ok(refused(object.kind, &current, reason));
+            return Ok(already(object.kind, &current, found));
         }
         None => (
             None,
             json!({"metadata": {"resourceVersion": rv}, "spec": {"replica": {"enabled": false}}}),
             primary.to_string(),
         ),
+        Some(name) if current["status"]["currentPrimary"].as_str() == Some(name) => {
+            let found = format!(
+                "{}: {} is already the primary",
+                describe(object),
+                sanitize(name)
+            );
+            return Ok(already(object.kind, &current, found));
+        }
         Some(name) => {
             if let Some(reason) = instance_refusal(&current, name) {
                 let reason = format!("{}: {reason}", describe(object));
@@ -58,13 +66,9 @@ pub async fn plan(
         }
     };
     let (lag, notes) = lag_at_risk(ops, object, instance).await;
+    // Over the step's max_lag is the engine's question (a typed acknowledgement); unknown is
+    // refused here.
     let refusal = match (max_lag, lag) {
-        (Some(max), Some(lag)) if lag > max => Some(format!(
-            "{} lags {}, more than the {} this step allows: promoting now loses that much data",
-            sanitize(&promoted),
-            format_lag(lag),
-            format_lag(max)
-        )),
         (Some(max), None) => Some(format!(
             "the replication lag of {} is unknown and this step allows at most {}: check the lag by hand",
             sanitize(&promoted),
@@ -74,15 +78,23 @@ pub async fn plan(
     };
     if let Some(reason) = refusal {
         let mut plan = refused(object.kind, &current, reason);
-        plan.lag = lag;
+        plan.data_at_risk = lag;
         plan.notes = notes;
         return Ok(plan);
     }
     let after = dry_run(ops, object, subresource, &patch).await?;
     let mut plan = report(object.kind, &current, &after, patch);
-    plan.lag = lag;
+    plan.data_at_risk = lag;
     plan.notes = notes;
     Ok(plan)
+}
+
+/// A plan that changes nothing because the target is already what the step wants.
+fn already(kind: ObjectKind, current: &Value, found: String) -> PlanReport {
+    let mut plan = refused(kind, current, String::new());
+    plan.refusal = None;
+    plan.already = Some(found);
+    plan
 }
 
 fn instance_refusal(cluster: &Value, name: &str) -> Option<String> {
