@@ -36,7 +36,8 @@ fn plan() -> PlanReport {
         patch: serde_json::json!({"spec": {"replicas": 8}}),
         refusal: None,
         current_replicas: Some(3),
-        lag: Some(Duration::from_secs(12)),
+        data_at_risk: Some(Duration::from_secs(12)),
+        already: None,
         notes: Vec::new(),
     }
 }

@@ -241,7 +241,8 @@ fn plan_for(request: &OpRequest) -> PlanReport {
         patch: serde_json::Value::Null,
         refusal: None,
         current_replicas: Some(4),
-        lag,
+        data_at_risk: lag,
+        already: None,
         notes: Vec::new(),
     }
 }

@@ -259,19 +259,12 @@ impl Run {
                 self.log(note);
             }
         }
-        let max_lag = match &m.mutation {
-            Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
-                if let Some(lag) = plan.data_at_risk {
-                    self.data_at_risk = Some(lag);
-                    self.log(format!(
-                        "data at risk at plan time: {} of writes",
-                        human(lag)
-                    ));
-                }
-                *max_lag
-            }
-            _ => None,
-        };
+        if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(lag)) =
+            (&m.mutation, plan.data_at_risk)
+        {
+            self.data_at_risk = Some(lag);
+            self.log(format!("data at risk at plan time: {} of writes", human(lag)));
+        }
         m.plan = Some(plan.clone());
         if plan.nothing_to_do() && plan.refusal.is_none() && m.attempt > 1 && m.verify.is_some() {
             // A retry after a failed verification: the change is already there; verify it.
@@ -292,30 +285,7 @@ impl Run {
             )));
             return self.next_step(now, out);
         }
-        if let Some(refusal) = &plan.refusal {
-            return self.refuse(m, sanitize(refusal), now, out);
-        }
-        if let Mutation::Scale {
-            expect_replicas: Some(expected),
-            ..
-        } = m.mutation
-            && let Some(found) = plan.current_replicas
-            && found != expected
-        {
-            let reason = format!(
-                "expected {expected} replicas, found {found}: someone changed it; re-check \
-                 before acting"
-            );
-            return self.refuse(m, reason, now, out);
-        }
-        if let Some(max) = max_lag
-            && plan.data_at_risk.is_none()
-        {
-            let reason = format!(
-                "the data at risk could not be read and at most {} is allowed; check \
-                 replication before promoting",
-                human(max)
-            );
+        if let Some(reason) = blocked(&m.mutation, &plan) {
             return self.refuse(m, reason, now, out);
         }
         if self.context.dry_run {
@@ -475,4 +445,39 @@ impl Run {
         self.audit_refused(&m, &reason, now, out);
         self.failed(m, reason);
     }
+}
+
+/// Why `plan` cannot be executed as it stands: the target's refusal, replicas other than the
+/// step expects, or a promotion whose data at risk is unknown while it has a limit.
+pub(super) fn blocked(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+    if let Some(refusal) = &plan.refusal {
+        return Some(sanitize(refusal));
+    }
+    if let Mutation::Scale {
+        expect_replicas: Some(expected),
+        ..
+    } = mutation
+        && let Some(found) = plan.current_replicas
+        && found != *expected
+    {
+        return Some(format!(
+            "expected {expected} replicas, found {found}: someone changed it; re-check before \
+             acting"
+        ));
+    }
+    if let Mutation::PromoteCnpg {
+        max_lag: Some(max), ..
+    }
+    | Mutation::PromotePatroni {
+        max_lag: Some(max), ..
+    } = mutation
+        && plan.data_at_risk.is_none()
+    {
+        return Some(format!(
+            "the data at risk could not be read and at most {} is allowed; check replication \
+             before promoting",
+            human(*max)
+        ));
+    }
+    None
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::gates::{changed_lines, describe, large_change};
-use super::mutate::Mutating;
+use super::mutate::{Mutating, Stage as MStage, blocked};
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, StepStatus};
 use crate::model::sanitize::sanitize;
@@ -31,10 +31,9 @@ pub(super) struct Planned {
 impl Planned {
     /// A plan that changes something (not refused, not already in the wanted state).
     pub(super) fn changes(&self) -> Option<&PlanReport> {
-        self.plan
-            .as_ref()
-            .ok()
-            .filter(|p| p.refusal.is_none() && p.already.is_none() && !p.nothing_to_do())
+        self.plan.as_ref().ok().filter(|p| {
+            p.already.is_none() && !p.nothing_to_do() && blocked(&self.mutation, p).is_none()
+        })
     }
 }
 
@@ -202,6 +201,17 @@ impl Run {
             self.phase = Phase::Planning(Box::new(p));
             return;
         };
+        if Some(step) == self.current && first_stops(stage, &outcome, &mutation) {
+            // The step at hand cannot go ahead (denied, refused, already done): it says so
+            // on its own, as without a plan; the rest is planned when the run gets there.
+            let mut m = p.first;
+            m.stage = match stage {
+                Stage::Identity => MStage::Identity,
+                Stage::Access => MStage::Access,
+                Stage::Plan => MStage::Plan,
+            };
+            return self.on_mutation_outcome(m, outcome, now, out);
+        }
         let failed = |reason: String, p: &mut Planning, mutation: Mutation| {
             p.approval.planned.push(Planned {
                 step,
@@ -450,13 +460,14 @@ impl Run {
                     }
                 }
                 (Ok(plan), None) => {
+                    let refused = blocked(&p.mutation, plan);
                     let why = plan
                         .already
                         .as_deref()
-                        .or(plan.refusal.as_deref())
                         .map(sanitize)
+                        .or(refused.clone())
                         .unwrap_or_else(|| "changes nothing".to_owned());
-                    let kind = if plan.refusal.is_some() {
+                    let kind = if plan.already.is_none() && refused.is_some() {
                         "refused"
                     } else {
                         "already in the wanted state"
@@ -517,6 +528,19 @@ impl Run {
                 None
             }
         }
+    }
+}
+
+/// True when the outcome for the step at hand ends its planning: permission denied or not
+/// known, no plan, or a plan that is refused, blocked or changes nothing.
+fn first_stops(stage: Stage, outcome: &OpOutcome, mutation: &Mutation) -> bool {
+    match (stage, outcome) {
+        (Stage::Access, OpOutcome::Access(Ok(v))) => !v.allowed,
+        (Stage::Access, OpOutcome::Access(Err(_))) | (Stage::Plan, OpOutcome::Plan(Err(_))) => true,
+        (Stage::Plan, OpOutcome::Plan(Ok(plan))) => {
+            plan.already.is_some() || plan.nothing_to_do() || blocked(mutation, plan).is_some()
+        }
+        _ => false,
     }
 }
 

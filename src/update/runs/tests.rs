@@ -163,7 +163,8 @@ fn plan(from: i32, to: i32) -> PlanReport {
         patch: serde_json::json!({"spec": {"replicas": to}}),
         refusal: None,
         current_replicas: Some(from),
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }
@@ -407,11 +408,21 @@ fn outcomes_of_an_old_run_are_dropped() {
 }
 
 #[test]
-fn large_scale_up_asks_an_extra_confirmation() {
+fn large_scale_up_is_a_warning_in_the_plan_not_another_question() {
     let mut model = run_model();
     at_first_gate(&mut model, "staging-eu-1", 20);
+    let message = model
+        .runs
+        .active
+        .as_ref()
+        .unwrap()
+        .prompt()
+        .unwrap()
+        .message
+        .clone();
+    assert!(message.contains("⚠ Large change: scale up"), "{message}");
     press(&mut model, "y");
-    assert_eq!(gate(&model).map(|g| g.0), Some(Gate::LargeChange));
+    assert_eq!(gate(&model), None, "approved: it executes");
 }
 
 #[test]

@@ -154,7 +154,8 @@ pub(crate) fn scale_plan(from: i32, to: i32) -> PlanReport {
         patch: serde_json::json!({"spec": {"replicas": to}}),
         refusal: None,
         current_replicas: Some(from),
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }

@@ -48,7 +48,8 @@ fn promote_plan(lag: Duration) -> PlanReport {
         patch: serde_json::json!({"spec": {"replica": {"enabled": false}}}),
         refusal: None,
         current_replicas: None,
-        lag: Some(lag),
+        data_at_risk: Some(lag),
+        already: None,
         notes: vec!["source: pg-us (us-east-1)".into()],
     }
 }
@@ -164,10 +165,9 @@ fn the_recovery_report_measures_start_to_last_verification_and_lag_at_promotion(
 
     h.advance(Duration::from_secs(2 * MIN));
     h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::Apply);
+    assert_eq!(h.prompt().gate, Gate::Plan);
     assert!(h.prompt().message.contains("from 2 to 6"));
-    h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
+    assert!(h.prompt().message.contains("⚠ Large change"));
     h.answer(Answer::Yes);
     assert_eq!(h.result(), Some(&RunResult::Completed));
 

@@ -394,7 +394,8 @@ fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
         patch: serde_json::Value::Null,
         refusal: None,
         current_replicas: Some(4),
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: vec![format!("revisions: {to}, {from}")],
     };
     let mut h = Harness::new(

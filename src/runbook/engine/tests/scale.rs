@@ -312,34 +312,40 @@ fn the_risk_gate_appears_for_a_low_budget_or_a_page_and_not_otherwise() {
 }
 
 #[test]
-fn scaling_to_zero_or_beyond_twice_needs_the_large_change_gate() {
+fn scaling_to_zero_or_beyond_twice_is_marked_in_the_plan_and_answered_by_its_approval() {
     let cases = [
-        (4, "0", true),
-        (4, "12", true),
-        (4, "8", false),
-        (4, "2", false),
+        (4, "0", Some("⚠ Large change: scale down")),
+        (4, "12", Some("⚠ Large change: scale up")),
+        (4, "8", None),
+        (4, "2", None),
     ];
     for (from, to, expected) in cases {
         let mut h = scale_run("staging", from, to);
         h.start();
-        let gates = pass_gates(&mut h);
-        assert_eq!(
-            gates.contains(&Gate::LargeChange),
-            expected,
-            "{from} -> {to}: {gates:?}"
-        );
+        assert_eq!(h.prompt().gate, Gate::Plan, "{from} -> {to}");
+        let asked = vec![(h.prompt().gate, h.prompt().message.clone())];
+        assert_eq!(pass_gates(&mut h), [Gate::Plan], "{from} -> {to}");
+        match expected {
+            Some(marker) => assert!(asked[0].1.contains(marker), "{}", asked[0].1),
+            None => assert!(!asked[0].1.contains("Large change"), "{}", asked[0].1),
+        }
         assert_eq!(h.result(), Some(&RunResult::Completed));
     }
     let mut h = scale_run("prod", 4, "12");
     h.start();
-    h.answer(Answer::Yes);
-    h.answer(Answer::Typed("prod/shop/payment".into()));
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
-    assert!(
-        h.prompt().message.contains("from 4 to 12"),
-        "{}",
-        h.prompt().message
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    let message = h.prompt().message.clone();
+    assert!(message.contains("from 4 to 12"), "{message}");
+    assert_eq!(
+        message.matches("Large change").count(),
+        1,
+        "the label once: {message}"
     );
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Production);
+    assert_eq!(h.prompt().expect, Expect::Typed("prod".into()));
+    h.answer(Answer::Typed("prod".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
 }
 
 #[test]

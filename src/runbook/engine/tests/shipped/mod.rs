@@ -156,7 +156,8 @@ pub(super) fn plan_of(before: &[&str], after: &[&str]) -> PlanReport {
         patch: serde_json::Value::Null,
         refusal: None,
         current_replicas: None,
-        lag: None,
+        data_at_risk: None,
+        already: None,
         notes: Vec::new(),
     }
 }

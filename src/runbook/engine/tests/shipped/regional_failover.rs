@@ -48,7 +48,7 @@ pub(super) fn promote_plan(lag: u64) -> OpOutcome {
         &before.iter().map(String::as_str).collect::<Vec<_>>(),
         &after.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    plan.lag = Some(Duration::from_secs(lag));
+    plan.data_at_risk = Some(Duration::from_secs(lag));
     plan.notes = vec![format!(
         "replication lag of replica cluster orders-db: {lag}s"
     )];

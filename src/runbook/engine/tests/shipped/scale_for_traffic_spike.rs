@@ -182,25 +182,27 @@ fn on_production_wrong_targets_ask_again_and_no_stops_with_a_refused_record() {
 }
 
 #[test]
-fn more_than_doubling_asks_the_large_change_gate_and_no_stops() {
+fn more_than_doubling_is_marked_once_in_the_plan_and_no_to_the_typed_cluster_stops() {
     let mut h = run("prod", 4, 12);
     h.start();
-    h.answer(Answer::Yes);
-    h.answer(Answer::Typed("prod/shop/payment".into()));
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
-    assert_eq!(
-        h.prompt().message,
-        "Large change: scale up prod/shop/payment from 4 to 12 replicas. Go ahead?"
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    let plan = h.prompt().message.clone();
+    assert!(
+        plan.contains("⚠ Large change: scale up prod/shop/payment from 4 to 12 replicas"),
+        "{plan}"
     );
+    assert!(!plan.contains("Large change: Large change"), "{plan}");
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Production);
     h.answer(Answer::No);
     assert_eq!(
         h.result(),
-        Some(&stopped(SCALE, "declined at the large change confirmation"))
+        Some(&stopped(SCALE, "declined at the production confirmation"))
     );
     assert_eq!(h.count(Kind::Execute), 0);
     assert_eq!(
         h.audits_in(AuditPhase::Refused)[0].confirmations,
-        ["yes", "prod/shop/payment"]
+        [] as [&str; 0]
     );
 }
 
