@@ -249,6 +249,11 @@ impl Run {
                 failed(why, &mut p, mutation);
             }
             (Stage::Plan, OpOutcome::Plan(Ok(plan))) => {
+                if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(d)) =
+                    (&mutation, plan.data_at_risk)
+                {
+                    self.data_at_risk = Some(d);
+                }
                 if let Some(s) = self.steps.get_mut(step) {
                     s.diff = plan.diff.clone();
                     s.log.extend(plan.notes.iter().map(|n| sanitize(n)));
@@ -386,7 +391,14 @@ impl Run {
             return self.ask_approval(p, now, out);
         };
         if answer == Answer::No {
-            return self.declined(p.first, prompt.gate, now, out);
+            let mut first = p.first;
+            first.confirmations = p
+                .approval
+                .confirmations
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect();
+            return self.declined(first, prompt.gate, now, out);
         }
         let text = match (&ask.expect, &answer) {
             (Expect::Typed(want), Answer::Typed(t))
