@@ -263,7 +263,10 @@ impl Run {
             (&m.mutation, plan.data_at_risk)
         {
             self.data_at_risk = Some(lag);
-            self.log(format!("data at risk at plan time: {} of writes", human(lag)));
+            self.log(format!(
+                "data at risk at plan time: {} of writes",
+                human(lag)
+            ));
         }
         m.plan = Some(plan.clone());
         if plan.nothing_to_do() && plan.refusal.is_none() && m.attempt > 1 && m.verify.is_some() {

@@ -90,7 +90,10 @@ fn data_at_risk_over_max_lag_asks_a_typed_acknowledgement_naming_the_amount_and_
     assert_eq!(h.result(), Some(&RunResult::Completed));
     let attempt = h.audits_in(AuditPhase::Attempt);
     assert_eq!(attempt.len(), 1);
-    assert_eq!(attempt[0].confirmations, ["yes", "accept 7m12s of lost writes"]);
+    assert_eq!(
+        attempt[0].confirmations,
+        ["yes", "accept 7m12s of lost writes"]
+    );
     assert_eq!(
         h.run.recovery(h.now).data_at_risk,
         Some(Duration::from_secs(432))
@@ -237,7 +240,11 @@ fn the_recovery_report_measures_start_to_last_verification_and_lag_at_promotion(
     assert_eq!(running.data_at_risk, Some(Duration::from_secs(42)));
 
     h.advance(Duration::from_secs(2 * MIN));
-    assert_eq!(h.prompt().gate, Gate::Plan, "one approval for the promotion and the scale");
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "one approval for the promotion and the scale"
+    );
     assert!(h.prompt().message.contains("from 2 to 6"));
     assert!(h.prompt().message.contains("⚠ Large change"));
     h.answer(Answer::Yes);

@@ -136,7 +136,11 @@ fn replicas_changed_between_approval_and_execution_ask_again_for_that_step_only(
     assert!(plan.starts_with("2 changes in order on prod."), "{plan}");
     h.answer(Answer::Yes);
     h.answer(Answer::Typed("prod".into()));
-    assert_eq!(h.count(Kind::Execute), 1, "payment executed without a question");
+    assert_eq!(
+        h.count(Kind::Execute),
+        1,
+        "payment executed without a question"
+    );
     assert_eq!(h.prompt().gate, Gate::Apply, "order is asked again");
     let again = h.prompt().message.clone();
     assert!(
@@ -415,7 +419,9 @@ fn the_alert_that_started_the_run_and_the_runbooks_triggers_ask_no_risk_question
     h.answer(Answer::Yes);
     assert_eq!(h.prompt().gate, Gate::Risk, "another page still asks");
     assert!(
-        h.prompt().message.contains("paging on staging: PostgresDown"),
+        h.prompt()
+            .message
+            .contains("paging on staging: PostgresDown"),
         "{}",
         h.prompt().message
     );

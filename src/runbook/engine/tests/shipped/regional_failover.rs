@@ -176,7 +176,11 @@ fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_n
         "patch clusters.postgresql.cnpg.io orders-db in namespace database"
     );
     assert_eq!(h.prompt().gate, Gate::Plan);
-    assert!(h.prompt().message.contains(PLAN_PROMOTE), "{}", h.prompt().message);
+    assert!(
+        h.prompt().message.contains(PLAN_PROMOTE),
+        "{}",
+        h.prompt().message
+    );
     assert!(
         h.run.steps()[PROMOTE]
             .log
@@ -226,14 +230,22 @@ fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() 
             "already in the wanted state: eu-west-1/database/orders-db is already primary".into()
         )
     );
-    assert_eq!(h.prompt().gate, Gate::Plan, "the scales are planned and asked once");
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "the scales are planned and asked once"
+    );
     h.answer(Answer::Yes);
     h.answer(Answer::Typed("eu-west-1".into()));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert!(
-        !h.requests()
-            .iter()
-            .any(|r| matches!(r, OpRequest::Execute { mutation: Mutation::PromoteCnpg { .. }, .. })),
+        !h.requests().iter().any(|r| matches!(
+            r,
+            OpRequest::Execute {
+                mutation: Mutation::PromoteCnpg { .. },
+                ..
+            }
+        )),
         "no promotion written"
     );
 }
@@ -263,7 +275,15 @@ fn a_promotion_that_does_not_become_writable_offers_no_roll_back() {
     let promotions_sent = h
         .requests()
         .iter()
-        .filter(|r| matches!(r, OpRequest::Execute { mutation: Mutation::PromoteCnpg { .. }, .. }))
+        .filter(|r| {
+            matches!(
+                r,
+                OpRequest::Execute {
+                    mutation: Mutation::PromoteCnpg { .. },
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(promotions_sent, 1);
     let promotions_planned = h
@@ -300,7 +320,15 @@ fn an_unanswered_promotion_is_re_read_and_never_sent_again() {
     let promotions_sent = h
         .requests()
         .iter()
-        .filter(|r| matches!(r, OpRequest::Execute { mutation: Mutation::PromoteCnpg { .. }, .. }))
+        .filter(|r| {
+            matches!(
+                r,
+                OpRequest::Execute {
+                    mutation: Mutation::PromoteCnpg { .. },
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(promotions_sent, 1, "the promotion is never sent again");
     assert!(

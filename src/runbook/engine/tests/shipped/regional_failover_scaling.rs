@@ -91,7 +91,11 @@ fn the_full_failover_scales_backends_before_the_gateway_and_reports_rto_and_rpo(
         [Gate::Step, Gate::Plan, Gate::Production],
         "the decision, the plan, and eu-west-1 typed once"
     );
-    assert!(asked[1].1.starts_with("6 changes in order on eu-west-1."), "{}", asked[1].1);
+    assert!(
+        asked[1].1.starts_with("6 changes in order on eu-west-1."),
+        "{}",
+        asked[1].1
+    );
 
     assert!(
         matches!(&executed(&h)[0], Mutation::PromoteCnpg { object, instance: None, .. } if object.to_string() == "eu-west-1/database/orders-db")
