@@ -367,14 +367,16 @@ async fn cnpg_replica_cluster_promotes_and_becomes_writable() {
         instance: None,
         max_lag: Some(Duration::from_secs(1)),
     };
-    let refused = plan(&ops, &strict).await.expect("plan");
+    let over = plan(&ops, &strict).await.expect("plan");
+    assert_eq!(
+        over.refusal, None,
+        "over max_lag is the engine's typed acknowledgement, not a refusal"
+    );
     assert!(
-        refused
-            .refusal
-            .as_deref()
-            .is_some_and(|r| r.contains("more than the 1 s")),
+        over.data_at_risk
+            .is_some_and(|d| d > Duration::from_secs(1)),
         "the replica has lagged since the outage: {:?}",
-        refused.refusal
+        over.data_at_risk
     );
 
     let mutation = Mutation::PromoteCnpg {
@@ -391,7 +393,7 @@ async fn cnpg_replica_cluster_promotes_and_becomes_writable() {
             DiffLine::Added("replica mode: false".into())
         ]
     );
-    let lag = report.lag.expect("lag at plan time");
+    let lag = report.data_at_risk.expect("data at risk at plan time");
     assert!(lag > Duration::from_secs(10), "{lag:?}");
     assert!(
         report.notes.iter().any(|n| n.contains("from Prometheus")),

@@ -120,10 +120,9 @@ fn promote_a_replica_cluster_or_an_instance_with_ten_minutes_to_verify() {
     assert!(step.guidance.contains("replica mode is turned off"));
     match &step.kind {
         StepKind::Promote {
-            promotion:
-                PromotionSpec::Cnpg {
-                    instance, max_lag, ..
-                },
+            promotion: PromotionSpec::Cnpg {
+                instance, max_lag, ..
+            },
             verify_timeout,
         } => {
             assert_eq!(instance, &None);

@@ -99,7 +99,11 @@ pub fn footer<'a>(runs: &Runs, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
         return lines;
     };
     if let Some(question) = &runs.quit_question {
-        for text in wrap(&format!("? Quit: {}", Text::new(question).as_str()), columns, "  ") {
+        for text in wrap(
+            &format!("? Quit: {}", Text::new(question).as_str()),
+            columns,
+            "  ",
+        ) {
             lines.push(Line::styled(text, theme.bad));
         }
         lines.push(Line::from(vec![

@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::super::fixtures::{observed, planned};
 use super::super::harness::{Harness, Kind};
 use super::{
-    NOT_UNDOABLE, RETRY_OR_STOP, choices, failing, pass_gates, plan_of, probes, scale_of,
-    shipped_run, stopped, unanswered,
+    NOT_UNDOABLE, choices, failing, pass_gates, plan_of, probes, scale_of, shipped_run, stopped,
+    unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
