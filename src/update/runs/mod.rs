@@ -6,6 +6,8 @@ mod context;
 mod keys;
 mod quit;
 #[cfg(test)]
+mod quit_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 use jiff::Timestamp;
