@@ -58,8 +58,11 @@ pub const RUN_HELP: &str = "Exit codes:
   70  internal error (the simulator or the runtime could not start)
   74  the audit file cannot be written: nothing was executed after that
 
-Without a terminal, --yes accepts plain yes/no confirmations; a production target must still be
-named with --confirm cluster/namespace/name, and a failed step stops the run.
+A run plans its changes once and asks once: the plan (--yes approves it), the name of each
+production cluster it changes (--confirm CLUSTER; cluster/namespace/name of a changed object is
+accepted too), and, for a promotion whose data at risk is over its max_lag, the amount of writes
+lost (--accept-data-loss DURATION, at least the figure). A step is asked again only if its
+target changed since the approval. Without a terminal a failed step stops the run.
 
 Without a config file the run acts on the built-in simulated fleet, started at --at of
 --scenario and run at --speed.
@@ -68,8 +71,7 @@ Examples:
   watchdeck run rollback-bad-deploy --param cluster=us-east-1 --param deployment=payment --at 15m
   watchdeck run scale-for-traffic-spike --param cluster=us-east-1 --param deployment=order \\
       --param replicas=16 --dry-run
-  watchdeck run regional-failover --scenario region-outage --at 3m --yes \\
-      --confirm eu-west-1/database/orders-db --confirm eu-west-1/shop/order
+  watchdeck run regional-failover --scenario region-outage --at 3m --yes --confirm eu-west-1
   watchdeck run --list";
 
 /// `watchdeck run`.
@@ -91,9 +93,15 @@ pub struct RunArgs {
     #[arg(long)]
     pub yes: bool,
 
-    /// Without a terminal: the typed confirmation of a production target, repeatable
-    #[arg(long = "confirm", value_name = "CLUSTER/NAMESPACE/NAME")]
+    /// Without a terminal: the typed confirmation of a production cluster the plan changes,
+    /// repeatable (cluster/namespace/name of a changed object is accepted too)
+    #[arg(long = "confirm", value_name = "CLUSTER")]
     pub confirms: Vec<String>,
+
+    /// Without a terminal: accept losing up to this much of the writes a promotion over its
+    /// max_lag loses (the acknowledgement is recorded in the audit log)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub accept_data_loss: Option<std::time::Duration>,
 
     /// The alert that led here, recorded in the audit log
     #[arg(long, value_name = "TEXT")]

@@ -62,6 +62,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::RunAuditFailed { run, phase, error } => {
             runs::on_audit_failed(model, run, phase, error)
         }
+        Msg::Key(key) if model.runs.quit_question.is_some() => runs::on_quit_key(model, key),
         Msg::Key(key) if model.runs.panel.visible => runs::on_key(model, key),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
         Msg::Key(key) if model.ui.notice.take().is_some() => {
@@ -71,7 +72,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Key(key) if model.ui.workloads.popup.is_some() => {
-            workloads::on_key(model, key).unwrap_or_else(|| vec![Effect::Quit])
+            workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
         }
         Msg::Key(key) => match input::on_key(model, key) {
             Some(effects) => effects,
@@ -180,7 +181,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         return effects;
     }
     match action {
-        Action::Quit => return vec![Effect::Quit],
+        Action::Quit => return runs::quit(model),
         Action::ToggleHelp => {
             model.ui.show_help = !model.ui.show_help;
             model.ui.help_scroll = 0;

@@ -350,11 +350,11 @@ async fn cnpg_replica_cluster_promotes_and_becomes_writable() {
     .expect("plan");
     assert!(
         primary_region
-            .refusal
+            .already
             .as_deref()
             .is_some_and(|r| r.contains("already primary")),
         "{:?}",
-        primary_region.refusal
+        primary_region.already
     );
 
     let writable = Probe::Writable {
@@ -874,7 +874,7 @@ async fn patroni_failover_plans_roles_and_lag_then_posts_the_candidate() {
     let leader = plan(&ops, &promote("pg-1")).await.expect("plan");
     assert!(
         leader
-            .refusal
+            .already
             .as_deref()
             .is_some_and(|r| r.contains("already the leader"))
     );

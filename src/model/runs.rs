@@ -47,6 +47,9 @@ pub struct Runs {
     /// The newest time the app loop reported (keys, outcomes, starts): the `now` answers are
     /// given with.
     pub now: Option<Timestamp>,
+    /// Set while quitting waits for a yes: a run has a change applied and not verified (or
+    /// is working); the question, worded.
+    pub quit_question: Option<String>,
 }
 
 /// A message shown in the run panel instead of (or below) a run.
@@ -156,5 +159,6 @@ impl PartialEq for Runs {
             && self.notice == other.notice
             && self.panel == other.panel
             && self.now == other.now
+            && self.quit_question == other.quit_question
     }
 }

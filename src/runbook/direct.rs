@@ -122,8 +122,13 @@ pub fn rollback(target: ObjectRef, revision: Option<i64>) -> Result<Runbook, Dir
     ))
 }
 
+/// The data a direct promotion may lose without a typed acknowledgement: the shipped
+/// regional-failover runbook's `max_lag` and RPO, so `P` asks what the runbook asks.
+pub const PROMOTE_MAX_LAG: Duration = Duration::from_secs(5 * 60);
+
 /// Promote the CNPG cluster `target`: a replica cluster leaves replica mode, or (with
-/// `instance`) that instance becomes the primary.
+/// `instance`) that instance becomes the primary. Data at risk over `PROMOTE_MAX_LAG`
+/// needs the typed acknowledgement, as in the runbook.
 pub fn promote_cnpg(target: ObjectRef, instance: Option<String>) -> Result<Runbook, DirectError> {
     check_target(&target)?;
     if target.kind != ObjectKind::CnpgCluster {
@@ -138,23 +143,26 @@ pub fn promote_cnpg(target: ObjectRef, instance: Option<String>) -> Result<Runbo
     };
     let guidance = format!(
         "{what}. Writes move to the new primary; anything the replica had not received yet \
-         is lost, so check the replication lag first. watchdeck asks before applying, then \
-         waits up to 10 minutes for the cluster to accept writes."
+         is lost: the plan shows that data at risk, and over 5 minutes of writes it must be \
+         accepted by typing the amount. watchdeck asks before applying, then waits up to 10 \
+         minutes for the cluster to accept writes."
     );
     let step = StepKind::Promote {
         promotion: PromotionSpec::Cnpg {
             target: target_spec(&target),
             instance: instance.map(Field::Literal),
-            max_lag: None,
+            max_lag: Some(PROMOTE_MAX_LAG),
         },
         verify_timeout: PROMOTE_TIMEOUT,
     };
-    Ok(one_step(
+    let mut runbook = one_step(
         "action-promote",
         format!("Promote {target}"),
         guidance,
         step,
-    ))
+    );
+    runbook.objectives.rpo = Some(PROMOTE_MAX_LAG);
+    Ok(runbook)
 }
 
 /// Silence alerts matching `matchers` on `cluster`'s Alertmanager for `duration`.

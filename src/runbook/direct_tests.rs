@@ -112,15 +112,27 @@ fn promote_a_replica_cluster_or_an_instance_with_ten_minutes_to_verify() {
     };
     let cluster = promote_cnpg(db.clone(), None).unwrap();
     assert_eq!(cluster.id, "action-promote");
+    assert_eq!(
+        cluster.objectives.rpo,
+        Some(Duration::from_secs(300)),
+        "the report gives the RPO verdict"
+    );
     let step = only_step(&cluster);
     assert!(step.guidance.contains("replica mode is turned off"));
     match &step.kind {
         StepKind::Promote {
-            promotion: PromotionSpec::Cnpg { instance, .. },
+            promotion: PromotionSpec::Cnpg {
+                instance, max_lag, ..
+            },
             verify_timeout,
         } => {
             assert_eq!(instance, &None);
             assert_eq!(*verify_timeout, Duration::from_secs(600));
+            assert_eq!(
+                *max_lag,
+                Some(Duration::from_secs(300)),
+                "P asks the runbook's data-at-risk question"
+            );
         }
         other => panic!("not a promotion: {other:?}"),
     }

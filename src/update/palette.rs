@@ -105,7 +105,7 @@ pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Runbook(id) => {
             ui.prompt = Some(Prompt::new(PromptKind::Palette, &format!("run {id} ")));
         }
-        Command::Quit => return vec![Effect::Quit],
+        Command::Quit => return super::runs::quit(model),
     }
     vec![Effect::Render]
 }

@@ -1,9 +1,13 @@
-//! Guardrails between the dry run and the execution: which confirmations a change needs
-//! (apply, production, risk, large change), how each is asked, and what an answer does.
+//! Guardrails between the dry run and the execution for a step asked on its own (not
+//! planned up front, an undo, or changed since the approval): apply, production (the
+//! cluster's name typed), risk (pages other than the run's own), data at risk (typed
+//! acknowledgement); how each is asked and what an answer does. Also the risk facts the
+//! plan's approval uses.
 
 use jiff::Timestamp;
 
 use super::mutate::Mutating;
+use super::plan::{data_loss_text, over_limit};
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
 use crate::runbook::action::Mutation;
@@ -13,24 +17,23 @@ use crate::runbook::ops::{DiffLine, PlanReport};
 const LOW_BUDGET: f64 = 0.10;
 
 impl Run {
-    /// The gates `mutation` needs, in the order they are asked.
+    /// The questions a step asks on its own: when it could not be planned up front, when it
+    /// undoes a failed change, or when something changed since the plan was approved.
     pub(super) fn gates_for(&self, mutation: &Mutation, plan: &PlanReport) -> Vec<Gate> {
         let mut gates = vec![Gate::Apply];
+        let step = self.current.unwrap_or(0);
         if let Some(cluster) = mutation.cluster() {
-            if self
-                .context
-                .clusters
-                .get(cluster)
-                .is_some_and(|p| p.production)
-            {
+            if self.is_production(cluster) {
                 gates.push(Gate::Production);
             }
-            if risk_reasons(self, cluster).is_some() {
+            if self.paging_reason(cluster).is_some() && self.new_pages(cluster).is_some() {
                 gates.push(Gate::Risk);
             }
         }
-        if large_change(mutation, plan).is_some() {
-            gates.push(Gate::LargeChange);
+        if let Some((amount, _)) = over_limit(mutation, Some(plan))
+            && self.accepted_loss(step).is_none_or(|a| amount > a)
+        {
+            gates.push(Gate::DataLoss);
         }
         gates
     }
@@ -43,32 +46,54 @@ impl Run {
         out: &mut Vec<RunEffect>,
     ) {
         let Some(gate) = m.gates.pop_front() else {
+            if let Some(cluster) = m.mutation.cluster().map(str::to_owned) {
+                let pages = self.pages_on(&cluster);
+                if let Some(approval) = self.approval.as_mut() {
+                    approval.paging.insert(cluster, pages);
+                }
+            }
             return self.execute(m, now, out);
         };
         let what = describe(&m.mutation, m.plan.as_ref());
         let cluster = m.mutation.cluster().unwrap_or_default().to_owned();
+        let mut amount = None;
         let (message, expect) = match gate {
-            Gate::Production => (
-                production_question(&m),
-                Expect::Typed(typed_target(&m.mutation)),
-            ),
+            Gate::Production => (production_question(&m), Expect::Typed(cluster.clone())),
             Gate::Risk => {
-                let why = risk_reasons(self, &cluster).unwrap_or_default();
+                let why = self.paging_reason(&cluster).unwrap_or_default();
                 (format!("{why}. {what} anyway?"), Expect::YesNo)
             }
-            Gate::LargeChange => {
-                let why = m.plan.as_ref().and_then(|p| large_change(&m.mutation, p));
+            Gate::DataLoss => {
+                let over = over_limit(&m.mutation, m.plan.as_ref());
+                let (d, max) = over.unwrap_or_default();
+                amount = Some(d);
                 (
-                    format!("{}. Go ahead?", why.unwrap_or_default()),
-                    Expect::YesNo,
+                    format!(
+                        "Promoting now loses {} of writes, more than the {} this step allows. \
+                         Type {} to go on, or answer no.",
+                        human(d),
+                        human(max),
+                        data_loss_text(d)
+                    ),
+                    Expect::Typed(data_loss_text(d)),
                 )
             }
             _ => {
-                let mut message = format!("Apply: {what}?");
+                let mut message = String::new();
+                if !m.changed.is_empty() {
+                    message.push_str(&format!(
+                        "Changed since the plan was approved: {}.\n",
+                        m.changed.join("; ")
+                    ));
+                }
+                message.push_str(&format!("Apply: {what}?"));
                 if let Some(plan) = &m.plan {
                     for line in changed_lines(&plan.diff) {
                         message.push('\n');
                         message.push_str(&line);
+                    }
+                    if let Some(warning) = large_change(&m.mutation, plan) {
+                        message.push_str(&format!("\n⚠ {warning}"));
                     }
                 }
                 (message, Expect::YesNo)
@@ -76,6 +101,9 @@ impl Run {
         };
         self.set_status(StepStatus::Asking);
         self.ask(gate, message, expect);
+        if let Some(p) = self.prompt.as_mut() {
+            p.data_at_risk = amount;
+        }
         self.keep(m);
     }
 
@@ -86,6 +114,9 @@ impl Run {
         now: Timestamp,
         out: &mut Vec<RunEffect>,
     ) {
+        if let Some(p) = self.take_planning() {
+            return self.on_approval_answer(p, prompt, answer, now, out);
+        }
         let m = match std::mem::replace(&mut self.phase, super::run::Phase::Idle) {
             super::run::Phase::Mutating(m) => *m,
             other => {
@@ -98,15 +129,30 @@ impl Run {
         }
         let accepted = match &prompt.expect {
             Expect::Typed(want) => match &answer {
-                Answer::Typed(t) if t.trim() == want => Some(t.trim().to_owned()),
+                Answer::Typed(t)
+                    if t.trim() == want
+                        || (prompt.gate == Gate::Production
+                            && m.mutation
+                                .object()
+                                .is_some_and(|o| o.to_string() == t.trim())) =>
+                {
+                    Some(t.trim().to_owned())
+                }
                 Answer::Typed(t) => {
                     // The question afresh, not the prompt shown: mismatches do not pile up.
-                    let message = format!(
-                        "{:?} does not match. {}",
-                        crate::model::sanitize::sanitize(t.trim()),
+                    let question = if prompt.gate == Gate::Production {
                         production_question(&m)
+                    } else {
+                        format!("Type {want} to go on, or answer no.")
+                    };
+                    let message = format!(
+                        "{:?} does not match. {question}",
+                        crate::model::sanitize::sanitize(t.trim()),
                     );
                     self.ask(prompt.gate, message, prompt.expect.clone());
+                    if let Some(p) = self.prompt.as_mut() {
+                        p.data_at_risk = prompt.data_at_risk;
+                    }
                     return self.keep(m);
                 }
                 _ => None,
@@ -118,17 +164,30 @@ impl Run {
             self.prompt = Some(prompt);
             return self.keep(m);
         };
+        if let (Gate::DataLoss, Some(amount)) = (prompt.gate, prompt.data_at_risk) {
+            let step = self.current.unwrap_or(0);
+            if let Some(approval) = self.approval.as_mut() {
+                approval.accepted_loss.insert(step, amount);
+            }
+        }
         let mut m = m;
         m.confirmations.push(text);
         self.ask_next_gate(m, now, out);
     }
 
     /// The user said no: a refused record with the confirmations so far, and the run stops.
-    fn declined(&mut self, m: Mutating, gate: Gate, now: Timestamp, out: &mut Vec<RunEffect>) {
+    pub(super) fn declined(
+        &mut self,
+        m: Mutating,
+        gate: Gate,
+        now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
         let which = match gate {
+            Gate::Plan => "plan",
             Gate::Production => "production",
             Gate::Risk => "risk",
-            Gate::LargeChange => "large change",
+            Gate::DataLoss => "data at risk",
             _ => "apply",
         };
         let reason = format!("declined at the {which} confirmation");
@@ -148,45 +207,98 @@ impl Run {
         };
         self.finish(RunResult::Stopped { step, reason }, now, out);
     }
+
+    /// The alerts the run is about: its own alert and its runbook's triggers. Their pages
+    /// raise no risk question (the run is there to fix them).
+    fn ignored(&self, page: &str) -> bool {
+        let own = self
+            .context
+            .alert
+            .as_deref()
+            .map(|a| a.split('{').next().unwrap_or(a));
+        if own == Some(page) || self.runbook.triggers.iter().any(|t| t.alert == page) {
+            return true;
+        }
+        // An SLO page of the run's service is the same symptom.
+        let service = self
+            .context
+            .alert
+            .as_deref()
+            .and_then(|a| label(a, "service"));
+        page.strip_prefix("SLO ")
+            .zip(service)
+            .is_some_and(|(slo, service)| slo.contains(service))
+    }
+
+    /// The pages on `cluster` that are not the run's own.
+    pub(super) fn pages_on(&self, cluster: &str) -> Vec<String> {
+        self.context
+            .risk
+            .get(cluster)
+            .map(|r| {
+                r.paging
+                    .iter()
+                    .filter(|p| !self.ignored(p))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Pages on `cluster` that were not there when the plan (or the step) was approved.
+    pub(super) fn new_pages(&self, cluster: &str) -> Option<Vec<String>> {
+        let known = self.approval.as_ref().and_then(|a| a.paging.get(cluster));
+        let new: Vec<String> = self
+            .pages_on(cluster)
+            .into_iter()
+            .filter(|p| known.is_none_or(|k| !k.contains(p)))
+            .collect();
+        (!new.is_empty()).then_some(new)
+    }
+
+    /// `paging on eu-west-1: PostgresDown`, without the run's own alerts.
+    pub(super) fn paging_reason(&self, cluster: &str) -> Option<String> {
+        let pages = self.pages_on(cluster);
+        (!pages.is_empty()).then(|| {
+            format!(
+                "{cluster} is at risk: paging on {cluster}: {}",
+                pages.join(", ")
+            )
+        })
+    }
+
+    /// An SLO with under 10% of its budget left on `cluster`, worded.
+    pub(super) fn budget_reason(&self, cluster: &str) -> Option<String> {
+        let (slo, left) = self.context.risk.get(cluster)?.lowest_budget.as_ref()?;
+        (*left < LOW_BUDGET).then(|| {
+            format!(
+                "SLO {slo} has {:.1}% of its error budget left on {cluster}",
+                left * 100.0
+            )
+        })
+    }
+
+    fn accepted_loss(&self, step: usize) -> Option<std::time::Duration> {
+        self.approval.as_ref()?.accepted_loss.get(&step).copied()
+    }
+}
+
+/// The value of label `name` in `Alert{a="1",name="v"}`.
+fn label<'a>(alert: &'a str, name: &str) -> Option<&'a str> {
+    let start = alert.find(&format!("{name}=\""))? + name.len() + 2;
+    let rest = &alert[start..];
+    Some(&rest[..rest.find('"')?])
 }
 
 /// The production gate's question: which cluster, what to type, and the change.
 fn production_question(m: &Mutating) -> String {
     let cluster = m.mutation.cluster().unwrap_or_default();
-    let target = typed_target(&m.mutation);
     let what = describe(&m.mutation, m.plan.as_ref());
-    format!("{cluster} is a production cluster. Type {target} to {what}, or answer no.")
-}
-
-/// What a production confirmation must type: `cluster/namespace/name`, or the cluster for a
-/// change without an object (a silence).
-fn typed_target(mutation: &Mutation) -> String {
-    match mutation.object() {
-        Some(object) => object.to_string(),
-        None => mutation.cluster().unwrap_or_default().to_owned(),
-    }
-}
-
-/// Why `cluster` is hot right now, worded; `None` when nothing is known to be.
-fn risk_reasons(run: &Run, cluster: &str) -> Option<String> {
-    let risk = run.context.risk.get(cluster)?;
-    let mut reasons = Vec::new();
-    if let Some((slo, left)) = &risk.lowest_budget
-        && *left < LOW_BUDGET
-    {
-        reasons.push(format!(
-            "SLO {slo} has {:.1}% of its error budget left",
-            left * 100.0
-        ));
-    }
-    if !risk.paging.is_empty() {
-        reasons.push(format!("paging on {cluster}: {}", risk.paging.join(", ")));
-    }
-    (!reasons.is_empty()).then(|| format!("{cluster} is at risk: {}", reasons.join("; ")))
+    format!("{cluster} is a production cluster. Type {cluster} to {what}, or answer no.")
 }
 
 /// Scaling to zero or to more than twice the current replicas, worded.
-fn large_change(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+pub(super) fn large_change(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
     let Mutation::Scale {
         object, replicas, ..
     } = mutation
@@ -207,7 +319,7 @@ fn large_change(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
 }
 
 /// The removed and added lines of a diff, as `- x` and `+ x`.
-fn changed_lines(diff: &[DiffLine]) -> Vec<String> {
+pub(super) fn changed_lines(diff: &[DiffLine]) -> Vec<String> {
     diff.iter()
         .filter_map(|d| match d {
             DiffLine::Context(_) => None,

@@ -4,19 +4,26 @@
 //! follows them), and a finished result. The console and the headless runner drive the same
 //! machine.
 //!
-//! A mutating step goes, in order, through: read-only refusal; identity (once per cluster);
-//! permission (SelfSubjectAccessReview); plan (read, preconditions, server-side dry run, diff);
-//! "nothing to do" when the dry run changes nothing; guardrails (production clusters need the
-//! target typed as cluster/namespace/name; an extra gate when an SLO budget is under 10% or a
-//! page fires; scaling to zero or by more than 2x needs an extra confirmation); an audit
-//! attempt record; execution with the precondition; verification until its timeout; an
-//! audit result record. On failure the user chooses retry, roll back or stop; an execution
-//! whose outcome is unknown is re-read and shown as "outcome unknown, verify", never retried
-//! blindly.
+//! Plan once, approve once: when the run reaches its first mutating step it plans that step
+//! and every mutating step after it (identity, permission, read, preconditions, server-side
+//! dry run, diff) and asks once: the whole plan (every change with its diff and warnings:
+//! scaling to zero or by more than 2x, data at risk), a risk question when other pages fire
+//! on a touched cluster, the name of each production cluster touched typed once, and a typed
+//! acknowledgement naming the amount for each promotion whose data at risk is over its
+//! `max_lag`. Each mutating step then re-checks its plan (read and dry run again) and executes
+//! without a question unless something changed since the approval (replicas,
+//! resourceVersion, the change itself, a new page on its cluster, more data at risk); then
+//! that step alone is asked again. A target already in the wanted state is a done step.
+//! Every execution keeps: read-only refusal; an audit attempt record before it; the
+//! resourceVersion precondition; verification until its timeout; an audit result record. On
+//! failure the user chooses retry, roll back or stop; an execution whose outcome is unknown is
+//! re-read and shown as "outcome unknown, verify", never retried blindly.
 
 mod audit;
 mod gates;
 mod mutate;
+mod plan;
+mod recheck;
 mod recover;
 mod run;
 mod steps;
@@ -67,7 +74,8 @@ pub struct ClusterPolicy {
 pub struct ClusterRisk {
     /// The SLO with the least budget left in the cluster and its remaining share (0..1).
     pub lowest_budget: Option<(String, f64)>,
-    /// Page-severity alerts (or SLO page tiers) firing in the cluster, by name.
+    /// Page-severity alerts (or SLO page tiers) firing in the cluster, by name. The run's own
+    /// alert and the alerts its runbook is declared to fix (its triggers) raise no question.
     pub paging: Vec<String>,
 }
 
@@ -153,12 +161,14 @@ pub struct Prompt {
     /// The question, with the facts needed to answer it.
     pub message: String,
     pub expect: Expect,
+    /// At a data-at-risk acknowledgement: the amount of writes it accepts losing.
+    pub data_at_risk: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
     YesNo,
-    /// The exact text to type (`us-east-1/shop/payment`).
+    /// The exact text to type (`eu-west-1`, `accept 7m12s of lost writes`).
     Typed(String),
     Choice(Vec<Recovery>),
 }
@@ -168,14 +178,17 @@ pub enum Expect {
 pub enum Gate {
     /// A `confirm` step.
     Step,
-    /// Apply this change (after the diff).
+    /// Approve the run's whole plan (every change, in order).
+    Plan,
+    /// Apply this change (a step asked again because something changed since the approval,
+    /// or one that could not be planned up front).
     Apply,
-    /// Production: type the target.
+    /// Production: type the cluster's name.
     Production,
-    /// An SLO budget is under 10% or a page fires.
+    /// An SLO budget is under 10% or a page fires (other than the run's own alert).
     Risk,
-    /// Scaling to zero or by more than 2x.
-    LargeChange,
+    /// A promotion loses more writes than its `max_lag`: type the acknowledgement.
+    DataLoss,
     /// The step failed: retry, roll back or stop.
     Failure,
     /// The execution's outcome is unknown: verify.
@@ -187,10 +200,11 @@ impl Gate {
     pub fn label(self) -> &'static str {
         match self {
             Gate::Step => "Confirm",
+            Gate::Plan => "Approve the plan",
             Gate::Apply => "Apply the change",
             Gate::Production => "Production",
             Gate::Risk => "Risk",
-            Gate::LargeChange => "Large change",
+            Gate::DataLoss => "Data at risk",
             Gate::Failure => "Step failed",
             Gate::OutcomeUnknown => "Outcome unknown",
         }
@@ -200,7 +214,7 @@ impl Gate {
     pub fn accepts_yes_flag(self) -> bool {
         !matches!(
             self,
-            Gate::Production | Gate::Failure | Gate::OutcomeUnknown
+            Gate::Production | Gate::DataLoss | Gate::Failure | Gate::OutcomeUnknown
         )
     }
 }
@@ -254,7 +268,8 @@ pub struct RecoveryReport {
     /// From the run's start to the end of its last verification (or to now while running).
     pub elapsed: Duration,
     pub rto: Option<Duration>,
-    /// Replication lag read when the promotion was planned.
+    /// The writes a promotion loses (the primary's last commit minus the replica's last
+    /// replay), read when the promotion was last planned.
     pub data_at_risk: Option<Duration>,
     pub rpo: Option<Duration>,
 }

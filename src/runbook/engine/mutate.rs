@@ -12,7 +12,7 @@ use super::{Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
-use crate::runbook::ops::{ExecError, Executed, OpOutcome, OpRequest, PlanReport};
+use crate::runbook::ops::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
 
 /// A mutation in progress within the current step.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub(super) struct Mutating {
     pub(super) gates: VecDeque<Gate>,
     /// Every confirmation given so far, as typed.
     pub(super) confirmations: Vec<String>,
+    /// What changed since the plan was approved (why the step is asked again).
+    pub(super) changed: Vec<String>,
     pub(super) executed: Option<Executed>,
     pub(super) verify_began: Option<Timestamp>,
 }
@@ -67,6 +69,7 @@ impl Mutating {
             plan: None,
             gates: VecDeque::new(),
             confirmations: Vec::new(),
+            changed: Vec::new(),
             executed: None,
             verify_began: None,
         }
@@ -74,39 +77,66 @@ impl Mutating {
 }
 
 impl Run {
-    /// Starts a mutation at the read-only guard.
+    /// Starts a mutation at the read-only guard; the run's first one plans the whole run.
     pub(super) fn begin_mutation(&mut self, m: Mutating, now: Timestamp, out: &mut Vec<RunEffect>) {
-        if let Some(cluster) = m.mutation.cluster().map(str::to_owned) {
-            let refusal = match self.context.clusters.get(&cluster) {
-                None => Some(format!(
-                    "cluster {cluster} is not in the config; add it under [clusters] or fix \
-                     the runbook's cluster parameter"
-                )),
-                Some(policy) if policy.read_only => Some(format!(
-                    "cluster {cluster} is read-only in the config (read_only = true); change \
-                     the config to act on it"
-                )),
-                Some(_) => None,
-            };
-            if let Some(reason) = refusal {
-                self.audit_refused(&m, &reason, now, out);
-                self.fail_run(reason, now, out);
-                return;
-            }
-            if !self.identities.contains_key(&cluster) {
-                self.set_status(StepStatus::Running("asking who we are".to_owned()));
-                self.op(OpRequest::Identity { cluster }, Duration::ZERO, out);
-                return self.keep(m);
-            }
+        if let Some(reason) = self.refusal_of(&m.mutation) {
+            self.audit_refused(&m, &reason, now, out);
+            self.fail_run(reason, now, out);
+            return;
         }
-        self.check_access(m, out);
+        if self.approval.is_none() && m.undo.is_none() && !self.context.dry_run {
+            return self.begin_planning(m, now, out);
+        }
+        if let Some(cluster) = m.mutation.cluster().map(str::to_owned)
+            && !self.identities.contains_key(&cluster)
+        {
+            self.set_status(StepStatus::Running("asking who we are".to_owned()));
+            self.op(OpRequest::Identity { cluster }, Duration::ZERO, out);
+            return self.keep(m);
+        }
+        self.check_access(m, now, out);
+    }
+
+    /// The identity the API server gave (or why not), for the audit log.
+    pub(super) fn record_identity(&mut self, cluster: String, who: Result<String, OpError>) {
+        let who = match who {
+            Ok(who) => {
+                let who = sanitize(&who);
+                self.log(format!("acting on {cluster} as {who}"));
+                Some(who)
+            }
+            Err(e) => {
+                self.log(format!(
+                    "could not learn who we are on {cluster} ({}); the audit log will say unknown",
+                    sanitize(&e.message)
+                ));
+                None
+            }
+        };
+        self.identities.insert(cluster, who);
     }
 
     pub(super) fn keep(&mut self, m: Mutating) {
         self.phase = Phase::Mutating(Box::new(m));
     }
 
-    pub(super) fn check_access(&mut self, mut m: Mutating, out: &mut Vec<RunEffect>) {
+    /// The permission review, unless the approved plan reviewed it: then the re-check.
+    pub(super) fn check_access(
+        &mut self,
+        mut m: Mutating,
+        _now: Timestamp,
+        out: &mut Vec<RunEffect>,
+    ) {
+        let step = self.current.unwrap_or(0);
+        let reviewed = m.undo.is_none()
+            && m.attempt == 1
+            && self
+                .approval
+                .as_ref()
+                .is_some_and(|a| a.plan_of(step).is_some());
+        if reviewed {
+            return self.plan(m, out);
+        }
         match m.mutation.access() {
             Some(check) => {
                 m.stage = Stage::Access;
@@ -123,7 +153,12 @@ impl Run {
         m.plan = None;
         m.gates.clear();
         m.confirmations.clear();
-        self.set_status(StepStatus::Running("dry run".to_owned()));
+        let phase = if self.approval.is_some() {
+            "re-checking the approved plan"
+        } else {
+            "dry run"
+        };
+        self.set_status(StepStatus::Running(phase.to_owned()));
         self.op(OpRequest::Plan(m.mutation.clone()), Duration::ZERO, out);
         self.keep(m);
     }
@@ -138,22 +173,8 @@ impl Run {
         match (m.stage, outcome) {
             (Stage::Identity, OpOutcome::Identity(who)) => {
                 let cluster = m.mutation.cluster().unwrap_or_default().to_owned();
-                let who = match who {
-                    Ok(who) => {
-                        let who = sanitize(&who);
-                        self.log(format!("acting on {cluster} as {who}"));
-                        Some(who)
-                    }
-                    Err(e) => {
-                        self.log(format!(
-                            "could not learn who we are on {cluster} ({}); the audit log will say unknown",
-                            sanitize(&e.message)
-                        ));
-                        None
-                    }
-                };
-                self.identities.insert(cluster, who);
-                self.check_access(m, out);
+                self.record_identity(cluster, who);
+                self.check_access(m, now, out);
             }
             (Stage::Access, OpOutcome::Access(verdict)) => {
                 let check = m
@@ -221,7 +242,8 @@ impl Run {
         }
     }
 
-    /// Preconditions, nothing to do, dry run; then the gates.
+    /// Already in the wanted state, preconditions, dry run; then the approved plan's
+    /// re-check or the step's own gates.
     fn on_plan(
         &mut self,
         mut m: Mutating,
@@ -230,19 +252,22 @@ impl Run {
         out: &mut Vec<RunEffect>,
     ) {
         self.step_mut().diff = plan.diff.clone();
+        let known: Vec<String> = self.step_mut().log.clone();
         for note in &plan.notes {
-            self.log(sanitize(note));
-        }
-        let max_lag = match &m.mutation {
-            Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
-                if let Some(lag) = plan.data_at_risk {
-                    self.data_at_risk = Some(lag);
-                    self.log(format!("replication lag at plan time: {}", human(lag)));
-                }
-                *max_lag
+            let note = sanitize(note);
+            if !known.contains(&note) {
+                self.log(note);
             }
-            _ => None,
-        };
+        }
+        if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(lag)) =
+            (&m.mutation, plan.data_at_risk)
+        {
+            self.data_at_risk = Some(lag);
+            self.log(format!(
+                "data at risk at plan time: {} of writes",
+                human(lag)
+            ));
+        }
         // A scale sized for the load: the count the plan computed is the one to show,
         // gate and audit.
         if let (Mutation::Scale { replicas, .. }, Some(planned)) =
@@ -251,52 +276,27 @@ impl Run {
             *replicas = planned;
         }
         m.plan = Some(plan.clone());
-        if let Some(refusal) = &plan.refusal {
-            return self.refuse(m, sanitize(refusal), now, out);
-        }
-        if let Mutation::Scale {
-            expect_replicas: Some(expected),
-            ..
-        } = m.mutation
-            && let Some(found) = plan.current_replicas
-            && found != expected
-        {
-            let reason = format!(
-                "expected {expected} replicas, found {found}: someone changed it; re-check \
-                 before acting"
-            );
-            return self.refuse(m, reason, now, out);
-        }
-        if let Some(max) = max_lag {
-            let reason = match plan.data_at_risk {
-                Some(lag) if lag > max => Some(format!(
-                    "the replica lags {} behind, more than the {} allowed: promoting now loses \
-                     that much data; wait for it to catch up",
-                    human(lag),
-                    human(max)
-                )),
-                Some(_) => None,
-                None => Some(format!(
-                    "the replica's lag could not be read and at most {} is allowed; check \
-                     replication before promoting",
-                    human(max)
-                )),
-            };
-            if let Some(reason) = reason {
-                return self.refuse(m, reason, now, out);
-            }
-        }
-        if plan.nothing_to_do() && m.attempt > 1 && m.verify.is_some() {
+        if plan.nothing_to_do() && plan.refusal.is_none() && m.attempt > 1 && m.verify.is_some() {
             // A retry after a failed verification: the change is already there; verify it.
             self.log("nothing left to change; verifying again");
             return self.begin_verify(m, now, out);
         }
-        if plan.nothing_to_do() {
-            let what = super::gates::describe(&m.mutation, Some(&plan));
-            self.set_status(StepStatus::Skipped(format!(
-                "nothing to do: {what} would change nothing"
+        if plan.refusal.is_none() && (plan.already.is_some() || plan.nothing_to_do()) {
+            let what = match &plan.already {
+                Some(found) => sanitize(found),
+                None => format!(
+                    "{} changes nothing",
+                    super::gates::describe(&m.mutation, Some(&plan))
+                ),
+            };
+            self.log("nothing written");
+            self.set_status(StepStatus::Done(format!(
+                "already in the wanted state: {what}"
             )));
             return self.next_step(now, out);
+        }
+        if let Some(reason) = blocked(&m.mutation, &plan) {
+            return self.refuse(m, reason, now, out);
         }
         if self.context.dry_run {
             let what = super::gates::describe(&m.mutation, Some(&plan));
@@ -304,9 +304,33 @@ impl Run {
             self.set_status(StepStatus::Skipped(format!("dry run: would {what}")));
             return self.next_step(now, out);
         }
-        m.gates = self.gates_for(&m.mutation, &plan).into();
         m.stage = Stage::Gates;
-        self.ask_next_gate(m, now, out);
+        match self.changes_since_approval(&m, &plan) {
+            Some(changed) if changed.is_empty() => {
+                let step = self.current.unwrap_or(0);
+                let cluster = m.mutation.cluster().unwrap_or_default().to_owned();
+                m.confirmations = self
+                    .approval
+                    .as_ref()
+                    .map(|a| a.confirmations_for(step, &cluster))
+                    .unwrap_or_default();
+                self.log("re-checked: unchanged since the plan was approved");
+                self.execute(m, now, out);
+            }
+            Some(changed) => {
+                self.log(format!(
+                    "changed since the plan was approved: {}",
+                    changed.join("; ")
+                ));
+                m.changed = changed;
+                m.gates = self.gates_for(&m.mutation, &plan).into();
+                self.ask_next_gate(m, now, out);
+            }
+            None => {
+                m.gates = self.gates_for(&m.mutation, &plan).into();
+                self.ask_next_gate(m, now, out);
+            }
+        }
     }
 
     /// Confirmed: the attempt record, then the execution.
@@ -338,6 +362,11 @@ impl Run {
         match result {
             Ok(executed) => {
                 self.log(sanitize(&executed.message));
+                if let (Some(approval), Some(object)) =
+                    (self.approval.as_mut(), m.mutation.object())
+                {
+                    approval.touched.insert(object.to_string());
+                }
                 m.executed = Some(executed);
                 self.begin_verify(m, now, out);
             }
@@ -426,4 +455,39 @@ impl Run {
         self.audit_refused(&m, &reason, now, out);
         self.failed(m, reason);
     }
+}
+
+/// Why `plan` cannot be executed as it stands: the target's refusal, replicas other than the
+/// step expects, or a promotion whose data at risk is unknown while it has a limit.
+pub(super) fn blocked(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+    if let Some(refusal) = &plan.refusal {
+        return Some(sanitize(refusal));
+    }
+    if let Mutation::Scale {
+        expect_replicas: Some(expected),
+        ..
+    } = mutation
+        && let Some(found) = plan.current_replicas
+        && found != *expected
+    {
+        return Some(format!(
+            "expected {expected} replicas, found {found}: someone changed it; re-check before \
+             acting"
+        ));
+    }
+    if let Mutation::PromoteCnpg {
+        max_lag: Some(max), ..
+    }
+    | Mutation::PromotePatroni {
+        max_lag: Some(max), ..
+    } = mutation
+        && plan.data_at_risk.is_none()
+    {
+        return Some(format!(
+            "the data at risk could not be read and at most {} is allowed; check replication \
+             before promoting",
+            human(*max)
+        ));
+    }
+    None
 }

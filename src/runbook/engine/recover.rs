@@ -59,7 +59,11 @@ impl Run {
                 m.attempt += 1;
                 m.executed = None;
                 m.verify_began = None;
-                self.check_access(m, out);
+                if self.approval.is_none() && m.undo.is_none() {
+                    // Nothing was approved yet: plan the run from here.
+                    return self.begin_mutation(m, now, out);
+                }
+                self.check_access(m, now, out);
             }
             Recovery::RollBack => match inverse(&m) {
                 Some(undo) => {

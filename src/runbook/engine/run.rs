@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::mutate::Mutating;
+use super::mutate::{Mutating, Stage};
+use super::plan::{Approval, Planning};
 use super::{
     Answer, Expect, Gate, Prompt, RecoveryReport, RunContext, RunEffect, RunInput, RunResult,
     StepState, StepStatus,
@@ -36,6 +37,8 @@ pub(super) enum Phase {
     },
     /// A `confirm` step's question is asked.
     Confirming,
+    /// The run's mutating steps are planned, then the plan is asked for approval.
+    Planning(Box<Planning>),
     Mutating(Box<Mutating>),
 }
 
@@ -60,6 +63,8 @@ pub struct Run {
     pub(super) data_at_risk: Option<Duration>,
     /// The Kubernetes identity by cluster; `None` when asking failed.
     pub(super) identities: BTreeMap<String, Option<String>>,
+    /// The plan approved at the first mutating step.
+    pub(super) approval: Option<Approval>,
 }
 
 impl Run {
@@ -90,6 +95,7 @@ impl Run {
             last_verified: None,
             data_at_risk: None,
             identities: BTreeMap::new(),
+            approval: None,
         }
     }
 
@@ -187,7 +193,37 @@ impl Run {
             gate,
             message,
             expect,
+            data_at_risk: None,
         });
+    }
+
+    /// What the console knows now about pages and budgets per cluster: a page that appears
+    /// after the approval makes the next step on that cluster ask again.
+    pub fn set_risk(&mut self, risk: BTreeMap<String, super::ClusterRisk>) {
+        self.context.risk = risk;
+    }
+
+    /// A change that was sent and is not verified yet, worded for a quit question
+    /// (`payment rollback is verifying`); `None` when quitting loses nothing.
+    pub fn unverified_change(&self) -> Option<String> {
+        if self.result.is_some() {
+            return None;
+        }
+        let Phase::Mutating(m) = &self.phase else {
+            return None;
+        };
+        let state = match m.stage {
+            Stage::Execute => "being applied",
+            Stage::Verify => "verifying",
+            Stage::Read | Stage::Unknown => "applied with an unknown outcome",
+            Stage::VerifyFailed => "applied but not verified",
+            _ => return None,
+        };
+        let what = match m.mutation.object() {
+            Some(object) => format!("{} {}", object.name, m.mutation.verb()),
+            None => m.mutation.verb().to_owned(),
+        };
+        Some(format!("{what} is {state}"))
     }
 
     /// The current step's state. Only called while a step runs.
@@ -272,7 +308,7 @@ impl Run {
                 };
                 self.on_recover(chosen, now, out);
             }
-            Gate::Apply | Gate::Production | Gate::Risk | Gate::LargeChange => {
+            Gate::Plan | Gate::Apply | Gate::Production | Gate::Risk | Gate::DataLoss => {
                 self.on_gate_answer(prompt, answer, now, out);
             }
         }

@@ -168,6 +168,7 @@ impl Run {
                 }
             }
             Phase::Mutating(m) => self.on_mutation_outcome(*m, outcome, now, out),
+            Phase::Planning(p) => self.on_planning_outcome(*p, outcome, now, out),
             phase @ (Phase::Idle | Phase::Confirming) => {
                 self.phase = phase;
             }
@@ -241,7 +242,7 @@ impl Run {
                 self.after_condition_failed(choice, OpRequest::Probe(until), now, out);
             }
             Phase::Mutating(m) => self.on_mutation_recover(*m, choice, now, out),
-            phase @ (Phase::Idle | Phase::Confirming) => self.phase = phase,
+            phase @ (Phase::Idle | Phase::Confirming | Phase::Planning(_)) => self.phase = phase,
         }
     }
 

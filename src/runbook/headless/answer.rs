@@ -1,17 +1,19 @@
 //! Who answers the engine's prompts in `watchdeck run`: a person at the terminal, or, without
-//! one, the command line's flags (`--yes` for plain confirmations, `--confirm` for typed
-//! ones; a failed step always stops).
+//! one, the command line's flags (`--yes` approves the plan, `--confirm CLUSTER` each
+//! production cluster, `--accept-data-loss DURATION` a promotion over its `max_lag`; a failed
+//! step always stops).
 
 use std::io::{BufRead, Write};
 
-use crate::runbook::engine::{Answer, Expect, Prompt, Recovery, Run};
+use crate::runbook::engine::{Answer, Expect, Gate, Prompt, Recovery, Run};
 use crate::runbook::runner::Answerer;
 
-/// Answers from `--yes` and `--confirm`.
+/// Answers from `--yes`, `--confirm` and `--accept-data-loss`.
 #[derive(Debug, Clone, Default)]
 pub struct FlagAnswers {
     pub yes: bool,
     pub confirms: Vec<String>,
+    pub accept_data_loss: Option<std::time::Duration>,
 }
 
 impl Answerer for FlagAnswers {
@@ -29,19 +31,41 @@ impl Answerer for FlagAnswers {
                     prompt.gate.label()
                 )),
             ),
-            Expect::Typed(expected) => {
-                if self.confirms.iter().any(|c| c.trim() == expected) {
-                    (
+            Expect::Typed(expected) if prompt.gate == Gate::DataLoss => {
+                match (prompt.data_at_risk, self.accept_data_loss) {
+                    (Some(risk), Some(accepted)) if accepted >= risk => (
                         Answer::Typed(expected.clone()),
-                        Some(format!("confirmed {expected} (--confirm)")),
-                    )
-                } else {
-                    (
+                        Some(format!("{expected} (--accept-data-loss)")),
+                    ),
+                    (risk, _) => (
                         Answer::No,
                         Some(format!(
-                            "{expected} is a production target: pass --confirm {expected} to act on it; declined"
+                            "promoting loses {} of writes, over the step's limit: pass \
+                             --accept-data-loss with at least that much to go on; declined",
+                            risk.map_or_else(|| "an unknown amount".to_owned(), human)
                         )),
-                    )
+                    ),
+                }
+            }
+            Expect::Typed(expected) => {
+                // The cluster, or (as scripts wrote it before) cluster/namespace/name of an
+                // object of that cluster: the engine checks it is one the plan changes.
+                let given = self.confirms.iter().map(|c| c.trim()).find(|c| {
+                    *c == expected
+                        || c.strip_prefix(expected.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                });
+                match given {
+                    Some(text) => (
+                        Answer::Typed(text.to_owned()),
+                        Some(format!("confirmed {text} (--confirm)")),
+                    ),
+                    None => (
+                        Answer::No,
+                        Some(format!(
+                            "{expected} is a production cluster: pass --confirm {expected} to act on it; declined"
+                        )),
+                    ),
                 }
             }
             Expect::Choice(choices) => {
@@ -57,6 +81,11 @@ impl Answerer for FlagAnswers {
             }
         }
     }
+}
+
+/// `7m12s`, as the acknowledgement names it.
+fn human(d: std::time::Duration) -> String {
+    crate::runbook::params::format_duration(d)
 }
 
 /// Answers typed by a person at the terminal (stdin), prompted on stderr.

@@ -154,7 +154,8 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
     let mut run = Run::new(Arc::clone(&runbook), values, context);
     let mut progress = TextProgress::new(std::io::stdout());
     let now = || clock.now();
-    let result = if std::io::stdin().is_terminal() && !args.yes && args.confirms.is_empty() {
+    let scripted = args.yes || !args.confirms.is_empty() || args.accept_data_loss.is_some();
+    let result = if std::io::stdin().is_terminal() && !scripted {
         runner::drive(
             &mut run,
             &ops,
@@ -168,6 +169,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
         let mut flags = FlagAnswers {
             yes: args.yes,
             confirms: args.confirms.clone(),
+            accept_data_loss: args.accept_data_loss,
         };
         runner::drive(&mut run, &ops, &mut audit, &mut flags, &mut progress, now).await
     };
@@ -224,7 +226,7 @@ fn print_recovery(run: &Run, now: jiff::Timestamp) {
             Some(lag) => {
                 let verdict = if lag <= rpo { "met" } else { "MISSED" };
                 println!(
-                    "data at risk: {:.1}s of writes (replication lag at promotion; RPO {}: {verdict})",
+                    "data at risk: {:.1}s of writes (the primary's last commit minus the replica's last replay, at promotion; RPO {}: {verdict})",
                     lag.as_secs_f64(),
                     human(rpo)
                 );

@@ -108,7 +108,7 @@ pub struct PlanReport {
     /// Alertmanager, the failover body for Patroni); `Null` for commands.
     pub patch: serde_json::Value,
     /// Set when the target refuses the change as it stands (a paused Deployment, no
-    /// earlier revision, a replica that is already primary): the reason, worded for people.
+    /// earlier revision, an unknown instance): the reason, worded for people.
     pub refusal: Option<String>,
     /// Spec replicas before the change (scale, rollback).
     pub current_replicas: Option<i32>,
@@ -118,6 +118,10 @@ pub struct PlanReport {
     pub data_at_risk: Option<Duration>,
     /// Scale plans: the replica count the patch sets (computed when the step sizes itself).
     pub target_replicas: Option<i32>,
+    /// Set when the target is already in the state the step wants (promoted by hand,
+    /// already at the replicas or revision): what was found, worded. The engine records
+    /// the step as done and writes nothing.
+    pub already: Option<String>,
     /// Extra facts to show with the diff (revision history of a rollback, matched alerts of
     /// a silence), one line each.
     pub notes: Vec<String>,

@@ -136,10 +136,7 @@ pub async fn plan(
                     .join(", ")
             )
         )),
-        Some(m) if m.is_leader() => Some(format!(
-            "{} is already the leader of Patroni {name}",
-            sanitize(candidate)
-        )),
+        Some(m) if m.is_leader() => None,
         Some(m) if !matches!(m.state.as_str(), "running" | "streaming") => Some(format!(
             "{} is {}, not streaming: it cannot take over",
             sanitize(candidate),
@@ -160,7 +157,13 @@ pub async fn plan(
                 .to_string(),
         );
     }
-    let after = if refusal.is_some() {
+    let already = found.filter(|m| m.is_leader()).map(|_| {
+        format!(
+            "{} is already the leader of Patroni {name}",
+            sanitize(candidate)
+        )
+    });
+    let after = if refusal.is_some() || already.is_some() {
         before.clone()
     } else {
         Snapshot {
@@ -172,7 +175,7 @@ pub async fn plan(
         diff: diff(&before.lines, &after.lines),
         before,
         after,
-        patch: if refusal.is_some() {
+        patch: if refusal.is_some() || already.is_some() {
             Value::Null
         } else {
             json!({"candidate": candidate})
@@ -181,6 +184,7 @@ pub async fn plan(
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        already,
         notes,
     })
 }

@@ -9,7 +9,7 @@
 //! │ ? 2. Roll back       │ ? rollback · waiting for you                       │
 //! │ · 3. Wait            │ guidance, diff, log (scrolls)                      │
 //! │ ? Production: ...                                       (footer)          │
-//! │   type us-east-1/shop/payment and press Enter                             │
+//! │   type us-east-1 and press Enter                                          │
 //! └───────────────────────────────────────────────────────────────────────────┘
 //! ```
 
@@ -20,7 +20,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 
 use crate::model::{Model, Text};
+use crate::runbook::engine::Gate;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::run_text::wrap;
 use crate::ui::widgets::{run_prompt, run_steps};
 
 /// Widest the step list gets.
@@ -120,14 +122,37 @@ fn render_body(frame: &mut Frame, model: &Model, theme: &Theme, body: Rect) {
         return;
     };
     let columns = usize::from(detail_inner.width.saturating_sub(1)).max(1);
-    let mut lines = run_steps::detail(
-        index,
-        step,
-        run.values(),
-        run.steps().get(index),
-        columns,
-        theme,
-    );
+    let plan = run
+        .prompt()
+        .filter(|p| p.gate == Gate::Plan && runs.busy() && runs.panel.selected.is_none());
+    let mut lines = match plan {
+        // The plan waiting for approval: every change with its diff and warnings.
+        Some(prompt) => prompt
+            .message
+            .split('\n')
+            .flat_map(|paragraph| wrap(Text::new(paragraph).as_str(), columns, "     "))
+            .map(|text| {
+                let style = if text.trim_start().starts_with('⚠') {
+                    theme.warn
+                } else if text.trim_start().starts_with('+') {
+                    theme.ok
+                } else if text.trim_start().starts_with('-') {
+                    theme.bad
+                } else {
+                    theme.base
+                };
+                Line::styled(text, style)
+            })
+            .collect(),
+        None => run_steps::detail(
+            index,
+            step,
+            run.values(),
+            run.steps().get(index),
+            columns,
+            theme,
+        ),
+    };
     let height = usize::from(detail_inner.height);
     let max_scroll = lines.len().saturating_sub(height);
     let scroll = usize::from(runs.panel.scroll).min(max_scroll);

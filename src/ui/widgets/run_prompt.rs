@@ -12,7 +12,7 @@ use super::run_text::wrap;
 use crate::model::Text;
 use crate::model::runs::{RunPhase, Runs};
 use crate::model::time::human_duration;
-use crate::runbook::engine::{Expect, Prompt, Run, RunResult};
+use crate::runbook::engine::{Expect, Gate, Prompt, Run, RunResult};
 use crate::ui::theme::Theme;
 
 fn secs(d: Duration) -> String {
@@ -98,6 +98,22 @@ pub fn footer<'a>(runs: &Runs, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled("Esc close", theme.muted));
         return lines;
     };
+    if let Some(question) = &runs.quit_question {
+        for text in wrap(
+            &format!("? Quit: {}", Text::new(question).as_str()),
+            columns,
+            "  ",
+        ) {
+            lines.push(Line::styled(text, theme.bad));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("  y", theme.header),
+            Span::styled(" quit · ", theme.muted),
+            Span::styled("n", theme.header),
+            Span::styled(" stay", theme.muted),
+        ]));
+        return lines;
+    }
     if let Some(why) = &runs.halted {
         let text = format!("✗ run halted: {}", Text::new(why).as_str());
         for text in wrap(&text, columns, "  ") {
@@ -135,9 +151,16 @@ pub fn footer<'a>(runs: &Runs, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
 fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut first = true;
+    // The whole plan is shown in the detail pane; here its first line and where to look.
+    let message = if prompt.gate == Gate::Plan {
+        let first = prompt.message.split('\n').next().unwrap_or_default();
+        format!("{first}\nThe whole plan is shown above (PgUp/PgDn scroll).")
+    } else {
+        prompt.message.clone()
+    };
     // Split before sanitizing: the engine's newlines separate facts, other control
     // characters are made visible.
-    for paragraph in prompt.message.split('\n') {
+    for paragraph in message.split('\n') {
         let paragraph = Text::new(paragraph);
         let paragraph = paragraph.as_str();
         let wrapped = if first {

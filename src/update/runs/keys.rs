@@ -31,7 +31,7 @@ pub fn show_panel(model: &mut Model) -> Vec<Effect> {
 /// that use Ctrl.
 pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     if matches!(key, Key::Ctrl(_)) && model.keymap.action_for(key) == Some(Action::Quit) {
-        return vec![Effect::Quit];
+        return super::quit(model);
     }
     if key == Key::Esc {
         model.runs.panel.visible = false;

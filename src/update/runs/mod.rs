@@ -4,6 +4,9 @@
 
 mod context;
 mod keys;
+mod quit;
+#[cfg(test)]
+mod quit_tests;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -11,6 +14,7 @@ use jiff::Timestamp;
 
 pub use self::context::{risk, run_id};
 pub use self::keys::{on_key, show_panel};
+pub use self::quit::{on_quit_key, quit};
 use crate::effect::Effect;
 use crate::model::Model;
 use crate::model::runs::{Notice, RunPanel, StartRun};
@@ -128,9 +132,12 @@ pub(super) fn feed(model: &mut Model, input: RunInput, now: Timestamp) -> Vec<Ef
     if !model.runs.busy() {
         return Vec::new();
     }
+    let fresh = risk(model);
     let Some(run) = model.runs.active.as_mut() else {
         return Vec::new();
     };
+    // A page that appeared since the approval makes the next step on its cluster ask again.
+    run.set_risk(fresh);
     let asked = run.prompt().cloned();
     let effects = run.handle(input, now);
     let prompt_changed = run.prompt().is_some() && run.prompt().cloned() != asked;

@@ -123,7 +123,7 @@ fn start_msg(cluster: &str, replicas: &str) -> Msg {
 }
 
 /// The run operations among `effects`: (run, id, request).
-fn ops(effects: &[Effect]) -> Vec<(u64, u64, OpRequest)> {
+pub(super) fn ops(effects: &[Effect]) -> Vec<(u64, u64, OpRequest)> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -137,7 +137,7 @@ fn ops(effects: &[Effect]) -> Vec<(u64, u64, OpRequest)> {
 
 use crate::runbook::ops::OpRequest;
 
-fn outcome(run: u64, id: u64, outcome: OpOutcome, offset: i64) -> Msg {
+pub(super) fn outcome(run: u64, id: u64, outcome: OpOutcome, offset: i64) -> Msg {
     Msg::RunOutcome {
         run,
         id,
@@ -146,7 +146,7 @@ fn outcome(run: u64, id: u64, outcome: OpOutcome, offset: i64) -> Msg {
     }
 }
 
-fn plan(from: i32, to: i32) -> PlanReport {
+pub(super) fn plan(from: i32, to: i32) -> PlanReport {
     PlanReport {
         before: Snapshot {
             resource_version: Some("41".to_string()),
@@ -166,6 +166,7 @@ fn plan(from: i32, to: i32) -> PlanReport {
         current_replicas: Some(from),
         data_at_risk: None,
         target_replicas: None,
+        already: None,
         notes: Vec::new(),
     }
 }
@@ -199,7 +200,7 @@ pub(crate) fn at_first_gate(model: &mut Model, cluster: &str, to: i32) -> u64 {
     run
 }
 
-fn press(model: &mut Model, keys: &str) -> Vec<Effect> {
+pub(super) fn press(model: &mut Model, keys: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     for c in keys.chars() {
         effects = update(model, Msg::Key(Key::Char(c)));
@@ -283,7 +284,7 @@ fn a_scale_run_asks_who_and_may_i_before_planning() {
 fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute() {
     let mut model = run_model();
     let run = at_first_gate(&mut model, "prod-eu-1", 6);
-    assert_eq!(gate(&model), Some((Gate::Apply, Expect::YesNo)));
+    assert_eq!(gate(&model), Some((Gate::Plan, Expect::YesNo)));
     assert_eq!(model.runs.phase(), Some(RunPhase::Asking));
     // The diff of the plan is on the step.
     let step = &model.runs.active.as_ref().unwrap().steps()[0];
@@ -293,14 +294,14 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
     );
 
     press(&mut model, "y");
-    let target = "prod-eu-1/shop/payment".to_string();
+    let target = "prod-eu-1".to_string();
     assert_eq!(
         gate(&model),
         Some((Gate::Production, Expect::Typed(target.clone())))
     );
     // Typed letters go to the input, not to step browsing; a wrong target is asked again.
-    press(&mut model, "prod-eu-1/shop/paymant");
-    assert_eq!(model.runs.panel.input, "prod-eu-1/shop/paymant");
+    press(&mut model, "prod-eu-l");
+    assert_eq!(model.runs.panel.input, "prod-eu-l");
     let effects = update(&mut model, Msg::Key(Key::Enter));
     assert!(ops(&effects).is_empty(), "nothing runs on a wrong target");
     assert_eq!(
@@ -312,13 +313,20 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
 
     press(&mut model, &target);
     update(&mut model, Msg::Key(Key::Backspace));
-    press(&mut model, "t");
+    press(&mut model, "1");
     let effects = update(
         &mut model,
         Msg::KeyAt {
             key: Key::Enter,
             now: at(30),
         },
+    );
+    // Approved: the step re-checks its plan, then records the attempt and executes.
+    let (_, id, request) = ops(&effects).remove(0);
+    assert!(matches!(request, OpRequest::Plan(_)), "{request:?}");
+    let effects = update(
+        &mut model,
+        outcome(run, id, OpOutcome::Plan(Ok(plan(4, 6))), 30),
     );
     let audit = effects.iter().position(
         |e| matches!(e, Effect::RunAudit { record, .. } if record.phase == AuditPhase::Attempt),
@@ -351,7 +359,7 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
     assert_eq!(
         record.at,
         at(30).to_string(),
-        "answers carry the key's time"
+        "records carry the loop's time"
     );
 }
 
@@ -390,9 +398,13 @@ fn a_second_run_is_refused_while_one_is_going() {
     assert!(model.runs.panel.visible);
     let notice = model.runs.notice.as_ref().unwrap();
     assert!(notice.lines[0].contains("one run at a time"), "{notice:?}");
-    // The first run still answers.
+    // The first run still answers: approved, it re-checks its plan.
     let effects = press(&mut model, "y");
-    assert!(effects.iter().any(|e| matches!(e, Effect::RunAudit { .. })));
+    assert!(
+        ops(&effects)
+            .iter()
+            .any(|(_, _, r)| matches!(r, OpRequest::Plan(_)))
+    );
 }
 
 #[test]
@@ -409,11 +421,21 @@ fn outcomes_of_an_old_run_are_dropped() {
 }
 
 #[test]
-fn large_scale_up_asks_an_extra_confirmation() {
+fn large_scale_up_is_a_warning_in_the_plan_not_another_question() {
     let mut model = run_model();
     at_first_gate(&mut model, "staging-eu-1", 20);
+    let message = model
+        .runs
+        .active
+        .as_ref()
+        .unwrap()
+        .prompt()
+        .unwrap()
+        .message
+        .clone();
+    assert!(message.contains("⚠ Large change: scale up"), "{message}");
     press(&mut model, "y");
-    assert_eq!(gate(&model).map(|g| g.0), Some(Gate::LargeChange));
+    assert_eq!(gate(&model), None, "approved: it executes");
 }
 
 #[test]
@@ -438,7 +460,7 @@ fn paging_alerts_make_the_cluster_risky() {
     at_first_gate(&mut model, "staging-eu-1", 6);
     press(&mut model, "y");
     let (gate_now, _) = gate(&model).unwrap();
-    assert_eq!(gate_now, Gate::Risk, "a page firing adds the risk gate");
+    assert_eq!(gate_now, Gate::Risk, "a page firing adds the risk question");
 }
 
 #[test]

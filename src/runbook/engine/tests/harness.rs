@@ -1,6 +1,8 @@
 //! A scripted driver for scenario tests of the engine: it answers each operation the run
 //! asks for with the next scripted outcome of that kind (the last one repeats; identity,
-//! permission, execution, read and probe have defaults, a plan must be scripted), advances
+//! permission, execution, read and probe have defaults, a plan must be scripted). A target
+//! planned again (the re-check before an approved step) gets the plan it got before unless
+//! `script_plan` scripted one for it or `reset(Kind::Plan)` began a new phase. It advances
 //! its clock by each operation's delay, and records every effect in order with the time it
 //! was emitted. Prompts are answered by the test.
 
@@ -53,6 +55,10 @@ pub(crate) struct Harness {
     pub(crate) now: Timestamp,
     pub(crate) log: Vec<Logged>,
     scripts: BTreeMap<Kind, VecDeque<OpOutcome>>,
+    /// Plans scripted for one target (`cluster/namespace/name`), before the queue.
+    plans: BTreeMap<String, VecDeque<OpOutcome>>,
+    /// The last plan each target got.
+    planned: BTreeMap<String, OpOutcome>,
     pending: Option<(u64, OpRequest, Duration)>,
 }
 
@@ -72,6 +78,8 @@ impl Harness {
             now: t0(),
             log: Vec::new(),
             scripts: BTreeMap::new(),
+            plans: BTreeMap::new(),
+            planned: BTreeMap::new(),
             pending: None,
         }
     }
@@ -85,6 +93,20 @@ impl Harness {
     /// Drops what is still queued for `kind` (to script a new phase of the scenario).
     pub(crate) fn reset(&mut self, kind: Kind) -> &mut Self {
         self.scripts.remove(&kind);
+        if kind == Kind::Plan {
+            self.plans.clear();
+            self.planned.clear();
+        }
+        self
+    }
+
+    /// Queues `outcome` for the next plans of `target` (`cluster/namespace/name`); the last
+    /// one repeats.
+    pub(crate) fn script_plan(&mut self, target: &str, outcome: OpOutcome) -> &mut Self {
+        self.plans
+            .entry(target.to_owned())
+            .or_default()
+            .push_back(outcome);
         self
     }
 
@@ -228,6 +250,31 @@ impl Harness {
 
     fn outcome_for(&mut self, request: &OpRequest) -> OpOutcome {
         let kind = Kind::of(request);
+        if let OpRequest::Plan(mutation) = request {
+            let target = mutation
+                .object()
+                .map_or_else(|| mutation.verb().to_owned(), |o| o.to_string());
+            let outcome = match self.plans.get_mut(&target) {
+                Some(queue) if !queue.is_empty() => {
+                    let front = queue.front().cloned();
+                    if queue.len() > 1 {
+                        queue.pop_front();
+                    }
+                    front
+                }
+                _ => self.planned.get(&target).cloned(),
+            };
+            let outcome = match outcome {
+                Some(o) => o,
+                None => self.next_scripted(kind, request),
+            };
+            self.planned.insert(target, outcome.clone());
+            return outcome;
+        }
+        self.next_scripted(kind, request)
+    }
+
+    fn next_scripted(&mut self, kind: Kind, request: &OpRequest) -> OpOutcome {
         if let Some(queue) = self.scripts.get_mut(&kind)
             && let Some(front) = queue.front().cloned()
         {

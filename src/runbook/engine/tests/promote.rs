@@ -1,4 +1,5 @@
-//! Promotions: replication lag against `max_lag`, no roll back, and the recovery report
+//! Promotions: data at risk against `max_lag` (a typed acknowledgement over it), already
+//! promoted by hand, no roll back, and the recovery report
 //! (elapsed against the RTO, data at risk against the RPO).
 
 use std::time::Duration;
@@ -50,6 +51,7 @@ fn promote_plan(lag: Duration) -> PlanReport {
         current_replicas: None,
         data_at_risk: Some(lag),
         target_replicas: None,
+        already: None,
         notes: vec!["source: pg-us (us-east-1)".into()],
     }
 }
@@ -59,30 +61,105 @@ fn values() -> Vec<(&'static str, &'static str)> {
 }
 
 #[test]
-fn a_replica_lagging_more_than_max_lag_is_not_promoted() {
+fn data_at_risk_over_max_lag_asks_a_typed_acknowledgement_naming_the_amount_and_audits_it() {
+    let mut h = Harness::new(runbook("failover", vec![promote()]), &values(), context());
+    h.script(
+        Kind::Plan,
+        planned(promote_plan(Duration::from_secs(7 * MIN + 12))),
+    );
+    h.start();
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt()
+            .message
+            .contains("⚠ data at risk: 7m12s of writes, over this step's 5m limit"),
+        "{}",
+        h.prompt().message
+    );
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::DataLoss);
+    assert_eq!(
+        h.prompt().expect,
+        Expect::Typed("accept 7m12s of lost writes".into())
+    );
+    assert_eq!(h.prompt().data_at_risk, Some(Duration::from_secs(432)));
+    h.answer(Answer::Typed("accept 5m of lost writes".into()));
+    assert_eq!(h.prompt().gate, Gate::DataLoss, "a wrong amount asks again");
+    assert!(h.prompt().message.contains("does not match"));
+    assert_eq!(h.count(Kind::Execute), 0);
+    h.answer(Answer::Typed("accept 7m12s of lost writes".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    let attempt = h.audits_in(AuditPhase::Attempt);
+    assert_eq!(attempt.len(), 1);
+    assert_eq!(
+        attempt[0].confirmations,
+        ["yes", "accept 7m12s of lost writes"]
+    );
+    assert_eq!(
+        h.run.recovery(h.now).data_at_risk,
+        Some(Duration::from_secs(432))
+    );
+}
+
+#[test]
+fn data_at_risk_under_max_lag_asks_nothing_more_than_the_plan() {
+    let mut h = Harness::new(runbook("failover", vec![promote()]), &values(), context());
+    h.script(Kind::Plan, planned(promote_plan(Duration::from_secs(55))));
+    h.start();
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt().message.contains("data at risk: 55s of writes"),
+        "{}",
+        h.prompt().message
+    );
+    h.answer(Answer::Yes);
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(h.audits_in(AuditPhase::Attempt)[0].confirmations, ["yes"]);
+}
+
+#[test]
+fn no_to_the_data_at_risk_acknowledgement_promotes_nothing() {
     let mut h = Harness::new(runbook("failover", vec![promote()]), &values(), context());
     h.script(
         Kind::Plan,
         planned(promote_plan(Duration::from_secs(7 * MIN))),
     );
     h.start();
-    let StepStatus::Failed(reason) = h.status(0) else {
-        panic!("{:?}", h.status(0));
-    };
-    assert!(
-        reason.contains("lags 7m behind, more than the 5m allowed"),
-        "{reason}"
+    h.answer(Answer::Yes);
+    h.answer(Answer::No);
+    assert_eq!(
+        h.result(),
+        Some(&RunResult::Stopped {
+            step: 0,
+            reason: "declined at the data at risk confirmation".into()
+        })
     );
     assert_eq!(h.count(Kind::Execute), 0);
     assert_eq!(h.audits_in(AuditPhase::Refused).len(), 1);
-    assert_eq!(
-        h.run.recovery(h.now).data_at_risk,
-        Some(Duration::from_secs(7 * MIN))
+}
+
+#[test]
+fn a_replica_already_promoted_by_hand_is_a_done_step_and_the_run_goes_on() {
+    let mut h = Harness::new(
+        runbook("failover", vec![promote(), note("verified")]),
+        &values(),
+        context(),
     );
+    let mut plan = promote_plan(Duration::from_secs(55));
+    plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
+    plan.already = Some("cnpg-cluster/pg-eu is already primary".into());
+    h.script(Kind::Plan, planned(plan));
+    h.start();
+    assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(
-        h.run.steps()[0].log.last().map(String::as_str),
-        Some("replication lag at plan time: 7m")
+        h.status(0),
+        &StepStatus::Done(
+            "already in the wanted state: cnpg-cluster/pg-eu is already primary".into()
+        )
     );
+    assert!(matches!(h.status(1), StepStatus::Done(_)));
+    assert_eq!(h.count(Kind::Execute), 0);
+    assert!(h.audits().is_empty(), "nothing written");
 }
 
 #[test]
@@ -97,7 +174,7 @@ fn the_promotion_checks_permission_to_patch_the_cnpg_cluster() {
         check.to_string(),
         "patch clusters.postgresql.cnpg.io pg-eu in namespace db"
     );
-    assert_eq!(h.prompt().gate, Gate::Apply);
+    assert_eq!(h.prompt().gate, Gate::Plan);
     assert!(
         h.prompt()
             .message
@@ -164,11 +241,13 @@ fn the_recovery_report_measures_start_to_last_verification_and_lag_at_promotion(
     assert_eq!(running.data_at_risk, Some(Duration::from_secs(42)));
 
     h.advance(Duration::from_secs(2 * MIN));
-    h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::Apply);
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "one approval for the promotion and the scale"
+    );
     assert!(h.prompt().message.contains("from 2 to 6"));
-    h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
+    assert!(h.prompt().message.contains("⚠ Large change"));
     h.answer(Answer::Yes);
     assert_eq!(h.result(), Some(&RunResult::Completed));
 

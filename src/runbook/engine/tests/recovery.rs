@@ -239,13 +239,23 @@ fn a_conflict_is_recorded_and_retry_plans_and_asks_again() {
             .starts_with("failed: ")
     );
 
+    let mut moved = scale_plan(4, 8);
+    moved.before.resource_version = Some("52".into());
+    h.script_plan("staging/shop/payment", planned(moved));
     h.answer(Answer::Recover(Recovery::Retry));
     assert_eq!(
         h.count(Kind::Plan),
-        2,
-        "retry re-plans from the live object"
+        3,
+        "planned, re-checked, and re-planned from the live object on retry"
     );
     assert_eq!(h.prompt().gate, Gate::Apply, "and asks again");
+    assert!(
+        h.prompt()
+            .message
+            .starts_with("Changed since the plan was approved: resourceVersion 41 -> 52"),
+        "{}",
+        h.prompt().message
+    );
     h.answer(Answer::Yes);
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(h.count(Kind::Execute), 2);
@@ -312,7 +322,7 @@ fn a_rejected_change_offers_retry_or_stop_but_no_roll_back() {
         Expect::Choice(vec![Recovery::Retry, Recovery::Stop])
     );
     h.answer(Answer::Recover(Recovery::RollBack));
-    assert_eq!(h.count(Kind::Plan), 1, "a choice not offered does nothing");
+    assert_eq!(h.count(Kind::Plan), 2, "a choice not offered does nothing");
     h.answer(Answer::Recover(Recovery::Stop));
     assert!(matches!(
         h.result(),
@@ -334,7 +344,7 @@ fn outcomes_for_stale_ids_are_ignored() {
     );
     assert!(effects.is_empty());
     assert_eq!(h.run.steps(), &before[..]);
-    assert_eq!(h.prompt().gate, Gate::Apply);
+    assert_eq!(h.prompt().gate, Gate::Plan);
 }
 
 #[test]
@@ -356,8 +366,8 @@ fn verifying_again_after_a_verification_timeout_waits_another_timeout_without_a_
     assert_eq!(h.count(Kind::Execute), 1);
     assert_eq!(
         h.count(Kind::Plan),
-        1,
-        "nothing is planned or applied again"
+        2,
+        "nothing is planned or applied again (the plan and its re-check)"
     );
     assert_eq!(h.count(Kind::Probe), probes_before + 3);
     assert!(matches!(h.status(0), StepStatus::Done(m) if m.contains("8/8 ready")));
@@ -396,6 +406,7 @@ fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
         current_replicas: Some(4),
         data_at_risk: None,
         target_replicas: None,
+        already: None,
         notes: vec![format!("revisions: {to}, {from}")],
     };
     let mut h = Harness::new(

@@ -7,6 +7,8 @@ use super::harness::{Harness, Kind};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::ops::{AccessVerdict, DiffLine, OpOutcome, OpRequest};
+use crate::runbook::spec::{Field, StepKind, TargetSpec};
+use std::time::Duration;
 
 fn scale_run(cluster: &'static str, from: i32, to: &'static str) -> Harness {
     let mut h = Harness::new(
@@ -41,7 +43,7 @@ fn production_scale_needs_the_target_typed_and_a_wrong_text_asks_again() {
     h.start();
 
     let apply = h.prompt().clone();
-    assert_eq!(apply.gate, Gate::Apply);
+    assert_eq!(apply.gate, Gate::Plan);
     assert_eq!(apply.expect, Expect::YesNo);
     assert!(
         apply.message.contains("from 4 to 8 replicas"),
@@ -49,7 +51,7 @@ fn production_scale_needs_the_target_typed_and_a_wrong_text_asks_again() {
         apply.message
     );
     assert!(
-        apply.message.contains("- replicas: 4\n+ replicas: 8"),
+        apply.message.contains("   - replicas: 4\n   + replicas: 8"),
         "{}",
         apply.message
     );
@@ -57,8 +59,8 @@ fn production_scale_needs_the_target_typed_and_a_wrong_text_asks_again() {
     h.answer(Answer::Yes);
 
     assert_eq!(h.prompt().gate, Gate::Production);
-    assert_eq!(h.prompt().expect, Expect::Typed("prod/shop/payment".into()));
-    h.answer(Answer::Typed("prod/shop/paymnet".into()));
+    assert_eq!(h.prompt().expect, Expect::Typed("prod".into()));
+    h.answer(Answer::Typed("prd".into()));
     assert_eq!(h.prompt().gate, Gate::Production, "a wrong text asks again");
     assert!(
         h.prompt().message.contains("does not match"),
@@ -73,7 +75,7 @@ fn production_scale_needs_the_target_typed_and_a_wrong_text_asks_again() {
     );
     assert_eq!(h.count(Kind::Execute), 0);
 
-    h.answer(Answer::Typed("  prod/shop/payment ".into()));
+    h.answer(Answer::Typed("  prod ".into()));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert!(matches!(h.status(0), StepStatus::Done(m) if m.contains("applied")));
     let kinds: Vec<Kind> = h.requests().iter().map(|r| Kind::of(r)).collect();
@@ -83,12 +85,77 @@ fn production_scale_needs_the_target_typed_and_a_wrong_text_asks_again() {
             Kind::Identity,
             Kind::Access,
             Kind::Plan,
+            Kind::Plan,
             Kind::Execute,
             Kind::Probe
-        ]
+        ],
+        "planned, approved, re-checked, executed"
     );
     let attempt = &h.audits_in(AuditPhase::Attempt)[0];
-    assert_eq!(attempt.confirmations, ["yes", "prod/shop/payment"]);
+    assert_eq!(attempt.confirmations, ["yes", "prod"]);
+}
+
+#[test]
+fn the_old_cluster_namespace_name_form_still_confirms_a_touched_object() {
+    let mut h = scale_run("prod", 4, "8");
+    h.start();
+    h.answer(Answer::Yes);
+    h.answer(Answer::Typed("prod/shop/order".into()));
+    assert_eq!(h.prompt().gate, Gate::Production, "not a touched object");
+    h.answer(Answer::Typed("prod/shop/payment".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+}
+
+#[test]
+fn replicas_changed_between_approval_and_execution_ask_again_for_that_step_only() {
+    let order = step(
+        "scale-order",
+        StepKind::Scale {
+            target: TargetSpec {
+                name: Field::Literal("order".to_owned()),
+                ..payment()
+            },
+            replicas: param("replicas"),
+            expect_replicas: None,
+            target_utilisation: None,
+            verify_timeout: Duration::from_secs(300),
+        },
+    );
+    let mut h = Harness::new(
+        runbook("two scales", vec![scale(None), order]),
+        &scale_values("prod", "8"),
+        context(),
+    );
+    // Someone scales order to 6 by hand between the approval and its step.
+    let mut changed = scale_plan(6, 8);
+    changed.before.resource_version = Some("77".into());
+    h.script_plan("prod/shop/payment", planned(scale_plan(4, 8)))
+        .script_plan("prod/shop/order", planned(scale_plan(4, 8)))
+        .script_plan("prod/shop/order", planned(changed));
+    h.start();
+    let plan = h.prompt().message.clone();
+    assert!(plan.starts_with("2 changes in order on prod."), "{plan}");
+    h.answer(Answer::Yes);
+    h.answer(Answer::Typed("prod".into()));
+    assert_eq!(
+        h.count(Kind::Execute),
+        1,
+        "payment executed without a question"
+    );
+    assert_eq!(h.prompt().gate, Gate::Apply, "order is asked again");
+    let again = h.prompt().message.clone();
+    assert!(
+        again.starts_with("Changed since the plan was approved: replicas 4 -> 6; resourceVersion"),
+        "{again}"
+    );
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Production);
+    h.answer(Answer::Typed("prod".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(h.count(Kind::Execute), 2);
+    let attempts = h.audits_in(AuditPhase::Attempt);
+    assert_eq!(attempts[0].confirmations, ["yes", "prod"]);
+    assert_eq!(attempts[1].confirmations, ["yes", "prod"]);
 }
 
 #[test]
@@ -148,7 +215,7 @@ fn permission_denied_fails_with_the_check_and_retry_asks_again() {
     h.answer(Answer::Recover(Recovery::Retry));
     assert_eq!(
         h.prompt().gate,
-        Gate::Apply,
+        Gate::Plan,
         "allowed on retry, planned and asked"
     );
     assert_eq!(
@@ -199,7 +266,14 @@ fn a_paused_deployment_is_refused_with_the_reason() {
 fn nothing_to_do_skips_the_step_and_goes_on_without_asking() {
     let mut h = scale_run("prod", 8, "8");
     h.start();
-    assert!(matches!(h.status(0), StepStatus::Skipped(m) if m.starts_with("nothing to do")));
+    assert_eq!(
+        h.status(0),
+        &StepStatus::Done(
+            "already in the wanted state: scale deployment/payment in prod/shop from 8 to 8 \
+             replicas changes nothing"
+                .into()
+        )
+    );
     assert!(matches!(h.status(1), StepStatus::Done(_)));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(h.count(Kind::Execute), 0);
@@ -249,7 +323,7 @@ fn declining_apply_stops_the_run_with_a_refused_record() {
         h.result(),
         Some(&RunResult::Stopped {
             step: 0,
-            reason: "declined at the apply confirmation".into()
+            reason: "declined at the plan confirmation".into()
         })
     );
     let refused = h.audits_in(AuditPhase::Refused);
@@ -274,12 +348,12 @@ fn declining_the_production_gate_records_the_confirmations_given() {
 }
 
 #[test]
-fn the_risk_gate_appears_for_a_low_budget_or_a_page_and_not_otherwise() {
+fn a_page_asks_the_risk_question_and_a_low_budget_is_a_warning_in_the_plan() {
     let cases = [
         (
             risky(Some(0.05), &[]),
-            true,
-            "payment-availability has 5.0%",
+            false,
+            "⚠ SLO payment-availability has 5.0%",
         ),
         (risky(Some(0.5), &["PaymentDown"]), true, "PaymentDown"),
         (risky(Some(0.5), &[]), false, ""),
@@ -303,43 +377,93 @@ fn the_risk_gate_appears_for_a_low_budget_or_a_page_and_not_otherwise() {
             h.answer(Answer::Yes);
         }
         assert_eq!(gates.contains(&Gate::Risk), expected, "{risk:?}: {gates:?}");
-        if expected {
-            assert_eq!(gates, [Gate::Apply, Gate::Risk]);
-            assert!(messages[1].contains(words), "{}", messages[1]);
-        }
+        let all = messages.join("\n");
+        assert!(all.contains(words), "{all}");
         assert_eq!(h.result(), Some(&RunResult::Completed));
     }
 }
 
 #[test]
-fn scaling_to_zero_or_beyond_twice_needs_the_large_change_gate() {
+fn the_alert_that_started_the_run_and_the_runbooks_triggers_ask_no_risk_question() {
+    let mut rb = runbook("scale", vec![scale(None)]);
+    rb.triggers = vec![crate::runbook::spec::Trigger {
+        alert: "HighResponseTime".into(),
+        labels: Vec::new(),
+    }];
+    let mut ctx = context();
+    ctx.alert = Some("HighErrorRate{service=\"payment\",severity=\"critical\"}".into());
+    ctx.risk.insert(
+        "staging".into(),
+        risky(
+            None,
+            &[
+                "HighErrorRate",
+                "HighResponseTime",
+                "SLO payment-availability page tier",
+            ],
+        ),
+    );
+    let mut h = Harness::new(rb.clone(), &scale_values("staging", "6"), ctx.clone());
+    h.script(Kind::Plan, planned(scale_plan(4, 6)));
+    h.start();
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    h.answer(Answer::Yes);
+    assert_eq!(h.result(), Some(&RunResult::Completed), "no risk question");
+
+    ctx.risk.insert(
+        "staging".into(),
+        risky(None, &["HighErrorRate", "PostgresDown"]),
+    );
+    let mut h = Harness::new(rb, &scale_values("staging", "6"), ctx);
+    h.script(Kind::Plan, planned(scale_plan(4, 6)));
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Risk, "another page still asks");
+    assert!(
+        h.prompt()
+            .message
+            .contains("paging on staging: PostgresDown"),
+        "{}",
+        h.prompt().message
+    );
+    assert!(!h.prompt().message.contains("HighErrorRate"));
+}
+
+#[test]
+fn scaling_to_zero_or_beyond_twice_is_marked_in_the_plan_and_answered_by_its_approval() {
     let cases = [
-        (4, "0", true),
-        (4, "12", true),
-        (4, "8", false),
-        (4, "2", false),
+        (4, "0", Some("⚠ Large change: scale down")),
+        (4, "12", Some("⚠ Large change: scale up")),
+        (4, "8", None),
+        (4, "2", None),
     ];
     for (from, to, expected) in cases {
         let mut h = scale_run("staging", from, to);
         h.start();
-        let gates = pass_gates(&mut h);
-        assert_eq!(
-            gates.contains(&Gate::LargeChange),
-            expected,
-            "{from} -> {to}: {gates:?}"
-        );
+        assert_eq!(h.prompt().gate, Gate::Plan, "{from} -> {to}");
+        let asked = vec![(h.prompt().gate, h.prompt().message.clone())];
+        assert_eq!(pass_gates(&mut h), [Gate::Plan], "{from} -> {to}");
+        match expected {
+            Some(marker) => assert!(asked[0].1.contains(marker), "{}", asked[0].1),
+            None => assert!(!asked[0].1.contains("Large change"), "{}", asked[0].1),
+        }
         assert_eq!(h.result(), Some(&RunResult::Completed));
     }
     let mut h = scale_run("prod", 4, "12");
     h.start();
-    h.answer(Answer::Yes);
-    h.answer(Answer::Typed("prod/shop/payment".into()));
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
-    assert!(
-        h.prompt().message.contains("from 4 to 12"),
-        "{}",
-        h.prompt().message
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    let message = h.prompt().message.clone();
+    assert!(message.contains("from 4 to 12"), "{message}");
+    assert_eq!(
+        message.matches("Large change").count(),
+        1,
+        "the label once: {message}"
     );
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Production);
+    assert_eq!(h.prompt().expect, Expect::Typed("prod".into()));
+    h.answer(Answer::Typed("prod".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
 }
 
 #[test]

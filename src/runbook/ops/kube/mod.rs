@@ -142,6 +142,7 @@ pub fn report(kind: ObjectKind, before: &Value, after: &Value, patch: Value) -> 
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        already: None,
         notes: Vec::new(),
     }
 }
@@ -158,6 +159,7 @@ pub fn refused(kind: ObjectKind, before: &Value, reason: String) -> PlanReport {
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        already: None,
         notes: Vec::new(),
     }
 }

@@ -34,18 +34,26 @@ pub async fn plan(
     let rv = resource_version(&current);
     let (subresource, patch, promoted) = match instance {
         None if !replica_mode => {
-            let reason = format!(
-                "{} is already primary (not in replica mode, primary {}): nothing to promote",
+            let found = format!(
+                "{} is already primary (not in replica mode, primary {})",
                 describe(object),
                 sanitize(primary)
             );
-            return Ok(refused(object.kind, &current, reason));
+            return Ok(already(object.kind, &current, found));
         }
         None => (
             None,
             json!({"metadata": {"resourceVersion": rv}, "spec": {"replica": {"enabled": false}}}),
             primary.to_string(),
         ),
+        Some(name) if current["status"]["currentPrimary"].as_str() == Some(name) => {
+            let found = format!(
+                "{}: {} is already the primary",
+                describe(object),
+                sanitize(name)
+            );
+            return Ok(already(object.kind, &current, found));
+        }
         Some(name) => {
             if let Some(reason) = instance_refusal(&current, name) {
                 let reason = format!("{}: {reason}", describe(object));
@@ -76,6 +84,14 @@ pub async fn plan(
     plan.data_at_risk = data_at_risk;
     plan.notes = notes;
     Ok(plan)
+}
+
+/// A plan that changes nothing because the target is already what the step wants.
+fn already(kind: ObjectKind, current: &Value, found: String) -> PlanReport {
+    let mut plan = refused(kind, current, String::new());
+    plan.refusal = None;
+    plan.already = Some(found);
+    plan
 }
 
 fn instance_refusal(cluster: &Value, name: &str) -> Option<String> {

@@ -36,6 +36,16 @@ pub async fn plan(
     }
     let history = revisions(ops, object, &current).await?;
     let current_revision = revision_of(&current);
+    if revision == Some(current_revision) {
+        let mut plan = refused(object.kind, &current, String::new());
+        plan.refusal = None;
+        plan.already = Some(format!(
+            "{} is already at revision {current_revision}",
+            describe(object)
+        ));
+        plan.current_replicas = Some(spec_replicas(&current));
+        return Ok(plan);
+    }
     let target = match choose(&history, current_revision, revision) {
         Ok(target) => target,
         Err(reason) => {

@@ -116,25 +116,25 @@ fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(
         gates(&asked),
-        [
-            Gate::Step,
-            Gate::Apply,
-            Gate::LargeChange,
-            Gate::Apply,
-            Gate::LargeChange
-        ]
+        [Gate::Step, Gate::Plan],
+        "one approval for both scales"
     );
-    assert_eq!(
-        asked[2].1,
-        "Large change: scale up staging/shop/payment-canary from 1 to 6 replicas. Go ahead?"
+    let plan = &asked[1].1;
+    assert!(
+        plan.contains(
+            "1. scale deployment/payment-canary in staging/shop from 1 to 6 replicas (step 4: \
+             scale-canary)\n   - replicas: 1\n   + replicas: 6\n   ⚠ Large change: scale up \
+             staging/shop/payment-canary from 1 to 6 replicas"
+        ),
+        "{plan}"
     );
-    assert_eq!(
-        asked[3].1,
-        "Apply: scale deployment/payment in staging/shop from 6 to 0 replicas?\n- replicas: 6\n+ replicas: 0"
-    );
-    assert_eq!(
-        asked[4].1,
-        "Large change: scale down staging/shop/payment from 6 to 0 replicas. Go ahead?"
+    assert!(
+        plan.contains(
+            "2. scale deployment/payment in staging/shop from 6 to 0 replicas (step 6: \
+             scale-stable-down)\n   - replicas: 6\n   + replicas: 0\n   ⚠ Large change: scale down \
+             staging/shop/payment from 6 to 0 replicas"
+        ),
+        "{plan}"
     );
     assert_eq!(
         scaled(&h),
@@ -163,15 +163,17 @@ fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
 }
 
 #[test]
-fn the_canary_diff_is_shown_before_the_apply_gate() {
+fn the_canary_diff_is_shown_in_the_plan_before_anything_changes() {
     let mut h = run();
     h.start();
     h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::Apply);
-    assert_eq!(
-        h.prompt().message,
-        "Apply: scale deployment/payment-canary in staging/shop from 1 to 6 replicas?\n\
-         - replicas: 1\n+ replicas: 6"
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt()
+            .message
+            .contains("scale deployment/payment-canary in staging/shop from 1 to 6 replicas"),
+        "{}",
+        h.prompt().message
     );
     assert_eq!(
         h.run.steps()[SCALE_CANARY].diff,
@@ -181,33 +183,19 @@ fn the_canary_diff_is_shown_before_the_apply_gate() {
 }
 
 #[test]
-fn no_at_the_stable_large_change_gate_keeps_the_stable_and_records_the_refusal() {
+fn no_at_the_plan_approval_changes_nothing_and_records_the_refusal() {
     let mut h = run();
     h.start();
-    for answer in [Answer::Yes, Answer::Yes, Answer::Yes, Answer::Yes] {
-        h.answer(answer);
-    }
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
-    assert_eq!(h.count(Kind::Execute), 1);
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Plan);
     h.answer(Answer::No);
     assert_eq!(
         h.result(),
-        Some(&stopped(
-            SCALE_STABLE,
-            "declined at the large change confirmation"
-        ))
+        Some(&stopped(SCALE_CANARY, "declined at the plan confirmation"))
     );
-    assert_eq!(
-        scaled(&h),
-        [("payment-canary".to_owned(), 6)],
-        "payment is not scaled"
-    );
-    let refused = h.audits_in(AuditPhase::Refused);
-    assert_eq!(
-        (refused.len(), refused[0].object.as_str()),
-        (1, "deployment/payment")
-    );
-    assert_eq!(refused[0].confirmations, ["yes"]);
+    assert_eq!(h.count(Kind::Execute), 0);
+    assert_eq!(h.audits_in(AuditPhase::Refused).len(), 1);
+    let _ = SCALE_STABLE;
 }
 
 #[test]
@@ -228,9 +216,9 @@ fn a_canary_that_does_not_roll_out_is_scaled_back_and_the_stable_is_untouched() 
     assert_eq!(
         gates(&pass_gates(&mut h)),
         [Gate::Apply],
-        "6 to 1 is not a large change"
+        "the roll back is a new decision, asked on its own"
     );
-    assert_eq!(h.count(Kind::Access), 2);
+    assert_eq!(h.count(Kind::Access), 3, "two planned, one roll back");
     assert_eq!(
         scaled(&h),
         [

@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::super::fixtures::{observed, planned};
 use super::super::harness::{Harness, Kind};
 use super::{
-    NOT_UNDOABLE, RETRY_OR_STOP, choices, failing, pass_gates, plan_of, probes, scale_of,
-    shipped_run, stopped, unanswered,
+    NOT_UNDOABLE, choices, failing, pass_gates, plan_of, probes, scale_of, shipped_run, stopped,
+    unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
@@ -23,8 +23,9 @@ const DECIDE: usize = 2;
 const PROMOTE: usize = 3;
 pub(super) const SCALE_ORDER: usize = 5;
 
-const APPLY_PROMOTE: &str = "Apply: promote cnpg-cluster/orders-db in eu-west-1/database out \
-     of replica mode?\n- replica mode: true (source orders-db-us-east-1)\n+ replica mode: false";
+const PLAN_PROMOTE: &str = "1. promote cnpg-cluster/orders-db in eu-west-1/database out of \
+     replica mode (step 4: promote)\n   - replica mode: true (source orders-db-us-east-1)\n   + \
+     replica mode: false\n   data at risk: 42s of writes";
 
 /// A run with every parameter at its default; both checks hold.
 pub(super) fn run() -> Harness {
@@ -119,30 +120,50 @@ fn declining_the_decision_stops_before_the_promotion() {
 }
 
 #[test]
-fn a_replica_lagging_beyond_max_lag_is_refused_at_the_promotion() {
+fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() {
     let mut h = run();
-    h.script(Kind::Plan, promote_plan(7 * 60));
+    h.script(Kind::Plan, promote_plan(7 * 60 + 12));
     h.start();
     h.answer(Answer::Yes);
-    assert_eq!(
-        h.status(PROMOTE),
-        &StepStatus::Failed(
-            "the replica lags 7m behind, more than the 5m allowed: promoting now loses that \
-             much data; wait for it to catch up"
-                .into()
-        )
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt()
+            .message
+            .contains("⚠ data at risk: 7m12s of writes, over this step's 5m limit"),
+        "{}",
+        h.prompt().message
     );
-    assert_eq!(choices(&h), RETRY_OR_STOP);
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().expect, Expect::Typed("eu-west-1".into()));
+    h.answer(Answer::Typed("eu-west-1".into()));
+    assert_eq!(h.prompt().gate, Gate::DataLoss);
+    assert_eq!(
+        h.prompt().expect,
+        Expect::Typed("accept 7m12s of lost writes".into())
+    );
     assert_eq!(h.count(Kind::Execute), 0);
-    assert_eq!(h.audits_in(AuditPhase::Refused).len(), 1);
+    h.answer(Answer::Typed("accept 7m12s of lost writes".into()));
+    assert!(h.count(Kind::Execute) >= 1);
+    let attempt = &h.audits_in(AuditPhase::Attempt)[0];
+    assert_eq!(attempt.verb, "promote");
+    assert_eq!(
+        attempt.confirmations,
+        ["yes", "eu-west-1", "accept 7m12s of lost writes"]
+    );
+    let scale = &h.audits_in(AuditPhase::Attempt)[1];
+    assert_eq!(
+        scale.confirmations,
+        ["yes", "eu-west-1"],
+        "the acknowledgement is the promotion's only"
+    );
     assert_eq!(
         h.run.recovery(h.now).data_at_risk,
-        Some(Duration::from_secs(420))
+        Some(Duration::from_secs(432))
     );
 }
 
 #[test]
-fn the_promotion_diff_and_lag_are_shown_and_a_wrong_target_then_no_refuses_it() {
+fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_no_refuses_it() {
     let mut h = run();
     h.script(Kind::Plan, promote_plan(42));
     h.start();
@@ -154,23 +175,22 @@ fn the_promotion_diff_and_lag_are_shown_and_a_wrong_target_then_no_refuses_it() 
         check.to_string(),
         "patch clusters.postgresql.cnpg.io orders-db in namespace database"
     );
-    assert_eq!(h.prompt().gate, Gate::Apply);
-    assert_eq!(h.prompt().message, APPLY_PROMOTE);
-    assert_eq!(
-        h.run.steps()[PROMOTE].log[2..],
-        [
-            "replication lag of replica cluster orders-db: 42s",
-            "replication lag at plan time: 42s"
-        ]
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt().message.contains(PLAN_PROMOTE),
+        "{}",
+        h.prompt().message
+    );
+    assert!(
+        h.run.steps()[PROMOTE]
+            .log
+            .contains(&"replication lag of replica cluster orders-db: 42s".to_owned())
     );
     assert_eq!(h.count(Kind::Execute), 0);
 
     h.answer(Answer::Yes);
-    assert_eq!(
-        h.prompt().expect,
-        Expect::Typed("eu-west-1/database/orders-db".into())
-    );
-    h.answer(Answer::Typed("us-east-1/database/orders-db".into()));
+    assert_eq!(h.prompt().expect, Expect::Typed("eu-west-1".into()));
+    h.answer(Answer::Typed("us-east-1".into()));
     assert_eq!(
         h.prompt().gate,
         Gate::Production,
@@ -189,6 +209,45 @@ fn the_promotion_diff_and_lag_are_shown_and_a_wrong_target_then_no_refuses_it() 
         ("cnpg-cluster/orders-db", "promote", &["yes".to_owned()][..])
     );
     assert_eq!(h.count(Kind::Execute), 0);
+}
+
+#[test]
+fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() {
+    let mut h = run();
+    let mut plan = match promote_plan(42) {
+        OpOutcome::Plan(Ok(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
+    plan.already = Some("eu-west-1/database/orders-db is already primary".into());
+    h.script(Kind::Plan, planned(plan))
+        .script(Kind::Plan, planned(scale_of("order", 5, 8)));
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(
+        h.status(PROMOTE),
+        &StepStatus::Done(
+            "already in the wanted state: eu-west-1/database/orders-db is already primary".into()
+        )
+    );
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "the scales are planned and asked once"
+    );
+    h.answer(Answer::Yes);
+    h.answer(Answer::Typed("eu-west-1".into()));
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert!(
+        !h.requests().iter().any(|r| matches!(
+            r,
+            OpRequest::Execute {
+                mutation: Mutation::PromoteCnpg { .. },
+                ..
+            }
+        )),
+        "no promotion written"
+    );
 }
 
 #[test]
@@ -213,13 +272,29 @@ fn a_promotion_that_does_not_become_writable_offers_no_roll_back() {
         h.status(PROMOTE),
         &StepStatus::Done("applied; writable".into())
     );
-    assert_eq!(h.count(Kind::Execute), 1);
+    let promotions_sent = h
+        .requests()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                OpRequest::Execute {
+                    mutation: Mutation::PromoteCnpg { .. },
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(promotions_sent, 1);
     let promotions_planned = h
         .requests()
         .iter()
         .filter(|r| matches!(r, OpRequest::Plan(Mutation::PromoteCnpg { .. })))
         .count();
-    assert_eq!(promotions_planned, 1, "the promotion is not planned again");
+    assert_eq!(
+        promotions_planned, 2,
+        "planned, re-checked once, never planned again"
+    );
 }
 
 #[test]
@@ -242,15 +317,22 @@ fn an_unanswered_promotion_is_re_read_and_never_sent_again() {
     assert!(
         matches!(h.status(PROMOTE), StepStatus::Done(t) if t == &format!("continued by the user after: {unknown}"))
     );
-    assert_eq!(h.prompt().gate, Gate::Apply, "on to the order scale");
+    let promotions_sent = h
+        .requests()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                OpRequest::Execute {
+                    mutation: Mutation::PromoteCnpg { .. },
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(promotions_sent, 1, "the promotion is never sent again");
     assert!(
-        h.prompt()
-            .message
-            .starts_with("Apply: scale deployment/order in eu-west-1/shop from 5 to 8 replicas?")
-    );
-    assert_eq!(
-        h.count(Kind::Execute),
-        1,
-        "the promotion is never sent again"
+        h.count(Kind::Execute) > 1,
+        "on to the approved order scale without a question"
     );
 }

@@ -6,7 +6,7 @@
 use super::super::fixtures::{observed, planned};
 use super::super::harness::{Harness, Kind};
 use super::{
-    CONDITION, RETRY_OR_STOP, choices, done, failed, failing, kinds, pass_gates, plan_of,
+    CONDITION, RETRY_OR_STOP, choices, done, failed, failing, gates, kinds, pass_gates, plan_of,
     planned_mutations, probes, shipped_run, stopped,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
@@ -46,8 +46,10 @@ pub(super) fn rollback_plan() -> PlanReport {
     plan
 }
 
-const APPLY: &str = "Apply: roll back deployment/payment in staging/shop to the previous \
-                     revision?\n- image payment: payment:1.5.0\n+ image payment: payment:1.4.2";
+const PLAN: &str = "1 change in order on staging. Approve once; a step is asked again only if \
+                    its target changes before it runs.\n1. roll back deployment/payment in \
+                    staging/shop to the previous revision (step 3: roll-back)\n   - image \
+                    payment: payment:1.5.0\n   + image payment: payment:1.4.2\nApprove the plan?";
 
 #[test]
 fn the_full_run_checks_the_errors_rolls_back_and_waits_for_them_to_fall() {
@@ -57,10 +59,18 @@ fn the_full_run_checks_the_errors_rolls_back_and_waits_for_them_to_fall() {
         .script(Kind::Probe, observed(true, "4/4 updated and ready"))
         .script(Kind::Probe, observed(true, "5xx ratio 0.003 (want < 0.01)"));
     h.start();
-    assert_eq!(pass_gates(&mut h).len(), 1, "one apply gate on staging");
+    assert_eq!(
+        gates(&pass_gates(&mut h)),
+        [Gate::Plan],
+        "one approval on staging"
+    );
     assert_eq!(h.result(), Some(&RunResult::Completed));
 
-    assert_eq!(kinds(&h), "Probe Identity Access Plan Execute Probe Probe");
+    assert_eq!(
+        kinds(&h),
+        "Probe Identity Access Plan Plan Execute Probe Probe",
+        "planned, approved, re-checked, executed"
+    );
     let p = probes(&h);
     let Probe::Query {
         cluster,
@@ -154,12 +164,12 @@ fn a_deployment_without_an_earlier_revision_is_refused_without_executing() {
 }
 
 #[test]
-fn the_rollback_diff_and_revision_history_are_shown_before_the_apply_gate() {
+fn the_rollback_diff_and_revision_history_are_shown_in_the_plan_before_anything_changes() {
     let mut h = run("staging");
     h.script(Kind::Plan, planned(rollback_plan()));
     h.start();
-    assert_eq!(h.prompt().gate, Gate::Apply);
-    assert_eq!(h.prompt().message, APPLY);
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert_eq!(h.prompt().message, PLAN);
     assert_eq!(h.run.steps()[ROLL_BACK].diff, rollback_plan().diff);
     let log = &h.run.steps()[ROLL_BACK].log;
     assert!(
@@ -188,14 +198,13 @@ fn on_production_a_wrong_target_asks_again_and_no_stops_with_a_refused_record() 
     h.start();
     h.answer(Answer::Yes);
     assert_eq!(h.prompt().gate, Gate::Production);
-    assert_eq!(h.prompt().expect, Expect::Typed("prod/shop/payment".into()));
+    assert_eq!(h.prompt().expect, Expect::Typed("prod".into()));
     h.answer(Answer::Typed("staging/shop/payment".into()));
     assert_eq!(h.prompt().gate, Gate::Production);
     assert_eq!(
         h.prompt().message,
-        "\"staging/shop/payment\" does not match. prod is a production cluster. Type \
-         prod/shop/payment to roll back deployment/payment in prod/shop to the previous \
-         revision, or answer no."
+        "\"staging/shop/payment\" does not match: type prod. prod is a production cluster and \
+         the plan changes it in 1 step. Type prod to approve them, or answer no."
     );
     h.answer(Answer::No);
 

@@ -81,8 +81,14 @@ fn a_rollout_that_does_not_complete_offers_rolling_back_to_the_replaced_revision
         .collect();
     assert_eq!(ids, ["run7-2-1", "run7-2-2"]);
     assert_eq!(
+        h.audits_in(AuditPhase::Attempt)[0].confirmations,
+        ["yes", "prod"],
+        "the plan approved and prod typed once"
+    );
+    assert_eq!(
         h.audits_in(AuditPhase::Attempt)[1].confirmations,
-        ["yes", "prod/shop/payment"]
+        ["yes", "prod"],
+        "the roll back asked on its own"
     );
 }
 
@@ -123,7 +129,7 @@ fn an_unanswered_rollback_is_re_read_and_never_sent_again() {
     h.answer(Answer::Recover(Recovery::Continue));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert_eq!(h.count(Kind::Execute), 1, "never sent twice");
-    assert_eq!(h.count(Kind::Plan), 1);
+    assert_eq!(h.count(Kind::Plan), 2, "the plan and its re-check");
 }
 
 #[test]

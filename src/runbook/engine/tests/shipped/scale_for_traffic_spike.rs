@@ -41,12 +41,12 @@ fn the_full_run_checks_latency_and_headroom_scales_and_waits_for_pods_and_latenc
         .script(Kind::Probe, observed(true, "8 ready (want >= 8)"))
         .script(Kind::Probe, observed(true, "p95 0.21s (want < 0.5)"));
     h.start();
-    assert_eq!(gates(&pass_gates(&mut h)), [Gate::Apply]);
+    assert_eq!(gates(&pass_gates(&mut h)), [Gate::Plan]);
     assert_eq!(h.result(), Some(&RunResult::Completed));
 
     assert_eq!(
         kinds(&h),
-        "Probe Probe Identity Access Plan Execute Probe Probe Probe"
+        "Probe Probe Identity Access Plan Plan Execute Probe Probe Probe"
     );
     let p = probes(&h);
     assert!(
@@ -119,14 +119,14 @@ fn a_database_near_its_connection_limit_stops_the_run_before_scaling() {
 }
 
 #[test]
-fn already_at_the_replicas_asked_the_scale_is_skipped_and_the_run_goes_on() {
+fn already_at_the_replicas_asked_the_scale_is_done_and_the_run_goes_on() {
     let mut h = run("prod", 8, 8);
     h.start();
     assert_eq!(
         h.status(SCALE),
-        &StepStatus::Skipped(
-            "nothing to do: scale deployment/payment in prod/shop from 8 to 8 replicas would \
-             change nothing"
+        &StepStatus::Done(
+            "already in the wanted state: scale deployment/payment in prod/shop from 8 to 8 \
+             replicas changes nothing"
                 .into()
         )
     );
@@ -136,14 +136,17 @@ fn already_at_the_replicas_asked_the_scale_is_skipped_and_the_run_goes_on() {
 }
 
 #[test]
-fn the_replica_diff_is_shown_before_the_apply_gate() {
+fn the_replica_diff_is_shown_in_the_plan() {
     let mut h = run("staging", 4, 8);
     h.start();
-    assert_eq!(h.prompt().gate, Gate::Apply);
-    assert_eq!(
-        h.prompt().message,
-        "Apply: scale deployment/payment in staging/shop from 4 to 8 replicas?\n\
-         - replicas: 4\n+ replicas: 8"
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt().message.contains(
+            "1. scale deployment/payment in staging/shop from 4 to 8 replicas (step 3: \
+             scale-out)\n   - replicas: 4\n   + replicas: 8\nApprove the plan?"
+        ),
+        "{}",
+        h.prompt().message
     );
     assert_eq!(h.run.steps()[SCALE].diff, scale_of("payment", 4, 8).diff);
     assert_eq!(h.count(Kind::Execute), 0);
@@ -155,21 +158,21 @@ fn on_production_wrong_targets_ask_again_and_no_stops_with_a_refused_record() {
     let mut h = run("prod", 4, 8);
     h.start();
     h.answer(Answer::Yes);
-    let question = "prod is a production cluster. Type prod/shop/payment to scale \
-                    deployment/payment in prod/shop from 4 to 8 replicas, or answer no.";
+    let question = "prod is a production cluster and the plan changes it in 1 step. Type prod \
+                    to approve them, or answer no.";
     assert_eq!(h.prompt().message, question);
     h.answer(Answer::Typed("prod/shop/paymnet".into()));
     assert_eq!(
         h.prompt().message,
-        format!("\"prod/shop/paymnet\" does not match. {question}")
+        format!("\"prod/shop/paymnet\" does not match: type prod. {question}")
     );
-    h.answer(Answer::Typed("prod/payment".into()));
+    h.answer(Answer::Typed("prdo".into()));
     assert_eq!(
         h.prompt().message,
-        format!("\"prod/payment\" does not match. {question}"),
+        format!("\"prdo\" does not match: type prod. {question}"),
         "only the last mismatch is shown"
     );
-    assert_eq!(h.prompt().expect, Expect::Typed("prod/shop/payment".into()));
+    assert_eq!(h.prompt().expect, Expect::Typed("prod".into()));
     h.answer(Answer::No);
     assert_eq!(
         h.result(),
@@ -182,26 +185,25 @@ fn on_production_wrong_targets_ask_again_and_no_stops_with_a_refused_record() {
 }
 
 #[test]
-fn more_than_doubling_asks_the_large_change_gate_and_no_stops() {
+fn more_than_doubling_is_marked_once_in_the_plan_and_no_to_the_typed_cluster_stops() {
     let mut h = run("prod", 4, 12);
     h.start();
-    h.answer(Answer::Yes);
-    h.answer(Answer::Typed("prod/shop/payment".into()));
-    assert_eq!(h.prompt().gate, Gate::LargeChange);
-    assert_eq!(
-        h.prompt().message,
-        "Large change: scale up prod/shop/payment from 4 to 12 replicas. Go ahead?"
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    let plan = h.prompt().message.clone();
+    assert!(
+        plan.contains("⚠ Large change: scale up prod/shop/payment from 4 to 12 replicas"),
+        "{plan}"
     );
+    assert!(!plan.contains("Large change: Large change"), "{plan}");
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Production);
     h.answer(Answer::No);
     assert_eq!(
         h.result(),
-        Some(&stopped(SCALE, "declined at the large change confirmation"))
+        Some(&stopped(SCALE, "declined at the production confirmation"))
     );
     assert_eq!(h.count(Kind::Execute), 0);
-    assert_eq!(
-        h.audits_in(AuditPhase::Refused)[0].confirmations,
-        ["yes", "prod/shop/payment"]
-    );
+    assert_eq!(h.audits_in(AuditPhase::Refused)[0].confirmations, ["yes"]);
 }
 
 /// Runs to the scale's verification timing out on prod.
