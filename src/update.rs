@@ -34,6 +34,8 @@ pub(crate) mod slo_view;
 #[cfg(test)]
 mod slo_view_tests;
 mod suggest;
+#[cfg(test)]
+mod suggest_tests;
 mod workloads;
 
 #[cfg(test)]

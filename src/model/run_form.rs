@@ -88,7 +88,9 @@ impl ParamForm {
             .map(|spec| {
                 let given = start.given.iter().find(|(n, _)| *n == spec.name);
                 let (text, source) = match (given, &spec.default) {
-                    (Some((_, value)), _) if start.alert.is_some() => (value.as_str(), "from the alert"),
+                    (Some((_, value)), _) if start.alert.is_some() => {
+                        (value.as_str(), "from the alert")
+                    }
                     (Some((_, value)), _) => (value.as_str(), "given"),
                     (None, Some(default)) => (default.as_str(), "default"),
                     (None, None) => ("", ""),
@@ -135,7 +137,11 @@ impl ParamForm {
 
     /// The run to start when every value is valid; else the index of the first invalid one.
     pub fn submit(&self, runbook: &Arc<Runbook>, clusters: &[String]) -> Result<StartRun, usize> {
-        if let Some(bad) = self.checks(runbook, clusters).iter().position(Result::is_err) {
+        if let Some(bad) = self
+            .checks(runbook, clusters)
+            .iter()
+            .position(Result::is_err)
+        {
             return Err(bad);
         }
         Ok(StartRun {

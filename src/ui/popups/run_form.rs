@@ -54,7 +54,9 @@ fn chooser_popup(frame: &mut Frame, model: &Model, chooser: &RunChooser, theme: 
     frame.render_widget(Clear, area);
     let block = bordered(" Suggested runbooks, best first ".to_string(), theme);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         area,
     );
 }
@@ -106,7 +108,11 @@ fn form_popup(frame: &mut Frame, model: &Model, form: &ParamForm, theme: &Theme)
     };
     lines.push(Line::styled(
         format!("Tab/↑/↓ move · {enter} · Esc: cancel"),
-        if invalid == 0 { theme.muted } else { theme.warn },
+        if invalid == 0 {
+            theme.muted
+        } else {
+            theme.warn
+        },
     ));
     let area = frame.area();
     let width = area.width.saturating_sub(4).min(90);
@@ -118,7 +124,9 @@ fn form_popup(frame: &mut Frame, model: &Model, form: &ParamForm, theme: &Theme)
     frame.render_widget(Clear, popup);
     let block = bordered(format!(" Run {} ", runbook.id), theme);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         popup,
     );
 }
