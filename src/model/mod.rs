@@ -16,6 +16,7 @@ pub mod pod;
 pub mod pod_detail;
 pub mod pod_order;
 pub mod pod_view;
+pub mod rollout;
 pub mod rows;
 pub mod run_form;
 pub mod runs;
