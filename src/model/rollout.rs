@@ -99,6 +99,15 @@ pub struct RolloutCause {
 }
 
 impl RolloutCause {
+    /// `errors rose 40s after it`: next to the rollout it names.
+    pub fn short_text(&self) -> String {
+        format!(
+            "{} {} after it",
+            self.symptom,
+            human_duration(self.after_secs)
+        )
+    }
+
     /// `errors rose 40s after payment v1.4.2 rolled out`.
     pub fn text(&self) -> String {
         format!(

@@ -306,7 +306,8 @@ pub const HIGH_SATURATION: f64 = 0.8;
 
 /// Request rate per ready pod; `None` without a rate or without a ready pod.
 pub fn per_ready_pod(rate: Option<f64>, ready: u32) -> Option<f64> {
-    rate.filter(|r| r.is_finite()).and_then(|r| (ready > 0).then(|| r / f64::from(ready)))
+    rate.filter(|r| r.is_finite())
+        .and_then(|r| (ready > 0).then(|| r / f64::from(ready)))
 }
 
 /// The load of `row` in `cluster`: the RED row of the service named like the workload.

@@ -68,7 +68,11 @@ fn revision_history_is_newest_first_with_current_marked_and_previous_chosen() {
 fn load_is_the_service_rate_per_ready_pod_and_the_saturation() {
     use crate::model::services::{Num, ServiceRed};
     assert_eq!(per_ready_pod(Some(1_240.0), 4), Some(310.0));
-    assert_eq!(per_ready_pod(Some(90.0), 0), None, "no ready pod: no figure");
+    assert_eq!(
+        per_ready_pod(Some(90.0), 0),
+        None,
+        "no ready pod: no figure"
+    );
     assert_eq!(per_ready_pod(None, 3), None);
     assert_eq!(per_ready_pod(Some(f64::NAN), 3), None);
     let mut model = workload_model();
@@ -90,5 +94,8 @@ fn load_is_the_service_rate_per_ready_pod_and_the_saturation() {
     assert_eq!(got.saturation, Some(0.93));
     // cart has no RED row: nothing known.
     let cart = WorkloadKey::new(WorkloadKind::Deployment, "shop", "cart");
-    assert_eq!(load(cluster, cluster.kube.workloads.get(&cart).unwrap()), Load::default());
+    assert_eq!(
+        load(cluster, cluster.kube.workloads.get(&cart).unwrap()),
+        Load::default()
+    );
 }

@@ -9,6 +9,8 @@ pub mod widgets;
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod run_form_tests;
+#[cfg(test)]
 mod run_tests;
 #[cfg(test)]
 mod services_tests;

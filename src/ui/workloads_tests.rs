@@ -148,8 +148,14 @@ fn snapshot_workloads_load_160x45_shows_rate_per_ready_pod_and_saturation_colour
         .find(|l| l.contains("payment"))
         .unwrap_or_default();
     assert!(payment.contains("rev 3 v2.4.1 7h ago"), "{payment}");
-    assert!(payment.contains(" 45.0 ") && payment.contains("93%"), "{payment}");
-    let cart = text.lines().find(|l| l.contains(" cart ")).unwrap_or_default();
+    assert!(
+        payment.contains(" 45.0 ") && payment.contains("93%"),
+        "{payment}"
+    );
+    let cart = text
+        .lines()
+        .find(|l| l.contains(" cart "))
+        .unwrap_or_default();
     assert!(cart.contains(" 5.0 ") && cart.contains("35%"), "{cart}");
     insta::assert_snapshot!("workloads_load_160x45", text);
     // Colour: 93% is drawn in the "bad" style, 35% is not.

@@ -68,7 +68,7 @@ fn replica_spans(cluster: &ClusterState, theme: &Theme, now: Timestamp) -> Vec<S
 }
 
 /// Lines the detail panel wants, borders included.
-pub const DETAIL_HEIGHT: u16 = 8;
+pub const DETAIL_HEIGHT: u16 = 7;
 
 /// The selected alert in full.
 pub fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
@@ -110,7 +110,10 @@ pub fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ),
         ];
         if let Some(cause) = rollout_cause(cluster, alert) {
-            spans.push(Span::styled(format!(" · {}", cause.text()), theme.warn));
+            spans.push(Span::styled(
+                format!(" · {}", cause.short_text()),
+                theme.warn,
+            ));
         }
         lines.push(Line::from(spans));
     }

@@ -13,8 +13,8 @@ use ratatui::widgets::Paragraph;
 
 use super::{age_text, columns, fit, list_title, pane_block};
 use crate::model::layout::Area;
-use crate::model::workload::{WorkloadKind, WorkloadRow};
 use crate::model::rollout::{image_tag, latest_rollout};
+use crate::model::workload::{WorkloadKind, WorkloadRow};
 use crate::model::workload_view::{
     DbEntry, HIGH_SATURATION, Load, RowKey, WorkloadEntry, database_rows, load, row_keys,
     selected_row, workload_rows,
@@ -124,7 +124,11 @@ fn columns(model: &Model, rows: &[WorkloadEntry], width: u16) -> Vec<(Col, usize
         .iter()
         .map(|r| match r.row.key.kind {
             WorkloadKind::Deployment if !r.row.revision.is_empty() => {
-                let tag = r.row.images.first().map_or(0, |i| image_tag(i.as_str()).len());
+                let tag = r
+                    .row
+                    .images
+                    .first()
+                    .map_or(0, |i| image_tag(i.as_str()).len());
                 "rev ".len() + r.row.revision.as_str().len() + tag + " 12m ago ".len()
             }
             _ => r.row.revision.as_str().chars().count(),
