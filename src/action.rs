@@ -59,7 +59,8 @@ pub enum Action {
     Rollback,
     /// Workloads: promote the selected replica database.
     Promote,
-    /// Alerts: start the selected alert's first suggested runbook, prefilled from its labels.
+    /// Alerts: choose among the selected alert's suggested runbooks (best first), then fill
+    /// in the parameter form prefilled from its labels.
     RunSuggested,
 }
 
@@ -206,7 +207,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Char('b')],
         action: Action::RunSuggested,
-        help: "alerts: run the selected alert's suggested runbook",
+        help: "alerts: the alert's runbooks, best first; Enter opens the prefilled form",
     },
     Binding {
         keys: &[Key::Char('x')],

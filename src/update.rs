@@ -22,6 +22,7 @@ pub(crate) mod kube;
 mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
+mod runbook_entry;
 #[cfg(test)]
 mod runbook_entry_tests;
 pub(crate) mod runs;
@@ -33,6 +34,8 @@ pub(crate) mod slo_view;
 #[cfg(test)]
 mod slo_view_tests;
 mod suggest;
+#[cfg(test)]
+mod suggest_tests;
 mod workloads;
 
 #[cfg(test)]
@@ -65,6 +68,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if model.runs.quit_question.is_some() => runs::on_quit_key(model, key),
         Msg::Key(key) if model.runs.panel.visible => runs::on_key(model, key),
         Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
+        Msg::Key(key) if model.ui.run_entry.is_some() => runbook_entry::on_key(model, key),
         Msg::Key(key) if model.ui.notice.take().is_some() => {
             // A key after a notice dismisses it and then does what it always does.
             let mut effects = update(model, Msg::Key(key));

@@ -135,9 +135,35 @@ impl Keymap {
             }
         }
         groups.retain(|(_, list)| !list.is_empty());
+        groups.push((
+            PALETTE_GROUP,
+            PALETTE_HELP
+                .iter()
+                .map(|(command, help)| (command.to_string(), *help))
+                .collect(),
+        ));
         groups
     }
 }
+
+/// The `?` help's last group: what the `:` palette takes (typed, not bound to keys).
+const PALETTE_GROUP: &str = "Palette commands (after :)";
+const PALETTE_HELP: [(&str, &str); 5] = [
+    (
+        "run NAME k=v …",
+        "start runbook NAME; missing or invalid values open its parameter form",
+    ),
+    (
+        "runbooks NAME",
+        "choose a runbook: its parameter form opens",
+    ),
+    (
+        "cluster NAME",
+        "show only / hide / show a cluster (clusters: show all)",
+    ),
+    ("namespace NS", "the pods of one namespace"),
+    ("service NAME", "one service's charts"),
+];
 
 const GROUPS: [&str; 9] = [
     "Screens",
@@ -395,8 +421,17 @@ mod tests {
     fn help_is_grouped_and_covers_every_binding() {
         let groups = Keymap::default().help_groups();
         let names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
-        assert_eq!(names, GROUPS.to_vec());
+        let mut expected = GROUPS.to_vec();
+        expected.push(PALETTE_GROUP);
+        assert_eq!(names, expected);
         let total: usize = groups.iter().map(|(_, l)| l.len()).sum();
-        assert_eq!(total, KEYMAP.len());
+        assert_eq!(total, KEYMAP.len() + PALETTE_HELP.len());
+        // `:run NAME k=v` is documented where people look for keys.
+        let palette = &groups[groups.len() - 1].1;
+        assert!(
+            palette
+                .iter()
+                .any(|(command, _)| command == "run NAME k=v …")
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! `[metrics]`: the PromQL templates behind the RED columns (rate, errors, latency), with
-//! defaults for the common `http_requests_total` / `http_request_duration_seconds` convention,
-//! and the check that a template only uses known placeholders.
+//! `[metrics]`: the PromQL templates behind the RED columns (rate, errors, latency) and the
+//! Workloads screen's saturation (CPU used / CPU limit), with defaults for the common
+//! `http_requests_total` / `http_request_duration_seconds` convention and cAdvisor plus
+//! kube-state-metrics, and the check that a template only uses known placeholders.
 
 use super::values::{is_prometheus_label_name, parse_duration, quoted};
 use super::walk::{Tab, Walker};
@@ -8,7 +9,14 @@ use super::walk::{Tab, Walker};
 /// Placeholders a template may use.
 pub const PLACEHOLDERS: [&str; 4] = ["$selector", "$window", "$service_label", "$quantile"];
 
-const KEYS: [&str; 5] = ["service_label", "window", "requests", "errors", "latency"];
+const KEYS: [&str; 6] = [
+    "service_label",
+    "window",
+    "requests",
+    "errors",
+    "latency",
+    "saturation",
+];
 
 /// Requests per second by service. `$selector` becomes the cluster's matcher on a global
 /// endpoint (`cluster="us-east-1"`) and the service's matcher for charts; empty otherwise.
@@ -19,6 +27,11 @@ pub const DEFAULT_REQUESTS: &str =
 pub const DEFAULT_ERRORS: &str = "sum by ($service_label) (rate(http_requests_total{code=~\"5..\",$selector}[$window]) or rate(http_requests_total{status=~\"5..\",$selector}[$window]))";
 /// Latency quantile (seconds) by service from a classic histogram.
 pub const DEFAULT_LATENCY: &str = "histogram_quantile($quantile, sum by ($service_label, le) (rate(http_request_duration_seconds_bucket{$selector}[$window])))";
+
+/// CPU saturation (0..1) by workload: CPU seconds used per second (cAdvisor) over the CPU
+/// limit (kube-state-metrics), summed over the workload's containers named like it, the
+/// container label copied into the service label so rows join the RED ones.
+pub const DEFAULT_SATURATION: &str = "label_replace(sum by (container) (rate(container_cpu_usage_seconds_total{container!=\"\",container!=\"POD\",$selector}[$window])) / sum by (container) (kube_pod_container_resource_limits{resource=\"cpu\",$selector}), \"$service_label\", \"$1\", \"container\", \"(.+)\")";
 
 /// The RED queries, as templates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +47,9 @@ pub struct MetricsQueries {
     pub errors: String,
     /// A latency quantile in seconds by service (`metrics.latency`), with `$quantile`.
     pub latency: String,
+    /// CPU used over CPU limit (0..1) by service, i.e. by workload (`metrics.saturation`);
+    /// polled with the RED queries, shown on the Workloads screen.
+    pub saturation: String,
 }
 
 impl Default for MetricsQueries {
@@ -44,6 +60,7 @@ impl Default for MetricsQueries {
             requests: DEFAULT_REQUESTS.to_string(),
             errors: DEFAULT_ERRORS.to_string(),
             latency: DEFAULT_LATENCY.to_string(),
+            saturation: DEFAULT_SATURATION.to_string(),
         }
     }
 }
@@ -64,7 +81,8 @@ pub fn unknown_placeholder(template: &str) -> Option<String> {
     first_unknown_placeholder(template, &PLACEHOLDERS)
 }
 
-/// The first `$word` in `template` that is not in `known`.
+/// The first `$word` in `template` that is not in `known` (`$1`, a regular-expression group
+/// of label_replace, is allowed).
 pub fn first_unknown_placeholder(template: &str, known: &[&str]) -> Option<String> {
     let mut rest = template;
     while let Some(at) = rest.find('$') {
@@ -73,7 +91,9 @@ pub fn first_unknown_placeholder(template: &str, known: &[&str]) -> Option<Strin
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(tail.len(), |n| n + 1);
         let word = &tail[..len];
-        if !known.contains(&word) {
+        // `$1` is PromQL's own (a label_replace group), not a placeholder.
+        let group = word.len() > 1 && word[1..].bytes().all(|b| b.is_ascii_digit());
+        if !group && !known.contains(&word) {
             return Some(word.to_string());
         }
         rest = &tail[len..];
@@ -116,6 +136,7 @@ pub(crate) fn metrics(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> MetricsQueries {
         ("requests", &mut queries.requests),
         ("errors", &mut queries.errors),
         ("latency", &mut queries.latency),
+        ("saturation", &mut queries.saturation),
     ] {
         let Some(text) = w.string(tab, key, "a PromQL template") else {
             continue;
@@ -152,11 +173,17 @@ mod tests {
         assert_eq!(unknown_placeholder(DEFAULT_REQUESTS), None);
         assert_eq!(unknown_placeholder(DEFAULT_ERRORS), None);
         assert_eq!(unknown_placeholder(DEFAULT_LATENCY), None);
+        assert_eq!(unknown_placeholder(DEFAULT_SATURATION), None);
         assert_eq!(
             unknown_placeholder("rate(x[$interval])"),
             Some("$interval".to_string())
         );
         assert_eq!(unknown_placeholder("x $"), Some("$".to_string()));
+        assert_eq!(
+            unknown_placeholder("label_replace(x, \"a\", \"$1\", \"b\", \"(.+)\")"),
+            None
+        );
+        assert_eq!(unknown_placeholder("x $1a"), Some("$1a".to_string()));
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub mod pod;
 pub mod pod_detail;
 pub mod pod_order;
 pub mod pod_view;
+pub mod rollout;
 pub mod rows;
+pub mod run_form;
 pub mod runs;
 pub mod sanitize;
 pub mod services;
@@ -265,6 +267,8 @@ pub struct UiState {
     pub slo: slo_view::SloViewState,
     /// The Workloads screen: cursor, sort, and the scale or rollback popup.
     pub workloads: workload_view::WorkloadViewState,
+    /// The runbook chooser or parameter form (takes every key while open).
+    pub run_entry: Option<run_form::RunEntry>,
     /// A one-line message for the bottom line (why an action could not start), cleared by
     /// the next key.
     pub notice: Option<Text>,

@@ -36,6 +36,9 @@ pub struct ServiceRed {
     /// Latency quantiles in seconds.
     pub p95: Option<Num>,
     pub p99: Option<Num>,
+    /// CPU used over CPU limit of the workload of the same name (0..1, above 1 when a
+    /// container has no limit counted), from `[metrics] saturation`.
+    pub saturation: Option<Num>,
     /// Error ratio over the last minutes, oldest first (at most [`HISTORY_POINTS`]).
     pub error_history: Vec<Num>,
     /// p95 latency over the last minutes, oldest first.

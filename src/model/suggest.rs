@@ -12,15 +12,48 @@ use crate::runbook::spec::{ParamKind, Runbook};
 /// Labels left out of the alert's audit name: they say nothing about the incident.
 const NOISE: [&str; 3] = ["alertname", "prometheus", "receive_resolved"];
 
-/// The library's runbooks that `alert` suggests, in library order.
+/// The library's runbooks that `alert` suggests, best first. Silenced and inhibited alerts
+/// suggest like firing ones (HighResponseTime stays the traffic-spike runbook's trigger while
+/// HighErrorRate inhibits it). See [`specificity`] for the order.
 pub fn suggested<'a>(model: &'a Model, alert: &Alert) -> Vec<&'a Arc<Runbook>> {
-    let labels = |name: &str| -> Option<&str> { alert.label(name).map(Text::as_str) };
-    model
+    let mut ranked: Vec<(Specificity, &Arc<Runbook>)> = model
         .runs
         .library
         .iter()
-        .filter(|runbook| runbook.suggested_by(alert.name.as_str(), labels))
-        .collect()
+        .filter_map(|runbook| specificity(runbook, alert).map(|s| (s, runbook)))
+        .collect();
+    ranked.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.id.cmp(&rb.id)));
+    ranked.into_iter().map(|(_, runbook)| runbook).collect()
+}
+
+/// How specifically a runbook's triggers match an alert; greater is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Specificity {
+    /// Labels the best matching trigger requires besides the alert name
+    /// (`HighErrorRate{severity="critical"}` is more specific than `HighErrorRate`).
+    pub labels: usize,
+    /// Fewer alert names among the runbook's triggers is more specific: a runbook made for
+    /// one alert beats a generic one that many alerts name (incident-triage), whose value
+    /// here is `usize::MAX - 5`.
+    pub focus: usize,
+}
+
+/// `None` when no trigger of `runbook` matches `alert`.
+pub fn specificity(runbook: &Runbook, alert: &Alert) -> Option<Specificity> {
+    let labels = |name: &str| -> Option<&str> { alert.label(name).map(Text::as_str) };
+    let best = runbook
+        .triggers
+        .iter()
+        .filter(|t| t.matches(alert.name.as_str(), labels))
+        .map(|t| t.labels.len())
+        .max()?;
+    let mut names: Vec<&str> = runbook.triggers.iter().map(|t| t.alert.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    Some(Specificity {
+        labels: best,
+        focus: usize::MAX - names.len(),
+    })
 }
 
 /// `HighErrorRate{service="payment",severity="critical"}`: the alert as the audit log names

@@ -1,7 +1,8 @@
 //! The Workloads screen as data: its rows (Deployments and StatefulSets of every shown
 //! cluster, then CNPG databases), their order and filter, the cursor, and the popups of its
-//! direct actions (replica count, revision history). ReplicaSets are not rows: they are the
-//! revision history of their Deployment.
+//! direct actions (replica count, revision history), and each workload's load (request rate
+//! per ready pod, CPU saturation). ReplicaSets are not rows: they are the revision history of
+//! their Deployment.
 
 use std::cmp::Ordering;
 
@@ -11,7 +12,7 @@ use super::database::{DbClusterRow, ObjectKey};
 use super::filter::{Query, workload_matches};
 use super::kube::KubeState;
 use super::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
-use super::{ClusterId, Cursor, Model, Text};
+use super::{ClusterId, ClusterState, Cursor, Model, Text};
 use crate::runbook::action::{ObjectKind, ObjectRef};
 
 /// A row of the screen: a workload or a database of a cluster.
@@ -289,6 +290,35 @@ pub fn revisions(kube: &KubeState, deployment: &WorkloadRow) -> Vec<Revision> {
     out.sort_by_key(|r| std::cmp::Reverse(r.number));
     out.dedup_by_key(|r| r.number);
     out
+}
+
+/// How loaded a workload is: what a person needs to see how many replicas it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Load {
+    /// The service's request rate divided by the workload's ready pods (req/s per pod).
+    pub per_ready_pod: Option<f64>,
+    /// CPU used over CPU limit, 0..1 (from `[metrics] saturation`).
+    pub saturation: Option<f64>,
+}
+
+/// Saturation above which the Workloads screen colours the figure.
+pub const HIGH_SATURATION: f64 = 0.8;
+
+/// Request rate per ready pod; `None` without a rate or without a ready pod.
+pub fn per_ready_pod(rate: Option<f64>, ready: u32) -> Option<f64> {
+    rate.filter(|r| r.is_finite())
+        .and_then(|r| (ready > 0).then(|| r / f64::from(ready)))
+}
+
+/// The load of `row` in `cluster`: the RED row of the service named like the workload.
+pub fn load(cluster: &ClusterState, row: &WorkloadRow) -> Load {
+    let Some(red) = cluster.metrics.services.get(&row.key.name) else {
+        return Load::default();
+    };
+    Load {
+        per_ready_pod: per_ready_pod(red.rate.map(|n| n.0), row.ready),
+        saturation: red.saturation.map(|n| n.0).filter(|s| s.is_finite()),
+    }
 }
 
 /// The revision a rollback goes to by default: the newest one before the current.

@@ -63,3 +63,39 @@ fn revision_history_is_newest_first_with_current_marked_and_previous_chosen() {
     assert_eq!(history[1].change_cause.as_str(), "bump to v2.4.0");
     assert_eq!(previous_revision(&history), 1);
 }
+
+#[test]
+fn load_is_the_service_rate_per_ready_pod_and_the_saturation() {
+    use crate::model::services::{Num, ServiceRed};
+    assert_eq!(per_ready_pod(Some(1_240.0), 4), Some(310.0));
+    assert_eq!(
+        per_ready_pod(Some(90.0), 0),
+        None,
+        "no ready pod: no figure"
+    );
+    assert_eq!(per_ready_pod(None, 3), None);
+    assert_eq!(per_ready_pod(Some(f64::NAN), 3), None);
+    let mut model = workload_model();
+    model.clusters[0].metrics.services.insert(
+        Text::new("payment"),
+        ServiceRed {
+            name: Text::new("payment"),
+            rate: Some(Num(90.0)),
+            saturation: Some(Num(0.93)),
+            ..ServiceRed::default()
+        },
+    );
+    let cluster = &model.clusters[0];
+    let key = WorkloadKey::new(WorkloadKind::Deployment, "shop", "payment");
+    let payment = cluster.kube.workloads.get(&key).unwrap();
+    // payment: 2 of 3 ready, 90 req/s: 45 per ready pod.
+    let got = load(cluster, payment);
+    assert_eq!(got.per_ready_pod, Some(45.0));
+    assert_eq!(got.saturation, Some(0.93));
+    // cart has no RED row: nothing known.
+    let cart = WorkloadKey::new(WorkloadKind::Deployment, "shop", "cart");
+    assert_eq!(
+        load(cluster, cluster.kube.workloads.get(&cart).unwrap()),
+        Load::default()
+    );
+}

@@ -9,6 +9,8 @@ pub mod widgets;
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod run_form_tests;
+#[cfg(test)]
 mod run_tests;
 #[cfg(test)]
 mod services_tests;
@@ -80,6 +82,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
     if let Some(form) = &model.ui.silence {
         popups::silence::render(frame, model, form, theme);
     }
+    popups::run_form::render(frame, model, theme);
     if model.runs.panel.visible {
         popups::run::render(frame, model, theme, now);
     }

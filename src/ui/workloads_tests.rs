@@ -54,7 +54,9 @@ fn snapshot_workloads_screen_120x40() {
     let (text, _) = draw(&screen(), 120, 40);
     for want in [
         "2/3",
-        "registry.example/payment:v",
+        // The version is read in the latest rollout: revision, tag, age.
+        "rev 3 v2.4.1 7h ago",
+        "registry.example/",
         "paused",
         "replica of orders-db-us-east-1",
         "orders-db-2",
@@ -115,4 +117,73 @@ fn notice_shows_in_the_bottom_line_until_the_next_key() {
     press(&mut model, &[Key::Char('j')]);
     let (text, _) = draw(&model, 80, 24);
     assert!(!text.contains("select a database"));
+}
+
+/// The Workloads screen with RED rows: payment at 90 req/s over 2 ready pods, 93% CPU;
+/// cart at 10 req/s over 2, 35%.
+fn loaded() -> Model {
+    use crate::model::Text;
+    use crate::model::services::{Num, ServiceRed};
+    let mut model = screen();
+    for (name, rate, saturation) in [("payment", 90.0, 0.93), ("cart", 10.0, 0.35)] {
+        model.clusters[0].metrics.services.insert(
+            Text::new(name),
+            ServiceRed {
+                name: Text::new(name),
+                rate: Some(Num(rate)),
+                saturation: Some(Num(saturation)),
+                ..ServiceRed::default()
+            },
+        );
+    }
+    model
+}
+
+#[test]
+fn snapshot_workloads_load_160x45_shows_rate_per_ready_pod_and_saturation_coloured_when_high() {
+    let model = loaded();
+    let (text, _) = draw(&model, 160, 45);
+    let payment = text
+        .lines()
+        .find(|l| l.contains("payment"))
+        .unwrap_or_default();
+    assert!(payment.contains("rev 3 v2.4.1 7h ago"), "{payment}");
+    assert!(
+        payment.contains(" 45.0 ") && payment.contains("93%"),
+        "{payment}"
+    );
+    let cart = text
+        .lines()
+        .find(|l| l.contains(" cart "))
+        .unwrap_or_default();
+    assert!(cart.contains(" 5.0 ") && cart.contains("35%"), "{cart}");
+    insta::assert_snapshot!("workloads_load_160x45", text);
+    // Colour: 93% is drawn in the "bad" style, 35% is not.
+    let mut terminal = Terminal::new(TestBackend::new(160, 45)).unwrap();
+    let theme = Theme::dark();
+    terminal
+        .draw(|frame| {
+            view(frame, &model, &theme, now());
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let style_of = |needle: &str| {
+        (0..45u16).find_map(|y| {
+            let row: String = (0..160u16).map(|x| buffer[(x, y)].symbol()).collect();
+            row.find(needle).map(|byte| {
+                let x = row[..byte].chars().count() as u16;
+                buffer[(x, y)].fg
+            })
+        })
+    };
+    assert_eq!(style_of("93%"), theme.bad.fg);
+    assert_ne!(style_of("35%"), theme.bad.fg);
+}
+
+#[test]
+fn snapshot_workloads_load_80x24_drops_the_load_columns_before_name_and_images() {
+    let (text, _) = draw(&loaded(), 80, 24);
+    assert!(!text.contains("REQ/POD") && !text.contains("93%"), "{text}");
+    assert!(text.contains("NAME") && text.contains("IMAGES"), "{text}");
+    insta::assert_snapshot!("workloads_load_80x24", text);
 }

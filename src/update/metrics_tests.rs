@@ -18,6 +18,7 @@ pub(crate) fn red(name: &str, rate: f64, errors: f64, p99: f64) -> ServiceRed {
         error_ratio: Some(Num(errors)),
         p95: Some(Num(p99 / 2.0)),
         p99: Some(Num(p99)),
+        saturation: None,
         error_history: (0..30).map(|i| Num(errors * f64::from(i) / 29.0)).collect(),
         latency_history: (0..30)
             .map(|i| Num(p99 / 2.0 + f64::from(i % 5) * 0.001))

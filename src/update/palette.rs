@@ -1,15 +1,16 @@
 //! Runs a command chosen in the `:` palette: jump to a screen, show one or all clusters,
 //! filter pods to a namespace, open a service, help, quit; and the command line
-//! `run ID k=v ...`, which starts runbook ID with those parameters.
+//! `run ID k=v ...`, which starts runbook ID with those parameters (or opens its parameter
+//! form when some are missing or invalid; choosing a runbook entry opens the form too).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::effect::Effect;
-use crate::model::input::{Prompt, PromptKind};
 use crate::model::palette::{Command, matching, run_id};
 use crate::model::runs::StartRun;
 use crate::model::{Model, Text, View};
+use crate::runbook::params::validate;
 
 /// Enter in the palette: a complete `run ID ...` line starts the run; otherwise the
 /// highlighted entry runs (for a runbook entry: the line becomes `run ID `).
@@ -66,14 +67,19 @@ fn run_line(model: &mut Model, line: &str) -> Vec<Effect> {
             }
         }
     }
-    vec![
-        Effect::Render,
-        Effect::StartRun(Box::new(StartRun {
-            runbook: Arc::clone(&runbook),
-            given,
-            alert: None,
-        })),
-    ]
+    let start = StartRun {
+        runbook: Arc::clone(&runbook),
+        given,
+        alert: None,
+    };
+    // Every value given and valid, or a name the runbook does not declare (the run panel
+    // says which): start. Otherwise the form asks for what is missing or wrong.
+    let clusters = super::runbook_entry::cluster_names(model);
+    let unknown = start.given.iter().any(|(k, _)| runbook.param(k).is_none());
+    match validate(&runbook, &start.given, &clusters) {
+        Err(_) if !unknown => super::runbook_entry::open_form(model, &start),
+        _ => vec![Effect::Render, Effect::StartRun(Box::new(start))],
+    }
 }
 
 pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
@@ -103,7 +109,15 @@ pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Help => ui.show_help = true,
         Command::Runbook(id) => {
-            ui.prompt = Some(Prompt::new(PromptKind::Palette, &format!("run {id} ")));
+            let Some(runbook) = model.runs.library.iter().find(|r| r.id == id).cloned() else {
+                return notice(model, &format!("run: no runbook {id:?}"));
+            };
+            let start = StartRun {
+                runbook,
+                given: Vec::new(),
+                alert: None,
+            };
+            return super::runbook_entry::open_form(model, &start);
         }
         Command::Quit => return super::runs::quit(model),
     }

@@ -8,6 +8,7 @@ use super::*;
 use crate::action::Key;
 use crate::fixture::alerts::alerts_model;
 use crate::fixture::sample_model;
+use crate::model::run_form::{ParamForm, RunEntry};
 use crate::model::runs::StartRun;
 use crate::runbook::spec::{Objectives, ParamKind, ParamSpec, Runbook, Trigger};
 
@@ -73,7 +74,7 @@ fn palette_run_with_parameters_starts_that_runbook() {
     key(&mut model, Key::Char(':'));
     typed(
         &mut model,
-        "run rollback-bad-deploy cluster=us-east-1 deployment=payment",
+        "run rollback-bad-deploy cluster=prod-us-1 namespace=shop deployment=payment replicas=3",
     );
     let effects = key(&mut model, Key::Enter);
     let start = started(&effects).expect("a StartRun");
@@ -81,12 +82,35 @@ fn palette_run_with_parameters_starts_that_runbook() {
     assert_eq!(
         start.given,
         vec![
-            ("cluster".to_string(), "us-east-1".to_string()),
+            ("cluster".to_string(), "prod-us-1".to_string()),
+            ("namespace".to_string(), "shop".to_string()),
             ("deployment".to_string(), "payment".to_string()),
+            ("replicas".to_string(), "3".to_string()),
         ]
     );
     assert_eq!(start.alert, None);
     assert!(model.ui.prompt.is_none());
+    assert!(
+        model.ui.run_entry.is_none(),
+        "no form when every value is valid"
+    );
+}
+
+#[test]
+fn palette_run_with_missing_parameters_opens_the_form_holding_the_given_ones() {
+    let mut model = sample_model();
+    library(&mut model);
+    key(&mut model, Key::Char(':'));
+    typed(&mut model, "run rollback-bad-deploy cluster=prod-us-1");
+    let effects = key(&mut model, Key::Enter);
+    assert!(
+        started(&effects).is_none(),
+        "nothing starts with values missing"
+    );
+    let form = form(&model);
+    assert_eq!(form.runbook, "rollback-bad-deploy");
+    assert_eq!(texts(form), ["prod-us-1", "", "", ""]);
+    assert_eq!(form.focus, 1, "the cursor waits on the first empty field");
 }
 
 #[test]
@@ -133,20 +157,17 @@ fn palette_lists_runbooks_and_completes_the_id() {
             "runbooks: scale-for-traffic-spike · scale-for-traffic-spike title"
         ]
     );
-    // Choosing one writes `run ID ` for its parameters.
-    key(&mut model, Key::Char(':'));
-    typed(&mut model, "runbooks scale");
-    key(&mut model, Key::Enter);
-    let prompt = model.ui.prompt.as_ref().expect("the palette stays open");
-    assert_eq!(prompt.line.text(), "run scale-for-traffic-spike ");
     // While typing `run sc`, the palette completes the id.
     let completed = crate::model::palette::matching(&model, "run sc");
     assert_eq!(completed.len(), 1);
-    typed(&mut model, "replicas=8");
-    let effects = key(&mut model, Key::Enter);
-    let start = started(&effects).expect("a StartRun");
-    assert_eq!(start.runbook.id, "scale-for-traffic-spike");
-    assert_eq!(start.given, vec![("replicas".to_string(), "8".to_string())]);
+    // Choosing one opens its parameter form.
+    key(&mut model, Key::Char(':'));
+    typed(&mut model, "runbooks scale");
+    key(&mut model, Key::Enter);
+    assert!(model.ui.prompt.is_none(), "the palette closes");
+    let form = form(&model);
+    assert_eq!(form.runbook, "scale-for-traffic-spike");
+    assert_eq!(form.fields.len(), 4);
 }
 
 #[test]
@@ -154,17 +175,30 @@ fn b_on_an_alert_starts_its_suggested_runbook_prefilled_from_labels() {
     let mut model = alerts_model();
     library(&mut model);
     act_view_alerts(&mut model);
-    let effects = key(&mut model, Key::Char('b'));
+    key(&mut model, Key::Char('b'));
+    // The chooser, then the form: prefilled from the alert, replicas still to type.
+    key(&mut model, Key::Enter);
+    assert_eq!(
+        texts(form(&model)),
+        // No `cluster` label: the cluster the alert fired in.
+        ["prod-eu-1", "shop", "payment", ""]
+    );
+    typed(&mut model, "4");
+    let effects = key(&mut model, Key::Enter);
     let start = started(&effects).expect("a StartRun");
     assert_eq!(start.runbook.id, "rollback-bad-deploy");
     assert_eq!(
         start.given,
         vec![
-            // No `cluster` label: the cluster the alert fired in.
             ("cluster".to_string(), "prod-eu-1".to_string()),
             ("namespace".to_string(), "shop".to_string()),
             ("deployment".to_string(), "payment".to_string()),
+            ("replicas".to_string(), "4".to_string()),
         ]
+    );
+    assert!(
+        model.ui.run_entry.is_none(),
+        "the form closes when the run starts"
     );
     assert_eq!(
         start.alert.as_deref(),
@@ -181,6 +215,17 @@ fn b_on_an_alert_starts_its_suggested_runbook_prefilled_from_labels() {
             .as_ref()
             .is_some_and(|n| n.as_str() == "no runbook is suggested for HighErrorRate")
     );
+}
+
+fn form(model: &Model) -> &ParamForm {
+    match &model.ui.run_entry {
+        Some(RunEntry::Form(form)) => form,
+        other => panic!("expected the parameter form, found {other:?}"),
+    }
+}
+
+fn texts(form: &ParamForm) -> Vec<&str> {
+    form.fields.iter().map(|f| f.line.text()).collect()
 }
 
 fn act_view_alerts(model: &mut Model) {

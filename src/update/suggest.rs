@@ -1,9 +1,10 @@
-//! `b` on an alert: start its first suggested runbook with parameters prefilled from the
-//! alert's labels, or say that none matches.
+//! `b` on an alert: the chooser of its suggested runbooks, best first, each prefilled from the
+//! alert's labels; or a notice that none matches.
 
 use crate::effect::Effect;
 use crate::model::alert_groups::selected_alert_entry;
-use crate::model::suggest::{start_from_alert, suggested};
+use crate::model::run_form::{RunChooser, RunEntry};
+use crate::model::suggest::{alert_text, start_from_alert, suggested};
 use crate::model::{Model, Text, View};
 
 pub fn run_for_selected_alert(model: &mut Model) -> Vec<Effect> {
@@ -15,15 +16,16 @@ pub fn run_for_selected_alert(model: &mut Model) -> Vec<Effect> {
         return vec![Effect::Render];
     };
     let cluster = entry.cluster_name.as_str();
-    let start = suggested(model, entry.alert)
-        .first()
-        .map(|runbook| start_from_alert(runbook, entry.alert, cluster));
-    match start {
-        Some(start) => vec![Effect::Render, Effect::StartRun(Box::new(start))],
-        None => {
-            let text = format!("no runbook is suggested for {}", entry.alert.name);
-            model.ui.notice = Some(Text::new(&text));
-            vec![Effect::Render]
-        }
+    let starts: Vec<_> = suggested(model, entry.alert)
+        .into_iter()
+        .map(|runbook| start_from_alert(runbook, entry.alert, cluster))
+        .collect();
+    if starts.is_empty() {
+        let text = format!("no runbook is suggested for {}", entry.alert.name);
+        model.ui.notice = Some(Text::new(&text));
+        return vec![Effect::Render];
     }
+    let chooser = RunChooser::new(alert_text(entry.alert), &starts);
+    model.ui.run_entry = Some(RunEntry::Choose(chooser));
+    vec![Effect::Render]
 }

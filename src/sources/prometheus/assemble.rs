@@ -97,6 +97,7 @@ pub fn rows(answers: &BTreeMap<Red, ByService>) -> Vec<ServiceRed> {
                 error_ratio: last(ratio.as_ref()),
                 p95: last(get(Red::P95)),
                 p99: last(get(Red::P99)),
+                saturation: last(get(Red::Saturation)),
                 error_history: tail(ratio.as_ref()),
                 latency_history: tail(get(Red::P95)),
                 rate_history: tail(requests),

@@ -43,6 +43,7 @@ pub async fn fetch_chart(client: &PromClient, target: &PromTarget, ask: &ChartAs
         &matchers,
         (start, now, ask.step),
         &mut rejected,
+        &Red::CHART,
     )
     .await
     {

@@ -1,4 +1,5 @@
-//! The per-cluster poller: probe, then the four RED range queries over the sparkline window
+//! The per-cluster poller: probe, then the four RED range queries and the saturation one
+//! over the sparkline window
 //! ending at the server's now; sends the rows (complete, partial or with the failing
 //! query's message) or the failure; jittered backoff on failures worth retrying. A query
 //! Prometheus rejected (400, 422) is not sent again: its message stays on screen.
@@ -53,18 +54,19 @@ impl RedAnswers {
 /// Queries Prometheus rejected, by query text, with the message to keep showing.
 pub type Rejected = BTreeMap<String, String>;
 
-/// Runs the RED queries with `matchers` over `[start, end]`. A retryable failure of any query
-/// fails the whole run.
+/// Runs the queries `which` with `matchers` over `[start, end]`. A retryable failure of any
+/// query fails the whole run.
 pub async fn red_answers(
     client: &PromClient,
     target: &PromTarget,
     matchers: &[(String, String)],
     (start, end, step): (f64, f64, u64),
     rejected: &mut Rejected,
+    which: &[Red],
 ) -> Result<RedAnswers, PollError> {
     let mut out = RedAnswers::default();
     let label = &target.queries.service_label;
-    for red in Red::ALL {
+    for &red in which {
         let query = red_query(red, &target.queries, matchers);
         if let Some(message) = rejected.get(&query) {
             out.errors.push(format!("{}: {message}", red.label()));
@@ -102,6 +104,7 @@ pub async fn poll_once(
         &target.matchers(),
         (start, now, HISTORY_STEP),
         rejected,
+        &Red::ALL,
     )
     .await?;
     Ok(MetricsUpdate {

@@ -3,17 +3,28 @@
 
 use crate::config::MetricsQueries;
 
-/// The four RED queries of one poll, in the order their answers are read.
+/// The queries of one poll, in the order their answers are read: the four RED ones and the
+/// workloads' CPU saturation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Red {
     Requests,
     Errors,
     P95,
     P99,
+    Saturation,
 }
 
 impl Red {
-    pub const ALL: [Red; 4] = [Red::Requests, Red::Errors, Red::P95, Red::P99];
+    /// What a poll asks.
+    pub const ALL: [Red; 5] = [
+        Red::Requests,
+        Red::Errors,
+        Red::P95,
+        Red::P99,
+        Red::Saturation,
+    ];
+    /// What a service's chart asks (no saturation).
+    pub const CHART: [Red; 4] = [Red::Requests, Red::Errors, Red::P95, Red::P99];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -21,6 +32,7 @@ impl Red {
             Red::Errors => "errors",
             Red::P95 => "p95",
             Red::P99 => "p99",
+            Red::Saturation => "saturation",
         }
     }
 }
@@ -104,6 +116,7 @@ pub fn red_query(red: Red, queries: &MetricsQueries, matchers: &[(String, String
         Red::Errors => render(&queries.errors, queries, matchers, ""),
         Red::P95 => render(&queries.latency, queries, matchers, "0.95"),
         Red::P99 => render(&queries.latency, queries, matchers, "0.99"),
+        Red::Saturation => render(&queries.saturation, queries, matchers, ""),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Popups drawn over a screen: the silence form, the expire confirmation, the `:` command
-//! palette, the SLA helper, and the Workloads screen's replica count and revision history.
+//! palette, the SLA helper, the Workloads screen's replica count and revision history, and
+//! the runbook chooser and parameter form.
 
 pub mod rollback;
 pub mod run;
+pub mod run_form;
 pub mod scale;
 pub mod silence;
 pub mod sla;

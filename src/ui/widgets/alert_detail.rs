@@ -1,6 +1,7 @@
 //! Around the Alerts screen's list: one line with each cluster's Alertmanager replicas (a
 //! replica down is a warning while the others still answer) and a panel describing the
-//! selected alert (summary, description, why it is muted, runbook, rule link, receivers).
+//! selected alert (its service's latest rollout and whether the alert began right after it,
+//! summary, description, why it is muted, runbook, rule link, receivers).
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -11,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::{health_mark, health_span};
 use crate::model::alert_groups::{mute_reason, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
+use crate::model::rollout::{alert_deployment, latest_rollout, rollout_cause};
 use crate::model::{ClusterState, Model, Text};
 use crate::ui::theme::Theme;
 
@@ -93,11 +95,29 @@ pub fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             entry.cluster_name
         ),
     )];
-    if let Some(reason) = model
-        .clusters
-        .get(entry.cluster)
-        .and_then(|c| mute_reason(c, &entry, now))
+    let cluster = model.clusters.get(entry.cluster);
+    // The cause next to the symptom: the service's latest rollout, and whether the alert
+    // began within 15 minutes after it.
+    if let Some(cluster) = cluster
+        && let Some(deployment) = alert_deployment(cluster, alert)
+        && let Some(rollout) = latest_rollout(&cluster.kube, deployment)
     {
+        let mut spans = vec![
+            Span::styled(format!("{:<12}", "rollout"), theme.header),
+            Span::styled(
+                format!("{} {}", rollout.deployment, rollout.text(now)),
+                theme.base,
+            ),
+        ];
+        if let Some(cause) = rollout_cause(cluster, alert) {
+            spans.push(Span::styled(
+                format!(" · {}", cause.short_text()),
+                theme.warn,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(reason) = cluster.and_then(|c| mute_reason(c, &entry, now)) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<12}", "muted"), theme.header),
             Span::styled(reason, theme.warn),

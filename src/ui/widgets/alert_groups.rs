@@ -183,7 +183,9 @@ fn alert_row(model: &Model, entry: &AlertEntry<'_>, widths: &Widths, now: Timest
         .clusters
         .get(entry.cluster)
         .and_then(|cluster| mute_reason(cluster, entry, now))
-        .unwrap_or_else(|| alert.summary.to_string());
+        .unwrap_or_else(|| {
+            crate::model::rollout::summary_with_cause(model.clusters.get(entry.cluster), alert)
+        });
     // A muted row's reason may use the runbook column.
     let text_width = if alert.is_active() || widths.runbook == 0 {
         widths.text

@@ -88,7 +88,11 @@ pub fn render(
                 Cell::from(alert.severity.label()).style(severity_style(theme, &alert.severity)),
                 Cell::from(alert.name.as_str()).style(theme.base),
                 Cell::from(row.cluster_name.as_str()).style(theme.base),
-                Cell::from(alert.summary.as_str()).style(theme.base),
+                Cell::from(crate::model::rollout::summary_with_cause(
+                    model.clusters.get(row.cluster),
+                    alert,
+                ))
+                .style(theme.base),
                 Cell::from(age.clone()).style(theme.base),
             ]);
             if focused && offset + i == selected {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::model::Model;
-use crate::model::input::PromptKind;
+use crate::model::input::{InputLine, PromptKind};
 use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -18,18 +18,24 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         PromptKind::Filter(_) => ("/", "  Enter keep · Esc clear · ns: status: node: !not"),
         PromptKind::Palette => (":", "  ↑↓ choose · Enter run · Esc close"),
     };
-    let text = prompt.line.text();
-    let cursor = prompt.line.cursor();
+    let mut spans = vec![Span::styled(sigil, theme.title)];
+    spans.extend(edited(&prompt.line, theme));
+    spans.push(Span::styled(help, theme.muted));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+/// A line being edited: its text with the cursor shown on the character under it (the
+/// bottom-line prompt and the runbook parameter form draw their inputs this way).
+pub fn edited(line: &InputLine, theme: &Theme) -> [Span<'static>; 3] {
+    let text = line.text();
+    let cursor = line.cursor();
     let before: String = text.chars().take(cursor).collect();
     let under: String = text.chars().nth(cursor).map_or(" ".into(), String::from);
     let after: String = text.chars().skip(cursor + 1).collect();
-    let line = Line::from(vec![
-        Span::styled(sigil, theme.title),
+    [
         Span::styled(before, theme.base),
         Span::styled(under, theme.selected),
         Span::styled(after, theme.base),
-        Span::styled(help, theme.muted),
-    ]);
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(line).style(theme.base), area);
+    ]
 }
