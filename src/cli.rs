@@ -28,6 +28,10 @@ pub struct Cli {
     #[command(flatten)]
     pub demo: DemoArgs,
 
+    /// Record the console's terminal output to FILE as an asciicast v2 file (`asciinema play FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub cast: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -18,10 +18,15 @@ use crate::sim::server;
 use crate::sources::prometheus::PromTarget;
 use crate::ui::theme::Theme;
 
-pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    config_path: Option<PathBuf>,
+    demo: DemoArgs,
+    cast: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     demo.validate().map_err(anyhow::Error::msg)?;
     let loaded = config::discover(config_path.as_deref())?;
     let mut options = AppOptions::from_env();
+    options.cast = cast;
     let (targets, _simulator) = match loaded {
         Some(loaded) => {
             if std::env::var_os("WATCHDECK_THEME").is_none() {
