@@ -104,6 +104,8 @@ pub struct AppOptions {
     pub os_user: String,
     /// Record the terminal output to this asciicast v2 file (`--cast`).
     pub cast: Option<std::path::PathBuf>,
+    /// The simulated fleet's scenario and start, for the title bar (`None` on real clusters).
+    pub simulation: Option<crate::model::Simulation>,
 }
 
 impl Default for AppOptions {
@@ -122,6 +124,7 @@ impl Default for AppOptions {
             patroni: BTreeMap::new(),
             os_user: String::new(),
             cast: None,
+            simulation: None,
         }
     }
 }
@@ -228,6 +231,7 @@ pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> 
     model.runs.library = options.runbooks.clone();
     model.runs.commands = options.commands.clone();
     model.keymap = options.keymap.clone();
+    model.simulation = options.simulation.clone();
     model.slos = slo_board(targets, options.slos.clone());
     if let Some(after) = options.slo_stale_after {
         model.slos.stale_after_secs = after.as_secs().max(1);

@@ -53,12 +53,26 @@ pub async fn run(
             ));
             // The fleet's time may run faster than real time; ages follow its clock.
             options.clock = Clock::Virtual(running.fleet.now.clone());
+            options.simulation = Some(simulation(&demo.scenario, running.fleet.start));
             (targets_from_simulator(&running.endpoints)?, Some(running))
         }
     };
     options.slos = app::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
     app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the title bar says about the simulated fleet: the scenario's name (a path's file
+/// stem) and its start on the fleet's clock.
+pub fn simulation(scenario: &str, start_ms: i64) -> crate::model::Simulation {
+    let name = std::path::Path::new(scenario)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or(scenario);
+    crate::model::Simulation {
+        scenario: crate::model::Text::new(name),
+        start: jiff::Timestamp::from_millisecond(start_ms).unwrap_or_default(),
+    }
 }
 
 /// The built-in runbooks and those of `dirs`; a file that does not parse is logged and left
