@@ -246,7 +246,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Char('s')],
         action: Action::SortNext,
-        help: "pods, workloads: sort by next column",
+        help: "pods, workloads: sort by next column; services: errors, p99, rate",
     },
     Binding {
         keys: &[Key::Char('o')],

@@ -253,6 +253,8 @@ pub struct UiState {
     /// The Services screen's selected (cluster, service).
     pub services: Cursor<services::ServiceRef>,
     pub services_page: usize,
+    /// The Services table's order (`s`).
+    pub services_sort: services::ServiceSort,
     /// The Services screen's chart range.
     pub chart_range: services::ChartRange,
     /// Columns of the chart at the last render (the range query's step follows it).
