@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::effect::Effect;
-use crate::model::input::{Prompt, PromptKind};
 use crate::model::palette::{Command, matching, run_id};
 use crate::model::runs::StartRun;
 use crate::model::{Model, Text, View};
 
 /// Enter in the palette: a complete `run ID ...` line starts the run; otherwise the
-/// highlighted entry runs (for a runbook entry: the line becomes `run ID `).
+/// highlighted entry runs (a runbook entry starts that runbook; its parameters are asked
+/// when the run starts).
 pub(super) fn enter(model: &mut Model, line: &str, selected: usize) -> Vec<Effect> {
     if let Some(id) = run_id(line) {
         let exact = model.runs.library.iter().any(|r| r.id == id);
@@ -102,9 +102,7 @@ pub(super) fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             ui.filter.services = service;
         }
         Command::Help => ui.show_help = true,
-        Command::Runbook(id) => {
-            ui.prompt = Some(Prompt::new(PromptKind::Palette, &format!("run {id} ")));
-        }
+        Command::Runbook(id) => return run_line(model, &format!("run {id}")),
         Command::Quit => return vec![Effect::Quit],
     }
     vec![Effect::Render]

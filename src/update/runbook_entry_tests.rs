@@ -133,16 +133,19 @@ fn palette_lists_runbooks_and_completes_the_id() {
             "runbooks: scale-for-traffic-spike · scale-for-traffic-spike title"
         ]
     );
-    // Choosing one writes `run ID ` for its parameters.
+    // One Enter on the highlighted runbook starts it (its parameters are asked then).
     key(&mut model, Key::Char(':'));
     typed(&mut model, "runbooks scale");
-    key(&mut model, Key::Enter);
-    let prompt = model.ui.prompt.as_ref().expect("the palette stays open");
-    assert_eq!(prompt.line.text(), "run scale-for-traffic-spike ");
-    // While typing `run sc`, the palette completes the id.
+    let effects = key(&mut model, Key::Enter);
+    assert!(model.ui.prompt.is_none(), "the palette closed");
+    let start = started(&effects).expect("a StartRun on the first Enter");
+    assert_eq!(start.runbook.id, "scale-for-traffic-spike");
+    assert!(start.given.is_empty());
+    // While typing `run sc`, the palette completes the id; `run ID k=v` gives parameters.
     let completed = crate::model::palette::matching(&model, "run sc");
     assert_eq!(completed.len(), 1);
-    typed(&mut model, "replicas=8");
+    key(&mut model, Key::Char(':'));
+    typed(&mut model, "run scale-for-traffic-spike replicas=8");
     let effects = key(&mut model, Key::Enter);
     let start = started(&effects).expect("a StartRun");
     assert_eq!(start.runbook.id, "scale-for-traffic-spike");
