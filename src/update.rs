@@ -19,8 +19,10 @@ mod palette;
 mod alert_tests;
 mod alerts;
 mod follow;
+#[cfg(test)]
+mod follow_tests;
 pub(crate) mod kube;
-mod metrics;
+pub(crate) mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
 #[cfg(test)]
