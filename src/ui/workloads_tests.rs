@@ -54,7 +54,7 @@ fn snapshot_workloads_screen_120x40() {
     let (text, _) = draw(&screen(), 120, 40);
     for want in [
         "2/3",
-        "registry.example/payment:v",
+        "payment:v2.4.1",
         "paused",
         "replica of orders-db-us-east-1",
         "orders-db-2",

@@ -150,14 +150,6 @@ fn ready_style(theme: &Theme, row: &WorkloadRow) -> Style {
     }
 }
 
-fn images_text(images: &[Text]) -> String {
-    images
-        .iter()
-        .map(Text::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn workload_line<'a>(
     model: &'a Model,
     entry: &WorkloadEntry<'a>,
@@ -188,7 +180,10 @@ fn workload_line<'a>(
                 Span::styled(fit(text, width), theme.warn)
             }
             Col::Age => Span::styled(fit(&age_text(row.created, now), width), theme.muted),
-            Col::Images => Span::styled(fit(&images_text(&row.images), width), theme.muted),
+            Col::Images => Span::styled(
+                super::images::images_fit(row.images.iter().map(Text::as_str), width),
+                theme.muted,
+            ),
         };
         spans.push(span);
         spans.push(Span::raw(" "));
