@@ -141,6 +141,30 @@ fn snapshot_overview_worst_services_120x40() {
     insta::assert_snapshot!("overview_worst_120x40", terminal.backend());
 }
 
+/// The demo's first screen at 80x24: a simulated fleet with SLOs, worst services, pods and
+/// firing alerts all on screen, and the title saying what is simulated.
+#[test]
+fn snapshot_overview_simulated_demo_80x24() {
+    let mut model = with_metrics();
+    model.slos = crate::fixture::slos::slo_model().slos;
+    model.simulation = Some(crate::model::Simulation {
+        scenario: Text::new("bad-deploy"),
+        start: now() - jiff::SignedDuration::from_secs(12 * 60 + 40),
+    });
+    let (terminal, _) = draw(&model, 80, 24);
+    let text = format!("{:?}", terminal.backend());
+    for want in [
+        "SIM bad-deploy +00:12:40",
+        "HighErrorRate",
+        "payment",
+        "prom ✗",
+        "api-7d9f8c-q8w2z",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("overview_simulated_80x24", terminal.backend());
+}
+
 #[test]
 fn snapshot_overview_worst_services_80x24() {
     let model = with_metrics();

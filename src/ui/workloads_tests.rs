@@ -77,6 +77,17 @@ fn snapshot_scale_popup_80x24() {
 }
 
 #[test]
+fn snapshot_rollback_popup_80x24_tells_revisions_apart() {
+    let mut model = screen();
+    press(&mut model, &[Key::Char('u')]);
+    let (text, _) = draw(&model, 80, 24);
+    for want in ["v2.4.1", "v2.4.0", "v2.3.9", "(current)"] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("rollback_popup_80x24", text);
+}
+
+#[test]
 fn snapshot_rollback_popup_120x40() {
     let mut model = screen();
     press(&mut model, &[Key::Char('u')]);
