@@ -110,7 +110,8 @@ mod tests {
     fn header_then_one_event_per_output_with_escapes_kept() {
         let mut file = Vec::new();
         let mut cast = CastWriter::new(&mut file, &header()).unwrap();
-        cast.output(Duration::from_millis(0), b"\x1b[?1049h").unwrap();
+        cast.output(Duration::from_millis(0), b"\x1b[?1049h")
+            .unwrap();
         cast.output(Duration::from_micros(1_250_500), b"ok \"q\"\r\n")
             .unwrap();
         cast.output(Duration::from_secs(2), b"").unwrap();

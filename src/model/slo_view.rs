@@ -186,7 +186,10 @@ mod tests {
             .iter()
             .position(|r| !["payment-errors", "order-errors"].contains(&name(r).as_str()))
             .unwrap();
-        assert!(order < first_other, "the ticketing SLO before the quiet ones");
+        assert!(
+            order < first_other,
+            "the ticketing SLO before the quiet ones"
+        );
         // Groups (each led by its hottest row) never get hotter further down.
         let mut heads = Vec::new();
         for (i, row) in rows.iter().enumerate() {
@@ -199,7 +202,10 @@ mod tests {
                 heads.push(group.into_iter().min_by(|a, b| compare(*a, *b)).unwrap());
             }
         }
-        assert!(heads.windows(2).all(|w| compare(w[0], w[1]).is_le()), "{heads:?}");
+        assert!(
+            heads.windows(2).all(|w| compare(w[0], w[1]).is_le()),
+            "{heads:?}"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::future::Future;
 use std::io::{self, Stdout, Write};
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::{Mutex, Once};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
 use std::task::{Context, Poll};
 
 use crossterm::cursor::Show;
@@ -66,7 +66,12 @@ pub fn enter_recording(cast: Option<&Path>) -> io::Result<(Term, TerminalGuard)>
     }
     let guard = TerminalGuard(());
     let mut out = Tee::new(io::stdout(), recording);
-    execute!(out, EnterAlternateScreen, EnableFocusChange, EnableMouseCapture)?;
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableFocusChange,
+        EnableMouseCapture
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
     terminal.hide_cursor()?;
     terminal.clear()?;

@@ -93,7 +93,11 @@ fn first_cursor<K>(key: Option<K>) -> Cursor<K> {
 /// firing list elsewhere).
 fn alert_keys(model: &Model) -> Vec<crate::model::AlertRef> {
     match model.ui.view {
-        View::Alerts => grouped_alerts(model).alerts.iter().map(|e| e.key()).collect(),
+        View::Alerts => grouped_alerts(model)
+            .alerts
+            .iter()
+            .map(|e| e.key())
+            .collect(),
         _ => merged_alerts(model).iter().map(|e| e.key()).collect(),
     }
 }

@@ -54,7 +54,10 @@ fn the_alert_selected_stays_selected_when_a_new_alert_sorts_above_it() {
         more.retain(|a| a.fingerprint.as_str() != "b");
         update(&mut model, data(0, 2, Payload::Alerts(more.clone())));
         let nearest = selected_alert_name(&model);
-        assert!(["a", "c"].contains(&nearest.as_str()), "{view:?}: {nearest}");
+        assert!(
+            ["a", "c"].contains(&nearest.as_str()),
+            "{view:?}: {nearest}"
+        );
         more.push(alert("d", "DiskFull", "critical", "disk", 5));
         update(&mut model, data(0, 3, Payload::Alerts(more)));
         assert_eq!(selected_alert_name(&model), nearest, "{view:?}");
@@ -125,7 +128,11 @@ fn ctrl_w_moves_between_the_panes_of_the_overview_and_the_workloads_screen() {
     act(&mut model, Action::Down);
     let database = selected_key(&model);
     key(&mut model, Key::Ctrl('w'));
-    assert_eq!(selected_key(&model), last_workload, "back on the workload it had");
+    assert_eq!(
+        selected_key(&model),
+        last_workload,
+        "back on the workload it had"
+    );
     key(&mut model, Key::Ctrl('w'));
     assert_eq!(selected_key(&model), database, "and back on the database");
 }
@@ -138,7 +145,10 @@ fn s_sorts_services_by_errors_latency_and_rate_keeping_the_selection() {
         red("payment", 100.0, 0.08, 0.3),
         red("search", 50.0, 0.01, 0.1),
     ];
-    update(&mut model, data(0, 0, metrics(services, Default::default())));
+    update(
+        &mut model,
+        data(0, 0, metrics(services, Default::default())),
+    );
     model.ui.view = View::Services;
     let names = |model: &Model| -> Vec<String> {
         crate::model::services::merged_services(model)

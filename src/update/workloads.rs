@@ -110,8 +110,7 @@ fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
     // Movement stays in the focused table: `G` on a workload goes to the last workload.
     let current = selected_row(model, &keys);
     let pane = pane_of(&keys, current);
-    let target =
-        pane.start + super::step(current - pane.start, pane.len(), page(model), action);
+    let target = pane.start + super::step(current - pane.start, pane.len(), page(model), action);
     select(model, keys, target);
     vec![Effect::Render]
 }
