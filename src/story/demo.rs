@@ -1,0 +1,1 @@
+//! `watchdeck demo`: plays a story in the terminal.
