@@ -32,7 +32,8 @@ use crate::update::update;
 pub use executor::Executor;
 pub(crate) use executor::next_run_reply;
 pub use supervise::{
-    Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_paced, spawn_sources_with_slos,
+    Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_paced,
+    spawn_sources_with_slos,
 };
 
 /// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.

@@ -145,3 +145,60 @@ mod tests {
         assert!(!CONTAINED.with(Cell::get));
     }
 }
+
+// ---- `watchdeck demo --cast` hook (story helper). The ui helper's asciicast writer is the
+// one implementation meant to stay: at merge, `enter_recording` returns its terminal-output
+// tee and `CastTee` below goes.
+
+/// Enters the terminal as [`enter`] does and returns a writer that sends everything to the
+/// terminal and also records it in `path` as asciicast v2 (output events timed on the wall
+/// clock from the moment of entry).
+pub fn enter_recording(path: &std::path::Path) -> io::Result<(CastTee, TerminalGuard)> {
+    let (width, height) = crossterm::terminal::size()?;
+    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+    let header = serde_json::json!({
+        "version": 2,
+        "width": width,
+        "height": height,
+        "timestamp": jiff::Timestamp::now().as_second(),
+        "env": {"TERM": std::env::var("TERM").unwrap_or_default()},
+    });
+    io::Write::write_all(&mut file, format!("{header}\n").as_bytes())?;
+    let (terminal, guard) = enter()?;
+    drop(terminal);
+    let tee = CastTee {
+        out: io::stdout(),
+        file,
+        start: std::time::Instant::now(),
+        pending: Vec::new(),
+    };
+    Ok((tee, guard))
+}
+
+/// Terminal output teed into an asciicast v2 file: one output event per flush.
+pub struct CastTee {
+    out: Stdout,
+    file: io::BufWriter<std::fs::File>,
+    start: std::time::Instant,
+    pending: Vec<u8>,
+}
+
+impl io::Write for CastTee {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?;
+        self.pending.extend_from_slice(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        if !self.pending.is_empty() {
+            let data = String::from_utf8_lossy(&self.pending).into_owned();
+            let event = serde_json::json!([self.start.elapsed().as_secs_f64(), "o", data]);
+            self.file.write_all(format!("{event}\n").as_bytes())?;
+            self.file.flush()?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+}

@@ -34,6 +34,12 @@ pub enum Condition {
         window_secs: u64,
         below: f64,
     },
+    /// The service's p99 latency in the cluster is known and below `below_secs`.
+    P99Below {
+        service: String,
+        cluster: String,
+        below_secs: f64,
+    },
     /// The workload (Deployment or StatefulSet) has at least this many ready pods.
     ReadyPods {
         cluster: String,
@@ -41,6 +47,9 @@ pub enum Condition {
         name: String,
         at_least: u32,
     },
+    /// The active run's recovery time and data at risk are known and within its runbook's
+    /// RTO and RPO.
+    RecoveryMet,
     /// The text is on the screen.
     Screen(String),
 }
@@ -110,21 +119,34 @@ impl Condition {
                 window_secs,
                 below,
             } => burn(model, slo, cluster, *window_secs).is_some_and(|b| b < *below),
+            Condition::P99Below {
+                service,
+                cluster,
+                below_secs,
+            } => p99(model, service, cluster).is_some_and(|p| p < *below_secs),
             Condition::ReadyPods {
                 cluster,
                 namespace,
                 name,
                 at_least,
             } => workload(model, cluster, namespace, name).is_some_and(|w| w.ready >= *at_least),
+            Condition::RecoveryMet => recovery(model).is_some_and(|r| {
+                r.rto.is_some_and(|rto| r.elapsed <= rto)
+                    && r.rpo
+                        .is_some_and(|rpo| r.data_at_risk.is_some_and(|d| d <= rpo))
+            }),
             Condition::Screen(text) => screen.contains(text.as_str()),
         }
     }
 
     /// What the condition asks for, in words.
     pub fn describe(&self) -> String {
-        let cluster_of = |c: &Option<String>| c.as_deref().map_or(String::new(), |c| format!(" in {c}"));
+        let cluster_of =
+            |c: &Option<String>| c.as_deref().map_or(String::new(), |c| format!(" in {c}"));
         match self {
-            Condition::AlertFiring { name, cluster } => format!("{name} firing{}", cluster_of(cluster)),
+            Condition::AlertFiring { name, cluster } => {
+                format!("{name} firing{}", cluster_of(cluster))
+            }
             Condition::AlertResolved { name, cluster } => {
                 format!("{name} resolved{}", cluster_of(cluster))
             }
@@ -137,12 +159,23 @@ impl Condition {
                 window_secs,
                 below,
             } => format!("{slo} burn rate over {window_secs}s in {cluster} below {below}"),
+            Condition::P99Below {
+                service,
+                cluster,
+                below_secs,
+            } => format!(
+                "{service} p99 latency in {cluster} below {}ms",
+                below_secs * 1000.0
+            ),
             Condition::ReadyPods {
                 cluster,
                 namespace,
                 name,
                 at_least,
             } => format!("{cluster}/{namespace}/{name} with at least {at_least} ready pods"),
+            Condition::RecoveryMet => {
+                "recovery time and data at risk within the RTO and RPO".to_string()
+            }
             Condition::Screen(text) => format!("{text:?} on screen"),
         }
     }
@@ -150,10 +183,16 @@ impl Condition {
     /// What was seen instead, for a failure message.
     pub fn seen(&self, model: &Model, screen: &str) -> String {
         match self {
-            Condition::AlertFiring { name, cluster } | Condition::AlertResolved { name, cluster } => {
-                format!("{} {name} alert(s) listed", alert_count(model, name, cluster))
+            Condition::AlertFiring { name, cluster }
+            | Condition::AlertResolved { name, cluster } => {
+                format!(
+                    "{} {name} alert(s) listed",
+                    alert_count(model, name, cluster)
+                )
             }
-            Condition::RunStepDone(_) | Condition::Run(_) | Condition::RunAsks(_) => run_seen(model),
+            Condition::RunStepDone(_) | Condition::Run(_) | Condition::RunAsks(_) => {
+                run_seen(model)
+            }
             Condition::BurnBelow {
                 slo,
                 cluster,
@@ -163,6 +202,12 @@ impl Condition {
                 Some(b) => format!("burn rate {b:.2}"),
                 None => "no burn rate known".to_string(),
             },
+            Condition::P99Below {
+                service, cluster, ..
+            } => match p99(model, service, cluster) {
+                Some(p) => format!("p99 {:.0}ms", p * 1000.0),
+                None => "no p99 known".to_string(),
+            },
             Condition::ReadyPods {
                 cluster,
                 namespace,
@@ -171,6 +216,16 @@ impl Condition {
             } => match workload(model, cluster, namespace, name) {
                 Some(w) => format!("{}/{} ready", w.ready, w.desired),
                 None => "no such workload known".to_string(),
+            },
+            Condition::RecoveryMet => match recovery(model) {
+                Some(r) => format!(
+                    "elapsed {}s (RTO {:?}), data at risk {:?} (RPO {:?})",
+                    r.elapsed.as_secs(),
+                    r.rto,
+                    r.data_at_risk,
+                    r.rpo
+                ),
+                None => "no run".to_string(),
             },
             Condition::Screen(_) => format!("the screen was:\n{screen}"),
         }
@@ -230,11 +285,33 @@ fn alerts_seen(model: &Model, cluster: &Option<String>) -> bool {
 }
 
 fn burn(model: &Model, slo: &str, cluster: &str, window_secs: u64) -> Option<f64> {
-    let id = model.slos.specs.iter().position(|s| s.name.as_str() == slo)?;
-    let cluster = model.clusters.iter().position(|c| c.name.as_str() == cluster)?;
+    let id = model
+        .slos
+        .specs
+        .iter()
+        .position(|s| s.name.as_str() == slo)?;
+    let cluster = model
+        .clusters
+        .iter()
+        .position(|c| c.name.as_str() == cluster)?;
     let entry = model.slos.entry(id, SloScope::Cluster(cluster))?;
     let rate = entry.evaluation.burn.get(&window_secs)?.0;
     rate.is_finite().then_some(rate)
+}
+
+fn recovery(model: &Model) -> Option<crate::runbook::engine::RecoveryReport> {
+    let run = model.runs.active.as_ref()?;
+    Some(run.recovery(model.runs.now?))
+}
+
+fn p99(model: &Model, service: &str, cluster: &str) -> Option<f64> {
+    let state = model.clusters.iter().find(|c| c.name.as_str() == cluster)?;
+    let red = state
+        .metrics
+        .services
+        .values()
+        .find(|s| s.name.as_str() == service)?;
+    red.p99.map(|p| p.0).filter(|p| p.is_finite())
 }
 
 fn workload<'m>(
@@ -246,5 +323,10 @@ fn workload<'m>(
     let state = model.clusters.iter().find(|c| c.name.as_str() == cluster)?;
     [WorkloadKind::Deployment, WorkloadKind::StatefulSet]
         .into_iter()
-        .find_map(|kind| state.kube.workloads.get(&WorkloadKey::new(kind, namespace, name)))
+        .find_map(|kind| {
+            state
+                .kube
+                .workloads
+                .get(&WorkloadKey::new(kind, namespace, name))
+        })
 }

@@ -37,8 +37,10 @@ use crate::ui::widgets::caption::Caption;
 pub const START_MS: Millis = 1_767_225_600_000;
 /// Virtual time between two polls of Prometheus and Alertmanager while a story plays.
 const POLL_VIRTUAL: Duration = Duration::from_secs(4);
-/// The fastest any source polls, whatever the pace.
-const POLL_FLOOR: Duration = Duration::from_millis(100);
+/// The fastest any source polls, whatever the pace: a debug build steps the fleet at about
+/// one virtual second per half second of real time, so polling faster only burns the CPU
+/// the fleet needs.
+const POLL_FLOOR: Duration = Duration::from_millis(1000);
 /// The slowest, as the console polls the demo fleet.
 const POLL_CEILING: Duration = crate::console::DEMO_METRICS_EVERY;
 /// Longest wait, in real time, for the console to see the fleet before time starts.
@@ -110,7 +112,7 @@ impl FleetSpec {
             scenario: scenario.to_string(),
             seed,
             at_ms,
-            warmup_ms: 15 * 60_000,
+            warmup_ms: 6 * 60_000,
             history_days: 0,
             production: None,
         }
@@ -195,12 +197,12 @@ where
     B::Error: Send + Sync + 'static,
 {
     /// The console as `watchdeck` starts it on the simulator (targets, model, sources and
-    /// executor with `Ops`), polling at `pace`, writing its audit records to `audit`; returns
-    /// once every cluster's pods and alerts are in.
+    /// executor with `Ops`), polling at `pace`, drawing on `terminal`, writing its audit
+    /// records to `audit`; returns once every cluster's pods and alerts are in.
     pub async fn start(
         spec: &FleetSpec,
         pace: Pace,
-        backend: B,
+        terminal: Terminal<B>,
         audit: PathBuf,
     ) -> anyhow::Result<Driver<B>> {
         let (running, scenario) = serve_fleet(spec).await?;
@@ -232,7 +234,6 @@ where
         let sources = spawn_sources_paced(&targets, &options.slos, alert_poll, tx.clone());
         let mut executor = console_executor(&targets, &options, &model.runs.os_user, tx);
         executor.runs().set_delay_scale(1.0 / pace.ratio());
-        let terminal = Terminal::new(backend).context("setting up the terminal")?;
         let virtual_ms = running.fleet.now.get();
         let mut driver = Driver {
             running,
@@ -255,7 +256,9 @@ where
             prompts: 0,
             last_prompt: None,
         };
-        let synced = driver.until_wall("the console sees the fleet", synced).await;
+        let synced = driver
+            .until_wall("the console sees the fleet", synced)
+            .await;
         if !synced {
             anyhow::bail!(
                 "the console did not see the simulated fleet within {}s\n{}",

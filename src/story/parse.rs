@@ -34,7 +34,9 @@ const CONDITIONS: &[&str] = &[
     "run_step_done",
     "run_asks",
     "burn_below",
+    "p99_below",
     "ready_pods",
+    "recovery",
     "screen",
 ];
 const DURATION: &str = "a duration such as \"15s\", \"2m30s\" or \"500ms\"";
@@ -58,7 +60,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Story, StoryError> {
             .unwrap_or_default()
     };
     let name = string(&mut w, "name", "the story's name");
-    let description = string(&mut w, "description", "one line saying what the story shows");
+    let description = string(
+        &mut w,
+        "description",
+        "one line saying what the story shows",
+    );
     let scenario = string(&mut w, "scenario", "a scenario such as \"bad-deploy\"");
     let seed = integer(&mut w, &tab, "seed").unwrap_or(42);
     let size = size(&mut w, &tab).unwrap_or((160, 45));
@@ -75,7 +81,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Story, StoryError> {
             }
         }
         None if tab.get("steps").is_none() => {
-            w.missing(&tab, "steps", "[[steps]] tables: caption, keys, type, think, wait, expect");
+            w.missing(
+                &tab,
+                "steps",
+                "[[steps]] tables: caption, keys, type, think, wait, expect",
+            );
         }
         None => {}
     }
@@ -97,7 +107,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Story, StoryError> {
 /// One `[[steps]]` table: exactly one kind, and the keys that kind allows.
 fn step(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Step> {
     let line = w.line_of(&tab.span);
-    let kinds: Vec<&str> = KINDS.iter().copied().filter(|k| tab.get(k).is_some()).collect();
+    let kinds: Vec<&str> = KINDS
+        .iter()
+        .copied()
+        .filter(|k| tab.get(k).is_some())
+        .collect();
     let [kind] = kinds[..] else {
         match (kinds.is_empty(), tab.table.iter().next()) {
             (true, Some((key, _))) => {
@@ -110,7 +124,11 @@ fn step(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Step> {
                 w.report(tab.span.clone(), &tab.path, message);
             }
             (false, _) => {
-                let message = format!("a step is exactly one of {}; found {}", KINDS.join(", "), kinds.join(" and "));
+                let message = format!(
+                    "a step is exactly one of {}; found {}",
+                    KINDS.join(", "),
+                    kinds.join(" and ")
+                );
                 w.report(tab.span.clone(), &tab.path, message);
             }
         }
@@ -125,7 +143,9 @@ fn step(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Step> {
     let before = w.problem_count();
     w.deny_unknown(tab, &allowed, &[]);
     let kind = match kind {
-        "caption" => StepKind::Caption(w.string(tab, "caption", "the narration")?.value.to_string()),
+        "caption" => {
+            StepKind::Caption(w.string(tab, "caption", "the narration")?.value.to_string())
+        }
         "type" => StepKind::Type(w.string(tab, "type", "the text typed")?.value.to_string()),
         "think" => StepKind::Think(duration(w, tab, "think")?),
         "keys" => StepKind::Keys {
@@ -136,7 +156,11 @@ fn step(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Step> {
             let until = condition(w, tab, "wait")?;
             let Some(timeout_ms) = duration(w, tab, "timeout") else {
                 if tab.get("timeout").is_none() {
-                    w.missing(tab, "timeout", &format!("how long to wait at most, {DURATION}"));
+                    w.missing(
+                        tab,
+                        "timeout",
+                        &format!("how long to wait at most, {DURATION}"),
+                    );
                 }
                 return None;
             };
@@ -155,7 +179,10 @@ fn keys(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Vec<Key>> {
         DeValue::Array(items) => items.iter().collect(),
         DeValue::String(_) => vec![value],
         other => {
-            let message = format!("expected a list of key names such as [\"6\", \"j\", \"enter\"], found {}", describe(other));
+            let message = format!(
+                "expected a list of key names such as [\"6\", \"j\", \"enter\"], found {}",
+                describe(other)
+            );
             w.report(value.span(), &path, message);
             return None;
         }
@@ -184,13 +211,24 @@ fn keys(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<Vec<Key>> {
 
 /// A `wait` or `expect` table: exactly one condition and its parameters.
 fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condition> {
-    let tab = w.table(step, key, "a condition table such as { alert_firing = \"HighErrorRate\", cluster = \"us-east-1\" }")?;
-    let heads: Vec<&str> = CONDITIONS.iter().copied().filter(|k| tab.get(k).is_some()).collect();
+    let tab = w.table(
+        step,
+        key,
+        "a condition table such as { alert_firing = \"HighErrorRate\", cluster = \"us-east-1\" }",
+    )?;
+    let heads: Vec<&str> = CONDITIONS
+        .iter()
+        .copied()
+        .filter(|k| tab.get(k).is_some())
+        .collect();
     let [head] = heads[..] else {
         match (heads.is_empty(), tab.table.iter().next()) {
             (true, Some((key, _))) => {
                 let name: &str = key.get_ref().as_ref();
-                let message = format!("unknown condition; expected one of {}", CONDITIONS.join(", "));
+                let message = format!(
+                    "unknown condition; expected one of {}",
+                    CONDITIONS.join(", ")
+                );
                 w.report(key.span(), &tab.child(name), message);
             }
             (true, None) => {
@@ -208,18 +246,24 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
         "alert_firing" | "alert_resolved" => &["cluster"],
         "burn_below" => &["slo", "cluster", "window"],
         "ready_pods" => &["workload", "cluster"],
+        "p99_below" => &["service", "cluster"],
         _ => &[],
     };
-    let allowed: Vec<&str> = std::iter::once(head).chain(params.iter().copied()).collect();
+    let allowed: Vec<&str> = std::iter::once(head)
+        .chain(params.iter().copied())
+        .collect();
     let before = w.problem_count();
     w.deny_unknown(&tab, &allowed, &[]);
     let text = |w: &mut Walker<'_>, key: &str, what: &str| {
-        w.required_string(&tab, key, what).map(|s| s.value.to_string())
+        w.required_string(&tab, key, what)
+            .map(|s| s.value.to_string())
     };
     let condition = match head {
         "alert_firing" | "alert_resolved" => {
             let name = text(w, head, "an alert name")?;
-            let cluster = w.string(&tab, "cluster", "a cluster name").map(|s| s.value.to_string());
+            let cluster = w
+                .string(&tab, "cluster", "a cluster name")
+                .map(|s| s.value.to_string());
             if head == "alert_firing" {
                 Condition::AlertFiring { name, cluster }
             } else {
@@ -230,7 +274,10 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
             let end = text(w, head, "how the run ends")?;
             let Some(end) = RunEnd::from_name(&end) else {
                 let span = tab.get(head).map_or(tab.span.clone(), |v| v.span());
-                let message = format!("unknown run end {end:?}; expected one of {}", RunEnd::NAMES.join(", "));
+                let message = format!(
+                    "unknown run end {end:?}; expected one of {}",
+                    RunEnd::NAMES.join(", ")
+                );
                 w.report(span, &tab.child(head), message);
                 return None;
             };
@@ -245,7 +292,14 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
             let Some((_, gate)) = GATE_NAMES.iter().find(|(n, _)| *n == gate) else {
                 let names: Vec<&str> = GATE_NAMES.iter().map(|(n, _)| *n).collect();
                 let span = tab.get(head).map_or(tab.span.clone(), |v| v.span());
-                w.report(span, &tab.child(head), format!("unknown gate {gate:?}; expected one of {}", names.join(", ")));
+                w.report(
+                    span,
+                    &tab.child(head),
+                    format!(
+                        "unknown gate {gate:?}; expected one of {}",
+                        names.join(", ")
+                    ),
+                );
                 return None;
             };
             Condition::RunAsks(*gate)
@@ -256,12 +310,24 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
             cluster: text(w, "cluster", "a cluster name")?,
             window_secs: duration(w, &tab, "window").map_or(300, |ms| (ms / 1000).max(1) as u64),
         },
+        "p99_below" => Condition::P99Below {
+            below_secs: duration(w, &tab, head)? as f64 / 1000.0,
+            service: text(w, "service", "a service name")?,
+            cluster: text(w, "cluster", "a cluster name")?,
+        },
         "ready_pods" => {
             let at_least = u32::try_from(integer(w, &tab, head)?).unwrap_or(u32::MAX);
             let cluster = text(w, "cluster", "a cluster name")?;
             let workload = w.required_string(&tab, "workload", "namespace/name")?;
             let Some((namespace, name)) = workload.value.split_once('/') else {
-                w.report(workload.span(), &tab.child("workload"), format!("expected namespace/name such as \"shop/order\", found {:?}", workload.value));
+                w.report(
+                    workload.span(),
+                    &tab.child("workload"),
+                    format!(
+                        "expected namespace/name such as \"shop/order\", found {:?}",
+                        workload.value
+                    ),
+                );
                 return None;
             };
             Condition::ReadyPods {
@@ -270,6 +336,18 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
                 name: name.to_string(),
                 at_least,
             }
+        }
+        "recovery" => {
+            let verdict = w.string(&tab, head, "\"met\"")?;
+            if verdict.value != "met" {
+                let message = format!(
+                    "expected \"met\" (recovery within the RTO and RPO), found {:?}",
+                    verdict.value
+                );
+                w.report(verdict.span(), &tab.child(head), message);
+                return None;
+            }
+            Condition::RecoveryMet
         }
         _ => Condition::Screen(text(w, head, "the text to find on screen")?),
     };
@@ -295,12 +373,20 @@ fn integer(w: &mut Walker<'_>, tab: &Tab<'_, '_>, key: &str) -> Option<u64> {
         DeValue::Integer(i) => match u64::try_from(i.as_str().parse::<i64>().unwrap_or(-1)) {
             Ok(n) => Some(n),
             Err(_) => {
-                w.report(value.span(), &tab.child(key), format!("expected a whole number of at least 0, found {i}"));
+                w.report(
+                    value.span(),
+                    &tab.child(key),
+                    format!("expected a whole number of at least 0, found {i}"),
+                );
                 None
             }
         },
         other => {
-            w.report(value.span(), &tab.child(key), format!("expected a whole number, found {}", describe(other)));
+            w.report(
+                value.span(),
+                &tab.child(key),
+                format!("expected a whole number, found {}", describe(other)),
+            );
             None
         }
     }
@@ -342,8 +428,12 @@ pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
         .and_then(|(w, h)| Some((w.trim().parse::<u16>().ok()?, h.trim().parse::<u16>().ok()?)));
     match parsed {
         Some((w, h)) if (80..=1000).contains(&w) && (24..=1000).contains(&h) => Ok((w, h)),
-        Some(_) => Err(format!("a terminal of at least 80x24 and at most 1000x1000, found {text:?}")),
-        None => Err(format!("expected columns x rows such as \"160x45\", found {text:?}")),
+        Some(_) => Err(format!(
+            "a terminal of at least 80x24 and at most 1000x1000, found {text:?}"
+        )),
+        None => Err(format!(
+            "expected columns x rows such as \"160x45\", found {text:?}"
+        )),
     }
 }
 
@@ -354,6 +444,10 @@ fn typing(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<f64> {
         return Some(cps);
     }
     let span = tab.get("typing").map_or(tab.span.clone(), |v| v.span());
-    w.report(span, &tab.child("typing"), format!("expected characters per second above 0 and at most 100, found {cps}"));
+    w.report(
+        span,
+        &tab.child("typing"),
+        format!("expected characters per second above 0 and at most 100, found {cps}"),
+    );
     None
 }

@@ -123,18 +123,18 @@ pub fn fleet_of(story: &Story) -> FleetSpec {
     FleetSpec::new(&story.scenario, story.seed, story.at_ms)
 }
 
-/// Starts the console for `story` on `backend` at `pace`, audit records into `audit`.
+/// Starts the console for `story` on `terminal` at `pace`, audit records into `audit`.
 pub async fn start<B>(
     story: &Story,
     pace: Pace,
-    backend: B,
+    terminal: ratatui::Terminal<B>,
     audit: PathBuf,
 ) -> anyhow::Result<Driver<B>>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
-    Driver::start(&fleet_of(story), pace, backend, audit).await
+    Driver::start(&fleet_of(story), pace, terminal, audit).await
 }
 
 /// Plays every step of `story` on `driver`; stops at a `wait` that times out or when the

@@ -8,8 +8,14 @@ use super::{Story, StoryError, parse};
 /// Name and text of every shipped story, in the order `watchdeck demo --list` shows them.
 pub const SHIPPED: &[(&str, &str)] = &[
     ("tour", include_str!("../../fixtures/stories/tour.toml")),
-    ("bad-deploy", include_str!("../../fixtures/stories/bad-deploy.toml")),
-    ("traffic-spike", include_str!("../../fixtures/stories/traffic-spike.toml")),
+    (
+        "bad-deploy",
+        include_str!("../../fixtures/stories/bad-deploy.toml"),
+    ),
+    (
+        "traffic-spike",
+        include_str!("../../fixtures/stories/traffic-spike.toml"),
+    ),
     (
         "regional-failover",
         include_str!("../../fixtures/stories/regional-failover.toml"),

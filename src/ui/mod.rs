@@ -62,7 +62,9 @@ pub fn view_captioned(
     caption: Option<&widgets::caption::Caption>,
 ) -> ViewInfo {
     match caption {
-        Some(caption) => widgets::caption::above(frame, caption, theme, |f| view(f, model, theme, now)),
+        Some(caption) => {
+            widgets::caption::above(frame, caption, theme, |f| view(f, model, theme, now))
+        }
         None => view(frame, model, theme, now),
     }
 }

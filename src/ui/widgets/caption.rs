@@ -126,7 +126,10 @@ mod tests {
         let lines: Vec<&str> = screen.lines().collect();
         assert_eq!(lines[0], "top");
         assert_eq!(lines[21], "console rows 22", "{screen}");
-        assert!(lines[22].contains("HighErrorRate pages for payment"), "{screen}");
+        assert!(
+            lines[22].contains("HighErrorRate pages for payment"),
+            "{screen}"
+        );
         assert!(lines[23].contains("story bad-deploy  step 3/20  +0m15s  PAUSED"));
         assert!(lines[23].contains("space resume"), "{screen}");
     }
