@@ -172,7 +172,7 @@ pub struct Driver<B: Backend> {
 
 /// Builds the fleet of `spec` warmed to its start moment, served on loopback without a
 /// ticker (the driver owns its clock).
-async fn serve_fleet(spec: &FleetSpec) -> anyhow::Result<(server::Running, Scenario)> {
+pub(crate) async fn serve_fleet(spec: &FleetSpec) -> anyhow::Result<(server::Running, Scenario)> {
     let scenario = Scenario::resolve(&spec.scenario)?;
     let mut options = SimOptions::new(spec.seed, START_MS);
     options.warmup_ms = spec.warmup_ms;

@@ -19,6 +19,8 @@ pub mod shipped;
 mod parse_tests;
 #[cfg(test)]
 mod play_tests;
+#[cfg(test)]
+mod same_outcome_tests;
 
 use crate::action::Key;
 use crate::sim::clock::Millis;

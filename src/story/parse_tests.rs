@@ -57,7 +57,7 @@ fn a_story_reads_its_pace_and_steps_with_their_lines() {
     assert_eq!(
         kinds,
         [
-            (8, StepKind::Caption("hello".to_string())),
+            (9, StepKind::Caption("hello".to_string())),
             (
                 11,
                 StepKind::Keys {
@@ -65,8 +65,8 @@ fn a_story_reads_its_pace_and_steps_with_their_lines() {
                     delay_ms: 1000
                 }
             ),
-            (15, StepKind::Type("us-east-1".to_string())),
-            (18, StepKind::Think(15_000)),
+            (16, StepKind::Type("us-east-1".to_string())),
+            (19, StepKind::Think(15_000)),
             (
                 21,
                 StepKind::Wait {
@@ -74,7 +74,7 @@ fn a_story_reads_its_pace_and_steps_with_their_lines() {
                     timeout_ms: 300_000
                 }
             ),
-            (25, StepKind::Expect(Condition::RunAsks(Gate::Production))),
+            (26, StepKind::Expect(Condition::RunAsks(Gate::Production))),
         ]
     );
 }
@@ -84,7 +84,7 @@ fn an_unknown_step_kind_is_refused_where_it_is_written() {
     let err = refused("\n[[steps]]\ncaption = \"a\"\n\n[[steps]]\nsleep = \"3s\"\n");
     assert_eq!(
         err,
-        "s.toml:8:1: steps[1].sleep: unknown step kind; a step is one of caption, keys, type, think, wait, expect"
+        "s.toml:9:1: steps[1].sleep: unknown step kind; a step is one of caption, keys, type, think, wait, expect"
     );
 }
 
