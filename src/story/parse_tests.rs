@@ -59,7 +59,7 @@ fn a_story_reads_its_pace_and_steps_with_their_lines() {
         [
             (9, StepKind::Caption("hello".to_string())),
             (
-                11,
+                12,
                 StepKind::Keys {
                     keys: vec![Key::Char('6'), Key::Ctrl('w'), Key::Enter],
                     delay_ms: 1000
@@ -68,7 +68,7 @@ fn a_story_reads_its_pace_and_steps_with_their_lines() {
             (16, StepKind::Type("us-east-1".to_string())),
             (19, StepKind::Think(15_000)),
             (
-                21,
+                22,
                 StepKind::Wait {
                     until: Condition::Run(RunEnd::Completed),
                     timeout_ms: 300_000
