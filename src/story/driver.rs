@@ -51,6 +51,9 @@ const SYNC_WALL: Duration = Duration::from_secs(90);
 pub struct Pace {
     pub every: Duration,
     pub step_ms: Millis,
+    /// Shortest real time between two frames while time runs (keys and screen checks
+    /// always draw).
+    pub frame_every: Duration,
 }
 
 impl Pace {
@@ -59,6 +62,7 @@ impl Pace {
         Pace {
             every: Duration::from_millis(20),
             step_ms: 1_000,
+            frame_every: Duration::from_millis(250),
         }
     }
 
@@ -73,6 +77,7 @@ impl Pace {
         Pace {
             every,
             step_ms: ((every.as_secs_f64() * 1000.0 * speed).round() as Millis).max(1),
+            frame_every: crate::app::FRAME_INTERVAL,
         }
     }
 
@@ -368,6 +373,7 @@ where
         done: Option<&dyn Fn(&mut Self) -> bool>,
     ) -> Until {
         let deadline = self.virtual_ms + budget_ms.max(0);
+        let mut next_frame = Instant::now();
         let mut steps = interval(self.pace.every);
         steps.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
@@ -381,12 +387,14 @@ where
                     Until::Done
                 };
             }
-            if self.dirty
-                && let Err(error) = self.draw()
-            {
-                tracing::warn!(%error, "frame not drawn");
+            if self.dirty && Instant::now() >= next_frame {
+                if let Err(error) = self.draw() {
+                    tracing::warn!(%error, "frame not drawn");
+                }
+                next_frame = Instant::now() + self.pace.frame_every;
             }
             tokio::select! {
+                () = tokio::time::sleep_until(next_frame), if self.dirty => {}
                 event = self.rx.recv() => match event {
                     Some(mut event) => {
                         event.at = self.clock.now();

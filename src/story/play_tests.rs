@@ -43,12 +43,32 @@ async fn closes(name: &str, think_scale: f64) -> Report {
     report
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_deploy_closes() {
-    closes("bad-deploy", 1.0).await;
+macro_rules! story_tests {
+    ($($name:literal: $as_written:ident, $doubled:ident;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $as_written() {
+            closes($name, 1.0).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $doubled() {
+            closes($name, 2.0).await;
+        }
+    )*};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tour_closes() {
-    closes("tour", 1.0).await;
+story_tests! {
+    "tour": tour_closes, tour_closes_with_think_times_doubled;
+    "bad-deploy": bad_deploy_closes, bad_deploy_closes_with_think_times_doubled;
+    "traffic-spike": traffic_spike_closes, traffic_spike_closes_with_think_times_doubled;
+    "regional-failover": regional_failover_closes, regional_failover_closes_with_think_times_doubled;
+}
+
+#[test]
+fn every_shipped_story_has_its_tests() {
+    let names = shipped::names();
+    assert_eq!(
+        names,
+        ["tour", "bad-deploy", "traffic-spike", "regional-failover"]
+    );
 }
