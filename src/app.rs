@@ -30,7 +30,11 @@ use crate::ui::{self, ViewInfo};
 use crate::update::update;
 
 pub use executor::Executor;
-pub use supervise::{Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_with_slos};
+pub(crate) use executor::next_run_reply;
+pub use supervise::{
+    Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_paced,
+    spawn_sources_with_slos,
+};
 
 /// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
 #[derive(Debug, Clone)]
@@ -481,7 +485,7 @@ pub(crate) fn outcome_msg(reply: run_io::RunReply, clock: &Clock) -> Msg {
 /// `Render`, hands IO to the executor, feeds `StartRun` back with the clock's now, writes
 /// audit records synchronously (when one fails, the run effects after it are dropped and
 /// the run is told). True on `Quit`.
-fn apply(
+pub(crate) fn apply(
     model: &mut Model,
     executor: &mut Option<Executor>,
     clock: &Clock,
@@ -550,7 +554,27 @@ where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
-    let info = draw(terminal, model, theme, clock.now())?;
+    frame_with(terminal, model, executor, clock, theme, dirty, None, None)
+}
+
+/// [`frame`] with a story's caption below the console (when `caption` is set), keeping a
+/// copy of the drawn screen in `screen` (when given).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn frame_with<B>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    executor: &mut Option<Executor>,
+    clock: &Clock,
+    theme: &Theme,
+    dirty: &mut bool,
+    caption: Option<&ui::widgets::caption::Caption>,
+    screen: Option<&mut ratatui::buffer::Buffer>,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let info = draw(terminal, model, theme, clock.now(), caption, screen)?;
     *dirty = false;
     let viewport = Msg::Viewport {
         pods: info.pods_rows,
@@ -574,13 +598,20 @@ fn draw<B>(
     model: &Model,
     theme: &Theme,
     now: Timestamp,
+    caption: Option<&ui::widgets::caption::Caption>,
+    screen: Option<&mut ratatui::buffer::Buffer>,
 ) -> anyhow::Result<ViewInfo>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
     let mut info = ViewInfo::default();
-    terminal.draw(|frame| info = ui::view(frame, model, theme, now))?;
+    terminal.draw(|frame| {
+        info = ui::view_captioned(frame, model, theme, now, caption);
+        if let Some(screen) = screen {
+            screen.clone_from(frame.buffer_mut());
+        }
+    })?;
     Ok(info)
 }
 

@@ -50,6 +50,70 @@ pub enum Command {
     Run(RunArgs),
     /// List the audit log of actions (who, what, where, result)
     Audit(AuditArgs),
+    /// Play an incident story on the simulated fleet with captions (space pause, → next step, q quit)
+    #[command(after_help = DEMO_HELP)]
+    Demo(StoryDemoArgs),
+}
+
+/// Exit codes and examples of `watchdeck demo`.
+pub const DEMO_HELP: &str = "Exit codes:
+   0  the story closed: every wait reached and every expect held
+   1  an expect did not hold or a wait timed out (file:line and what was seen), or q before the end
+  64  usage error: unknown story, invalid story file, bad --size or --speed
+
+Think and wait times are virtual: --speed 10 shows ten minutes of incident in one.
+
+Examples:
+  watchdeck demo --list
+  watchdeck demo bad-deploy --speed 5
+  watchdeck demo regional-failover --speed 10 --size 120x40 --cast failover.cast
+  watchdeck demo my-story.toml";
+
+/// `watchdeck demo`.
+#[derive(Debug, Clone, Args)]
+pub struct StoryDemoArgs {
+    /// Story name (see --list) or path to a story .toml file
+    #[arg(value_name = "STORY", required_unless_present = "list")]
+    pub story: Option<String>,
+
+    /// Virtual seconds per real second
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub speed: f64,
+
+    /// Size to play at, columns x rows (default: the story's), drawn in the top-left corner
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
+
+    /// Also record what is drawn to FILE as asciicast v2 (plays with asciinema)
+    #[arg(long, value_name = "FILE")]
+    pub cast: Option<PathBuf>,
+
+    /// Multiply every think time by X (2 for a slower reader)
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub think_scale: f64,
+
+    /// List the shipped stories and exit
+    #[arg(long)]
+    pub list: bool,
+}
+
+impl StoryDemoArgs {
+    /// Checks values clap cannot check by type.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.speed.is_finite() && self.speed > 0.0 && self.speed <= 1000.0) {
+            return Err(format!(
+                "--speed must be a number above 0 and at most 1000, got {}",
+                self.speed
+            ));
+        }
+        if !(self.think_scale.is_finite() && self.think_scale > 0.0 && self.think_scale <= 10.0) {
+            return Err(format!(
+                "--think-scale must be a number above 0 and at most 10, got {}",
+                self.think_scale
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Exit codes and examples of `watchdeck run`.

@@ -12,6 +12,8 @@
 //! - `config`: TOML configuration, validated with file:line:key errors.
 //! - `sim`: the deterministic fleet simulator serving the Kubernetes, Prometheus and
 //!   Alertmanager HTTP APIs on loopback: the zero-setup demo and the tests' clusters.
+//! - `story`: incident stories (files, parser, player) played at a person's pace, as
+//!   `watchdeck demo` and as end-to-end tests.
 
 pub mod action;
 pub mod app;
@@ -27,6 +29,7 @@ pub mod model;
 pub mod runbook;
 pub mod sim;
 pub mod sources;
+pub mod story;
 pub mod tui;
 pub mod ui;
 pub mod update;

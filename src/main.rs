@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             cli.config.clone(),
             &args,
         ))),
+        Some(Command::Demo(args)) => runtime.block_on(watchdeck::story::demo::run(args)),
         None => runtime.block_on(watchdeck::console::run(
             cli.config.clone(),
             cli.demo.clone(),

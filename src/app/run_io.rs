@@ -38,6 +38,9 @@ pub struct RunIo {
     tasks: JoinSet<()>,
     /// Operations started, for the log and tests.
     started: u64,
+    /// Real time per unit of an operation's delay: 1 in the console; a story played at N
+    /// times real time sets 1/N, so a verification's "every 5 s" is 5 s of virtual time.
+    delay_scale: f64,
 }
 
 impl RunIo {
@@ -54,15 +57,25 @@ impl RunIo {
             rx,
             tasks: JoinSet::new(),
             started: 0,
+            delay_scale: 1.0,
         }
     }
 
-    /// Starts operation `id` of run `run` after `delay`; returns at once.
+    /// Scales every later operation's delay by `scale` (see [`RunIo::start`]); a scale that
+    /// is not a positive finite number is ignored.
+    pub fn set_delay_scale(&mut self, scale: f64) {
+        if scale.is_finite() && scale > 0.0 {
+            self.delay_scale = scale;
+        }
+    }
+
+    /// Starts operation `id` of run `run` after `delay` (times the delay scale); returns at once.
     pub fn start(&mut self, run: u64, id: u64, request: OpRequest, delay: Duration) {
         while self.tasks.try_join_next().is_some() {}
         self.started += 1;
         let tx = self.tx.clone();
         let perform = self.perform.clone();
+        let delay = delay.mul_f64(self.delay_scale);
         tracing::debug!(run, id, ?request, ?delay, "run operation");
         self.tasks.spawn(async move {
             if !delay.is_zero() {

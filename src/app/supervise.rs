@@ -73,6 +73,8 @@ pub struct Sources {
     tasks: JoinSet<()>,
     jobs: HashMap<Id, Job>,
     tx: mpsc::Sender<DataEvent>,
+    /// How the Alertmanager pollers pace themselves (shortened when a story plays fast).
+    alert_poll: PollConfig,
 }
 
 impl Sources {
@@ -87,6 +89,7 @@ impl Sources {
     fn spawn(&mut self, job: Job, delay: Duration) {
         let tx = self.tx.clone();
         let run = job.clone();
+        let alert_poll = self.alert_poll;
         let handle = self.tasks.spawn(Contained::new(async move {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
@@ -101,7 +104,7 @@ impl Sources {
                     cluster,
                     specs,
                     filter,
-                } => poll_alerts_filtered(cluster, specs, filter, PollConfig::default(), tx).await,
+                } => poll_alerts_filtered(cluster, specs, filter, alert_poll, tx).await,
                 Job::Metrics {
                     cluster,
                     spec,
@@ -131,10 +134,22 @@ pub fn spawn_sources_with_slos(
     slos: &[SloSpec],
     tx: mpsc::Sender<DataEvent>,
 ) -> Sources {
+    spawn_sources_paced(targets, slos, PollConfig::default(), tx)
+}
+
+/// [`spawn_sources_with_slos`] with the Alertmanager pollers paced by `alert_poll` (a story
+/// played faster than real time polls more often, so virtual time stays finely sampled).
+pub fn spawn_sources_paced(
+    targets: &[ClusterTarget],
+    slos: &[SloSpec],
+    alert_poll: PollConfig,
+    tx: mpsc::Sender<DataEvent>,
+) -> Sources {
     let mut sources = Sources {
         tasks: JoinSet::new(),
         jobs: HashMap::new(),
         tx,
+        alert_poll,
     };
     for (cluster, target) in targets.iter().enumerate() {
         let kubeconfig = Box::new(target.kubeconfig.clone());

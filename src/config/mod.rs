@@ -21,7 +21,7 @@ pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;
-mod walk;
+pub(crate) mod walk;
 pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -51,13 +51,16 @@ pub fn enter() -> io::Result<(Term, TerminalGuard)> {
 /// goes to that asciicast v2 file (timestamps: wall time since the recording started). A cast
 /// file that cannot be created is an error before the terminal is touched.
 pub fn enter_recording(cast: Option<&Path>) -> io::Result<(Term, TerminalGuard)> {
-    let recording = match cast {
-        Some(path) => {
-            let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
-            Some(Recording::create(path, width, height)?)
-        }
-        None => None,
-    };
+    let (out, guard) = enter_output(cast)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    terminal.hide_cursor()?;
+    terminal.clear()?;
+    Ok((terminal, guard))
+}
+
+/// Raw mode, the alternate screen, mouse and focus reporting; the output teed into
+/// `recording` when there is one.
+fn enter_with(recording: Option<SharedRecording>) -> io::Result<(Tee<Stdout>, TerminalGuard)> {
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -72,10 +75,20 @@ pub fn enter_recording(cast: Option<&Path>) -> io::Result<(Term, TerminalGuard)>
         EnableFocusChange,
         EnableMouseCapture
     )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
-    terminal.hide_cursor()?;
-    terminal.clear()?;
-    Ok((terminal, guard))
+    Ok((out, guard))
+}
+
+/// [`enter_recording`] without the ratatui terminal: the output (teed into `cast` when
+/// given) for a caller that sets up its own viewport, such as `watchdeck demo`.
+pub fn enter_output(cast: Option<&Path>) -> io::Result<(Tee<Stdout>, TerminalGuard)> {
+    let recording = match cast {
+        Some(path) => {
+            let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+            Some(Recording::create(path, width, height)?)
+        }
+        None => None,
+    };
+    enter_with(recording)
 }
 
 /// Leaves raw mode, mouse capture and the alternate screen and shows the cursor. Does nothing if the

@@ -55,6 +55,22 @@ pub fn list_rows_area(pane: ratatui::layout::Rect) -> Area {
     )
 }
 
+/// [`view`] with a story's caption in the bottom rows (the console draws above it).
+pub fn view_captioned(
+    frame: &mut Frame,
+    model: &Model,
+    theme: &Theme,
+    now: Timestamp,
+    caption: Option<&widgets::caption::Caption>,
+) -> ViewInfo {
+    match caption {
+        Some(caption) => {
+            widgets::caption::above(frame, caption, theme, |f| view(f, model, theme, now))
+        }
+        None => view(frame, model, theme, now),
+    }
+}
+
 /// Draws the whole screen for `model` at `now`.
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let mut info = match model.ui.view {

@@ -4,6 +4,7 @@ pub mod alert_detail;
 pub mod alert_groups;
 pub mod alerts;
 pub mod bands;
+pub mod caption;
 pub mod chart;
 pub mod columns;
 pub mod images;
