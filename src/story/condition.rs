@@ -79,12 +79,13 @@ impl RunEnd {
 }
 
 /// Gate names as stories write them.
-pub const GATE_NAMES: [(&str, Gate); 7] = [
+pub const GATE_NAMES: [(&str, Gate); 8] = [
     ("confirm", Gate::Step),
+    ("plan", Gate::Plan),
     ("apply", Gate::Apply),
     ("production", Gate::Production),
     ("risk", Gate::Risk),
-    ("large-change", Gate::LargeChange),
+    ("data-loss", Gate::DataLoss),
     ("failure", Gate::Failure),
     ("outcome-unknown", Gate::OutcomeUnknown),
 ];

@@ -166,6 +166,7 @@ async fn headless(dir: &std::path::Path) -> (u8, String, Vec<(AuditPhase, String
         dry_run: false,
         yes: true,
         confirms: vec![TARGET.to_string()],
+        accept_data_loss: None,
         alert: None,
         audit_file: Some(audit.clone()),
         list: false,
