@@ -94,10 +94,177 @@ async fn traffic_spike_is_sized_from_the_load_and_the_sized_count_brings_p99_bac
     let recovered = probe(&ops, p99_below("us-east-1", "order", 0.5))
         .await
         .expect("p99");
-    assert!(recovered.holds, "p99 after scaling to {wanted}: {}", recovered.value);
+    assert!(
+        recovered.holds,
+        "p99 after scaling to {wanted}: {}",
+        recovered.value
+    );
 
     // Sized again with the load carried: nothing more to add, and it never scales in.
     let again = plan(&ops, &mutation).await.expect("plan");
     assert_eq!(again.target_replicas, Some(wanted));
     assert!(again.nothing_to_do(), "{:?}", again.diff);
+}
+
+/// Firing alerts of `cluster` as Prometheus' `ALERTS` series says, as `name{pod|service}`.
+async fn firing(sim: &common::Sim, cluster: &str) -> Vec<String> {
+    let signals = sim
+        .running
+        .fleet
+        .clusters
+        .iter()
+        .find(|c| c.name == cluster)
+        .expect("cluster");
+    let Ok(rules) = signals.rules.read() else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = rules
+        .active_alerts()
+        .iter()
+        .filter(|a| a.state.as_str() == "firing")
+        .map(|a| {
+            let subject = a
+                .labels
+                .get("service")
+                .or_else(|| a.labels.get("pod"))
+                .unwrap_or("");
+            format!("{}{{{subject}}}", a.labels.get("alertname").unwrap_or(""))
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+async fn mutate(ops: &Ops, mutation: Mutation) {
+    let report = plan(ops, &mutation).await.expect("plan");
+    assert_eq!(report.refusal, None, "{mutation:?}");
+    execute(ops, &mutation, &report).await.expect("executed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failover_that_repoints_the_third_region_leaves_only_the_dead_region_alerting() {
+    let sim = common::start(
+        "region-outage",
+        common::options(41, common::FIXED_START),
+        None,
+    )
+    .await;
+    sim.advance(4 * MIN).await;
+    let ops = ops(&sim);
+    let db = |cluster: &str| object(cluster, "database", ObjectKind::CnpgCluster, "orders-db");
+    mutate(
+        &ops,
+        Mutation::PromoteCnpg {
+            object: db("eu-west-1"),
+            instance: None,
+            max_lag: None,
+        },
+    )
+    .await;
+    sim.advance(20_000).await;
+
+    // The third region still follows the dead primary: its lag only grows.
+    let lagging = Probe::ReplicationLag {
+        object: db("ap-southeast-1"),
+        below: std::time::Duration::from_secs(60),
+    };
+    assert!(!probe(&ops, lagging.clone()).await.expect("lag").holds);
+    let follow = Mutation::FollowCnpg {
+        object: db("ap-southeast-1"),
+        source: "orders-db-eu-west-1".into(),
+    };
+    let report = plan(&ops, &follow).await.expect("plan");
+    assert_eq!(report.refusal, None);
+    assert!(
+        report
+            .diff
+            .iter()
+            .any(|d| format!("{d:?}").contains("source orders-db-eu-west-1")),
+        "{:?}",
+        report.diff
+    );
+    execute(&ops, &follow, &report).await.expect("re-pointed");
+    let unknown = plan(
+        &ops,
+        &Mutation::FollowCnpg {
+            object: db("ap-southeast-1"),
+            source: "orders-db-mars-1".into(),
+        },
+    )
+    .await
+    .expect("plan");
+    assert!(
+        unknown
+            .refusal
+            .is_some_and(|r| r.contains("no external cluster orders-db-mars-1")),
+    );
+    for (name, replicas) in [
+        ("order", 8),
+        ("payment", 6),
+        ("auth", 5),
+        ("user", 4),
+        ("api-gateway", 8),
+        ("notification", 4),
+        ("analytics", 4),
+    ] {
+        mutate(
+            &ops,
+            Mutation::Scale {
+                object: object("eu-west-1", "shop", ObjectKind::Deployment, name),
+                replicas,
+                expect_replicas: None,
+                for_load: None,
+            },
+        )
+        .await;
+    }
+    sim.advance(10 * MIN).await;
+    assert!(
+        probe(&ops, lagging).await.expect("lag").holds,
+        "ap-southeast-1 streams from eu-west-1 again"
+    );
+    // Every fleet has one notification pod crash-looping on a bad node in eu-west-1: not
+    // the failover's to fix, and not on the request path.
+    let left = firing(&sim, "eu-west-1").await;
+    assert!(
+        left.iter()
+            .all(|a| a.starts_with("PodCrashLooping{notification-")),
+        "{left:?}"
+    );
+    assert_eq!(firing(&sim, "ap-southeast-1").await, Vec::<String>::new());
+    // What the failover does not fix: the dead region's own database.
+    assert!(
+        firing(&sim, "us-east-1")
+            .await
+            .iter()
+            .all(|a| a.starts_with("PostgresDown{")),
+        "{:?}",
+        firing(&sim, "us-east-1").await
+    );
+    // The runbook's alert checks see the same through ALERTS.
+    let quiet = probe(
+        &ops,
+        Probe::Query {
+            cluster: "ap-southeast-1".into(),
+            query: "count(ALERTS{alertstate=\"firing\",cluster=\"ap-southeast-1\"}) or vector(0)"
+                .into(),
+            op: Comparison::Lt,
+            threshold: 1.0,
+        },
+    )
+    .await
+    .expect("ALERTS");
+    assert!(quiet.holds, "{}", quiet.value);
+    let dead = probe(
+        &ops,
+        Probe::Query {
+            cluster: "us-east-1".into(),
+            query: "count(ALERTS{alertstate=\"firing\",alertname=\"PostgresDown\"})".into(),
+            op: Comparison::Ge,
+            threshold: 1.0,
+        },
+    )
+    .await
+    .expect("ALERTS");
+    assert!(dead.holds, "{}", dead.value);
 }

@@ -68,6 +68,10 @@ pub enum Mutation {
         instance: Option<String>,
         max_lag: Option<Duration>,
     },
+    /// CNPG: a replica cluster streams from `source` (one of its `externalClusters`) from now
+    /// on: `spec.replica.source`, patched. After a failover, the third region follows the
+    /// new primary.
+    FollowCnpg { object: ObjectRef, source: String },
     /// Patroni `POST /failover` on the configured endpoint `endpoint` (by config name).
     PromotePatroni {
         endpoint: String,
@@ -98,7 +102,8 @@ impl Mutation {
         match self {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. } => Some(&object.cluster),
+            | Mutation::PromoteCnpg { object, .. }
+            | Mutation::FollowCnpg { object, .. } => Some(&object.cluster),
             Mutation::Silence { cluster, .. } | Mutation::ExpireSilence { cluster, .. } => {
                 Some(cluster)
             }
@@ -110,7 +115,8 @@ impl Mutation {
         match self {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. } => Some(object),
+            | Mutation::PromoteCnpg { object, .. }
+            | Mutation::FollowCnpg { object, .. } => Some(object),
             _ => None,
         }
     }
@@ -121,6 +127,7 @@ impl Mutation {
             Mutation::Scale { .. } => "scale",
             Mutation::Rollback { .. } => "rollback",
             Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. } => "promote",
+            Mutation::FollowCnpg { .. } => "follow",
             Mutation::Silence { .. } => "silence",
             Mutation::ExpireSilence { .. } => "expire-silence",
             Mutation::Command { .. } => "command",

@@ -114,6 +114,17 @@ fn resolve_kind(
             };
             mutate(mutation, *verify_timeout)
         }
+        StepKind::Follow {
+            target,
+            source,
+            verify_timeout,
+        } => {
+            let mutation = Mutation::FollowCnpg {
+                object: r.target(target)?,
+                source: r.template(source)?,
+            };
+            mutate(mutation, *verify_timeout)
+        }
         StepKind::Silence {
             cluster,
             matchers,
@@ -188,6 +199,11 @@ pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
         }),
         Mutation::PromoteCnpg { object, .. } => Some(Probe::Writable {
             object: object.clone(),
+        }),
+        // Streaming from a writable source again: the lag comes back under a minute.
+        Mutation::FollowCnpg { object, .. } => Some(Probe::ReplicationLag {
+            object: object.clone(),
+            below: Duration::from_secs(60),
         }),
         Mutation::PromotePatroni { .. }
         | Mutation::Silence { .. }

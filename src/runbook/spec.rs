@@ -197,6 +197,12 @@ pub enum StepKind {
         promotion: PromotionSpec,
         verify_timeout: Duration,
     },
+    /// A CloudNativePG replica cluster streams from another of its `externalClusters`.
+    Follow {
+        target: TargetSpec,
+        source: Template,
+        verify_timeout: Duration,
+    },
     /// Wait until a condition holds, failing at the timeout; polled every `every`.
     Wait {
         until: ConditionSpec,
@@ -238,6 +244,7 @@ impl StepKind {
             StepKind::Scale { .. }
                 | StepKind::Rollback { .. }
                 | StepKind::Promote { .. }
+                | StepKind::Follow { .. }
                 | StepKind::Silence { .. }
                 | StepKind::ExpireSilence { .. }
                 | StepKind::Command { .. }
@@ -251,6 +258,7 @@ impl StepKind {
             StepKind::Scale { .. } => "scale",
             StepKind::Rollback { .. } => "rollback",
             StepKind::Promote { .. } => "promote",
+            StepKind::Follow { .. } => "follow",
             StepKind::Wait { .. } => "wait",
             StepKind::Confirm { .. } => "confirm",
             StepKind::Silence { .. } => "silence",

@@ -149,11 +149,15 @@ impl Fleet {
             let now = world.now;
             let scrapes: Vec<Vec<(Labels, f64)>> = (0..world.clusters.len())
                 .map(|i| {
-                    world
+                    let mut samples: Vec<(Labels, f64)> = world
                         .metric_families(i)
                         .into_iter()
                         .flat_map(|f| f.samples)
-                        .collect()
+                        .collect();
+                    if let Some(rules) = self.clusters.get(i).and_then(|c| c.rules.read().ok()) {
+                        samples.extend(alerts_series(&rules.active_alerts()));
+                    }
+                    samples
                 })
                 .collect();
             (now, scrapes, std::mem::take(&mut world.outbox))
@@ -202,6 +206,24 @@ impl Fleet {
             }
         }
     }
+}
+
+/// Prometheus' `ALERTS{alertname, alertstate, ...}` series (value 1) for the pending and
+/// firing alerts of the last rule evaluation, so checks can ask which alerts fire.
+fn alerts_series(alerts: &[super::rules::Alert]) -> Vec<(Labels, f64)> {
+    alerts
+        .iter()
+        .filter(|a| a.state != super::rules::AlertState::Inactive)
+        .map(|a| {
+            (
+                a.labels
+                    .clone()
+                    .with(super::labels::METRIC_NAME, "ALERTS")
+                    .with("alertstate", a.state.as_str()),
+                1.0,
+            )
+        })
+        .collect()
 }
 
 /// A cluster's store: live scrapes for `retention_ms`, and a coarse tier holding the

@@ -60,7 +60,11 @@ fn a_crash_looping_pod_pages_once_and_stays_firing() {
     }
     let (fired, pod) = first_fired.expect("PodCrashLooping fires in eu-west-1");
     assert!(pod.starts_with("notification-"), "{pod}");
-    assert!(fired < START + 3 * MIN, "fired at +{}s", (fired - START) / 1000);
+    assert!(
+        fired < START + 3 * MIN,
+        "fired at +{}s",
+        (fired - START) / 1000
+    );
     // Thirty virtual minutes in CrashLoopBackOff (back-off reaches its 5 minute cap): firing
     // the whole time, never resolved and re-fired.
     assert!(end - fired >= 29 * MIN);

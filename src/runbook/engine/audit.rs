@@ -90,7 +90,8 @@ fn object_name(mutation: &Mutation) -> String {
     match mutation {
         Mutation::Scale { object, .. }
         | Mutation::Rollback { object, .. }
-        | Mutation::PromoteCnpg { object, .. } => {
+        | Mutation::PromoteCnpg { object, .. }
+        | Mutation::FollowCnpg { object, .. } => {
             format!("{}/{}", object.kind.keyword(), object.name)
         }
         Mutation::PromotePatroni { endpoint, .. } => format!("patroni/{endpoint}"),

@@ -357,6 +357,9 @@ pub(super) fn describe(mutation: &Mutation, plan: Option<&PlanReport>) -> String
             Some(i) => format!("promote instance {i} of {} to primary", place(object)),
             None => format!("promote {} out of replica mode", place(object)),
         },
+        Mutation::FollowCnpg { object, source } => {
+            format!("make {} stream from {source}", place(object))
+        }
         Mutation::PromotePatroni {
             endpoint,
             candidate,

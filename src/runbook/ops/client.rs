@@ -179,6 +179,9 @@ impl Ops {
                 instance,
                 max_lag,
             } => super::kube::promote::plan(self, object, instance.as_deref(), *max_lag).await,
+            Mutation::FollowCnpg { object, source } => {
+                super::kube::follow::plan(self, object, source).await
+            }
             Mutation::PromotePatroni {
                 endpoint,
                 candidate,
@@ -203,7 +206,10 @@ impl Ops {
             )));
         }
         match mutation {
-            Mutation::Scale { .. } | Mutation::Rollback { .. } | Mutation::PromoteCnpg { .. } => {
+            Mutation::Scale { .. }
+            | Mutation::Rollback { .. }
+            | Mutation::PromoteCnpg { .. }
+            | Mutation::FollowCnpg { .. } => {
                 super::kube::execute::apply(self, mutation, plan).await
             }
             Mutation::PromotePatroni { endpoint, .. } => {
@@ -225,7 +231,8 @@ impl Ops {
         match mutation {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. } => super::kube::read::read(self, object).await,
+            | Mutation::PromoteCnpg { object, .. }
+            | Mutation::FollowCnpg { object, .. } => super::kube::read::read(self, object).await,
             Mutation::PromotePatroni { endpoint, .. } => super::patroni::read(self, endpoint).await,
             Mutation::Silence { .. } => super::silence::read(self, mutation).await,
             Mutation::ExpireSilence { cluster, id } => {

@@ -64,7 +64,11 @@ pub async fn measure(
 ) -> (Option<Duration>, Vec<String>) {
     let replica = instance
         .map(str::to_string)
-        .or_else(|| cnpg["status"]["currentPrimary"].as_str().map(str::to_string))
+        .or_else(|| {
+            cnpg["status"]["currentPrimary"]
+                .as_str()
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     let own = object.cluster.as_str();
     let known = ops.cluster_names();

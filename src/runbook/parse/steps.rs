@@ -13,7 +13,8 @@ use super::matchers;
 use super::reader::{Accepts, Cur, Reader, child};
 
 pub(super) const KINDS: &[&str] = &[
-    "check", "scale", "rollback", "promote", "wait", "confirm", "silence", "note", "command",
+    "check", "scale", "rollback", "promote", "follow", "wait", "confirm", "silence", "note",
+    "command",
 ];
 
 const COMMON: &[&str] = &["kind", "id", "title"];
@@ -71,6 +72,7 @@ fn keys_of(kind: &str, condition: &str) -> Vec<&'static str> {
             "max_lag",
             "verify_timeout",
         ],
+        "follow" => &["target", "source", "verify_timeout"],
         "wait" => &["until", "timeout", "every"],
         "confirm" => &["question"],
         "silence" => &["cluster", "matchers", "duration", "comment"],
@@ -93,6 +95,7 @@ pub(super) fn step_kind(r: &mut Reader<'_>, cur: Cur<'_>, kind: &str) -> Option<
         "scale" => scale(r, cur),
         "rollback" => rollback(r, cur),
         "promote" => promote(r, cur),
+        "follow" => follow(r, cur),
         "wait" => wait(r, cur),
         "confirm" => {
             let path = child(cur.path, "question");
@@ -141,6 +144,21 @@ fn scale(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         replicas: replicas?,
         expect_replicas: expect,
         target_utilisation,
+        verify_timeout,
+    })
+}
+
+fn follow(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
+    let target = target(r, cur, &[ObjectKind::CnpgCluster]);
+    let path = child(cur.path, "source");
+    let expected = "the name of one of the replica cluster's externalClusters";
+    let source = r
+        .required(cur, "source", expected)
+        .and_then(|n| r.template(n, &path, expected));
+    let verify_timeout = r.duration_or(cur, "verify_timeout", VERIFY_TIMEOUT);
+    Some(StepKind::Follow {
+        target: target?,
+        source: source?,
         verify_timeout,
     })
 }

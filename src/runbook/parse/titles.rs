@@ -144,6 +144,9 @@ pub(super) fn title(kind: &StepKind) -> String {
             Some(rev) => format!("Roll back {} to revision {}", object(target), field(rev)),
             None => format!("Roll back {} to the previous revision", object(target)),
         },
+        StepKind::Follow { target, source, .. } => {
+            format!("Make {} follow {}", object(target), source.text.trim())
+        }
         StepKind::Promote { promotion, .. } => match promotion {
             PromotionSpec::Cnpg {
                 target,

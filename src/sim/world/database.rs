@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::catalog::{DB_CLUSTER, DB_NAMESPACE};
+use super::catalog::{CLUSTERS, DB_CLUSTER, DB_NAMESPACE};
 use super::cluster::ClusterState;
 use super::pods::{Owner, Stage};
 use crate::sim::clock::{Millis, rfc3339};
@@ -93,8 +93,17 @@ impl ClusterState {
             "postgresql": {"parameters": {"max_connections": "200"}},
         });
         if !primary_region {
+            // CloudNativePG's distributed topology: every region's cluster declares the
+            // others as external clusters, so a replica cluster can be re-pointed to follow
+            // whichever region is primary by patching `spec.replica.source`.
             spec["replica"] = json!({"enabled": true, "source": "orders-db-us-east-1"});
-            spec["externalClusters"] = json!([{"name": "orders-db-us-east-1", "connectionParameters": {"host": "orders-db-rw.database.us-east-1.example.internal", "user": "streaming_replica", "dbname": "postgres"}}]);
+            spec["externalClusters"] = json!(
+                CLUSTERS
+                    .iter()
+                    .filter(|c| c.name != self.spec.name)
+                    .map(|c| json!({"name": format!("{DB_CLUSTER}-{}", c.name), "connectionParameters": {"host": format!("{DB_CLUSTER}-rw.{DB_NAMESPACE}.{}.example.internal", c.name), "user": "streaming_replica", "dbname": "postgres"}}))
+                    .collect::<Vec<_>>()
+            );
         }
         let object = json!({
             "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
@@ -149,6 +158,28 @@ impl ClusterState {
             .unwrap_or(false);
         if self.db.replica_source.is_some() && !replica_enabled {
             self.promote(now, None);
+        }
+        // A replica cluster re-pointed to another region's cluster follows it from now on.
+        if replica_enabled
+            && let Some(source) = stored["spec"]["replica"]["source"]
+                .as_str()
+                .and_then(|s| s.strip_prefix(&format!("{DB_CLUSTER}-")))
+                .and_then(|name| CLUSTERS.iter().find(|c| c.name == name))
+            && self.db.replica_source.as_deref() != Some(source.name)
+        {
+            let from = self.db.replica_source.replace(source.name.to_string());
+            let uid = self.db.uid.clone();
+            self.record_event(
+                ("Cluster", DB_NAMESPACE, DB_CLUSTER, &uid),
+                "Normal",
+                "ReplicaSourceChanged",
+                &format!(
+                    "Replica cluster now streams from {DB_CLUSTER}-{} (was {DB_CLUSTER}-{})",
+                    source.name,
+                    from.unwrap_or_default()
+                ),
+                now,
+            );
         }
         let target_ready = self.db.instances.iter().any(|i| i.name == target && i.up);
         if target_ready && target != self.db.current_primary && self.db.switch_done_at.is_none() {

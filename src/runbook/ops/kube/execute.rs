@@ -98,6 +98,9 @@ fn done_message(mutation: &Mutation, plan: &PlanReport) -> String {
         Mutation::PromoteCnpg { object, .. } => {
             format!("promoted {}: replica mode off", describe(object))
         }
+        Mutation::FollowCnpg { object, source } => {
+            format!("{} now streams from {source}", describe(object))
+        }
         other => format!("{} done", other.verb()),
     }
 }

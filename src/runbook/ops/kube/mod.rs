@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod execute;
+pub mod follow;
 pub mod identity;
 pub mod probe;
 pub mod promote;

@@ -310,7 +310,7 @@ fn unknown_keys_get_a_suggestion_at_the_key() {
         all,
         [
             format!(
-                "runbooks/t.md:{}:1: steps[1] (scale).replicas: missing required field `replicas`; expected a number of replicas or \"{{{{ param }}}}\"",
+                "runbooks/t.md:{}:1: steps[1] (scale).replicas: missing required field `replicas`; expected a number of replicas or \"{{{{ param }}}}\" (or `target_utilisation` to size for the load)",
                 FRONT_LINES + 2
             ),
             format!(

@@ -9,7 +9,7 @@ fn unknown_step_kind_names_file_line_and_the_kinds() {
     assert_eq!(
         e,
         format!(
-            "runbooks/t.md:{}:7: steps[1].kind: unknown step kind \"reboot\"; expected one of check, scale, rollback, promote, wait, confirm, silence, note, command",
+            "runbooks/t.md:{}:7: steps[1].kind: unknown step kind \"reboot\"; expected one of check, scale, rollback, promote, follow, wait, confirm, silence, note, command",
             FRONT_LINES + 4
         )
     );
@@ -312,5 +312,47 @@ fn a_wait_that_polls_less_often_than_its_timeout_is_refused() {
             "runbooks/t.md:{}:8: steps[1] (wait).every: polls less often than the timeout; make `every` shorter than `timeout`",
             FRONT_LINES + 5
         )
+    );
+}
+
+#[test]
+fn a_scale_sized_for_the_load_needs_no_replicas() {
+    let text = with_steps(
+        "```step\nkind: scale\ntarget: { cluster: \"{{ cluster }}\", namespace: shop, name: order }\ntarget_utilisation: \"{{ ratio }}\"\n```\n",
+    );
+    let rb = parse(&text).unwrap();
+    let StepKind::Scale {
+        replicas,
+        target_utilisation,
+        ..
+    } = &rb.steps[0].kind
+    else {
+        panic!("{:?}", rb.steps[0].kind)
+    };
+    assert_eq!(*replicas, Field::Literal(1));
+    assert_eq!(*target_utilisation, Some(Field::Param("ratio".to_string())));
+    assert_eq!(
+        rb.steps[0].title,
+        "Scale deployment order on {{ cluster }} for the load at {{ ratio }} CPU utilisation"
+    );
+}
+
+#[test]
+fn a_follow_step_takes_a_cnpg_cluster_and_a_source() {
+    let text = with_steps(
+        "```step\nkind: follow\ntarget: { cluster: \"{{ cluster }}\", namespace: database, kind: cnpg-cluster, name: orders-db }\nsource: \"orders-db-{{ cluster }}\"\n```\n",
+    );
+    let rb = parse(&text).unwrap();
+    let StepKind::Follow { source, .. } = &rb.steps[0].kind else {
+        panic!("{:?}", rb.steps[0].kind)
+    };
+    assert_eq!(source.text, "orders-db-{{ cluster }}");
+    assert!(rb.steps[0].kind.mutates());
+    let missing = one_error(&with_steps(
+        "```step\nkind: follow\ntarget: { cluster: \"{{ cluster }}\", namespace: database, kind: cnpg-cluster, name: orders-db }\n```\n",
+    ));
+    assert!(
+        missing.contains("missing required field `source`"),
+        "{missing}"
     );
 }

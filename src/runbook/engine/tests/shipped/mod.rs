@@ -172,6 +172,7 @@ pub(super) fn scale_of(name: &str, from: i32, to: i32) -> PlanReport {
     );
     plan.patch = serde_json::json!({"spec": {"replicas": to}});
     plan.current_replicas = Some(from);
+    plan.target_replicas = Some(to);
     plan
 }
 
