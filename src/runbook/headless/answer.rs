@@ -145,3 +145,90 @@ impl Answerer for TerminalAnswers {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::runbook::engine::RunContext;
+    use crate::runbook::runner::Answerer;
+    use crate::runbook::spec::{Objectives, Runbook};
+
+    fn run() -> Run {
+        let runbook = Runbook {
+            id: "empty".into(),
+            source: Default::default(),
+            title: String::new(),
+            description: String::new(),
+            params: Vec::new(),
+            triggers: Vec::new(),
+            objectives: Objectives::default(),
+            steps: Vec::new(),
+        };
+        Run::new(Arc::new(runbook), Default::default(), RunContext::default())
+    }
+
+    fn typed(gate: Gate, text: &str, amount: Option<Duration>) -> Prompt {
+        Prompt {
+            gate,
+            message: String::new(),
+            expect: Expect::Typed(text.into()),
+            data_at_risk: amount,
+        }
+    }
+
+    #[test]
+    fn confirm_names_the_cluster_or_as_before_an_object_of_it() {
+        let prompt = typed(Gate::Production, "eu-west-1", None);
+        for given in ["eu-west-1", "eu-west-1/shop/order"] {
+            let mut flags = FlagAnswers {
+                confirms: vec![given.into()],
+                ..FlagAnswers::default()
+            };
+            let (answer, _) = flags.answer(&prompt, &run());
+            assert_eq!(answer, Answer::Typed(given.into()));
+        }
+        let mut flags = FlagAnswers {
+            confirms: vec!["eu-west-10".into(), "us-east-1/shop/order".into()],
+            ..FlagAnswers::default()
+        };
+        let (answer, note) = flags.answer(&prompt, &run());
+        assert_eq!(answer, Answer::No);
+        assert!(note.unwrap().contains("pass --confirm eu-west-1"));
+    }
+
+    #[test]
+    fn accept_data_loss_must_cover_the_figure_and_yes_alone_never_does() {
+        let prompt = typed(
+            Gate::DataLoss,
+            "accept 7m12s of lost writes",
+            Some(Duration::from_secs(432)),
+        );
+        let answer = |accept: Option<u64>| {
+            let mut flags = FlagAnswers {
+                yes: true,
+                accept_data_loss: accept.map(Duration::from_secs),
+                ..FlagAnswers::default()
+            };
+            flags.answer(&prompt, &run())
+        };
+        assert_eq!(
+            answer(Some(600)).0,
+            Answer::Typed("accept 7m12s of lost writes".into())
+        );
+        assert_eq!(
+            answer(Some(432)).0,
+            Answer::Typed("accept 7m12s of lost writes".into())
+        );
+        let (no, note) = answer(Some(300));
+        assert_eq!(no, Answer::No);
+        assert!(note.unwrap().contains("loses 7m12s of writes"));
+        assert_eq!(
+            answer(None).0,
+            Answer::No,
+            "--yes does not accept lost writes"
+        );
+    }
+}
