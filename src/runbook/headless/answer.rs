@@ -14,6 +14,8 @@ pub struct FlagAnswers {
     pub yes: bool,
     pub confirms: Vec<String>,
     pub accept_data_loss: Option<std::time::Duration>,
+    /// Typed confirmations given so far and refused by the engine are not given again.
+    pub tried: Vec<String>,
 }
 
 impl Answerer for FlagAnswers {
@@ -49,18 +51,30 @@ impl Answerer for FlagAnswers {
             }
             Expect::Typed(expected) => {
                 // The cluster, or (as scripts wrote it before) cluster/namespace/name of an
-                // object of that cluster: the engine checks it is one the plan changes.
-                let given = self.confirms.iter().map(|c| c.trim()).find(|c| {
-                    *c == expected
-                        || c.strip_prefix(expected.as_str())
-                            .is_some_and(|r| r.starts_with('/'))
-                });
+                // object of that cluster: the engine checks it is one the plan changes. A text
+                // the engine did not take is not given twice (it would ask forever).
+                let exact = self.confirms.iter().any(|c| c.trim() == expected);
+                let given = if exact {
+                    Some(expected.clone())
+                } else {
+                    self.confirms
+                        .iter()
+                        .map(|c| c.trim().to_owned())
+                        .find(|c| {
+                            c.strip_prefix(expected.as_str())
+                                .is_some_and(|r| r.starts_with('/'))
+                                && !self.tried.contains(c)
+                        })
+                };
                 match given {
-                    Some(text) => (
-                        Answer::Typed(text.to_owned()),
-                        Some(format!("confirmed {text} (--confirm)")),
-                    ),
-                    None => (
+                    Some(text) => {
+                        if !exact {
+                            self.tried.push(text.clone());
+                        }
+                        let note = format!("confirmed {text} (--confirm)");
+                        (Answer::Typed(text), Some(note))
+                    }
+                    _ => (
                         Answer::No,
                         Some(format!(
                             "{expected} is a production cluster: pass --confirm {expected} to act on it; declined"
@@ -197,6 +211,15 @@ mod tests {
         let (answer, note) = flags.answer(&prompt, &run());
         assert_eq!(answer, Answer::No);
         assert!(note.unwrap().contains("pass --confirm eu-west-1"));
+        // An object the plan does not change is refused by the engine and asked again: the
+        // flags do not give it twice.
+        let mut flags = FlagAnswers {
+            confirms: vec!["eu-west-1/shop/nothing".into()],
+            ..FlagAnswers::default()
+        };
+        let first = flags.answer(&prompt, &run()).0;
+        assert_eq!(first, Answer::Typed("eu-west-1/shop/nothing".into()));
+        assert_eq!(flags.answer(&prompt, &run()).0, Answer::No);
     }
 
     #[test]
