@@ -57,14 +57,11 @@ impl Answerer for FlagAnswers {
                 let given = if exact {
                     Some(expected.clone())
                 } else {
-                    self.confirms
-                        .iter()
-                        .map(|c| c.trim().to_owned())
-                        .find(|c| {
-                            c.strip_prefix(expected.as_str())
-                                .is_some_and(|r| r.starts_with('/'))
-                                && !self.tried.contains(c)
-                        })
+                    self.confirms.iter().map(|c| c.trim().to_owned()).find(|c| {
+                        c.strip_prefix(expected.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                            && !self.tried.contains(c)
+                    })
                 };
                 match given {
                     Some(text) => {
