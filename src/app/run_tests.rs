@@ -8,7 +8,7 @@ use super::*;
 use crate::action::Key;
 use crate::runbook::audit::{AuditLine, AuditPhase, read_all};
 use crate::runbook::ops::{OpOutcome, OpRequest};
-use crate::update::runs::tests::{at_first_gate, run_model};
+use crate::update::runs::tests::{at_first_gate, plan, run_model};
 
 /// A performer that records what it was asked and answers with an error.
 fn recording() -> (Perform, Arc<Mutex<Vec<OpRequest>>>) {
@@ -28,6 +28,8 @@ fn executor(audit: std::path::PathBuf) -> (Executor, Arc<Mutex<Vec<OpRequest>>>)
     (executor, seen)
 }
 
+/// Approves the plan, and answers the re-check the approved step makes before it executes
+/// (operation 4, after identity, access and the plan) with the same plan.
 fn yes(model: &mut Model, executor: &mut Option<Executor>) {
     let mut dirty = false;
     let msg = Msg::KeyAt {
@@ -36,6 +38,13 @@ fn yes(model: &mut Model, executor: &mut Option<Executor>) {
     };
     assert!(!apply(model, executor, &Clock::Wall, msg, &mut dirty));
     assert!(dirty);
+    let rechecked = Msg::RunOutcome {
+        run: model.runs.seq,
+        id: 4,
+        outcome: Box::new(OpOutcome::Plan(Ok(plan(4, 6)))),
+        now: crate::fixture::at(21),
+    };
+    assert!(!apply(model, executor, &Clock::Wall, rechecked, &mut dirty));
 }
 
 #[tokio::test]
@@ -61,11 +70,14 @@ async fn an_unwritable_audit_file_ends_the_run_without_executing() {
     assert!(why.contains("not executed"), "{why}");
     assert_eq!(
         executor.as_mut().unwrap().runs().started(),
-        0,
-        "the execution after the failed record was dropped"
+        1,
+        "the re-check only: the execution after the failed record was dropped"
     );
     tokio::task::yield_now().await;
-    assert!(seen.lock().unwrap().is_empty());
+    assert!(
+        !seen.lock().unwrap().iter().any(|r| r.mutates()),
+        "nothing executed"
+    );
     assert!(model.runs.panel.visible);
     assert!(!path.exists());
 }
@@ -84,8 +96,8 @@ async fn the_attempt_record_is_on_disk_before_the_execution_starts() {
     assert!(model.runs.halted.is_none());
     assert_eq!(
         executor.as_mut().unwrap().runs().started(),
-        1,
-        "the execution"
+        2,
+        "the re-check and the execution"
     );
     let lines = read_all(&path).unwrap();
     let [AuditLine::Record(record)] = &lines[..] else {

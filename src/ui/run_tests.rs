@@ -353,8 +353,42 @@ fn typed_prompt() -> Model {
     let mut model = run_model();
     at_first_gate(&mut model, "prod-eu-1", 6);
     press(&mut model, "y");
-    press(&mut model, "prod-eu-1/sh");
+    press(&mut model, "prod-e");
     model
+}
+
+#[test]
+fn snapshot_run_plan_waiting_for_approval() {
+    let mut model = run_model();
+    at_first_gate(&mut model, "prod-eu-1", 6);
+    for (w, h) in [(80, 24), (160, 45)] {
+        let screen = draw(&model, w, h, 10);
+        insta::assert_snapshot!(format!("run_plan_{w}x{h}"), screen);
+        assert!(
+            screen.contains("? Approve the plan: 1 change in order"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("1. scale deployment/payment in prod-eu-1/shop"),
+            "the whole plan in the detail pane: {screen}"
+        );
+        assert!(screen.contains("+ replicas: 6"), "{screen}");
+    }
+}
+
+#[test]
+fn the_quit_question_replaces_the_prompt() {
+    let mut model = run_model();
+    at_first_gate(&mut model, "prod-eu-1", 6);
+    model.runs.quit_question =
+        Some("payment scale is verifying; quit anyway? the audit will show NO RESULT".into());
+    let screen = draw(&model, 80, 24, 10);
+    assert!(
+        screen.contains("? Quit: payment scale is verifying; quit anyway?"),
+        "{screen}"
+    );
+    assert!(screen.contains("y quit · n stay"), "{screen}");
+    assert!(!screen.contains("Approve the plan:"), "{screen}");
 }
 
 #[test]
@@ -363,9 +397,12 @@ fn snapshot_run_typed_production_prompt() {
     for (w, h) in [(80, 24), (160, 45)] {
         let screen = draw(&model, w, h, 10);
         insta::assert_snapshot!(format!("run_typed_prompt_{w}x{h}"), screen);
-        assert!(screen.contains("type prod-eu-1/shop/payment"), "{screen}");
+        assert!(
+            screen.contains("type prod-eu-1 and press Enter"),
+            "{screen}"
+        );
         assert!(screen.contains("- replicas: 4") && screen.contains("+ replicas: 6"));
-        assert!(screen.contains("> prod-eu-1/sh▏"));
+        assert!(screen.contains("> prod-e▏"));
     }
 }
 

@@ -49,12 +49,12 @@ async fn open_rollback(console: &mut Console, bad_revision: i64) -> i64 {
     chosen.number
 }
 
-/// Enter plans the rollback: the diff is shown at the apply gate and nothing has changed
-/// yet; `y` goes on.
+/// Enter plans the rollback: the diff is shown in the plan and nothing has changed yet;
+/// `y` approves it.
 async fn plan_rollback(console: &mut Console) {
     console.press(Key::Enter);
     let (gate, _) = console.next_prompt().await;
-    assert_eq!(gate, Gate::Apply);
+    assert_eq!(gate, Gate::Plan);
     let screen = console.screen();
     assert!(
         has_line(&screen, &["- image payment:", "v1.4.2"]),
@@ -70,13 +70,13 @@ async fn plan_rollback(console: &mut Console) {
     console.press(Key::Char('y'));
 }
 
-/// us-east-1 is production: a mistyped target is refused (asked again, nothing executed),
+/// us-east-1 is production: a mistyped cluster is refused (asked again, nothing executed),
 /// the right one accepted.
 async fn confirm_production(console: &mut Console) {
     let (gate, expect) = console.next_prompt().await;
-    let typed = Expect::Typed(EAST_PAYMENT.to_string());
+    let typed = Expect::Typed(EAST.to_string());
     assert_eq!((gate, expect), (Gate::Production, typed));
-    assert!(console.screen().contains(&format!("Type {EAST_PAYMENT}")));
+    assert!(console.screen().contains(&format!("Type {EAST}")));
     let started = console.operations();
     console.type_text("us-east-1/shop/paymnet");
     console.press(Key::Enter);
@@ -87,18 +87,23 @@ async fn confirm_production(console: &mut Console) {
     assert!(console.audit_records().is_empty());
     let refused = console.deployment(EAST, SERVICE).await;
     assert!(image(&refused).ends_with(":v1.4.2"));
-    console.type_text(EAST_PAYMENT);
+    console.type_text(EAST);
     console.press(Key::Enter);
 }
 
-/// HighErrorRate pages in us-east-1: acting there now takes one more yes; then the rollout
-/// verifies and the run completes, and the Workloads screen shows v1.4.1.
-async fn accept_risk_and_finish(console: &mut Console) {
+/// HighErrorRate pages in us-east-1 and this direct rollback did not start from that alert:
+/// acting there now takes one more yes.
+async fn accept_risk(console: &mut Console) {
     let (gate, _) = console.next_prompt().await;
     assert_eq!(gate, Gate::Risk);
     let screen = console.screen();
     assert!(screen.contains(&format!("paging on {EAST}:")), "{screen}");
     console.press(Key::Char('y'));
+}
+
+/// The approved rollback runs without another question; the rollout verifies, the run
+/// completes and the Workloads screen shows v1.4.1.
+async fn finish(console: &mut Console) {
     let gates = console.yes_until_the_end().await;
     assert!(gates.is_empty(), "no more gates: {gates:?}");
     let screen = console.screen();
@@ -125,10 +130,7 @@ fn check_rollback_audit(console: &Console) {
     assert_eq!(attempt.cluster, EAST);
     assert_eq!(attempt.object, "deployment/payment");
     let confirmations = &attempt.confirmations;
-    assert!(
-        confirmations.iter().any(|c| c == EAST_PAYMENT),
-        "{confirmations:?}"
-    );
+    assert!(confirmations.iter().any(|c| c == EAST), "{confirmations:?}");
     assert!(!confirmations.iter().any(|c| c.contains("paymnet")));
     let result = records.iter().find(|r| r.phase == AuditPhase::Result);
     assert_eq!(result.unwrap().result, "ok");
@@ -143,8 +145,9 @@ async fn rolling_back_the_bad_deploy_from_the_workloads_screen() {
 
     open_rollback(&mut console, bad_revision).await;
     plan_rollback(&mut console).await;
+    accept_risk(&mut console).await;
     confirm_production(&mut console).await;
-    accept_risk_and_finish(&mut console).await;
+    finish(&mut console).await;
 
     let after = console.deployment(EAST, SERVICE).await;
     assert!(image(&after).ends_with(":v1.4.1"), "{}", image(&after));

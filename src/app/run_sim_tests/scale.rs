@@ -1,4 +1,4 @@
-//! Scaling from the Workloads screen: declined at the apply gate (nothing changes, one
+//! Scaling from the Workloads screen: declined at the plan's approval (nothing changes, one
 //! refused record), then applied (the cluster's spec.replicas follows, attempt and result).
 
 use super::*;
@@ -8,7 +8,7 @@ fn replicas(deployment: &Deployment) -> i32 {
 }
 
 /// `x` on the selected row, `replicas` typed over the prefilled count, Enter: the run plans
-/// and asks to apply, showing the change in the diff.
+/// and asks to approve the plan, showing the change in the diff.
 async fn plan_scale(console: &mut Console, from: i32, to: i32) {
     console.press(Key::Char('x'));
     let popup = &console.model.ui.workloads.popup;
@@ -17,7 +17,7 @@ async fn plan_scale(console: &mut Console, from: i32, to: i32) {
     console.type_text(&to.to_string());
     console.press(Key::Enter);
     let (gate, expect) = console.next_prompt().await;
-    assert_eq!((gate, expect), (Gate::Apply, Expect::YesNo));
+    assert_eq!((gate, expect), (Gate::Plan, Expect::YesNo));
     let screen = console.screen();
     assert!(
         has_line(&screen, &[&format!("- replicas: {from}")]),
@@ -29,7 +29,7 @@ async fn plan_scale(console: &mut Console, from: i32, to: i32) {
     );
 }
 
-/// Declined at the apply gate: the run stops, the fleet keeps `from` replicas and the
+/// Declined at the plan's approval: the run stops, the fleet keeps `from` replicas and the
 /// audit file holds one refused record and nothing else; returns its action id.
 async fn decline_scale(console: &mut Console, cluster: &str, from: i32, to: i32) -> String {
     plan_scale(console, from, to).await;

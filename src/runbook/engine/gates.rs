@@ -6,8 +6,8 @@
 
 use jiff::Timestamp;
 
+use super::approval::{data_loss_text, over_limit};
 use super::mutate::Mutating;
-use super::plan::{data_loss_text, over_limit};
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
 use crate::runbook::action::Mutation;

@@ -19,6 +19,7 @@
 //! failure the user chooses retry, roll back or stop; an execution whose outcome is unknown is
 //! re-read and shown as "outcome unknown, verify", never retried blindly.
 
+mod approval;
 mod audit;
 mod gates;
 mod mutate;

@@ -3,9 +3,9 @@
 //! says what changed (replicas, resourceVersion, the change itself, a new page on its
 //! cluster, more data at risk than accepted) and that step alone is asked again.
 
+use super::approval::over_limit;
 use super::gates::changed_lines;
 use super::mutate::Mutating;
-use super::plan::over_limit;
 use super::run::{Run, human};
 use crate::runbook::ops::PlanReport;
 

@@ -14,6 +14,8 @@ pub struct FlagAnswers {
     pub yes: bool,
     pub confirms: Vec<String>,
     pub accept_data_loss: Option<std::time::Duration>,
+    /// Typed confirmations given so far and refused by the engine are not given again.
+    pub tried: Vec<String>,
 }
 
 impl Answerer for FlagAnswers {
@@ -49,18 +51,27 @@ impl Answerer for FlagAnswers {
             }
             Expect::Typed(expected) => {
                 // The cluster, or (as scripts wrote it before) cluster/namespace/name of an
-                // object of that cluster: the engine checks it is one the plan changes.
-                let given = self.confirms.iter().map(|c| c.trim()).find(|c| {
-                    *c == expected
-                        || c.strip_prefix(expected.as_str())
+                // object of that cluster: the engine checks it is one the plan changes. A text
+                // the engine did not take is not given twice (it would ask forever).
+                let exact = self.confirms.iter().any(|c| c.trim() == expected);
+                let given = if exact {
+                    Some(expected.clone())
+                } else {
+                    self.confirms.iter().map(|c| c.trim().to_owned()).find(|c| {
+                        c.strip_prefix(expected.as_str())
                             .is_some_and(|r| r.starts_with('/'))
-                });
+                            && !self.tried.contains(c)
+                    })
+                };
                 match given {
-                    Some(text) => (
-                        Answer::Typed(text.to_owned()),
-                        Some(format!("confirmed {text} (--confirm)")),
-                    ),
-                    None => (
+                    Some(text) => {
+                        if !exact {
+                            self.tried.push(text.clone());
+                        }
+                        let note = format!("confirmed {text} (--confirm)");
+                        (Answer::Typed(text), Some(note))
+                    }
+                    _ => (
                         Answer::No,
                         Some(format!(
                             "{expected} is a production cluster: pass --confirm {expected} to act on it; declined"
@@ -143,5 +154,101 @@ impl Answerer for TerminalAnswers {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::runbook::engine::RunContext;
+    use crate::runbook::runner::Answerer;
+    use crate::runbook::spec::{Objectives, Runbook};
+
+    fn run() -> Run {
+        let runbook = Runbook {
+            id: "empty".into(),
+            source: Default::default(),
+            title: String::new(),
+            description: String::new(),
+            params: Vec::new(),
+            triggers: Vec::new(),
+            objectives: Objectives::default(),
+            steps: Vec::new(),
+        };
+        Run::new(Arc::new(runbook), Default::default(), RunContext::default())
+    }
+
+    fn typed(gate: Gate, text: &str, amount: Option<Duration>) -> Prompt {
+        Prompt {
+            gate,
+            message: String::new(),
+            expect: Expect::Typed(text.into()),
+            data_at_risk: amount,
+        }
+    }
+
+    #[test]
+    fn confirm_names_the_cluster_or_as_before_an_object_of_it() {
+        let prompt = typed(Gate::Production, "eu-west-1", None);
+        for given in ["eu-west-1", "eu-west-1/shop/order"] {
+            let mut flags = FlagAnswers {
+                confirms: vec![given.into()],
+                ..FlagAnswers::default()
+            };
+            let (answer, _) = flags.answer(&prompt, &run());
+            assert_eq!(answer, Answer::Typed(given.into()));
+        }
+        let mut flags = FlagAnswers {
+            confirms: vec!["eu-west-10".into(), "us-east-1/shop/order".into()],
+            ..FlagAnswers::default()
+        };
+        let (answer, note) = flags.answer(&prompt, &run());
+        assert_eq!(answer, Answer::No);
+        assert!(note.unwrap().contains("pass --confirm eu-west-1"));
+        // An object the plan does not change is refused by the engine and asked again: the
+        // flags do not give it twice.
+        let mut flags = FlagAnswers {
+            confirms: vec!["eu-west-1/shop/nothing".into()],
+            ..FlagAnswers::default()
+        };
+        let first = flags.answer(&prompt, &run()).0;
+        assert_eq!(first, Answer::Typed("eu-west-1/shop/nothing".into()));
+        assert_eq!(flags.answer(&prompt, &run()).0, Answer::No);
+    }
+
+    #[test]
+    fn accept_data_loss_must_cover_the_figure_and_yes_alone_never_does() {
+        let prompt = typed(
+            Gate::DataLoss,
+            "accept 7m12s of lost writes",
+            Some(Duration::from_secs(432)),
+        );
+        let answer = |accept: Option<u64>| {
+            let mut flags = FlagAnswers {
+                yes: true,
+                accept_data_loss: accept.map(Duration::from_secs),
+                ..FlagAnswers::default()
+            };
+            flags.answer(&prompt, &run())
+        };
+        assert_eq!(
+            answer(Some(600)).0,
+            Answer::Typed("accept 7m12s of lost writes".into())
+        );
+        assert_eq!(
+            answer(Some(432)).0,
+            Answer::Typed("accept 7m12s of lost writes".into())
+        );
+        let (no, note) = answer(Some(300));
+        assert_eq!(no, Answer::No);
+        assert!(note.unwrap().contains("loses 7m12s of writes"));
+        assert_eq!(
+            answer(None).0,
+            Answer::No,
+            "--yes does not accept lost writes"
+        );
     }
 }

@@ -170,6 +170,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
             yes: args.yes,
             confirms: args.confirms.clone(),
             accept_data_loss: args.accept_data_loss,
+            tried: Vec::new(),
         };
         runner::drive(&mut run, &ops, &mut audit, &mut flags, &mut progress, now).await
     };

@@ -146,7 +146,7 @@ pub(super) fn outcome(run: u64, id: u64, outcome: OpOutcome, offset: i64) -> Msg
     }
 }
 
-pub(super) fn plan(from: i32, to: i32) -> PlanReport {
+pub(crate) fn plan(from: i32, to: i32) -> PlanReport {
     PlanReport {
         before: Snapshot {
             resource_version: Some("41".to_string()),

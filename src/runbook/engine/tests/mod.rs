@@ -2,6 +2,7 @@
 //! script, prompts answered by the test. `harness` and `fixtures` are reusable for
 //! scenario tests of the shipped runbooks.
 
+mod approval;
 mod audit_records;
 mod conditions;
 pub(crate) mod fixtures;

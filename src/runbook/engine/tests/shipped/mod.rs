@@ -11,6 +11,8 @@ mod rollback_bad_deploy;
 mod rollback_bad_deploy_after;
 mod scale_for_traffic_spike;
 
+pub(super) use rollback_bad_deploy::rollback_plan;
+
 use super::fixtures::context;
 use super::harness::{Harness, Kind};
 use crate::runbook::action::{Mutation, Probe};

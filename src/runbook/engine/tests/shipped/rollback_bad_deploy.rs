@@ -23,7 +23,7 @@ pub(super) fn run(cluster: &str) -> Harness {
 }
 
 /// Revision 7 (payment:1.5.0) rolled back to the template of revision 6 (payment:1.4.2).
-pub(super) fn rollback_plan() -> PlanReport {
+pub(crate) fn rollback_plan() -> PlanReport {
     let mut plan = plan_of(
         &[
             "replicas: 4",
