@@ -163,12 +163,12 @@ async fn a_rejected_query_is_shown_and_not_sent_again() {
     );
     // The other columns still show.
     assert!(first.services[0].rate.is_some());
-    assert_eq!(fake.range_queries.load(Ordering::SeqCst), 4);
+    assert_eq!(fake.range_queries.load(Ordering::SeqCst), 5);
     let second = poll_once(&client, &target, &mut rejected).await.unwrap();
     assert_eq!(second.status, first.status);
     assert_eq!(
         fake.range_queries.load(Ordering::SeqCst),
-        7,
+        9,
         "the rejected query is not sent again"
     );
 }

@@ -80,9 +80,14 @@ pub fn error_ratio(answers: &BTreeMap<Red, ByService>, service: &str) -> Option<
     Some(ratio_points(errors, requests))
 }
 
-/// One row per service seen in any answer, sorted by name.
+/// One row per service seen in any RED answer, sorted by name. Saturation only joins those
+/// rows: a container that serves no requests (a database, a cache) is not a service.
 pub fn rows(answers: &BTreeMap<Red, ByService>) -> Vec<ServiceRed> {
-    let mut names: Vec<&String> = answers.values().flat_map(|a| a.keys()).collect();
+    let mut names: Vec<&String> = answers
+        .iter()
+        .filter(|(red, _)| **red != Red::Saturation)
+        .flat_map(|(_, a)| a.keys())
+        .collect();
     names.sort();
     names.dedup();
     names
@@ -138,8 +143,21 @@ mod tests {
             Red::P99,
             by_service(&[series("payment", &[(2.0, 0.25)])], "service"),
         );
+        // Saturation joins payment's row; redis serves no requests and gets no row.
+        answers.insert(
+            Red::Saturation,
+            by_service(
+                &[
+                    series("payment", &[(2.0, 0.9)]),
+                    series("redis", &[(2.0, 0.2)]),
+                ],
+                "service",
+            ),
+        );
         let rows = rows(&answers);
         assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].saturation, Some(Num(0.9)));
+        assert_eq!(rows[0].saturation, None);
         let auth = &rows[0];
         assert_eq!(auth.name.as_str(), "auth");
         // Traffic and no 5xx series: zero errors, not unknown.

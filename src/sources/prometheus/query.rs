@@ -166,6 +166,58 @@ mod tests {
         );
     }
 
+    /// The default saturation query, run on the simulator's PromQL engine over cAdvisor and
+    /// kube-state-metrics series: payment's two pods use 1.5 of 2 CPU (75%), the pause
+    /// container and other clusters are left out, the row carries the service label.
+    #[test]
+    fn default_saturation_is_cpu_used_over_limit_by_workload() {
+        use crate::sim::labels::{Labels, METRIC_NAME};
+        use crate::sim::promql::{QueryValue, instant_query};
+        use crate::sim::tsdb::Tsdb;
+        let series = |name: &str, pairs: &[(&str, &str)]| {
+            Labels::from_pairs(pairs.iter().copied().chain([(METRIC_NAME, name)]))
+        };
+        let mut db = Tsdb::new(3_600_000);
+        for i in 0..=30i64 {
+            let t = i as f64 * 10.0;
+            let mut samples = Vec::new();
+            for (cluster, pod, container, cpu_per_s) in [
+                ("us-east-1", "payment-a", "payment", 1.0),
+                ("us-east-1", "payment-b", "payment", 0.5),
+                ("us-east-1", "payment-b", "POD", 0.5),
+                ("eu-west-1", "payment-c", "payment", 0.1),
+            ] {
+                let labels = [
+                    ("cluster", cluster),
+                    ("namespace", "shop"),
+                    ("pod", pod),
+                    ("container", container),
+                ];
+                samples.push((
+                    series("container_cpu_usage_seconds_total", &labels),
+                    cpu_per_s * t,
+                ));
+                if container != "POD" {
+                    let mut limit = labels.to_vec();
+                    limit.extend([("resource", "cpu"), ("unit", "core")]);
+                    samples.push((series("kube_pod_container_resource_limits", &limit), 1.0));
+                }
+            }
+            db.append_scrape(i * 10_000, samples);
+        }
+        let q = MetricsQueries::default();
+        let query = red_query(Red::Saturation, &q, &m(&[("cluster", "us-east-1")]));
+        let answer = instant_query(&db, &query, 300_000).expect("the query runs");
+        let QueryValue::Vector { samples, .. } = answer else {
+            panic!("expected a vector, got {answer:?}");
+        };
+        assert_eq!(samples.len(), 1, "{samples:?}");
+        assert_eq!(samples[0].labels.get("service"), Some("payment"));
+        assert!((samples[0].value - 0.75).abs() < 1e-9, "{samples:?}");
+        // Without a cluster matcher (a Prometheus per cluster) the query parses too.
+        assert!(crate::sim::promql::parse(&red_query(Red::Saturation, &q, &[])).is_ok());
+    }
+
     #[test]
     fn braces_inside_strings_are_left_alone() {
         let q = MetricsQueries::default();
