@@ -102,15 +102,29 @@ fn alert_keys(model: &Model) -> Vec<crate::model::AlertRef> {
     }
 }
 
-/// The pods table can be large: positions come from its maintained order (O(log n)).
+/// The pods table can be large: positions come from its maintained order (O(log n)). A
+/// filtered table would cost O(n) per pod event: it is left to the key lookup of each frame
+/// (the selection still follows a selected pod; the row index is refreshed on the next move).
 fn resync_pods(model: &mut Model) {
+    if !model.ui.filter.pods.is_empty() || model.ui.clusters_shown.is_some() {
+        return;
+    }
     let rows = pod_list(model);
     if rows.is_empty() {
         return;
     }
-    let cursor = &model.ui.pods;
-    let found = cursor.key.as_ref().and_then(|key| rows.position(key));
-    let index = found.unwrap_or_else(|| cursor.index.min(rows.len() - 1));
+    // The common case (the pod is still listed) costs one binary search and no copy.
+    if let Some(found) = model
+        .ui
+        .pods
+        .key
+        .as_ref()
+        .and_then(|key| rows.position(key))
+    {
+        model.ui.pods.index = found;
+        return;
+    }
+    let index = model.ui.pods.index.min(rows.len() - 1);
     let key = rows.get(index).map(|e| e.key());
     model.ui.pods.index = index;
     model.ui.pods.key = key;
