@@ -125,27 +125,6 @@ impl<F: Future> Future for Contained<F> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn restore_without_enter_is_a_no_op() {
-        assert!(restore().is_ok());
-        assert!(!ACTIVE.load(Ordering::SeqCst));
-    }
-
-    #[tokio::test]
-    async fn contained_flag_is_set_only_while_polling() {
-        let inside = Contained::new(async { CONTAINED.with(Cell::get) }).await;
-        assert!(inside);
-        assert!(!CONTAINED.with(Cell::get));
-        let panicked = tokio::spawn(Contained::new(async { panic!("boom") })).await;
-        assert!(panicked.unwrap_err().is_panic());
-        assert!(!CONTAINED.with(Cell::get));
-    }
-}
-
 // ---- `watchdeck demo --cast` hook (story helper). The ui helper's asciicast writer is the
 // one implementation meant to stay: at merge, `enter_recording` returns its terminal-output
 // tee and `CastTee` below goes.
@@ -200,5 +179,26 @@ impl io::Write for CastTee {
             self.pending.clear();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restore_without_enter_is_a_no_op() {
+        assert!(restore().is_ok());
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn contained_flag_is_set_only_while_polling() {
+        let inside = Contained::new(async { CONTAINED.with(Cell::get) }).await;
+        assert!(inside);
+        assert!(!CONTAINED.with(Cell::get));
+        let panicked = tokio::spawn(Contained::new(async { panic!("boom") })).await;
+        assert!(panicked.unwrap_err().is_panic());
+        assert!(!CONTAINED.with(Cell::get));
     }
 }
