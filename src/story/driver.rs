@@ -172,6 +172,9 @@ pub struct Driver<B: Backend> {
     paused: bool,
     /// Questions runs have asked (a prompt asked again after a wrong answer counts once).
     pub prompts: u32,
+    /// Longest real time one [`Driver::run_for`] may take (a test's guard when time stands
+    /// still); `None` for no limit.
+    pub wall_limit: Option<Duration>,
     last_prompt: Option<(u64, Option<usize>, Gate)>,
 }
 
@@ -260,6 +263,7 @@ where
             paused: false,
             prompts: 0,
             last_prompt: None,
+            wall_limit: None,
         };
         let synced = driver
             .until_wall("the console sees the fleet", synced)
@@ -373,6 +377,7 @@ where
         done: Option<&dyn Fn(&mut Self) -> bool>,
     ) -> Until {
         let deadline = self.virtual_ms + budget_ms.max(0);
+        let wall_deadline = self.wall_limit.map(|limit| Instant::now() + limit);
         let mut next_frame = Instant::now();
         let mut steps = interval(self.pace.every);
         steps.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -394,6 +399,7 @@ where
                 next_frame = Instant::now() + self.pace.frame_every;
             }
             tokio::select! {
+                () = sleep_until_some(wall_deadline) => return Until::TimedOut,
                 () = tokio::time::sleep_until(next_frame), if self.dirty => {}
                 event = self.rx.recv() => match event {
                     Some(mut event) => {
@@ -476,6 +482,14 @@ where
     /// Operations the executor has started for runs so far.
     pub fn operations(&mut self) -> u64 {
         self.executor.as_mut().map_or(0, |e| e.runs().started())
+    }
+}
+
+/// Sleeps until `deadline`; forever without one.
+async fn sleep_until_some(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -209,7 +209,8 @@ where
                 let holds = |d: &mut Driver<B>| check(until, d);
                 let outcome = driver.run_for(*timeout_ms, Some(&holds)).await;
                 if outcome == Until::TimedOut {
-                    report.failure = Some(failure(story, step.line, "wait", until, driver));
+                    let timed_out = failure(story, step.line, "wait", until, driver);
+                    report.failure.get_or_insert(timed_out);
                     break 'steps;
                 }
                 outcome

@@ -52,8 +52,8 @@ fn rollback_records(path: &std::path::Path) -> Vec<(AuditPhase, String, String)>
     read_all(path)
         .unwrap()
         .into_iter()
-        .filter_map(|line| match line {
-            AuditLine::Record(record) => Some(*record),
+        .map(|line| match line {
+            AuditLine::Record(record) => *record,
             AuditLine::Damaged { line, reason } => panic!("audit line {line}: {reason}"),
         })
         .filter(|r: &AuditRecord| r.phase != AuditPhase::Refused)

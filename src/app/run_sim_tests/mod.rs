@@ -3,14 +3,14 @@
 //! `runbook::ops::Ops` acts on the simulated fleet over loopback; afterwards the fleet is read
 //! through its own Kubernetes API (not the model) and the audit file is checked.
 //!
-//! This module is the driver (`Console`: the fleet, the loop's `apply`, keys, waits, reads
-//! of the fleet and the audit file); `rollback` and `scale` are the scenarios.
+//! This module wraps the story driver (`crate::story::driver`: the fleet, the loop's `apply`,
+//! keys, waits) in `Console` with reads of the fleet and the audit file; `rollback` and
+//! `scale` are the scenarios.
 
 mod rollback;
 mod scale;
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -18,30 +18,17 @@ use kube::api::Api;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::mpsc;
-use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
-use super::executor::next_run_reply;
-use super::{
-    AppOptions, CHANNEL_CAPACITY, Executor, Sources, apply, console_executor, console_model, frame,
-    outcome_msg, spawn_sources,
-};
 use crate::action::Key;
-use crate::clock::Clock;
-use crate::event::{DataEvent, Msg};
 use crate::model::runs::RunPhase;
 use crate::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
 use crate::model::workload_view::{ActionPopup, RowKey, row_keys, selected_key};
 use crate::model::{ClusterId, Model};
 use crate::runbook::audit::{AuditLine, AuditPhase, AuditRecord, read_all};
 use crate::runbook::engine::{Expect, Gate, RunResult};
-use crate::sim::fleet::{Fleet, SimOptions};
-use crate::sim::scenario::Scenario;
 use crate::sim::server;
-use crate::ui::theme::Theme;
+use crate::story::driver::{Driver, FleetSpec, Pace, START_MS, Until};
 
-/// 2026-01-01T00:00:00Z.
-const START_MS: i64 = 1_767_225_600_000;
 /// The longest any wait may take before the test fails, showing the screen.
 const WAIT: Duration = Duration::from_secs(120);
 /// While time runs, the fleet is stepped this much virtual time ...
@@ -54,126 +41,53 @@ const MAX_MOVES: usize = 200;
 const NAMESPACE: &str = "shop";
 const SERVICE: &str = "payment";
 
-/// The console on a simulated fleet, driven the way the loop drives it.
+/// The console on a simulated fleet: the story driver (the loop's own `apply` and `frame`,
+/// the real sources and executor), with the checks these tests need.
 struct Console {
-    running: server::Running,
-    model: Model,
-    executor: Option<Executor>,
-    clock: Clock,
-    theme: Theme,
-    terminal: Terminal<TestBackend>,
-    rx: mpsc::Receiver<DataEvent>,
-    _sources: Sources,
-    audit: PathBuf,
+    driver: Driver<TestBackend>,
     _dir: tempfile::TempDir,
-    dirty: bool,
-    /// Virtual time moves (the fleet is stepped) while waiting: rollouts progress.
-    time_runs: bool,
 }
 
-/// The bad-deploy fleet, advanced to `at`, served on loopback without a ticker.
-async fn fleet_at(at: i64) -> server::Running {
-    let mut options = SimOptions::new(42, START_MS);
-    options.warmup_ms = 6 * 60_000;
-    options.history_days = 0;
-    let scenario = Scenario::resolve("bad-deploy").unwrap();
-    let fleet = tokio::task::spawn_blocking(move || {
-        let fleet = Fleet::new(scenario, &options);
-        fleet.advance_to(at);
-        fleet
-    })
-    .await
-    .unwrap();
-    server::start(Arc::new(fleet), "127.0.0.1:0".parse().unwrap(), None)
-        .await
-        .unwrap()
+impl Deref for Console {
+    type Target = Driver<TestBackend>;
+    fn deref(&self) -> &Self::Target {
+        &self.driver
+    }
+}
+
+impl DerefMut for Console {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.driver
+    }
 }
 
 impl Console {
-    /// The console as `watchdeck` starts it on the simulator (targets, model, sources,
-    /// executor with `Ops`), with only the clusters named in `production` marked production
-    /// and a private audit file; synced with the fleet and the payment rows known.
+    /// The bad-deploy fleet at `at` (6 minutes of warm-up), the console as `watchdeck`
+    /// starts it on the simulator, with only the clusters named in `production` marked
+    /// production and a private audit file; synced with the fleet and the payment rows known.
     async fn start(at: i64, production: &[&str]) -> Console {
-        let running = fleet_at(at).await;
-        let mut targets = crate::console::targets_from_simulator(&running.endpoints).unwrap();
-        for target in &mut targets {
-            target.production = production.contains(&target.name.as_str());
-        }
+        let mut spec = FleetSpec::new("bad-deploy", 42, at - START_MS);
+        spec.warmup_ms = 6 * 60_000;
+        spec.production = Some(production.iter().map(|p| p.to_string()).collect());
+        let pace = Pace {
+            every: STEP_EVERY,
+            step_ms: STEP_MS,
+            frame_every: Duration::ZERO,
+        };
         let dir = tempfile::tempdir().unwrap();
+        let terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
         let audit = dir.path().join("audit.jsonl");
-        let options = AppOptions {
-            clock: Clock::Virtual(running.fleet.now.clone()),
-            audit_file: Some(audit.clone()),
-            os_user: "sre-e2e".to_string(),
-            ..AppOptions::default()
-        };
-        let model = console_model(&targets, &options);
-        let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        let sources = spawn_sources(&targets, tx.clone());
-        let executor = console_executor(&targets, &options, &model.runs.os_user, tx);
-        let mut console = Console {
-            running,
-            model,
-            executor: Some(executor),
-            clock: options.clock,
-            theme: Theme::dark(),
-            terminal: Terminal::new(TestBackend::new(160, 50)).unwrap(),
-            rx,
-            _sources: sources,
-            audit,
-            _dir: dir,
-            dirty: true,
-            time_runs: false,
-        };
+        let mut driver = Driver::start(&spec, pace, terminal, audit).await.unwrap();
+        driver.wall_limit = Some(WAIT);
+        let mut console = Console { driver, _dir: dir };
         console.until("the console is synced", synced).await;
         console
     }
 
-    /// One message through the loop's `apply` (effects performed, runs fed back).
-    fn apply(&mut self, msg: Msg) {
-        let quit = apply(
-            &mut self.model,
-            &mut self.executor,
-            &self.clock,
-            msg,
-            &mut self.dirty,
-        );
-        assert!(!quit, "the console quit\n{}", self.screen());
-    }
-
-    /// A frame, as the loop draws it when something changed.
-    fn draw(&mut self) {
-        frame(
-            &mut self.terminal,
-            &mut self.model,
-            &mut self.executor,
-            &self.clock,
-            &self.theme,
-            &mut self.dirty,
-        )
-        .unwrap();
-    }
-
-    /// The screen after a fresh frame, one line per row.
-    fn screen(&mut self) -> String {
-        self.draw();
-        let buffer = self.terminal.backend().buffer();
-        let width = usize::from(buffer.area.width);
-        let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
-        symbols
-            .chunks(width)
-            .map(|row| row.concat().trim_end().to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     /// A key press as the loop hands it over (with the clock's now), then its frame.
     fn press(&mut self, key: Key) {
-        let now = self.clock.now();
-        self.apply(Msg::KeyAt { key, now });
-        if self.dirty {
-            self.draw();
-        }
+        let quit = self.driver.press(key);
+        assert!(!quit, "the console quit\n{}", self.screen());
     }
 
     fn type_text(&mut self, text: &str) {
@@ -185,36 +99,12 @@ impl Console {
     /// Handles data events, operation outcomes and ticks as the loop does (and steps the
     /// fleet while time runs) until `done` holds; fails with the screen after [`WAIT`].
     async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        let mut ticks = interval(Duration::from_secs(1));
-        let mut steps = interval(STEP_EVERY);
-        steps.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        while !done(&self.model) {
-            tokio::select! {
-                event = self.rx.recv() => {
-                    let mut event = event.expect("the sources stopped");
-                    event.at = self.clock.now();
-                    self.apply(Msg::Data(event));
-                }
-                Some(reply) = next_run_reply(&mut self.executor) => {
-                    let msg = outcome_msg(reply, &self.clock);
-                    self.apply(msg);
-                }
-                _ = ticks.tick() => self.apply(Msg::Tick),
-                _ = steps.tick(), if self.time_runs => self.step_fleet().await,
-                () = sleep_until(deadline) => {
-                    panic!("timed out waiting until {what}\n{}", self.screen())
-                }
-            }
+        let holds = |d: &mut Driver<TestBackend>| done(&d.model);
+        let until = self.driver.run_for(i64::MAX / 4, Some(&holds)).await;
+        if until != Until::Done {
+            panic!("timed out waiting until {what}\n{}", self.screen());
         }
-        self.draw();
-    }
-
-    async fn step_fleet(&self) {
-        let fleet = Arc::clone(&self.running.fleet);
-        tokio::task::spawn_blocking(move || fleet.advance_to(fleet.now.get() + STEP_MS))
-            .await
-            .unwrap();
+        self.screen();
     }
 
     /// `j`/`k` on the Workloads screen until `cluster`'s Deployment `name` is selected.
@@ -284,11 +174,6 @@ impl Console {
 
     fn result(&self) -> Option<RunResult> {
         self.model.runs.active.as_ref()?.result().cloned()
-    }
-
-    /// Operations the executor has started for runs so far.
-    fn operations(&mut self) -> u64 {
-        self.executor.as_mut().unwrap().runs().started()
     }
 
     /// The Deployment as the fleet's API server has it, read with a client of its own.
