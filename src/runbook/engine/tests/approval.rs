@@ -70,6 +70,7 @@ fn two_scales_with_a_question_between() -> Harness {
             },
             replicas: param("replicas"),
             expect_replicas: None,
+            target_utilisation: None,
             verify_timeout: Duration::from_secs(300),
         },
     );
