@@ -48,10 +48,11 @@ pub async fn run(args: StoryDemoArgs) -> anyhow::Result<ExitCode> {
         story.name
     );
     let audit = std::env::temp_dir().join(format!("watchdeck-demo-{}.jsonl", std::process::id()));
-    let (out, guard) = crate::tui::enter_output(args.cast.as_deref()).with_context(|| match &args.cast {
-        Some(path) => format!("recording to {}", path.display()),
-        None => "setting up the terminal".to_string(),
-    })?;
+    let (out, guard) =
+        crate::tui::enter_output(args.cast.as_deref()).with_context(|| match &args.cast {
+            Some(path) => format!("recording to {}", path.display()),
+            None => "setting up the terminal".to_string(),
+        })?;
     let report = play_on(out, size, &story, &args, audit.clone()).await;
     drop(guard);
     let report = report?;

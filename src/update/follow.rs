@@ -1,7 +1,7 @@
 //! Selection follows the item, not the row number: after every data update each list's
 //! cursor re-finds its item by key (and remembers its new row); when the item is gone the
-//! nearest row is selected and followed from then on. After a `/` filter edit the first
-//! match is selected.
+//! nearest row is selected and followed from then on. A list nobody has moved in keeps its
+//! top row selected. After a `/` filter edit the first match is selected.
 
 use crate::event::Payload;
 use crate::model::alert_groups::grouped_alerts;
@@ -109,6 +109,9 @@ fn resync_pods(model: &mut Model) {
     if !model.ui.filter.pods.is_empty() || model.ui.clusters_shown.is_some() {
         return;
     }
+    if model.ui.pods.key.is_none() {
+        return;
+    }
     let rows = pod_list(model);
     if rows.is_empty() {
         return;
@@ -136,10 +139,12 @@ fn follow<K: PartialEq + Clone>(cursor: &mut Cursor<K>, keys: &[K]) {
     if keys.is_empty() {
         return;
     }
-    let found = cursor
-        .key
-        .as_ref()
-        .and_then(|key| keys.iter().position(|k| k == key));
+    // Nobody chose a row yet: the list's top stays selected, whatever sorts there.
+    let Some(key) = cursor.key.as_ref() else {
+        cursor.index = cursor.index.min(keys.len() - 1);
+        return;
+    };
+    let found = keys.iter().position(|k| k == key);
     let index = found.unwrap_or_else(|| cursor.index.min(keys.len() - 1));
     cursor.index = index;
     cursor.key = Some(keys[index].clone());

@@ -40,7 +40,10 @@ fn the_alert_selected_stays_selected_when_a_new_alert_sorts_above_it() {
             alert("b", "HighLatency", "warning", "errors", 300),
         ];
         update(&mut model, data(0, 0, Payload::Alerts(first.clone())));
-        // Nothing moved yet: the first row is selected, and it is held on to.
+        assert_eq!(selected_alert_name(&model), "a", "{view:?}");
+        // The person chooses `a` (down and up again): from now on it is held on to.
+        act(&mut model, Action::Down);
+        act(&mut model, Action::Up);
         assert_eq!(selected_alert_name(&model), "a", "{view:?}");
         // A critical alert arrives and sorts first; `b`, `S` and `E` must still act on `a`.
         let mut more = first.clone();
@@ -62,6 +65,21 @@ fn the_alert_selected_stays_selected_when_a_new_alert_sorts_above_it() {
         update(&mut model, data(0, 3, Payload::Alerts(more)));
         assert_eq!(selected_alert_name(&model), nearest, "{view:?}");
     }
+}
+
+#[test]
+fn a_list_nobody_moved_in_keeps_its_top_row_selected() {
+    let mut model = empty_model();
+    model.ui.view = View::Alerts;
+    model.ui.focus = Pane::Alerts;
+    let first = vec![alert("a", "HighLatency", "warning", "slow", 600)];
+    update(&mut model, data(0, 0, Payload::Alerts(first.clone())));
+    assert_eq!(selected_alert_name(&model), "a");
+    // A page arrives and sorts first: someone arriving at the screen sees it selected.
+    let mut more = first;
+    more.push(alert("c", "HighErrorRate", "critical", "errors", 10));
+    update(&mut model, data(0, 1, Payload::Alerts(more)));
+    assert_eq!(selected_alert_name(&model), "c");
 }
 
 #[test]
