@@ -24,7 +24,7 @@ pub(super) fn open_form(model: &mut Model, start: &StartRun) -> Vec<Effect> {
 
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     if key == Key::Ctrl('c') {
-        return vec![Effect::Quit];
+        return super::runs::quit(model);
     }
     if key == Key::Esc {
         model.ui.run_entry = None;
