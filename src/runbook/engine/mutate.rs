@@ -268,13 +268,7 @@ impl Run {
                 human(lag)
             ));
         }
-        // A scale sized for the load: the count the plan computed is the one to show,
-        // gate and audit.
-        if let (Mutation::Scale { replicas, .. }, Some(planned)) =
-            (&mut m.mutation, plan.target_replicas)
-        {
-            *replicas = planned;
-        }
+        take_sized_replicas(&mut m.mutation, &plan);
         m.plan = Some(plan.clone());
         if plan.nothing_to_do() && plan.refusal.is_none() && m.attempt > 1 && m.verify.is_some() {
             // A retry after a failed verification: the change is already there; verify it.
@@ -490,4 +484,12 @@ pub(super) fn blocked(mutation: &Mutation, plan: &PlanReport) -> Option<String> 
         ));
     }
     None
+}
+
+/// A scale sized for the load: the count the plan computed is the one to show, gate and
+/// audit.
+pub(super) fn take_sized_replicas(mutation: &mut Mutation, plan: &PlanReport) {
+    if let (Mutation::Scale { replicas, .. }, Some(planned)) = (mutation, plan.target_replicas) {
+        *replicas = planned;
+    }
 }

@@ -248,6 +248,8 @@ impl Run {
                 failed(why, &mut p, mutation);
             }
             (Stage::Plan, OpOutcome::Plan(Ok(plan))) => {
+                let mut mutation = mutation;
+                super::mutate::take_sized_replicas(&mut mutation, &plan);
                 if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(d)) =
                     (&mutation, plan.data_at_risk)
                 {

@@ -39,10 +39,11 @@ pub(super) fn shipped(id: &str) -> Runbook {
 }
 
 /// The fixtures' clusters (`staging`, `prod` production, `frozen` read-only) plus the two
-/// regions regional-failover defaults to, both production: `us-east-1` and `eu-west-1`.
+/// regions regional-failover defaults to, all production: `us-east-1`, `eu-west-1` and
+/// `ap-southeast-1`.
 pub(super) fn shipped_context() -> RunContext {
     let mut ctx = context();
-    for region in ["us-east-1", "eu-west-1"] {
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
         ctx.clusters.insert(
             region.to_owned(),
             ClusterPolicy {
