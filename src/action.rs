@@ -22,7 +22,8 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
-    /// Move the overview's focus between the pods table and the alerts list.
+    /// Move the focus to the screen's next pane (overview: pods / alerts; workloads:
+    /// workloads / databases).
     FocusNext,
     ToggleHelp,
     /// Open the silence form for the selected alert.
@@ -192,7 +193,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Ctrl('w')],
         action: Action::FocusNext,
-        help: "overview: switch pods / alerts",
+        help: "next pane (overview: pods / alerts; workloads / databases)",
     },
     Binding {
         keys: &[Key::Char('S')],
@@ -247,7 +248,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[Key::Char('s')],
         action: Action::SortNext,
-        help: "pods, workloads: sort by next column",
+        help: "pods, workloads: sort by next column; services: errors, p99, rate",
     },
     Binding {
         keys: &[Key::Char('o')],

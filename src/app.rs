@@ -102,6 +102,10 @@ pub struct AppOptions {
     pub patroni: BTreeMap<String, crate::config::HttpUrl>,
     /// The operating-system user for the audit log; empty reads `USER`/`LOGNAME`.
     pub os_user: String,
+    /// Record the terminal output to this asciicast v2 file (`--cast`).
+    pub cast: Option<std::path::PathBuf>,
+    /// The simulated fleet's scenario and start, for the title bar (`None` on real clusters).
+    pub simulation: Option<crate::model::Simulation>,
 }
 
 impl Default for AppOptions {
@@ -119,6 +123,8 @@ impl Default for AppOptions {
             commands: crate::runbook::params::CommandPolicy::default(),
             patroni: BTreeMap::new(),
             os_user: String::new(),
+            cast: None,
+            simulation: None,
         }
     }
 }
@@ -225,6 +231,7 @@ pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> 
     model.runs.library = options.runbooks.clone();
     model.runs.commands = options.commands.clone();
     model.keymap = options.keymap.clone();
+    model.simulation = options.simulation.clone();
     model.slos = slo_board(targets, options.slos.clone());
     if let Some(after) = options.slo_stale_after {
         model.slos.stale_after_secs = after.as_secs().max(1);
@@ -266,7 +273,7 @@ pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Re
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let sources = spawn_sources_with_slos(&targets, &options.slos, tx.clone());
     let executor = console_executor(&targets, &options, &model.runs.os_user, tx);
-    let (mut terminal, guard) = crate::tui::enter()?;
+    let (mut terminal, guard) = crate::tui::enter_recording(options.cast.as_deref())?;
     tracing::info!(clusters = targets.len(), theme = %theme.name, "console started");
     let shutdown = std::pin::pin!(shutdown_signal());
     let result = event_loop_with_clock(

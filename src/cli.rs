@@ -28,6 +28,10 @@ pub struct Cli {
     #[command(flatten)]
     pub demo: DemoArgs,
 
+    /// Record the console's terminal output to FILE as an asciicast v2 file (`asciinema play FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub cast: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -107,7 +111,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub list: bool,
 
-    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, or a .toml path)
+    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, hostile, or a .toml path)
     #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
     pub scenario: String,
 
@@ -167,7 +171,7 @@ Examples:
 /// How the built-in simulated fleet runs.
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
-    /// Scenario: steady, bad-deploy, region-outage, traffic-spike, or a path to a .toml file
+    /// Scenario: steady, bad-deploy, region-outage, traffic-spike, hostile, or a path to a .toml file
     #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
     pub scenario: String,
 
@@ -243,7 +247,7 @@ pub struct CheckArgs {
     #[arg(long, default_value = "15s", value_name = "DURATION", value_parser = parse_duration_arg)]
     pub timeout: std::time::Duration,
 
-    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, or a .toml path)
+    /// Simulated fleet: scenario (steady, bad-deploy, region-outage, traffic-spike, hostile, or a .toml path)
     #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
     pub scenario: String,
 

@@ -18,10 +18,15 @@ use crate::sim::server;
 use crate::sources::prometheus::PromTarget;
 use crate::ui::theme::Theme;
 
-pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    config_path: Option<PathBuf>,
+    demo: DemoArgs,
+    cast: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     demo.validate().map_err(anyhow::Error::msg)?;
     let loaded = config::discover(config_path.as_deref())?;
     let mut options = AppOptions::from_env();
+    options.cast = cast;
     let (targets, _simulator) = match loaded {
         Some(loaded) => {
             if std::env::var_os("WATCHDECK_THEME").is_none() {
@@ -48,12 +53,26 @@ pub async fn run(config_path: Option<PathBuf>, demo: DemoArgs) -> anyhow::Result
             ));
             // The fleet's time may run faster than real time; ages follow its clock.
             options.clock = Clock::Virtual(running.fleet.now.clone());
+            options.simulation = Some(simulation(&demo.scenario, running.fleet.start));
             (targets_from_simulator(&running.endpoints)?, Some(running))
         }
     };
     options.slos = app::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
     app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the title bar says about the simulated fleet: the scenario's name (a path's file
+/// stem) and its start on the fleet's clock.
+pub fn simulation(scenario: &str, start_ms: i64) -> crate::model::Simulation {
+    let name = std::path::Path::new(scenario)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or(scenario);
+    crate::model::Simulation {
+        scenario: crate::model::Text::new(name),
+        start: jiff::Timestamp::from_millisecond(start_ms).unwrap_or_default(),
+    }
 }
 
 /// The built-in runbooks and those of `dirs`; a file that does not parse is logged and left

@@ -7,13 +7,15 @@
 //!   intents and the keymap), `update` (pure state transitions), `effect` (side effects as data).
 //! - `model`: plain data: clusters, pods, alerts, source health, sanitized text.
 //! - `sources`: async IO feeding the model, one task per (cluster, source).
-//! - `ui`: rendering as a pure function of the model; `tui`: terminal setup and restore.
+//! - `ui`: rendering as a pure function of the model; `tui`: terminal setup and restore;
+//!   `asciicast`: the `--cast` recording format.
 //! - `config`: TOML configuration, validated with file:line:key errors.
 //! - `sim`: the deterministic fleet simulator serving the Kubernetes, Prometheus and
 //!   Alertmanager HTTP APIs on loopback: the zero-setup demo and the tests' clusters.
 
 pub mod action;
 pub mod app;
+pub mod asciicast;
 pub mod check;
 pub mod cli;
 pub mod clock;

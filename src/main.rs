@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         None => runtime.block_on(watchdeck::console::run(
             cli.config.clone(),
             cli.demo.clone(),
+            cli.cast.clone(),
         )),
     };
     match result {

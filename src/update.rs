@@ -18,8 +18,11 @@ mod palette;
 #[cfg(test)]
 mod alert_tests;
 mod alerts;
+mod follow;
+#[cfg(test)]
+mod follow_tests;
 pub(crate) mod kube;
-mod metrics;
+pub(crate) mod metrics;
 #[cfg(test)]
 pub(crate) mod metrics_tests;
 mod runbook_entry;
@@ -46,7 +49,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     // Every data event carries the loop's now: SLO readings that stopped coming turn stale.
     if let Msg::Data(event) = &msg {
         slo::mark_stale(model, event.at);
+        let lists = follow::lists_of(&event.payload);
+        let effects = update_inner(model, msg);
+        follow::resync(model, lists);
+        return effects;
     }
+    update_inner(model, msg)
+}
+
+fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
@@ -216,6 +227,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ExpireSilence => return silence::open_expire(model),
         Action::Filter => input::open_filter(model),
         Action::Palette => input::open_palette(model),
+        Action::SortNext if model.ui.view == View::Services => return metrics::sort_next(model),
         Action::SortNext => kube::sort_next(model),
         Action::SortReverse => kube::sort_reverse(model),
         Action::ToggleDescribe if model.ui.view == View::Pods => {

@@ -255,6 +255,8 @@ pub struct UiState {
     /// The Services screen's selected (cluster, service).
     pub services: Cursor<services::ServiceRef>,
     pub services_page: usize,
+    /// The Services table's order (`s`).
+    pub services_sort: services::ServiceSort,
     /// The Services screen's chart range.
     pub chart_range: services::ChartRange,
     /// Columns of the chart at the last render (the range query's step follows it).
@@ -283,6 +285,15 @@ impl UiState {
     }
 }
 
+/// The simulated fleet the console watches, when it is one (said in the title bar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simulation {
+    /// The scenario's name (`bad-deploy`).
+    pub scenario: Text,
+    /// Virtual time of the scenario's start; the title bar shows the time since.
+    pub start: jiff::Timestamp,
+}
+
 /// Everything the console knows. Owned by the app loop, changed only by `update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model {
@@ -296,6 +307,8 @@ pub struct Model {
     pub slos: slo::SloBoard,
     /// Runbooks: the library and the run in progress.
     pub runs: runs::Runs,
+    /// Set when the fleet is the built-in simulator.
+    pub simulation: Option<Simulation>,
 }
 
 impl Model {
@@ -317,6 +330,7 @@ impl Model {
             podview: PodView::default(),
             slos: slo::SloBoard::default(),
             runs: runs::Runs::default(),
+            simulation: None,
         }
     }
 

@@ -146,6 +146,47 @@ pub struct MetricsUpdate {
 /// A service across the fleet: cluster and service name.
 pub type ServiceRef = (ClusterId, Text);
 
+/// The Services table's order, switched with `s`: worst first on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServiceSort {
+    /// Highest error ratio first.
+    #[default]
+    Errors,
+    /// Highest p99 latency first.
+    Latency,
+    /// Highest request rate first.
+    Rate,
+}
+
+impl ServiceSort {
+    pub fn next(self) -> ServiceSort {
+        match self {
+            ServiceSort::Errors => ServiceSort::Latency,
+            ServiceSort::Latency => ServiceSort::Rate,
+            ServiceSort::Rate => ServiceSort::Errors,
+        }
+    }
+
+    /// For the table's title: `sorted by errors`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceSort::Errors => "errors",
+            ServiceSort::Latency => "p99",
+            ServiceSort::Rate => "rate",
+        }
+    }
+
+    /// The value sorted on; services without it go last.
+    fn key(self, service: &ServiceRed) -> Option<f64> {
+        let value = match self {
+            ServiceSort::Errors => service.error_ratio,
+            ServiceSort::Latency => service.p99,
+            ServiceSort::Rate => service.rate,
+        };
+        value.map(|n| n.0).filter(|v| v.is_finite())
+    }
+}
+
 /// The services the user asked to see: clusters not hidden by the per-cluster filter, and
 /// services matching the `/` filter of the Services screen.
 fn shown_services(model: &Model) -> impl Iterator<Item = (ClusterId, &ServiceRed)> {
@@ -165,11 +206,21 @@ fn shown_services(model: &Model) -> impl Iterator<Item = (ClusterId, &ServiceRed
         })
 }
 
-/// Every shown service of every shown cluster in table order: by service name, then
-/// cluster order.
+/// Every shown service of every shown cluster in table order: the chosen sort, worst first
+/// (services without the value last), then service name and cluster order.
 pub fn merged_services(model: &Model) -> Vec<(ClusterId, &ServiceRed)> {
+    let sort = model.ui.services_sort;
     let mut rows: Vec<(ClusterId, &ServiceRed)> = shown_services(model).collect();
-    rows.sort_by(|a, b| a.1.name.cmp(&b.1.name).then(a.0.cmp(&b.0)));
+    rows.sort_by(|a, b| {
+        match (sort.key(a.1), sort.key(b.1)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.1.name.cmp(&b.1.name))
+        .then(a.0.cmp(&b.0))
+    });
     rows
 }
 
@@ -254,17 +305,39 @@ mod tests {
         assert_eq!(worst, vec![(0, "payment"), (1, "payment"), (0, "auth")]);
     }
 
-    #[test]
-    fn table_groups_a_service_across_clusters() {
-        let model = model();
-        let rows: Vec<(ClusterId, &str)> = merged_services(&model)
+    fn table(model: &Model) -> Vec<(ClusterId, &str)> {
+        merged_services(model)
             .into_iter()
             .map(|(c, s)| (c, s.name.as_str()))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn table_sorts_worst_errors_first_then_name_and_cluster() {
+        let mut model = model();
         assert_eq!(
-            rows,
+            table(&model),
+            vec![(0, "payment"), (1, "payment"), (0, "auth"), (1, "search")]
+        );
+        model.ui.services_sort = ServiceSort::Errors.next();
+        assert_eq!(model.ui.services_sort, ServiceSort::Latency);
+        assert_eq!(
+            table(&model),
             vec![(0, "auth"), (0, "payment"), (1, "payment"), (1, "search")]
         );
+        model.ui.services_sort = ServiceSort::Rate;
+        // Equal rates: name, then cluster order; a service without a rate goes last.
+        model.clusters[0]
+            .metrics
+            .services
+            .get_mut(&Text::new("auth"))
+            .unwrap()
+            .rate = None;
+        assert_eq!(
+            table(&model),
+            vec![(0, "payment"), (1, "payment"), (1, "search"), (0, "auth")]
+        );
+        assert_eq!(ServiceSort::Rate.next(), ServiceSort::Errors);
     }
 
     #[test]
@@ -293,7 +366,7 @@ mod tests {
         model.ui.clusters_shown = Some([0].into_iter().collect());
         assert_eq!(
             names(merged_services(&model)),
-            vec![(0, "auth".into()), (0, "payment".into())]
+            vec![(0, "payment".into()), (0, "auth".into())]
         );
         assert_eq!(
             names(worst_services(&model, 5)),

@@ -113,6 +113,7 @@ pub fn slo_rows(model: &Model) -> Vec<SloRow<'_>> {
                 entry: model.slos.entry(slo, SloScope::Cluster(*id)),
             })
             .collect();
+        // Equal heat keeps cluster order (the sort is stable).
         rows.sort_by(|a, b| compare(urgency(a.entry), urgency(b.entry)));
         if shows_fleet(model, slo) {
             rows.insert(
@@ -142,7 +143,13 @@ pub fn slo_rows(model: &Model) -> Vec<SloRow<'_>> {
             .min_by(|a, b| compare(*a, *b))
             .unwrap_or((2, f64::INFINITY))
     };
-    groups.sort_by(|a, b| compare(head(a), head(b)).then(a[0].slo.cmp(&b[0].slo)));
+    // Equal heat: by SLO name, then definition order (stable from frame to frame).
+    let name = |rows: &[SloRow]| model.slos.specs.get(rows[0].slo).map(|s| s.name.as_str());
+    groups.sort_by(|a, b| {
+        compare(head(a), head(b))
+            .then_with(|| name(a).cmp(&name(b)))
+            .then(a[0].slo.cmp(&b[0].slo))
+    });
     groups.into_iter().flatten().collect()
 }
 
@@ -164,7 +171,45 @@ mod tests {
     use crate::sim::slos::scenario_slos;
 
     #[test]
-    fn fleet_rows_lead_their_slo_and_unread_slos_keep_definition_order() {
+    fn the_list_is_sorted_by_heat_paging_then_ticket_then_budget_left() {
+        let model = crate::fixture::slos::slo_model();
+        let rows = slo_rows(&model);
+        let heat: Vec<(u8, f64)> = rows.iter().map(|r| urgency(r.entry)).collect();
+        let name = |row: &SloRow| model.slos.specs[row.slo].name.as_str().to_string();
+        // payment-errors pages in prod-us-1: its rows lead, the paging one first;
+        // order-errors tickets next.
+        assert_eq!(name(&rows[0]), "payment-errors");
+        assert_eq!(rows[0].scope, SloScope::Cluster(1));
+        assert_eq!(heat[0].0, 0, "paging");
+        let order = rows.iter().position(|r| name(r) == "order-errors").unwrap();
+        let first_other = rows
+            .iter()
+            .position(|r| !["payment-errors", "order-errors"].contains(&name(r).as_str()))
+            .unwrap();
+        assert!(
+            order < first_other,
+            "the ticketing SLO before the quiet ones"
+        );
+        // Groups (each led by its hottest row) never get hotter further down.
+        let mut heads = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            if i == 0 || rows[i - 1].slo != row.slo {
+                let group: Vec<(u8, f64)> = rows[i..]
+                    .iter()
+                    .take_while(|r| r.slo == row.slo)
+                    .map(|r| urgency(r.entry))
+                    .collect();
+                heads.push(group.into_iter().min_by(|a, b| compare(*a, *b)).unwrap());
+            }
+        }
+        assert!(
+            heads.windows(2).all(|w| compare(w[0], w[1]).is_le()),
+            "{heads:?}"
+        );
+    }
+
+    #[test]
+    fn fleet_rows_lead_their_slo_and_unread_slos_go_by_name() {
         let mut model = empty_model();
         let scenario = Scenario::resolve("steady").unwrap();
         model.slos = crate::model::slo::SloBoard::new(scenario_slos(&scenario));
@@ -173,6 +218,8 @@ mod tests {
         assert_eq!(rows.len(), 3 * 4 + 4 * 3);
         assert_eq!(rows[0].key(), (0, SloScope::Fleet));
         assert_eq!(rows[1].key(), (0, SloScope::Cluster(0)));
-        assert_eq!(rows[12].key(), (3, SloScope::Cluster(0)));
+        // Unread per-cluster SLOs by name: auth-errors (5) first, user-errors (6) last.
+        assert_eq!(rows[12].key(), (5, SloScope::Cluster(0)));
+        assert_eq!(rows[23].key(), (6, SloScope::Cluster(2)));
     }
 }

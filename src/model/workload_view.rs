@@ -100,6 +100,8 @@ pub struct WorkloadViewState {
     pub reversed: bool,
     /// The open popup (takes every key while open).
     pub popup: Option<ActionPopup>,
+    /// The selection of the pane not focused, to return to with Ctrl-W.
+    pub other_pane: Option<RowKey>,
 }
 
 /// A workload row of the table.

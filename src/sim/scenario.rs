@@ -26,6 +26,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "traffic-spike",
         include_str!("../../fixtures/scenarios/traffic-spike.toml"),
     ),
+    (
+        "hostile",
+        include_str!("../../fixtures/scenarios/hostile.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -321,11 +325,20 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_scenario_resolves_by_name_with_its_own_name() {
+        for (name, _) in BUILT_IN {
+            let scenario = Scenario::resolve(name).unwrap();
+            assert_eq!(scenario.name, *name);
+        }
+        assert!(BUILT_IN.iter().any(|(name, _)| *name == "hostile"));
+    }
+
+    #[test]
     fn unknown_scenario_lists_the_built_in_ones() {
         let err = Scenario::resolve("nope").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike"
+            "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike, hostile"
         );
     }
 }

@@ -66,10 +66,13 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         View::Workloads => views::workloads::render(frame, model, theme, now),
     };
     let screen = frame.area();
-    info.layout.tabs = widgets::status::tab_areas(ratatui::layout::Rect {
-        height: screen.height.min(1),
-        ..screen
-    });
+    info.layout.tabs = widgets::status::tab_areas(
+        ratatui::layout::Rect {
+            height: screen.height.min(1),
+            ..screen
+        },
+        widgets::status::reserved(model, now),
+    );
     popups::palette::render(frame, model, theme);
     if model.ui.slo.sla {
         popups::sla::render(frame, model, theme);

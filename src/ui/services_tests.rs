@@ -65,9 +65,7 @@ fn with_metrics() -> Model {
 fn services_screen() -> Model {
     let mut model = with_metrics();
     act(&mut model, Action::ShowView(View::Services));
-    // auth, evil…, payment: payment in prod-eu-1 is the third row.
-    act(&mut model, Action::Down);
-    act(&mut model, Action::Down);
+    // Worst error ratio first: payment in prod-eu-1 is the first row, already selected.
     let seq = model.ui.chart_seq;
     let start = now().as_second() as f64 - 900.0;
     let line = |f: &dyn Fn(f64) -> f64| -> Vec<(Num, Num)> {
@@ -124,7 +122,7 @@ fn snapshot_services_chart_error_and_rejected_query() {
     act(&mut model, Action::ShowView(View::Services));
     let seq = model.ui.chart_seq;
     let chart = Chart {
-        service: Text::new("auth"),
+        service: Text::new("payment"),
         seq,
         status: QueryStatus::Error(Text::new(
             "not a Prometheus API answer: an HTML page with HTTP 502 (a proxy or login page?)",
@@ -141,6 +139,30 @@ fn snapshot_overview_worst_services_120x40() {
     let model = with_metrics();
     let (terminal, _) = draw(&model, 120, 40);
     insta::assert_snapshot!("overview_worst_120x40", terminal.backend());
+}
+
+/// The demo's first screen at 80x24: a simulated fleet with SLOs, worst services, pods and
+/// firing alerts all on screen, and the title saying what is simulated.
+#[test]
+fn snapshot_overview_simulated_demo_80x24() {
+    let mut model = with_metrics();
+    model.slos = crate::fixture::slos::slo_model().slos;
+    model.simulation = Some(crate::model::Simulation {
+        scenario: Text::new("bad-deploy"),
+        start: now() - jiff::SignedDuration::from_secs(12 * 60 + 40),
+    });
+    let (terminal, _) = draw(&model, 80, 24);
+    let text = format!("{:?}", terminal.backend());
+    for want in [
+        "SIM bad-deploy +00:12:40",
+        "HighErrorRate",
+        "payment",
+        "prom ✗",
+        "api-7d9f8c-q8w2z",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("overview_simulated_80x24", terminal.backend());
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn snapshot_workloads_screen_120x40() {
         "2/3",
         // The version is read in the latest rollout: revision, tag, age.
         "rev 3 v2.4.1 7h ago",
-        "registry.example/",
+        "payment:v2.4.1",
         "paused",
         "replica of orders-db-us-east-1",
         "orders-db-2",
@@ -76,6 +76,17 @@ fn snapshot_scale_popup_80x24() {
         "{text}"
     );
     insta::assert_snapshot!("scale_popup_80x24", text);
+}
+
+#[test]
+fn snapshot_rollback_popup_80x24_tells_revisions_apart() {
+    let mut model = screen();
+    press(&mut model, &[Key::Char('u')]);
+    let (text, _) = draw(&model, 80, 24);
+    for want in ["v2.4.1", "v2.4.0", "v2.3.9", "(current)"] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("rollback_popup_80x24", text);
 }
 
 #[test]

@@ -42,8 +42,14 @@ pub(super) fn clear_filter(model: &mut Model) -> Vec<Effect> {
 }
 
 /// After `target`'s filter changed: a render, and on the Services screen the chart of the
-/// service now selected (the cursor follows the narrowed list).
+/// service now selected. A filter cleared keeps the selected item; an edited one selects
+/// its first match.
 fn filtered(model: &mut Model, target: FilterTarget) -> Vec<Effect> {
+    if model.ui.filter.get(target).is_empty() {
+        super::follow::resync(model, &[target]);
+    } else {
+        super::follow::select_first(model, target);
+    }
     let mut effects = vec![Effect::Render];
     if target == FilterTarget::Services {
         effects.extend(super::metrics::ensure_chart(model));
@@ -104,10 +110,11 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
     let kind = prompt.kind;
     let text = prompt.line.text().to_string();
     match kind {
-        PromptKind::Filter(target) => {
+        PromptKind::Filter(target) if edited => {
             model.ui.filter.set(target, &text);
             Some(filtered(model, target))
         }
+        PromptKind::Filter(_) => Some(vec![Effect::Render]),
         PromptKind::Palette => {
             let count = matching(model, &text).len();
             if let Some(prompt) = model.ui.prompt.as_mut() {

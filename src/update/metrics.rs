@@ -75,6 +75,25 @@ pub fn selected_key(model: &Model) -> Option<ServiceRef> {
     Some((cluster, service.name.clone()))
 }
 
+/// `s` on the Services screen: the next order; the selection stays on its service.
+pub fn sort_next(model: &mut Model) -> Vec<Effect> {
+    let selected = selected_key(model);
+    model.ui.services_sort = model.ui.services_sort.next();
+    if let Some(key) = selected {
+        let rows = merged_services(model);
+        let index = rows
+            .iter()
+            .position(|(c, s)| *c == key.0 && s.name == key.1)
+            .unwrap_or(0);
+        model.ui.services = Cursor {
+            key: Some(key),
+            index,
+            offset: scroll_offset(index, 0, rows.len(), model.ui.services_page),
+        };
+    }
+    vec![Effect::Render]
+}
+
 /// Moves the Services screen's cursor.
 pub fn move_services(model: &mut Model, action: Action) -> Vec<Effect> {
     let rows = merged_services(model);

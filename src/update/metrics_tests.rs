@@ -136,35 +136,36 @@ fn services_screen_asks_for_the_selected_chart_and_newest_wins() {
     // No chart while another screen shows.
     assert!(chart_requests(&key(&mut model, 'j')).is_empty());
 
+    // Worst error ratio first: payment in cluster 0, payment in cluster 1, then auth.
     let effects = key(&mut model, '2');
     assert_eq!(
         chart_requests(&effects),
-        vec![(0, "auth".to_string(), ChartRange::M15, 1)]
-    );
-    // Moving down selects payment in cluster 0, then payment in cluster 1.
-    let effects = key(&mut model, 'j');
-    assert_eq!(
-        chart_requests(&effects),
-        vec![(0, "payment".to_string(), ChartRange::M15, 2)]
+        vec![(0, "payment".to_string(), ChartRange::M15, 1)]
     );
     let effects = key(&mut model, 'j');
     assert_eq!(
         chart_requests(&effects),
-        vec![(1, "payment".to_string(), ChartRange::M15, 3)]
+        vec![(1, "payment".to_string(), ChartRange::M15, 2)]
+    );
+    let effects = key(&mut model, 'j');
+    assert_eq!(
+        chart_requests(&effects),
+        vec![(0, "auth".to_string(), ChartRange::M15, 3)]
     );
     // At the bottom: nothing new to ask.
     assert!(chart_requests(&key(&mut model, 'j')).is_empty());
-    // A longer range.
+    // Back to payment in cluster 1, then a longer range.
+    key(&mut model, 'k');
     let effects = key(&mut model, 'r');
     assert_eq!(
         chart_requests(&effects),
-        vec![(1, "payment".to_string(), ChartRange::H1, 4)]
+        vec![(1, "payment".to_string(), ChartRange::H1, 5)]
     );
 
     // An answer to an older request is dropped; the newest is kept.
     let old = Chart {
         service: Text::new("payment"),
-        seq: 3,
+        seq: 4,
         ..Chart::default()
     };
     assert!(update(&mut model, data(1, 1, Payload::Chart(old))).is_empty());
@@ -172,7 +173,7 @@ fn services_screen_asks_for_the_selected_chart_and_newest_wins() {
     let newest = Chart {
         service: Text::new("payment"),
         range: ChartRange::H1,
-        seq: 4,
+        seq: 5,
         rate: vec![(Num(1.0), Num(50.0))],
         ..Chart::default()
     };
@@ -193,7 +194,7 @@ fn services_screen_asks_for_the_selected_chart_and_newest_wins() {
     );
     assert_eq!(
         chart_requests(&effects),
-        vec![(1, "payment".to_string(), ChartRange::H1, 5)]
+        vec![(1, "payment".to_string(), ChartRange::H1, 6)]
     );
     // ... and numbers for another cluster do not.
     let effects = update(
@@ -315,6 +316,8 @@ fn the_services_filter_narrows_the_list_and_the_chart_follows() {
     };
     key(&mut model, '2');
     assert_eq!(shown(&model).len(), 3);
+    // auth (no errors) is last: select it, then filter.
+    key(&mut model, 'G');
 
     // `/pay` on the Services screen: only payment rows; the chart is payment's.
     key(&mut model, '/');
@@ -358,6 +361,6 @@ fn the_services_filter_narrows_the_list_and_the_chart_follows() {
     assert_eq!(model.ui.filter.services, "");
     assert_eq!(
         shown(&model),
-        vec![(0, "auth".to_string()), (0, "payment".to_string())]
+        vec![(0, "payment".to_string()), (0, "auth".to_string())]
     );
 }

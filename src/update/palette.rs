@@ -13,7 +13,8 @@ use crate::model::{Model, Text, View};
 use crate::runbook::params::validate;
 
 /// Enter in the palette: a complete `run ID ...` line starts the run; otherwise the
-/// highlighted entry runs (for a runbook entry: the line becomes `run ID `).
+/// highlighted entry runs (a runbook entry starts that runbook; its parameters are asked
+/// when the run starts).
 pub(super) fn enter(model: &mut Model, line: &str, selected: usize) -> Vec<Effect> {
     if let Some(id) = run_id(line) {
         let exact = model.runs.library.iter().any(|r| r.id == id);

@@ -47,8 +47,52 @@ pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             | Action::Top
             | Action::Bottom,
         ) => Some(move_cursor(model, action)),
+        (View::Workloads, Action::FocusNext) => Some(switch_pane(model)),
         _ => None,
     }
+}
+
+/// The rows of the pane holding row `index`: workloads `0..first_db`, databases
+/// `first_db..len`.
+fn pane_of(keys: &[RowKey], index: usize) -> std::ops::Range<usize> {
+    let first_db = keys
+        .iter()
+        .position(|k| matches!(k, RowKey::Database(..)))
+        .unwrap_or(keys.len());
+    if index < first_db {
+        0..first_db
+    } else {
+        first_db..keys.len()
+    }
+}
+
+/// Ctrl-W: focus the other table (workloads / databases), back on the row it had.
+fn switch_pane(model: &mut Model) -> Vec<Effect> {
+    let keys = row_keys(model);
+    if keys.is_empty() {
+        return vec![Effect::Render];
+    }
+    let current = selected_row(model, &keys);
+    let here = pane_of(&keys, current);
+    let there = if here.start == 0 {
+        here.end..keys.len()
+    } else {
+        0..here.start
+    };
+    if there.is_empty() {
+        return vec![Effect::Render];
+    }
+    let back = model
+        .ui
+        .workloads
+        .other_pane
+        .as_ref()
+        .and_then(|key| keys.iter().position(|k| k == key))
+        .filter(|i| there.contains(i))
+        .unwrap_or(there.start);
+    model.ui.workloads.other_pane = keys.get(current).cloned();
+    select(model, keys, back);
+    vec![Effect::Render]
 }
 
 fn page(model: &Model) -> usize {
@@ -63,7 +107,10 @@ fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
         model.ui.workloads.cursor = Cursor::default();
         return vec![Effect::Render];
     }
-    let target = super::step(selected_row(model, &keys), keys.len(), page(model), action);
+    // Movement stays in the focused table: `G` on a workload goes to the last workload.
+    let current = selected_row(model, &keys);
+    let pane = pane_of(&keys, current);
+    let target = pane.start + super::step(current - pane.start, pane.len(), page(model), action);
     select(model, keys, target);
     vec![Effect::Render]
 }

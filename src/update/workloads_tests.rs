@@ -30,8 +30,13 @@ fn only_step(start: &StartRun) -> &StepKind {
     &start.runbook.steps[0].kind
 }
 
-/// Moves the cursor down until the row named `name` is selected.
+/// Moves the cursor down until the row named `name` is selected (databases: `c:name`, in
+/// the databases pane, reached with Ctrl-W).
 fn select(model: &mut Model, name: &str) {
+    let database = name.contains(':');
+    if database != matches!(selected_key(model), Some(RowKey::Database(..))) {
+        key(model, Key::Ctrl('w'));
+    }
     act(model, Action::Top);
     for _ in 0..20 {
         let here = match selected_key(model) {
@@ -331,6 +336,9 @@ fn sort_and_movement_keys_act_on_the_workloads_screen() {
     );
     key(&mut model, Key::Char('o'));
     assert!(model.ui.workloads.reversed);
+    act(&mut model, Action::Bottom);
+    assert!(matches!(selected_key(&model), Some(RowKey::Workload(..))));
+    key(&mut model, Key::Ctrl('w'));
     act(&mut model, Action::Bottom);
     assert!(matches!(selected_key(&model), Some(RowKey::Database(2, _))));
     // The mouse: a click on the first row of the workloads table selects it.

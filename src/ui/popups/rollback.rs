@@ -52,12 +52,10 @@ pub fn render(frame: &mut Frame, popup: &RollbackPopup, theme: &Theme, now: Time
     let offset = scroll_offset(popup.selected, 0, popup.revisions.len(), page);
     for (i, revision) in popup.revisions.iter().enumerate().skip(offset).take(page) {
         let mark = if revision.current { "● " } else { "  " };
-        let images = revision
-            .images
-            .iter()
-            .map(Text::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let images = crate::ui::widgets::images::images_fit(
+            revision.images.iter().map(Text::as_str),
+            images_width,
+        );
         let cause = if revision.current {
             format!("{} (current)", revision.change_cause)
         } else {
@@ -67,7 +65,7 @@ pub fn render(frame: &mut Frame, popup: &RollbackPopup, theme: &Theme, now: Time
             Span::styled(mark, theme.ok),
             Span::raw(fit(&revision.number.to_string(), 5)),
             Span::styled(fit(&age_text(revision.created, now), 7), theme.muted),
-            Span::raw(fit(&images, images_width + 1)),
+            Span::raw(format!("{images} ")),
             Span::styled(cause, theme.muted),
         ]);
         lines.push(if i == popup.selected {

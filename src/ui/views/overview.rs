@@ -11,6 +11,9 @@ use crate::ui::ViewInfo;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{alerts, bands, pods, slo_gauges, status, worst};
 
+/// Border, header and two alerts.
+const ALERTS_MIN_HEIGHT: u16 = 5;
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
@@ -27,8 +30,11 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -
         Constraint::Length(1),
     ])
     .areas(area);
-    // Alerts get what they need up to two fifths of the lists, pods the rest.
-    let alerts_height = alerts::wanted_height(model).min((lists.height * 2 / 5).max(3));
+    // Alerts get what they need up to two fifths of the lists (but room for two firing
+    // alerts, so a small terminal still shows them), pods the rest.
+    let alerts_height = alerts::wanted_height(model)
+        .min((lists.height * 2 / 5).max(ALERTS_MIN_HEIGHT))
+        .max(3);
     let [pods_area, alerts_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(alerts_height)]).areas(lists);
 

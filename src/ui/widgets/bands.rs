@@ -53,6 +53,8 @@ struct Columns {
     widths: Vec<Constraint>,
     env: bool,
     region: bool,
+    /// Sources in the compact form (narrow terminals).
+    compact: bool,
 }
 
 fn columns(model: &Model, width: u16) -> Columns {
@@ -77,7 +79,8 @@ fn columns(model: &Model, width: u16) -> Columns {
             .map(|t| t.as_str());
         widths.push(Constraint::Length(column_width("REGION", values, 6, 16)));
     }
-    // Wide screens show all three sources (k8s, alerts, prom) with their ages.
+    // Wide screens show all three sources (k8s, alerts, prom) with their ages; narrow ones
+    // a compact form that still shows each source's mark.
     let sources = if width >= 110 { 36 } else { 24 };
     widths.extend([
         Constraint::Length(sources),
@@ -89,7 +92,30 @@ fn columns(model: &Model, width: u16) -> Columns {
         widths,
         env,
         region,
+        compact: width < 110,
     }
+}
+
+/// `k8s ✓ am ⚠ 50s prom ✗ 2m`: the narrow form of [`health_span`], with the age only when a
+/// source is not fine, so all three sources fit at 80 columns.
+fn compact_health_span(
+    theme: &Theme,
+    source: SourceKind,
+    health: &Health,
+    now: Timestamp,
+) -> Span<'static> {
+    let (mark, style) = health_mark(theme, health);
+    let label = match source {
+        SourceKind::Alerts => "am",
+        other => other.label(),
+    };
+    let when = match health {
+        Health::Stale { since, .. } | Health::Failed { since, .. } => {
+            format!(" {}", age(*since, now))
+        }
+        _ => String::new(),
+    };
+    Span::styled(format!("{label} {mark}{when}"), style)
 }
 
 fn firing_line(theme: &Theme, cluster: &ClusterState) -> Line<'static> {
@@ -140,9 +166,14 @@ fn band_cells(
     let mut sources = Vec::new();
     for kind in SourceKind::ALL {
         if !sources.is_empty() {
-            sources.push(Span::raw("  "));
+            sources.push(Span::raw(if cols.compact { " " } else { "  " }));
         }
-        sources.push(health_span(theme, kind, cluster.health(kind), now));
+        let health = cluster.health(kind);
+        sources.push(if cols.compact {
+            compact_health_span(theme, kind, health, now)
+        } else {
+            health_span(theme, kind, health, now)
+        });
     }
     cells.push(Line::from(sources));
     if let Some(mark) = unknown(cluster.health(SourceKind::Pods), cluster.pods.is_empty()) {

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod bands;
 pub mod chart;
 pub mod columns;
+pub mod images;
 pub mod input;
 pub mod pod_describe;
 pub mod pod_metrics;

@@ -68,7 +68,11 @@ pub fn render(
     let rows = merged_services(model);
     let selected = selected_service(model, &rows);
     let title = Line::from(vec![Span::styled(
-        format!(" Services ({}) ", rows.len()),
+        format!(
+            " Services ({}) sorted by {} ",
+            rows.len(),
+            model.ui.services_sort.label()
+        ),
         theme.title,
     )]);
     let block = pane_block(theme, true, title, selected, rows.len());

@@ -1,6 +1,7 @@
-//! The title bar (tabs, fleet totals, shown clusters and the time) and the bottom line (key
-//! hints generated from the keymap, or the open prompt). The title degrades on narrow
-//! terminals: totals go first, then the clock's date, then the clock, then the name.
+//! The title bar (tabs, a simulated fleet's scenario and time, fleet totals, shown clusters
+//! and the time) and the bottom line (key hints generated from the keymap, or the open
+//! prompt). The title degrades on narrow terminals: totals go first, then the clock's date,
+//! then the clock, then the name; the simulation marker stays, shortened.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -52,21 +53,29 @@ fn tabs_width(area_width: u16) -> u16 {
         .sum()
 }
 
-/// Whether the title bar has room for the name before the tabs.
-fn shows_brand(area: Rect) -> bool {
-    area.width >= width(BRAND) + 1 + tabs_width(area.width)
+/// Whether a title bar with `room` columns for the name and the tabs shows the name.
+fn shows_brand(room: u16) -> bool {
+    room >= width(BRAND) + 1 + tabs_width(room)
 }
 
-/// Where each tab is drawn in the title bar `area` (for mouse clicks).
-pub fn tab_areas(area: Rect) -> [Area; View::ALL.len()] {
+/// Columns of the title bar kept for the simulation marker (its short form), so the name and
+/// the full tabs give way to it.
+pub fn reserved(model: &Model, now: Timestamp) -> u16 {
+    simulation_text(model, now, false).map_or(0, |text| width(&text))
+}
+
+/// Where each tab is drawn in the title bar `area` (for mouse clicks), with `reserved`
+/// columns kept (see [`reserved`]).
+pub fn tab_areas(area: Rect, reserved: u16) -> [Area; View::ALL.len()] {
+    let room = area.width.saturating_sub(reserved);
     let mut x = area.x;
-    if shows_brand(area) {
+    if shows_brand(room) {
         x += width(BRAND) + 1;
     }
     let end = area.x.saturating_add(area.width);
     let mut tabs = [Area::default(); View::ALL.len()];
     for (i, view) in View::ALL.iter().enumerate() {
-        let w = width(&tab_label(area.width, i, *view)).min(end.saturating_sub(x));
+        let w = width(&tab_label(room, i, *view)).min(end.saturating_sub(x));
         tabs[i] = Area::new(x, area.y, w, area.height.min(1));
         x = x.saturating_add(w + 1);
     }
@@ -89,6 +98,27 @@ fn shown_text(model: &Model) -> Option<String> {
     ))
 }
 
+/// `SIMULATED bad-deploy T+00:12:40` (time since the scenario started, on the fleet's
+/// clock), or a shorter form when `long` is false.
+fn simulation_text(model: &Model, now: Timestamp, long: bool) -> Option<String> {
+    let simulation = model.simulation.as_ref()?;
+    let seconds = now.as_second() - simulation.start.as_second();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let seconds = seconds.unsigned_abs();
+    let time = format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
+    let scenario = simulation.scenario.as_str();
+    Some(if long {
+        format!(" SIMULATED {scenario} T{sign}{time} ")
+    } else {
+        format!(" SIM {scenario} {sign}{time} ")
+    })
+}
+
 fn totals_text(model: &Model) -> String {
     let shown = || {
         model
@@ -107,8 +137,9 @@ fn totals_text(model: &Model) -> String {
 }
 
 pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, now: Timestamp) {
-    let brand = shows_brand(area);
-    let mut used = tabs_width(area.width) + if brand { width(BRAND) + 1 } else { 0 };
+    let tabs_room = area.width.saturating_sub(reserved(model, now));
+    let brand = shows_brand(tabs_room);
+    let mut used = tabs_width(tabs_room) + if brand { width(BRAND) + 1 } else { 0 };
     let available = area.width;
     let mut room = |text: &str| -> bool {
         let fits = used.saturating_add(width(text)) <= available;
@@ -117,7 +148,12 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
         }
         fits
     };
-    // Most important first: which clusters are shown, the time, the date, then totals.
+    // Most important first: a simulated fleet, which clusters are shown, the time, the
+    // date, then totals.
+    let simulated = [true, false]
+        .into_iter()
+        .filter_map(|long| simulation_text(model, now, long))
+        .find(|text| room(text));
     let shown = shown_text(model).filter(|t| room(t));
     let long_clock = now.strftime("%Y-%m-%d %H:%M:%S UTC ").to_string();
     let short_clock = now.strftime("%H:%M:%S ").to_string();
@@ -140,8 +176,11 @@ pub fn render_title(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme,
         } else {
             theme.muted
         };
-        spans.push(Span::styled(tab_label(area.width, number, *view), style));
+        spans.push(Span::styled(tab_label(tabs_room, number, *view), style));
         spans.push(Span::raw(" "));
+    }
+    if let Some(simulated) = simulated {
+        spans.push(Span::styled(simulated, theme.warn));
     }
     if let Some(shown) = shown {
         spans.push(Span::styled(shown, theme.warn));
@@ -224,14 +263,44 @@ pub fn render_hints(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme)
 mod tests {
     use super::*;
 
+    fn title_line(model: &Model, width: u16, now: Timestamp) -> String {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, 1)).unwrap();
+        terminal
+            .draw(|frame| render_title(frame, frame.area(), model, &Theme::dark(), now))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..width).map(|x| buffer[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_simulated_fleet_is_named_with_its_scenario_and_virtual_time() {
+        let start = Timestamp::from_second(1_767_225_600).unwrap();
+        let mut model = crate::fixture::sample_model();
+        let now = start + jiff::SignedDuration::from_secs(12 * 60 + 40);
+        assert!(!title_line(&model, 120, now).contains("SIM"));
+        model.simulation = Some(crate::model::Simulation {
+            scenario: crate::model::Text::new("bad-deploy"),
+            start,
+        });
+        let wide = title_line(&model, 120, now);
+        assert!(wide.contains("SIMULATED bad-deploy T+00:12:40"), "{wide}");
+        let narrow = title_line(&model, 80, now);
+        assert!(narrow.contains("SIM bad-deploy +00:12:40"), "{narrow}");
+        let later = title_line(&model, 120, now + jiff::SignedDuration::from_secs(3600));
+        assert!(later.contains("T+01:12:40"), "{later}");
+    }
+
     #[test]
     fn tabs_follow_the_brand_and_shift_left_when_it_is_dropped() {
-        let wide = tab_areas(Rect::new(0, 0, 120, 1));
+        let wide = tab_areas(Rect::new(0, 0, 120, 1), 0);
         assert_eq!(wide[0], Area::new(12, 0, 10, 1));
         assert_eq!(wide[1].x, 23);
-        let narrow = tab_areas(Rect::new(0, 0, 40, 1));
+        let narrow = tab_areas(Rect::new(0, 0, 40, 1), 0);
         assert_eq!(narrow[0].x, 0);
-        let tiny = tab_areas(Rect::new(0, 0, 5, 1));
+        let kept = tab_areas(Rect::new(0, 0, 80, 1), 25);
+        assert_eq!(kept[0], Area::new(12, 0, 5, 1), "short tabs after the name");
+        let tiny = tab_areas(Rect::new(0, 0, 5, 1), 0);
         assert!(tiny.iter().all(|a| a.x + a.width <= 5 || a.width == 0));
     }
 }

@@ -208,14 +208,6 @@ fn saturation_text(load: &Load) -> String {
         .map_or_else(|| "-".to_string(), |s| format!("{:.0}%", s * 100.0))
 }
 
-fn images_text(images: &[Text]) -> String {
-    images
-        .iter()
-        .map(Text::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn workload_line<'a>(
     model: &'a Model,
     entry: &WorkloadEntry<'a>,
@@ -257,7 +249,10 @@ fn workload_line<'a>(
                 Span::styled(fit(text, width), theme.warn)
             }
             Col::Age => Span::styled(fit(&age_text(row.created, now), width), theme.muted),
-            Col::Images => Span::styled(fit(&images_text(&row.images), width), theme.muted),
+            Col::Images => Span::styled(
+                super::images::images_fit(row.images.iter().map(Text::as_str), width),
+                theme.muted,
+            ),
         };
         spans.push(span);
         spans.push(Span::raw(" "));

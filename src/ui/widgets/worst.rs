@@ -16,7 +16,12 @@ use crate::ui::theme::Theme;
 
 /// Rows of services shown for a screen `height` rows tall.
 pub fn limit(height: u16) -> usize {
-    if height >= 36 { 5 } else { 3 }
+    match height {
+        36.. => 5,
+        30..36 => 3,
+        // 80x24: leave room for the firing alerts and the pods below.
+        _ => 2,
+    }
 }
 
 /// Lines the box needs (0 when no cluster has service metrics yet).

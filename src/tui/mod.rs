@@ -1,13 +1,17 @@
 //! The terminal: raw mode and the alternate screen on entry, restored on every way out (drop,
 //! panic, signal); and panic containment for background tasks, whose panics are logged to the
-//! log file instead of tearing down the screen.
+//! log file instead of tearing down the screen. `record` tees the output into an
+//! asciicast file (`--cast`).
+
+pub mod record;
 
 use std::cell::Cell;
 use std::future::Future;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
+use std::path::Path;
 use std::pin::Pin;
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
 use std::task::{Context, Poll};
 
 use crossterm::cursor::Show;
@@ -21,11 +25,16 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub use record::{Recording, SharedRecording, Tee};
+
+/// The console's terminal: stdout, teed into the cast file when recording.
+pub type Term = Terminal<CrosstermBackend<Tee<Stdout>>>;
 
 /// Whether the terminal is in the console's mode (so restoring has something to undo).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
+/// The recording in progress, so `restore` writes the leaving sequences into the cast too.
+static RECORDING: Mutex<Option<SharedRecording>> = Mutex::new(None);
 
 thread_local! {
     /// Set while a contained task is being polled on this thread.
@@ -35,36 +44,59 @@ thread_local! {
 /// Puts the terminal in raw mode on the alternate screen and returns a guard that restores
 /// it when dropped. Installs the panic hook (once per process) first.
 pub fn enter() -> io::Result<(Term, TerminalGuard)> {
+    enter_recording(None)
+}
+
+/// [`enter`], and with `cast` every byte sent to the terminal from here to the restore also
+/// goes to that asciicast v2 file (timestamps: wall time since the recording started). A cast
+/// file that cannot be created is an error before the terminal is touched.
+pub fn enter_recording(cast: Option<&Path>) -> io::Result<(Term, TerminalGuard)> {
+    let recording = match cast {
+        Some(path) => {
+            let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+            Some(Recording::create(path, width, height)?)
+        }
+        None => None,
+    };
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
+    if let Ok(mut slot) = RECORDING.lock() {
+        slot.clone_from(&recording);
+    }
     let guard = TerminalGuard(());
+    let mut out = Tee::new(io::stdout(), recording);
     execute!(
-        io::stdout(),
+        out,
         EnterAlternateScreen,
         EnableFocusChange,
         EnableMouseCapture
     )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
     terminal.hide_cursor()?;
     terminal.clear()?;
     Ok((terminal, guard))
 }
 
 /// Leaves raw mode, mouse capture and the alternate screen and shows the cursor. Does nothing if the
-/// terminal was not entered or is already restored, so every exit path may call it.
+/// terminal was not entered or is already restored, so every exit path may call it. A
+/// recording gets the same sequences and is closed.
 pub fn restore() -> io::Result<()> {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
     let raw = disable_raw_mode();
+    // try_lock: restore runs in the panic hook, maybe while this thread holds the lock.
+    let recording = RECORDING.try_lock().ok().and_then(|mut slot| slot.take());
+    let mut out = Tee::new(io::stdout(), recording);
     let screen = execute!(
-        io::stdout(),
+        out,
         DisableMouseCapture,
         DisableFocusChange,
         LeaveAlternateScreen,
         Show
     );
+    let _ = out.flush();
     raw.and(screen)
 }
 
@@ -145,3 +177,6 @@ mod tests {
         assert!(!CONTAINED.with(Cell::get));
     }
 }
+
+#[cfg(test)]
+mod cast_tests;
