@@ -50,17 +50,17 @@ fn library(model: &mut Model) {
     ];
 }
 
-fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+pub(super) fn key(model: &mut Model, key: Key) -> Vec<Effect> {
     update(model, Msg::Key(key))
 }
 
-fn typed(model: &mut Model, text: &str) {
+pub(super) fn typed(model: &mut Model, text: &str) {
     for c in text.chars() {
         key(model, Key::Char(c));
     }
 }
 
-fn started(effects: &[Effect]) -> Option<&StartRun> {
+pub(super) fn started(effects: &[Effect]) -> Option<&StartRun> {
     effects.iter().find_map(|e| match e {
         Effect::StartRun(start) => Some(start.as_ref()),
         _ => None,

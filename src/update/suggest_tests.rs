@@ -1,13 +1,13 @@
 //! Which runbook an alert offers first (the shipped runbooks, ranked by how specifically
 //! their triggers match), the `b` chooser, and the parameter form's validation as you type.
 
+use super::runbook_entry_tests::{key, started, typed};
 use super::*;
 use crate::action::Key;
 use crate::fixture::{alert, empty_model};
 use crate::model::Text;
 use crate::model::alert::{Alert, AlertState};
 use crate::model::run_form::RunEntry;
-use crate::model::runs::StartRun;
 use crate::model::suggest::suggested;
 
 fn shipped(model: &mut Model) {
@@ -79,23 +79,6 @@ fn high_error_rate_offers_the_rollback_first_and_triage_last() {
     // A warning HighErrorRate does not match the rollback's `severity: critical`.
     let warning = with_labels(high_errors(), &[("severity", "warning")]);
     assert_eq!(ids(&model, &warning), ["incident-triage"]);
-}
-
-fn key(model: &mut Model, key: Key) -> Vec<Effect> {
-    update(model, Msg::Key(key))
-}
-
-fn typed(model: &mut Model, text: &str) {
-    for c in text.chars() {
-        key(model, Key::Char(c));
-    }
-}
-
-fn started(effects: &[Effect]) -> Option<&StartRun> {
-    effects.iter().find_map(|e| match e {
-        Effect::StartRun(start) => Some(start.as_ref()),
-        _ => None,
-    })
 }
 
 /// One cluster with one alert selected on the Alerts screen.
