@@ -72,8 +72,10 @@ pub fn alert_text(alert: &Alert) -> String {
 }
 
 /// The request that runs `runbook` for `alert` of cluster `cluster`: each parameter with a
-/// `from_label` takes that label's value; a cluster parameter the alert has no label for
-/// takes the cluster the alert fired in. Values are validated when the run starts.
+/// `from_label` takes that label's value; a cluster parameter with a `from_label` the alert
+/// lacks takes the cluster the alert fired in. Parameters without a `from_label` keep their
+/// defaults: a failover's target region is never the region whose alert started it.
+/// Values are validated when the run starts.
 pub fn start_from_alert(runbook: &Arc<Runbook>, alert: &Alert, cluster: &str) -> StartRun {
     let given = runbook
         .params
@@ -86,7 +88,7 @@ pub fn start_from_alert(runbook: &Arc<Runbook>, alert: &Alert, cluster: &str) ->
                 .map(|v| v.as_str().to_string());
             let value = match (label, &param.kind) {
                 (Some(value), _) => value,
-                (None, ParamKind::Cluster) => cluster.to_string(),
+                (None, ParamKind::Cluster) if param.from_label.is_some() => cluster.to_string(),
                 (None, _) => return None,
             };
             Some((param.name.clone(), value))

@@ -19,7 +19,8 @@ use crate::runbook::audit::{AuditLine, AuditPhase, AuditRecord, read_all};
 use crate::runbook::engine::{Expect, RunResult};
 use crate::sim::server;
 
-const TARGET: &str = "us-east-1/shop/payment";
+/// The typed confirmation of a production cluster: its name, in the console and as `--confirm`.
+const TARGET: &str = "us-east-1";
 
 fn spec() -> FleetSpec {
     let mut spec = FleetSpec::new("bad-deploy", 42, 10 * 60_000);

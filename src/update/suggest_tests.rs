@@ -154,20 +154,19 @@ fn the_form_is_prefilled_refuses_enter_while_a_value_is_invalid_and_starts_with_
     assert_eq!(field_text(&model, "cluster"), "prod-us-1");
     assert_eq!(field_text(&model, "deployment"), "order");
     assert_eq!(field_text(&model, "max_p95_seconds"), "0.5");
-    // Replicas has no value: the form says why and Enter starts nothing.
+    assert_eq!(field_text(&model, "target_utilisation"), "0.6");
+    assert!(reasons(&model).is_empty(), "{:?}", reasons(&model));
+    // An out-of-range utilisation: the form says why and Enter starts nothing.
+    for _ in 0..3 {
+        key(&mut model, Key::Tab);
+    }
+    key(&mut model, Key::Ctrl('u'));
+    typed(&mut model, "5");
     assert_eq!(
         reasons(&model),
         [(
-            "replicas".to_string(),
-            "a value is required (how many replicas to run)".to_string()
-        )]
-    );
-    typed(&mut model, "500");
-    assert_eq!(
-        reasons(&model),
-        [(
-            "replicas".to_string(),
-            "500 is out of range: expected 1 to 100".to_string()
+            "target_utilisation".to_string(),
+            "5 is out of range: expected 0.1 to 1".to_string()
         )]
     );
     assert!(started(&key(&mut model, Key::Enter)).is_none());
@@ -185,10 +184,10 @@ fn the_form_is_prefilled_refuses_enter_while_a_value_is_invalid_and_starts_with_
     );
     key(&mut model, Key::Ctrl('u'));
     typed(&mut model, "order");
-    // Enter jumps to the first invalid field (replicas); fix it and start.
+    // Enter jumps to the first invalid field (target_utilisation); fix it and start.
     key(&mut model, Key::Enter);
     key(&mut model, Key::Ctrl('u'));
-    typed(&mut model, "40");
+    typed(&mut model, "0.5");
     assert!(reasons(&model).is_empty());
     let effects = key(&mut model, Key::Enter);
     let start = started(&effects).expect("a StartRun once every value is valid");
@@ -200,7 +199,7 @@ fn the_form_is_prefilled_refuses_enter_while_a_value_is_invalid_and_starts_with_
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
-    assert_eq!(given("replicas"), Some("40"));
+    assert_eq!(given("target_utilisation"), Some("0.5"));
     assert_eq!(given("deployment"), Some("order"));
     assert_eq!(given("cluster"), Some("prod-us-1"));
     assert!(

@@ -1,5 +1,5 @@
 //! The plan's approval: the questions asked once the run's changes are planned (the whole
-//! plan, a risk question for other pages, each production cluster typed once, a typed
+//! plan with the pages firing on the clusters it touches, each production cluster typed once, a typed
 //! acknowledgement per promotion over its `max_lag`), the answers, and the plan as shown.
 
 use std::collections::VecDeque;
@@ -43,20 +43,6 @@ impl Run {
             asks.push_back(Ask {
                 gate: Gate::Plan,
                 message: self.plan_text(&p.approval.planned, &clusters),
-                expect: Expect::YesNo,
-                scope: Scope::Run,
-                also: Vec::new(),
-                amount: None,
-            });
-        }
-        let pages: Vec<String> = clusters
-            .iter()
-            .filter_map(|c| self.paging_reason(c))
-            .collect();
-        if !pages.is_empty() {
-            asks.push_back(Ask {
-                gate: Gate::Risk,
-                message: format!("{}. Go ahead with the plan anyway?", pages.join(". ")),
                 expect: Expect::YesNo,
                 scope: Scope::Run,
                 also: Vec::new(),
@@ -236,11 +222,21 @@ impl Run {
             }
         }
         for cluster in clusters {
+            if let Some(pages) = self.paging_reason(cluster) {
+                lines.push(format!("⚠ {pages}"));
+            }
             if let Some(low) = self.budget_reason(cluster) {
                 lines.push(format!("⚠ {low}"));
             }
         }
-        lines.push("Approve the plan?".to_owned());
+        let paging = clusters.iter().any(|c| self.paging_reason(c).is_some());
+        lines.push(if paging {
+            "Approve the plan with these pages firing? A page that starts after the approval \
+             is asked about before the next change."
+                .to_owned()
+        } else {
+            "Approve the plan?".to_owned()
+        });
         lines.join("\n")
     }
 

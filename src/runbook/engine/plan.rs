@@ -1,6 +1,6 @@
 //! Plan once, approve once: at the first mutating step the run plans it and every mutating
 //! step after it (identity, permission, read, dry run, diff), shows the whole plan and asks
-//! once: the plan, a risk question when other pages fire on a touched cluster, each
+//! once: the plan (with the pages firing on the clusters it touches), each
 //! production cluster's name typed once, and a typed acknowledgement per promotion whose data
 //! at risk is over its `max_lag`. The approval is kept for the re-checks in `recheck`.
 

@@ -458,9 +458,20 @@ fn paging_alerts_make_the_cluster_risky() {
     );
 
     at_first_gate(&mut model, "staging-eu-1", 6);
+    let prompt = model.runs.active.as_ref().and_then(|r| r.prompt()).cloned();
+    let (gate_now, message) = prompt.map(|p| (p.gate, p.message)).unwrap();
+    assert_eq!(gate_now, Gate::Plan);
+    assert!(
+        message.contains("paging on staging-eu-1: ApiErrors, PaymentDown")
+            && message.contains("Approve the plan with these pages firing?"),
+        "the plan names the pages it is approved with: {message}"
+    );
     press(&mut model, "y");
-    let (gate_now, _) = gate(&model).unwrap();
-    assert_eq!(gate_now, Gate::Risk, "a page firing adds the risk question");
+    assert_ne!(
+        gate(&model).map(|(g, _)| g),
+        Some(Gate::Risk),
+        "no second question for the pages the plan showed"
+    );
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! regional-failover as shipped, with its default regions (us-east-1 failed, eu-west-1
-//! takes over, both production), up to the promotion: the outage and data-at-risk checks
-//! and the decision gate it, the promotion's lag guard, diff and typed target, no roll back
-//! for a promotion, and an unanswered promotion. The scale steps and the RTO/RPO report are
-//! in `regional_failover_scaling`.
+//! takes over, ap-southeast-1 follows the new primary; all production), up to the
+//! promotion: the outage check and the decision it gates, the promotion's data at risk in
+//! the plan and its typed acknowledgement over the 5m RPO, an unknown amount refused, no roll
+//! back for a promotion, a replica promoted by hand, and an unanswered promotion. The third
+//! region, the scale steps, the alert checks and the RTO/RPO report are in
+//! `regional_failover_scaling`.
 
 use std::time::Duration;
 
@@ -17,21 +19,57 @@ use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::ops::{OpOutcome, OpRequest, PlanReport};
 
-/// Steps: primary-down, data-at-risk, decide, promote, writable, scale-order,
-/// scale-payment, scale-auth, scale-user, scale-gateway, gateway-rolled-out, healthy, report.
+/// Steps: primary-down, target-up, decide, promote, writable, third-region-follows, scale-order,
+/// scale-payment, scale-auth, scale-user, scale-gateway, scale-notification,
+/// scale-analytics, gateway-rolled-out, healthy, no-alerts-left, third-region-quiet, report.
 const DECIDE: usize = 2;
 const PROMOTE: usize = 3;
-pub(super) const SCALE_ORDER: usize = 5;
+pub(super) const FOLLOW: usize = 5;
+pub(super) const SCALE_ORDER: usize = 6;
+pub(super) const HEALTHY: usize = 14;
+pub(super) const NO_ALERTS_LEFT: usize = 15;
+pub(super) const THIRD_REGION_QUIET: usize = 16;
+
+/// The Deployments the failover scales in eu-west-1, in the runbook's order: `(name, from,
+/// to)` with the runbook's default targets.
+pub(super) const SCALES: [(&str, i32, i32); 7] = [
+    ("order", 5, 8),
+    ("payment", 4, 6),
+    ("auth", 3, 5),
+    ("user", 2, 4),
+    ("api-gateway", 5, 8),
+    ("notification", 2, 4),
+    ("analytics", 2, 4),
+];
+
+const PROMOTED: &str = "eu-west-1/database/orders-db";
+pub(super) const FOLLOWER: &str = "ap-southeast-1/database/orders-db";
 
 const PLAN_PROMOTE: &str = "1. promote cnpg-cluster/orders-db in eu-west-1/database out of \
      replica mode (step 4: promote)\n   - replica mode: true (source orders-db-us-east-1)\n   + \
      replica mode: false\n   data at risk: 42s of writes";
 
-/// A run with every parameter at its default; both checks hold.
+/// A run with every parameter at its default; the outage check and the target's check hold. Nothing is planned
+/// yet: see `scripted`.
 pub(super) fn run() -> Harness {
     let mut h = shipped_run("regional-failover", &[]);
     h.script(Kind::Probe, observed(true, "pg_up 0 (want == 0)"))
-        .script(Kind::Probe, observed(true, "42 (want <= 300)"));
+        .script(Kind::Probe, observed(true, "pg_up 1 (want == 1)"));
+    h
+}
+
+/// `run()` with every change planned: the promotion with `lag` of data at risk,
+/// ap-southeast-1 re-pointed, and the seven scales of `SCALES`.
+pub(super) fn scripted(lag: u64) -> Harness {
+    let mut h = run();
+    h.script_plan(PROMOTED, promote_plan(lag))
+        .script_plan(FOLLOWER, planned(follow_plan()));
+    for (name, from, to) in SCALES {
+        h.script_plan(
+            &format!("eu-west-1/shop/{name}"),
+            planned(scale_of(name, from, to)),
+        );
+    }
     h
 }
 
@@ -54,6 +92,20 @@ pub(super) fn promote_plan(lag: u64) -> OpOutcome {
         "replication lag of replica cluster orders-db: {lag}s"
     )];
     planned(plan)
+}
+
+/// Re-pointing ap-southeast-1's replica cluster from us-east-1 to eu-west-1.
+pub(super) fn follow_plan() -> PlanReport {
+    plan_of(
+        &[
+            "instances: 3",
+            "replica mode: true (source orders-db-us-east-1)",
+        ],
+        &[
+            "instances: 3",
+            "replica mode: true (source orders-db-eu-west-1)",
+        ],
+    )
 }
 
 #[test]
@@ -86,24 +138,8 @@ fn a_primary_that_is_still_up_stops_the_failover_before_anything_changes() {
 }
 
 #[test]
-fn data_at_risk_beyond_the_rpo_fails_its_check_before_the_decision() {
-    let mut h = run();
-    h.reset(Kind::Probe)
-        .script(Kind::Probe, observed(true, "pg_up 0 (want == 0)"))
-        .script(Kind::Probe, observed(false, "412 (want <= 300)"));
-    h.start();
-    assert_eq!(h.status(1), &failing("412 (want <= 300)"));
-    assert!(
-        matches!(&probes(&h)[1], Probe::Query { cluster, op: Comparison::Le, threshold, .. }
-        if cluster == "eu-west-1" && *threshold == 300.0)
-    );
-    assert_eq!(h.prompt().gate, Gate::Failure);
-    assert_eq!(h.count(Kind::Identity) + h.count(Kind::Execute), 0);
-}
-
-#[test]
-fn declining_the_decision_stops_before_the_promotion() {
-    let mut h = run();
+fn declining_the_decision_stops_before_anything_is_planned() {
+    let mut h = scripted(42);
     h.start();
     assert_eq!(h.prompt().gate, Gate::Step);
     h.answer(Answer::No);
@@ -121,8 +157,7 @@ fn declining_the_decision_stops_before_the_promotion() {
 
 #[test]
 fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() {
-    let mut h = run();
-    h.script(Kind::Plan, promote_plan(7 * 60 + 12));
+    let mut h = scripted(7 * 60 + 12);
     h.start();
     h.answer(Answer::Yes);
     assert_eq!(h.prompt().gate, Gate::Plan);
@@ -136,6 +171,8 @@ fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() 
     h.answer(Answer::Yes);
     assert_eq!(h.prompt().expect, Expect::Typed("eu-west-1".into()));
     h.answer(Answer::Typed("eu-west-1".into()));
+    assert_eq!(h.prompt().expect, Expect::Typed("ap-southeast-1".into()));
+    h.answer(Answer::Typed("ap-southeast-1".into()));
     assert_eq!(h.prompt().gate, Gate::DataLoss);
     assert_eq!(
         h.prompt().expect,
@@ -144,15 +181,16 @@ fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() 
     assert_eq!(h.count(Kind::Execute), 0);
     h.answer(Answer::Typed("accept 7m12s of lost writes".into()));
     assert!(h.count(Kind::Execute) >= 1);
-    let attempt = &h.audits_in(AuditPhase::Attempt)[0];
-    assert_eq!(attempt.verb, "promote");
+    let attempts = h.audits_in(AuditPhase::Attempt);
+    assert_eq!(attempts[0].verb, "promote");
     assert_eq!(
-        attempt.confirmations,
+        attempts[0].confirmations,
         ["yes", "eu-west-1", "accept 7m12s of lost writes"]
     );
-    let scale = &h.audits_in(AuditPhase::Attempt)[1];
+    assert_eq!(attempts[1].verb, "follow");
+    assert_eq!(attempts[1].confirmations, ["yes", "ap-southeast-1"]);
     assert_eq!(
-        scale.confirmations,
+        attempts[2].confirmations,
         ["yes", "eu-west-1"],
         "the acknowledgement is the promotion's only"
     );
@@ -163,9 +201,34 @@ fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() 
 }
 
 #[test]
+fn an_unknown_data_at_risk_refuses_the_promotion_and_nothing_is_written() {
+    let mut h = scripted(42);
+    let mut plan = match promote_plan(42) {
+        OpOutcome::Plan(Ok(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    plan.data_at_risk = None;
+    h.reset(Kind::Plan).script_plan(PROMOTED, planned(plan));
+    h.script_plan(FOLLOWER, planned(follow_plan()));
+    for (name, from, to) in SCALES {
+        h.script_plan(
+            &format!("eu-west-1/shop/{name}"),
+            planned(scale_of(name, from, to)),
+        );
+    }
+    h.start();
+    pass_gates(&mut h);
+    assert!(
+        matches!(h.status(PROMOTE), StepStatus::Failed(why) if why.contains("the data at risk could not be read")),
+        "{:?}",
+        h.status(PROMOTE)
+    );
+    assert_eq!(h.count(Kind::Execute), 0, "nothing is written");
+}
+
+#[test]
 fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_no_refuses_it() {
-    let mut h = run();
-    h.script(Kind::Plan, promote_plan(42));
+    let mut h = scripted(42);
     h.start();
     h.answer(Answer::Yes);
     let OpRequest::Access(check) = h.requests()[3] else {
@@ -176,6 +239,11 @@ fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_n
         "patch clusters.postgresql.cnpg.io orders-db in namespace database"
     );
     assert_eq!(h.prompt().gate, Gate::Plan);
+    assert!(
+        h.prompt().message.starts_with("9 changes in order on eu-west-1, ap-southeast-1."),
+        "{}",
+        h.prompt().message
+    );
     assert!(
         h.prompt().message.contains(PLAN_PROMOTE),
         "{}",
@@ -213,30 +281,40 @@ fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_n
 
 #[test]
 fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() {
-    let mut h = run();
+    let mut h = scripted(42);
     let mut plan = match promote_plan(42) {
         OpOutcome::Plan(Ok(p)) => p,
         other => panic!("{other:?}"),
     };
     plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
     plan.already = Some("eu-west-1/database/orders-db is already primary".into());
-    h.script(Kind::Plan, planned(plan))
-        .script(Kind::Plan, planned(scale_of("order", 5, 8)));
+    h.reset(Kind::Plan).script_plan(PROMOTED, planned(plan));
+    h.script_plan(FOLLOWER, planned(follow_plan()));
+    for (name, from, to) in SCALES {
+        h.script_plan(
+            &format!("eu-west-1/shop/{name}"),
+            planned(scale_of(name, from, to)),
+        );
+    }
     h.start();
     h.answer(Answer::Yes);
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "the rest is planned and asked once"
+    );
+    assert!(
+        h.prompt().message.starts_with("8 changes in order"),
+        "the promotion is not one of them: {}",
+        h.prompt().message
+    );
+    pass_gates(&mut h);
     assert_eq!(
         h.status(PROMOTE),
         &StepStatus::Done(
             "already in the wanted state: eu-west-1/database/orders-db is already primary".into()
         )
     );
-    assert_eq!(
-        h.prompt().gate,
-        Gate::Plan,
-        "the scales are planned and asked once"
-    );
-    h.answer(Answer::Yes);
-    h.answer(Answer::Typed("eu-west-1".into()));
     assert_eq!(h.result(), Some(&RunResult::Completed));
     assert!(
         !h.requests().iter().any(|r| matches!(
@@ -248,12 +326,15 @@ fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() 
         )),
         "no promotion written"
     );
+    assert!(
+        h.run.recovery(h.now).rpo.is_some(),
+        "the run still reports against the RPO"
+    );
 }
 
 #[test]
 fn a_promotion_that_does_not_become_writable_offers_no_roll_back() {
-    let mut h = run();
-    h.script(Kind::Plan, promote_plan(42));
+    let mut h = scripted(42);
     h.script(Kind::Probe, observed(false, "no primary accepts writes"));
     h.start();
     pass_gates(&mut h);
@@ -299,9 +380,7 @@ fn a_promotion_that_does_not_become_writable_offers_no_roll_back() {
 
 #[test]
 fn an_unanswered_promotion_is_re_read_and_never_sent_again() {
-    let mut h = run();
-    h.script(Kind::Plan, promote_plan(42))
-        .script(Kind::Plan, planned(scale_of("order", 5, 8)));
+    let mut h = scripted(42);
     unanswered(
         &mut h,
         "connection reset after sending",
@@ -333,6 +412,24 @@ fn an_unanswered_promotion_is_re_read_and_never_sent_again() {
     assert_eq!(promotions_sent, 1, "the promotion is never sent again");
     assert!(
         h.count(Kind::Execute) > 1,
-        "on to the approved order scale without a question"
+        "on to the approved follow and scales without a question"
     );
+}
+
+#[test]
+fn a_target_region_whose_database_is_down_stops_the_failover_before_the_decision() {
+    let mut h = shipped_run(
+        "regional-failover",
+        &[("target_cluster", "us-east-1")],
+    );
+    h.script(Kind::Probe, observed(true, "pg_up 0 (want == 0)"))
+        .script(Kind::Probe, observed(false, "pg_up 0 (want == 1)"));
+    h.start();
+    assert_eq!(h.status(1), &failing("pg_up 0 (want == 1)"));
+    assert!(
+        matches!(&probes(&h)[1], Probe::Query { cluster, op: Comparison::Eq, threshold, .. }
+            if cluster == "us-east-1" && *threshold == 1.0)
+    );
+    assert_eq!(h.prompt().gate, Gate::Failure);
+    assert_eq!(h.count(Kind::Plan) + h.count(Kind::Execute), 0);
 }
