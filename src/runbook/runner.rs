@@ -32,7 +32,9 @@ pub trait Progress {
     fn note(&mut self, text: &str);
 }
 
-/// Runs `run` from its start to its end.
+/// Runs `run` from its start to its end. An operation's delay (a verification's poll
+/// interval) is virtual time; `real_per_virtual` turns it into real time to sleep (1 on a
+/// real fleet, 1/speed on a simulated one whose clock runs `speed` times real time).
 pub async fn drive<P, A, R>(
     run: &mut Run,
     ops: &P,
@@ -40,6 +42,7 @@ pub async fn drive<P, A, R>(
     answers: &mut A,
     progress: &mut R,
     now: impl Fn() -> Timestamp,
+    real_per_virtual: f64,
 ) -> Result<RunResult, AuditError>
 where
     P: Perform,
@@ -53,6 +56,7 @@ where
             match effect {
                 RunEffect::Audit(record) => audit.append(&record)?,
                 RunEffect::Op { id, request, delay } => {
+                    let delay = delay.mul_f64(real_per_virtual);
                     if !delay.is_zero() {
                         tokio::time::sleep(delay).await;
                     }

@@ -70,7 +70,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
     let runbook = find_runbook(&library, &wanted)?;
 
     // The simulator (when there is no config) must outlive the run.
-    let (targets, clock, slos, _sim) = match &loaded {
+    let (targets, clock, slos, sim_fleet) = match &loaded {
         Some(loaded) => {
             let targets = targets_from_config(&loaded.config)
                 .map_err(|e| (exit::USAGE, format!("{}: {e:#}", loaded.path.display())))?;
@@ -152,6 +152,12 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
     println!("  audit: {}", audit.path().display());
 
     let mut run = Run::new(Arc::clone(&runbook), values, context);
+    // The simulated fleet's clock runs `speed` times real time: so do the run's waits.
+    let real_per_virtual = if sim_fleet.is_some() {
+        1.0 / args.speed
+    } else {
+        1.0
+    };
     let mut progress = TextProgress::new(std::io::stdout());
     let now = || clock.now();
     let scripted = args.yes || !args.confirms.is_empty() || args.accept_data_loss.is_some();
@@ -163,6 +169,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
             &mut TerminalAnswers,
             &mut progress,
             now,
+            real_per_virtual,
         )
         .await
     } else {
@@ -172,7 +179,16 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
             accept_data_loss: args.accept_data_loss,
             tried: Vec::new(),
         };
-        runner::drive(&mut run, &ops, &mut audit, &mut flags, &mut progress, now).await
+        runner::drive(
+            &mut run,
+            &ops,
+            &mut audit,
+            &mut flags,
+            &mut progress,
+            now,
+            real_per_virtual,
+        )
+        .await
     };
     let result = result.map_err(|e| (AUDIT_UNWRITABLE, e.to_string()))?;
     println!();

@@ -348,14 +348,18 @@ fn declining_the_production_gate_records_the_confirmations_given() {
 }
 
 #[test]
-fn a_page_asks_the_risk_question_and_a_low_budget_is_a_warning_in_the_plan() {
+fn a_page_and_a_low_budget_are_warnings_in_the_plan_approved_with_it() {
     let cases = [
         (
             risky(Some(0.05), &[]),
             false,
             "⚠ SLO payment-availability has 5.0%",
         ),
-        (risky(Some(0.5), &["PaymentDown"]), true, "PaymentDown"),
+        (
+            risky(Some(0.5), &["PaymentDown"]),
+            true,
+            "⚠ staging is at risk: paging on staging: PaymentDown",
+        ),
         (risky(Some(0.5), &[]), false, ""),
         (risky(None, &[]), false, ""),
     ];
@@ -376,7 +380,13 @@ fn a_page_asks_the_risk_question_and_a_low_budget_is_a_warning_in_the_plan() {
             messages.push(p.message);
             h.answer(Answer::Yes);
         }
-        assert_eq!(gates.contains(&Gate::Risk), expected, "{risk:?}: {gates:?}");
+        assert!(!gates.contains(&Gate::Risk), "{risk:?}: {gates:?}");
+        assert_eq!(
+            messages[0].contains("Approve the plan with these pages firing?"),
+            expected,
+            "{}",
+            messages[0]
+        );
         let all = messages.join("\n");
         assert!(all.contains(words), "{all}");
         assert_eq!(h.result(), Some(&RunResult::Completed));
@@ -417,16 +427,13 @@ fn the_alert_that_started_the_run_and_the_runbooks_triggers_ask_no_risk_question
     let mut h = Harness::new(rb, &scale_values("staging", "6"), ctx);
     h.script(Kind::Plan, planned(scale_plan(4, 6)));
     h.start();
-    h.answer(Answer::Yes);
-    assert_eq!(h.prompt().gate, Gate::Risk, "another page still asks");
+    assert_eq!(h.prompt().gate, Gate::Plan);
+    let plan = h.prompt().message.clone();
     assert!(
-        h.prompt()
-            .message
-            .contains("paging on staging: PostgresDown"),
-        "{}",
-        h.prompt().message
+        plan.contains("paging on staging: PostgresDown"),
+        "another page is in the plan: {plan}"
     );
-    assert!(!h.prompt().message.contains("HighErrorRate"));
+    assert!(!plan.contains("HighErrorRate"), "{plan}");
 }
 
 #[test]
