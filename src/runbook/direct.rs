@@ -286,6 +286,8 @@ fn one_step(id: &str, title: String, guidance: String, kind: StepKind) -> Runboo
             guidance,
             kind,
             line: 0,
+            when: None,
+            on_fail: crate::runbook::spec::OnFail::Ask,
         }],
     }
 }

@@ -42,7 +42,7 @@ fn resolve_kind(
         StepKind::Confirm { question } => Action::Confirm {
             question: r.template(question)?,
         },
-        StepKind::Note { text } => Action::Note {
+        StepKind::Note { text, .. } => Action::Note {
             text: r.template(text)?,
         },
         StepKind::Scale {

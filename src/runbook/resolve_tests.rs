@@ -21,6 +21,8 @@ fn step(kind: StepKind) -> Step {
         guidance: String::new(),
         kind,
         line: 7,
+        when: None,
+        on_fail: crate::runbook::spec::OnFail::Ask,
     }
 }
 
@@ -55,6 +57,7 @@ fn no_commands() -> CommandPolicy {
 fn templates_take_placeholders_with_or_without_spaces() {
     let note = step(StepKind::Note {
         text: template("Scale {{ name }} to {{replicas}} in {{  cluster }}."),
+        outcome: false,
     });
     let v = values(&[("name", "payment"), ("replicas", "16"), ("cluster", "eu")]);
     assert_eq!(
@@ -69,6 +72,7 @@ fn templates_take_placeholders_with_or_without_spaces() {
 fn a_placeholder_without_a_value_or_unclosed_is_an_error_naming_the_step() {
     let note = step(StepKind::Note {
         text: template("{{ missing }}"),
+        outcome: false,
     });
     let err = resolve(&note, &values(&[]), &no_commands()).unwrap_err();
     assert_eq!(
@@ -77,6 +81,7 @@ fn a_placeholder_without_a_value_or_unclosed_is_an_error_naming_the_step() {
     );
     let open = step(StepKind::Note {
         text: template("a {{ name"),
+        outcome: false,
     });
     let err = resolve(&open, &values(&[("name", "x")]), &no_commands()).unwrap_err();
     assert!(err.contains("unclosed"), "{err}");

@@ -169,6 +169,47 @@ pub struct Step {
     pub kind: StepKind,
     /// 1-based line of the opening fence, for messages.
     pub line: usize,
+    /// Run the step only when earlier checks' verdicts say so; otherwise it is skipped.
+    pub when: Option<When>,
+    /// What a `check` that does not hold does (other steps: always `Ask`).
+    pub on_fail: OnFail,
+}
+
+/// A step's condition on the verdicts of earlier `check` or `wait` steps, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// Every named step ran and its condition held.
+    Passed(Vec<String>),
+    /// At least one named step ran and its condition did not hold.
+    FailedAny(Vec<String>),
+}
+
+impl When {
+    /// The step ids the condition names, in file order.
+    pub fn ids(&self) -> &[String] {
+        match self {
+            When::Passed(ids) | When::FailedAny(ids) => ids,
+        }
+    }
+
+    /// The key as written in files (`passed`, `failed_any`).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            When::Passed(_) => "passed",
+            When::FailedAny(_) => "failed_any",
+        }
+    }
+}
+
+/// What a check that does not hold does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnFail {
+    /// Ask the user: retry, continue anyway, or stop (the default).
+    #[default]
+    Ask,
+    /// Record the verdict (the step shows it did not hold) and go on: later steps decide with
+    /// `when`.
+    Continue,
 }
 
 /// What a step does.
@@ -224,8 +265,9 @@ pub enum StepKind {
         cluster: Field<String>,
         id: Field<String>,
     },
-    /// Guidance only.
-    Note { text: Template },
+    /// Guidance only. With `outcome`, its text (and why it ran, from its `when`) is also the
+    /// run's outcome, shown with the run's result.
+    Note { text: Template, outcome: bool },
     /// A program from the config's allowlist, by its allowlist name; runs with this argv
     /// appended to the allowlisted prefix, no shell. Refused unless the config enables
     /// commands.

@@ -30,6 +30,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "hostile",
         include_str!("../../fixtures/scenarios/hostile.toml"),
     ),
+    (
+        "bad-canary",
+        include_str!("../../fixtures/scenarios/bad-canary.toml"),
+    ),
+    (
+        "good-canary",
+        include_str!("../../fixtures/scenarios/good-canary.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +88,19 @@ pub enum Action {
         #[serde(default)]
         change_cause: Option<String>,
     },
+    /// A canary Deployment `<service>-canary` starts next to the stable one: the stable's
+    /// template with `version`'s image and a `track: canary` label, `replicas` pods (named
+    /// `<service>-canary-<hash>-<id>`) that take their share of the service's traffic and
+    /// behave as `version` does (its `[[versions]]` entry).
+    Canary {
+        cluster: String,
+        service: String,
+        version: String,
+        #[serde(default = "one")]
+        replicas: i64,
+        #[serde(default)]
+        change_cause: Option<String>,
+    },
     /// Offered traffic to a service is multiplied by `factor` (1 restores it).
     Traffic {
         cluster: String,
@@ -112,6 +133,10 @@ pub enum Action {
         annotations: BTreeMap<String, String>,
         duration: String,
     },
+}
+
+fn one() -> i64 {
+    1
 }
 
 fn warning() -> String {
@@ -338,7 +363,7 @@ mod tests {
         let err = Scenario::resolve("nope").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike, hostile"
+            "unknown scenario `nope`; built-in scenarios: steady, bad-deploy, region-outage, traffic-spike, hostile, bad-canary, good-canary"
         );
     }
 }

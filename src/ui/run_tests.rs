@@ -63,6 +63,8 @@ fn step(id: &str, title: &str, guidance: &str, kind: StepKind) -> Step {
         guidance: guidance.to_string(),
         kind,
         line: 1,
+        when: None,
+        on_fail: crate::runbook::spec::OnFail::Ask,
     }
 }
 
@@ -133,6 +135,7 @@ fn rollback_runbook() -> Arc<Runbook> {
                     text: Template {
                         text: "Post the outcome in #incidents.".to_string(),
                     },
+                    outcome: false,
                 },
             ),
         ],

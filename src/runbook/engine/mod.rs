@@ -21,6 +21,7 @@
 
 mod approval;
 mod audit;
+mod branch;
 mod gates;
 mod mutate;
 mod plan;

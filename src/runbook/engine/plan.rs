@@ -112,7 +112,9 @@ enum Stage {
 }
 
 impl Run {
-    /// Plans the current step's mutation and every mutating step after it.
+    /// Plans the current step's mutation and every mutating step after it that will run:
+    /// a step whose `when` is already false is left out (it will be skipped), and so is one
+    /// whose `when` names a step not run yet (it is planned and asked when reached).
     pub(super) fn begin_planning(&mut self, m: Mutating, now: Timestamp, out: &mut Vec<RunEffect>) {
         let from = self.current.unwrap_or(0);
         let queue: VecDeque<(usize, Mutation)> = self
@@ -121,6 +123,7 @@ impl Run {
             .iter()
             .enumerate()
             .skip(from)
+            .filter(|(_, step)| self.planned_now(step, from))
             .filter_map(
                 |(i, step)| match resolve(step, &self.values, &self.context.commands) {
                     Ok(Action::Mutate { mutation, .. }) => Some((i, mutation)),

@@ -65,6 +65,10 @@ pub struct Run {
     pub(super) identities: BTreeMap<String, Option<String>>,
     /// The plan approved at the first mutating step.
     pub(super) approval: Option<Approval>,
+    /// What each check or wait step concluded, by step index.
+    pub(super) verdicts: BTreeMap<usize, super::branch::Verdict>,
+    /// Set by a `note` with `outcome: true` that ran, with why it ran.
+    pub(super) outcome: Option<String>,
 }
 
 impl Run {
@@ -96,6 +100,8 @@ impl Run {
             data_at_risk: None,
             identities: BTreeMap::new(),
             approval: None,
+            verdicts: BTreeMap::new(),
+            outcome: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use super::branch::Decision;
 use super::mutate::Mutating;
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
@@ -10,6 +11,7 @@ use crate::model::sanitize::sanitize;
 use crate::runbook::action::Action;
 use crate::runbook::ops::{OpOutcome, OpRequest};
 use crate::runbook::resolve::resolve;
+use crate::runbook::spec::{OnFail, StepKind};
 
 /// Choices after a check or a wait that did not hold.
 const CONDITION_CHOICES: [Recovery; 3] = [Recovery::Retry, Recovery::Continue, Recovery::Stop];
@@ -24,6 +26,26 @@ impl Run {
             return;
         };
         self.current = Some(index);
+        let mut why = None;
+        if let Some(when) = &step.when {
+            match self.decide(when, index) {
+                Decision::Run(reason) => why = Some(reason),
+                Decision::Skip(reason) => {
+                    self.set_status(StepStatus::Skipped(format!("skipped: {reason}")));
+                    self.next_step(now, out);
+                    return;
+                }
+                // The parser lets `when` name only earlier steps, which have run by now.
+                Decision::Undecided => {
+                    self.fail_run(
+                        "internal error: `when` names a step that has not run".to_owned(),
+                        now,
+                        out,
+                    );
+                    return;
+                }
+            }
+        }
         let action = match resolve(&step, &self.values, &self.context.commands) {
             Ok(action) => action,
             Err(reason) => {
@@ -33,6 +55,12 @@ impl Run {
         };
         match action {
             Action::Note { text } => {
+                if matches!(step.kind, StepKind::Note { outcome: true, .. }) {
+                    self.outcome = Some(match why {
+                        Some(why) => format!("{text} ({why})"),
+                        None => text.clone(),
+                    });
+                }
                 self.set_status(StepStatus::Done(text));
                 self.next_step(now, out);
             }
@@ -112,10 +140,20 @@ impl Run {
                 let OpOutcome::Probed(result) = outcome else {
                     return self.unexpected(&outcome, now, out);
                 };
+                let index = self.current.unwrap_or(0);
                 match result {
                     Ok(obs) if obs.holds => {
                         self.last_verified = Some(now);
-                        self.set_status(StepStatus::Done(sanitize(&obs.value)));
+                        let value = sanitize(&obs.value);
+                        self.record_verdict(index, true, value.clone());
+                        self.set_status(StepStatus::Done(value));
+                        self.next_step(now, out);
+                    }
+                    Ok(obs) if self.on_fail() == OnFail::Continue => {
+                        // A verdict, not a failure: later steps decide with `when`.
+                        let value = sanitize(&obs.value);
+                        self.record_verdict(index, false, value.clone());
+                        self.set_status(StepStatus::Failed(format!("did not hold: {value}")));
                         self.next_step(now, out);
                     }
                     Ok(obs) => self.condition_failed(sanitize(&obs.value)),
@@ -142,7 +180,9 @@ impl Run {
                 let value = match result {
                     Ok(obs) if obs.holds => {
                         self.last_verified = Some(now);
-                        self.set_status(StepStatus::Done(sanitize(&obs.value)));
+                        let value = sanitize(&obs.value);
+                        self.record_verdict(self.current.unwrap_or(0), true, value.clone());
+                        self.set_status(StepStatus::Done(value));
                         self.next_step(now, out);
                         return;
                     }
@@ -173,6 +213,13 @@ impl Run {
                 self.phase = phase;
             }
         }
+    }
+
+    /// The current step's `on_fail`.
+    fn on_fail(&self) -> OnFail {
+        self.current
+            .and_then(|i| self.runbook.steps.get(i))
+            .map_or(OnFail::Ask, |s| s.on_fail)
     }
 
     /// A check or wait did not hold: say so and offer retry, continue or stop.
@@ -255,6 +302,8 @@ impl Run {
     ) {
         if choice == Recovery::Continue {
             self.log("continued by the user although the condition did not hold");
+            let value = self.status_text();
+            self.record_verdict(self.current.unwrap_or(0), false, value);
             self.next_step(now, out);
         } else {
             self.set_status(StepStatus::Running("checking again".to_owned()));

@@ -207,7 +207,10 @@ fn outcome(run: &Run, result: &RunResult) -> u8 {
             UNKNOWN
         }
         RunResult::Completed => {
-            println!("result: completed");
+            match run.outcome() {
+                Some(outcome) => println!("result: completed: {outcome}"),
+                None => println!("result: completed"),
+            }
             COMPLETED
         }
         RunResult::Stopped { step, reason } => {

@@ -88,7 +88,7 @@ fn mapping(r: &mut Reader<'_>, node: &Node, path: &str) -> Option<MatcherSpec> {
     })
 }
 
-fn flag(r: &mut Reader<'_>, cur: Cur<'_>, key: &str, default: bool) -> Option<bool> {
+pub(super) fn flag(r: &mut Reader<'_>, cur: Cur<'_>, key: &str, default: bool) -> Option<bool> {
     let Some(node) = r.get(cur, key) else {
         return Some(default);
     };

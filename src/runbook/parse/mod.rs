@@ -12,6 +12,7 @@ mod steps;
 #[cfg(test)]
 mod tests;
 mod titles;
+mod when;
 
 use std::path::{Path, PathBuf};
 
@@ -120,7 +121,8 @@ pub fn parse_runbook(text: &str, source: &Path) -> Result<Runbook, Vec<RunbookEr
         if front.is_none() {
             continue;
         }
-        if let Some(step) = step(&mut r, &node, index, block, std::mem::take(&mut guidance)) {
+        let taken = std::mem::take(&mut guidance);
+        if let Some(step) = step(&mut r, &node, index, block, taken, &steps) {
             if let Some(earlier) = steps.iter().find(|s| s.id == step.id) {
                 let (line, col) = node.key_position("id");
                 let message = format!(
@@ -214,6 +216,7 @@ fn step(
     index: usize,
     block: &Block,
     guidance: String,
+    earlier: &[Step],
 ) -> Option<Step> {
     let base = format!("steps[{index}]");
     let cur = Cur { node, path: &base };
@@ -240,6 +243,8 @@ fn step(
         Some(n) => Some(r.template(n, &child(&path, "title"), "a short title")?.text),
         None => None,
     };
+    let when = when::when(r, cur, earlier);
+    let on_fail = when::on_fail(r, cur);
     let kind = steps::step_kind(r, cur, kind_name)?;
     Some(Step {
         id: id.unwrap_or_else(|| format!("step-{index}")),
@@ -247,6 +252,8 @@ fn step(
         guidance,
         kind,
         line: block.fence_line,
+        when: when?,
+        on_fail: on_fail?,
     })
 }
 

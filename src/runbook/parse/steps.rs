@@ -17,7 +17,7 @@ pub(super) const KINDS: &[&str] = &[
     "command",
 ];
 
-const COMMON: &[&str] = &["kind", "id", "title"];
+const COMMON: &[&str] = &["kind", "id", "title", "when"];
 
 /// How long a mutation's verification may take unless the step says `verify_timeout`.
 pub(super) const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
@@ -47,11 +47,11 @@ pub(super) fn kind_of<'a>(r: &mut Reader<'_>, cur: Cur<'a>) -> Option<&'a str> {
     None
 }
 
-/// The keys a step of `kind` takes, besides `kind`, `id` and `title`.
+/// The keys a step of `kind` takes, besides `kind`, `id`, `title` and `when`.
 fn keys_of(kind: &str, condition: &str) -> Vec<&'static str> {
     let own: &[&str] = match kind {
         "check" => {
-            let mut keys = vec!["condition"];
+            let mut keys = vec!["condition", "on_fail"];
             keys.extend(condition_keys(condition));
             return COMMON.iter().copied().chain(keys).collect();
         }
@@ -76,7 +76,7 @@ fn keys_of(kind: &str, condition: &str) -> Vec<&'static str> {
         "wait" => &["until", "timeout", "every"],
         "confirm" => &["question"],
         "silence" => &["cluster", "matchers", "duration", "comment"],
-        "note" => &["text"],
+        "note" => &["text", "outcome"],
         _ => &["name", "args", "timeout"],
     };
     COMMON.iter().chain(own).copied().collect()
@@ -108,7 +108,8 @@ pub(super) fn step_kind(r: &mut Reader<'_>, cur: Cur<'_>, kind: &str) -> Option<
             let path = child(cur.path, "text");
             let node = r.required(cur, "text", "the note's text")?;
             let text = r.template(node, &path, "the note's text")?;
-            Some(StepKind::Note { text })
+            let outcome = super::matchers::flag(r, cur, "outcome", false)?;
+            Some(StepKind::Note { text, outcome })
         }
         _ => command(r, cur),
     }

@@ -177,7 +177,7 @@ pub(super) fn title(kind: &StepKind) -> String {
         StepKind::ExpireSilence { cluster, id } => {
             format!("Expire silence {} on {}", field(id), field(cluster))
         }
-        StepKind::Note { text } => short(&text.text),
+        StepKind::Note { text, .. } => short(&text.text),
         StepKind::Command { name, args, .. } => {
             let mut words = vec![name.clone()];
             words.extend(args.iter().map(field));

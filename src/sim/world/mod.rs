@@ -266,6 +266,7 @@ impl World {
         let now = self.now;
         let cluster_name = match &action {
             Action::Deploy { cluster, .. }
+            | Action::Canary { cluster, .. }
             | Action::Traffic { cluster, .. }
             | Action::DatabaseOutage { cluster }
             | Action::AnnotatePod { cluster, .. }
@@ -296,6 +297,28 @@ impl World {
                     deployment["metadata"]["annotations"][workloads::CHANGE_CAUSE] = json!(cause);
                 }
                 cluster.store.upsert("deployments", deployment);
+            }
+            Action::Canary {
+                service,
+                version,
+                replicas,
+                change_cause,
+                ..
+            } => {
+                let Some(stored) = cluster.store.get("deployments", APP_NAMESPACE, &service) else {
+                    tracing::warn!(%service, "scenario canary of an unknown service; skipped");
+                    return;
+                };
+                let canary = workloads::canary_of(
+                    &stored.object,
+                    &catalog::image(&service, &version),
+                    &version,
+                    replicas,
+                    change_cause.as_deref(),
+                    &cluster.rng.uuid(),
+                    now,
+                );
+                cluster.store.upsert("deployments", canary);
             }
             Action::Traffic {
                 service, factor, ..

@@ -269,3 +269,81 @@ fn same_seed_same_world() {
         assert_eq!(x.metric_families(1.0, 0.0), y.metric_families(1.0, 0.0));
     }
 }
+
+/// The 5xx share of each pod of `prefix`'s Deployment in us-east-1, by pod name.
+fn pod_error_ratios(w: &World, deployment: &str) -> Vec<(String, f64)> {
+    let rs_prefix = format!("{deployment}-");
+    w.clusters[0]
+        .signals
+        .pods
+        .iter()
+        .filter(|((_, name), _)| {
+            name.strip_prefix(&rs_prefix)
+                .is_some_and(|rest| rest.split('-').count() == 2)
+        })
+        .map(|((_, name), c)| {
+            let total: f64 = c.by_status.values().sum();
+            let errors = c.by_status.get("500").copied().unwrap_or(0.0);
+            (name.clone(), errors / total.max(1.0))
+        })
+        .collect()
+}
+
+#[test]
+fn bad_canary_runs_its_own_pods_with_its_own_error_ratio_until_scaled_to_zero() {
+    let mut w = world("bad-canary");
+    run_for(&mut w, 50_000);
+    assert!(
+        w.clusters[0]
+            .store
+            .get("deployments", APP_NAMESPACE, "payment-canary")
+            .is_none(),
+        "not before 1m"
+    );
+    run_for(&mut w, 130_000);
+    let canary = w.clusters[0]
+        .store
+        .get("deployments", APP_NAMESPACE, "payment-canary")
+        .expect("payment-canary");
+    assert_eq!(canary.object["spec"]["replicas"], 1);
+    assert_eq!(
+        canary.object["status"]["readyReplicas"], 1,
+        "{}",
+        canary.object["status"]
+    );
+    let canary_pods = pod_error_ratios(&w, "payment-canary");
+    assert_eq!(canary_pods.len(), 1, "{canary_pods:?}");
+    assert!(
+        (canary_pods[0].1 - 0.08).abs() < 0.01,
+        "v1.5.0 fails about 8%: {canary_pods:?}"
+    );
+    let stable_pods = pod_error_ratios(&w, "payment");
+    assert_eq!(stable_pods.len(), 3, "{stable_pods:?}");
+    assert!(
+        stable_pods.iter().all(|(_, r)| *r < 0.005),
+        "{stable_pods:?}"
+    );
+    let payment = w.clusters[0]
+        .store
+        .get("deployments", APP_NAMESPACE, "payment")
+        .expect("payment");
+    assert_eq!(
+        revision_of(&payment.object),
+        3,
+        "the stable is not redeployed"
+    );
+    // Other regions have no canary.
+    assert!(
+        w.clusters[1]
+            .store
+            .get("deployments", APP_NAMESPACE, "payment-canary")
+            .is_none()
+    );
+    // Aborted: scaled to 0, its pods go and the service's errors fall back.
+    let mut scaled = (*canary.object).clone();
+    scaled["spec"]["replicas"] = json!(0);
+    w.clusters[0].store.upsert("deployments", scaled);
+    run_for(&mut w, 60_000);
+    assert!(pod_error_ratios(&w, "payment-canary").is_empty());
+    assert!(w.loads[0]["payment"].error_ratio < 0.01);
+}

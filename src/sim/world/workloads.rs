@@ -52,6 +52,47 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
+/// A canary of the stable Deployment `stable`: `<name>-canary` running `image`, its pods
+/// labelled `track: canary` (and still `app.kubernetes.io/name` of the service, so they serve
+/// its traffic), `replicas` of them, created at `now`.
+pub fn canary_of(
+    stable: &Value,
+    image: &str,
+    version: &str,
+    replicas: i64,
+    change_cause: Option<&str>,
+    uid: &str,
+    now: Millis,
+) -> Value {
+    let name = stable["metadata"]["name"].as_str().unwrap_or("");
+    let mut spec = stable["spec"].clone();
+    spec["replicas"] = json!(replicas.max(0));
+    spec["selector"]["matchLabels"]["track"] = json!("canary");
+    let labels = &mut spec["template"]["metadata"]["labels"];
+    labels["track"] = json!("canary");
+    labels["app.kubernetes.io/version"] = json!(version);
+    spec["template"]["spec"]["containers"][0]["image"] = json!(image);
+    let mut labels = stable["metadata"]["labels"].clone();
+    labels["track"] = json!("canary");
+    let mut annotations = json!({});
+    if let Some(cause) = change_cause {
+        annotations[CHANGE_CAUSE] = json!(cause);
+    }
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {
+            "name": format!("{name}-canary"),
+            "namespace": stable["metadata"]["namespace"],
+            "uid": uid,
+            "creationTimestamp": rfc3339(now),
+            "labels": labels,
+            "annotations": annotations,
+        },
+        "spec": spec,
+        "status": {},
+    })
+}
+
 fn owned_by(object: &Value, uid: &str) -> bool {
     object["metadata"]["ownerReferences"]
         .as_array()

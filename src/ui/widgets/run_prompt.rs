@@ -224,7 +224,13 @@ fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme)
 fn result_lines<'a>(run: &Run, result: &RunResult, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
     let count = run.steps().len();
     let (text, style) = match result {
-        RunResult::Completed => (format!("✓ completed: {count} of {count} steps"), theme.ok),
+        RunResult::Completed => match run.outcome() {
+            Some(outcome) => (
+                format!("✓ completed: {}", Text::new(outcome).as_str()),
+                theme.ok,
+            ),
+            None => (format!("✓ completed: {count} of {count} steps"), theme.ok),
+        },
         RunResult::Stopped { step, reason } => (
             format!(
                 "■ stopped at step {}/{count}: {}",

@@ -63,6 +63,8 @@ pub(crate) fn scale_runbook() -> Arc<Runbook> {
                     verify_timeout: Duration::from_secs(300),
                 },
                 line: 12,
+                when: None,
+                on_fail: crate::runbook::spec::OnFail::Ask,
             },
             Step {
                 id: "after".to_string(),
@@ -72,8 +74,11 @@ pub(crate) fn scale_runbook() -> Arc<Runbook> {
                     text: crate::runbook::spec::Template {
                         text: "Keep an eye on the dashboard.".to_string(),
                     },
+                    outcome: false,
                 },
                 line: 20,
+                when: None,
+                on_fail: crate::runbook::spec::OnFail::Ask,
             },
         ],
     })

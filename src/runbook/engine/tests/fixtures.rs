@@ -63,6 +63,8 @@ pub(crate) fn step(id: &str, kind: StepKind) -> Step {
         guidance: String::new(),
         kind,
         line: 10,
+        when: None,
+        on_fail: crate::runbook::spec::OnFail::Ask,
     }
 }
 
@@ -101,6 +103,7 @@ pub(crate) fn note(text: &str) -> Step {
             text: Template {
                 text: text.to_owned(),
             },
+            outcome: false,
         },
     )
 }

@@ -2,6 +2,7 @@
 //! invisible characters and directories. Step fields are tested in `steps.rs`.
 
 mod steps;
+mod when;
 
 use std::path::Path;
 use std::time::Duration;
@@ -358,7 +359,7 @@ fn indented_step_fences_keep_file_columns() {
     assert_eq!(
         e,
         format!(
-            "runbooks/t.md:{}:3: steps[1] (note).bogus: unknown key; expected one of kind, id, title, text",
+            "runbooks/t.md:{}:3: steps[1] (note).bogus: unknown key; expected one of kind, id, title, when, text, outcome",
             FRONT_LINES + 4
         )
     );

@@ -1,25 +1,31 @@
-//! canary-promote-or-abort as shipped. Its two branches: abort (a failing check, stopped,
-//! or no at the decision: nothing is scaled) and promote (the canary scaled up and checked
-//! at its new size, then the stable scaled to zero behind the large-change gate). Also the
-//! diff before each scale, a refused gate, the canary scaled back when it does not roll
-//! out, and an unanswered scale of the stable.
+//! canary-promote-or-abort as shipped. The checks decide (`on_fail: continue`, `when`): a
+//! canary failing more often or slower is aborted (scaled to 0, the stable untouched, the
+//! promotion skipped, the outcome naming the check and its value); a healthy one is promoted
+//! (the canary scaled up and checked at its new size, then the stable scaled to zero) and the
+//! abort skipped. Also a check that cannot be read, no at the decision, the diff before each
+//! scale, a refused plan, the canary scaled back when it does not roll out, and an unanswered
+//! scale of the stable.
 
 use super::super::fixtures::{observed, planned};
 use super::super::harness::{Harness, Kind};
 use super::{
-    UNDOABLE, choices, done, failed, failing, gates, pass_gates, probes, scale_of, scaled,
-    shipped_run, stopped, unanswered,
+    UNDOABLE, choices, done, failing, gates, pass_gates, probes, scale_of, scaled, shipped_run,
+    stopped, unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::runbook::ops::{OpOutcome, OpRequest};
 
-/// Steps: errors-no-worse, latency-no-worse, decide, scale-canary, canary-healthy-at-size,
-/// scale-stable-down, follow-up.
-const DECIDE: usize = 2;
-const SCALE_CANARY: usize = 3;
-const SCALE_STABLE: usize = 5;
+/// Steps: errors-no-worse, latency-no-worse, abort-canary, aborted, decide, scale-canary,
+/// canary-healthy-at-size, scale-stable-down, promoted.
+const ABORT: usize = 2;
+const ABORTED: usize = 3;
+const DECIDE: usize = 4;
+const SCALE_CANARY: usize = 5;
+const HEALTHY_AT_SIZE: usize = 6;
+const SCALE_STABLE: usize = 7;
+const PROMOTED: usize = 8;
 
 /// payment-canary (1 replica) against payment (6); promoted to 6 replicas.
 fn run() -> Harness {
@@ -39,11 +45,68 @@ fn run() -> Harness {
     h
 }
 
-#[test]
-fn a_canary_failing_more_often_aborts_before_anything_is_scaled() {
+/// The run of `run()` with these two check values, the abort's plan scripted.
+fn abort_run(errors: (bool, &str), latency: (bool, &str)) -> Harness {
     let mut h = run();
+    h.reset(Kind::Plan)
+        .script(Kind::Plan, planned(scale_of("payment-canary", 1, 0)));
     h.reset(Kind::Probe)
-        .script(Kind::Probe, observed(false, "0.0042 (want <= 0.001)"));
+        .script(Kind::Probe, observed(errors.0, errors.1))
+        .script(Kind::Probe, observed(latency.0, latency.1))
+        .script(Kind::Probe, observed(true, "0/0 updated and ready"));
+    h
+}
+
+/// The run aborted the canary: scaled to 0 after one approval, the stable untouched, every
+/// promotion step skipped because `why`.
+fn assert_aborted(h: &mut Harness, why: &str) {
+    let asked = pass_gates(h);
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(gates(&asked), [Gate::Plan], "the abort's plan, asked once");
+    let plan = &asked[0].1;
+    assert!(
+        plan.contains("scale deployment/payment-canary in staging/shop from 1 to 0 replicas (step 3: abort-canary)"),
+        "{plan}"
+    );
+    assert!(
+        !plan.contains("deployment/payment "),
+        "the stable is not in the plan: {plan}"
+    );
+    assert_eq!(scaled(h), [("payment-canary".to_owned(), 0)]);
+    assert!(
+        super::planned_mutations(h)
+            .iter()
+            .all(|m| m.object().is_some_and(|o| o.name == "payment-canary")),
+        "only the abort was planned (and re-checked): {:?}",
+        super::planned_mutations(h)
+    );
+    assert_eq!(h.audits_in(AuditPhase::Attempt).len(), 1);
+    assert!(
+        matches!(h.status(ABORT), StepStatus::Done(_)),
+        "{:?}",
+        h.status(ABORT)
+    );
+    for step in [
+        DECIDE,
+        SCALE_CANARY,
+        HEALTHY_AT_SIZE,
+        SCALE_STABLE,
+        PROMOTED,
+    ] {
+        assert_eq!(
+            h.status(step),
+            &StepStatus::Skipped(format!("skipped: {why}")),
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn a_canary_failing_more_often_is_aborted_and_the_stable_untouched() {
+    let mut h = abort_run(
+        (false, "0.0791 (want <= 0.001)"),
+        (true, "1.04 (want <= 1.2)"),
+    );
     h.start();
     let Probe::Query {
         cluster,
@@ -66,30 +129,92 @@ fn a_canary_failing_more_often_aborts_before_anything_is_scaled() {
         query.contains("pod=~\"payment-[a-z0-9]+-[a-z0-9]+\"}[10m]"),
         "{query}"
     );
-    assert_eq!(h.status(0), &failing("0.0042 (want <= 0.001)"));
-    h.answer(Answer::Recover(Recovery::Stop));
-    assert_eq!(h.result(), Some(&failed(0, "0.0042 (want <= 0.001)")));
-    assert_eq!(h.requests().len(), 1);
-    assert_eq!(h.status(DECIDE), &StepStatus::Pending);
+    assert_eq!(
+        h.status(0),
+        &failing("did not hold: 0.0791 (want <= 0.001)"),
+        "a verdict, shown as not holding"
+    );
+    assert_eq!(
+        h.status(1),
+        &done("1.04 (want <= 1.2)"),
+        "the latency is still read"
+    );
+    assert_eq!(
+        h.prompt().gate,
+        Gate::Plan,
+        "no failure prompt: the checks decide"
+    );
+    assert_aborted(&mut h, "errors-no-worse did not hold");
+    let outcome = h.run.outcome().unwrap_or_default();
+    assert!(
+        outcome.starts_with("Aborted payment-canary: scaled to 0, payment serves all traffic."),
+        "{outcome}"
+    );
+    assert!(
+        outcome.ends_with("(errors-no-worse did not hold: 0.0791 (want <= 0.001))"),
+        "the outcome names the check and its value: {outcome}"
+    );
+    assert!(
+        matches!(h.status(ABORTED), StepStatus::Done(t) if t.starts_with("Aborted payment-canary"))
+    );
 }
 
 #[test]
-fn a_slower_canary_aborts_at_the_latency_check() {
-    let mut h = run();
-    h.reset(Kind::Probe)
-        .script(Kind::Probe, observed(true, "0.0002 (want <= 0.001)"))
-        .script(Kind::Probe, observed(false, "1.45 (want <= 1.2)"));
+fn a_slower_canary_is_aborted_at_the_latency_check() {
+    let mut h = abort_run(
+        (true, "0.0002 (want <= 0.001)"),
+        (false, "1.45 (want <= 1.2)"),
+    );
     h.start();
     assert!(
         matches!(&probes(&h)[1], Probe::Query { op: Comparison::Le, threshold, .. } if *threshold == 1.2)
     );
-    assert_eq!(h.status(1), &failing("1.45 (want <= 1.2)"));
+    assert_eq!(h.status(1), &failing("did not hold: 1.45 (want <= 1.2)"));
+    assert_aborted(&mut h, "latency-no-worse did not hold");
+    let outcome = h.run.outcome().unwrap_or_default();
+    assert!(
+        outcome.ends_with("(latency-no-worse did not hold: 1.45 (want <= 1.2))"),
+        "{outcome}"
+    );
+}
+
+#[test]
+fn a_canary_worse_on_both_names_both_checks() {
+    let mut h = abort_run(
+        (false, "0.0791 (want <= 0.001)"),
+        (false, "3.1 (want <= 1.2)"),
+    );
+    h.start();
+    assert_aborted(
+        &mut h,
+        "errors-no-worse did not hold and latency-no-worse did not hold",
+    );
+    assert!(
+        h.run.outcome().unwrap_or_default().ends_with(
+            "(errors-no-worse did not hold: 0.0791 (want <= 0.001); latency-no-worse did not \
+             hold: 3.1 (want <= 1.2))"
+        ),
+        "{:?}",
+        h.run.outcome()
+    );
+}
+
+#[test]
+fn a_check_that_cannot_be_read_still_asks_instead_of_deciding() {
+    let mut h = run();
+    h.reset(Kind::Probe).script(
+        Kind::Probe,
+        OpOutcome::Probed(Err(crate::runbook::ops::OpError::new("no data"))),
+    );
+    h.start();
+    assert_eq!(h.prompt().gate, Gate::Failure);
+    assert_eq!(choices(&h), super::CONDITION);
     h.answer(Answer::Recover(Recovery::Stop));
     assert!(matches!(
         h.result(),
-        Some(RunResult::Failed { step: 1, .. })
+        Some(RunResult::Failed { step: 0, .. })
     ));
-    assert_eq!(h.count(Kind::Plan) + h.count(Kind::Execute), 0);
+    assert_eq!(h.count(Kind::Plan), 0);
 }
 
 #[test]
@@ -99,10 +224,11 @@ fn answering_no_at_the_decision_aborts_without_scaling() {
     assert_eq!(h.prompt().gate, Gate::Step);
     h.answer(Answer::No);
     let reason = "declined: Promote payment-canary on staging to 6 replicas and scale payment to \
-                  0? Answer no to stop here and abort the canary.";
+                  0? Answer no to stop here and leave both as they are.";
     assert_eq!(h.result(), Some(&stopped(DECIDE, reason)));
     assert_eq!(h.status(DECIDE), &StepStatus::Skipped(reason.into()));
     assert_eq!(h.requests().len(), 2, "only the two checks");
+    assert_eq!(h.run.outcome(), None);
 }
 
 #[test]
@@ -119,10 +245,16 @@ fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
         [Gate::Step, Gate::Plan],
         "one approval for both scales"
     );
+    for step in [ABORT, ABORTED] {
+        assert_eq!(
+            h.status(step),
+            &StepStatus::Skipped("skipped: errors-no-worse and latency-no-worse all held".into())
+        );
+    }
     let plan = &asked[1].1;
     assert!(
         plan.contains(
-            "1. scale deployment/payment-canary in staging/shop from 1 to 6 replicas (step 4: \
+            "1. scale deployment/payment-canary in staging/shop from 1 to 6 replicas (step 6: \
              scale-canary)\n   - replicas: 1\n   + replicas: 6\n   ⚠ Large change: scale up \
              staging/shop/payment-canary from 1 to 6 replicas"
         ),
@@ -130,7 +262,7 @@ fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
     );
     assert!(
         plan.contains(
-            "2. scale deployment/payment in staging/shop from 6 to 0 replicas (step 6: \
+            "2. scale deployment/payment in staging/shop from 6 to 0 replicas (step 8: \
              scale-stable-down)\n   - replicas: 6\n   + replicas: 0\n   ⚠ Large change: scale down \
              staging/shop/payment from 6 to 0 replicas"
         ),
@@ -156,9 +288,14 @@ fn promoting_scales_the_canary_up_checks_it_then_scales_the_stable_to_zero() {
         executes[0] < healthy[0] && healthy[0] < executes[1],
         "checked at size before the stable goes"
     );
-    assert_eq!(h.status(4), &done("0.001 (want < 0.01)"));
+    assert_eq!(h.status(HEALTHY_AT_SIZE), &done("0.001 (want < 0.01)"));
     assert!(
-        matches!(h.status(6), StepStatus::Done(t) if t.starts_with("payment-canary now serves all traffic."))
+        matches!(h.status(PROMOTED), StepStatus::Done(t) if t.starts_with("Promoted payment-canary: it now serves all traffic."))
+    );
+    let outcome = h.run.outcome().unwrap_or_default();
+    assert!(
+        outcome.ends_with("(errors-no-worse and latency-no-worse held)"),
+        "{outcome}"
     );
 }
 
@@ -195,7 +332,6 @@ fn no_at_the_plan_approval_changes_nothing_and_records_the_refusal() {
     );
     assert_eq!(h.count(Kind::Execute), 0);
     assert_eq!(h.audits_in(AuditPhase::Refused).len(), 1);
-    let _ = SCALE_STABLE;
 }
 
 #[test]
