@@ -151,21 +151,21 @@ fn the_failover_runbook_carries_its_objectives_and_steps() {
     assert_eq!(
         kinds,
         [
-            "check", "confirm", "promote", "wait", "follow", "scale", "scale", "scale", "scale",
+            "check", "check", "confirm", "promote", "wait", "follow", "scale", "scale", "scale",
             "scale", "scale", "scale", "wait", "wait", "wait", "check", "note"
         ]
     );
     let StepKind::Scale {
         target, replicas, ..
-    } = &rb.steps[5].kind
+    } = &rb.steps[6].kind
     else {
         panic!()
     };
     assert_eq!(target.name, Field::Literal("order".to_string()));
     assert_eq!(target.cluster, Field::Param("target_cluster".to_string()));
     assert_eq!(*replicas, Field::Param("order_replicas".to_string()));
-    assert!(rb.steps[1].guidance.contains("how much data is at risk"));
-    let StepKind::Follow { target, source, .. } = &rb.steps[4].kind else {
+    assert!(rb.steps[2].guidance.contains("how much data is at risk"));
+    let StepKind::Follow { target, source, .. } = &rb.steps[5].kind else {
         panic!()
     };
     assert_eq!(target.cluster, Field::Param("third_cluster".to_string()));

@@ -62,6 +62,7 @@ story_tests! {
     "bad-deploy": bad_deploy_closes, bad_deploy_closes_with_think_times_doubled;
     "traffic-spike": traffic_spike_closes, traffic_spike_closes_with_think_times_doubled;
     "regional-failover": regional_failover_closes, regional_failover_closes_with_think_times_doubled;
+    "bad-canary": bad_canary_closes, bad_canary_closes_with_think_times_doubled;
 }
 
 #[test]
@@ -69,6 +70,12 @@ fn every_shipped_story_has_its_tests() {
     let names = shipped::names();
     assert_eq!(
         names,
-        ["tour", "bad-deploy", "traffic-spike", "regional-failover"]
+        [
+            "tour",
+            "bad-deploy",
+            "traffic-spike",
+            "regional-failover",
+            "bad-canary"
+        ]
     );
 }

@@ -206,7 +206,7 @@ async fn the_console_and_watchdeck_run_roll_back_to_the_same_image() {
             (
                 AuditPhase::Attempt,
                 "deployment/payment".to_string(),
-                String::new()
+                "started".to_string()
             ),
             (
                 AuditPhase::Result,

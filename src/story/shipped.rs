@@ -20,6 +20,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "regional-failover",
         include_str!("../../fixtures/stories/regional-failover.toml"),
     ),
+    (
+        "bad-canary",
+        include_str!("../../fixtures/stories/bad-canary.toml"),
+    ),
 ];
 
 /// Why a story could not be loaded.
