@@ -4,6 +4,7 @@
 use super::runbook_entry_tests::{key, started, typed};
 use super::*;
 use crate::action::Key;
+use crate::fixture::alerts::with_labels;
 use crate::fixture::{alert, empty_model};
 use crate::model::Text;
 use crate::model::alert::{Alert, AlertState};
@@ -14,13 +15,6 @@ fn shipped(model: &mut Model) {
     let (library, errors) = crate::runbook::library::built_in();
     assert!(errors.is_empty(), "{errors:?}");
     model.runs.library = library;
-}
-
-fn with_labels(mut alert: Alert, labels: &[(&str, &str)]) -> Alert {
-    for (k, v) in labels {
-        alert.labels.insert(Text::new(k), Text::new(v));
-    }
-    alert
 }
 
 /// HighResponseTime of `order` in traffic-spike: inhibited by HighErrorRate.
