@@ -221,15 +221,16 @@ impl Run {
                 )),
             }
         }
+        let mut paging = false;
         for cluster in clusters {
             if let Some(pages) = self.paging_reason(cluster) {
+                paging = true;
                 lines.push(format!("⚠ {pages}"));
             }
             if let Some(low) = self.budget_reason(cluster) {
                 lines.push(format!("⚠ {low}"));
             }
         }
-        let paging = clusters.iter().any(|c| self.paging_reason(c).is_some());
         lines.push(if paging {
             "Approve the plan with these pages firing? A page that starts after the approval \
              is asked about before the next change."
