@@ -50,7 +50,7 @@ fn answer(request: &OpRequest) -> OpOutcome {
             allowed: true,
             reason: String::new(),
         })),
-        OpRequest::Plan(_) => OpOutcome::Plan(Ok(plan())),
+        OpRequest::Plan(_) => OpOutcome::Plan(Ok(Box::new(plan()))),
         OpRequest::Execute { .. } => OpOutcome::Executed(Ok(Executed {
             resource_version: Some("42".into()),
             message: "applied".into(),

@@ -41,7 +41,7 @@ fn yes(model: &mut Model, executor: &mut Option<Executor>) {
     let rechecked = Msg::RunOutcome {
         run: model.runs.seq,
         id: 4,
-        outcome: Box::new(OpOutcome::Plan(Ok(plan(4, 6)))),
+        outcome: Box::new(OpOutcome::Plan(Ok(Box::new(plan(4, 6))))),
         now: crate::fixture::at(21),
     };
     assert!(!apply(model, executor, &Clock::Wall, rechecked, &mut dirty));

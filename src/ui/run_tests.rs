@@ -259,7 +259,7 @@ fn answer(request: &OpRequest, script: Script) -> OpOutcome {
             allowed: true,
             reason: "RBAC: allowed by ClusterRoleBinding sre".into(),
         })),
-        OpRequest::Plan(_) => OpOutcome::Plan(Ok(plan_for(request))),
+        OpRequest::Plan(_) => OpOutcome::Plan(Ok(Box::new(plan_for(request)))),
         OpRequest::Execute { mutation, .. } if script.reject => {
             OpOutcome::Executed(Err(ExecError::Rejected(format!(
                 "admission webhook \"policy.example\" denied the {}",

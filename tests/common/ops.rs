@@ -35,7 +35,7 @@ pub fn matcher(name: &str, value: &str, regex: bool) -> Matcher {
 
 pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError> {
     match ops.perform(OpRequest::Plan(mutation.clone())).await {
-        OpOutcome::Plan(result) => result,
+        OpOutcome::Plan(result) => result.map(|plan| *plan),
         other => panic!("a plan answers with a plan, not {other:?}"),
     }
 }
@@ -47,7 +47,7 @@ pub async fn execute(
 ) -> Result<Executed, ExecError> {
     let request = OpRequest::Execute {
         mutation: mutation.clone(),
-        plan: plan.clone(),
+        plan: Box::new(plan.clone()),
     };
     match ops.perform(request).await {
         OpOutcome::Executed(result) => result,

@@ -53,7 +53,7 @@ impl Run {
             .map(|p| p.context.clone())
             .unwrap_or_default();
         let plan = m.plan.as_ref();
-        out.push(RunEffect::Audit(AuditRecord {
+        out.push(RunEffect::Audit(Box::new(AuditRecord {
             action_id: format!("{}-{step_index}-{}", self.context.run_id, m.attempt),
             phase,
             at: now.to_string(),
@@ -80,7 +80,7 @@ impl Run {
             resource_version_after: m.executed.as_ref().and_then(|e| e.resource_version.clone()),
             alert: self.context.alert.clone(),
             dry_run: self.context.dry_run,
-        }));
+        })));
     }
 }
 

@@ -151,7 +151,7 @@ pub enum RunEffect {
         delay: Duration,
     },
     /// Append and flush this record before performing any effect that follows it.
-    Audit(AuditRecord),
+    Audit(Box<AuditRecord>),
     /// The run ended.
     Finished(RunResult),
 }

@@ -209,7 +209,7 @@ impl Run {
                 }
             }
             (Stage::Plan, OpOutcome::Plan(plan)) => match plan {
-                Ok(plan) => self.on_plan(m, plan, now, out),
+                Ok(plan) => self.on_plan(m, *plan, now, out),
                 Err(e) => self.failed(m, format!("dry run failed: {}", sanitize(&e.message))),
             },
             (Stage::Execute, OpOutcome::Executed(result)) => self.on_executed(m, result, now, out),
@@ -338,7 +338,7 @@ impl Run {
         self.op(
             OpRequest::Execute {
                 mutation: m.mutation.clone(),
-                plan,
+                plan: Box::new(plan),
             },
             Duration::ZERO,
             out,

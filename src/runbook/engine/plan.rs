@@ -265,7 +265,7 @@ impl Run {
                 p.approval.planned.push(Planned {
                     step,
                     mutation,
-                    plan: Ok(plan),
+                    plan: Ok(*plan),
                 });
             }
             (Stage::Plan, OpOutcome::Plan(Err(e))) => {

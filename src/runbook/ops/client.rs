@@ -150,7 +150,7 @@ impl Ops {
             OpRequest::Access(check) => {
                 OpOutcome::Access(super::kube::access::review(self, &check).await)
             }
-            OpRequest::Plan(mutation) => OpOutcome::Plan(self.plan(&mutation).await),
+            OpRequest::Plan(mutation) => OpOutcome::Plan(self.plan(&mutation).await.map(Box::new)),
             OpRequest::Execute { mutation, plan } => {
                 OpOutcome::Executed(self.execute(&mutation, &plan).await)
             }

@@ -39,7 +39,7 @@ pub enum OpRequest {
     /// (Kubernetes), or create the silence, or run the command.
     Execute {
         mutation: Mutation,
-        plan: PlanReport,
+        plan: Box<PlanReport>,
     },
     /// Re-read the target after an execution whose outcome is unknown (timeout, connection
     /// lost): what is there now.
@@ -61,7 +61,7 @@ pub enum OpOutcome {
     /// `username (groups: a, b)` as the API server says.
     Identity(Result<String, OpError>),
     Access(Result<AccessVerdict, OpError>),
-    Plan(Result<PlanReport, OpError>),
+    Plan(Result<Box<PlanReport>, OpError>),
     Executed(Result<Executed, ExecError>),
     Read(Result<Snapshot, OpError>),
     Probed(Result<Observation, OpError>),

@@ -163,10 +163,7 @@ fn translate(model: &mut Model, effects: Vec<RunEffect>) -> Vec<Effect> {
                 request: Box::new(request),
                 delay,
             }),
-            RunEffect::Audit(record) => out.push(Effect::RunAudit {
-                run,
-                record: Box::new(record),
-            }),
+            RunEffect::Audit(record) => out.push(Effect::RunAudit { run, record }),
             RunEffect::Finished(result) => {
                 tracing::info!(run, ?result, "run ended");
             }

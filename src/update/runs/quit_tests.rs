@@ -15,7 +15,10 @@ fn verifying(model: &mut Model) {
     let effects = press(model, "y");
     let (_, id, request) = ops(&effects).remove(0);
     assert!(matches!(request, OpRequest::Plan(_)), "{request:?}");
-    let effects = update(model, outcome(run, id, OpOutcome::Plan(Ok(plan(4, 6))), 4));
+    let effects = update(
+        model,
+        outcome(run, id, OpOutcome::Plan(Ok(Box::new(plan(4, 6)))), 4),
+    );
     let (_, id, request) = ops(&effects).remove(0);
     assert!(matches!(request, OpRequest::Execute { .. }), "{request:?}");
     let executed = Executed {

@@ -201,7 +201,10 @@ pub(crate) fn at_first_gate(model: &mut Model, cluster: &str, to: i32) -> u64 {
     let effects = update(model, outcome(run, id, OpOutcome::Access(Ok(verdict)), 2));
     let (_, id, request) = ops(&effects).remove(0);
     assert!(matches!(request, OpRequest::Plan(_)), "{request:?}");
-    update(model, outcome(run, id, OpOutcome::Plan(Ok(plan(4, to))), 3));
+    update(
+        model,
+        outcome(run, id, OpOutcome::Plan(Ok(Box::new(plan(4, to)))), 3),
+    );
     run
 }
 
@@ -331,7 +334,7 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
     assert!(matches!(request, OpRequest::Plan(_)), "{request:?}");
     let effects = update(
         &mut model,
-        outcome(run, id, OpOutcome::Plan(Ok(plan(4, 6))), 30),
+        outcome(run, id, OpOutcome::Plan(Ok(Box::new(plan(4, 6)))), 30),
     );
     let audit = effects.iter().position(
         |e| matches!(e, Effect::RunAudit { record, .. } if record.phase == AuditPhase::Attempt),
@@ -420,7 +423,7 @@ fn outcomes_of_an_old_run_are_dropped() {
     update(&mut model, start_msg("staging-eu-1", "7"));
     assert_eq!(model.runs.seq, 2);
     let before = model.runs.active.as_ref().unwrap().steps().to_vec();
-    let stale = outcome(1, 3, OpOutcome::Plan(Ok(plan(4, 6))), 9);
+    let stale = outcome(1, 3, OpOutcome::Plan(Ok(Box::new(plan(4, 6)))), 9);
     assert!(update(&mut model, stale).is_empty());
     assert_eq!(model.runs.active.as_ref().unwrap().steps(), &before[..]);
 }

@@ -166,7 +166,7 @@ pub(crate) fn scale_plan(from: i32, to: i32) -> PlanReport {
 }
 
 pub(crate) fn planned(plan: PlanReport) -> OpOutcome {
-    OpOutcome::Plan(Ok(plan))
+    OpOutcome::Plan(Ok(Box::new(plan)))
 }
 
 pub(crate) fn observed(holds: bool, value: &str) -> OpOutcome {

@@ -179,7 +179,7 @@ impl Harness {
         self.log
             .iter()
             .filter_map(|l| match &l.effect {
-                RunEffect::Audit(r) => Some(r),
+                RunEffect::Audit(r) => Some(&**r),
                 _ => None,
             })
             .collect()

@@ -203,7 +203,7 @@ fn data_at_risk_beyond_max_lag_asks_the_incident_commander_to_type_the_amount() 
 fn an_unknown_data_at_risk_refuses_the_promotion_and_nothing_is_written() {
     let mut h = scripted(42);
     let mut plan = match promote_plan(42) {
-        OpOutcome::Plan(Ok(p)) => p,
+        OpOutcome::Plan(Ok(p)) => *p,
         other => panic!("{other:?}"),
     };
     plan.data_at_risk = None;
@@ -284,7 +284,7 @@ fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_n
 fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() {
     let mut h = scripted(42);
     let mut plan = match promote_plan(42) {
-        OpOutcome::Plan(Ok(p)) => p,
+        OpOutcome::Plan(Ok(p)) => *p,
         other => panic!("{other:?}"),
     };
     plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
