@@ -38,6 +38,7 @@ fn plan() -> PlanReport {
         current_replicas: Some(3),
         data_at_risk: Some(Duration::from_secs(12)),
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

@@ -152,7 +152,7 @@ fn the_failover_runbook_carries_its_objectives_and_steps() {
         kinds,
         [
             "check", "check", "confirm", "promote", "wait", "follow", "scale", "scale", "scale",
-            "scale", "scale", "scale", "wait", "wait", "wait", "check", "note"
+            "scale", "scale", "scale", "scale", "wait", "wait", "wait", "check", "note"
         ]
     );
     let StepKind::Scale {

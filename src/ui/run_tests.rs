@@ -247,6 +247,7 @@ fn plan_for(request: &OpRequest) -> PlanReport {
         current_replicas: Some(4),
         data_at_risk: lag,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

@@ -26,7 +26,10 @@ impl Run {
             if self.is_production(cluster) {
                 gates.push(Gate::Production);
             }
-            if self.paging_reason(cluster).is_some() && self.new_pages(cluster).is_some() {
+            if self.paging_reason(cluster).is_some()
+                && self.new_pages(cluster).is_some()
+                && !adds_capacity(mutation, plan)
+            {
                 gates.push(Gate::Risk);
             }
         }
@@ -281,6 +284,14 @@ impl Run {
     fn accepted_loss(&self, step: usize) -> Option<std::time::Duration> {
         self.approval.as_ref()?.accepted_loss.get(&step).copied()
     }
+}
+
+/// A scale-up: more pods for the same spec. A page that starts while it waits (the load it
+/// is meant to carry arriving first) makes it more urgent, not riskier, so it is not asked
+/// again for one.
+pub(super) fn adds_capacity(mutation: &Mutation, plan: &PlanReport) -> bool {
+    matches!(mutation, Mutation::Scale { replicas, .. }
+        if plan.current_replicas.is_some_and(|from| *replicas > from))
 }
 
 /// The value of label `name` in `Alert{a="1",name="v"}`.

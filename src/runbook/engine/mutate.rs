@@ -269,6 +269,12 @@ impl Run {
             ));
         }
         take_sized_replicas(&mut m.mutation, &plan);
+        if m.verify.is_some()
+            && let Some((probe, why)) = added_capacity(&m.mutation, &plan)
+        {
+            self.log(why);
+            m.verify = Some(probe);
+        }
         m.plan = Some(plan.clone());
         if plan.nothing_to_do() && plan.refusal.is_none() && m.attempt > 1 && m.verify.is_some() {
             // A retry after a failed verification: the change is already there; verify it.
@@ -484,6 +490,35 @@ pub(super) fn blocked(mutation: &Mutation, plan: &PlanReport) -> Option<String> 
         ));
     }
     None
+}
+
+/// A scale-up of a workload whose pods were not all ready before the change (one crash
+/// looping on a bad node): verification waits for the added capacity, since the pods that
+/// were failing before are another problem with its own alert.
+pub(super) fn added_capacity(mutation: &Mutation, plan: &PlanReport) -> Option<(Probe, String)> {
+    let Mutation::Scale {
+        object, replicas, ..
+    } = mutation
+    else {
+        return None;
+    };
+    let (from, ready) = (plan.current_replicas?, plan.ready_before?);
+    if ready >= from || *replicas <= from {
+        return None;
+    }
+    let added = *replicas - from;
+    let min_ready = ready + added;
+    let why = format!(
+        "{} of {from} pods were not ready before the change: verification waits for the {added} added (at least {min_ready} ready), not for those",
+        from - ready
+    );
+    Some((
+        Probe::PodsReady {
+            object: object.clone(),
+            min_ready: i64::from(min_ready),
+        },
+        why,
+    ))
 }
 
 /// A scale sized for the load: the count the plan computed is the one to show, gate and

@@ -4,7 +4,7 @@
 //! cluster, more data at risk than accepted) and that step alone is asked again.
 
 use super::approval::over_limit;
-use super::gates::changed_lines;
+use super::gates::{adds_capacity, changed_lines};
 use super::mutate::Mutating;
 use super::run::{Run, human};
 use crate::runbook::ops::PlanReport;
@@ -55,6 +55,7 @@ impl Run {
         }
         if let Some(cluster) = m.mutation.cluster()
             && let Some(pages) = self.new_pages(cluster)
+            && !adds_capacity(&m.mutation, plan)
         {
             changed.push(format!("new page on {cluster}: {}", pages.join(", ")));
         }

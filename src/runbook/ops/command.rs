@@ -72,6 +72,7 @@ pub fn plan(ops: &Ops, name: &str, argv: &[String]) -> PlanReport {
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

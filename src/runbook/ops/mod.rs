@@ -118,6 +118,9 @@ pub struct PlanReport {
     pub data_at_risk: Option<Duration>,
     /// Scale plans: the replica count the patch sets (computed when the step sizes itself).
     pub target_replicas: Option<i32>,
+    /// Scale plans of a Deployment: the pods ready before the change. Verification then
+    /// waits for the added capacity, not for pods that were already failing.
+    pub ready_before: Option<i32>,
     /// Set when the target is already in the state the step wants (promoted by hand,
     /// already at the replicas or revision): what was found, worded. The engine records
     /// the step as done and writes nothing.

@@ -184,6 +184,7 @@ pub async fn plan(
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already,
         notes,
     })

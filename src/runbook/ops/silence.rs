@@ -105,6 +105,7 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes,
     })

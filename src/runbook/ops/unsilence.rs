@@ -91,6 +91,7 @@ pub async fn plan(ops: &Ops, cluster: &str, id: &str) -> Result<PlanReport, OpEr
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes,
     })

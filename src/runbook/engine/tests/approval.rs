@@ -58,9 +58,9 @@ fn bad_deploy_from_its_alert_on_production_asks_the_plan_and_one_typed_cluster()
     assert_eq!(h.result(), Some(&RunResult::Completed));
 }
 
-/// Scales payment, asks the runbook's own question, then scales order: the question lets
-/// the test change the world between the two changes.
-fn two_scales_with_a_question_between() -> Harness {
+/// Scales payment, asks the runbook's own question, then scales order to `order_to` (from
+/// 4): the question lets the test change the world between the two changes.
+fn two_scales_with_a_question_between(order_to: i32) -> Harness {
     let order = step(
         "scale-order",
         StepKind::Scale {
@@ -68,7 +68,7 @@ fn two_scales_with_a_question_between() -> Harness {
                 name: Field::Literal("order".to_owned()),
                 ..payment()
             },
-            replicas: param("replicas"),
+            replicas: Field::Literal(i64::from(order_to)),
             expect_replicas: None,
             target_utilisation: None,
             verify_timeout: Duration::from_secs(300),
@@ -88,12 +88,13 @@ fn two_scales_with_a_question_between() -> Harness {
         context(),
     );
     h.script(Kind::Plan, planned(scale_plan(4, 8)));
+    h.script_plan("staging/shop/order", planned(scale_plan(4, order_to)));
     h
 }
 
 #[test]
 fn a_page_that_appears_after_the_approval_asks_again_for_the_next_step_only() {
-    let mut h = two_scales_with_a_question_between();
+    let mut h = two_scales_with_a_question_between(2);
     h.start();
     assert_eq!(h.prompt().gate, Gate::Plan);
     assert!(
@@ -130,7 +131,7 @@ fn a_page_that_appears_after_the_approval_asks_again_for_the_next_step_only() {
 
 #[test]
 fn with_nothing_changed_the_second_step_asks_nothing() {
-    let mut h = two_scales_with_a_question_between();
+    let mut h = two_scales_with_a_question_between(2);
     h.start();
     let (gates, typed) = answer_all(&mut h);
     assert_eq!(
@@ -140,4 +141,24 @@ fn with_nothing_changed_the_second_step_asks_nothing() {
     );
     assert_eq!(typed, 0);
     assert_eq!(h.result(), Some(&RunResult::Completed));
+}
+
+#[test]
+fn a_page_that_appears_after_the_approval_does_not_stop_a_scale_up() {
+    let mut h = two_scales_with_a_question_between(8);
+    h.start();
+    h.answer(Answer::Yes);
+    assert_eq!(h.prompt().gate, Gate::Step);
+    let mut risk = h.run.context().risk.clone();
+    risk.insert("staging".into(), risky(None, &["HighErrorRate"]));
+    h.run.set_risk(risk);
+    h.answer(Answer::Yes);
+
+    assert!(
+        h.run.prompt().is_none(),
+        "more capacity for the load that pages is not asked again: {:?}",
+        h.run.prompt()
+    );
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+    assert_eq!(h.count(Kind::Execute), 2);
 }

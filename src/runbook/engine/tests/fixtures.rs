@@ -160,6 +160,7 @@ pub(crate) fn scale_plan(from: i32, to: i32) -> PlanReport {
         current_replicas: Some(from),
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

@@ -51,6 +51,7 @@ fn promote_plan(lag: Duration) -> PlanReport {
         current_replicas: None,
         data_at_risk: Some(lag),
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: vec!["source: pg-us (us-east-1)".into()],
     }

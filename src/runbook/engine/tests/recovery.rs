@@ -406,6 +406,7 @@ fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
         current_replicas: Some(4),
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: vec![format!("revisions: {to}, {from}")],
     };

@@ -4,6 +4,7 @@
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind};
+use crate::runbook::action::Probe;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::ops::{AccessVerdict, DiffLine, OpOutcome, OpRequest};
@@ -496,4 +497,67 @@ fn an_unknown_cluster_fails_the_step() {
         matches!(h.result(), Some(RunResult::Failed { reason, .. }) if reason.contains("mars is not in the config"))
     );
     assert!(h.requests().is_empty());
+}
+
+#[test]
+fn a_pod_failing_before_a_scale_up_does_not_fail_its_verification() {
+    let mut h = Harness::new(
+        runbook("scale-for-traffic-spike", vec![scale(None), note("scaled")]),
+        &scale_values("staging", "6"),
+        context(),
+    );
+    let mut plan = scale_plan(4, 6);
+    plan.ready_before = Some(3);
+    h.script(Kind::Plan, planned(plan));
+    h.script(Kind::Probe, observed(false, "4 ready (want at least 5)"));
+    h.script(Kind::Probe, observed(true, "5 ready (want at least 5)"));
+    h.start();
+    pass_gates(&mut h);
+    h.advance(Duration::from_secs(30));
+
+    let probes: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter_map(|r| match r {
+            OpRequest::Probe(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(&probes[0], Probe::PodsReady { object, min_ready: 5 } if object.name == "payment"),
+        "the 2 added pods on top of the 3 ready ones: {probes:?}"
+    );
+    assert!(
+        h.run.steps()[0]
+            .log
+            .iter()
+            .any(|l| l.contains("1 of 4 pods were not ready before the change")),
+        "{:?}",
+        h.run.steps()[0].log
+    );
+    assert_eq!(h.result(), Some(&RunResult::Completed));
+}
+
+#[test]
+fn a_scale_up_of_a_healthy_workload_waits_for_the_whole_rollout() {
+    let mut h = Harness::new(
+        runbook("scale-for-traffic-spike", vec![scale(None), note("scaled")]),
+        &scale_values("staging", "6"),
+        context(),
+    );
+    let mut plan = scale_plan(4, 6);
+    plan.ready_before = Some(4);
+    h.script(Kind::Plan, planned(plan));
+    h.script(Kind::Probe, observed(true, "6/6 ready"));
+    h.start();
+    pass_gates(&mut h);
+
+    assert!(
+        h.requests()
+            .iter()
+            .any(|r| matches!(r, OpRequest::Probe(Probe::RolloutComplete { .. }))),
+        "{:?}",
+        h.requests()
+    );
+    assert_eq!(h.result(), Some(&RunResult::Completed));
 }

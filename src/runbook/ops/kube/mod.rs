@@ -143,6 +143,7 @@ pub fn report(kind: ObjectKind, before: &Value, after: &Value, patch: Value) -> 
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }
@@ -160,6 +161,7 @@ pub fn refused(kind: ObjectKind, before: &Value, reason: String) -> PlanReport {
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

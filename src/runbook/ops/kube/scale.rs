@@ -84,6 +84,9 @@ pub async fn plan(
     let mut plan = report(object.kind, &current, &after, patch);
     plan.current_replicas = Some(current_replicas);
     plan.target_replicas = Some(replicas);
+    plan.ready_before = current["status"]["readyReplicas"]
+        .as_i64()
+        .map(|ready| i32::try_from(ready).unwrap_or(i32::MAX));
     plan.notes = notes;
     Ok(plan)
 }

@@ -161,6 +161,7 @@ pub(super) fn plan_of(before: &[&str], after: &[&str]) -> PlanReport {
         current_replicas: None,
         data_at_risk: None,
         target_replicas: None,
+        ready_before: None,
         already: None,
         notes: Vec::new(),
     }

@@ -20,25 +20,26 @@ use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStat
 use crate::runbook::ops::{OpOutcome, OpRequest, PlanReport};
 
 /// Steps: primary-down, target-up, decide, promote, writable, third-region-follows, scale-order,
-/// scale-payment, scale-auth, scale-user, scale-gateway,
-/// scale-analytics, gateway-rolled-out, healthy, no-alerts-left, third-region-quiet, report.
+/// scale-payment, scale-auth, scale-user, scale-gateway, scale-analytics, scale-notification,
+/// gateway-rolled-out, healthy, no-alerts-left, third-region-quiet, report.
 const DECIDE: usize = 2;
 const PROMOTE: usize = 3;
 pub(super) const FOLLOW: usize = 5;
 pub(super) const SCALE_ORDER: usize = 6;
-pub(super) const HEALTHY: usize = 13;
-pub(super) const NO_ALERTS_LEFT: usize = 14;
-pub(super) const THIRD_REGION_QUIET: usize = 15;
+pub(super) const HEALTHY: usize = 14;
+pub(super) const NO_ALERTS_LEFT: usize = 15;
+pub(super) const THIRD_REGION_QUIET: usize = 16;
 
 /// The Deployments the failover scales in eu-west-1, in the runbook's order: `(name, from,
 /// to)` with the runbook's default targets.
-pub(super) const SCALES: [(&str, i32, i32); 6] = [
+pub(super) const SCALES: [(&str, i32, i32); 7] = [
     ("order", 5, 8),
     ("payment", 4, 6),
     ("auth", 3, 5),
     ("user", 2, 4),
     ("api-gateway", 5, 8),
     ("analytics", 2, 4),
+    ("notification", 2, 5),
 ];
 
 const PROMOTED: &str = "eu-west-1/database/orders-db";
@@ -58,7 +59,7 @@ pub(super) fn run() -> Harness {
 }
 
 /// `run()` with every change planned: the promotion with `lag` of data at risk,
-/// ap-southeast-1 re-pointed, and the six scales of `SCALES`.
+/// ap-southeast-1 re-pointed, and the seven scales of `SCALES`.
 pub(super) fn scripted(lag: u64) -> Harness {
     let mut h = run();
     h.script_plan(PROMOTED, promote_plan(lag))
@@ -241,7 +242,7 @@ fn the_promotion_diff_and_data_at_risk_are_in_the_plan_and_a_wrong_region_then_n
     assert!(
         h.prompt()
             .message
-            .starts_with("8 changes in order on eu-west-1, ap-southeast-1."),
+            .starts_with("9 changes in order on eu-west-1, ap-southeast-1."),
         "{}",
         h.prompt().message
     );
@@ -305,7 +306,7 @@ fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() 
         "the rest is planned and asked once"
     );
     assert!(
-        h.prompt().message.starts_with("7 changes in order"),
+        h.prompt().message.starts_with("8 changes in order"),
         "the promotion is not one of them: {}",
         h.prompt().message
     );

@@ -1,8 +1,8 @@
 //! regional-failover as shipped, after the promotion: ap-southeast-1 re-pointed at the new
-//! primary and verified by its lag, the six scale steps in request-flow order
+//! primary and verified by its lag, the seven scale steps in request-flow order
 //! (database-bound services first, the gateway, then the off-path services), the scale back
 //! a scale that does not roll out offers, the alert checks that keep a run with firing
-//! request-path alerts from passing, and the recovery time and data at risk reported against
+//! error-rate or latency alerts from passing, and the recovery time and data at risk reported against
 //! the 15m RTO and 5m RPO. The checks and the promotion are in `regional_failover`.
 
 use std::time::Duration;
@@ -99,8 +99,8 @@ fn an_order_scale_that_does_not_roll_out_is_scaled_back_through_the_guards() {
 #[test]
 fn the_full_failover_scales_backends_before_the_gateway_and_reports_rto_and_rpo() {
     let mut h = scripted(42);
-    // Writable twice, the third region's lag, six scales and the gateway's rollout.
-    for _ in 0..10 {
+    // Writable twice, the third region's lag, seven scales and the gateway's rollout.
+    for _ in 0..11 {
         h.script(Kind::Probe, observed(true, "ok"));
     }
     h.script(Kind::Probe, observed(false, "0.034 (want < 0.01)"))
@@ -143,6 +143,7 @@ fn the_full_failover_scales_backends_before_the_gateway_and_reports_rto_and_rpo(
             "eu-west-1",
             "eu-west-1",
             "eu-west-1",
+            "eu-west-1",
             "eu-west-1"
         ]
     );
@@ -153,8 +154,8 @@ fn the_full_failover_scales_backends_before_the_gateway_and_reports_rto_and_rpo(
     );
     let p = probes(&h);
     assert!(matches!(&p[2], Probe::Writable { object } if object.name == "orders-db"));
-    assert!(matches!(&p[11], Probe::RolloutComplete { object } if object.name == "api-gateway"));
-    assert!(matches!(&p[12], Probe::Query { cluster, .. } if cluster == "eu-west-1"));
+    assert!(matches!(&p[12], Probe::RolloutComplete { object } if object.name == "api-gateway"));
+    assert!(matches!(&p[13], Probe::Query { cluster, .. } if cluster == "eu-west-1"));
     assert_eq!(h.status(HEALTHY), &done("0.004 (want < 0.01)"));
     assert_eq!(h.status(NO_ALERTS_LEFT), &done("0 (want < 1)"));
     assert_eq!(h.status(THIRD_REGION_QUIET), &done("0 (want < 1)"));
@@ -168,9 +169,9 @@ fn the_full_failover_scales_backends_before_the_gateway_and_reports_rto_and_rpo(
 }
 
 #[test]
-fn request_path_alerts_still_firing_keep_the_run_from_passing() {
+fn error_rate_alerts_still_firing_keep_the_run_from_passing() {
     let mut h = scripted(42);
-    for _ in 0..10 {
+    for _ in 0..11 {
         h.script(Kind::Probe, observed(true, "ok"));
     }
     h.script(Kind::Probe, observed(true, "0.004 (want < 0.01)"))
@@ -189,7 +190,7 @@ fn request_path_alerts_still_firing_keep_the_run_from_passing() {
     );
     let Probe::Query {
         cluster, query, op, ..
-    } = &probes(&h)[14]
+    } = &probes(&h)[15]
     else {
         panic!("{:?}", probes(&h));
     };
@@ -198,5 +199,10 @@ fn request_path_alerts_still_firing_keep_the_run_from_passing() {
         ("eu-west-1", Comparison::Lt),
         "{query}"
     );
-    assert!(query.starts_with("count(ALERTS{alertstate=\"firing\",cluster=\"eu-west-1\""));
+    assert!(
+        query.starts_with(
+            "count(ALERTS{alertstate=\"firing\",cluster=\"eu-west-1\",namespace=\"shop\",alertname=~\"HighErrorRate|HighResponseTime\"}"
+        ),
+        "every service of the namespace, on or off the request path: {query}"
+    );
 }
