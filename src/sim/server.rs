@@ -156,6 +156,9 @@ pub async fn start(
     })
 }
 
+/// Longest real time one catch-up of the ticker steps the fleet before yielding.
+const CATCH_UP_WALL: Duration = Duration::from_millis(200);
+
 /// Advances virtual time at `speed` times real time, catching up after stalls (bounded, so a
 /// long pause does not freeze the server while it replays).
 fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
@@ -174,9 +177,15 @@ fn spawn_ticker(fleet: Arc<Fleet>, speed: f64) -> JoinHandle<()> {
             interval.tick().await;
             let target = origin_virtual + (origin.elapsed().as_secs_f64() * speed * 1000.0) as i64;
             let fleet = Arc::clone(&fleet);
+            // Bounded in real time too: a runtime shutting down waits for this closure, and a
+            // slow build at a high speed would otherwise keep the process alive for minutes.
             let stepped = tokio::task::spawn_blocking(move || {
+                let began = std::time::Instant::now();
                 let mut steps = 0;
-                while fleet.now.get() + TICK_MS <= target && steps < 600 {
+                while fleet.now.get() + TICK_MS <= target
+                    && steps < 600
+                    && began.elapsed() < CATCH_UP_WALL
+                {
                     fleet.step();
                     steps += 1;
                 }

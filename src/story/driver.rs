@@ -231,6 +231,10 @@ where
             runbooks: crate::runbook::library::load(&[]).0,
             slos: crate::sim::slos::scenario_slos(&scenario),
             slo_stale_after: Some(Duration::from_secs(120)),
+            simulation: Some(crate::console::simulation(
+                &spec.scenario,
+                running.fleet.start,
+            )),
             ..AppOptions::default()
         };
         let model = console_model(&targets, &options);

@@ -326,24 +326,11 @@ pub(super) fn elapsed(since: Timestamp, until: Timestamp) -> Duration {
     Duration::try_from(until.duration_since(since)).unwrap_or(Duration::ZERO)
 }
 
-/// Words a duration the way runbook files write it (`5m`, `1h30m`, `45s`).
+/// Words a duration the way runbook files write it (`5m`, `1h30m`, `45s`; under a second,
+/// `400ms`), to the second.
 pub(super) fn human(d: Duration) -> String {
-    let secs = d.as_secs();
-    if secs == 0 {
-        return format!("{}ms", d.as_millis());
-    }
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let mut text = String::new();
-    if h > 0 {
-        text.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        text.push_str(&format!("{m}m"));
-    }
-    if s > 0 || text.is_empty() {
-        text.push_str(&format!("{s}s"));
-    }
-    text
+    let whole = Duration::from_secs(d.as_secs());
+    crate::runbook::params::format_duration(if whole.is_zero() { d } else { whole })
 }
 
 /// A yes at a yes/no prompt, and the text to record for it: `yes`, or what was typed

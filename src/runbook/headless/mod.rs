@@ -246,8 +246,8 @@ fn print_recovery(run: &Run, now: jiff::Timestamp) {
             Some(lag) => {
                 let verdict = if lag <= rpo { "met" } else { "MISSED" };
                 println!(
-                    "data at risk: {:.1}s of writes (the primary's last commit minus the replica's last replay, at promotion; RPO {}: {verdict})",
-                    lag.as_secs_f64(),
+                    "data at risk: {} of writes (the primary's last commit minus the replica's last replay, at promotion; RPO {}: {verdict})",
+                    crate::runbook::ops::prometheus::format_lag(lag),
                     human(rpo)
                 );
             }

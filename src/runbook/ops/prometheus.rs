@@ -115,14 +115,13 @@ pub async fn replication_lag(
     Ok((lag, query))
 }
 
-/// `12.3 s`, `4 min 2 s`.
+/// `12.3s`, `4m2s`: tenths under a minute, whole seconds above, in the runbooks' notation.
 pub fn format_lag(lag: Duration) -> String {
     let secs = lag.as_secs_f64();
     if secs < 60.0 {
-        format!("{} s", format_number((secs * 10.0).round() / 10.0))
+        format!("{}s", format_number((secs * 10.0).round() / 10.0))
     } else {
-        let whole = lag.as_secs();
-        format!("{} min {} s", whole / 60, whole % 60)
+        crate::runbook::params::format_duration(Duration::from_secs(lag.as_secs()))
     }
 }
 
@@ -136,8 +135,10 @@ mod tests {
         assert_eq!(format_number(16.0), "16");
         assert_eq!(format_number(0.01), "0.01");
         assert_eq!(format_number(0.00001), "1.00e-5");
-        assert_eq!(format_lag(Duration::from_millis(12_340)), "12.3 s");
-        assert_eq!(format_lag(Duration::from_secs(242)), "4 min 2 s");
+        assert_eq!(format_lag(Duration::from_millis(12_340)), "12.3s");
+        assert_eq!(format_lag(Duration::ZERO), "0s");
+        assert_eq!(format_lag(Duration::from_secs(242)), "4m2s");
+        assert_eq!(format_lag(Duration::from_secs(3723)), "1h2m3s");
         assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
         assert_eq!(regex_literal("orders.db"), "orders\\.db");
     }

@@ -21,6 +21,19 @@ pub(crate) struct Evaluator<'a> {
     pub db: &'a Tsdb,
     pub start: Millis,
     pub end: Millis,
+    /// `label_replace` patterns compiled once per query, not once per step of a range.
+    pub regexes: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub(crate) fn new(db: &'a Tsdb, start: Millis, end: Millis) -> Self {
+        Evaluator {
+            db,
+            start,
+            end,
+            regexes: Default::default(),
+        }
+    }
 }
 
 pub(crate) fn millis(d: &Duration) -> Millis {

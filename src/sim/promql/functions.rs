@@ -246,14 +246,27 @@ fn label_replace(ev: &Evaluator, call: &Call, ts: Millis) -> Result<Value, PromE
     let replacement = string_arg(call, 2)?;
     let src = string_arg(call, 3)?;
     let pattern = string_arg(call, 4)?;
-    let re = regex::Regex::new(&format!("^(?s:{pattern})$")).map_err(|_| {
-        PromError::Execution(format!(
-            "invalid regular expression in label_replace(): {pattern}"
-        ))
-    })?;
-    let valid_name = regex::Regex::new("^[a-zA-Z_][a-zA-Z0-9_]*$")
-        .map_err(|e| PromError::Execution(e.to_string()))?;
-    if !valid_name.is_match(&dst) {
+    let re = {
+        let mut cache = ev.regexes.borrow_mut();
+        match cache.get(&pattern) {
+            Some(re) => re.clone(),
+            None => {
+                let re = regex::Regex::new(&format!("^(?s:{pattern})$")).map_err(|_| {
+                    PromError::Execution(format!(
+                        "invalid regular expression in label_replace(): {pattern}"
+                    ))
+                })?;
+                cache.insert(pattern.clone(), re.clone());
+                re
+            }
+        }
+    };
+    let valid_name = dst
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && dst.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_name {
         return Err(PromError::Execution(format!(
             "invalid destination label name in label_replace(): {dst}"
         )));

@@ -70,17 +70,21 @@ fn is_topk(expr: &Expr) -> bool {
 /// Evaluates `query` at `at_ms`. Vectors are sorted by labels, except `topk`/`bottomk`
 /// results, which keep their ranking order.
 pub fn instant_query(db: &Tsdb, query: &str, at_ms: Millis) -> Result<QueryValue, PromError> {
-    let expr = parse(query)?;
-    let ev = Evaluator {
-        db,
-        start: at_ms,
-        end: at_ms,
-    };
-    Ok(match ev.eval(&expr, at_ms)? {
+    instant_query_parsed(db, &parse(query)?, at_ms)
+}
+
+/// [`instant_query`] of an expression parsed before (a rule evaluated every interval).
+pub fn instant_query_parsed(
+    db: &Tsdb,
+    expr: &Expr,
+    at_ms: Millis,
+) -> Result<QueryValue, PromError> {
+    let ev = Evaluator::new(db, at_ms, at_ms);
+    Ok(match ev.eval(expr, at_ms)? {
         Value::Scalar(value) => QueryValue::Scalar { at: at_ms, value },
         Value::String(value) => QueryValue::String { at: at_ms, value },
         Value::Vector(mut samples) => {
-            if !is_topk(&expr) {
+            if !is_topk(expr) {
                 samples.sort_by(|a, b| a.labels.cmp(&b.labels));
             }
             QueryValue::Vector { at: at_ms, samples }
@@ -112,11 +116,7 @@ pub fn range_query(
         ));
     }
     let expr = parse(query)?;
-    let ev = Evaluator {
-        db,
-        start: start_ms,
-        end: end_ms,
-    };
+    let ev = Evaluator::new(db, start_ms, end_ms);
     let mut series: BTreeMap<Labels, Vec<(Millis, f64)>> = BTreeMap::new();
     let mut ts = start_ms;
     while ts <= end_ms {

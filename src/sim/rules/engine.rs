@@ -11,7 +11,7 @@ use super::{AlertRule, RuleGroup};
 use crate::sim::clock::{Millis, rfc3339_millis};
 use crate::sim::labels::Labels;
 use crate::sim::promql::gofmt::format_e;
-use crate::sim::promql::{QueryValue, instant_query, parse};
+use crate::sim::promql::{QueryValue, instant_query_parsed, parse};
 use crate::sim::tsdb::Tsdb;
 
 /// How long a resolved alert is kept (and re-sent) after it stopped firing, as Prometheus.
@@ -66,6 +66,8 @@ pub struct Alert {
 
 struct RuleState {
     rule: AlertRule,
+    /// `rule.expr` parsed once: every evaluation reuses it (and its compiled regexes).
+    expr: promql_parser::parser::Expr,
     label_templates: Vec<(String, Template)>,
     annotation_templates: Vec<(String, Template)>,
     active: BTreeMap<Labels, Alert>,
@@ -87,7 +89,7 @@ pub struct RuleEngine {
 }
 
 fn compile(rule: AlertRule) -> Result<RuleState, RuleError> {
-    parse(&rule.expr).map_err(|e| RuleError::Expr {
+    let expr = parse(&rule.expr).map_err(|e| RuleError::Expr {
         rule: rule.name.clone(),
         message: e.to_string(),
     })?;
@@ -107,6 +109,7 @@ fn compile(rule: AlertRule) -> Result<RuleState, RuleError> {
     Ok(RuleState {
         label_templates: templates(&rule.labels)?,
         annotation_templates: templates(&rule.annotations)?,
+        expr,
         rule,
         active: BTreeMap::new(),
         last_error: None,
@@ -286,7 +289,7 @@ fn alert_json(a: &Alert) -> Json {
 impl RuleState {
     fn eval(&mut self, db: &Tsdb, ts: Millis) {
         self.last_evaluation = Some(ts);
-        let samples = match instant_query(db, &self.rule.expr, ts) {
+        let samples = match instant_query_parsed(db, &self.expr, ts) {
             Ok(QueryValue::Vector { samples, .. }) => samples,
             Ok(other) => {
                 self.last_error = Some(format!(
