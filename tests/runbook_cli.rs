@@ -3,7 +3,7 @@
 //! target without `--confirm` (declined, nothing changed), a dry run (diff shown, nothing
 //! changed), injection attempts in parameters (refused before anything runs), and a forced
 //! kill in the middle of an action (the audit file holds whole lines and names the action
-//! whose result never came).
+//! whose result never came), and a healthy canary promoted on the built-in fleet.
 
 mod common;
 
@@ -383,4 +383,72 @@ async fn killing_the_process_mid_action_leaves_whole_audit_lines() {
         .await
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&json.stdout), text);
+}
+
+/// canary-promote-or-abort on the built-in `good-canary` fleet (no config): both checks hold,
+/// the abort steps are skipped with the reason, the canary is scaled up and checked, the
+/// stable scaled to 0, and both changes are audited with their results.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_canary_is_promoted_on_the_simulated_fleet() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let output = Command::new(env!("CARGO_BIN_EXE_watchdeck"))
+        .args([
+            "run",
+            "canary-promote-or-abort",
+            "--scenario",
+            "good-canary",
+            "--at",
+            "6m",
+            "--speed",
+            "30",
+            "--param",
+            "cluster=us-east-1",
+            "--param",
+            "stable=payment",
+            "--param",
+            "canary=payment-canary",
+            "--param",
+            "replicas=3",
+            "--yes",
+            "--confirm",
+            "us-east-1",
+            "--audit-file",
+        ])
+        .arg(&audit)
+        .arg("--log-file")
+        .arg(dir.path().join("watchdeck.log"))
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains("result: completed: Promoted payment-canary"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("    skipped: errors-no-worse and latency-no-worse all held\n"),
+        "the abort is skipped, its reason said once: {shown}"
+    );
+    let results: Vec<(String, String)> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|record| record["phase"] == "result")
+        .map(|record| {
+            (
+                record["object"].as_str().unwrap_or_default().to_owned(),
+                record["result"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("deployment/payment-canary".to_owned(), "ok".to_owned()),
+            ("deployment/payment".to_owned(), "ok".to_owned()),
+        ]
+    );
 }

@@ -505,12 +505,14 @@ async fn next_control(controls: &mut Option<mpsc::Receiver<Control>>) -> Option<
     }
 }
 
-/// Every cluster's pods and alerts are in, and each has Deployments.
+/// Every cluster's pods, alerts and service metrics are in, and each has Deployments: a
+/// story's first screen never waits on a source a person would have seen arrive.
 fn synced(model: &Model) -> bool {
     model.clusters.iter().all(|c| {
         !c.pods.is_empty()
-            && matches!(c.health(SourceKind::Pods), Health::Ok { .. })
-            && matches!(c.health(SourceKind::Alerts), Health::Ok { .. })
+            && SourceKind::ALL
+                .iter()
+                .all(|kind| matches!(c.health(*kind), Health::Ok { .. } | Health::Disabled))
             && !c.kube.workloads.is_empty()
     })
 }

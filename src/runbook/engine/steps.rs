@@ -31,7 +31,7 @@ impl Run {
             match self.decide(when, index) {
                 Decision::Run(reason) => why = Some(reason),
                 Decision::Skip(reason) => {
-                    self.set_status(StepStatus::Skipped(format!("skipped: {reason}")));
+                    self.set_status(StepStatus::Skipped(reason));
                     self.next_step(now, out);
                     return;
                 }
