@@ -483,6 +483,20 @@ where
         }
     }
 
+    /// The console's part of the screen after a fresh frame: the caption bar is narration,
+    /// never evidence that the console shows something.
+    pub fn console_screen(&mut self) -> String {
+        let screen = self.screen();
+        let caption_rows = match &self.caption {
+            Some(_) if self.screen.area.height > crate::ui::widgets::caption::ROWS + 3 => {
+                usize::from(crate::ui::widgets::caption::ROWS)
+            }
+            _ => 0,
+        };
+        let lines: Vec<&str> = screen.split('\n').collect();
+        lines[..lines.len().saturating_sub(caption_rows)].join("\n")
+    }
+
     /// Operations the executor has started for runs so far.
     pub fn operations(&mut self) -> u64 {
         self.executor.as_mut().map_or(0, |e| e.runs().started())

@@ -79,3 +79,14 @@ fn every_shipped_story_has_its_tests() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_only_the_caption_shows_does_not_satisfy_an_expect() {
+    let text = "name = \"caption-only\"\ndescription = \"d\"\nscenario = \"steady\"\nsize = \"100x30\"\n\n\
+        [[steps]]\ncaption = \"narration-only-text\"\n\n\
+        [[steps]]\nexpect = { screen = \"narration-only-text\" }\n";
+    let story = super::parse(text, "caption-only.toml").unwrap();
+    let report = play(&story, 1.0).await;
+    let failure = report.failure.expect("the caption is not the console");
+    assert_eq!(failure.line, 9, "{failure}");
+}

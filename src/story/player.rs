@@ -245,7 +245,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let screen = match condition {
-        Condition::Screen(_) => driver.screen(),
+        Condition::Screen(_) => driver.console_screen(),
         _ => String::new(),
     };
     condition.holds(&driver.model, &screen)
