@@ -261,12 +261,7 @@ fn label_replace(ev: &Evaluator, call: &Call, ts: Millis) -> Result<Value, PromE
             }
         }
     };
-    let valid_name = dst
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && dst.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid_name {
+    if !crate::model::matcher::is_label_name(&dst) {
         return Err(PromError::Execution(format!(
             "invalid destination label name in label_replace(): {dst}"
         )));
