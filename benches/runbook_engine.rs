@@ -13,7 +13,7 @@ use watchdeck::runbook::engine::{
     Answer, ClusterPolicy, Expect, Recovery, Run, RunContext, RunEffect, RunInput, RunResult,
 };
 use watchdeck::runbook::library::built_in;
-use watchdeck::runbook::ops::{
+use watchdeck::runbook::op::{
     AccessVerdict, DiffLine, Executed, Observation, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
 use watchdeck::runbook::spec::Runbook;

@@ -2,6 +2,7 @@
 //! data events (in bounded batches), clock ticks and signals become messages for `update`;
 //! a frame is drawn only when something changed, at most 60 per second.
 
+pub mod contained;
 mod executor;
 pub mod run_io;
 pub mod slo_discovery;
@@ -22,9 +23,11 @@ use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
 use crate::clock::Clock;
 use crate::effect::Effect;
-use crate::event::{DataEvent, Msg, msg_of};
+use crate::event::{DataEvent, Msg};
 use crate::model::Model;
 use crate::model::health::{Health, SourceKind};
+use crate::sources::target::ClusterTarget;
+use crate::tui::input::msg_of;
 use crate::ui::theme::{Theme, ThemeError, no_color_requested};
 use crate::ui::{self, ViewInfo};
 use crate::update::update;
@@ -35,49 +38,6 @@ pub use supervise::{
     Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_paced,
     spawn_sources_with_slos,
 };
-
-/// One cluster to watch: how to reach its Kubernetes API and its Alertmanagers.
-#[derive(Debug, Clone)]
-pub struct ClusterTarget {
-    pub name: String,
-    /// Shown in the cluster band (`env`, `region`).
-    pub labels: BTreeMap<String, String>,
-    pub kubeconfig: kube::config::Kubeconfig,
-    /// The kubeconfig context to use.
-    pub context: String,
-    /// Alertmanager endpoints, by URL or service proxy (HA replicas of one Alertmanager,
-    /// all polled); see [`ClusterTarget::endpoint_spec`].
-    pub alertmanagers: Vec<crate::config::EndpointConfig>,
-    /// Label matchers (`team="payments"`) sent as `filter` with every alerts request.
-    pub alert_filter: Vec<String>,
-    /// Where the cluster's metrics come from (URL or service proxy, templates, pace);
-    /// `None` when no Prometheus is configured.
-    pub prometheus: Option<crate::sources::prometheus::PromTarget>,
-    /// Refuse every mutation on this cluster (config `read_only`).
-    pub read_only: bool,
-    /// Mutations need the target typed as cluster/namespace/name (config `production`,
-    /// default true when the `env` label is `prod` or `production`).
-    pub production: bool,
-}
-
-impl ClusterTarget {
-    /// An endpoint of this cluster, with the kubeconfig a service-proxy endpoint needs.
-    pub fn endpoint_spec(
-        &self,
-        config: &crate::config::EndpointConfig,
-    ) -> crate::sources::endpoint::EndpointSpec {
-        let kube = match config.endpoint {
-            crate::config::Endpoint::Service { .. } => {
-                Some((Box::new(self.kubeconfig.clone()), self.context.clone()))
-            }
-            crate::config::Endpoint::Url(_) => None,
-        };
-        crate::sources::endpoint::EndpointSpec {
-            config: config.clone(),
-            kube,
-        }
-    }
-}
 
 /// How the console looks and paces itself.
 #[derive(Debug, Clone)]
@@ -137,7 +97,7 @@ impl AppOptions {
     /// Options with the named theme: `{themes_dir}/{name}.toml` if present, else built in.
     pub fn with_theme(name: &str, themes_dir: Option<&Path>) -> Result<Self, ThemeError> {
         Ok(AppOptions {
-            theme: Theme::load(name, themes_dir)?,
+            theme: crate::theme_files::load_theme(name, themes_dir)?,
             ..AppOptions::default()
         })
     }
@@ -149,7 +109,7 @@ impl AppOptions {
         let name = std::env::var("WATCHDECK_THEME")
             .unwrap_or_else(|_| crate::ui::theme::DEFAULT_THEME.to_string());
         let dir = std::env::var_os("WATCHDECK_THEMES_DIR").map(std::path::PathBuf::from);
-        let theme = Theme::load(&name, dir.as_deref()).unwrap_or_else(|err| {
+        let theme = crate::theme_files::load_theme(&name, dir.as_deref()).unwrap_or_else(|err| {
             tracing::warn!(%err, "theme not loaded, using dark");
             Theme::dark()
         });
@@ -255,7 +215,7 @@ pub(crate) fn console_executor(
     let audit_file = options
         .audit_file
         .clone()
-        .or_else(crate::runbook::audit::default_path);
+        .or_else(crate::runbook::audit::file::default_path);
     let ops =
         crate::runbook::ops::Ops::new(targets, options.patroni.clone(), options.commands.clone())
             .with_clock(options.clock.clone())

@@ -1,9 +1,29 @@
 //! Where the console's "now" comes from: the wall clock, or the simulator's virtual clock when
 //! the console runs on the simulated fleet (whose time may run faster than real time).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use jiff::Timestamp;
 
-use crate::sim::clock::VirtualNow;
+/// The simulator's virtual "now" (milliseconds since the Unix epoch), shared by its world
+/// (writer), its HTTP handlers and the console (readers).
+#[derive(Clone, Debug)]
+pub struct VirtualNow(Arc<AtomicI64>);
+
+impl VirtualNow {
+    pub fn new(start: i64) -> Self {
+        Self(Arc::new(AtomicI64::new(start)))
+    }
+
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    pub fn set(&self, now: i64) {
+        self.0.store(now, Ordering::Release);
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub enum Clock {

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use kube::config::Kubeconfig;
 
-use crate::app::{self, AppOptions, ClusterTarget};
+use crate::app;
+use crate::app::AppOptions;
 use crate::cli::DemoArgs;
 use crate::clock::Clock;
 use crate::config::{self, Config, Endpoint, ThemeRef};
@@ -16,6 +17,7 @@ use crate::sim::fleet::{Fleet, SimOptions};
 use crate::sim::scenario::Scenario;
 use crate::sim::server;
 use crate::sources::prometheus::PromTarget;
+use crate::sources::target::ClusterTarget;
 use crate::ui::theme::Theme;
 
 pub async fn run(
@@ -88,13 +90,13 @@ fn load_runbooks(dirs: &[PathBuf]) -> Vec<Arc<crate::runbook::spec::Runbook>> {
 
 fn theme_from_config(theme: &ThemeRef, config_path: &std::path::Path) -> anyhow::Result<Theme> {
     let loaded = match theme {
-        ThemeRef::Named(name) => Theme::load(
+        ThemeRef::Named(name) => crate::theme_files::load_theme(
             name,
             std::env::var_os("WATCHDECK_THEMES_DIR")
                 .map(PathBuf::from)
                 .as_deref(),
         ),
-        ThemeRef::File(path) => Theme::load(&path.display().to_string(), None),
+        ThemeRef::File(path) => crate::theme_files::load_theme(&path.display().to_string(), None),
     };
     loaded.with_context(|| format!("{}: ui.theme", config_path.display()))
 }

@@ -25,7 +25,7 @@ pub enum Effect {
     RunOp {
         run: u64,
         id: u64,
-        request: Box<crate::runbook::ops::OpRequest>,
+        request: Box<crate::runbook::op::OpRequest>,
         delay: std::time::Duration,
     },
     /// Append `record` to the audit file and flush it, synchronously, before any effect that
@@ -33,7 +33,7 @@ pub enum Effect {
     /// sends `Msg::RunAuditFailed`.
     RunAudit {
         run: u64,
-        record: Box<crate::runbook::audit::AuditRecord>,
+        record: Box<crate::runbook::audit::record::AuditRecord>,
     },
 }
 

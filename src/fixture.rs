@@ -2,6 +2,7 @@
 //! cluster and hostile text, shared by the update and snapshot tests.
 
 pub mod alerts;
+pub mod runbooks;
 pub mod slos;
 pub mod workloads;
 

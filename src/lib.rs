@@ -30,6 +30,7 @@ pub mod runbook;
 pub mod sim;
 pub mod sources;
 pub mod story;
+pub mod theme_files;
 pub mod tui;
 pub mod ui;
 pub mod update;

@@ -14,16 +14,16 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::process::Child;
 use tokio::sync::mpsc;
-use watchdeck::app::ClusterTarget;
 use watchdeck::event::{DataEvent, Msg, Payload};
 use watchdeck::model::alert::AlertState;
 use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
 use watchdeck::model::{Model, Text};
 use watchdeck::runbook::action::Mutation;
-use watchdeck::runbook::ops::DiffLine;
+use watchdeck::runbook::op::DiffLine;
 use watchdeck::sources::alertmanager::{
     PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
 };
+use watchdeck::sources::target::ClusterTarget;
 
 fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
     ClusterTarget {

@@ -13,12 +13,13 @@ use std::time::Duration;
 use kube::config::Kubeconfig;
 use serde_json::json;
 use tokio::sync::mpsc;
-use watchdeck::app::{ClusterTarget, spawn_sources};
+use watchdeck::app::spawn_sources;
 use watchdeck::config::{Config, Endpoint, EndpointConfig, HttpOptions, ServicePort};
 use watchdeck::event::Payload;
 use watchdeck::model::alert::AlertState;
 use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
 use watchdeck::sources::alertmanager::{poll_replicas, replicas, url_endpoint};
+use watchdeck::sources::target::ClusterTarget;
 
 const CLUSTER: &str = "us-east-1";
 /// How the simulator's Alertmanager Service is named on screen.

@@ -12,12 +12,12 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 use tokio::time::Instant;
-use watchdeck::app::ClusterTarget;
 use watchdeck::check::Collector;
 use watchdeck::clock::Clock;
 use watchdeck::console::targets_from_simulator;
 use watchdeck::model::health::{Health, SourceKind};
 use watchdeck::model::{ClusterState, Model};
+use watchdeck::sources::target::ClusterTarget;
 
 /// Generous: transitions usually take a second or two; this only bounds a broken run.
 const PATIENCE: Duration = Duration::from_secs(90);

@@ -10,13 +10,14 @@ use std::time::Duration;
 
 use kube::config::Kubeconfig;
 use tokio::sync::mpsc;
-use watchdeck::app::{ClusterTarget, Executor};
+use watchdeck::app::Executor;
 use watchdeck::effect::IoRequest;
 use watchdeck::event::{Msg, Payload};
 use watchdeck::model::Model;
 use watchdeck::model::kube::KubeResource;
 use watchdeck::model::workload::WorkloadKind;
 use watchdeck::sources::kube::watch_cluster;
+use watchdeck::sources::target::ClusterTarget;
 use watchdeck::update::update;
 
 const CLUSTERS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-1"];

@@ -14,16 +14,17 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
-use watchdeck::app::ClusterTarget;
 use watchdeck::clock::Clock;
 use watchdeck::runbook::action::{
     AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
 };
-use watchdeck::runbook::ops::{
-    DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, Ops, PlanReport, Snapshot,
+use watchdeck::runbook::op::{
+    DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
+use watchdeck::runbook::ops::Ops;
 use watchdeck::runbook::params::CommandPolicy;
 use watchdeck::sim::rbac::DenyRule;
+use watchdeck::sources::target::ClusterTarget;
 
 const MIN: i64 = 60_000;
 

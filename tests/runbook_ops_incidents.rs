@@ -8,11 +8,12 @@ use common::ops::{execute, plan};
 
 use std::collections::BTreeMap;
 
-use watchdeck::app::ClusterTarget;
 use watchdeck::clock::Clock;
 use watchdeck::runbook::action::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
-use watchdeck::runbook::ops::{Observation, OpError, OpOutcome, OpRequest, Ops};
+use watchdeck::runbook::op::{Observation, OpError, OpOutcome, OpRequest};
+use watchdeck::runbook::ops::Ops;
 use watchdeck::runbook::params::CommandPolicy;
+use watchdeck::sources::target::ClusterTarget;
 
 const MIN: i64 = 60_000;
 

@@ -21,6 +21,7 @@ use watchdeck::clock::Clock;
 use watchdeck::config::{Endpoint, EndpointConfig, HttpOptions};
 use watchdeck::console::targets_from_simulator;
 use watchdeck::event::Payload;
+use watchdeck::model::range_step::choose_step;
 use watchdeck::model::services::QueryStatus;
 use watchdeck::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
 use watchdeck::model::slo::{
@@ -34,7 +35,6 @@ use watchdeck::sources::prometheus::slo::batch::fill;
 use watchdeck::sources::prometheus::slo::chart::SloChartAsk;
 use watchdeck::sources::prometheus::slo::rules::SLOTH_WINDOWS;
 use watchdeck::sources::prometheus::slo::{SloFetcher, SloTarget, fetch_slo_chart, poll_slos};
-use watchdeck::sources::prometheus::step::choose_step;
 
 fn matchers() -> Vec<(String, String)> {
     vec![("cluster".to_string(), CLUSTER.to_string())]

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use tokio::sync::{OnceCell, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 
-use super::ClusterTarget;
 use super::run_io::{RunIo, RunReply};
 use crate::effect::IoRequest;
 use crate::event::{DataEvent, Payload};
@@ -21,6 +20,7 @@ use crate::sources::prometheus::chart::ChartAsk;
 use crate::sources::prometheus::slo::chart::SloChartAsk;
 use crate::sources::prometheus::slo::fetch_slo_chart;
 use crate::sources::prometheus::{PromClient, fetch_chart};
+use crate::sources::target::ClusterTarget;
 
 use crate::model::pod_view::PodMetricsResult;
 

@@ -11,8 +11,9 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::runbook::audit::{AuditLog, AuditRecord};
-use crate::runbook::ops::{ExecError, OpError, OpOutcome, OpRequest};
+use crate::runbook::audit::file::AuditLog;
+use crate::runbook::audit::record::AuditRecord;
+use crate::runbook::op::{ExecError, OpError, OpOutcome, OpRequest};
 
 /// Performs one operation (in the console: `runbook::ops::Ops::perform`).
 pub type Perform = Arc<dyn Fn(OpRequest) -> BoxFuture<'static, OpOutcome> + Send + Sync>;

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 use super::run_io::{Perform, RunIo};
 use super::*;
 use crate::action::Key;
-use crate::runbook::audit::{AuditLine, AuditPhase, read_all};
-use crate::runbook::ops::{OpOutcome, OpRequest};
+use crate::runbook::audit::file::{AuditLine, read_all};
+use crate::runbook::audit::record::AuditPhase;
+use crate::runbook::op::{OpOutcome, OpRequest};
 use crate::update::runs::tests::{at_first_gate, plan, run_model};
 
 /// A performer that records what it was asked and answers with an error.

@@ -11,13 +11,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-use super::{CHANNEL_CAPACITY, ClusterTarget, initial_model, spawn_sources};
+use crate::app::{CHANNEL_CAPACITY, initial_model, spawn_sources};
 use crate::event::Msg;
 use crate::model::Model;
 use crate::model::health::{Health, SourceKind};
 use crate::sim::fleet::{Fleet, SimOptions};
 use crate::sim::scenario::Scenario;
 use crate::sim::server;
+use crate::sources::target::ClusterTarget;
 use crate::ui::theme::Theme;
 use crate::update::update;
 

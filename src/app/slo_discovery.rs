@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use super::ClusterTarget;
 use crate::model::slo::SloSpec;
 use crate::sources::kube::client::client;
 use crate::sources::kube::pyrra::discover_pyrra_slos;
+use crate::sources::target::ClusterTarget;
 
 /// Longest wait for one cluster's Pyrra SLOs.
 pub const DISCOVERY_LIMIT: Duration = Duration::from_secs(5);

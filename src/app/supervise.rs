@@ -9,7 +9,7 @@ use kube::config::Kubeconfig;
 use tokio::sync::mpsc;
 use tokio::task::{Id, JoinSet};
 
-use super::ClusterTarget;
+use super::contained::Contained;
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::slo::SloSpec;
@@ -19,7 +19,7 @@ use crate::sources::endpoint::EndpointSpec;
 use crate::sources::kube::watch_cluster;
 use crate::sources::prometheus::slo::{SloTarget, poll_slos};
 use crate::sources::prometheus::{PromTarget, poll_metrics};
-use crate::tui::Contained;
+use crate::sources::target::ClusterTarget;
 
 /// Pause before restarting a source that panicked.
 pub const RESTART_AFTER: Duration = Duration::from_secs(5);

@@ -7,12 +7,14 @@ use std::collections::BTreeSet;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::{self, CHANNEL_CAPACITY, ClusterTarget, Sources};
+use crate::app;
+use crate::app::{CHANNEL_CAPACITY, Sources};
 use crate::clock::Clock;
 use crate::event::{DataEvent, Msg};
 use crate::model::health::{Health, SourceKind};
 use crate::model::slo::SloSpec;
 use crate::model::{ClusterId, Model};
+use crate::sources::target::ClusterTarget;
 use crate::update::update;
 
 /// The sources of a set of clusters, and the model they fill.

@@ -10,13 +10,13 @@ use jiff::Timestamp;
 use super::collect::Collector;
 use super::exit;
 use super::report::{self, Report};
-use crate::app::ClusterTarget;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::clock::Clock;
 use crate::config;
 use crate::console::{targets_from_config, targets_from_simulator};
 use crate::model::slo::SloSpec;
 use crate::model::time::human_duration;
+use crate::sources::target::ClusterTarget;
 
 /// Runs the check and returns the process exit code; the report goes to stdout, errors for
 /// people to stderr.

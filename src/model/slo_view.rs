@@ -167,8 +167,7 @@ pub fn selected_slo(model: &Model, rows: &[SloRow]) -> usize {
 mod tests {
     use super::*;
     use crate::fixture::empty_model;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::slos::scenario_slos;
+    use crate::model::slo::shop::design_slos;
 
     #[test]
     fn the_list_is_sorted_by_heat_paging_then_ticket_then_budget_left() {
@@ -211,8 +210,7 @@ mod tests {
     #[test]
     fn fleet_rows_lead_their_slo_and_unread_slos_go_by_name() {
         let mut model = empty_model();
-        let scenario = Scenario::resolve("steady").unwrap();
-        model.slos = crate::model::slo::SloBoard::new(scenario_slos(&scenario));
+        model.slos = crate::model::slo::SloBoard::new(design_slos());
         let rows = slo_rows(&model);
         // 3 fleet SLOs x (fleet + 3 clusters) + 4 per-cluster SLOs x 3 clusters.
         assert_eq!(rows.len(), 3 * 4 + 4 * 3);

@@ -21,6 +21,7 @@ pub mod direct;
 pub mod engine;
 pub mod headless;
 pub mod library;
+pub mod op;
 pub mod ops;
 pub mod params;
 pub mod parse;

@@ -8,9 +8,9 @@ use std::future::Future;
 
 use jiff::Timestamp;
 
-use super::audit::{AuditError, AuditLog};
+use super::audit::file::{AuditError, AuditLog};
 use super::engine::{Answer, Prompt, Run, RunEffect, RunInput, RunResult};
-use super::ops::{OpOutcome, OpRequest};
+use super::op::{OpOutcome, OpRequest};
 
 /// Carries out the engine's operations (`ops::Ops` for real clusters; fakes in tests).
 pub trait Perform {

@@ -1,29 +1,8 @@
 //! Virtual time for the simulator: the world advances in fixed ticks, and every API answers
 //! from the time of the last tick, so the same seed and scenario give the same answers.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 /// Milliseconds since the Unix epoch, in the simulator's virtual time.
 pub type Millis = i64;
-
-/// The virtual "now" shared by the world (writer) and the HTTP handlers (readers).
-#[derive(Clone, Debug)]
-pub struct VirtualNow(Arc<AtomicI64>);
-
-impl VirtualNow {
-    pub fn new(start: Millis) -> Self {
-        Self(Arc::new(AtomicI64::new(start)))
-    }
-
-    pub fn get(&self) -> Millis {
-        self.0.load(Ordering::Acquire)
-    }
-
-    pub fn set(&self, now: Millis) {
-        self.0.store(now, Ordering::Release);
-    }
-}
 
 /// Formats virtual milliseconds as RFC 3339 with second precision, as Kubernetes does.
 pub fn rfc3339(ms: Millis) -> String {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::alertmanager::{AmConfig, AmState, IncomingAlert};
-use super::clock::{Millis, VirtualNow};
+use super::clock::Millis;
 use super::history;
 use super::labels::Labels;
 use super::rules::{self, RuleEngine};
@@ -13,6 +13,7 @@ use super::scenario::Scenario;
 use super::tsdb::{CoarseOptions, Tsdb};
 use super::world::catalog::ClusterSpec;
 use super::world::{TICK_MS, World, WorldOptions};
+use crate::clock::VirtualNow;
 
 #[derive(Debug, Clone)]
 pub struct SimOptions {

@@ -155,7 +155,7 @@ fn tokenize(line: &str) -> Result<Tokenized, String> {
         return Err("expected whitespace before the value".into());
     }
     let value_text = cur.take_while(|_, c| c != ' ' && c != '\t');
-    let value = crate::sim::promql::parse_go_float(value_text)
+    let value = crate::model::go_float::parse_go_float(value_text)
         .ok_or_else(|| format!("invalid value {value_text:?}"))?;
     cur.skip_blanks();
     let timestamp_ms = match cur.take_while(|_, c| c != ' ' && c != '\t') {

@@ -6,6 +6,7 @@ pub mod exposition;
 pub mod kube;
 pub mod prometheus;
 pub mod retry;
+pub mod target;
 
 use tokio::sync::mpsc;
 

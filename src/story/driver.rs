@@ -30,6 +30,7 @@ use crate::sim::clock::Millis;
 use crate::sim::fleet::{Fleet, SimOptions};
 use crate::sim::scenario::Scenario;
 use crate::sim::server;
+use crate::ui::buffer_text;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::caption::Caption;
 
@@ -529,15 +530,4 @@ fn synced(model: &Model) -> bool {
                 .all(|kind| matches!(c.health(*kind), Health::Ok { .. } | Health::Disabled))
             && !c.kube.workloads.is_empty()
     })
-}
-
-/// A buffer as text, one line per row, trailing blanks trimmed.
-pub fn buffer_text(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width).max(1);
-    let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
-    symbols
-        .chunks(width)
-        .map(|row| row.concat().trim_end().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -15,7 +15,8 @@ use ratatui::backend::TestBackend;
 
 use super::driver::{Driver, FleetSpec, Pace, Until, serve_fleet};
 use crate::action::Key;
-use crate::runbook::audit::{AuditLine, AuditPhase, AuditRecord, read_all};
+use crate::runbook::audit::file::{AuditLine, read_all};
+use crate::runbook::audit::record::{AuditPhase, AuditRecord};
 use crate::runbook::engine::{Expect, RunResult};
 use crate::sim::server;
 

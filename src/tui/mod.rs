@@ -3,16 +3,13 @@
 //! log file instead of tearing down the screen. `record` tees the output into an
 //! asciicast file (`--cast`).
 
+pub mod input;
 pub mod record;
 
-use std::cell::Cell;
-use std::future::Future;
 use std::io::{self, Stdout, Write};
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
-use std::task::{Context, Poll};
 
 use crossterm::cursor::Show;
 use crossterm::event::{
@@ -35,11 +32,6 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 /// The recording in progress, so `restore` writes the leaving sequences into the cast too.
 static RECORDING: Mutex<Option<SharedRecording>> = Mutex::new(None);
-
-thread_local! {
-    /// Set while a contained task is being polled on this thread.
-    static CONTAINED: Cell<bool> = const { Cell::new(false) };
-}
 
 /// Puts the terminal in raw mode on the alternate screen and returns a guard that restores
 /// it when dropped. Installs the panic hook (once per process) first.
@@ -132,7 +124,7 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if CONTAINED.with(Cell::get) && ACTIVE.load(Ordering::SeqCst) {
+            if crate::app::contained::polling_contained() && ACTIVE.load(Ordering::SeqCst) {
                 tracing::error!(panic = %info, "background task panicked");
                 return;
             }
@@ -140,34 +132,6 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
-}
-
-/// A future whose panics do not tear down the terminal: they are logged, and the task's
-/// `JoinHandle` reports the panic to whoever supervises it.
-pub struct Contained<F>(Pin<Box<F>>);
-
-impl<F: Future> Contained<F> {
-    pub fn new(future: F) -> Self {
-        Contained(Box::pin(future))
-    }
-}
-
-/// Clears the contained flag when polling ends, by return or by unwinding.
-struct Reset(bool);
-
-impl Drop for Reset {
-    fn drop(&mut self) {
-        CONTAINED.with(|flag| flag.set(self.0));
-    }
-}
-
-impl<F: Future> Future for Contained<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let _reset = Reset(CONTAINED.with(|flag| flag.replace(true)));
-        self.0.as_mut().poll(cx)
-    }
 }
 
 #[cfg(test)]
@@ -178,16 +142,6 @@ mod tests {
     fn restore_without_enter_is_a_no_op() {
         assert!(restore().is_ok());
         assert!(!ACTIVE.load(Ordering::SeqCst));
-    }
-
-    #[tokio::test]
-    async fn contained_flag_is_set_only_while_polling() {
-        let inside = Contained::new(async { CONTAINED.with(Cell::get) }).await;
-        assert!(inside);
-        assert!(!CONTAINED.with(Cell::get));
-        let panicked = tokio::spawn(Contained::new(async { panic!("boom") })).await;
-        assert!(panicked.unwrap_err().is_panic());
-        assert!(!CONTAINED.with(Cell::get));
     }
 }
 

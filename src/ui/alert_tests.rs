@@ -125,3 +125,27 @@ fn alerts_screen_and_popups_survive_tiny_terminals() {
         }
     }
 }
+
+#[test]
+fn alert_detail_names_the_suggested_runbook_and_its_key() {
+    let mut model = alerts_model();
+    crate::fixture::runbooks::library(&mut model);
+    act(&mut model, Action::ShowView(View::Alerts));
+    act(&mut model, Action::Top);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| {
+            crate::ui::view(
+                frame,
+                &model,
+                &crate::ui::theme::Theme::dark(),
+                crate::fixture::now(),
+            );
+        })
+        .unwrap();
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("suggested   b run rollback-bad-deploy · rollback-bad-deploy title"),
+        "{text}"
+    );
+}

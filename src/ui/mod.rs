@@ -25,6 +25,7 @@ mod workloads_tests;
 
 use jiff::Timestamp;
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 
 use crate::model::layout::{Area, ScreenLayout};
 use crate::model::workload_view::ActionPopup;
@@ -109,4 +110,15 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> 
         views::help::render(frame, model, theme);
     }
     info
+}
+
+/// A buffer as text, one line per row, trailing blanks trimmed.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width).max(1);
+    let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
+    symbols
+        .chunks(width)
+        .map(|row| row.concat().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -19,7 +19,7 @@ use crate::fixture::at;
 use crate::model::Model;
 use crate::model::runs::StartRun;
 use crate::runbook::action::Probe;
-use crate::runbook::ops::{
+use crate::runbook::op::{
     AccessVerdict, DiffLine, ExecError, Executed, Observation, OpOutcome, OpRequest, PlanReport,
     Snapshot,
 };

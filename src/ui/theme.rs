@@ -1,8 +1,6 @@
 //! Themes: named styles loaded from `themes/*.toml` (built in, or from a themes directory),
 //! and the monochrome theme used when colour is off (`NO_COLOR`).
 
-use std::path::Path;
-
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
@@ -191,35 +189,6 @@ impl Theme {
         // than fail if it were ever broken.
         Theme::builtin(DEFAULT_THEME).unwrap_or_else(|_| Theme::monochrome())
     }
-
-    /// Loads `name`: a theme file when `name` is a path (contains `/` or ends in `.toml`);
-    /// else `{dir}/{name}.toml` when a themes directory is given and holds it; else the
-    /// built-in theme of that name. Styles a file leaves out come from the dark theme.
-    pub fn load(name: &str, dir: Option<&Path>) -> Result<Theme, ThemeError> {
-        if name.contains('/') || name.ends_with(".toml") {
-            return Theme::from_file(Path::new(name));
-        }
-        if let Some(dir) = dir {
-            let path = dir.join(format!("{name}.toml"));
-            if path.is_file() {
-                return Theme::from_file(&path);
-            }
-        }
-        Theme::builtin(name)
-    }
-
-    /// Reads a theme file; styles it leaves out come from the dark theme.
-    pub fn from_file(path: &Path) -> Result<Theme, ThemeError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("custom");
-        Theme::from_toml(name, &text, Some(&Theme::dark()))
-    }
 }
 
 /// True when the `NO_COLOR` convention asks for no colour: the variable is set and not empty.
@@ -241,38 +210,9 @@ mod tests {
     }
 
     #[test]
-    fn theme_load_from_dir_falls_back_to_dark() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("mine.toml"),
-            "[styles]\nok = { fg = \"#00ff00\", modifiers = [\"bold\"] }\n",
-        )
-        .unwrap();
-        let theme = Theme::load("mine", Some(dir.path())).unwrap();
-        assert_eq!(
-            theme.ok,
-            Style::default()
-                .fg(Color::Rgb(0, 255, 0))
-                .add_modifier(Modifier::BOLD)
-        );
-        assert_eq!(theme.bad, Theme::dark().bad);
-        let by_path = dir.path().join("mine.toml");
-        let loaded = Theme::load(&by_path.display().to_string(), None).unwrap();
-        assert_eq!((loaded.name.as_str(), loaded.ok), ("mine", theme.ok));
-        assert!(matches!(
-            Theme::load("/nonexistent/x.toml", None),
-            Err(ThemeError::Read { .. })
-        ));
-        assert_eq!(
-            Theme::load("light", Some(dir.path())).unwrap().name,
-            "light"
-        );
-    }
-
-    #[test]
     fn theme_errors_are_reported() {
         assert!(matches!(
-            Theme::load("nope", None),
+            Theme::builtin("nope"),
             Err(ThemeError::Unknown { .. })
         ));
         let bad_colour = Theme::from_toml(

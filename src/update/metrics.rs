@@ -6,9 +6,9 @@ use crate::action::Action;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
+use crate::model::range_step::choose_step;
 use crate::model::services::{ServiceRef, merged_services, selected_service};
 use crate::model::{ClusterId, Cursor, Model, View, scroll_offset};
-use crate::sources::prometheus::step::choose_step;
 
 /// Chart width assumed until the screen has been drawn once.
 pub const DEFAULT_CHART_COLUMNS: u16 = 100;

@@ -1,54 +1,13 @@
 //! Runs started from the palette (`:run ID k=v`, `:runbooks`) and from an alert (`b`, its
 //! suggested runbook prefilled from the alert's labels).
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use super::*;
 use crate::action::Key;
 use crate::fixture::alerts::alerts_model;
+use crate::fixture::runbooks::{library, runbook};
 use crate::fixture::sample_model;
 use crate::model::run_form::{ParamForm, RunEntry};
 use crate::model::runs::StartRun;
-use crate::runbook::spec::{Objectives, ParamKind, ParamSpec, Runbook, Trigger};
-
-fn param(name: &str, kind: ParamKind, from_label: Option<&str>) -> ParamSpec {
-    ParamSpec {
-        name: name.into(),
-        kind,
-        description: String::new(),
-        default: None,
-        from_label: from_label.map(str::to_string),
-    }
-}
-
-fn runbook(id: &str, alert: &str) -> Arc<Runbook> {
-    Arc::new(Runbook {
-        id: id.into(),
-        source: PathBuf::from(format!("runbooks/{id}.md")),
-        title: format!("{id} title"),
-        description: String::new(),
-        params: vec![
-            param("cluster", ParamKind::Cluster, Some("cluster")),
-            param("namespace", ParamKind::Namespace, Some("namespace")),
-            param("deployment", ParamKind::Name, Some("service")),
-            param("replicas", ParamKind::Integer { min: 1, max: 50 }, None),
-        ],
-        triggers: vec![Trigger {
-            alert: alert.into(),
-            labels: vec![("severity".into(), "critical".into())],
-        }],
-        objectives: Objectives::default(),
-        steps: Vec::new(),
-    })
-}
-
-fn library(model: &mut Model) {
-    model.runs.library = vec![
-        runbook("rollback-bad-deploy", "HighErrorRate"),
-        runbook("scale-for-traffic-spike", "HighLatency"),
-    ];
-}
 
 pub(super) fn key(model: &mut Model, key: Key) -> Vec<Effect> {
     update(model, Msg::Key(key))
@@ -231,31 +190,6 @@ fn texts(form: &ParamForm) -> Vec<&str> {
 fn act_view_alerts(model: &mut Model) {
     crate::fixture::act(model, Action::ShowView(View::Alerts));
     crate::fixture::act(model, Action::Top);
-}
-
-#[test]
-fn alert_detail_names_the_suggested_runbook_and_its_key() {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut model = alerts_model();
-    library(&mut model);
-    act_view_alerts(&mut model);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal
-        .draw(|frame| {
-            crate::ui::view(
-                frame,
-                &model,
-                &crate::ui::theme::Theme::dark(),
-                crate::fixture::now(),
-            );
-        })
-        .unwrap();
-    let text = format!("{}", terminal.backend());
-    assert!(
-        text.contains("suggested   b run rollback-bad-deploy · rollback-bad-deploy title"),
-        "{text}"
-    );
 }
 
 #[test]

@@ -5,10 +5,10 @@
 use crate::action::Action;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{Mouse, MouseKind};
+use crate::model::range_step::choose_step;
 use crate::model::slo::SloScope;
 use crate::model::slo_view::{SloDetail, selected_slo, slo_clusters, slo_rows};
 use crate::model::{Cursor, Model, View, scroll_offset};
-use crate::sources::prometheus::step::choose_step;
 
 /// Points the detail charts ask for (their width is not known to `update`).
 pub const CHART_POINTS: u16 = 120;

@@ -4,13 +4,12 @@
 
 use std::time::Duration;
 
-use watchdeck::app::ClusterTarget;
 use watchdeck::clock::Clock;
+use watchdeck::clock::VirtualNow;
 use watchdeck::runbook::action::{Matcher, Mutation};
-use watchdeck::runbook::ops::{
-    ExecError, Executed, OpError, OpOutcome, OpRequest, Ops, PlanReport,
-};
-use watchdeck::sim::clock::VirtualNow;
+use watchdeck::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
+use watchdeck::runbook::ops::Ops;
+use watchdeck::sources::target::ClusterTarget;
 
 /// Operations on one cluster, as OS user `oncall`, at the fleet's virtual time.
 pub fn silence_ops(target: &ClusterTarget, fleet_now: &VirtualNow) -> Ops {

@@ -5,6 +5,7 @@
 pub mod format;
 pub mod math;
 pub mod reading;
+pub mod shop;
 pub mod sla;
 pub mod spec;
 pub mod target;

@@ -70,7 +70,7 @@ pub fn audit_path(config_path: Option<&Path>, given: Option<&Path>) -> Result<Pa
         .map_err(|e| e.to_string())?
         .and_then(|loaded| loaded.config.runbooks.audit_file);
     configured
-        .or_else(super::default_path)
+        .or_else(super::file::default_path)
         .ok_or_else(|| "no audit file: set HOME or XDG_STATE_HOME, or pass --file".to_owned())
 }
 

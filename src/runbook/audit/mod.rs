@@ -7,6 +7,3 @@ pub mod file;
 pub mod list;
 pub mod record;
 pub mod who;
-
-pub use file::{AuditError, AuditLine, AuditLog, default_path, read_all};
-pub use record::{AuditPhase, AuditRecord, Who};

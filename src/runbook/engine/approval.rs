@@ -14,7 +14,7 @@ use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, StepStatus};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::Mutation;
-use crate::runbook::ops::PlanReport;
+use crate::runbook::op::PlanReport;
 
 impl Run {
     /// Every step planned: the approval's questions, or on without one when nothing changes.

@@ -8,8 +8,8 @@ use super::RunEffect;
 use super::mutate::Mutating;
 use super::run::Run;
 use crate::runbook::action::Mutation;
-use crate::runbook::audit::{AuditPhase, AuditRecord, Who};
-use crate::runbook::ops::DiffLine;
+use crate::runbook::audit::record::{AuditPhase, AuditRecord, Who};
+use crate::runbook::op::DiffLine;
 
 impl Run {
     /// A refused record for `m`: `refused: {reason}`.

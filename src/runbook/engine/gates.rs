@@ -11,7 +11,7 @@ use super::mutate::Mutating;
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
 use crate::runbook::action::Mutation;
-use crate::runbook::ops::{DiffLine, PlanReport};
+use crate::runbook::op::{DiffLine, PlanReport};
 
 /// An SLO with less than this share of its error budget left makes acting risky.
 const LOW_BUDGET: f64 = 0.10;

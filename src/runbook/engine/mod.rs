@@ -36,8 +36,8 @@ mod verify;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::audit::AuditRecord;
-use super::ops::{DiffLine, OpOutcome, OpRequest};
+use super::audit::record::AuditRecord;
+use super::op::{DiffLine, OpOutcome, OpRequest};
 use super::params::CommandPolicy;
 
 pub use run::Run;

@@ -11,8 +11,8 @@ use super::run::{Phase, Run, human};
 use super::{Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
-use crate::runbook::ops::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
+use crate::runbook::audit::record::AuditPhase;
+use crate::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
 
 /// A mutation in progress within the current step.
 #[derive(Debug, Clone)]

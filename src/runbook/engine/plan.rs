@@ -14,7 +14,7 @@ use super::run::{Phase, Run};
 use super::{Expect, Gate, RunEffect, StepStatus};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{Action, Mutation};
-use crate::runbook::ops::{OpOutcome, OpRequest, PlanReport};
+use crate::runbook::op::{OpOutcome, OpRequest, PlanReport};
 use crate::runbook::resolve::resolve;
 
 /// One mutating step as planned before the approval.

@@ -7,7 +7,7 @@ use super::approval::over_limit;
 use super::gates::{adds_capacity, changed_lines};
 use super::mutate::Mutating;
 use super::run::{Run, human};
-use crate::runbook::ops::PlanReport;
+use crate::runbook::op::PlanReport;
 
 impl Run {
     /// What changed since the plan was approved; `None` when the step has no approved plan

@@ -11,7 +11,7 @@ use super::mutate::{Mutating, Stage};
 use super::run::Run;
 use super::{Expect, Gate, Recovery, RunEffect, StepStatus};
 use crate::runbook::action::Mutation;
-use crate::runbook::ops::OpRequest;
+use crate::runbook::op::OpRequest;
 use crate::runbook::resolve::verify_probe;
 
 impl Run {

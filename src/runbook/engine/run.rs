@@ -15,7 +15,7 @@ use super::{
     StepState, StepStatus,
 };
 use crate::runbook::action::Probe;
-use crate::runbook::ops::OpRequest;
+use crate::runbook::op::OpRequest;
 use crate::runbook::params::Values;
 use crate::runbook::spec::Runbook;
 

@@ -9,7 +9,7 @@ use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::Action;
-use crate::runbook::ops::{OpOutcome, OpRequest};
+use crate::runbook::op::{OpOutcome, OpRequest};
 use crate::runbook::resolve::resolve;
 use crate::runbook::spec::{OnFail, StepKind};
 

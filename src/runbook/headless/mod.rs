@@ -11,17 +11,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::ClusterTarget;
 use crate::check::exit;
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config::{self, Config};
 use crate::console::{targets_from_config, targets_from_simulator};
-use crate::runbook::audit::{AuditLog, who::os_user};
+use crate::runbook::audit::file::AuditLog;
+use crate::runbook::audit::who::os_user;
 use crate::runbook::engine::{ClusterPolicy, Run, RunContext, RunResult, StepStatus};
 use crate::runbook::params;
 use crate::runbook::spec::Runbook;
 use crate::runbook::{library, parse, runner};
+use crate::sources::target::ClusterTarget;
 
 use answer::{FlagAnswers, TerminalAnswers};
 use print::TextProgress;
@@ -115,7 +116,7 @@ async fn run_inner(config_path: Option<PathBuf>, args: RunArgs) -> Result<u8, Fa
         .audit_file
         .clone()
         .or_else(|| config.and_then(|c| c.runbooks.audit_file.clone()))
-        .or_else(crate::runbook::audit::default_path)
+        .or_else(crate::runbook::audit::file::default_path)
         .ok_or_else(|| {
             (
                 exit::USAGE,

@@ -7,7 +7,7 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use crate::runbook::engine::{Run, StepStatus};
-use crate::runbook::ops::DiffLine;
+use crate::runbook::op::DiffLine;
 use crate::runbook::resolve::display_text;
 use crate::runbook::runner::Progress;
 

@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use tokio::sync::OnceCell;
 
-use super::{OpError, OpOutcome, OpRequest};
-use crate::app::ClusterTarget;
 use crate::clock::Clock;
 use crate::config::HttpUrl;
 use crate::runbook::action::Mutation;
+use crate::runbook::op::{OpError, OpOutcome, OpRequest};
 use crate::runbook::params::CommandPolicy;
 use crate::sources::prometheus::{PromClient, PromTarget};
+use crate::sources::target::ClusterTarget;
 
 /// Longest wait for a read (get, list, query, review).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -161,7 +161,7 @@ impl Ops {
         }
     }
 
-    async fn plan(&self, mutation: &Mutation) -> Result<super::PlanReport, OpError> {
+    async fn plan(&self, mutation: &Mutation) -> Result<crate::runbook::op::PlanReport, OpError> {
         match mutation {
             Mutation::Scale {
                 object,
@@ -198,10 +198,10 @@ impl Ops {
     async fn execute(
         &self,
         mutation: &Mutation,
-        plan: &super::PlanReport,
-    ) -> Result<super::Executed, super::ExecError> {
+        plan: &crate::runbook::op::PlanReport,
+    ) -> Result<crate::runbook::op::Executed, crate::runbook::op::ExecError> {
         if let Some(refusal) = &plan.refusal {
-            return Err(super::ExecError::Rejected(format!(
+            return Err(crate::runbook::op::ExecError::Rejected(format!(
                 "not executed: the plan was refused: {refusal}"
             )));
         }
@@ -227,7 +227,7 @@ impl Ops {
         }
     }
 
-    async fn read(&self, mutation: &Mutation) -> Result<super::Snapshot, OpError> {
+    async fn read(&self, mutation: &Mutation) -> Result<crate::runbook::op::Snapshot, OpError> {
         match mutation {
             Mutation::Scale { object, .. }
             | Mutation::Rollback { object, .. }

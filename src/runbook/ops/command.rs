@@ -8,9 +8,9 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::client::Ops;
-use super::diff::diff;
-use super::{ExecError, Executed, PlanReport, Snapshot};
 use crate::model::sanitize::sanitize;
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{ExecError, Executed, PlanReport, Snapshot};
 use crate::runbook::params::CommandPolicy;
 
 /// Output kept per stream; the rest is read and dropped.

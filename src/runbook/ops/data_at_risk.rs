@@ -130,7 +130,7 @@ async fn selector(
     namespace: &str,
     pod: Option<&str>,
     database: &str,
-) -> Result<String, super::OpError> {
+) -> Result<String, crate::runbook::op::OpError> {
     let (_, target) = ops.prometheus(cluster).await?;
     let mut matchers: Vec<String> = target
         .matchers()

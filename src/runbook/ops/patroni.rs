@@ -8,10 +8,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::client::Ops;
-use super::diff::diff;
-use super::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::config::{Endpoint, EndpointConfig, HttpOptions};
 use crate::model::sanitize::sanitize;
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::sources::endpoint::{EndpointSpec, FetchError, HttpEndpoint, Reply, status_reason};
 
 #[derive(Debug, Clone, Deserialize)]

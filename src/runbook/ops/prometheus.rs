@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::client::Ops;
-use super::{Observation, OpError};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::Comparison;
+use crate::runbook::op::{Observation, OpError};
 
 /// The single value of `query` on `cluster`'s Prometheus at its now: `None` when the query
 /// returns no sample; an error when it returns several (a check needs exactly one).

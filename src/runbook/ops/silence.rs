@@ -3,20 +3,20 @@
 //! reads it back. A replica that refuses the connection is skipped; one that takes the
 //! request and does not answer leaves the outcome unknown (never posted twice).
 
-use crate::app::ClusterTarget;
 use crate::model::alert::Alert;
 use crate::model::matcher::{self, MatchOp};
 use crate::model::sanitize::sanitize;
 use crate::model::silence_form::SilenceDraft;
 use crate::runbook::action::{Matcher, Mutation};
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::diff::diff;
-use crate::runbook::ops::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::sources::alertmanager::poll::alerts_query;
 use crate::sources::alertmanager::wire::{
     parse_alerts, parse_silence, parse_silence_id, parse_silences, postable_silence,
 };
 use crate::sources::endpoint::{EndpointSpec, FetchError, HttpEndpoint, Reply};
+use crate::sources::target::ClusterTarget;
 
 fn model_matchers(matchers: &[Matcher]) -> Vec<matcher::Matcher> {
     matchers

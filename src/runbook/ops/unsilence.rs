@@ -6,10 +6,10 @@
 use crate::model::alert::AlertState;
 use crate::model::sanitize::sanitize;
 use crate::model::silence::{Silence, SilenceStatus};
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::diff::diff;
 use crate::runbook::ops::silence::{alert_text, first_answer, reply_text, with_timeout};
-use crate::runbook::ops::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use crate::sources::alertmanager::poll::alerts_query;
 use crate::sources::alertmanager::wire::{parse_alerts, parse_silence};
 use crate::sources::endpoint::{FetchError, HttpEndpoint};

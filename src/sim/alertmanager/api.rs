@@ -15,7 +15,8 @@ use super::filter::{AlertFilter, silence_filter_from_query};
 use super::silences::SilenceError;
 use super::state::AmState;
 use super::wire::{self, ApiError, json_response};
-use crate::sim::clock::{Millis, VirtualNow, rfc3339_millis};
+use crate::clock::VirtualNow;
+use crate::sim::clock::{Millis, rfc3339_millis};
 
 /// What the router serves: the shared state and the virtual clock it answers at.
 #[derive(Clone, Debug)]

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::discovery::{self, ResourceType};
-use crate::sim::clock::VirtualNow;
+use crate::clock::VirtualNow;
 use crate::sim::world::World;
 
 /// What a router for one cluster needs.

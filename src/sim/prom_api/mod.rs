@@ -18,7 +18,7 @@ use serde_json::json;
 
 use self::json::{error_response, internal_error, query_data, success, success_raw};
 use self::params::{MAX_TIME, MIN_TIME, Params, invalid};
-use crate::sim::clock::VirtualNow;
+use crate::clock::VirtualNow;
 use crate::sim::labels::METRIC_NAME;
 use crate::sim::promql::{self, PromError, QueryValue};
 use crate::sim::rules::RuleEngine;

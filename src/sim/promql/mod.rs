@@ -42,7 +42,7 @@ use promql_parser::parser::Expr;
 
 pub use eval::LOOKBACK_MS;
 pub use functions::SUPPORTED as SUPPORTED_FUNCTIONS;
-pub use quantile::parse_go_float;
+
 pub use value::{PromError, QueryValue, RangeSeries, Sample};
 
 use crate::sim::clock::Millis;

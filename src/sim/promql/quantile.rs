@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::value::Sample;
+use crate::model::go_float::parse_go_float;
 use crate::sim::labels::{Labels, METRIC_NAME};
 
 /// One cumulative bucket: observations `<= upper`.
@@ -131,16 +132,6 @@ pub(crate) fn histogram_quantile(q: f64, samples: Vec<Sample>) -> Vec<Sample> {
             })
         })
         .collect()
-}
-
-/// Go's `strconv.ParseFloat` for the forms bucket bounds take ("0.5", "+Inf", "1e3").
-pub fn parse_go_float(text: &str) -> Option<f64> {
-    match text.trim() {
-        "+Inf" | "Inf" | "+inf" | "inf" => Some(f64::INFINITY),
-        "-Inf" | "-inf" => Some(f64::NEG_INFINITY),
-        "NaN" | "nan" => Some(f64::NAN),
-        other => other.parse().ok(),
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,7 @@
 use super::*;
+use crate::model::Text;
+use crate::model::slo::shop::design_slos;
+use crate::model::slo::{Period, Sli, Target, WindowPolicy};
 use crate::sim::scenario::built_in_names;
 
 /// Everything but where it was defined.

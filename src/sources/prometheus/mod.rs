@@ -10,7 +10,6 @@ pub mod poll;
 pub mod query;
 pub mod response;
 pub mod slo;
-pub mod step;
 
 use std::time::Duration;
 

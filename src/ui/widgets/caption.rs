@@ -89,7 +89,7 @@ fn render(frame: &mut Frame, area: Rect, caption: &Caption, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::story::driver::buffer_text;
+    use crate::ui::buffer_text;
 
     fn drawn(width: u16, height: u16, caption: &Caption) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

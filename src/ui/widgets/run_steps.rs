@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use super::run_text::{self, Kind, cut, wrap};
 use crate::model::Text;
 use crate::runbook::engine::{StepState, StepStatus};
-use crate::runbook::ops::DiffLine;
+use crate::runbook::op::DiffLine;
 use crate::runbook::spec::Step;
 use crate::ui::theme::Theme;
 

@@ -18,9 +18,9 @@ pub use self::quit::{on_quit_key, quit};
 use crate::effect::Effect;
 use crate::model::Model;
 use crate::model::runs::{Notice, RunPanel, StartRun};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Run, RunContext, RunEffect, RunInput};
-use crate::runbook::ops::OpOutcome;
+use crate::runbook::op::OpOutcome;
 use crate::runbook::params;
 
 /// Validates the parameters against the runbook, builds the run context from the model

@@ -6,7 +6,7 @@ use crate::action::Key;
 use crate::effect::Effect;
 use crate::event::Msg;
 use crate::model::Model;
-use crate::runbook::ops::{Executed, OpOutcome, OpRequest};
+use crate::runbook::op::{Executed, OpOutcome, OpRequest};
 use crate::update::update;
 
 /// A staging scale run approved, re-checked and executed: its change is being verified.

@@ -11,9 +11,9 @@ use crate::action::Key;
 use crate::event::Msg;
 use crate::fixture::{alert, at, data, empty_model, now};
 use crate::model::runs::RunPhase;
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{ClusterPolicy, Expect, Gate, RunResult};
-use crate::runbook::ops::{AccessVerdict, DiffLine, PlanReport, Snapshot};
+use crate::runbook::op::{AccessVerdict, DiffLine, PlanReport, Snapshot};
 use crate::runbook::spec::{
     Field, ObjectKind, Objectives, ParamKind, ParamSpec, Runbook, Step, StepKind, TargetSpec,
 };
@@ -140,7 +140,7 @@ pub(super) fn ops(effects: &[Effect]) -> Vec<(u64, u64, OpRequest)> {
         .collect()
 }
 
-use crate::runbook::ops::OpRequest;
+use crate::runbook::op::OpRequest;
 
 pub(super) fn outcome(run: u64, id: u64, outcome: OpOutcome, offset: i64) -> Msg {
     Msg::RunOutcome {

@@ -3,9 +3,9 @@
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind};
-use crate::runbook::audit::{AuditPhase, Who};
+use crate::runbook::audit::record::{AuditPhase, Who};
 use crate::runbook::engine::{Answer, RunResult};
-use crate::runbook::ops::{OpError, OpOutcome};
+use crate::runbook::op::{OpError, OpOutcome};
 
 #[test]
 fn attempt_and_result_records_carry_every_field() {

@@ -6,7 +6,7 @@ use super::fixtures::*;
 use super::harness::{Harness, Kind, t0};
 use crate::runbook::action::Probe;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
-use crate::runbook::ops::{OpError, OpOutcome, OpRequest};
+use crate::runbook::op::{OpError, OpOutcome, OpRequest};
 use crate::runbook::spec::{StepKind, Template};
 
 fn check() -> crate::runbook::spec::Step {

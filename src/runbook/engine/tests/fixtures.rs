@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::runbook::engine::{ClusterPolicy, ClusterRisk, RunContext};
-use crate::runbook::ops::{DiffLine, Observation, OpOutcome, PlanReport, Snapshot};
+use crate::runbook::op::{DiffLine, Observation, OpOutcome, PlanReport, Snapshot};
 use crate::runbook::spec::{
     Comparison, ConditionSpec, Field, ObjectKind, Objectives, Runbook, Step, StepKind, TargetSpec,
     Template,

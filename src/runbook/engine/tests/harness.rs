@@ -12,11 +12,11 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::runbook::audit::{AuditPhase, AuditRecord};
+use crate::runbook::audit::record::{AuditPhase, AuditRecord};
 use crate::runbook::engine::{
     Answer, Prompt, Run, RunContext, RunEffect, RunInput, RunResult, StepStatus,
 };
-use crate::runbook::ops::{AccessVerdict, Executed, Observation, OpOutcome, OpRequest, Snapshot};
+use crate::runbook::op::{AccessVerdict, Executed, Observation, OpOutcome, OpRequest, Snapshot};
 use crate::runbook::spec::Runbook;
 
 /// The kinds of operation, for scripting outcomes.

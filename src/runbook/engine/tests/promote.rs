@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind, t0};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
-use crate::runbook::ops::{DiffLine, OpRequest, PlanReport, Snapshot};
+use crate::runbook::op::{DiffLine, OpRequest, PlanReport, Snapshot};
 use crate::runbook::spec::{Field, ObjectKind, PromotionSpec, Step, StepKind, TargetSpec};
 
 const MIN: u64 = 60;
@@ -147,7 +147,7 @@ fn a_replica_already_promoted_by_hand_is_a_done_step_and_the_run_goes_on() {
         context(),
     );
     let mut plan = promote_plan(Duration::from_secs(55));
-    plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
+    plan.diff = crate::runbook::op::diff::diff(&plan.before.lines, &plan.before.lines);
     plan.already = Some("cnpg-cluster/pg-eu is already primary".into());
     h.script(Kind::Plan, planned(plan));
     h.start();

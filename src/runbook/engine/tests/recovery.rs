@@ -6,9 +6,9 @@ use std::time::Duration;
 use super::fixtures::*;
 use super::harness::{Harness, Kind, t0};
 use crate::runbook::action::Mutation;
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
-use crate::runbook::ops::{ExecError, OpOutcome, OpRequest, Snapshot};
+use crate::runbook::op::{ExecError, OpOutcome, OpRequest, Snapshot};
 
 fn staging_scale(from: i32, to: &'static str) -> Harness {
     let mut h = Harness::new(
@@ -192,7 +192,7 @@ fn stopping_after_an_unknown_outcome_fails_the_run_with_it() {
     );
     h.script(
         Kind::Read,
-        OpOutcome::Read(Err(crate::runbook::ops::OpError::new("connection refused"))),
+        OpOutcome::Read(Err(crate::runbook::op::OpError::new("connection refused"))),
     );
     h.start();
     h.answer(Answer::Yes);
@@ -219,7 +219,7 @@ fn a_conflict_is_recorded_and_retry_plans_and_asks_again() {
     );
     h.script(
         Kind::Execute,
-        OpOutcome::Executed(Ok(crate::runbook::ops::Executed {
+        OpOutcome::Executed(Ok(crate::runbook::op::Executed {
             resource_version: Some("77".into()),
             message: "scaled to 8".into(),
         })),
@@ -375,7 +375,7 @@ fn verifying_again_after_a_verification_timeout_waits_another_timeout_without_a_
 
 #[test]
 fn rolling_back_a_rollback_returns_to_the_revision_it_replaced() {
-    use crate::runbook::ops::{DiffLine, PlanReport};
+    use crate::runbook::op::{DiffLine, PlanReport};
     use crate::runbook::spec::StepKind;
     let rollback = step(
         "undo-deploy",

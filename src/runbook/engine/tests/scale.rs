@@ -5,9 +5,9 @@
 use super::fixtures::*;
 use super::harness::{Harness, Kind};
 use crate::runbook::action::Probe;
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
-use crate::runbook::ops::{AccessVerdict, DiffLine, OpOutcome, OpRequest};
+use crate::runbook::op::{AccessVerdict, DiffLine, OpOutcome, OpRequest};
 use crate::runbook::spec::{Field, StepKind, TargetSpec};
 use std::time::Duration;
 

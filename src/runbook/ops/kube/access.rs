@@ -9,8 +9,8 @@ use kube::api::{Api, PostParams};
 use super::read_error;
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::AccessCheck;
+use crate::runbook::op::{AccessVerdict, OpError};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::{AccessVerdict, OpError};
 
 pub async fn review(ops: &Ops, check: &AccessCheck) -> Result<AccessVerdict, OpError> {
     let client = ops.kube(&check.cluster).await?;

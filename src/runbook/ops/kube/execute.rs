@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::{describe, object_api, resource_version, to_json};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::Mutation;
+use crate::runbook::op::{ExecError, Executed, PlanReport};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::{ExecError, Executed, PlanReport};
 
 pub async fn apply(
     ops: &Ops,

@@ -8,8 +8,8 @@ use super::read::wrong_kind;
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::{OpError, PlanReport};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::{OpError, PlanReport};
 
 pub async fn plan(ops: &Ops, object: &ObjectRef, source: &str) -> Result<PlanReport, OpError> {
     let current = get(ops, object).await?;

@@ -5,7 +5,7 @@ use kube::api::{Api, PostParams};
 
 use super::read_error;
 use crate::model::sanitize::sanitize;
-use crate::runbook::ops::OpError;
+use crate::runbook::op::OpError;
 use crate::runbook::ops::client::Ops;
 
 /// `username (groups: a, b)` as the API server reports it.

@@ -20,9 +20,9 @@ use kube::core::{ApiResource, GroupVersionKind};
 use serde_json::Value;
 
 use super::client::Ops;
-use super::diff::diff;
-use super::{OpError, PlanReport, Snapshot};
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{OpError, PlanReport, Snapshot};
 
 /// The API resource of a kind.
 pub fn api_resource(kind: ObjectKind) -> ApiResource {

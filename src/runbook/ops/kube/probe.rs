@@ -9,9 +9,9 @@ use super::read::spec_replicas;
 use super::{describe, get, read_error};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef, Probe};
+use crate::runbook::op::{Observation, OpError};
 use crate::runbook::ops::client::Ops;
 use crate::runbook::ops::prometheus::{self, format_lag, replication_lag};
-use crate::runbook::ops::{Observation, OpError};
 
 pub async fn probe(ops: &Ops, probe: &Probe) -> Result<Observation, OpError> {
     match probe {

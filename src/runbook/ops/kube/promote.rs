@@ -11,10 +11,10 @@ use super::read::wrong_kind;
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::{OpError, PlanReport};
 use crate::runbook::ops::client::Ops;
 use crate::runbook::ops::data_at_risk::measure;
 use crate::runbook::ops::prometheus::format_lag;
-use crate::runbook::ops::{OpError, PlanReport};
 
 pub async fn plan(
     ops: &Ops,

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::{describe, get, resource_version};
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::{OpError, Snapshot};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::{OpError, Snapshot};
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";

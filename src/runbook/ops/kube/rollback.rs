@@ -13,8 +13,8 @@ use super::{
 };
 use crate::model::sanitize::sanitize;
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::{OpError, PlanReport};
 use crate::runbook::ops::client::Ops;
-use crate::runbook::ops::{OpError, PlanReport};
 
 /// One revision of a Deployment: its ReplicaSet's template and change-cause.
 #[derive(Debug, Clone)]

@@ -8,9 +8,9 @@ use serde_json::json;
 use super::read::{spec_replicas, wrong_kind};
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::op::{OpError, PlanReport};
 use crate::runbook::ops::client::Ops;
 use crate::runbook::ops::sizing;
-use crate::runbook::ops::{OpError, PlanReport};
 
 pub async fn plan(
     ops: &Ops,

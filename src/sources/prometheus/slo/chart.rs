@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use super::batch::{Quantity, Span, TermKey, batch, span_terms};
 use crate::model::Text;
+use crate::model::range_step::MAX_POINTS;
 use crate::model::services::{Line, Num, QueryStatus};
 use crate::model::slo::windows::promql_duration;
 use crate::model::slo::{SloChart, SloId, SloSpec};
 use crate::sources::prometheus::client::PromClient;
 use crate::sources::prometheus::response::Series;
-use crate::sources::prometheus::step::MAX_POINTS;
 
 /// What the detail screen asks for.
 #[derive(Debug, Clone)]

@@ -13,9 +13,9 @@ use super::{
     stopped, unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunEffect, RunResult, StepStatus};
-use crate::runbook::ops::{OpOutcome, OpRequest};
+use crate::runbook::op::{OpOutcome, OpRequest};
 
 /// Steps: errors-no-worse, latency-no-worse, abort-canary, aborted, decide, scale-canary,
 /// canary-healthy-at-size, scale-stable-down, promoted.
@@ -204,7 +204,7 @@ fn a_check_that_cannot_be_read_still_asks_instead_of_deciding() {
     let mut h = run();
     h.reset(Kind::Probe).script(
         Kind::Probe,
-        OpOutcome::Probed(Err(crate::runbook::ops::OpError::new("no data"))),
+        OpOutcome::Probed(Err(crate::runbook::op::OpError::new("no data"))),
     );
     h.start();
     assert_eq!(h.prompt().gate, Gate::Failure);
@@ -380,7 +380,7 @@ fn an_unanswered_scale_of_the_stable_is_re_read_and_never_sent_again() {
     let mut h = run();
     h.script(
         Kind::Execute,
-        OpOutcome::Executed(Ok(crate::runbook::ops::Executed {
+        OpOutcome::Executed(Ok(crate::runbook::op::Executed {
             resource_version: Some("50".into()),
             message: "scaled to 6".into(),
         })),

@@ -169,7 +169,7 @@ fn a_check_that_cannot_be_evaluated_is_reported_and_continue_runs_the_rest() {
         .script(Kind::Probe, observed(true, VALUES[0]))
         .script(
             Kind::Probe,
-            crate::runbook::ops::OpOutcome::Probed(Err(crate::runbook::ops::OpError::new(
+            crate::runbook::op::OpOutcome::Probed(Err(crate::runbook::op::OpError::new(
                 "prometheus on staging: connection refused",
             ))),
         )

@@ -20,8 +20,8 @@ use crate::runbook::engine::{
     Answer, ClusterPolicy, Expect, Gate, Recovery, RunContext, RunResult, StepStatus,
 };
 use crate::runbook::library::built_in;
-use crate::runbook::ops::diff::diff;
-use crate::runbook::ops::{ExecError, OpOutcome, OpRequest, PlanReport, Snapshot};
+use crate::runbook::op::diff::diff;
+use crate::runbook::op::{ExecError, OpOutcome, OpRequest, PlanReport, Snapshot};
 use crate::runbook::params::validate;
 use crate::runbook::spec::Runbook;
 

@@ -15,9 +15,9 @@ use super::{
     unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
-use crate::runbook::ops::{OpOutcome, OpRequest, PlanReport};
+use crate::runbook::op::{OpOutcome, OpRequest, PlanReport};
 
 /// Steps: primary-down, target-up, decide, promote, writable, third-region-follows, scale-order,
 /// scale-payment, scale-auth, scale-user, scale-gateway, scale-analytics, scale-notification,
@@ -288,7 +288,7 @@ fn a_replica_promoted_by_hand_is_done_and_the_run_goes_on_to_scale_and_verify() 
         OpOutcome::Plan(Ok(p)) => *p,
         other => panic!("{other:?}"),
     };
-    plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
+    plan.diff = crate::runbook::op::diff::diff(&plan.before.lines, &plan.before.lines);
     plan.already = Some("eu-west-1/database/orders-db is already primary".into());
     h.reset(Kind::Plan).script_plan(PROMOTED, planned(plan));
     h.script_plan(FOLLOWER, planned(follow_plan()));

@@ -16,7 +16,7 @@ use super::{
     UNDOABLE, choices, done, executed, failing, gates, pass_gates, probes, scale_of, scaled,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunResult, StepStatus};
 
 #[test]

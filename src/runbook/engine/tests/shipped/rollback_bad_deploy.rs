@@ -10,9 +10,9 @@ use super::{
     planned_mutations, probes, shipped_run, stopped,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
-use crate::runbook::ops::PlanReport;
+use crate::runbook::op::PlanReport;
 
 const ID: &str = "rollback-bad-deploy";
 /// Steps: errors-are-high, read-history, roll-back, errors-recover, follow-up.
@@ -148,7 +148,7 @@ fn errors_already_below_the_threshold_stop_the_run_before_anything_changes() {
 fn a_deployment_without_an_earlier_revision_is_refused_without_executing() {
     let mut h = run("staging");
     let mut plan = rollback_plan();
-    plan.diff = crate::runbook::ops::diff::diff(&plan.before.lines, &plan.before.lines);
+    plan.diff = crate::runbook::op::diff::diff(&plan.before.lines, &plan.before.lines);
     plan.refusal =
         Some("deployment payment in staging/shop: no earlier revision to roll back to".into());
     h.script(Kind::Plan, planned(plan));

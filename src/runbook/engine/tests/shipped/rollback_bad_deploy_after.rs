@@ -11,7 +11,7 @@ use super::{
     unanswered,
 };
 use crate::runbook::action::Mutation;
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunResult, StepStatus};
 
 #[test]
@@ -32,7 +32,7 @@ fn a_rollout_that_does_not_complete_offers_rolling_back_to_the_replaced_revision
     back.before.lines[1] = "image payment: payment:1.4.2".into();
     back.before.lines[2] = "revision: 8".into();
     back.after.lines = rollback_plan().before.lines;
-    back.diff = crate::runbook::ops::diff::diff(&back.before.lines, &back.after.lines);
+    back.diff = crate::runbook::op::diff::diff(&back.before.lines, &back.after.lines);
     h.reset(Kind::Plan).script(Kind::Plan, planned(back));
     h.reset(Kind::Probe);
     h.answer(Answer::Recover(Recovery::RollBack));

@@ -10,7 +10,7 @@ use super::{
     scale_of, shipped_run, stopped, unanswered,
 };
 use crate::runbook::action::{Comparison, Mutation, Probe};
-use crate::runbook::audit::AuditPhase;
+use crate::runbook::audit::record::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 
 const ID: &str = "scale-for-traffic-spike";
