@@ -8,12 +8,12 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use watchdeck::action::Action;
-use watchdeck::event::{DataEvent, Msg, Payload, PodsChange};
-use watchdeck::model::pod::{PodKey, PodRow};
-use watchdeck::model::{Model, Text, View};
-use watchdeck::ui::theme::Theme;
-use watchdeck::update::update;
+use watchdeck_core::action::Action;
+use watchdeck_core::event::{DataEvent, Msg, Payload, PodsChange};
+use watchdeck_core::model::pod::{PodKey, PodRow};
+use watchdeck_core::model::{Model, Text, View};
+use watchdeck_core::update::update;
+use watchdeck_ui::theme::Theme;
 
 const CLUSTERS: usize = 3;
 const STATUSES: [&str; 6] = [
@@ -95,7 +95,7 @@ fn render(c: &mut Criterion) {
             b.iter(|| {
                 terminal
                     .draw(|frame| {
-                        watchdeck::ui::view(frame, &model, &theme, now());
+                        watchdeck_ui::view(frame, &model, &theme, now());
                     })
                     .expect("draw");
             })
@@ -105,7 +105,7 @@ fn render(c: &mut Criterion) {
             b.iter(|| {
                 terminal
                     .draw(|frame| {
-                        watchdeck::ui::view(frame, &model, &theme, now());
+                        watchdeck_ui::view(frame, &model, &theme, now());
                     })
                     .expect("draw");
             })
@@ -119,7 +119,7 @@ fn render(c: &mut Criterion) {
                 b.iter(|| {
                     terminal
                         .draw(|frame| {
-                            watchdeck::ui::view(frame, &model, &theme, now());
+                            watchdeck_ui::view(frame, &model, &theme, now());
                         })
                         .expect("draw");
                 });

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
-use watchdeck::runbook::engine::{
+use watchdeck_core::runbook::engine::{
     Answer, ClusterPolicy, Expect, Recovery, Run, RunContext, RunEffect, RunInput, RunResult,
 };
-use watchdeck::runbook::library::built_in;
-use watchdeck::runbook::op::{
+use watchdeck_core::runbook::library::built_in;
+use watchdeck_core::runbook::op::{
     AccessVerdict, DiffLine, Executed, Observation, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
-use watchdeck::runbook::spec::Runbook;
+use watchdeck_core::runbook::spec::Runbook;
 
 fn plan() -> PlanReport {
     PlanReport {
@@ -127,7 +127,7 @@ fn bench(c: &mut Criterion) {
         .expect("regional-failover ships")
         .clone();
     let clusters = vec!["us-east-1".to_string(), "eu-west-1".to_string()];
-    let values = watchdeck::runbook::params::validate(&failover, &[], &clusters)
+    let values = watchdeck_core::runbook::params::validate(&failover, &[], &clusters)
         .expect("the defaults validate");
     assert_eq!(drive(&failover, &values), RunResult::Completed);
     c.bench_function("regional-failover start to finish, no IO", |b| {

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::scenario::Scenario;
-use watchdeck::sim::server::{self, Running};
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_sim::server::Running;
 
 const PODS_PER_CLUSTER: usize = 2_000;
 const EVENTS_PER_CLUSTER: usize = 100;
@@ -31,7 +32,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn serve(fleet: Fleet) -> Running {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     server::start(Arc::new(fleet), "127.0.0.1:0".parse().expect("addr"), None)
         .await
         .expect("serves")

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::promql;
-use watchdeck::sim::scenario::Scenario;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::promql;
+use watchdeck_sim::scenario::Scenario;
 
 const START: i64 = 1_767_225_600_000;
 

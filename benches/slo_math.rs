@@ -4,8 +4,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::Timestamp;
-use watchdeck::model::Text;
-use watchdeck::model::slo::{
+use watchdeck_core::model::Text;
+use watchdeck_core::model::slo::{
     Period, Sli, SloBoard, SloData, SloReading, SloSpec, Target, WindowPolicy, WindowRatio,
 };
 

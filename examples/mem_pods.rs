@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::json;
-use watchdeck::event::{DataEvent, Msg, Payload, PodsChange};
-use watchdeck::model::Model;
-use watchdeck::sources::kube::pod_row;
-use watchdeck::update::update;
+use watchdeck_core::event::{DataEvent, Msg, Payload, PodsChange};
+use watchdeck_core::model::Model;
+use watchdeck_core::update::update;
+use watchdeck_io::sources::kube::pod_row;
 
 const CLUSTERS: usize = 3;
 const PODS: usize = 10_000;

@@ -2,12 +2,6 @@
 //! data events (in bounded batches), clock ticks and signals become messages for `update`;
 //! a frame is drawn only when something changed, at most 60 per second.
 
-pub mod contained;
-mod executor;
-pub mod run_io;
-pub mod slo_discovery;
-mod supervise;
-
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
@@ -21,23 +15,20 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
-use crate::clock::Clock;
-use crate::effect::Effect;
-use crate::event::{DataEvent, Msg};
-use crate::model::Model;
-use crate::model::health::{Health, SourceKind};
-use crate::sources::target::ClusterTarget;
 use crate::tui::input::msg_of;
-use crate::ui::theme::{Theme, ThemeError, no_color_requested};
-use crate::ui::{self, ViewInfo};
-use crate::update::update;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::effect::Effect;
+use watchdeck_core::event::{DataEvent, Msg};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::update::update;
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_ui as ui;
+use watchdeck_ui::ViewInfo;
+use watchdeck_ui::theme::{Theme, ThemeError, no_color_requested};
 
-pub use executor::Executor;
-pub(crate) use executor::next_run_reply;
-pub use supervise::{
-    Sources, next_failure, slo_clusters, spawn_sources, spawn_sources_paced,
-    spawn_sources_with_slos,
-};
+use watchdeck_io::executor::Executor;
+use watchdeck_io::supervise::{slo_clusters, spawn_sources_with_slos};
 
 /// How the console looks and paces itself.
 #[derive(Debug, Clone)]
@@ -50,26 +41,26 @@ pub struct AppOptions {
     /// Where "now" comes from: the simulator's virtual time in demo mode.
     pub clock: Clock,
     /// Keys to actions: the defaults with the config's `[keys]` overrides.
-    pub keymap: crate::action::Keymap,
+    pub keymap: watchdeck_core::action::Keymap,
     /// The SLOs to evaluate (config and imported files, or the demo's).
-    pub slos: Vec<crate::model::slo::SloSpec>,
+    pub slos: Vec<watchdeck_core::model::slo::SloSpec>,
     /// Age (on the console's clock) at which an SLO reading counts as stale; default three
     /// refresh intervals. The demo scales it by the simulator's speed.
     pub slo_stale_after: Option<Duration>,
     /// Runbooks the palette and alerts offer (built in and the config's directories).
-    pub runbooks: Vec<std::sync::Arc<crate::runbook::spec::Runbook>>,
+    pub runbooks: Vec<std::sync::Arc<watchdeck_core::runbook::spec::Runbook>>,
     /// The audit file; `None` uses the default (`$XDG_STATE_HOME/watchdeck/audit.jsonl`).
     pub audit_file: Option<std::path::PathBuf>,
     /// Which programs runbook `command` steps may run (off by default).
-    pub commands: crate::runbook::params::CommandPolicy,
+    pub commands: watchdeck_core::runbook::params::CommandPolicy,
     /// Patroni REST endpoints by config name, for `promote` steps through Patroni.
-    pub patroni: BTreeMap<String, crate::config::HttpUrl>,
+    pub patroni: BTreeMap<String, watchdeck_core::config::HttpUrl>,
     /// The operating-system user for the audit log; empty reads `USER`/`LOGNAME`.
     pub os_user: String,
     /// Record the terminal output to this asciicast v2 file (`--cast`).
     pub cast: Option<std::path::PathBuf>,
     /// The simulated fleet's scenario and start, for the title bar (`None` on real clusters).
-    pub simulation: Option<crate::model::Simulation>,
+    pub simulation: Option<watchdeck_core::model::Simulation>,
 }
 
 impl Default for AppOptions {
@@ -79,12 +70,12 @@ impl Default for AppOptions {
             no_color: false,
             tick_rate: Duration::from_secs(1),
             clock: Clock::Wall,
-            keymap: crate::action::Keymap::default(),
+            keymap: watchdeck_core::action::Keymap::default(),
             slos: Vec::new(),
             slo_stale_after: None,
             runbooks: Vec::new(),
             audit_file: None,
-            commands: crate::runbook::params::CommandPolicy::default(),
+            commands: watchdeck_core::runbook::params::CommandPolicy::default(),
             patroni: BTreeMap::new(),
             os_user: String::new(),
             cast: None,
@@ -107,7 +98,7 @@ impl AppOptions {
     /// theme falls back to dark with a warning in the log.
     pub fn from_env() -> Self {
         let name = std::env::var("WATCHDECK_THEME")
-            .unwrap_or_else(|_| crate::ui::theme::DEFAULT_THEME.to_string());
+            .unwrap_or_else(|_| watchdeck_ui::theme::DEFAULT_THEME.to_string());
         let dir = std::env::var_os("WATCHDECK_THEMES_DIR").map(std::path::PathBuf::from);
         let theme = crate::theme_files::load_theme(&name, dir.as_deref()).unwrap_or_else(|err| {
             tracing::warn!(%err, "theme not loaded, using dark");
@@ -145,7 +136,7 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
     model.runs.clusters = targets
         .iter()
         .map(|t| {
-            let policy = crate::runbook::engine::ClusterPolicy {
+            let policy = watchdeck_core::runbook::engine::ClusterPolicy {
                 context: t.context.clone(),
                 read_only: t.read_only,
                 production: t.production,
@@ -168,16 +159,16 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
 /// shown as stale (three refresh intervals of the slowest SLO cluster).
 pub fn slo_board(
     targets: &[ClusterTarget],
-    slos: Vec<crate::model::slo::SloSpec>,
-) -> crate::model::slo::SloBoard {
+    slos: Vec<watchdeck_core::model::slo::SloSpec>,
+) -> watchdeck_core::model::slo::SloBoard {
     let every = slo_clusters(targets, &slos)
         .iter()
         .filter_map(|id| targets.get(*id)?.prometheus.as_ref().map(|p| p.every))
         .max()
         .unwrap_or_default();
-    let mut board = crate::model::slo::SloBoard::new(slos);
+    let mut board = watchdeck_core::model::slo::SloBoard::new(slos);
     board.stale_after_secs =
-        every.as_secs().max(1) * u64::from(crate::sources::prometheus::slo::STALE_INTERVALS);
+        every.as_secs().max(1) * u64::from(watchdeck_io::sources::prometheus::slo::STALE_INTERVALS);
     board
 }
 
@@ -186,11 +177,11 @@ pub fn slo_board(
 pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> Model {
     let mut model = initial_model(targets);
     let user = if options.os_user.is_empty() {
-        crate::runbook::audit::who::os_user()
+        watchdeck_io::audit::who::os_user()
     } else {
         options.os_user.clone()
     };
-    model.ui.user = crate::model::Text::new(&user);
+    model.ui.user = watchdeck_core::model::Text::new(&user);
     model.runs.os_user = user;
     model.runs.library = options.runbooks.clone();
     model.runs.commands = options.commands.clone();
@@ -215,23 +206,24 @@ pub(crate) fn console_executor(
     let audit_file = options
         .audit_file
         .clone()
-        .or_else(crate::runbook::audit::file::default_path);
+        .or_else(watchdeck_io::audit::default_path);
     let ops =
-        crate::runbook::ops::Ops::new(targets, options.patroni.clone(), options.commands.clone())
+        watchdeck_io::ops::Ops::new(targets, options.patroni.clone(), options.commands.clone())
             .with_clock(options.clock.clone())
             .with_os_user(os_user);
-    let perform: run_io::Perform = std::sync::Arc::new(move |request| {
+    let perform: watchdeck_io::run_io::Perform = std::sync::Arc::new(move |request| {
         let ops = ops.clone();
         Box::pin(async move { ops.perform(request).await })
     });
-    Executor::new(targets.to_vec(), tx).with_runs(run_io::RunIo::new(Some(perform), audit_file))
+    Executor::new(targets.to_vec(), tx)
+        .with_runs(watchdeck_io::run_io::RunIo::new(Some(perform), audit_file))
 }
 
 /// Runs the console until the user quits or a SIGTERM, SIGHUP or SIGINT arrives. The
 /// terminal is restored on every exit path. Logs go wherever the binary's `tracing`
 /// subscriber sends them (a file, never the screen).
 pub async fn run(targets: Vec<ClusterTarget>, options: AppOptions) -> anyhow::Result<()> {
-    crate::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let theme = options.effective_theme(std::env::var_os("NO_COLOR").as_deref());
     let mut model = console_model(&targets, &options);
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
@@ -295,7 +287,7 @@ async fn shutdown_signal() {
 pub struct Inputs<S> {
     pub data: mpsc::Receiver<DataEvent>,
     /// The source tasks, restarted (and marked failed) if one panics. `None` in tests.
-    pub supervisor: Option<supervise::Sources>,
+    pub supervisor: Option<watchdeck_io::supervise::Sources>,
     /// Runs IO effects; `None` in tests that only watch the loop (IO effects are dropped).
     pub executor: Option<Executor>,
     pub terminal: S,
@@ -399,7 +391,7 @@ where
                 Some(Err(err)) => return Err(anyhow::Error::new(err).context("reading the terminal")),
                 None => break,
             },
-            Some(mut failure) = supervise::next_failure(&mut inputs.supervisor) => {
+            Some(mut failure) = watchdeck_io::supervise::next_failure(&mut inputs.supervisor) => {
                 failure.at = clock.now();
                 apply(model, &mut inputs.executor, clock, Msg::Data(failure), &mut dirty);
             }
@@ -418,7 +410,7 @@ where
                 }
                 None => data_open = false,
             },
-            Some(reply) = executor::next_run_reply(&mut inputs.executor) => {
+            Some(reply) = watchdeck_io::executor::next_run_reply(&mut inputs.executor) => {
                 let msg = outcome_msg(reply, clock);
                 apply(model, &mut inputs.executor, clock, msg, &mut dirty);
             }
@@ -432,7 +424,7 @@ where
 }
 
 /// A runbook operation's outcome as the message `update` takes, at the clock's now.
-pub(crate) fn outcome_msg(reply: run_io::RunReply, clock: &Clock) -> Msg {
+pub(crate) fn outcome_msg(reply: watchdeck_io::run_io::RunReply, clock: &Clock) -> Msg {
     Msg::RunOutcome {
         run: reply.run,
         id: reply.id,

@@ -363,7 +363,7 @@ impl CheckArgs {
 
 /// Parses "15s", "10m", "1h30m", "500ms".
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
-    crate::sim::scenario::parse_duration(text)
+    watchdeck_sim::scenario::parse_duration(text)
         .and_then(|ms| u64::try_from(ms).ok())
         .map(std::time::Duration::from_millis)
         .ok_or_else(|| format!("expected a duration such as 0s, 90s, 10m or 1h30m, got {text:?}"))

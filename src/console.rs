@@ -11,14 +11,15 @@ use kube::config::Kubeconfig;
 use crate::app;
 use crate::app::AppOptions;
 use crate::cli::DemoArgs;
-use crate::clock::Clock;
-use crate::config::{self, Config, Endpoint, ThemeRef};
-use crate::sim::fleet::{Fleet, SimOptions};
-use crate::sim::scenario::Scenario;
-use crate::sim::server;
-use crate::sources::prometheus::PromTarget;
-use crate::sources::target::ClusterTarget;
-use crate::ui::theme::Theme;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::config;
+use watchdeck_core::config::{Config, Endpoint, ThemeRef};
+use watchdeck_io::sources::prometheus::PromTarget;
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_ui::theme::Theme;
 
 pub async fn run(
     config_path: Option<PathBuf>,
@@ -47,11 +48,12 @@ pub async fn run(
             let running = start_simulator(&demo).await?;
             options.runbooks = load_runbooks(&[]);
             options.slos = Scenario::resolve(&demo.scenario)
-                .map(|scenario| crate::sim::slos::scenario_slos(&scenario))
+                .map(|scenario| watchdeck_sim::slos::scenario_slos(&scenario))
                 .unwrap_or_default();
             // Readings age on the fleet's clock, which runs `speed` times faster.
             options.slo_stale_after = Some(DEMO_METRICS_EVERY.mul_f64(
-                f64::from(crate::sources::prometheus::slo::STALE_INTERVALS) * demo.speed.max(1.0),
+                f64::from(watchdeck_io::sources::prometheus::slo::STALE_INTERVALS)
+                    * demo.speed.max(1.0),
             ));
             // The fleet's time may run faster than real time; ages follow its clock.
             options.clock = Clock::Virtual(running.fleet.now.clone());
@@ -59,28 +61,28 @@ pub async fn run(
             (targets_from_simulator(&running.endpoints)?, Some(running))
         }
     };
-    options.slos = app::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
+    options.slos = watchdeck_io::slo_discovery::with_pyrra_slos(&targets, options.slos).await;
     app::run(targets, options).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// What the title bar says about the simulated fleet: the scenario's name (a path's file
 /// stem) and its start on the fleet's clock.
-pub fn simulation(scenario: &str, start_ms: i64) -> crate::model::Simulation {
+pub fn simulation(scenario: &str, start_ms: i64) -> watchdeck_core::model::Simulation {
     let name = std::path::Path::new(scenario)
         .file_stem()
         .and_then(|stem| stem.to_str())
         .unwrap_or(scenario);
-    crate::model::Simulation {
-        scenario: crate::model::Text::new(name),
+    watchdeck_core::model::Simulation {
+        scenario: watchdeck_core::model::Text::new(name),
         start: jiff::Timestamp::from_millisecond(start_ms).unwrap_or_default(),
     }
 }
 
 /// The built-in runbooks and those of `dirs`; a file that does not parse is logged and left
 /// out (the console still starts), and said once on stderr before the screen takes over.
-fn load_runbooks(dirs: &[PathBuf]) -> Vec<Arc<crate::runbook::spec::Runbook>> {
-    let (library, problems) = crate::runbook::library::load(dirs);
+fn load_runbooks(dirs: &[PathBuf]) -> Vec<Arc<watchdeck_core::runbook::spec::Runbook>> {
+    let (library, problems) = watchdeck_core::runbook::library::load(dirs);
     for problem in &problems {
         tracing::warn!(%problem, "runbook left out");
         eprintln!("watchdeck: {problem} (that runbook is left out)");
@@ -120,7 +122,7 @@ pub fn targets_from_simulator(
     Ok(endpoints
         .iter()
         .map(|e| {
-            let spec = crate::sim::world::catalog::CLUSTERS
+            let spec = watchdeck_sim::world::catalog::CLUSTERS
                 .iter()
                 .find(|c| c.name == e.name);
             let labels = spec
@@ -152,7 +154,7 @@ pub fn targets_from_simulator(
 
 /// The Alertmanager of a simulated cluster, by URL (5 s per request).
 pub fn simulator_alertmanager(url: &str) -> Option<config::EndpointConfig> {
-    crate::sources::alertmanager::url_endpoint(url, std::time::Duration::from_secs(5)).ok()
+    watchdeck_io::sources::alertmanager::url_endpoint(url, std::time::Duration::from_secs(5)).ok()
 }
 
 /// How often the demo polls the simulator's Prometheus.

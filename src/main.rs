@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use watchdeck::cli::{Cli, Command, SimArgs};
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::scenario::Scenario;
-use watchdeck::sim::server;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let log_path = cli.log_file.clone().or_else(default_log_path);
     if let Err(error) = init_logging(log_path.as_ref()) {
         eprintln!("watchdeck: logging disabled: {error}");
@@ -49,9 +49,9 @@ fn main() -> ExitCode {
             runtime.block_on(watchdeck::check::slo_cmd::run(cli.config.clone(), args)),
         )),
         Some(Command::Run(args)) => Ok(ExitCode::from(
-            runtime.block_on(watchdeck::runbook::headless::run(cli.config.clone(), args)),
+            runtime.block_on(watchdeck::run::run(cli.config.clone(), args)),
         )),
-        Some(Command::Audit(args)) => Ok(ExitCode::from(watchdeck::runbook::audit::list::run(
+        Some(Command::Audit(args)) => Ok(ExitCode::from(watchdeck::audit::run(
             cli.config.clone(),
             &args,
         ))),
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
 }
 
 fn default_log_path() -> Option<PathBuf> {
-    watchdeck::config::state_dir().map(|dir| dir.join("watchdeck.log"))
+    watchdeck_core::config::state_dir().map(|dir| dir.join("watchdeck.log"))
 }
 
 fn init_logging(path: Option<&PathBuf>) -> anyhow::Result<()> {
@@ -99,7 +99,7 @@ async fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     args.demo.validate().map_err(anyhow::Error::msg)?;
     let scenario = Scenario::resolve(&args.demo.scenario)?;
     let start = match &args.start {
-        Some(text) => watchdeck::sim::clock::parse_rfc3339(text).ok_or_else(|| {
+        Some(text) => watchdeck_sim::clock::parse_rfc3339(text).ok_or_else(|| {
             anyhow::anyhow!(
                 "--start: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got {text:?}"
             )

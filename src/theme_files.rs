@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::ui::theme::{Theme, ThemeError};
+use watchdeck_ui::theme::{Theme, ThemeError};
 
 /// Loads `name`: a theme file when `name` is a path (contains `/` or ends in `.toml`);
 /// else `{dir}/{name}.toml` when a themes directory is given and holds it; else the

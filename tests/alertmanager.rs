@@ -14,16 +14,16 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::process::Child;
 use tokio::sync::mpsc;
-use watchdeck::event::{DataEvent, Msg, Payload};
-use watchdeck::model::alert::AlertState;
-use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
-use watchdeck::model::{Model, Text};
-use watchdeck::runbook::action::Mutation;
-use watchdeck::runbook::op::DiffLine;
-use watchdeck::sources::alertmanager::{
+use watchdeck_core::event::{DataEvent, Msg, Payload};
+use watchdeck_core::model::alert::AlertState;
+use watchdeck_core::model::silence::{AlertSnapshot, SilenceStatus};
+use watchdeck_core::model::{Model, Text};
+use watchdeck_core::runbook::action::Mutation;
+use watchdeck_core::runbook::op::DiffLine;
+use watchdeck_io::sources::alertmanager::{
     PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
 };
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_io::sources::target::ClusterTarget;
 
 fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
     ClusterTarget {
@@ -130,7 +130,7 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     // The console shows why.
     let mut model = watchdeck::app::initial_model(&[target("us-east-1", vec![am.clone()])]);
     let at = jiff::Timestamp::from_millisecond(sim.running.fleet.now.get()).unwrap();
-    watchdeck::update::update(
+    watchdeck_core::update::update(
         &mut model,
         Msg::Data(DataEvent {
             cluster: 0,
@@ -138,11 +138,11 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
             payload: Payload::AlertSnapshot(Box::new(during)),
         }),
     );
-    let entry = watchdeck::model::rows::all_alerts(&model)
+    let entry = watchdeck_core::model::rows::all_alerts(&model)
         .find(|e| e.alert.name.as_str() == "DiskFull")
         .unwrap();
     let reason =
-        watchdeck::model::alert_groups::mute_reason(&model.clusters[0], &entry, at).unwrap();
+        watchdeck_core::model::alert_groups::mute_reason(&model.clusters[0], &entry, at).unwrap();
     assert!(
         reason.starts_with("silenced by oncall: resizing the volume until "),
         "{reason}"
@@ -242,7 +242,7 @@ fn quick() -> PollConfig {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
     let (mut first, a) = start_alertmanager(dir.path(), "am-a").await;
     let (_second, b) = start_alertmanager(dir.path(), "am-b").await;
@@ -267,7 +267,7 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
     let mut model: Model = watchdeck::app::initial_model(&[target("us-east-1", urls)]);
     // Both up: one alert (the same fingerprint on both replicas), two healthy replicas.
     let event = next_event(&mut rx).await;
-    watchdeck::update::update(&mut model, Msg::Data(event));
+    watchdeck_core::update::update(&mut model, Msg::Data(event));
     assert_eq!(
         model.clusters[0].alerts.len(),
         1,
@@ -285,14 +285,14 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
     let mut down_seen = false;
     for _ in 0..50 {
         let event = next_event(&mut rx).await;
-        watchdeck::update::update(&mut model, Msg::Data(event));
+        watchdeck_core::update::update(&mut model, Msg::Data(event));
         let cluster = &model.clusters[0];
         if cluster.replicas.first().is_some_and(|r| !r.health.is_ok()) {
             assert_eq!(cluster.alerts.len(), 1);
             assert_eq!(cluster.alerts[0].name.as_str(), "HighErrorRate");
             assert!(
                 cluster
-                    .health(watchdeck::model::health::SourceKind::Alerts)
+                    .health(watchdeck_core::model::health::SourceKind::Alerts)
                     .is_ok()
             );
             assert!(cluster.replicas[1].health.is_ok());
@@ -312,7 +312,7 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluster() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let prometheus = common::require("prometheus", "prometheus");
     let now = jiff::Timestamp::now().as_millisecond();
     let mut options = common::options(3, now);
@@ -323,7 +323,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     let (_am, am_url) = start_alertmanager(dir, "am").await;
 
     // The simulator's rule file, with HighErrorRate's `for` cut to 5 s to keep the test short.
-    let mut groups = watchdeck::sim::rules::default_rule_groups();
+    let mut groups = watchdeck_sim::rules::default_rule_groups();
     for rule in groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
         if rule.name == "HighErrorRate" {
             rule.for_ms = 5_000;
@@ -331,7 +331,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     }
     std::fs::write(
         dir.join("rules.yml"),
-        watchdeck::sim::rules::prometheus_rule_file(&groups),
+        watchdeck_sim::rules::prometheus_rule_file(&groups),
     )
     .unwrap();
     let targets: Vec<String> = sim
@@ -395,8 +395,8 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     let mut found = None;
     for _ in 0..600 {
         let event = next_event(&mut rx).await;
-        watchdeck::update::update(&mut model, Msg::Data(event));
-        let rows = watchdeck::model::rows::merged_alerts(&model);
+        watchdeck_core::update::update(&mut model, Msg::Data(event));
+        let rows = watchdeck_core::model::rows::merged_alerts(&model);
         if let Some(row) = rows.iter().find(|r| {
             r.alert.name.as_str() == "HighErrorRate"
                 && r.alert.label("service").map(Text::as_str) == Some("payment")
@@ -424,7 +424,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     );
     // No other cluster shows it.
     assert!(
-        watchdeck::model::rows::merged_alerts(&model)
+        watchdeck_core::model::rows::merged_alerts(&model)
             .iter()
             .filter(|r| r.alert.name.as_str() == "HighErrorRate")
             .all(|r| r.cluster_name.as_str() == "us-east-1")

@@ -13,13 +13,13 @@ use std::time::Duration;
 use kube::config::Kubeconfig;
 use serde_json::json;
 use tokio::sync::mpsc;
-use watchdeck::app::spawn_sources;
-use watchdeck::config::{Config, Endpoint, EndpointConfig, HttpOptions, ServicePort};
-use watchdeck::event::Payload;
-use watchdeck::model::alert::AlertState;
-use watchdeck::model::silence::{AlertSnapshot, SilenceStatus};
-use watchdeck::sources::alertmanager::{poll_replicas, replicas, url_endpoint};
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_core::config::{Config, Endpoint, EndpointConfig, HttpOptions, ServicePort};
+use watchdeck_core::event::Payload;
+use watchdeck_core::model::alert::AlertState;
+use watchdeck_core::model::silence::{AlertSnapshot, SilenceStatus};
+use watchdeck_io::sources::alertmanager::{poll_replicas, replicas, url_endpoint};
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_io::supervise::spawn_sources;
 
 const CLUSTER: &str = "us-east-1";
 /// How the simulator's Alertmanager Service is named on screen.
@@ -191,7 +191,7 @@ async fn a_service_alertmanager_in_the_config_is_polled_not_skipped() {
         match event.payload {
             Payload::AlertSnapshot(snapshot) => break snapshot,
             Payload::Failed {
-                source: watchdeck::model::health::SourceKind::Alerts,
+                source: watchdeck_core::model::health::SourceKind::Alerts,
                 reason,
             } => panic!("alerts failed: {reason:?}"),
             _ => {}

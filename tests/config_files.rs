@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use watchdeck::config::{
-    self, Config, ConfigError, Endpoint, MetricsSource, ServicePort, ThemeRef,
-};
+use watchdeck_core::config;
+use watchdeck_core::config::{Config, ConfigError, Endpoint, MetricsSource, ServicePort, ThemeRef};
 
 const EXAMPLE: &str = "fixtures/config/example.toml";
 const INVALID_DIR: &str = "fixtures/config/invalid";

@@ -13,11 +13,11 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 use tokio::time::Instant;
 use watchdeck::check::Collector;
-use watchdeck::clock::Clock;
 use watchdeck::console::targets_from_simulator;
-use watchdeck::model::health::{Health, SourceKind};
-use watchdeck::model::{ClusterState, Model};
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::{ClusterState, Model};
+use watchdeck_io::sources::target::ClusterTarget;
 
 /// Generous: transitions usually take a second or two; this only bounds a broken run.
 const PATIENCE: Duration = Duration::from_secs(90);

@@ -10,15 +10,15 @@ use std::time::Duration;
 
 use kube::config::Kubeconfig;
 use tokio::sync::mpsc;
-use watchdeck::app::Executor;
-use watchdeck::effect::IoRequest;
-use watchdeck::event::{Msg, Payload};
-use watchdeck::model::Model;
-use watchdeck::model::kube::KubeResource;
-use watchdeck::model::workload::WorkloadKind;
-use watchdeck::sources::kube::watch_cluster;
-use watchdeck::sources::target::ClusterTarget;
-use watchdeck::update::update;
+use watchdeck_core::effect::IoRequest;
+use watchdeck_core::event::{Msg, Payload};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::kube::KubeResource;
+use watchdeck_core::model::workload::WorkloadKind;
+use watchdeck_core::update::update;
+use watchdeck_io::executor::Executor;
+use watchdeck_io::sources::kube::watch_cluster;
+use watchdeck_io::sources::target::ClusterTarget;
 
 const CLUSTERS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-1"];
 

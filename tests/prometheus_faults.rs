@@ -10,12 +10,12 @@ use axum::Router;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::mpsc;
-use watchdeck::config::{Endpoint, EndpointConfig, HttpOptions, MetricsQueries};
-use watchdeck::event::Payload;
-use watchdeck::model::services::QueryStatus;
-use watchdeck::sources::endpoint::EndpointSpec;
-use watchdeck::sources::prometheus::poll::{Rejected, poll_once};
-use watchdeck::sources::prometheus::{PromClient, PromTarget, poll_metrics};
+use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions, MetricsQueries};
+use watchdeck_core::event::Payload;
+use watchdeck_core::model::services::QueryStatus;
+use watchdeck_io::sources::endpoint::EndpointSpec;
+use watchdeck_io::sources::prometheus::poll::{Rejected, poll_once};
+use watchdeck_io::sources::prometheus::{PromClient, PromTarget, poll_metrics};
 
 /// What the fake answers to a range query: (status, content type, body), given how many
 /// range queries it has seen before this one.
@@ -85,7 +85,7 @@ async fn start(script: Script) -> Fake {
 }
 
 fn target_of(fake: &Fake) -> (EndpointSpec, PromTarget) {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let config = EndpointConfig {
         endpoint: Endpoint::Url(fake.url.parse().unwrap()),
         http: HttpOptions::with_timeout(Duration::from_secs(5)),
@@ -242,7 +242,7 @@ async fn html_pages_truncated_bodies_warnings_and_too_many_series() {
         .unwrap();
     assert_eq!(
         update.status,
-        QueryStatus::Error(watchdeck::model::Text::new(
+        QueryStatus::Error(watchdeck_core::model::Text::new(
             "rate: too many series: 50 (limit 20); narrow the query or the service label"
         ))
     );

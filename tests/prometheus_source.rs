@@ -9,15 +9,15 @@ use std::time::Duration;
 
 use kube::config::Kubeconfig;
 use tokio::sync::mpsc;
-use watchdeck::config::{Endpoint, EndpointConfig, HttpOptions, MetricsQueries, ServicePort};
 use watchdeck::console::simulator_prometheus;
-use watchdeck::event::Payload;
-use watchdeck::model::range_step::{choose_step, points};
-use watchdeck::model::services::{ChartRange, MetricsUpdate, QueryStatus};
-use watchdeck::sources::endpoint::EndpointSpec;
-use watchdeck::sources::prometheus::chart::ChartAsk;
-use watchdeck::sources::prometheus::poll::{Rejected, poll_once};
-use watchdeck::sources::prometheus::{PromClient, PromTarget, fetch_chart, poll_metrics};
+use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions, MetricsQueries, ServicePort};
+use watchdeck_core::event::Payload;
+use watchdeck_core::model::range_step::{choose_step, points};
+use watchdeck_core::model::services::{ChartRange, MetricsUpdate, QueryStatus};
+use watchdeck_io::sources::endpoint::EndpointSpec;
+use watchdeck_io::sources::prometheus::chart::ChartAsk;
+use watchdeck_io::sources::prometheus::poll::{Rejected, poll_once};
+use watchdeck_io::sources::prometheus::{PromClient, PromTarget, fetch_chart, poll_metrics};
 
 /// bad-deploy: payment v1.4.2 rolls out two minutes in; seven minutes in, the 5m rate
 /// window is mostly the bad version.

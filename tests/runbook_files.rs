@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use watchdeck::runbook::library;
-use watchdeck::runbook::params::validate;
-use watchdeck::runbook::spec::{ConditionSpec, Field, Runbook, StepKind};
+use watchdeck_core::runbook::library;
+use watchdeck_core::runbook::params::validate;
+use watchdeck_core::runbook::spec::{ConditionSpec, Field, Runbook, StepKind};
 
 fn shipped_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("runbooks")
@@ -22,7 +22,7 @@ fn clusters() -> Vec<String> {
 
 #[test]
 fn every_file_in_runbooks_parses() {
-    let (runbooks, errors) = watchdeck::runbook::parse::load_dir(&shipped_dir());
+    let (runbooks, errors) = watchdeck_core::runbook::parse::load_dir(&shipped_dir());
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert!(errors.is_empty(), "{shown:#?}");
     let ids: Vec<&str> = runbooks.iter().map(|r| r.id.as_str()).collect();
@@ -42,7 +42,7 @@ fn every_file_in_runbooks_parses() {
 fn the_embedded_copies_match_the_directory() {
     let (embedded, errors) = library::built_in();
     assert!(errors.is_empty(), "{errors:?}");
-    let (on_disk, _) = watchdeck::runbook::parse::load_dir(&shipped_dir());
+    let (on_disk, _) = watchdeck_core::runbook::parse::load_dir(&shipped_dir());
     let files: Vec<String> = std::fs::read_dir(shipped_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -200,11 +200,12 @@ fn a_directory_file_overrides_the_built_in_of_the_same_id() {
 
 // ---- The shipped queries against the simulator's PromQL engine (no HTTP) ----
 
-use watchdeck::runbook::params::Values;
-use watchdeck::sim::clock::Millis;
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::promql::{self, QueryValue};
-use watchdeck::sim::scenario::Scenario;
+use watchdeck_core::runbook::params::Values;
+use watchdeck_sim::clock::Millis;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::promql;
+use watchdeck_sim::promql::QueryValue;
+use watchdeck_sim::scenario::Scenario;
 
 /// 2026-01-01T00:00:00Z.
 const START: Millis = 1_767_225_600_000;
@@ -374,7 +375,7 @@ fn the_failover_runbook_sees_the_outage_and_the_data_at_risk() {
             "max(pg_replication_lag_seconds{namespace=\"database\",pod=\"orders-db-1\"})",
         );
         (
-            watchdeck::runbook::ops::data_at_risk::at_risk(commit, replay),
+            watchdeck_io::ops::data_at_risk::at_risk(commit, replay),
             lag.unwrap(),
         )
     };

@@ -14,17 +14,17 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
-use watchdeck::clock::Clock;
-use watchdeck::runbook::action::{
+use watchdeck_core::clock::Clock;
+use watchdeck_core::runbook::action::{
     AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
 };
-use watchdeck::runbook::op::{
+use watchdeck_core::runbook::op::{
     DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
-use watchdeck::runbook::ops::Ops;
-use watchdeck::runbook::params::CommandPolicy;
-use watchdeck::sim::rbac::DenyRule;
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_io::ops::Ops;
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_sim::rbac::DenyRule;
 
 const MIN: i64 = 60_000;
 

@@ -8,12 +8,12 @@ use common::ops::{execute, plan};
 
 use std::collections::BTreeMap;
 
-use watchdeck::clock::Clock;
-use watchdeck::runbook::action::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
-use watchdeck::runbook::op::{Observation, OpError, OpOutcome, OpRequest};
-use watchdeck::runbook::ops::Ops;
-use watchdeck::runbook::params::CommandPolicy;
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::runbook::action::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
+use watchdeck_core::runbook::op::{Observation, OpError, OpOutcome, OpRequest};
+use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_io::ops::Ops;
+use watchdeck_io::sources::target::ClusterTarget;
 
 const MIN: i64 = 60_000;
 

@@ -14,7 +14,7 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_and_watches_pods_in_every_cluster() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let sim = common::start("steady", common::options(3, common::FIXED_START), None).await;
     for cluster in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
         let client = sim.kube_client(cluster).await;
@@ -72,7 +72,7 @@ async fn lists_and_watches_pods_in_every_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scale_with_precondition_shows_in_the_watch() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let sim = common::start("steady", common::options(5, common::FIXED_START), None).await;
     let client = sim.kube_client("eu-west-1").await;
     let deployments: Api<Deployment> = Api::namespaced(client.clone(), "shop");

@@ -352,7 +352,7 @@ async fn promote_replica_access_review_and_pod_proxy() {
         ],
     )
     .await;
-    let parsed = watchdeck::sources::exposition::parse_exposition(&metrics);
+    let parsed = watchdeck_io::sources::exposition::parse_exposition(&metrics);
     assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
     let own: Vec<_> = parsed
         .samples

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use watchdeck::sim::rules;
+use watchdeck_sim::rules;
 
 const OUTAGE_AT_START: &str = r#"
 name = "outage-now"
@@ -106,7 +106,7 @@ fn assert_close(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_prometheus_agrees_and_its_alerts_reach_a_real_alertmanager() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let prometheus = common::require("prometheus", "prometheus");
     let alertmanager = common::require_any(
         &["prometheus-alertmanager", "alertmanager"],

@@ -5,7 +5,7 @@
 mod common;
 
 use serde_json::Value;
-use watchdeck::sources::exposition::parse_exposition;
+use watchdeck_io::sources::exposition::parse_exposition;
 
 /// A scenario that plants hostile text where a cluster could: a pod annotation, an event
 /// message, an alert annotation, and (through the description) a metric label value.
@@ -53,14 +53,14 @@ async fn get_json(url: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_strings_cross_every_protocol_unchanged() {
-    watchdeck::install_tls_provider();
-    let expected = watchdeck::sim::scenario::Scenario::parse(HOSTILE, "hostile").expect("parses");
+    watchdeck_io::install_tls_provider();
+    let expected = watchdeck_sim::scenario::Scenario::parse(HOSTILE, "hostile").expect("parses");
     let sim = common::start(HOSTILE, common::options(31, common::FIXED_START), None).await;
     sim.advance(10_000).await;
     let us = sim.endpoint("us-east-1");
 
     let annotation = match &expected.events[0].action {
-        watchdeck::sim::scenario::Action::AnnotatePod { value, .. } => value.clone(),
+        watchdeck_sim::scenario::Action::AnnotatePod { value, .. } => value.clone(),
         other => panic!("unexpected {other:?}"),
     };
     assert!(

@@ -5,12 +5,12 @@
 mod common;
 
 use tokio::process::Command;
-use watchdeck::model::slo::{Period, SloData, WindowPolicy};
-use watchdeck::sources::kube::pyrra::discover_pyrra_slos;
+use watchdeck_core::model::slo::{Period, SloData, WindowPolicy};
+use watchdeck_io::sources::kube::pyrra::discover_pyrra_slos;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pyrra_slos_are_found_where_the_crd_is_installed() {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let sim = common::start("steady", common::options(3, common::FIXED_START), None).await;
     let us = discover_pyrra_slos(&sim.kube_client("us-east-1").await, "us-east-1")
         .await

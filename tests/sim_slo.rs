@@ -5,15 +5,16 @@
 
 use std::collections::BTreeMap;
 
-use watchdeck::model::slo::windows::promql_duration;
-use watchdeck::model::slo::{
+use watchdeck_core::model::slo::windows::promql_duration;
+use watchdeck_core::model::slo::{
     Evaluation, SloReading, SloSpec, TierState, WindowRatio, aggregate, evaluate,
 };
-use watchdeck::sim::clock::Millis;
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::promql::{self, QueryValue};
-use watchdeck::sim::scenario::Scenario;
-use watchdeck::sim::slos::scenario_slos;
+use watchdeck_sim::clock::Millis;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::promql;
+use watchdeck_sim::promql::QueryValue;
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::slos::scenario_slos;
 
 /// 2026-01-01T00:00:00Z.
 const START: Millis = 1_767_225_600_000;

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use watchdeck::config::Config;
-use watchdeck::config::slo::load_slo_file;
-use watchdeck::model::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
+use watchdeck_core::config::Config;
+use watchdeck_core::config::slo::load_slo_file;
+use watchdeck_core::model::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
 
 fn load(file: &str) -> Vec<SloSpec> {
     let path = Path::new("fixtures/slo").join(file);

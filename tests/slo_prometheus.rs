@@ -17,24 +17,24 @@ use common::slo_rules::{CLUSTER, pyrra_group, ratio_expr, sloth_groups};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use watchdeck::check::collect::Collector;
-use watchdeck::clock::Clock;
-use watchdeck::config::{Endpoint, EndpointConfig, HttpOptions};
 use watchdeck::console::targets_from_simulator;
-use watchdeck::event::Payload;
-use watchdeck::model::range_step::choose_step;
-use watchdeck::model::services::QueryStatus;
-use watchdeck::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
-use watchdeck::model::slo::{
+use watchdeck_core::clock::Clock;
+use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions};
+use watchdeck_core::event::Payload;
+use watchdeck_core::model::range_step::choose_step;
+use watchdeck_core::model::services::QueryStatus;
+use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
+use watchdeck_core::model::slo::{
     Period, ReadingSource, Sli, SloData, SloReading, SloScope, SloSpec, WindowPolicy, evaluate,
 };
-use watchdeck::sim::scenario::Scenario;
-use watchdeck::sim::slos::scenario_slos;
-use watchdeck::sources::endpoint::EndpointSpec;
-use watchdeck::sources::prometheus::PromClient;
-use watchdeck::sources::prometheus::slo::batch::fill;
-use watchdeck::sources::prometheus::slo::chart::SloChartAsk;
-use watchdeck::sources::prometheus::slo::rules::SLOTH_WINDOWS;
-use watchdeck::sources::prometheus::slo::{SloFetcher, SloTarget, fetch_slo_chart, poll_slos};
+use watchdeck_io::sources::endpoint::EndpointSpec;
+use watchdeck_io::sources::prometheus::PromClient;
+use watchdeck_io::sources::prometheus::slo::batch::fill;
+use watchdeck_io::sources::prometheus::slo::chart::SloChartAsk;
+use watchdeck_io::sources::prometheus::slo::rules::SLOTH_WINDOWS;
+use watchdeck_io::sources::prometheus::slo::{SloFetcher, SloTarget, fetch_slo_chart, poll_slos};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::slos::scenario_slos;
 
 fn matchers() -> Vec<(String, String)> {
     vec![("cluster".to_string(), CLUSTER.to_string())]
@@ -396,8 +396,8 @@ async fn a_down_prometheus_and_a_bad_template_make_slos_unknown_with_the_reason(
     let sim = common::start("steady", options, Some(1.0)).await;
     let prom = RealPrometheus::start(&sim, json!([])).await;
     let mut broken = payment.clone();
-    broken.name = watchdeck::model::Text::new("broken-template");
-    broken.origin = watchdeck::model::Text::new("watchdeck.toml:12");
+    broken.name = watchdeck_core::model::Text::new("broken-template");
+    broken.origin = watchdeck_core::model::Text::new("watchdeck.toml:12");
     broken.sli = Sli::Ratio {
         errors: "sum(rate(http_requests_total{code=~\"5..\",$selector}[$window])".to_string(),
         total: "sum(rate(http_requests_total{$selector}[$window]))".to_string(),

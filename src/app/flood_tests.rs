@@ -15,8 +15,8 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
 use super::*;
-use crate::event::{Payload, PodsChange};
-use crate::fixture::{empty_model, pod};
+use watchdeck_core::event::{Payload, PodsChange};
+use watchdeck_core::fixture::{empty_model, pod};
 
 /// Text only the help overlay shows: its border hint, drawn however long the help is.
 const HELP_MARK: &str = "Esc closes";

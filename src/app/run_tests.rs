@@ -3,13 +3,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::run_io::{Perform, RunIo};
 use super::*;
-use crate::action::Key;
-use crate::runbook::audit::file::{AuditLine, read_all};
-use crate::runbook::audit::record::AuditPhase;
-use crate::runbook::op::{OpOutcome, OpRequest};
-use crate::update::runs::tests::{at_first_gate, plan, run_model};
+use watchdeck_core::action::Key;
+use watchdeck_core::fixture::runs::{at_first_gate, plan, run_model};
+use watchdeck_core::runbook::audit::AuditPhase;
+use watchdeck_core::runbook::op::{OpOutcome, OpRequest};
+use watchdeck_io::audit::{AuditLine, read_all};
+use watchdeck_io::run_io::{Perform, RunIo};
 
 /// A performer that records what it was asked and answers with an error.
 fn recording() -> (Perform, Arc<Mutex<Vec<OpRequest>>>) {
@@ -17,7 +17,7 @@ fn recording() -> (Perform, Arc<Mutex<Vec<OpRequest>>>) {
     let log = Arc::clone(&seen);
     let perform: Perform = Arc::new(move |request: OpRequest| {
         log.lock().unwrap().push(request.clone());
-        Box::pin(async move { run_io::failed(&request, "test: not performed") })
+        Box::pin(async move { watchdeck_io::run_io::failed(&request, "test: not performed") })
     });
     (perform, seen)
 }
@@ -35,7 +35,7 @@ fn yes(model: &mut Model, executor: &mut Option<Executor>) {
     let mut dirty = false;
     let msg = Msg::KeyAt {
         key: Key::Char('y'),
-        now: crate::fixture::at(20),
+        now: watchdeck_core::fixture::at(20),
     };
     assert!(!apply(model, executor, &Clock::Wall, msg, &mut dirty));
     assert!(dirty);
@@ -43,7 +43,7 @@ fn yes(model: &mut Model, executor: &mut Option<Executor>) {
         run: model.runs.seq,
         id: 4,
         outcome: Box::new(OpOutcome::Plan(Ok(Box::new(plan(4, 6))))),
-        now: crate::fixture::at(21),
+        now: watchdeck_core::fixture::at(21),
     };
     assert!(!apply(model, executor, &Clock::Wall, rechecked, &mut dirty));
 }

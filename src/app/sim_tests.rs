@@ -11,16 +11,17 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-use crate::app::{CHANNEL_CAPACITY, initial_model, spawn_sources};
-use crate::event::Msg;
-use crate::model::Model;
-use crate::model::health::{Health, SourceKind};
-use crate::sim::fleet::{Fleet, SimOptions};
-use crate::sim::scenario::Scenario;
-use crate::sim::server;
-use crate::sources::target::ClusterTarget;
-use crate::ui::theme::Theme;
-use crate::update::update;
+use crate::app::{CHANNEL_CAPACITY, initial_model};
+use watchdeck_core::event::Msg;
+use watchdeck_core::model::Model;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::update::update;
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_io::supervise::spawn_sources;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_ui::theme::Theme;
 
 /// 2026-01-01T00:00:00Z.
 const START_MS: i64 = 1_767_225_600_000;
@@ -36,7 +37,7 @@ fn synced(model: &Model) -> bool {
 /// Applies data events until `done` holds or 60 s pass.
 async fn pump(
     model: &mut Model,
-    rx: &mut mpsc::Receiver<crate::event::DataEvent>,
+    rx: &mut mpsc::Receiver<watchdeck_core::event::DataEvent>,
     done: impl Fn(&Model) -> bool,
 ) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -105,7 +106,7 @@ async fn console_follows_the_simulated_fleet() {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal
         .draw(|frame| {
-            crate::ui::view(frame, &model, &Theme::dark(), jiff::Timestamp::now());
+            watchdeck_ui::view(frame, &model, &Theme::dark(), jiff::Timestamp::now());
         })
         .unwrap();
     let screen: String = terminal

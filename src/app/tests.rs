@@ -10,8 +10,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::event::{Payload, PodsChange};
-use crate::fixture::{empty_model, pod};
+use watchdeck_core::event::{Payload, PodsChange};
+use watchdeck_core::fixture::{empty_model, pod};
 
 fn key(c: char) -> std::io::Result<TermEvent> {
     Ok(TermEvent::Key(KeyEvent::new(
@@ -185,23 +185,27 @@ async fn key_press_shows_on_next_frame_during_data_flood() {
 fn initial_model_and_options() {
     let labels = BTreeMap::from([("env".to_string(), "prod".to_string())]);
     let kubeconfig = kube::config::Kubeconfig::default();
-    let target = |name: &str, alertmanagers: Vec<crate::config::EndpointConfig>| ClusterTarget {
-        read_only: false,
-        production: false,
-        name: name.to_string(),
-        labels: labels.clone(),
-        kubeconfig: kubeconfig.clone(),
-        context: "ctx".to_string(),
-        alertmanagers,
-        alert_filter: Vec::new(),
-        prometheus: None,
-    };
+    let target =
+        |name: &str, alertmanagers: Vec<watchdeck_core::config::EndpointConfig>| ClusterTarget {
+            read_only: false,
+            production: false,
+            name: name.to_string(),
+            labels: labels.clone(),
+            kubeconfig: kubeconfig.clone(),
+            context: "ctx".to_string(),
+            alertmanagers,
+            alert_filter: Vec::new(),
+            prometheus: None,
+        };
     let model = initial_model(&[
         target(
             "b",
             vec![
-                crate::sources::alertmanager::url_endpoint("http://am", Duration::from_secs(5))
-                    .unwrap(),
+                watchdeck_io::sources::alertmanager::url_endpoint(
+                    "http://am",
+                    Duration::from_secs(5),
+                )
+                .unwrap(),
             ],
         ),
         target("a", Vec::new()),

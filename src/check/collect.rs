@@ -8,14 +8,15 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::app;
-use crate::app::{CHANNEL_CAPACITY, Sources};
-use crate::clock::Clock;
-use crate::event::{DataEvent, Msg};
-use crate::model::health::{Health, SourceKind};
-use crate::model::slo::SloSpec;
-use crate::model::{ClusterId, Model};
-use crate::sources::target::ClusterTarget;
-use crate::update::update;
+use crate::app::CHANNEL_CAPACITY;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::event::{DataEvent, Msg};
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::slo::SloSpec;
+use watchdeck_core::model::{ClusterId, Model};
+use watchdeck_core::update::update;
+use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_io::supervise::Sources;
 
 /// The sources of a set of clusters, and the model they fill.
 pub struct Collector {
@@ -37,11 +38,11 @@ impl Collector {
 
     /// [`Collector::start`], also evaluating `slos` in the clusters they apply to.
     pub fn start_with_slos(targets: &[ClusterTarget], slos: Vec<SloSpec>, clock: Clock) -> Self {
-        crate::install_tls_provider();
+        watchdeck_io::install_tls_provider();
         let mut model = app::initial_model(targets);
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        let sources = app::spawn_sources_with_slos(targets, &slos, tx);
-        let slo_clusters = app::slo_clusters(targets, &slos);
+        let sources = watchdeck_io::supervise::spawn_sources_with_slos(targets, &slos, tx);
+        let slo_clusters = watchdeck_io::supervise::slo_clusters(targets, &slos);
         model.slos = app::slo_board(targets, slos);
         let started = sources.started();
         for (id, cluster) in model.clusters.iter_mut().enumerate() {
@@ -108,7 +109,7 @@ impl Collector {
     pub async fn next(&mut self, deadline: Instant) -> Option<DataEvent> {
         let mut event = tokio::select! {
             event = self.rx.recv() => event?,
-            Some(failure) = app::next_failure(&mut self.sources) => failure,
+            Some(failure) = watchdeck_io::supervise::next_failure(&mut self.sources) => failure,
             () = tokio::time::sleep_until(deadline) => return None,
         };
         event.at = self.clock.now();

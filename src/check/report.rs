@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use super::exit;
 use super::services::{ServiceReport, worst_services};
-use crate::model::alert::Severity;
-use crate::model::health::{Health, SourceKind};
-use crate::model::pod::{PodHealth, PodRow};
-use crate::model::time::seconds_between;
-use crate::model::{ClusterState, Model};
+use watchdeck_core::model::alert::Severity;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::pod::{PodHealth, PodRow};
+use watchdeck_core::model::time::seconds_between;
+use watchdeck_core::model::{ClusterState, Model};
 
 /// A pod that is pending, creating or not ready for less than this is starting, not a
 /// finding (a rollout's new pods go through these states).
@@ -315,7 +315,7 @@ pub fn pod_report(pod: &PodRow, now: Timestamp) -> Option<PodReport> {
     })
 }
 
-fn alert_report(alert: &crate::model::alert::Alert, now: Timestamp) -> AlertReport {
+fn alert_report(alert: &watchdeck_core::model::alert::Alert, now: Timestamp) -> AlertReport {
     let status = match alert.severity {
         Severity::Critical => Status::Critical,
         Severity::Warning => Status::Warning,

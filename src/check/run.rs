@@ -11,12 +11,12 @@ use super::collect::Collector;
 use super::exit;
 use super::report::{self, Report};
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::clock::Clock;
-use crate::config;
 use crate::console::{targets_from_config, targets_from_simulator};
-use crate::model::slo::SloSpec;
-use crate::model::time::human_duration;
-use crate::sources::target::ClusterTarget;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::config;
+use watchdeck_core::model::slo::SloSpec;
+use watchdeck_core::model::time::human_duration;
+use watchdeck_io::sources::target::ClusterTarget;
 
 /// Runs the check and returns the process exit code; the report goes to stdout, errors for
 /// people to stderr.
@@ -91,8 +91,8 @@ pub async fn collect(
                 human_duration(i64::try_from(args.at.as_secs()).unwrap_or(i64::MAX))
             );
             let clock = Clock::Virtual(sim.running.fleet.now.clone());
-            let slos = crate::sim::scenario::Scenario::resolve(&args.scenario)
-                .map(|scenario| crate::sim::slos::scenario_slos(&scenario))
+            let slos = watchdeck_sim::scenario::Scenario::resolve(&args.scenario)
+                .map(|scenario| watchdeck_sim::slos::scenario_slos(&scenario))
                 .unwrap_or_default();
             snapshot(&targets, slos, clock, args.timeout, &subject).await
         }
@@ -121,11 +121,11 @@ pub async fn snapshot_model(
     slos: Vec<SloSpec>,
     clock: Clock,
     timeout: Duration,
-) -> (crate::model::Model, Timestamp) {
+) -> (watchdeck_core::model::Model, Timestamp) {
     let deadline = tokio::time::Instant::now() + timeout;
     let slos = tokio::time::timeout(
         timeout,
-        crate::app::slo_discovery::with_pyrra_slos(targets, slos.clone()),
+        watchdeck_io::slo_discovery::with_pyrra_slos(targets, slos.clone()),
     )
     .await
     .unwrap_or(slos);

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::report::{Status, pod_report};
-use crate::model::ClusterState;
-use crate::model::alert::Severity;
-use crate::model::pod::PodHealth;
+use watchdeck_core::model::ClusterState;
+use watchdeck_core::model::alert::Severity;
+use watchdeck_core::model::pod::PodHealth;
 
 /// At most this many services per cluster.
 pub const WORST_SERVICES: usize = 5;

@@ -8,11 +8,12 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::task::JoinHandle;
 
-use crate::sim::clock::Millis;
-use crate::sim::fleet::{Fleet, SimOptions};
-use crate::sim::scenario::Scenario;
-use crate::sim::server::{self, Running};
-use crate::sim::world::TICK_MS;
+use watchdeck_sim::clock::Millis;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_sim::server::Running;
+use watchdeck_sim::world::TICK_MS;
 
 /// Scenario time zero for checks: 2026-01-01T00:00:00Z.
 pub const CHECK_START_MS: Millis = 1_767_225_600_000;

@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use super::report::Status;
-use crate::model::Model;
-use crate::model::health::{Health, SourceKind};
-use crate::model::slo::format;
-use crate::model::slo::windows::{DISPLAY_WINDOWS, promql_duration};
-use crate::model::slo::{Exhaustion, SloEntry, SloScope, SloSpec, TierState};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::slo::format;
+use watchdeck_core::model::slo::windows::{DISPLAY_WINDOWS, promql_duration};
+use watchdeck_core::model::slo::{Exhaustion, SloEntry, SloScope, SloSpec, TierState};
 
 /// Scope name of the fleet-wide rows.
 pub const FLEET: &str = "fleet";

@@ -9,10 +9,10 @@ use super::slo::{FLEET, rows};
 use super::slo_cmd::exit_code;
 use super::slo_text;
 use crate::check::exit;
-use crate::model::Model;
-use crate::model::health::{Health, SourceKind};
-use crate::model::slo::windows::{DAY, HOUR};
-use crate::model::slo::{SloBoard, SloReading, WindowRatio};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::slo::windows::{DAY, HOUR};
+use watchdeck_core::model::slo::{SloBoard, SloReading, WindowRatio};
 
 fn now() -> Timestamp {
     Timestamp::from_second(1_767_226_200).unwrap()
@@ -31,8 +31,8 @@ fn fleet() -> Model {
             cluster.health.insert(kind, Health::Ok { at: now() });
         }
     }
-    let specs = crate::sim::slos::scenario_slos(
-        &crate::sim::scenario::Scenario::resolve("steady").unwrap(),
+    let specs = watchdeck_sim::slos::scenario_slos(
+        &watchdeck_sim::scenario::Scenario::resolve("steady").unwrap(),
     );
     model.slos = SloBoard::new(specs);
     model

@@ -8,10 +8,10 @@ use super::report::{self, Status};
 use super::services::workload_of;
 use super::text::md_cell;
 use super::{markdown, table};
-use crate::model::alert::{Alert, Severity};
-use crate::model::health::{Health, SourceKind};
-use crate::model::pod::{PodKey, PodRow};
-use crate::model::{Model, Text};
+use watchdeck_core::model::alert::{Alert, Severity};
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::pod::{PodKey, PodRow};
+use watchdeck_core::model::{Model, Text};
 
 /// 2026-01-01T00:10:00Z.
 fn now() -> Timestamp {
@@ -84,7 +84,11 @@ fn with(change: impl Fn(&mut Model)) -> Model {
 /// Adds a pod the way the sources do (through `update`), so the maintained order and
 /// counts stay in step.
 fn add_pod(model: &mut Model, row: PodRow) {
-    crate::update::kube::apply_pods(model, 0, crate::event::PodsChange::Upsert(row));
+    watchdeck_core::update::kube::apply_pods(
+        model,
+        0,
+        watchdeck_core::event::PodsChange::Upsert(row),
+    );
 }
 
 fn failed(reason: &str) -> Health {
@@ -112,7 +116,7 @@ fn exit_status_follows_the_worst_finding() {
             "silenced critical alert",
             with(|m| {
                 let mut muted = alert("HighErrorRate", "critical", "payment", "");
-                muted.state = crate::model::alert::AlertState::Suppressed {
+                muted.state = watchdeck_core::model::alert::AlertState::Suppressed {
                     silenced_by: vec![Text::new("s-1")],
                     inhibited_by: Vec::new(),
                 };
@@ -272,7 +276,7 @@ fn incident() -> Model {
     let labels = [("env".to_string(), "staging".to_string())]
         .into_iter()
         .collect();
-    let mut dead = crate::model::ClusterState::new("eu-west-1", &labels);
+    let mut dead = watchdeck_core::model::ClusterState::new("eu-west-1", &labels);
     dead.health.insert(
         SourceKind::Pods,
         failed("connect: connection refused (127.0.0.1:1)"),

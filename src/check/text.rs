@@ -1,7 +1,7 @@
 //! Small text helpers shared by the table and Markdown renderers.
 
 use super::services::ServiceMetrics;
-use crate::model::time::human_duration;
+use watchdeck_core::model::time::human_duration;
 
 /// `s` cut to at most `width` characters, ending in `…` when cut.
 pub fn fit(s: &str, width: usize) -> String {

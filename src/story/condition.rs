@@ -2,11 +2,11 @@
 //! run, an SLO burn rate, a workload's ready pods) or a text on the screen, and how to say
 //! what was seen instead when it does not hold.
 
-use crate::model::Model;
-use crate::model::runs::RunPhase;
-use crate::model::slo::SloScope;
-use crate::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
-use crate::runbook::engine::{Gate, RunResult, StepStatus};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::runs::RunPhase;
+use watchdeck_core::model::slo::SloScope;
+use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
+use watchdeck_core::runbook::engine::{Gate, RunResult, StepStatus};
 
 /// A condition on the console's model or screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -265,7 +265,7 @@ fn run_seen(model: &Model) -> String {
 fn clusters<'m>(
     model: &'m Model,
     cluster: &'m Option<String>,
-) -> impl Iterator<Item = &'m crate::model::ClusterState> {
+) -> impl Iterator<Item = &'m watchdeck_core::model::ClusterState> {
     model
         .clusters
         .iter()
@@ -281,7 +281,7 @@ fn alert_count(model: &Model, name: &str, cluster: &Option<String>) -> usize {
 
 /// The cluster's alerts were read (a resolved alert is one the list no longer has).
 fn alerts_seen(model: &Model, cluster: &Option<String>) -> bool {
-    use crate::model::health::{Health, SourceKind};
+    use watchdeck_core::model::health::{Health, SourceKind};
     clusters(model, cluster).all(|c| matches!(c.health(SourceKind::Alerts), Health::Ok { .. }))
 }
 
@@ -300,7 +300,7 @@ fn burn(model: &Model, slo: &str, cluster: &str, window_secs: u64) -> Option<f64
     rate.is_finite().then_some(rate)
 }
 
-fn recovery(model: &Model) -> Option<crate::runbook::engine::RecoveryReport> {
+fn recovery(model: &Model) -> Option<watchdeck_core::runbook::engine::RecoveryReport> {
     let run = model.runs.active.as_ref()?;
     Some(run.recovery(model.runs.now?))
 }

@@ -42,7 +42,7 @@ pub async fn run(args: StoryDemoArgs) -> anyhow::Result<ExitCode> {
             size.1
         );
     }
-    crate::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     eprintln!(
         "watchdeck demo: starting {} on the simulated fleet ...",
         story.name

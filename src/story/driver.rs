@@ -15,24 +15,25 @@ use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior, interval};
 
-use crate::action::Key;
 use crate::app::{
-    AppOptions, CHANNEL_CAPACITY, Executor, Sources, apply, console_executor, console_model,
-    frame_with, next_run_reply, outcome_msg, spawn_sources_paced,
+    AppOptions, CHANNEL_CAPACITY, apply, console_executor, console_model, frame_with, outcome_msg,
 };
-use crate::clock::Clock;
-use crate::event::{DataEvent, Msg};
-use crate::model::Model;
-use crate::model::health::{Health, SourceKind};
-use crate::model::runs::RunPhase;
-use crate::runbook::engine::Gate;
-use crate::sim::clock::Millis;
-use crate::sim::fleet::{Fleet, SimOptions};
-use crate::sim::scenario::Scenario;
-use crate::sim::server;
-use crate::ui::buffer_text;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::caption::Caption;
+use watchdeck_core::action::Key;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::event::{DataEvent, Msg};
+use watchdeck_core::model::Model;
+use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::runs::RunPhase;
+use watchdeck_core::runbook::engine::Gate;
+use watchdeck_io::executor::{Executor, next_run_reply};
+use watchdeck_io::supervise::{Sources, spawn_sources_paced};
+use watchdeck_sim::clock::Millis;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_ui::buffer_text;
+use watchdeck_ui::theme::Theme;
+use watchdeck_ui::widgets::caption::Caption;
 
 /// Scenario time zero of every story: 2026-01-01T00:00:00Z (the same fleet every time).
 pub const START_MS: Millis = 1_767_225_600_000;
@@ -229,8 +230,8 @@ where
             clock: Clock::Virtual(running.fleet.now.clone()),
             audit_file: Some(audit.clone()),
             os_user: "story".to_string(),
-            runbooks: crate::runbook::library::load(&[]).0,
-            slos: crate::sim::slos::scenario_slos(&scenario),
+            runbooks: watchdeck_core::runbook::library::load(&[]).0,
+            slos: watchdeck_sim::slos::scenario_slos(&scenario),
             slo_stale_after: Some(Duration::from_secs(120)),
             simulation: Some(crate::console::simulation(
                 &spec.scenario,
@@ -240,7 +241,7 @@ where
         };
         let model = console_model(&targets, &options);
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        let alert_poll = crate::sources::alertmanager::PollConfig {
+        let alert_poll = watchdeck_io::sources::alertmanager::PollConfig {
             every: poll,
             ..Default::default()
         };
@@ -489,8 +490,8 @@ where
     pub fn console_screen(&mut self) -> String {
         let screen = self.screen();
         let caption_rows = match &self.caption {
-            Some(_) if self.screen.area.height > crate::ui::widgets::caption::ROWS + 3 => {
-                usize::from(crate::ui::widgets::caption::ROWS)
+            Some(_) if self.screen.area.height > watchdeck_ui::widgets::caption::ROWS + 3 => {
+                usize::from(watchdeck_ui::widgets::caption::ROWS)
             }
             _ => 0,
         };

@@ -22,8 +22,8 @@ mod play_tests;
 #[cfg(test)]
 mod same_outcome_tests;
 
-use crate::action::Key;
-use crate::sim::clock::Millis;
+use watchdeck_core::action::Key;
+use watchdeck_sim::clock::Millis;
 
 pub use condition::Condition;
 pub use parse::{StoryError, parse};

@@ -7,10 +7,10 @@ use toml::de::DeValue;
 
 use super::condition::{Condition, GATE_NAMES, RunEnd};
 use super::{Step, StepKind, Story};
-use crate::action::Key;
-use crate::config::ConfigErrors;
-use crate::config::walk::{Tab, Walker, describe};
-use crate::sim::clock::Millis;
+use watchdeck_core::action::Key;
+use watchdeck_core::config::ConfigErrors;
+use watchdeck_core::config::walk::{Tab, Walker, describe};
+use watchdeck_sim::clock::Millis;
 
 /// Why a story file was refused: every problem, one per line, in file order.
 pub type StoryError = ConfigErrors;
@@ -357,7 +357,7 @@ fn condition(w: &mut Walker<'_>, step: &Tab<'_, '_>, key: &str) -> Option<Condit
 /// A duration entry (`None` when absent or, reported, invalid).
 fn duration(w: &mut Walker<'_>, tab: &Tab<'_, '_>, key: &str) -> Option<Millis> {
     let text = w.string(tab, key, DURATION)?;
-    match crate::sim::scenario::parse_duration(text.value) {
+    match watchdeck_sim::scenario::parse_duration(text.value) {
         Some(ms) => Some(ms),
         None => {
             let message = format!("expected {DURATION}, found {:?}", text.value);

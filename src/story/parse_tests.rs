@@ -3,8 +3,8 @@
 
 use super::condition::{Condition, RunEnd};
 use super::{StepKind, parse, shipped};
-use crate::action::Key;
-use crate::runbook::engine::Gate;
+use watchdeck_core::action::Key;
+use watchdeck_core::runbook::engine::Gate;
 
 const HEAD: &str = "name = \"s\"\ndescription = \"d\"\nscenario = \"bad-deploy\"\n";
 

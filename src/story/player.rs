@@ -12,11 +12,11 @@ use ratatui::backend::Backend;
 use super::condition::Condition;
 use super::driver::{Driver, FleetSpec, Pace, Until};
 use super::{StepKind, Story};
-use crate::action::Key;
-use crate::model::Text;
-use crate::runbook::engine::RecoveryReport;
-use crate::sim::clock::Millis;
-use crate::ui::widgets::caption::Caption;
+use watchdeck_core::action::Key;
+use watchdeck_core::model::Text;
+use watchdeck_core::runbook::engine::RecoveryReport;
+use watchdeck_sim::clock::Millis;
+use watchdeck_ui::widgets::caption::Caption;
 
 /// How a story is played.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +95,7 @@ impl Report {
 
     /// One line for logs and the test output.
     pub fn summary(&self) -> String {
-        let secs = |d: Duration| crate::model::time::human_duration(d.as_secs() as i64);
+        let secs = |d: Duration| watchdeck_core::model::time::human_duration(d.as_secs() as i64);
         let recovery = match &self.recovery {
             Some(r) => format!(
                 " rto {} (objective {}) rpo {} (objective {})",

@@ -14,11 +14,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::driver::{Driver, FleetSpec, Pace, Until, serve_fleet};
-use crate::action::Key;
-use crate::runbook::audit::file::{AuditLine, read_all};
-use crate::runbook::audit::record::{AuditPhase, AuditRecord};
-use crate::runbook::engine::{Expect, RunResult};
-use crate::sim::server;
+use watchdeck_core::action::Key;
+use watchdeck_core::runbook::audit::{AuditPhase, AuditRecord};
+use watchdeck_core::runbook::engine::{Expect, RunResult};
+use watchdeck_io::audit::{AuditLine, read_all};
+use watchdeck_sim::server;
 
 /// The typed confirmation of a production cluster: its name, in the console and as `--confirm`.
 const TARGET: &str = "us-east-1";
@@ -177,7 +177,7 @@ async fn headless(dir: &std::path::Path) -> (u8, String, Vec<(AuditPhase, String
         at: Duration::ZERO,
         speed: 1.0,
     };
-    let code = crate::runbook::headless::run(Some(config), args).await;
+    let code = crate::run::run(Some(config), args).await;
     clock.abort();
     let image = payment_image(&running).await;
     (code, image, rollback_records(&audit))
@@ -185,7 +185,7 @@ async fn headless(dir: &std::path::Path) -> (u8, String, Vec<(AuditPhase, String
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_and_watchdeck_run_roll_back_to_the_same_image() {
-    crate::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
     let (result, console_image, console_audit) = in_the_console(dir.path()).await;
     let (code, headless_image, headless_audit) = headless(dir.path()).await;

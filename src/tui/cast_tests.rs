@@ -11,13 +11,13 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::record::{Recording, Tee};
-use crate::action::Key;
-use crate::event::Msg;
-use crate::fixture::{now, sample_model};
-use crate::model::Model;
-use crate::ui::theme::Theme;
-use crate::ui::view;
-use crate::update::update;
+use watchdeck_core::action::Key;
+use watchdeck_core::event::Msg;
+use watchdeck_core::fixture::{now, sample_model};
+use watchdeck_core::model::Model;
+use watchdeck_core::update::update;
+use watchdeck_ui::theme::Theme;
+use watchdeck_ui::view;
 
 const WIDTH: u16 = 80;
 const HEIGHT: u16 = 24;

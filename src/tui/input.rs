@@ -6,8 +6,8 @@ use crossterm::event::{
     MouseEventKind,
 };
 
-use crate::action::Key;
-use crate::event::{Mouse, MouseKind, Msg};
+use watchdeck_core::action::Key;
+use watchdeck_core::event::{Mouse, MouseKind, Msg};
 
 /// Maps a terminal mouse event: left clicks and the wheel; drags, releases and other
 /// buttons mean nothing to the console.

@@ -124,7 +124,7 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if crate::app::contained::polling_contained() && ACTIVE.load(Ordering::SeqCst) {
+            if watchdeck_io::contained::polling_contained() && ACTIVE.load(Ordering::SeqCst) {
                 tracing::error!(panic = %info, "background task panicked");
                 return;
             }

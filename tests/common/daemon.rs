@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
-use watchdeck::event::DataEvent;
+use watchdeck_core::event::DataEvent;
 
 /// Starts `program` with `args`, stderr to `log`; killed when the handle drops.
 pub fn spawn_logged(program: &Path, args: &[String], log: &Path) -> Child {

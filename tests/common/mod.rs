@@ -11,10 +11,11 @@ pub mod slo_rules;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use watchdeck::sim::clock::Millis;
-use watchdeck::sim::fleet::{Fleet, SimOptions};
-use watchdeck::sim::scenario::Scenario;
-use watchdeck::sim::server::{self, Running};
+use watchdeck_sim::clock::Millis;
+use watchdeck_sim::fleet::{Fleet, SimOptions};
+use watchdeck_sim::scenario::Scenario;
+use watchdeck_sim::server;
+use watchdeck_sim::server::Running;
 
 /// bad-deploy's payment v1.4.2 (8% HTTP 500) rolled out in us-east-1 as the test starts, so
 /// a real Prometheus started with the fleet sees the errors within seconds.
@@ -55,7 +56,7 @@ pub fn options(seed: u64, start: Millis) -> SimOptions {
 
 /// Starts a fleet; `speed` None keeps virtual time still (tests step it themselves).
 pub async fn start(scenario: &str, options: SimOptions, speed: Option<f64>) -> Sim {
-    watchdeck::install_tls_provider();
+    watchdeck_io::install_tls_provider();
     let scenario = if scenario.contains('\n') {
         Scenario::parse(scenario, "test scenario").expect("test scenario parses")
     } else {

@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use watchdeck::clock::Clock;
-use watchdeck::clock::VirtualNow;
-use watchdeck::runbook::action::{Matcher, Mutation};
-use watchdeck::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
-use watchdeck::runbook::ops::Ops;
-use watchdeck::sources::target::ClusterTarget;
+use watchdeck_core::clock::Clock;
+use watchdeck_core::clock::VirtualNow;
+use watchdeck_core::runbook::action::{Matcher, Mutation};
+use watchdeck_core::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
+use watchdeck_io::ops::Ops;
+use watchdeck_io::sources::target::ClusterTarget;
 
 /// Operations on one cluster, as OS user `oncall`, at the fleet's virtual time.
 pub fn silence_ops(target: &ClusterTarget, fleet_now: &VirtualNow) -> Ops {

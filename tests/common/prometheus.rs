@@ -71,7 +71,7 @@ impl RealPrometheus {
         let answer: Value = client
             .post(format!("{}/api/v1/query", self.url))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(watchdeck::sources::endpoint::encode_query(&[
+            .body(watchdeck_io::sources::endpoint::encode_query(&[
                 ("query", query),
                 ("time", &format!("{time:.3}")),
             ]))

@@ -3,9 +3,9 @@
 //! and Pyrra's `<metric>:burnrate<window>` ratios, for SLOs of the `us-east-1` cluster.
 
 use serde_json::{Value, json};
-use watchdeck::model::slo::SloSpec;
-use watchdeck::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
-use watchdeck::sources::prometheus::slo::rules::SLOTH_WINDOWS;
+use watchdeck_core::model::slo::SloSpec;
+use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
+use watchdeck_io::sources::prometheus::slo::rules::SLOTH_WINDOWS;
 
 /// The cluster the rules are written for (an SLO label on every rule).
 pub const CLUSTER: &str = "us-east-1";

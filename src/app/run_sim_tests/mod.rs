@@ -19,16 +19,16 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::action::Key;
-use crate::model::runs::RunPhase;
-use crate::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
-use crate::model::workload_view::{ActionPopup, RowKey, row_keys, selected_key};
-use crate::model::{ClusterId, Model};
-use crate::runbook::audit::file::{AuditLine, read_all};
-use crate::runbook::audit::record::{AuditPhase, AuditRecord};
-use crate::runbook::engine::{Expect, Gate, RunResult};
-use crate::sim::server;
 use crate::story::driver::{Driver, FleetSpec, Pace, START_MS, Until};
+use watchdeck_core::action::Key;
+use watchdeck_core::model::runs::RunPhase;
+use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
+use watchdeck_core::model::workload_view::{ActionPopup, RowKey, row_keys, selected_key};
+use watchdeck_core::model::{ClusterId, Model};
+use watchdeck_core::runbook::audit::{AuditPhase, AuditRecord};
+use watchdeck_core::runbook::engine::{Expect, Gate, RunResult};
+use watchdeck_io::audit::{AuditLine, read_all};
+use watchdeck_sim::server;
 
 /// The longest any wait may take before the test fails, showing the screen.
 const WAIT: Duration = Duration::from_secs(120);
@@ -213,7 +213,7 @@ impl Console {
 
 /// Every cluster's pods, alerts and payment Deployment with its ReplicaSets are in.
 fn synced(model: &Model) -> bool {
-    use crate::model::health::{Health, SourceKind};
+    use watchdeck_core::model::health::{Health, SourceKind};
     model.clusters.iter().all(|c| {
         let payment = WorkloadKey::new(WorkloadKind::Deployment, NAMESPACE, SERVICE);
         !c.pods.is_empty()

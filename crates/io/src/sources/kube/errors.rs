@@ -1,0 +1,77 @@
+//! Short reasons for Kubernetes failures, per watched resource: DNS, connect, TLS, timeout,
+//! 401, and 403 as "forbidden: list pods in namespace X" so the panel says what is denied.
+
+use kube::runtime::watcher;
+
+use crate::sources::retry::describe;
+use watchdeck_core::model::kube::KubeResource;
+
+/// A short reason for a watcher failure on `resource`.
+pub fn reason(resource: KubeResource, err: &watcher::Error) -> String {
+    match err {
+        watcher::Error::InitialListFailed(e) => client_reason(resource, "list", e),
+        watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => {
+            client_reason(resource, "watch", e)
+        }
+        watcher::Error::WatchError(status) => {
+            status_reason(resource, "watch", status.code, &status.message)
+        }
+        watcher::Error::NoResourceVersion => "no resourceVersion in list".to_string(),
+    }
+}
+
+/// A short reason for a client error on a request about `resource`.
+pub fn client_reason(resource: KubeResource, verb: &str, err: &kube::Error) -> String {
+    match err {
+        kube::Error::Api(status) => status_reason(resource, verb, status.code, &status.message),
+        kube::Error::SerdeError(e) => format!("bad JSON: {e}"),
+        other => transport_reason(other),
+    }
+}
+
+/// DNS, connection, TLS and timeout failures in a few words.
+pub fn transport_reason(err: &(dyn std::error::Error + 'static)) -> String {
+    let text = describe(err);
+    let lower = text.to_ascii_lowercase();
+    let tls = ["certificate", "tls", "handshake", "unknownissuer", "ssl"];
+    if tls.iter().any(|word| lower.contains(word)) && !lower.starts_with("tls") {
+        return format!("TLS: {text}");
+    }
+    text
+}
+
+/// `HTTP 503: message`, with 401 and 403 spelled out for people.
+pub fn status_reason(resource: KubeResource, verb: &str, code: u16, message: &str) -> String {
+    match code {
+        401 => "unauthorized (401): credentials rejected or expired".to_string(),
+        403 => forbidden(resource, verb, message),
+        _ if message.is_empty() => format!("HTTP {code}"),
+        _ => format!("HTTP {code}: {message}"),
+    }
+}
+
+/// `forbidden: list pods in namespace shop` (or `at cluster scope`), from the API server's
+/// `pods is forbidden: User "bob" cannot list resource "pods" ... in the namespace "shop"`.
+pub fn forbidden(resource: KubeResource, verb: &str, message: &str) -> String {
+    let verb = message
+        .split_once("cannot ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or(verb);
+    let scope = match message.split_once("in the namespace \"") {
+        Some((_, rest)) => {
+            let namespace = rest.split('"').next().unwrap_or("");
+            format!("in namespace {namespace}")
+        }
+        None => "at cluster scope".to_string(),
+    };
+    format!("forbidden: {verb} {} {scope}", resource.plural())
+}
+
+/// A 410 Gone means the watch's resourceVersion expired: routine, re-list without alarm.
+pub fn is_expired(err: &watcher::Error) -> bool {
+    match err {
+        watcher::Error::WatchError(status) => status.code == 410,
+        watcher::Error::WatchFailed(kube::Error::Api(status)) => status.code == 410,
+        _ => false,
+    }
+}
