@@ -195,7 +195,7 @@ pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> 
 }
 
 /// The console's executor: IO effects on `targets`, runbook operations through
-/// `runbook::ops::Ops` (acting as `os_user`, on the options' clock) and audit records in the
+/// `watchdeck_io::ops::Ops` (acting as `os_user`, on the options' clock) and audit records in the
 /// options' audit file (else the default one). Results go to `tx`.
 pub(crate) fn console_executor(
     targets: &[ClusterTarget],

@@ -1,9 +1,9 @@
 //! Command-line interface: the console (default), the standalone simulator, and friends.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use watchdeck_sim::cli::{DemoArgs, SimArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -240,53 +240,6 @@ Examples:
   watchdeck slo --at 10m                    simulated bad-deploy ten minutes in
   watchdeck slo --config prod.toml --format json";
 
-/// How the built-in simulated fleet runs.
-#[derive(Debug, Clone, Args)]
-pub struct DemoArgs {
-    /// Scenario: steady, bad-deploy, region-outage, traffic-spike, hostile, or a path to a .toml file
-    #[arg(long, default_value = "bad-deploy", value_name = "NAME")]
-    pub scenario: String,
-
-    /// Seed of the simulation; the same seed and scenario give the same fleet
-    #[arg(long, default_value_t = 42, value_name = "N")]
-    pub seed: u64,
-
-    /// Virtual seconds per real second
-    #[arg(long, default_value_t = 1.0, value_name = "X")]
-    pub speed: f64,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct SimArgs {
-    #[command(flatten)]
-    pub demo: DemoArgs,
-
-    /// First address to listen on; port 0 picks free ports, another port counts up from it
-    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
-    pub listen: SocketAddr,
-
-    /// Write a kubeconfig with one context per cluster to FILE
-    #[arg(long, value_name = "FILE")]
-    pub write_kubeconfig: Option<PathBuf>,
-
-    /// Virtual time of the scenario's start, RFC 3339 (default: now)
-    #[arg(long, value_name = "TIME")]
-    pub start: Option<String>,
-}
-
-impl DemoArgs {
-    /// Checks values clap cannot check by type.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(self.speed.is_finite() && self.speed > 0.0 && self.speed <= 1000.0) {
-            return Err(format!(
-                "--speed must be a number above 0 and at most 1000, got {}",
-                self.speed
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// Exit codes of `watchdeck check`, worst wins (see [`crate::check::exit`]).
 pub const CHECK_EXIT_CODES: &str = "\
 Exit status (the worst finding wins):
@@ -361,10 +314,8 @@ impl CheckArgs {
     }
 }
 
-/// Parses "15s", "10m", "1h30m", "500ms".
+/// A duration in watchdeck's grammar (`watchdeck_core::duration`): "15s", "10m", "1h30m".
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
-    watchdeck_sim::scenario::parse_duration(text)
-        .and_then(|ms| u64::try_from(ms).ok())
-        .map(std::time::Duration::from_millis)
-        .ok_or_else(|| format!("expected a duration such as 0s, 90s, 10m or 1h30m, got {text:?}"))
+    watchdeck_core::duration::parse_duration(text)
+        .map_err(|_| format!("expected a duration such as 0s, 90s, 10m or 1h30m, got {text:?}"))
 }

@@ -10,12 +10,12 @@ use kube::config::Kubeconfig;
 
 use crate::app;
 use crate::app::AppOptions;
-use crate::cli::DemoArgs;
 use watchdeck_core::clock::Clock;
 use watchdeck_core::config;
 use watchdeck_core::config::{Config, Endpoint, ThemeRef};
 use watchdeck_io::sources::prometheus::PromTarget;
 use watchdeck_io::sources::target::ClusterTarget;
+use watchdeck_sim::cli::DemoArgs;
 use watchdeck_sim::fleet::{Fleet, SimOptions};
 use watchdeck_sim::scenario::Scenario;
 use watchdeck_sim::server;

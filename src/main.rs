@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use watchdeck::cli::{Cli, Command, SimArgs};
-use watchdeck_sim::fleet::{Fleet, SimOptions};
-use watchdeck_sim::scenario::Scenario;
-use watchdeck_sim::server;
+use watchdeck::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -41,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Command::Sim(args)) => runtime.block_on(watchdeck_sim::cli::run(args)),
         Some(Command::Check(args)) => Ok(ExitCode::from(
             runtime.block_on(watchdeck::check::run(cli.config.clone(), args)),
         )),
@@ -93,53 +90,4 @@ fn init_logging(path: Option<&PathBuf>) -> anyhow::Result<()> {
         .try_init()
         .map_err(|e| anyhow::anyhow!(e))?;
     Ok(())
-}
-
-async fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
-    args.demo.validate().map_err(anyhow::Error::msg)?;
-    let scenario = Scenario::resolve(&args.demo.scenario)?;
-    let start = match &args.start {
-        Some(text) => watchdeck_sim::clock::parse_rfc3339(text).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--start: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got {text:?}"
-            )
-        })?,
-        None => jiff::Timestamp::now().as_second() * 1000,
-    };
-    let options = SimOptions::new(args.demo.seed, start);
-    let fleet = std::sync::Arc::new(
-        tokio::task::spawn_blocking(move || Fleet::new(scenario, &options)).await?,
-    );
-    let running = server::start(fleet, args.listen, Some(args.demo.speed)).await?;
-    if let Some(path) = &args.write_kubeconfig {
-        server::write_kubeconfig(path, &running.endpoints)?;
-        println!("kubeconfig {}", path.display());
-    }
-    for endpoint in &running.endpoints {
-        println!("kubernetes {} {}", endpoint.name, endpoint.kubernetes);
-        println!("prometheus {} {}", endpoint.name, endpoint.prometheus);
-        println!("alertmanager {} {}", endpoint.name, endpoint.alertmanager);
-    }
-    wait_for_shutdown().await;
-    drop(running);
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn wait_for_shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -97,7 +97,7 @@ fn history_leaves_budgets_partly_spent_and_steady_keeps_most_of_the_apis() {
     fleet.advance_to(at);
 
     // payment in us-east-1: a fifth of its 99.9% budget to the baseline, the rest of a third
-    // to the incident twelve days ago (src/sim/slos).
+    // to the incident twelve days ago (crates/sim/src/slos).
     let payment = spec(&slos, "payment-errors");
     let us = evaluate(payment, &reading(&fleet, "us-east-1", payment, at));
     assert!((0.30..0.40).contains(&consumed(&us)), "{us:?}");

@@ -96,7 +96,7 @@ impl Answerer for FlagAnswers {
 
 /// `7m12s`, as the acknowledgement names it.
 fn human(d: std::time::Duration) -> String {
-    watchdeck_core::runbook::params::format_duration(d)
+    watchdeck_core::duration::format_duration(d)
 }
 
 /// Answers typed by a person at the terminal (stdin), prompted on stderr.

@@ -1,6 +1,6 @@
 //! What `update` asks the app loop to do; the loop performs effects, `update` stays pure.
 //! IO requests (fetch a pod's /metrics, create a silence, ...) are data here and run by the
-//! executor in `app::executor`; their results come back as `DataEvent`s.
+//! executor in `watchdeck_io::executor`; their results come back as `DataEvent`s.
 
 use crate::model::ClusterId;
 
@@ -38,7 +38,7 @@ pub enum Effect {
 }
 
 /// One request to a cluster's Kubernetes API, Prometheus or Alertmanager, made on the user's
-/// behalf. Each feature adds its variant and its arm in `app::executor`.
+/// behalf. Each feature adds its variant and its arm in `watchdeck_io::executor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IoRequest {
     /// The Services screen's chart for one service of the cluster; answered with

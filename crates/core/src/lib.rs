@@ -7,12 +7,14 @@
 //! - `config`: TOML configuration and SLO files, validated with file:line:key errors.
 //! - `runbook`: runbook files, parameters, the engine's pure state machine, and the data it
 //!   exchanges with the IO layer (`runbook::op`) and writes to the audit log.
+//! - `duration`: the one duration grammar (`90s`, `15m`, `1h30m`, `1d`) everything reads.
 //! - `clock`: where "now" comes from (wall clock or the simulator's virtual clock).
 //! - `fixture` (tests and the `fixtures` feature): a three-cluster model at a fixed time.
 
 pub mod action;
 pub mod clock;
 pub mod config;
+pub mod duration;
 pub mod effect;
 pub mod event;
 pub mod model;

@@ -15,7 +15,7 @@ use crate::audit::AuditLog;
 use watchdeck_core::runbook::audit::AuditRecord;
 use watchdeck_core::runbook::op::{ExecError, OpError, OpOutcome, OpRequest};
 
-/// Performs one operation (in the console: `runbook::ops::Ops::perform`).
+/// Performs one operation (in the console: `ops::Ops::perform`).
 pub type Perform = Arc<dyn Fn(OpRequest) -> BoxFuture<'static, OpOutcome> + Send + Sync>;
 
 /// Outcomes waiting for the loop; operations beyond this wait to send (backpressure).

@@ -11,6 +11,7 @@
 //! - `server`: binds one endpoint set per cluster and runs the world's ticker.
 
 pub mod alertmanager;
+pub mod cli;
 pub mod clock;
 pub mod endpoint;
 pub mod exposition;

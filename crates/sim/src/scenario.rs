@@ -259,38 +259,12 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// Parses "90s", "2m", "1h30m", "500ms" into milliseconds.
+/// A duration in watchdeck's grammar (`watchdeck_core::duration`: `90s`, `2m`, `1h30m`,
+/// `500ms`) in the simulator's milliseconds.
 pub fn parse_duration(text: &str) -> Option<Millis> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let mut total: Millis = 0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let number: Millis = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "ms" => 1,
-            "s" => 1_000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            _ => return None,
-        };
-        total = total.checked_add(number.checked_mul(factor)?)?;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
+    watchdeck_core::duration::parse_duration(text)
+        .ok()
+        .and_then(|d| Millis::try_from(d.as_millis()).ok())
 }
 
 #[cfg(test)]

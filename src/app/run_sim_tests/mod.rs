@@ -1,6 +1,6 @@
 //! Direct actions end to end through the console: keys on the Workloads screen go through
 //! `update`, frames are drawn on a test terminal, and the real executor with
-//! `runbook::ops::Ops` acts on the simulated fleet over loopback; afterwards the fleet is read
+//! `watchdeck_io::ops::Ops` acts on the simulated fleet over loopback; afterwards the fleet is read
 //! through its own Kubernetes API (not the model) and the audit file is checked.
 //!
 //! This module wraps the story driver (`crate::story::driver`: the fleet, the loop's `apply`,

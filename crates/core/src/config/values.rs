@@ -82,19 +82,19 @@ pub(crate) fn has_control_chars(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
-/// Parses durations such as `"5s"`, `"1m30s"`, `"250ms"` or `"PT5S"`; must be positive.
+/// A duration in watchdeck's grammar (`crate::duration`: `"5s"`, `"1m30s"`, `"250ms"`) that
+/// must be positive.
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let expected = "expected a duration such as \"5s\", \"1m\" or \"1m30s\"";
-    let parsed = s
-        .parse::<jiff::SignedDuration>()
+    let parsed = crate::duration::parse_duration(s)
         .map_err(|_| format!("{expected}, found {}", quoted(s)))?;
-    if parsed.is_negative() || parsed.is_zero() {
+    if parsed.is_zero() {
         return Err(format!(
             "expected a duration greater than zero, found {}",
             quoted(s)
         ));
     }
-    Duration::try_from(parsed).map_err(|_| format!("{expected}, found {}", quoted(s)))
+    Ok(parsed)
 }
 
 /// Parses an absolute `http://` or `https://` base URL.

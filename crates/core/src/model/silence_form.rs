@@ -115,35 +115,14 @@ impl SilenceForm {
     }
 }
 
-/// `90s`, `30m`, `2h`, `1d`, `1h30m`: a silence length, at least a minute, at most a year.
+/// `90s`, `30m`, `2h`, `1d`, `1h30m` (`crate::duration`'s grammar): a silence length in
+/// seconds, at least a minute, at most a year. Spaces around the text are ignored.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
     let text = text.trim();
     let bad = || format!("duration {text:?}: expected something like 30m, 2h, 1d or 1h30m");
-    if text.is_empty() {
-        return Err(bad());
-    }
-    let mut total: i64 = 0;
-    let mut number = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3_600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return Err(bad()),
-        };
-        let n: i64 = number.parse().map_err(|_| bad())?;
-        number.clear();
-        total = total.saturating_add(n.saturating_mul(unit));
-    }
-    if !number.is_empty() {
-        return Err(bad());
-    }
+    let total = crate::duration::parse_duration(text)
+        .map_err(|_| bad())
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))?;
     if !(60..=366 * 86_400).contains(&total) {
         return Err(format!("duration {text:?}: expected between 1m and 366d"));
     }

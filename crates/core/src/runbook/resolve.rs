@@ -401,14 +401,11 @@ pub fn display_text(text: &str, values: &Values) -> String {
     out
 }
 
-/// Parses a parameter's canonical duration text (`90s`, `15m`, `1h30m`); `None` unless
-/// positive.
+/// A parameter's duration (validated and canonical by now); `None` unless positive.
 fn parse_duration(text: &str) -> Option<Duration> {
-    let parsed: jiff::SignedDuration = text.parse().ok()?;
-    if parsed.is_negative() || parsed.is_zero() {
-        return None;
-    }
-    Duration::try_from(parsed).ok()
+    crate::duration::parse_duration(text)
+        .ok()
+        .filter(|d| !d.is_zero())
 }
 
 #[cfg(test)]

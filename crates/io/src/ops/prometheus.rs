@@ -121,7 +121,7 @@ pub fn format_lag(lag: Duration) -> String {
     if secs < 60.0 {
         format!("{}s", format_number((secs * 10.0).round() / 10.0))
     } else {
-        watchdeck_core::runbook::params::format_duration(Duration::from_secs(lag.as_secs()))
+        watchdeck_core::duration::format_duration(Duration::from_secs(lag.as_secs()))
     }
 }
 

@@ -96,17 +96,14 @@ pub fn parse_time(text: &str) -> Option<Millis> {
     }
 }
 
-/// Float seconds or a Prometheus duration such as `15s`, `1m30s`, `2h`.
+/// Float seconds or a Prometheus duration such as `15s`, `1m30s`, `2h` (Prometheus's
+/// grammar is watchdeck's, `watchdeck_core::duration`).
 pub fn parse_duration(text: &str) -> Option<Millis> {
     if let Ok(secs) = text.parse::<f64>() {
         let ms = secs * 1000.0;
         return (ms.is_finite() && ms.abs() < 9.2e18).then_some(ms as Millis);
     }
-    let well_formed = regex::Regex::new(r"^([0-9]{1,12}(ms|s|m|h|d|w|y))+$").ok()?;
-    if !well_formed.is_match(text) {
-        return None;
-    }
-    let d = promql_parser::util::parse_duration(text).ok()?;
+    let d = watchdeck_core::duration::parse_duration(text).ok()?;
     Millis::try_from(d.as_millis()).ok()
 }
 

@@ -141,33 +141,11 @@ pub fn default_rule_groups() -> Vec<RuleGroup> {
     ]
 }
 
-/// Prometheus's `model.Duration` text: `1m`, `1m30s`, `90d` (years and weeks only when exact).
+/// Prometheus's `model.Duration` text: `1m`, `1m30s`, `90d` (years and weeks only when
+/// exact), which is watchdeck's duration grammar (`watchdeck_core::duration`).
 pub fn prometheus_duration(ms: Millis) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    let mut rest = ms;
-    let mut out = String::new();
-    let units: [(&str, i64, bool); 7] = [
-        ("y", 365 * 86_400_000, true),
-        ("w", 7 * 86_400_000, true),
-        ("d", 86_400_000, false),
-        ("h", 3_600_000, false),
-        ("m", 60_000, false),
-        ("s", 1_000, false),
-        ("ms", 1, false),
-    ];
-    for (unit, mult, exact) in units {
-        if exact && rest % mult != 0 {
-            continue;
-        }
-        let v = rest / mult;
-        if v > 0 {
-            out.push_str(&format!("{v}{unit}"));
-            rest -= v * mult;
-        }
-    }
-    out
+    let ms = u64::try_from(ms).unwrap_or(0);
+    watchdeck_core::duration::format_duration(std::time::Duration::from_millis(ms))
 }
 
 /// The groups as a Prometheus rule file, in JSON (valid YAML), for `rule_files:`.

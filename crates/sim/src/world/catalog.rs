@@ -122,7 +122,7 @@ pub const SERVICES: &[ServiceSpec] = &[
         latency_ms: 70.0,
         latency_sigma: 0.5,
         // 0.02%: a fifth of the 99.9% SLO's budget; with the history's past incident
-        // (src/sim/slos.rs) payment in us-east-1 has spent about a third of it.
+        // (crates/sim/src/slos/mod.rs) payment in us-east-1 has spent about a third of it.
         error_ratio: 0.0002,
         needs_database: true,
         versions: &["v1.3.9", "v1.4.0", "v1.4.1"],

@@ -2,7 +2,7 @@
 //! cluster objects): names, exact targets, periods and PromQL templates. Each failure is a
 //! sentence that completes "field: ..." for the user.
 
-use crate::model::slo::{Target, spec::SELECTOR, spec::WINDOW, windows::DAY};
+use crate::model::slo::{Target, spec::SELECTOR, spec::WINDOW};
 
 /// What a SLO name must look like, for messages.
 pub(crate) const NAME_RULE: &str = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters";
@@ -45,38 +45,16 @@ pub(crate) fn plain_decimal(text: &str) -> String {
     }
 }
 
-/// A period such as `30d`, `4w`, `28d`, `1d12h`, in whole seconds (at least one hour).
+/// A period such as `30d`, `4w`, `28d`, `1d12h` (`crate::duration`'s grammar), in whole
+/// seconds (at least one hour).
 pub(crate) fn period(text: &str) -> Result<u64, String> {
     let bad =
         || format!("expected a period such as \"30d\", \"28d\", \"4w\" or \"7d\", found {text:?}");
-    let mut total: u64 = 0;
-    let mut digits = String::new();
-    let mut any = false;
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c {
-            'y' => 365 * DAY,
-            'w' => 7 * DAY,
-            'd' => DAY,
-            'h' => 3600,
-            'm' => 60,
-            's' => 1,
-            _ => return Err(bad()),
-        };
-        let n: u64 = digits.parse().map_err(|_| bad())?;
-        digits.clear();
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(bad)?;
-        any = true;
-    }
-    if !any || !digits.is_empty() {
+    let d = crate::duration::parse_duration(text.trim()).map_err(|_| bad())?;
+    if d.subsec_nanos() != 0 {
         return Err(bad());
     }
+    let total = d.as_secs();
     if total < 3600 {
         return Err(format!(
             "expected a period of at least one hour, found {text:?}"
@@ -149,6 +127,7 @@ pub(crate) fn le(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::slo::windows::DAY;
 
     #[test]
     fn periods_read_prometheus_units() {

@@ -330,7 +330,7 @@ pub(super) fn elapsed(since: Timestamp, until: Timestamp) -> Duration {
 /// `400ms`), to the second.
 pub(super) fn human(d: Duration) -> String {
     let whole = Duration::from_secs(d.as_secs());
-    crate::runbook::params::format_duration(if whole.is_zero() { d } else { whole })
+    crate::duration::format_duration(if whole.is_zero() { d } else { whole })
 }
 
 /// A yes at a yes/no prompt, and the text to record for it: `yes`, or what was typed

@@ -2,16 +2,25 @@
 //! and durations, configured clusters, choices) before a run starts. `resolve` substitutes
 //! them into typed fields.
 
-mod duration;
 pub(crate) mod names;
+
+/// A duration in watchdeck's grammar (`crate::duration`), its error worded with the value
+/// as found.
+pub fn duration_value(text: &str) -> Result<Duration, String> {
+    crate::duration::parse_duration(text).map_err(|error| match error {
+        crate::duration::DurationError::TooLong => format!("duration {} is too long", shown(text)),
+        other => format!("{other}, found {}", shown(text)),
+    })
+}
+
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::spec::{ParamKind, Runbook};
 
-pub use duration::{format_duration, parse_duration};
 pub(crate) use names::{dns_label, dns_subdomain, param_name, shown, visible};
 
 /// Validated parameter values by name, in canonical text form (`16`, `15m`, `payment`).
@@ -149,16 +158,16 @@ pub fn validate_value(
         }
         ParamKind::Duration { min, max } => {
             visible(value).map_err(|why| format!("{found} {why}"))?;
-            let d = parse_duration(value)?;
+            let d = duration_value(value)?;
             if d < *min || d > *max {
                 return Err(format!(
                     "{} is out of range: expected {} to {}",
-                    format_duration(d),
-                    format_duration(*min),
-                    format_duration(*max)
+                    crate::duration::format_duration(d),
+                    crate::duration::format_duration(*min),
+                    crate::duration::format_duration(*max)
                 ));
             }
-            Ok(format_duration(d))
+            Ok(crate::duration::format_duration(d))
         }
     }
 }

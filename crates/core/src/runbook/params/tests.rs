@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::*;
+use crate::duration::{format_duration, parse_duration};
 use crate::runbook::spec::{Objectives, ParamSpec};
 
 fn clusters() -> Vec<String> {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::config::yaml::{Node, Value};
-use crate::runbook::params::{dns_label, param_name, parse_duration, validate_value, visible};
+use crate::runbook::params::{dns_label, duration_value, param_name, validate_value, visible};
 use crate::runbook::spec::{Objectives, ParamKind, ParamSpec, Trigger};
 
 use super::reader::{Cur, Reader, child, kind_name};
@@ -242,7 +242,7 @@ fn bounded(r: &mut Reader<'_>, cur: Cur<'_>, type_name: &str) -> Option<ParamKin
 /// A duration bound may be zero.
 fn duration_bound(r: &mut Reader<'_>, node: &Node, path: &str) -> Option<Duration> {
     let text = r.scalar(node, path, "a duration such as 5m")?;
-    match parse_duration(text) {
+    match duration_value(text) {
         Ok(d) => Some(d),
         Err(why) => {
             r.report(node, path, why);

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::config::suggest::closest;
 use crate::config::yaml::{Node, Value};
-use crate::runbook::params::{self, format_duration, parse_duration, shown};
+use crate::duration::format_duration;
+use crate::runbook::params::{self, duration_value, shown};
 use crate::runbook::spec::{Field, ParamKind, ParamSpec, Template};
 
 /// One problem, at a position in the file.
@@ -414,7 +415,7 @@ impl<'p> Reader<'p> {
     /// A literal duration greater than zero.
     pub(super) fn duration(&mut self, node: &Node, path: &str) -> Option<Duration> {
         let text = self.scalar(node, path, "a duration such as 5m")?;
-        match parse_duration(text) {
+        match duration_value(text) {
             Ok(d) if !d.is_zero() => Some(d),
             Ok(_) => {
                 self.report(node, path, "expected a duration greater than zero, found 0");

@@ -3,7 +3,7 @@
 //! timeout per request, and sends one snapshot (alerts deduplicated by
 //! fingerprint, silences, each replica's result) or, when every replica fails, a short
 //! reason; retries with jittered backoff. It only reads: silences are created and expired by
-//! the runbook engine (`runbook::ops::silence`, `runbook::ops::unsilence`).
+//! the runbook engine (`ops::silence`, `ops::unsilence`).
 //!
 //! - `client`: the HTTP reads (by URL or through the service proxy).
 //! - `wire`: API bodies to and from the model, sanitized.
