@@ -15,13 +15,13 @@ use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
 use watchdeck_core::clock::Clock;
-use watchdeck_core::runbook::action::{
-    AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
-};
 use watchdeck_core::runbook::op::{
     DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
 use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_core::runbook::resolved::{
+    AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
+};
 use watchdeck_io::ops::Ops;
 use watchdeck_io::sources::target::ClusterTarget;
 use watchdeck_sim::rbac::DenyRule;

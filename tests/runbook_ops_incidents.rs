@@ -9,9 +9,9 @@ use common::ops::{execute, plan};
 use std::collections::BTreeMap;
 
 use watchdeck_core::clock::Clock;
-use watchdeck_core::runbook::action::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
 use watchdeck_core::runbook::op::{Observation, OpError, OpOutcome, OpRequest};
 use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_core::runbook::resolved::{Comparison, Mutation, ObjectKind, ObjectRef, Probe};
 use watchdeck_io::ops::Ops;
 use watchdeck_io::sources::target::ClusterTarget;
 

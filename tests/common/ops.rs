@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use watchdeck_core::clock::Clock;
 use watchdeck_core::clock::VirtualNow;
-use watchdeck_core::runbook::action::{Matcher, Mutation};
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
+use watchdeck_core::runbook::resolved::{Matcher, Mutation};
 use watchdeck_io::ops::Ops;
 use watchdeck_io::sources::target::ClusterTarget;
 

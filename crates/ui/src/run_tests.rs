@@ -19,11 +19,11 @@ use watchdeck_core::fixture::at;
 use watchdeck_core::fixture::runs::{at_first_gate, run_model};
 use watchdeck_core::model::Model;
 use watchdeck_core::model::runs::StartRun;
-use watchdeck_core::runbook::action::Probe;
 use watchdeck_core::runbook::op::{
     AccessVerdict, DiffLine, ExecError, Executed, Observation, OpOutcome, OpRequest, PlanReport,
     Snapshot,
 };
+use watchdeck_core::runbook::resolved::Probe;
 use watchdeck_core::runbook::spec::{
     Comparison, ConditionSpec, Field, ObjectKind, Objectives, PromotionSpec, Runbook, Step,
     StepKind, TargetSpec, Template,

@@ -13,7 +13,7 @@ use super::filter::{Query, workload_matches};
 use super::kube::KubeState;
 use super::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
 use super::{ClusterId, ClusterState, Cursor, Model, Text};
-use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::resolved::{ObjectKind, ObjectRef};
 
 /// A row of the screen: a workload or a database of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

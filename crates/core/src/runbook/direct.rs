@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use super::action::{Matcher, ObjectKind, ObjectRef};
+use super::resolved::{Matcher, ObjectKind, ObjectRef};
 use super::spec::{
     Field, MatcherSpec, Objectives, PromotionSpec, Runbook, Step, StepKind, TargetSpec, Template,
 };

@@ -1,21 +1,19 @@
-//! Guided runbooks and actions: the only code that mutates clusters.
+//! Guided runbooks and direct actions as data and pure logic: files, parameters, and the
+//! engine that decides each step. The IO it asks for is performed by `watchdeck_io::ops`.
 //!
 //! - `spec`: what a runbook file says (parameters, triggers, steps with typed fields).
 //! - `parse`: Markdown with YAML front matter and ```step blocks -> `spec::Runbook`, with
 //!   `file:line:col` errors; `params`: parameter validation; `resolve`: substitution into
-//!   typed fields, producing `action::Action`s.
+//!   typed fields, producing `resolved::ResolvedStep`s.
 //! - `library`: the shipped runbooks (embedded) and the configured directories' overrides.
-//! - `action`: a step with every parameter resolved: concrete objects, mutations and probes.
+//! - `resolved`: a step with every parameter resolved: concrete objects, mutations and probes.
 //! - `engine`: the pure state machine that runs a runbook one step at a time (input in,
 //!   effects out): permission, preconditions, dry run and diff, guardrails, confirmation,
 //!   execution, verification, recovery.
-//! - `ops`: the IO the engine asks for (`OpRequest` -> `OpOutcome`): Kubernetes, Prometheus,
-//!   Alertmanager, Patroni and allowlisted commands.
-//! - `audit`: the append-only JSON-lines audit file and `watchdeck audit`.
-//! - `runner`: drives a run outside the console; `headless`: `watchdeck run`; `library`:
-//!   built-in and configured runbooks; `direct`: one-step runbooks for actions from views.
+//! - `op`: what the engine asks of the IO layer (`OpRequest`) and is answered (`OpOutcome`).
+//! - `audit`: the records of the append-only audit log (written by `watchdeck_io::audit`).
+//! - `direct`: one-step runbooks for the direct actions of the views.
 
-pub mod action;
 pub mod audit;
 pub mod direct;
 pub mod engine;
@@ -24,4 +22,5 @@ pub mod op;
 pub mod params;
 pub mod parse;
 pub mod resolve;
+pub mod resolved;
 pub mod spec;

@@ -1,10 +1,10 @@
 //! Substitutes validated parameter values into a step's typed fields and templates,
-//! turning a `spec::Step` into an `action::Action` when the engine reaches it.
+//! turning a `spec::Step` into a `resolved::ResolvedStep` when the engine reaches it.
 
 use std::time::Duration;
 
-use super::action::{Action, Matcher, Mutation, ObjectRef, Probe};
 use super::params::{CommandPolicy, Values};
+use super::resolved::{Matcher, Mutation, ObjectRef, Probe, ResolvedStep};
 use super::spec::{
     ConditionSpec, Field, ObjectKind, PromotionSpec, Step, StepKind, TargetSpec, Template,
 };
@@ -12,7 +12,11 @@ use super::spec::{
 /// Substitutes `values` into the step's typed fields and templates. Fails (worded for
 /// people) when a referenced parameter has no value, a substituted field does not fit its
 /// type, or a command is not allowlisted or commands are disabled.
-pub fn resolve(step: &Step, values: &Values, commands: &CommandPolicy) -> Result<Action, String> {
+pub fn resolve(
+    step: &Step,
+    values: &Values,
+    commands: &CommandPolicy,
+) -> Result<ResolvedStep, String> {
     resolve_kind(&step.kind, values, commands).map_err(|e| {
         if step.line > 0 {
             format!("step {} (line {}): {e}", step.id, step.line)
@@ -26,23 +30,23 @@ fn resolve_kind(
     kind: &StepKind,
     values: &Values,
     commands: &CommandPolicy,
-) -> Result<Action, String> {
+) -> Result<ResolvedStep, String> {
     let r = Resolver { values };
     let action = match kind {
-        StepKind::Check(cond) => Action::Check(r.condition(cond)?),
+        StepKind::Check(cond) => ResolvedStep::Check(r.condition(cond)?),
         StepKind::Wait {
             until,
             timeout,
             every,
-        } => Action::Wait {
+        } => ResolvedStep::Wait {
             until: r.condition(until)?,
             timeout: *timeout,
             every: *every,
         },
-        StepKind::Confirm { question } => Action::Confirm {
+        StepKind::Confirm { question } => ResolvedStep::Confirm {
             question: r.template(question)?,
         },
-        StepKind::Note { text, .. } => Action::Note {
+        StepKind::Note { text, .. } => ResolvedStep::Note {
             text: r.template(text)?,
         },
         StepKind::Scale {
@@ -212,8 +216,8 @@ pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
     }
 }
 
-fn mutate(mutation: Mutation, verify_timeout: Duration) -> Action {
-    Action::Mutate {
+fn mutate(mutation: Mutation, verify_timeout: Duration) -> ResolvedStep {
+    ResolvedStep::Mutate {
         verify: verify_probe(&mutation),
         mutation,
         verify_timeout,

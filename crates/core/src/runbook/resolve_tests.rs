@@ -62,7 +62,7 @@ fn templates_take_placeholders_with_or_without_spaces() {
     let v = values(&[("name", "payment"), ("replicas", "16"), ("cluster", "eu")]);
     assert_eq!(
         resolve(&note, &v, &no_commands()),
-        Ok(Action::Note {
+        Ok(ResolvedStep::Note {
             text: "Scale payment to 16 in eu.".into()
         })
     );
@@ -90,7 +90,7 @@ fn a_placeholder_without_a_value_or_unclosed_is_an_error_naming_the_step() {
 #[test]
 fn a_scale_step_resolves_the_object_replicas_and_verification() {
     let v = values(&[("cluster", "eu"), ("name", "payment"), ("replicas", "16")]);
-    let Ok(Action::Mutate {
+    let Ok(ResolvedStep::Mutate {
         mutation,
         verify,
         verify_timeout,
@@ -120,7 +120,7 @@ fn a_scale_step_resolves_the_object_replicas_and_verification() {
     assert_eq!(verify, Some(Probe::RolloutComplete { object }));
     assert_eq!(verify_timeout, Duration::from_secs(300));
 
-    let Ok(Action::Mutate { verify, .. }) = resolve(
+    let Ok(ResolvedStep::Mutate { verify, .. }) = resolve(
         &scale(ObjectKind::StatefulSet, Field::Literal(3)),
         &v,
         &no_commands(),
@@ -160,7 +160,7 @@ fn rollback_and_promote_verify_what_they_change() {
         revision: None,
         verify_timeout: Duration::from_secs(60),
     });
-    let Ok(Action::Mutate { verify, .. }) = resolve(&rollback, &v, &no_commands()) else {
+    let Ok(ResolvedStep::Mutate { verify, .. }) = resolve(&rollback, &v, &no_commands()) else {
         panic!("not a mutation");
     };
     assert!(matches!(verify, Some(Probe::RolloutComplete { .. })));
@@ -173,7 +173,7 @@ fn rollback_and_promote_verify_what_they_change() {
         },
         verify_timeout: Duration::from_secs(60),
     });
-    let Ok(Action::Mutate { verify, .. }) = resolve(&promote, &v, &no_commands()) else {
+    let Ok(ResolvedStep::Mutate { verify, .. }) = resolve(&promote, &v, &no_commands()) else {
         panic!("not a mutation");
     };
     assert!(matches!(verify, Some(Probe::Writable { .. })));
@@ -193,7 +193,7 @@ fn a_silence_takes_its_duration_and_matcher_values_from_parameters() {
         comment: template("rollout of {{ name }}"),
     });
     let v = values(&[("cluster", "eu"), ("name", "payment"), ("for", "1h30m")]);
-    let Ok(Action::Mutate {
+    let Ok(ResolvedStep::Mutate {
         mutation:
             Mutation::Silence {
                 cluster,
@@ -250,7 +250,7 @@ fn a_command_runs_only_when_enabled_and_allowlisted() {
             vec!["aws".into(), "rds".into(), "promote-read-replica".into()],
         )]),
     };
-    let Ok(Action::Mutate {
+    let Ok(ResolvedStep::Mutate {
         mutation: Mutation::Command { argv, .. },
         verify: None,
         ..

@@ -15,8 +15,8 @@ use crate::model::runs::StartRun;
 use crate::model::silence_form::{Field, SilenceDraft, SilenceForm};
 use crate::model::suggest::alert_text;
 use crate::model::{Model, Text};
-use crate::runbook::action::Matcher as RunMatcher;
 use crate::runbook::direct;
+use crate::runbook::resolved::Matcher as RunMatcher;
 
 /// Opens the create form for the selected alert; a status message when there is none.
 pub fn open_form(model: &mut Model) -> Vec<Effect> {

@@ -10,7 +10,7 @@ use crate::fixture::workloads::{workload, workload_model};
 use crate::fixture::{act, pod};
 use crate::model::pod_detail::OwnerRef;
 use crate::model::workload_view::selected_key;
-use crate::runbook::action::{ObjectKind, ObjectRef};
+use crate::runbook::resolved::{ObjectKind, ObjectRef};
 use crate::runbook::spec::{Field, PromotionSpec, StepKind};
 use crate::update::update;
 

@@ -12,9 +12,9 @@ use crate::sources::prometheus::{PromClient, PromTarget};
 use crate::sources::target::ClusterTarget;
 use watchdeck_core::clock::Clock;
 use watchdeck_core::config::HttpUrl;
-use watchdeck_core::runbook::action::Mutation;
 use watchdeck_core::runbook::op::{OpError, OpOutcome, OpRequest};
 use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_core::runbook::resolved::Mutation;
 
 /// Longest wait for a read (get, list, query, review).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);

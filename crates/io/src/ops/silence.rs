@@ -15,9 +15,9 @@ use watchdeck_core::model::matcher;
 use watchdeck_core::model::matcher::MatchOp;
 use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::model::silence_form::SilenceDraft;
-use watchdeck_core::runbook::action::{Matcher, Mutation};
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
+use watchdeck_core::runbook::resolved::{Matcher, Mutation};
 
 fn model_matchers(matchers: &[Matcher]) -> Vec<matcher::Matcher> {
     matchers

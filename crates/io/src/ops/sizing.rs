@@ -6,7 +6,7 @@
 
 use super::client::Ops;
 use super::prometheus::{format_number, quoted, value};
-use watchdeck_core::runbook::action::ObjectRef;
+use watchdeck_core::runbook::resolved::ObjectRef;
 
 /// Rate window of the measurements.
 const WINDOW: &str = "2m";

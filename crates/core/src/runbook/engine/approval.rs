@@ -13,8 +13,8 @@ use super::plan::{Ask, Planned, Planning, Scope};
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, StepStatus};
 use crate::model::sanitize::sanitize;
-use crate::runbook::action::Mutation;
 use crate::runbook::op::PlanReport;
+use crate::runbook::resolved::Mutation;
 
 impl Run {
     /// Every step planned: the approval's questions, or on without one when nothing changes.

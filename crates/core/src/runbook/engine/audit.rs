@@ -7,9 +7,9 @@ use ring::digest::{SHA256, digest};
 use super::RunEffect;
 use super::mutate::Mutating;
 use super::run::Run;
-use crate::runbook::action::Mutation;
 use crate::runbook::audit::{AuditPhase, AuditRecord, Who};
 use crate::runbook::op::DiffLine;
+use crate::runbook::resolved::Mutation;
 
 impl Run {
     /// A refused record for `m`: `refused: {reason}`.

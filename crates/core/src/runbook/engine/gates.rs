@@ -10,8 +10,8 @@ use super::approval::{data_loss_text, over_limit};
 use super::mutate::Mutating;
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
-use crate::runbook::action::Mutation;
 use crate::runbook::op::{DiffLine, PlanReport};
+use crate::runbook::resolved::Mutation;
 
 /// An SLO with less than this share of its error budget left makes acting risky.
 const LOW_BUDGET: f64 = 0.10;
@@ -342,7 +342,7 @@ pub(super) fn changed_lines(diff: &[DiffLine]) -> Vec<String> {
 
 /// The change in words: `scale deployment/payment in us-east-1/shop from 4 to 8 replicas`.
 pub(super) fn describe(mutation: &Mutation, plan: Option<&PlanReport>) -> String {
-    let place = |o: &crate::runbook::action::ObjectRef| {
+    let place = |o: &crate::runbook::resolved::ObjectRef| {
         format!(
             "{}/{} in {}/{}",
             o.kind.keyword(),

@@ -13,9 +13,9 @@ use super::mutate::{Mutating, Stage as MStage, blocked};
 use super::run::{Phase, Run};
 use super::{Expect, Gate, RunEffect, StepStatus};
 use crate::model::sanitize::sanitize;
-use crate::runbook::action::{Action, Mutation};
 use crate::runbook::op::{OpOutcome, OpRequest, PlanReport};
 use crate::runbook::resolve::resolve;
+use crate::runbook::resolved::{Mutation, ResolvedStep};
 
 /// One mutating step as planned before the approval.
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ impl Run {
             .filter(|(_, step)| self.planned_now(step, from))
             .filter_map(
                 |(i, step)| match resolve(step, &self.values, &self.context.commands) {
-                    Ok(Action::Mutate { mutation, .. }) => Some((i, mutation)),
+                    Ok(ResolvedStep::Mutate { mutation, .. }) => Some((i, mutation)),
                     _ => None,
                 },
             )

@@ -10,9 +10,9 @@ use jiff::Timestamp;
 use super::mutate::{Mutating, Stage};
 use super::run::Run;
 use super::{Expect, Gate, Recovery, RunEffect, StepStatus};
-use crate::runbook::action::Mutation;
 use crate::runbook::op::OpRequest;
 use crate::runbook::resolve::verify_probe;
+use crate::runbook::resolved::Mutation;
 
 impl Run {
     /// The step failed with `reason`. Before the change went through: retry or stop. After

@@ -14,9 +14,9 @@ use super::{
     Answer, Expect, Gate, Prompt, RecoveryReport, RunContext, RunEffect, RunInput, RunResult,
     StepState, StepStatus,
 };
-use crate::runbook::action::Probe;
 use crate::runbook::op::OpRequest;
 use crate::runbook::params::Values;
+use crate::runbook::resolved::Probe;
 use crate::runbook::spec::Runbook;
 
 /// What the current step is doing.

@@ -8,9 +8,9 @@ use super::mutate::Mutating;
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
 use crate::model::sanitize::sanitize;
-use crate::runbook::action::Action;
 use crate::runbook::op::{OpOutcome, OpRequest};
 use crate::runbook::resolve::resolve;
+use crate::runbook::resolved::ResolvedStep;
 use crate::runbook::spec::{OnFail, StepKind};
 
 /// Choices after a check or a wait that did not hold.
@@ -54,7 +54,7 @@ impl Run {
             }
         };
         match action {
-            Action::Note { text } => {
+            ResolvedStep::Note { text } => {
                 if matches!(step.kind, StepKind::Note { outcome: true, .. }) {
                     self.outcome = Some(match why {
                         Some(why) => format!("{text} ({why})"),
@@ -64,7 +64,7 @@ impl Run {
                 self.set_status(StepStatus::Done(text));
                 self.next_step(now, out);
             }
-            Action::Confirm { question } => {
+            ResolvedStep::Confirm { question } => {
                 if self.context.dry_run {
                     self.set_status(StepStatus::Skipped(format!(
                         "dry run: would ask: {question}"
@@ -76,14 +76,14 @@ impl Run {
                 self.phase = Phase::Confirming;
                 self.ask(Gate::Step, question, Expect::YesNo);
             }
-            Action::Check(probe) => {
+            ResolvedStep::Check(probe) => {
                 self.set_status(StepStatus::Running("checking".to_owned()));
                 self.phase = Phase::Checking {
                     probe: probe.clone(),
                 };
                 self.op(OpRequest::Probe(probe), std::time::Duration::ZERO, out);
             }
-            Action::Wait {
+            ResolvedStep::Wait {
                 until,
                 timeout,
                 every,
@@ -100,7 +100,7 @@ impl Run {
                 };
                 self.op(OpRequest::Probe(until), std::time::Duration::ZERO, out);
             }
-            Action::Mutate {
+            ResolvedStep::Mutate {
                 mutation,
                 verify,
                 verify_timeout,

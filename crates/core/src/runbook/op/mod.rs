@@ -5,7 +5,7 @@ pub mod diff;
 
 use std::time::Duration;
 
-use super::action::{AccessCheck, Mutation, Probe};
+use super::resolved::{AccessCheck, Mutation, Probe};
 
 /// One request from the engine.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use super::read::wrong_kind;
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::ops::client::Ops;
 use watchdeck_core::model::sanitize::sanitize;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef};
 use watchdeck_core::runbook::op::{OpError, PlanReport};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
 
 pub async fn plan(ops: &Ops, object: &ObjectRef, source: &str) -> Result<PlanReport, OpError> {
     let current = get(ops, object).await?;

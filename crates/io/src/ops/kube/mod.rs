@@ -20,9 +20,9 @@ use kube::core::{ApiResource, GroupVersionKind};
 use serde_json::Value;
 
 use super::client::Ops;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef};
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{OpError, PlanReport, Snapshot};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
 
 /// The API resource of a kind.
 pub fn api_resource(kind: ObjectKind) -> ApiResource {

@@ -11,8 +11,8 @@ use crate::ops::client::Ops;
 use crate::ops::prometheus;
 use crate::ops::prometheus::{format_lag, replication_lag};
 use watchdeck_core::model::sanitize::sanitize;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef, Probe};
 use watchdeck_core::runbook::op::{Observation, OpError};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef, Probe};
 
 pub async fn probe(ops: &Ops, probe: &Probe) -> Result<Observation, OpError> {
     match probe {

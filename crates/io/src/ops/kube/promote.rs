@@ -13,8 +13,8 @@ use crate::ops::client::Ops;
 use crate::ops::data_at_risk::measure;
 use crate::ops::prometheus::format_lag;
 use watchdeck_core::model::sanitize::sanitize;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef};
 use watchdeck_core::runbook::op::{OpError, PlanReport};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
 
 pub async fn plan(
     ops: &Ops,

@@ -13,8 +13,8 @@ use super::{
 };
 use crate::ops::client::Ops;
 use watchdeck_core::model::sanitize::sanitize;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef};
 use watchdeck_core::runbook::op::{OpError, PlanReport};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
 
 /// One revision of a Deployment: its ReplicaSet's template and change-cause.
 #[derive(Debug, Clone)]

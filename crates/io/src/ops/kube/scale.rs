@@ -9,8 +9,8 @@ use super::read::{spec_replicas, wrong_kind};
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::ops::client::Ops;
 use crate::ops::sizing;
-use watchdeck_core::runbook::action::{ObjectKind, ObjectRef};
 use watchdeck_core::runbook::op::{OpError, PlanReport};
+use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
 
 pub async fn plan(
     ops: &Ops,

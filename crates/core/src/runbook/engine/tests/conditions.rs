@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind, t0};
-use crate::runbook::action::Probe;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::runbook::op::{OpError, OpOutcome, OpRequest};
+use crate::runbook::resolved::Probe;
 use crate::runbook::spec::{StepKind, Template};
 
 fn check() -> crate::runbook::spec::Step {

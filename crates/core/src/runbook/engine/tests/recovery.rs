@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind, t0};
-use crate::runbook::action::Mutation;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::runbook::op::{ExecError, OpOutcome, OpRequest, Snapshot};
+use crate::runbook::resolved::Mutation;
 
 fn staging_scale(from: i32, to: &'static str) -> Harness {
     let mut h = Harness::new(

@@ -4,10 +4,10 @@
 
 use super::fixtures::*;
 use super::harness::{Harness, Kind};
-use crate::runbook::action::Probe;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::op::{AccessVerdict, DiffLine, OpOutcome, OpRequest};
+use crate::runbook::resolved::Probe;
 use crate::runbook::spec::{Field, StepKind, TargetSpec};
 use std::time::Duration;
 

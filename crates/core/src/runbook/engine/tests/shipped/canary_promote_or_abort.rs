@@ -12,10 +12,10 @@ use super::{
     UNDOABLE, choices, done, failing, gates, pass_gates, probes, scale_of, scaled, shipped_run,
     stopped, unanswered,
 };
-use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::runbook::op::{OpOutcome, OpRequest};
+use crate::runbook::resolved::{Comparison, Mutation, Probe};
 
 /// Steps: errors-no-worse, latency-no-worse, abort-canary, aborted, decide, scale-canary,
 /// canary-healthy-at-size, scale-stable-down, promoted.

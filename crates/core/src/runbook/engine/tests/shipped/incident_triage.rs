@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::super::fixtures::observed;
 use super::super::harness::{Harness, Kind};
 use super::{CONDITION, choices, failed, failing, probes, shipped_run};
-use crate::runbook::action::{Comparison, ObjectKind, ObjectRef, Probe};
 use crate::runbook::engine::{Answer, Gate, Recovery, RunResult, StepStatus};
+use crate::runbook::resolved::{Comparison, ObjectKind, ObjectRef, Probe};
 
 /// The value each check shows when it holds, in step order.
 const VALUES: [&str; 8] = [

@@ -15,7 +15,6 @@ pub(super) use rollback_bad_deploy::rollback_plan;
 
 use super::fixtures::context;
 use super::harness::{Harness, Kind};
-use crate::runbook::action::{Mutation, Probe};
 use crate::runbook::engine::{
     Answer, ClusterPolicy, Expect, Gate, Recovery, RunContext, RunResult, StepStatus,
 };
@@ -23,6 +22,7 @@ use crate::runbook::library::built_in;
 use crate::runbook::op::diff::diff;
 use crate::runbook::op::{ExecError, OpOutcome, OpRequest, PlanReport, Snapshot};
 use crate::runbook::params::validate;
+use crate::runbook::resolved::{Mutation, Probe};
 use crate::runbook::spec::Runbook;
 
 /// The shipped runbook `id`; panics when any shipped file fails to parse.

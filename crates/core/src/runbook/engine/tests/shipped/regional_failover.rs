@@ -14,10 +14,10 @@ use super::{
     NOT_UNDOABLE, choices, failing, pass_gates, plan_of, probes, scale_of, shipped_run, stopped,
     unanswered,
 };
-use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::op::{OpOutcome, OpRequest, PlanReport};
+use crate::runbook::resolved::{Comparison, Mutation, Probe};
 
 /// Steps: primary-down, target-up, decide, promote, writable, third-region-follows, scale-order,
 /// scale-payment, scale-auth, scale-user, scale-gateway, scale-analytics, scale-notification,

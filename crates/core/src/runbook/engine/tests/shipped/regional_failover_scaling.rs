@@ -15,9 +15,9 @@ use super::regional_failover::{
 use super::{
     UNDOABLE, choices, done, executed, failing, gates, pass_gates, probes, scale_of, scaled,
 };
-use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunResult, StepStatus};
+use crate::runbook::resolved::{Comparison, Mutation, Probe};
 
 #[test]
 fn the_third_region_follows_the_new_primary_and_is_verified_by_its_lag() {

@@ -9,10 +9,10 @@ use super::{
     CONDITION, RETRY_OR_STOP, choices, done, failed, failing, gates, kinds, pass_gates, plan_of,
     planned_mutations, probes, shipped_run, stopped,
 };
-use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
 use crate::runbook::op::PlanReport;
+use crate::runbook::resolved::{Comparison, Mutation, Probe};
 
 const ID: &str = "rollback-bad-deploy";
 /// Steps: errors-are-high, read-history, roll-back, errors-recover, follow-up.

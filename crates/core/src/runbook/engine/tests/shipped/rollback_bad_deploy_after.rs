@@ -10,9 +10,9 @@ use super::{
     CONDITION, UNDOABLE, UNKNOWN, choices, executed, failing, pass_gates, planned_mutations,
     unanswered,
 };
-use crate::runbook::action::Mutation;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Gate, Recovery, RunResult, StepStatus};
+use crate::runbook::resolved::Mutation;
 
 #[test]
 fn a_rollout_that_does_not_complete_offers_rolling_back_to_the_replaced_revision() {

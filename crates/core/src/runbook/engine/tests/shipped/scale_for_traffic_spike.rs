@@ -9,9 +9,9 @@ use super::{
     UNDOABLE, UNKNOWN, choices, done, executed, failed, failing, gates, kinds, pass_gates, probes,
     scale_of, shipped_run, stopped, unanswered,
 };
-use crate::runbook::action::{Comparison, Mutation, Probe};
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::engine::{Answer, Expect, Gate, Recovery, RunResult, StepStatus};
+use crate::runbook::resolved::{Comparison, Mutation, Probe};
 
 const ID: &str = "scale-for-traffic-spike";
 /// Steps: latency-is-high, database-headroom, scale-out, pods-ready, latency-recovers,

@@ -23,7 +23,7 @@ impl std::fmt::Display for ObjectRef {
 
 /// A resolved step.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum ResolvedStep {
     Check(Probe),
     Wait {
         until: Probe,
