@@ -83,11 +83,21 @@ pub(crate) fn has_control_chars(s: &str) -> bool {
 }
 
 /// A duration in watchdeck's grammar (`crate::duration`: `"5s"`, `"1m30s"`, `"250ms"`) that
-/// must be positive.
+/// must be positive (a negative one, `"-5s"`, is told so).
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let expected = "expected a duration such as \"5s\", \"1m\" or \"1m30s\"";
+    let negative = s
+        .strip_prefix('-')
+        .is_some_and(|rest| crate::duration::parse_duration(rest).is_ok());
     let parsed = crate::duration::parse_duration(s)
-        .map_err(|_| format!("{expected}, found {}", quoted(s)))?;
+        .map_err(|_| format!("{expected}, found {}", quoted(s)))
+        .or_else(|error| {
+            if negative {
+                Ok(Duration::ZERO)
+            } else {
+                Err(error)
+            }
+        })?;
     if parsed.is_zero() {
         return Err(format!(
             "expected a duration greater than zero, found {}",

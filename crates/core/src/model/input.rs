@@ -1,7 +1,9 @@
-//! A one-line text editor (the `/` filter and `:` palette prompt): text, a cursor in
-//! characters, and the edits the bottom line offers. Plain data; `update` drives it.
+//! The one-line text editor behind every text input (the `/` filter and `:` palette prompt,
+//! runbook parameters, the silence form, typed confirmations, the replica count): text, a
+//! cursor in characters, and the editing keys they all share. Plain data; `update` drives it.
 
 use super::filter::FilterTarget;
+use crate::action::Key;
 
 /// What the bottom line's prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,11 +124,79 @@ impl InputLine {
         self.text.clear();
         self.cursor = 0;
     }
+
+    /// Applies an editing key: a character, Backspace/Ctrl-H, Delete/Ctrl-D, Ctrl-U (clear),
+    /// ←/Ctrl-B, →/Ctrl-F, Home/Ctrl-A, End/Ctrl-E. `None` when `key` is not one of them (the
+    /// caller's to handle); `Some(true)` when the text changed.
+    pub fn edit(&mut self, key: Key) -> Option<bool> {
+        self.edit_within(key, usize::MAX)
+    }
+
+    /// [`InputLine::edit`], keeping the line to at most `max` characters.
+    pub fn edit_within(&mut self, key: Key, max: usize) -> Option<bool> {
+        Some(match key {
+            Key::Char(c) => self.len() < max && self.insert(c),
+            Key::Backspace | Key::Ctrl('h') => self.backspace(),
+            Key::Delete | Key::Ctrl('d') => self.delete(),
+            Key::Ctrl('u') => {
+                self.clear();
+                true
+            }
+            Key::Left | Key::Ctrl('b') => {
+                self.left();
+                false
+            }
+            Key::Right | Key::Ctrl('f') => {
+                self.right();
+                false
+            }
+            Key::Home | Key::Ctrl('a') => {
+                self.home();
+                false
+            }
+            Key::End | Key::Ctrl('e') => {
+                self.end();
+                false
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// A line equals the text it holds (the cursor aside).
+impl PartialEq<&str> for InputLine {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editing_keys_are_the_same_for_every_input() {
+        let mut line = InputLine::with_text("prod");
+        assert_eq!(line.edit(Key::Char('!')), Some(true));
+        assert_eq!(line.edit(Key::Left), Some(false));
+        assert_eq!(line.edit(Key::Backspace), Some(true));
+        assert_eq!((line.text(), line.cursor()), ("pro!", 3));
+        assert_eq!(line.edit(Key::Ctrl('a')), Some(false));
+        assert_eq!(line.edit(Key::Delete), Some(true));
+        assert_eq!(line.text(), "ro!");
+        assert_eq!(line.edit(Key::Enter), None, "not an editing key");
+        assert_eq!(line.edit(Key::Ctrl('u')), Some(true));
+        assert_eq!(line, "");
+        for c in "12345".chars() {
+            line.edit_within(Key::Char(c), 3);
+        }
+        assert_eq!(line, "123", "kept to its limit");
+        assert_eq!(
+            line.edit(Key::Char('\u{202e}')),
+            Some(false),
+            "invisible characters refused"
+        );
+    }
 
     #[test]
     fn input_line_edits_at_the_cursor() {

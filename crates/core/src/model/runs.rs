@@ -69,7 +69,7 @@ pub struct RunPanel {
     /// First line of the step detail (guidance, diff, log) shown.
     pub scroll: u16,
     /// Text typed at a typed confirmation.
-    pub input: String,
+    pub input: crate::model::input::InputLine,
 }
 
 /// Where the active run stands, for the status bar and the keys.

@@ -3,6 +3,7 @@
 //! its matchers catch, and the expire confirmation. Plain data; keys arrive via `update`.
 
 use super::alert::Alert;
+use super::input::InputLine;
 use super::matcher::{Matcher, all_match, compile_all, parse_matcher};
 use super::rows::AlertEntry;
 use super::{ClusterId, Model, Text};
@@ -33,10 +34,10 @@ pub struct SilenceDraft {
 pub struct SilenceForm {
     pub cluster: ClusterId,
     /// One matcher per line, `name="value"` (empty lines are ignored).
-    pub matchers: Vec<String>,
-    pub duration: String,
-    pub comment: String,
-    pub author: String,
+    pub matchers: Vec<InputLine>,
+    pub duration: InputLine,
+    pub comment: InputLine,
+    pub author: InputLine,
     pub focus: Field,
     /// Why the last submit was refused.
     pub error: Option<Text>,
@@ -50,14 +51,14 @@ impl SilenceForm {
             .iter()
             .filter(|(k, _)| !SKIPPED_LABELS.contains(&k.as_str()))
             .map(|(k, v)| Matcher::new(k.as_str(), super::matcher::MatchOp::Equal, v.as_str()))
-            .map(|m| m.to_string())
+            .map(|m| InputLine::with_text(&m.to_string()))
             .collect();
         SilenceForm {
             cluster,
             matchers,
-            duration: "2h".to_string(),
-            comment: String::new(),
-            author: author.to_string(),
+            duration: InputLine::with_text("2h"),
+            comment: InputLine::default(),
+            author: InputLine::with_text(author),
             focus: Field::Comment,
             error: None,
         }
@@ -70,7 +71,7 @@ impl SilenceForm {
         fields
     }
 
-    pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+    pub fn line_mut(&mut self, field: Field) -> Option<&mut InputLine> {
         match field {
             Field::Matcher(i) => self.matchers.get_mut(i),
             Field::Duration => Some(&mut self.duration),
@@ -83,8 +84,8 @@ impl SilenceForm {
     pub fn parsed_matchers(&self) -> Result<Vec<Matcher>, String> {
         self.matchers
             .iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| parse_matcher(line))
+            .filter(|line| !line.text().trim().is_empty())
+            .map(|line| parse_matcher(line.text()))
             .collect()
     }
 
@@ -99,18 +100,18 @@ impl SilenceForm {
                 "the matchers would catch every alert; add one that needs a label".to_string(),
             );
         }
-        let duration_secs = parse_duration(&self.duration)?;
-        if self.comment.trim().is_empty() {
+        let duration_secs = parse_duration(self.duration.text())?;
+        if self.comment.text().trim().is_empty() {
             return Err("a comment is required (why are you silencing this?)".to_string());
         }
-        if self.author.trim().is_empty() {
+        if self.author.text().trim().is_empty() {
             return Err("an author is required".to_string());
         }
         Ok(SilenceDraft {
             matchers,
             duration_secs,
-            created_by: self.author.trim().to_string(),
-            comment: self.comment.trim().to_string(),
+            created_by: self.author.text().trim().to_string(),
+            comment: self.comment.text().trim().to_string(),
         })
     }
 }

@@ -61,7 +61,7 @@ pub struct ScalePopup {
     pub target: ObjectRef,
     /// `spec.replicas` when the popup opened: the run's precondition.
     pub current: u32,
-    pub input: String,
+    pub input: crate::model::input::InputLine,
     /// The input still holds the prefilled count: the first digit typed replaces it.
     pub prefilled: bool,
     pub error: Option<Text>,

@@ -149,7 +149,7 @@ fn silence_form_prefills_edits_previews_and_submits() {
             r#"severity="critical""#,
         ]
     );
-    assert_eq!((f.duration.as_str(), f.author.as_str()), ("2h", "oncall"));
+    assert_eq!((f.duration.text(), f.author.text()), ("2h", "oncall"));
     assert_eq!(f.focus, Field::Comment);
     // Preview: the payment alert in prod-eu-1; the same alert in prod-us-1 is elsewhere.
     let p = preview(&model, f);

@@ -85,24 +85,13 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
                 }
             });
         }
-        Key::Char(c) => edited = line.insert(c),
-        Key::Backspace | Key::Ctrl('h') => edited = line.backspace(),
-        Key::Delete | Key::Ctrl('d') => edited = line.delete(),
-        Key::Ctrl('u') => {
-            line.clear();
-            edited = true;
-        }
-        Key::Left | Key::Ctrl('b') => line.left(),
-        Key::Right | Key::Ctrl('f') => line.right(),
-        Key::Home | Key::Ctrl('a') => line.home(),
-        Key::End | Key::Ctrl('e') => line.end(),
         Key::Up | Key::Ctrl('p') | Key::BackTab => {
             prompt.selected = prompt.selected.saturating_sub(1)
         }
         Key::Down | Key::Ctrl('n') | Key::Tab => {
             prompt.selected = prompt.selected.saturating_add(1)
         }
-        _ => {}
+        key => edited = line.edit(key).unwrap_or(false),
     }
     if edited {
         prompt.selected = 0;

@@ -76,23 +76,7 @@ fn form_key(model: &mut Model, mut form: ParamForm, key: Key) -> Vec<Effect> {
         Key::BackTab | Key::Up => form.previous(),
         _ => {
             if let Some(line) = form.focused_mut() {
-                match key {
-                    Key::Char(c) => {
-                        line.insert(c);
-                    }
-                    Key::Backspace | Key::Ctrl('h') => {
-                        line.backspace();
-                    }
-                    Key::Delete | Key::Ctrl('d') => {
-                        line.delete();
-                    }
-                    Key::Ctrl('u') => line.clear(),
-                    Key::Left | Key::Ctrl('b') => line.left(),
-                    Key::Right | Key::Ctrl('f') => line.right(),
-                    Key::Home | Key::Ctrl('a') => line.home(),
-                    Key::End | Key::Ctrl('e') => line.end(),
-                    _ => {}
-                }
+                line.edit(key);
             }
         }
     }

@@ -11,12 +11,16 @@ use crate::action::Key;
 use crate::effect::Effect;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::selected_alert_entry as selected_entry;
+use crate::model::input::InputLine;
 use crate::model::runs::StartRun;
 use crate::model::silence_form::{Field, SilenceDraft, SilenceForm};
 use crate::model::suggest::alert_text;
 use crate::model::{Model, Text};
 use crate::runbook::direct;
 use crate::runbook::resolved::Matcher as RunMatcher;
+
+/// Longest text a field of the form keeps.
+const MAX_FIELD: usize = 512;
 
 /// Opens the create form for the selected alert; a status message when there is none.
 pub fn open_form(model: &mut Model) -> Vec<Effect> {
@@ -125,27 +129,14 @@ fn form_key(model: &mut Model, mut form: SilenceForm, key: Key) -> Vec<Effect> {
         Key::Tab | Key::Down => form.focus = neighbour(&form, 1),
         Key::BackTab | Key::Up => form.focus = neighbour(&form, -1),
         Key::Ctrl('n') => {
-            form.matchers.push(String::new());
+            form.matchers.push(InputLine::default());
             form.focus = Field::Matcher(form.matchers.len() - 1);
         }
-        Key::Ctrl('u') => {
-            if let Some(text) = form.text_mut(form.focus) {
-                text.clear();
+        key => {
+            if let Some(line) = form.line_mut(form.focus) {
+                line.edit_within(key, MAX_FIELD);
             }
         }
-        Key::Backspace => {
-            if let Some(text) = form.text_mut(form.focus) {
-                text.pop();
-            }
-        }
-        Key::Char(c) if !c.is_control() => {
-            if let Some(text) = form.text_mut(form.focus)
-                && text.chars().count() < 512
-            {
-                text.push(c);
-            }
-        }
-        _ => {}
     }
     model.ui.silence = Some(form);
     effects

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::action::{Action, Key};
 use crate::effect::Effect;
 use crate::event::{Mouse, MouseKind};
+use crate::model::input::InputLine;
 use crate::model::rows::{pod_list, selected_pod};
 use crate::model::runs::StartRun;
 use crate::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
@@ -208,7 +209,7 @@ fn open_scale_for(model: &mut Model, cluster: ClusterId, row: &WorkloadRow) -> V
     model.ui.workloads.popup = Some(ActionPopup::Scale(ScalePopup {
         target,
         current: row.desired,
-        input: row.desired.to_string(),
+        input: InputLine::with_text(&row.desired.to_string()),
         prefilled: true,
         error: None,
     }));
@@ -357,7 +358,7 @@ fn scale_key(model: &mut Model, mut popup: ScalePopup, key: Key) -> Vec<Effect> 
     match key {
         Key::Esc => return vec![Effect::Render],
         Key::Enter => {
-            let replicas = popup.input.parse::<i32>();
+            let replicas = popup.input.text().parse::<i32>();
             match replicas {
                 Ok(n) if popup.current == u32::try_from(n).unwrap_or(u32::MAX) => {
                     popup.error = Some(Text::new(&format!(
@@ -380,14 +381,12 @@ fn scale_key(model: &mut Model, mut popup: ScalePopup, key: Key) -> Vec<Effect> 
                 popup.input.clear();
                 popup.prefilled = false;
             }
-            if popup.input.len() < MAX_DIGITS {
-                popup.input.push(c);
-            }
+            popup.input.edit_within(Key::Char(c), MAX_DIGITS);
             popup.error = None;
         }
         Key::Backspace | Key::Ctrl('h') => {
             popup.prefilled = false;
-            popup.input.pop();
+            popup.input.backspace();
             popup.error = None;
         }
         Key::Up | Key::Char('+') => bump(&mut popup, 1),
@@ -399,9 +398,13 @@ fn scale_key(model: &mut Model, mut popup: ScalePopup, key: Key) -> Vec<Effect> 
 }
 
 fn bump(popup: &mut ScalePopup, delta: i64) {
-    let now: i64 = popup.input.parse().unwrap_or(i64::from(popup.current));
+    let now: i64 = popup
+        .input
+        .text()
+        .parse()
+        .unwrap_or(i64::from(popup.current));
     let next = (now + delta).clamp(0, i64::from(direct::MAX_REPLICAS));
-    popup.input = next.to_string();
+    popup.input = InputLine::with_text(&next.to_string());
     popup.prefilled = false;
     popup.error = None;
 }

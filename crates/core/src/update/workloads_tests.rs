@@ -76,7 +76,7 @@ fn x_on_a_deployment_then_6_enter_starts_a_scale_to_6_from_3() {
     let Some(ActionPopup::Scale(popup)) = &model.ui.workloads.popup else {
         panic!("{:?}", model.ui.workloads.popup);
     };
-    assert_eq!((popup.input.as_str(), popup.current), ("3", 3), "prefilled");
+    assert_eq!((popup.input.text(), popup.current), ("3", 3), "prefilled");
     // Keys go to the popup: `6` is a digit here, not a screen.
     assert!(started(&key(&mut model, Key::Char('6'))).is_none());
     assert_eq!(model.ui.view, View::Workloads);

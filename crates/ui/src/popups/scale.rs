@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, popup: &ScalePopup, theme: &Theme) {
         ]),
         Line::from(vec![
             Span::styled("replicas: ", theme.header),
-            Span::styled(popup.input.clone(), input_style),
+            Span::styled(popup.input.text().to_string(), input_style),
             Span::styled("▏", theme.muted),
         ]),
     ];

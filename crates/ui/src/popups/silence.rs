@@ -10,8 +10,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::centered;
 use crate::theme::Theme;
 use crate::widgets::alert_groups::key_labels;
+use crate::widgets::input::field_text;
+use watchdeck_core::model::Model;
+use watchdeck_core::model::input::InputLine;
 use watchdeck_core::model::silence_form::{Field, SilenceForm, preview};
-use watchdeck_core::model::{Model, Text};
 
 /// Preview rows listed before "… and n more".
 const PREVIEW_ROWS: usize = 6;
@@ -27,21 +29,12 @@ pub fn render(frame: &mut Frame, model: &Model, form: &SilenceForm, theme: &Them
     let area = frame.area();
     let width = area.width.saturating_sub(4).min(100);
     let text_width = usize::from(width.saturating_sub(16));
-    let field = |label: &str, value: &str, focused: bool| {
+    let field = |label: &str, value: &InputLine, focused: bool| {
         let marker = if focused { "›" } else { " " };
-        let shown = Text::new(value);
-        let cursor = if focused { "▏" } else { "" };
-        let chars = shown.as_str().chars().count();
-        // Show the end of long values: that is where typing happens.
-        let visible: String = shown
-            .as_str()
-            .chars()
-            .skip(chars.saturating_sub(text_width.saturating_sub(1)))
-            .collect();
         Line::from(vec![
             Span::styled(format!("{marker} {label:<11}"), theme.header),
             Span::styled(
-                format!("{visible}{cursor}"),
+                field_text(value, text_width.saturating_sub(1), focused),
                 if focused { theme.selected } else { theme.base },
             ),
         ])

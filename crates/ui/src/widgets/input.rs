@@ -1,5 +1,6 @@
-//! The bottom line while a prompt is open: `/` or `:`, the text with its cursor, and what
-//! Enter and Esc will do.
+//! Text inputs, drawn one way from the one editor (`model::input::InputLine`): the bottom
+//! line while a prompt is open (`/` or `:`, the text with a block cursor, and what Enter and
+//! Esc will do), and fields inside popups (a bar cursor, long text scrolled to the cursor).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::theme::Theme;
-use watchdeck_core::model::Model;
 use watchdeck_core::model::input::{InputLine, PromptKind};
+use watchdeck_core::model::{Model, Text};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(prompt) = &model.ui.prompt else {
@@ -38,4 +39,36 @@ pub fn edited(line: &InputLine, theme: &Theme) -> [Span<'static>; 3] {
         Span::styled(under, theme.selected),
         Span::styled(after, theme.base),
     ]
+}
+
+/// A field inside a popup: the text with a bar (`▏`) at the cursor when `focused`, showing the
+/// `room` characters that end at the cursor (where typing happens) and what follows it.
+pub fn field_text(line: &InputLine, room: usize, focused: bool) -> String {
+    let text = Text::new(line.text());
+    let chars: Vec<char> = text.as_str().chars().collect();
+    let cursor = line.cursor().min(chars.len());
+    let start = cursor.saturating_sub(room);
+    let before: String = chars[start..cursor].iter().collect();
+    let after: String = chars[cursor..].iter().collect();
+    let bar = if focused { "▏" } else { "" };
+    format!("{before}{bar}{after}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use watchdeck_core::action::Key;
+
+    #[test]
+    fn fields_show_the_bar_at_the_cursor_and_the_end_that_fits() {
+        let mut line = InputLine::with_text("prod-eu-1/shop/payment");
+        assert_eq!(field_text(&line, 40, true), "prod-eu-1/shop/payment▏");
+        assert_eq!(field_text(&line, 40, false), "prod-eu-1/shop/payment");
+        assert_eq!(field_text(&line, 7, true), "payment▏");
+        for _ in 0..8 {
+            line.edit(Key::Left);
+        }
+        assert_eq!(field_text(&line, 40, true), "prod-eu-1/shop▏/payment");
+        assert_eq!(field_text(&line, 4, true), "shop▏/payment");
+    }
 }

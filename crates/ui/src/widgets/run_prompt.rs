@@ -10,7 +10,9 @@ use ratatui::text::{Line, Span};
 
 use super::run_text::wrap;
 use crate::theme::Theme;
+use crate::widgets::input::field_text;
 use watchdeck_core::model::Text;
+use watchdeck_core::model::input::InputLine;
 use watchdeck_core::model::runs::{RunPhase, Runs};
 use watchdeck_core::model::time::human_duration;
 use watchdeck_core::runbook::engine::{Expect, Gate, Prompt, Run, RunResult};
@@ -148,7 +150,12 @@ pub fn footer<'a>(runs: &Runs, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme) -> Vec<Line<'a>> {
+fn prompt_lines<'a>(
+    prompt: &Prompt,
+    input: &InputLine,
+    columns: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut first = true;
     // The whole plan is shown in the detail pane; here its first line and where to look.
@@ -193,17 +200,10 @@ fn prompt_lines<'a>(prompt: &Prompt, input: &str, columns: usize, theme: &Theme)
                 Span::styled(Text::new(expected).to_string(), theme.header),
                 Span::styled(" and press Enter (or type no)", theme.muted),
             ]));
-            let shown = Text::new(input);
             let room = columns.saturating_sub(5);
-            let chars = shown.as_str().chars().count();
-            let visible: String = shown
-                .as_str()
-                .chars()
-                .skip(chars.saturating_sub(room))
-                .collect();
             lines.push(Line::from(vec![
                 Span::styled("  > ", theme.header),
-                Span::styled(format!("{visible}▏"), theme.selected),
+                Span::styled(field_text(input, room, true), theme.selected),
             ]));
         }
         Expect::Choice(choices) => {

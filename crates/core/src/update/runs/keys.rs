@@ -5,6 +5,7 @@
 use crate::action::{Action, Key};
 use crate::effect::Effect;
 use crate::model::Model;
+use crate::model::input::InputLine;
 use crate::runbook::engine::{Answer, Expect, RunInput};
 
 /// Longest typed confirmation kept (a cluster/namespace/name fits with room to spare).
@@ -104,15 +105,10 @@ fn browse(model: &mut Model, key: Key, typing: bool) -> Option<Vec<Effect>> {
 }
 
 /// Edits the typed confirmation; `Some` with the text on Enter.
-fn type_key(input: &mut String, key: Key) -> Option<String> {
-    match key {
-        Key::Enter => return Some(input.clone()),
-        Key::Backspace => {
-            input.pop();
-        }
-        Key::Ctrl('u') => input.clear(),
-        Key::Char(c) if !c.is_control() && input.chars().count() < MAX_TYPED => input.push(c),
-        _ => {}
+fn type_key(input: &mut InputLine, key: Key) -> Option<String> {
+    if key == Key::Enter {
+        return Some(input.text().to_string());
     }
+    input.edit_within(key, MAX_TYPED);
     None
 }
