@@ -374,16 +374,12 @@ where
             () = &mut shutdown => break,
             event = inputs.terminal.next() => match event {
                 Some(Ok(event)) => {
-                    let Some(msg) = msg_of(&event) else { continue };
-                    if matches!(msg, Msg::Key(_) | Msg::Action(_)) {
+                    // Keys carry the loop's now: answers to a runbook prompt need it.
+                    let Some(msg) = msg_of(&event, clock.now()) else { continue };
+                    if matches!(msg, Msg::Key { .. } | Msg::Action(_)) {
                         stats.keys += 1;
                         key_pending.get_or_insert_with(Instant::now);
                     }
-                    // Keys carry the loop's now: answers to a runbook prompt need it.
-                    let msg = match msg {
-                        Msg::Key(key) => Msg::KeyAt { key, now: clock.now() },
-                        other => other,
-                    };
                     if apply(model, &mut inputs.executor, clock, msg, &mut dirty) {
                         break;
                     }
@@ -415,7 +411,13 @@ where
                 apply(model, &mut inputs.executor, clock, msg, &mut dirty);
             }
             _ = ticker.tick() => {
-                apply(model, &mut inputs.executor, clock, Msg::Tick, &mut dirty);
+                apply(
+                    model,
+                    &mut inputs.executor,
+                    clock,
+                    Msg::Tick { now: clock.now() },
+                    &mut dirty,
+                );
             }
             () = sleep_until(next_frame), if dirty => {}
         }

@@ -33,7 +33,7 @@ fn executor(audit: std::path::PathBuf) -> (Executor, Arc<Mutex<Vec<OpRequest>>>)
 /// (operation 4, after identity, access and the plan) with the same plan.
 fn yes(model: &mut Model, executor: &mut Option<Executor>) {
     let mut dirty = false;
-    let msg = Msg::KeyAt {
+    let msg = Msg::Key {
         key: Key::Char('y'),
         now: watchdeck_core::fixture::at(20),
     };

@@ -2,6 +2,8 @@
 //! run, an SLO burn rate, a workload's ready pods) or a text on the screen, and how to say
 //! what was seen instead when it does not hold.
 
+use jiff::Timestamp;
+
 use watchdeck_core::model::Model;
 use watchdeck_core::model::runs::RunPhase;
 use watchdeck_core::model::slo::SloScope;
@@ -92,7 +94,7 @@ pub const GATE_NAMES: [(&str, Gate); 8] = [
 
 impl Condition {
     /// Whether the condition holds on `model` and the `screen` text.
-    pub fn holds(&self, model: &Model, screen: &str) -> bool {
+    pub fn holds(&self, model: &Model, screen: &str, now: Timestamp) -> bool {
         match self {
             Condition::AlertFiring { name, cluster } => alert_count(model, name, cluster) > 0,
             Condition::AlertResolved { name, cluster } => {
@@ -131,7 +133,7 @@ impl Condition {
                 name,
                 at_least,
             } => workload(model, cluster, namespace, name).is_some_and(|w| w.ready >= *at_least),
-            Condition::RecoveryMet => recovery(model).is_some_and(|r| {
+            Condition::RecoveryMet => recovery(model, now).is_some_and(|r| {
                 r.rto.is_some_and(|rto| r.elapsed <= rto)
                     && r.rpo
                         .is_some_and(|rpo| r.data_at_risk.is_some_and(|d| d <= rpo))
@@ -182,7 +184,7 @@ impl Condition {
     }
 
     /// What was seen instead, for a failure message.
-    pub fn seen(&self, model: &Model, screen: &str) -> String {
+    pub fn seen(&self, model: &Model, screen: &str, now: Timestamp) -> String {
         match self {
             Condition::AlertFiring { name, cluster }
             | Condition::AlertResolved { name, cluster } => {
@@ -218,7 +220,7 @@ impl Condition {
                 Some(w) => format!("{}/{} ready", w.ready, w.desired),
                 None => "no such workload known".to_string(),
             },
-            Condition::RecoveryMet => match recovery(model) {
+            Condition::RecoveryMet => match recovery(model, now) {
                 Some(r) => format!(
                     "elapsed {}s (RTO {:?}), data at risk {:?} (RPO {:?})",
                     r.elapsed.as_secs(),
@@ -300,9 +302,12 @@ fn burn(model: &Model, slo: &str, cluster: &str, window_secs: u64) -> Option<f64
     rate.is_finite().then_some(rate)
 }
 
-fn recovery(model: &Model) -> Option<watchdeck_core::runbook::engine::RecoveryReport> {
+fn recovery(
+    model: &Model,
+    now: Timestamp,
+) -> Option<watchdeck_core::runbook::engine::RecoveryReport> {
     let run = model.runs.active.as_ref()?;
-    Some(run.recovery(model.runs.now?))
+    Some(run.recovery(now))
 }
 
 fn p99(model: &Model, service: &str, cluster: &str) -> Option<f64> {

@@ -364,7 +364,7 @@ where
     /// when the console asked to quit.
     pub fn press(&mut self, key: Key) -> bool {
         let now = self.clock.now();
-        let quit = self.apply(Msg::KeyAt { key, now });
+        let quit = self.apply(Msg::Key { key, now });
         if self.dirty
             && let Err(error) = self.draw()
         {
@@ -481,7 +481,8 @@ where
         .await
         .unwrap_or(before);
         if stepped != before {
-            self.apply(Msg::Tick);
+            let now = self.clock.now();
+            self.apply(Msg::Tick { now });
         }
     }
 

@@ -248,7 +248,7 @@ where
         Condition::Screen(_) => driver.console_screen(),
         _ => String::new(),
     };
-    condition.holds(&driver.model, &screen)
+    condition.holds(&driver.model, &screen, driver.clock.now())
 }
 
 fn failure<B>(
@@ -268,7 +268,7 @@ where
         line,
         step,
         wanted: condition.describe(),
-        seen: condition.seen(&driver.model, &screen),
+        seen: condition.seen(&driver.model, &screen, driver.clock.now()),
     }
 }
 

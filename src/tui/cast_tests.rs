@@ -12,7 +12,6 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::record::{Recording, Tee};
 use watchdeck_core::action::Key;
-use watchdeck_core::event::Msg;
 use watchdeck_core::fixture::{now, sample_model};
 use watchdeck_core::model::Model;
 use watchdeck_core::update::update;
@@ -73,7 +72,7 @@ fn the_cast_replays_to_the_frame_the_console_drew() {
     // Overview, then the Pods screen, then Alerts: each switch redraws most of the screen.
     for key in [None, Some('2'), Some('3')] {
         if let Some(key) = key {
-            update(&mut model, Msg::Key(Key::Char(key)));
+            update(&mut model, watchdeck_core::fixture::key_msg(Key::Char(key)));
         }
         terminal
             .draw(|frame| {

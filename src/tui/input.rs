@@ -6,6 +6,7 @@ use crossterm::event::{
     MouseEventKind,
 };
 
+use jiff::Timestamp;
 use watchdeck_core::action::Key;
 use watchdeck_core::event::{Mouse, MouseKind, Msg};
 
@@ -54,9 +55,9 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
 }
 
 /// The message for a terminal event, if it means anything to the console.
-pub fn msg_of(event: &TermEvent) -> Option<Msg> {
+pub fn msg_of(event: &TermEvent, now: Timestamp) -> Option<Msg> {
     match event {
-        TermEvent::Key(key) => key_of(key).map(Msg::Key),
+        TermEvent::Key(key) => key_of(key).map(|key| Msg::Key { key, now }),
         TermEvent::Mouse(mouse) => mouse_of(mouse).map(Msg::Mouse),
         TermEvent::Resize(_, _) => Some(Msg::Resize),
         TermEvent::FocusGained => Some(Msg::Resize),
@@ -68,6 +69,12 @@ pub fn msg_of(event: &TermEvent) -> Option<Msg> {
 mod tests {
     use super::*;
 
+    const NOW: Timestamp = Timestamp::UNIX_EPOCH;
+
+    fn msg_of_now(event: &TermEvent) -> Option<Msg> {
+        msg_of(event, NOW)
+    }
+
     fn press(code: KeyCode, modifiers: KeyModifiers) -> TermEvent {
         TermEvent::Key(KeyEvent::new(code, modifiers))
     }
@@ -75,30 +82,45 @@ mod tests {
     #[test]
     fn terminal_keys_map_through_keymap() {
         assert_eq!(
-            msg_of(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Msg::Key(Key::Char('q')))
+            msg_of_now(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Msg::Key {
+                key: Key::Char('q'),
+                now: NOW
+            })
         );
         assert_eq!(
-            msg_of(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Msg::Key(Key::Ctrl('c')))
+            msg_of_now(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Msg::Key {
+                key: Key::Ctrl('c'),
+                now: NOW
+            })
         );
         assert_eq!(
-            msg_of(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Msg::Key(Key::Char('G')))
+            msg_of_now(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Msg::Key {
+                key: Key::Char('G'),
+                now: NOW
+            })
         );
         assert_eq!(
-            msg_of(&press(KeyCode::PageDown, KeyModifiers::NONE)),
-            Some(Msg::Key(Key::PageDown))
+            msg_of_now(&press(KeyCode::PageDown, KeyModifiers::NONE)),
+            Some(Msg::Key {
+                key: Key::PageDown,
+                now: NOW
+            })
         );
         assert_eq!(
-            msg_of(&press(KeyCode::Enter, KeyModifiers::NONE)),
-            Some(Msg::Key(Key::Enter))
+            msg_of_now(&press(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Msg::Key {
+                key: Key::Enter,
+                now: NOW
+            })
         );
-        assert_eq!(msg_of(&press(KeyCode::F(5), KeyModifiers::NONE)), None);
-        assert_eq!(msg_of(&TermEvent::Resize(80, 24)), Some(Msg::Resize));
+        assert_eq!(msg_of_now(&press(KeyCode::F(5), KeyModifiers::NONE)), None);
+        assert_eq!(msg_of_now(&TermEvent::Resize(80, 24)), Some(Msg::Resize));
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
-        assert_eq!(msg_of(&TermEvent::Key(release)), None);
+        assert_eq!(msg_of_now(&TermEvent::Key(release)), None);
     }
 
     fn mouse(kind: MouseEventKind, column: u16, row: u16) -> TermEvent {
@@ -113,7 +135,7 @@ mod tests {
     #[test]
     fn mouse_clicks_and_wheel_map_to_messages() {
         assert_eq!(
-            msg_of(&mouse(MouseEventKind::Down(MouseButton::Left), 12, 0)),
+            msg_of_now(&mouse(MouseEventKind::Down(MouseButton::Left), 12, 0)),
             Some(Msg::Mouse(Mouse {
                 kind: MouseKind::Click,
                 column: 12,
@@ -121,7 +143,7 @@ mod tests {
             }))
         );
         assert_eq!(
-            msg_of(&mouse(MouseEventKind::ScrollDown, 3, 9)),
+            msg_of_now(&mouse(MouseEventKind::ScrollDown, 3, 9)),
             Some(Msg::Mouse(Mouse {
                 kind: MouseKind::ScrollDown,
                 column: 3,
@@ -129,7 +151,7 @@ mod tests {
             }))
         );
         assert!(matches!(
-            msg_of(&mouse(MouseEventKind::ScrollUp, 0, 0)),
+            msg_of_now(&mouse(MouseEventKind::ScrollUp, 0, 0)),
             Some(Msg::Mouse(Mouse {
                 kind: MouseKind::ScrollUp,
                 ..
@@ -141,7 +163,7 @@ mod tests {
             MouseEventKind::Drag(MouseButton::Left),
             MouseEventKind::Moved,
         ] {
-            assert_eq!(msg_of(&mouse(ignored, 1, 1)), None);
+            assert_eq!(msg_of_now(&mouse(ignored, 1, 1)), None);
         }
     }
 }

@@ -78,12 +78,10 @@ pub enum PodsChange {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Data(DataEvent),
-    /// A key press. `update` decides what it means: text for an open input line or form,
-    /// otherwise the keymap's action.
-    Key(Key),
-    /// A key press stamped with the loop's clock (the app loop sends every key this way):
-    /// the run panel gives its answers to the engine with this `now`.
-    KeyAt {
+    /// A key press at `now` (the loop's clock). `update` decides what it means: text for an
+    /// open input line or form, an answer to a run's prompt (given to the engine with this
+    /// `now`), otherwise the keymap's action.
+    Key {
         key: Key,
         now: Timestamp,
     },
@@ -109,8 +107,10 @@ pub enum Msg {
         error: String,
     },
     Action(Action),
-    /// The clock moved (ages on screen change).
-    Tick,
+    /// The clock moved to `now` (ages on screen change, readings may turn stale).
+    Tick {
+        now: Timestamp,
+    },
     /// The terminal was resized.
     Resize,
     /// Rows visible in the pods table and alerts list at the last render, for paging.

@@ -23,6 +23,16 @@ pub fn now() -> Timestamp {
     at(0)
 }
 
+/// A key press at the fixed `now`, as the loop hands it to `update`.
+pub fn key_msg(key: crate::action::Key) -> Msg {
+    Msg::Key { key, now: now() }
+}
+
+/// A clock tick at the fixed `now`.
+pub fn tick() -> Msg {
+    Msg::Tick { now: now() }
+}
+
 /// `now` plus `offset` seconds.
 pub fn at(offset: i64) -> Timestamp {
     Timestamp::from_second(1_748_779_200 + offset).unwrap_or(Timestamp::UNIX_EPOCH)

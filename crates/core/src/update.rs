@@ -62,10 +62,6 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Data(event) if metrics::handles(&event.payload) => metrics::apply(model, event),
         Msg::Data(event) if slo::handles(&event.payload) => slo::apply(model, event),
         Msg::Data(event) => apply_data(model, event),
-        Msg::KeyAt { key, now } => {
-            model.runs.now = Some(now);
-            update(model, Msg::Key(key))
-        }
         Msg::StartRun { start, now } => runs::start(model, *start, now),
         Msg::RunOutcome {
             run,
@@ -76,20 +72,20 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::RunAuditFailed { run, phase, error } => {
             runs::on_audit_failed(model, run, phase, error)
         }
-        Msg::Key(key) if model.runs.quit_question.is_some() => runs::on_quit_key(model, key),
-        Msg::Key(key) if model.runs.panel.visible => runs::on_key(model, key),
-        Msg::Key(key) if model.ui.silence.is_some() => silence::on_key(model, key),
-        Msg::Key(key) if model.ui.run_entry.is_some() => runbook_entry::on_key(model, key),
-        Msg::Key(key) if model.ui.notice.take().is_some() => {
+        Msg::Key { key, .. } if model.runs.quit_question.is_some() => runs::on_quit_key(model, key),
+        Msg::Key { key, now } if model.runs.panel.visible => runs::on_key(model, key, now),
+        Msg::Key { key, .. } if model.ui.silence.is_some() => silence::on_key(model, key),
+        Msg::Key { key, .. } if model.ui.run_entry.is_some() => runbook_entry::on_key(model, key),
+        Msg::Key { key, now } if model.ui.notice.take().is_some() => {
             // A key after a notice dismisses it and then does what it always does.
-            let mut effects = update(model, Msg::Key(key));
+            let mut effects = update(model, Msg::Key { key, now });
             effects.push(Effect::Render);
             effects
         }
-        Msg::Key(key) if model.ui.workloads.popup.is_some() => {
+        Msg::Key { key, .. } if model.ui.workloads.popup.is_some() => {
             workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
         }
-        Msg::Key(key) => match input::on_key(model, key) {
+        Msg::Key { key, .. } => match input::on_key(model, key) {
             Some(effects) => effects,
             None => match model.keymap.action_for(key) {
                 Some(action) => with_chart(model, action),
@@ -106,7 +102,8 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
             rows,
             chart_columns,
         } => metrics::viewport(model, rows, chart_columns),
-        Msg::Tick => {
+        Msg::Tick { now } => {
+            slo::mark_stale(model, now);
             let mut effects = kube::on_tick(model);
             effects.push(Effect::Render);
             effects

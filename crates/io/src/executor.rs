@@ -1,14 +1,13 @@
 //! Runs `Effect::Io` requests as tasks, one per request, and sends each result back to the
-//! loop as a `DataEvent` for the request's cluster. A chart request cancels the cluster's
-//! previous one (newest request wins).
-
-use std::collections::HashMap;
+//! loop as a `DataEvent` for the request's cluster. Every request that a newer one can
+//! supersede runs under its key in `NewestWins` (newest request wins).
 
 use std::sync::Arc;
 
 use tokio::sync::{OnceCell, mpsc};
-use tokio::task::{AbortHandle, JoinSet};
+use tokio::task::JoinSet;
 
+use super::newest::NewestWins;
 use super::run_io::{RunIo, RunReply};
 use crate::sources::ToApp;
 use crate::sources::prometheus::chart::ChartAsk;
@@ -24,15 +23,25 @@ use watchdeck_core::model::{ClusterId, Text};
 
 use watchdeck_core::model::pod_view::PodMetricsResult;
 
+/// What a supersedable query is for: a newer query of the same key aborts the older one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Query {
+    /// The Services chart of a cluster (another service or range replaces it).
+    Chart(ClusterId),
+    /// The SLO detail charts (one SLO and cluster at a time).
+    SloChart,
+    /// A pod's own `/metrics`, read again.
+    PodMetrics(ClusterId, String, String),
+}
+
 /// The executor: owns the cluster targets and the result channel. Dropping it aborts the
 /// requests still running.
 pub struct Executor {
     targets: Vec<ClusterTarget>,
     tx: mpsc::Sender<DataEvent>,
     tasks: JoinSet<()>,
-    charts: HashMap<ClusterId, AbortHandle>,
-    /// The SLO chart being fetched (any cluster): a newer request aborts it.
-    slo_chart: Option<AbortHandle>,
+    /// The queries a newer request supersedes, by what they are for.
+    newest: NewestWins<Query>,
     /// One Kubernetes client per cluster, built on first use.
     kube: Vec<Arc<OnceCell<kube::Client>>>,
     /// One Prometheus client per cluster for charts, built on first use (for a service-proxy
@@ -50,8 +59,7 @@ impl Executor {
             targets,
             tx,
             tasks: JoinSet::new(),
-            charts: HashMap::new(),
-            slo_chart: None,
+            newest: NewestWins::default(),
             kube,
             prometheus,
             runs: RunIo::new(None, None),
@@ -87,7 +95,8 @@ impl Executor {
                 let to_app = ToApp::new(cluster, self.tx.clone());
                 let kubeconfig = target.kubeconfig.clone();
                 let context = target.context.clone();
-                self.tasks.spawn(async move {
+                let key = Query::PodMetrics(cluster, namespace.clone(), pod.clone());
+                self.newest.spawn(&mut self.tasks, key, async move {
                     let client = cell
                         .get_or_try_init(|| crate::sources::kube::client(kubeconfig, &context))
                         .await;
@@ -141,10 +150,7 @@ impl Executor {
         let spec = prometheus
             .as_ref()
             .map(|p| target.endpoint_spec(&p.endpoint));
-        if let Some(previous) = self.charts.remove(&cluster) {
-            previous.abort();
-        }
-        let handle = self.tasks.spawn(async move {
+        let task = async move {
             let chart = match (prometheus, spec) {
                 (Some(prometheus), Some(spec)) => {
                     match cell.get_or_try_init(|| PromClient::connect(&spec)).await {
@@ -155,8 +161,9 @@ impl Executor {
                 _ => failed_chart(&ask, "no Prometheus configured for this cluster"),
             };
             to_app.send(Payload::Chart(chart)).await;
-        });
-        self.charts.insert(cluster, handle);
+        };
+        self.newest
+            .spawn(&mut self.tasks, Query::Chart(cluster), task);
     }
 }
 
@@ -180,10 +187,7 @@ impl Executor {
         let endpoint = prometheus
             .as_ref()
             .map(|p| target.endpoint_spec(&p.endpoint));
-        if let Some(previous) = self.slo_chart.take() {
-            previous.abort();
-        }
-        let handle = self.tasks.spawn(async move {
+        let task = async move {
             let mut chart = match (prometheus, endpoint) {
                 (Some(prometheus), Some(endpoint)) => {
                     let ask = SloChartAsk {
@@ -217,8 +221,8 @@ impl Executor {
             };
             chart.scope = Some(SloScope::Cluster(cluster));
             to_app.send(Payload::SloChart(Box::new(chart))).await;
-        });
-        self.slo_chart = Some(handle);
+        };
+        self.newest.spawn(&mut self.tasks, Query::SloChart, task);
     }
 }
 

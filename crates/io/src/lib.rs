@@ -4,7 +4,8 @@
 //!   Prometheus and Alertmanager polls; `sources::target`: how a cluster is reached.
 //! - `supervise`: source tasks supervised and restarted; `contained`: panics that stay a
 //!   task's own; `slo_discovery`: Pyrra SLOs found in the clusters at start-up.
-//! - `executor`: runs the effects `update` returns and sends results back as messages.
+//! - `executor`: runs the effects `update` returns and sends results back as messages;
+//!   `newest`: a query superseded by a newer one of the same key is aborted.
 //! - `ops`: the runbook engine's operations, the only code that mutates clusters;
 //!   `run_io`: runs them for the console; `runner`: drives a run to its end outside it.
 //! - `audit`: the append-only, fsynced JSON-lines audit file.
@@ -12,6 +13,7 @@
 pub mod audit;
 pub mod contained;
 pub mod executor;
+pub mod newest;
 pub mod ops;
 pub mod run_io;
 pub mod runner;

@@ -7,7 +7,6 @@ use ratatui::backend::TestBackend;
 use super::theme::Theme;
 use super::view;
 use watchdeck_core::action::{Action, Key};
-use watchdeck_core::event::Msg;
 use watchdeck_core::fixture::alerts::alerts_model;
 use watchdeck_core::fixture::{act, now};
 use watchdeck_core::model::{Model, View};
@@ -45,7 +44,7 @@ fn form_open() -> Model {
     let mut model = alerts_screen();
     act(&mut model, Action::Silence);
     for c in "rollback running".chars() {
-        watchdeck_core::update::update(&mut model, Msg::Key(Key::Char(c)));
+        watchdeck_core::update::update(&mut model, watchdeck_core::fixture::key_msg(Key::Char(c)));
     }
     model
 }

@@ -42,7 +42,7 @@ fn draw(model: &Model, width: u16, height: u16, offset: i64) -> String {
 
 fn press(model: &mut Model, keys: &str) {
     for c in keys.chars() {
-        update(model, Msg::Key(Key::Char(c)));
+        update(model, watchdeck_core::fixture::key_msg(Key::Char(c)));
     }
 }
 
@@ -317,7 +317,7 @@ fn drive(model: &mut Model, mut effects: Vec<Effect>, script: Script, budget: us
             t += 20;
             effects = update(
                 model,
-                Msg::KeyAt {
+                Msg::Key {
                     key: Key::Char('y'),
                     now: at(t),
                 },
@@ -492,14 +492,14 @@ fn snapshot_run_finished_failover_with_rto_and_rpo() {
 #[test]
 fn hidden_panel_leaves_a_status_line_and_colourless_signs() {
     let mut model = typed_prompt();
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, watchdeck_core::fixture::key_msg(Key::Esc));
     let screen = draw(&model, 120, 40, 10);
     assert!(
         screen.contains("run scale-for-traffic-spike: step 1/2 waiting for you (W shows it)"),
         "{screen}"
     );
     // Without colour the diff still reads by its signs.
-    update(&mut model, Msg::Key(Key::Char('W')));
+    update(&mut model, watchdeck_core::fixture::key_msg(Key::Char('W')));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal
         .draw(|frame| {

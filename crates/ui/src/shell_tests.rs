@@ -37,7 +37,7 @@ fn text(terminal: &Terminal<TestBackend>) -> String {
 
 fn press(model: &mut Model, keys: &str) {
     for c in keys.chars() {
-        update(model, Msg::Key(Key::Char(c)));
+        update(model, watchdeck_core::fixture::key_msg(Key::Char(c)));
     }
 }
 
@@ -94,7 +94,7 @@ fn snapshot_filter_prompt_and_match_count() {
 fn snapshot_one_cluster_shown() {
     let mut model = sample_model();
     press(&mut model, ":staging only");
-    update(&mut model, Msg::Key(Key::Enter));
+    update(&mut model, watchdeck_core::fixture::key_msg(Key::Enter));
     let (terminal, _) = draw(&model, 120, 40);
     let screen = text(&terminal);
     assert!(screen.contains("1 of 3 clusters: staging-eu-1"), "{screen}");

@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 use super::theme::Theme;
 use super::{ViewInfo, view};
 use watchdeck_core::action::Key;
-use watchdeck_core::event::{Msg, Payload};
+use watchdeck_core::event::Payload;
 use watchdeck_core::fixture::slos::slo_model;
 use watchdeck_core::fixture::{data, now};
 use watchdeck_core::model::Model;
@@ -30,7 +30,7 @@ fn draw(model: &Model, width: u16, height: u16) -> (String, ViewInfo) {
 
 fn press(model: &mut Model, keys: &[Key]) {
     for key in keys {
-        update(model, Msg::Key(*key));
+        update(model, watchdeck_core::fixture::key_msg(*key));
     }
 }
 

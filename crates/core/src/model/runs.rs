@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use jiff::Timestamp;
-
 use crate::runbook::engine::{ClusterPolicy, Run, StepStatus};
 use crate::runbook::params::CommandPolicy;
 use crate::runbook::spec::Runbook;
@@ -44,9 +42,6 @@ pub struct Runs {
     /// active): a title and one line per problem.
     pub notice: Option<Notice>,
     pub panel: RunPanel,
-    /// The newest time the app loop reported (keys, outcomes, starts): the `now` answers are
-    /// given with.
-    pub now: Option<Timestamp>,
     /// Set while quitting waits for a yes: a run has a change applied and not verified (or
     /// is working); the question, worded.
     pub quit_question: Option<String>,
@@ -158,7 +153,6 @@ impl PartialEq for Runs {
             && self.halted == other.halted
             && self.notice == other.notice
             && self.panel == other.panel
-            && self.now == other.now
             && self.quit_question == other.quit_question
     }
 }

@@ -15,7 +15,7 @@ use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
 use std::time::Duration;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
-    update(model, Msg::Key(key))
+    update(model, crate::fixture::key_msg(key))
 }
 
 fn typed(model: &mut Model, text: &str) {

@@ -3,7 +3,7 @@
 //! the Services screen.
 
 use crate::action::{Action, Key};
-use crate::event::{Msg, Payload};
+use crate::event::Payload;
 use crate::fixture::services::{metrics, red};
 use crate::fixture::workloads::workload_model;
 use crate::fixture::{act, alert, data, empty_model, sample_model};
@@ -14,7 +14,7 @@ use crate::model::{Model, Pane, View};
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) {
-    update(model, Msg::Key(key));
+    update(model, crate::fixture::key_msg(key));
 }
 
 fn typed(model: &mut Model, text: &str) {

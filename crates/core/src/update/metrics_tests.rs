@@ -30,7 +30,7 @@ fn chart_requests(effects: &[Effect]) -> Vec<(usize, String, ChartRange, u64)> {
 }
 
 fn key(model: &mut Model, c: char) -> Vec<Effect> {
-    update(model, Msg::Key(Key::Char(c)))
+    update(model, crate::fixture::key_msg(Key::Char(c)))
 }
 
 #[test]
@@ -315,7 +315,7 @@ fn the_services_filter_narrows_the_list_and_the_chart_follows() {
             .map(|(c, s, _, _)| (*c, s.clone())),
         Some((0, "payment".to_string()))
     );
-    update(&mut model, Msg::Key(Key::Enter));
+    update(&mut model, crate::fixture::key_msg(Key::Enter));
 
     // The cursor walks the narrowed list only.
     let effects = key(&mut model, 'j');
@@ -336,7 +336,7 @@ fn the_services_filter_narrows_the_list_and_the_chart_follows() {
     assert_eq!(shown(&model), vec![(0, "payment".to_string())]);
 
     // Esc clears the filter: every service of the shown cluster again.
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, crate::fixture::key_msg(Key::Esc));
     assert_eq!(model.ui.filter.services, "");
     assert_eq!(
         shown(&model),

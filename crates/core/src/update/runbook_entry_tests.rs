@@ -10,7 +10,7 @@ use crate::model::run_form::{ParamForm, RunEntry};
 use crate::model::runs::StartRun;
 
 pub(super) fn key(model: &mut Model, key: Key) -> Vec<Effect> {
-    update(model, Msg::Key(key))
+    update(model, crate::fixture::key_msg(key))
 }
 
 pub(super) fn typed(model: &mut Model, text: &str) {

@@ -13,14 +13,14 @@ use crate::model::rows::merged_pods;
 fn keys(model: &mut Model, keys: &[Key]) -> Vec<Effect> {
     let mut last = Vec::new();
     for key in keys {
-        last = update(model, Msg::Key(*key));
+        last = update(model, crate::fixture::key_msg(*key));
     }
     last
 }
 
 fn typed(model: &mut Model, text: &str) {
     for c in text.chars() {
-        update(model, Msg::Key(Key::Char(c)));
+        update(model, crate::fixture::key_msg(Key::Char(c)));
     }
 }
 

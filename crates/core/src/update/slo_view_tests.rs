@@ -12,7 +12,7 @@ use crate::model::{Model, View};
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
-    update(model, Msg::Key(key))
+    update(model, crate::fixture::key_msg(key))
 }
 
 fn keys(model: &mut Model, text: &str) {

@@ -311,7 +311,10 @@ fn update_viewport_and_tick() {
         .is_empty()
     );
     assert_eq!((model.ui.pods_page, model.ui.alerts_page), (30, 4));
-    assert_eq!(update(&mut model, Msg::Tick), vec![Effect::Render]);
+    assert_eq!(
+        update(&mut model, crate::fixture::tick()),
+        vec![Effect::Render]
+    );
     // Movement on empty lists is harmless.
     update(&mut model, Msg::Action(Action::PageDown));
     assert_eq!(model.ui.pods, Cursor::default());

@@ -15,7 +15,7 @@ use crate::runbook::spec::{Field, PromotionSpec, StepKind};
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
-    update(model, Msg::Key(key))
+    update(model, crate::fixture::key_msg(key))
 }
 
 fn started(effects: &[Effect]) -> Option<&StartRun> {

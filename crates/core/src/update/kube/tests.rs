@@ -244,7 +244,10 @@ fn metrics_panel_reads_selected_pod_and_refreshes_while_open() {
     }));
     // One read at a time: ticks while it runs ask for nothing.
     for _ in 0..3 {
-        assert_eq!(update(&mut model, Msg::Tick), vec![Effect::Render]);
+        assert_eq!(
+            update(&mut model, crate::fixture::tick()),
+            vec![Effect::Render]
+        );
     }
     update(
         &mut model,
@@ -266,7 +269,7 @@ fn metrics_panel_reads_selected_pod_and_refreshes_while_open() {
     // Every few ticks the open panel reads again.
     let mut reads = 0;
     for _ in 0..6 {
-        reads += update(&mut model, Msg::Tick)
+        reads += update(&mut model, crate::fixture::tick())
             .iter()
             .filter(|e| matches!(e, Effect::Io { .. }))
             .count();
@@ -282,7 +285,10 @@ fn metrics_panel_reads_selected_pod_and_refreshes_while_open() {
     act(&mut model, Action::Close);
     assert_eq!(model.podview.panel, PodPanel::None);
     assert!(model.podview.metrics.is_none());
-    assert_eq!(update(&mut model, Msg::Tick), vec![Effect::Render]);
+    assert_eq!(
+        update(&mut model, crate::fixture::tick()),
+        vec![Effect::Render]
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! recovery letters), browsing steps and scrolling their detail, Esc to hide the panel (the
 //! run goes on).
 
+use jiff::Timestamp;
+
 use crate::action::{Action, Key};
 use crate::effect::Effect;
 use crate::model::Model;
@@ -30,7 +32,7 @@ pub fn show_panel(model: &mut Model) -> Vec<Effect> {
 
 /// Handles a key while the panel is shown; the panel takes every key but the quit keys
 /// that use Ctrl.
-pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+pub fn on_key(model: &mut Model, key: Key, now: Timestamp) -> Vec<Effect> {
     if matches!(key, Key::Ctrl(_)) && model.keymap.action_for(key) == Some(Action::Quit) {
         return super::quit(model);
     }
@@ -72,7 +74,6 @@ pub fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         _ => return Vec::new(),
     };
-    let now = model.runs.now.unwrap_or_default();
     model.runs.panel.input.clear();
     super::feed(model, RunInput::Answer(answer), now)
 }

@@ -27,7 +27,6 @@ use crate::runbook::params;
 /// (cluster policies, SLO budgets and paging alerts per cluster) and starts the run, or
 /// shows why it cannot start.
 pub fn start(model: &mut Model, start: StartRun, now: Timestamp) -> Vec<Effect> {
-    model.runs.now = Some(now);
     let id = start.runbook.id.clone();
     if model.runs.busy() {
         let running = model
@@ -96,7 +95,6 @@ pub fn on_outcome(
     outcome: OpOutcome,
     now: Timestamp,
 ) -> Vec<Effect> {
-    model.runs.now = Some(now);
     if run != model.runs.seq || model.runs.halted.is_some() {
         tracing::debug!(run, id, "outcome of an old run dropped");
         return Vec::new();

@@ -4,7 +4,6 @@
 use super::tests::press;
 use crate::action::Key;
 use crate::effect::Effect;
-use crate::event::Msg;
 use crate::fixture::runs::{at_first_gate, ops, outcome, plan, run_model};
 use crate::model::Model;
 use crate::runbook::op::{Executed, OpOutcome, OpRequest};
@@ -36,7 +35,7 @@ fn verifying(model: &mut Model) {
 fn quit_is_immediate_without_a_run() {
     let mut model = run_model();
     assert_eq!(
-        update(&mut model, Msg::Key(Key::Char('q'))),
+        update(&mut model, crate::fixture::key_msg(Key::Char('q'))),
         vec![Effect::Quit]
     );
 }
@@ -45,10 +44,10 @@ fn quit_is_immediate_without_a_run() {
 fn q_while_a_change_is_verifying_asks_and_n_stays_y_quits() {
     let mut model = run_model();
     verifying(&mut model);
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, crate::fixture::key_msg(Key::Esc));
     assert!(!model.runs.panel.visible);
 
-    let effects = update(&mut model, Msg::Key(Key::Char('q')));
+    let effects = update(&mut model, crate::fixture::key_msg(Key::Char('q')));
     assert!(!effects.contains(&Effect::Quit), "asks first: {effects:?}");
     assert_eq!(
         model.runs.quit_question.as_deref(),
@@ -59,23 +58,23 @@ fn q_while_a_change_is_verifying_asks_and_n_stays_y_quits() {
         "the question shows in the run panel"
     );
     assert!(
-        update(&mut model, Msg::Key(Key::Char('x'))).is_empty(),
+        update(&mut model, crate::fixture::key_msg(Key::Char('x'))).is_empty(),
         "other keys wait"
     );
-    update(&mut model, Msg::Key(Key::Char('n')));
+    update(&mut model, crate::fixture::key_msg(Key::Char('n')));
     assert_eq!(model.runs.quit_question, None, "n stays");
 
-    update(&mut model, Msg::Key(Key::Ctrl('c')));
+    update(&mut model, crate::fixture::key_msg(Key::Ctrl('c')));
     assert!(
         model.runs.quit_question.is_some(),
         "Ctrl-C in the panel asks too"
     );
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, crate::fixture::key_msg(Key::Esc));
     assert_eq!(model.runs.quit_question, None, "Esc stays");
 
-    update(&mut model, Msg::Key(Key::Ctrl('c')));
+    update(&mut model, crate::fixture::key_msg(Key::Ctrl('c')));
     assert_eq!(
-        update(&mut model, Msg::Key(Key::Char('y'))),
+        update(&mut model, crate::fixture::key_msg(Key::Char('y'))),
         vec![Effect::Quit]
     );
 }
@@ -85,7 +84,7 @@ fn quit_at_a_question_with_nothing_applied_is_immediate() {
     let mut model = run_model();
     at_first_gate(&mut model, "staging-eu-1", 6);
     assert_eq!(
-        update(&mut model, Msg::Key(Key::Ctrl('c'))),
+        update(&mut model, crate::fixture::key_msg(Key::Ctrl('c'))),
         vec![Effect::Quit],
         "the run waits for an answer: nothing is in flight"
     );

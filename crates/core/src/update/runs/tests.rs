@@ -18,7 +18,7 @@ use crate::update::update;
 pub(super) fn press(model: &mut Model, keys: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     for c in keys.chars() {
-        effects = update(model, Msg::Key(Key::Char(c)));
+        effects = update(model, crate::fixture::key_msg(Key::Char(c)));
     }
     effects
 }
@@ -117,7 +117,7 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
     // Typed letters go to the input, not to step browsing; a wrong target is asked again.
     press(&mut model, "prod-eu-l");
     assert_eq!(model.runs.panel.input, "prod-eu-l");
-    let effects = update(&mut model, Msg::Key(Key::Enter));
+    let effects = update(&mut model, crate::fixture::key_msg(Key::Enter));
     assert!(ops(&effects).is_empty(), "nothing runs on a wrong target");
     assert_eq!(
         model.runs.panel.input, "",
@@ -127,11 +127,11 @@ fn production_needs_the_target_typed_and_the_audit_record_comes_before_execute()
     assert_eq!(gate_now, Gate::Production);
 
     press(&mut model, &target);
-    update(&mut model, Msg::Key(Key::Backspace));
+    update(&mut model, crate::fixture::key_msg(Key::Backspace));
     press(&mut model, "1");
     let effects = update(
         &mut model,
-        Msg::KeyAt {
+        Msg::Key {
             key: Key::Enter,
             now: at(30),
         },
@@ -184,7 +184,7 @@ fn no_at_a_typed_gate_stops_the_run_and_a_new_one_may_start() {
     at_first_gate(&mut model, "prod-eu-1", 6);
     press(&mut model, "y");
     press(&mut model, "no");
-    update(&mut model, Msg::Key(Key::Enter));
+    update(&mut model, crate::fixture::key_msg(Key::Enter));
     let run = model.runs.active.as_ref().unwrap();
     assert!(
         matches!(run.result(), Some(RunResult::Stopped { step: 0, .. })),
@@ -201,7 +201,7 @@ fn no_at_a_typed_gate_stops_the_run_and_a_new_one_may_start() {
 fn a_second_run_is_refused_while_one_is_going() {
     let mut model = run_model();
     at_first_gate(&mut model, "staging-eu-1", 6);
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, crate::fixture::key_msg(Key::Esc));
     assert!(!model.runs.panel.visible, "Esc hides the panel");
     assert_eq!(
         model.runs.indicator().unwrap(),
@@ -338,7 +338,7 @@ fn browsing_steps_and_reopening_the_panel() {
         Some(0),
         "g follows the current step again"
     );
-    update(&mut model, Msg::Key(Key::Esc));
+    update(&mut model, crate::fixture::key_msg(Key::Esc));
     press(&mut model, "W");
     assert!(model.runs.panel.visible, "W shows the panel again");
 }
