@@ -1,5 +1,6 @@
-//! What the user can ask for (`Action`) and the keymap table that binds keys to actions; the
-//! `?` help screen is generated from the same table. [`Keymap`] (in `action/keymap.rs`) is
+//! What the user can ask for (`Action`), declared once in [`ACTIONS`] (name, help group,
+//! default keys, help text); the keymap, the `?` help screen, the config's `[keys]` names and
+//! README's key table are all generated from it. [`Keymap`] (in `action/keymap.rs`) is
 //! the keymap as a value: these defaults with the config's `[keys]` overrides.
 
 mod keymap;
@@ -110,192 +111,333 @@ impl Key {
     }
 }
 
-/// One line of the keymap: the keys, the action, and the help text.
+/// Where an action is listed in the `?` help (and README's key table), in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpGroup {
+    Screens,
+    Lists,
+    FilterAndPalette,
+    Services,
+    Pods,
+    Alerts,
+    Slos,
+    Workloads,
+    General,
+}
+
+impl HelpGroup {
+    pub const ORDER: [HelpGroup; 9] = [
+        HelpGroup::Screens,
+        HelpGroup::Lists,
+        HelpGroup::FilterAndPalette,
+        HelpGroup::Services,
+        HelpGroup::Pods,
+        HelpGroup::Alerts,
+        HelpGroup::Slos,
+        HelpGroup::Workloads,
+        HelpGroup::General,
+    ];
+
+    /// The heading in the `?` help.
+    pub fn title(self) -> &'static str {
+        match self {
+            HelpGroup::Screens => "Screens",
+            HelpGroup::Lists => "Lists (overview, services, pods, alerts)",
+            HelpGroup::FilterAndPalette => "Filter and palette",
+            HelpGroup::Services => "Services screen",
+            HelpGroup::Pods => "Pods screen",
+            HelpGroup::Alerts => "Alerts screen",
+            HelpGroup::Slos => "SLOs screen",
+            HelpGroup::Workloads => "Workloads screen",
+            HelpGroup::General => "General",
+        }
+    }
+}
+
+/// Everything about one action, declared once: its stable name in the config's `[keys]`
+/// table, its help group, its default keys and its help text. The keymap, the `?` help, the
+/// config's `[keys]` names and README's key table all come from [`ACTIONS`].
 #[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    pub keys: &'static [Key],
+pub struct ActionSpec {
     pub action: Action,
+    pub name: &'static str,
+    pub group: HelpGroup,
+    pub keys: &'static [Key],
     pub help: &'static str,
 }
 
-/// The keymap. Order is the help screen's order.
-pub const KEYMAP: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('1')],
+/// Every action a key can be bound to. Order is the help screen's order (within a group).
+pub const ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
         action: Action::ShowView(View::Overview),
+        name: "overview",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('1')],
         help: "overview",
     },
-    Binding {
-        keys: &[Key::Char('2')],
+    ActionSpec {
         action: Action::ShowView(View::Services),
+        name: "services",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('2')],
         help: "services",
     },
-    Binding {
-        keys: &[Key::Char('3')],
+    ActionSpec {
         action: Action::ShowView(View::Pods),
+        name: "pods",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('3')],
         help: "pods",
     },
-    Binding {
-        keys: &[Key::Char('4')],
+    ActionSpec {
         action: Action::ShowView(View::Alerts),
+        name: "alerts",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('4')],
         help: "alerts",
     },
-    Binding {
-        keys: &[Key::Char('5')],
+    ActionSpec {
         action: Action::ShowView(View::Slos),
+        name: "slos",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('5')],
         help: "SLOs: error budgets and burn rates",
     },
-    Binding {
-        keys: &[Key::Char('6')],
+    ActionSpec {
         action: Action::ShowView(View::Workloads),
+        name: "workloads",
+        group: HelpGroup::Screens,
+        keys: &[Key::Char('6')],
         help: "workloads and databases",
     },
-    Binding {
-        keys: &[Key::Tab],
+    ActionSpec {
         action: Action::NextView,
+        name: "next-screen",
+        group: HelpGroup::Screens,
+        keys: &[Key::Tab],
         help: "next screen",
     },
-    Binding {
-        keys: &[Key::BackTab],
+    ActionSpec {
         action: Action::PreviousView,
+        name: "previous-screen",
+        group: HelpGroup::Screens,
+        keys: &[Key::BackTab],
         help: "previous screen",
     },
-    Binding {
-        keys: &[Key::Char('j'), Key::Down],
+    ActionSpec {
         action: Action::Down,
+        name: "down",
+        group: HelpGroup::Lists,
+        keys: &[Key::Char('j'), Key::Down],
         help: "next row",
     },
-    Binding {
-        keys: &[Key::Char('k'), Key::Up],
+    ActionSpec {
         action: Action::Up,
+        name: "up",
+        group: HelpGroup::Lists,
+        keys: &[Key::Char('k'), Key::Up],
         help: "previous row",
     },
-    Binding {
-        keys: &[Key::PageDown, Key::Ctrl('d')],
+    ActionSpec {
         action: Action::PageDown,
+        name: "page-down",
+        group: HelpGroup::Lists,
+        keys: &[Key::PageDown, Key::Ctrl('d')],
         help: "page down",
     },
-    Binding {
-        keys: &[Key::PageUp, Key::Ctrl('u')],
+    ActionSpec {
         action: Action::PageUp,
+        name: "page-up",
+        group: HelpGroup::Lists,
+        keys: &[Key::PageUp, Key::Ctrl('u')],
         help: "page up",
     },
-    Binding {
-        keys: &[Key::Char('g'), Key::Home],
+    ActionSpec {
         action: Action::Top,
+        name: "top",
+        group: HelpGroup::Lists,
+        keys: &[Key::Char('g'), Key::Home],
         help: "first row",
     },
-    Binding {
-        keys: &[Key::Char('G'), Key::End],
+    ActionSpec {
         action: Action::Bottom,
+        name: "bottom",
+        group: HelpGroup::Lists,
+        keys: &[Key::Char('G'), Key::End],
         help: "last row",
     },
-    Binding {
-        keys: &[Key::Ctrl('w')],
+    ActionSpec {
         action: Action::FocusNext,
+        name: "switch-pane",
+        group: HelpGroup::Lists,
+        keys: &[Key::Ctrl('w')],
         help: "next pane (overview: pods / alerts; workloads / databases)",
     },
-    Binding {
-        keys: &[Key::Char('S')],
+    ActionSpec {
         action: Action::Silence,
+        name: "silence",
+        group: HelpGroup::Alerts,
+        keys: &[Key::Char('S')],
         help: "alerts: silence the selected alert",
     },
-    Binding {
-        keys: &[Key::Char('E')],
+    ActionSpec {
         action: Action::ExpireSilence,
+        name: "expire-silence",
+        group: HelpGroup::Alerts,
+        keys: &[Key::Char('E')],
         help: "alerts: expire the selected alert's silence",
     },
-    Binding {
-        keys: &[Key::Char('b')],
+    ActionSpec {
         action: Action::RunSuggested,
+        name: "run-suggested-runbook",
+        group: HelpGroup::Alerts,
+        keys: &[Key::Char('b')],
         help: "alerts: the alert's runbooks, best first; Enter opens the prefilled form",
     },
-    Binding {
-        keys: &[Key::Char('x')],
+    ActionSpec {
         action: Action::Scale,
+        name: "scale",
+        group: HelpGroup::Workloads,
+        keys: &[Key::Char('x')],
         help: "workloads, pods: scale the selected workload",
     },
-    Binding {
-        keys: &[Key::Char('u')],
+    ActionSpec {
         action: Action::Rollback,
+        name: "rollback",
+        group: HelpGroup::Workloads,
+        keys: &[Key::Char('u')],
         help: "workloads: roll back a deployment (revision history)",
     },
-    Binding {
-        keys: &[Key::Char('P')],
+    ActionSpec {
         action: Action::Promote,
+        name: "promote",
+        group: HelpGroup::Workloads,
+        keys: &[Key::Char('P')],
         help: "workloads: promote the selected replica database",
     },
-    Binding {
-        keys: &[Key::Char('/')],
+    ActionSpec {
         action: Action::Filter,
+        name: "filter",
+        group: HelpGroup::FilterAndPalette,
+        keys: &[Key::Char('/')],
         help: "filter the list (ns:x status:y !z)",
     },
-    Binding {
-        keys: &[Key::Char(':')],
+    ActionSpec {
         action: Action::Palette,
+        name: "palette",
+        group: HelpGroup::FilterAndPalette,
+        keys: &[Key::Char(':')],
         help: "command palette",
     },
-    Binding {
-        keys: &[Key::Char('r')],
+    ActionSpec {
         action: Action::ChartRangeNext,
+        name: "chart-range-next",
+        group: HelpGroup::Services,
+        keys: &[Key::Char('r')],
         help: "services: longer chart range (15m, 1h, 6h, 24h)",
     },
-    Binding {
-        keys: &[Key::Char('R')],
+    ActionSpec {
         action: Action::ChartRangePrevious,
+        name: "chart-range-previous",
+        group: HelpGroup::Services,
+        keys: &[Key::Char('R')],
         help: "services: shorter chart range",
     },
-    Binding {
-        keys: &[Key::Char('s')],
+    ActionSpec {
         action: Action::SortNext,
+        name: "sort-next",
+        group: HelpGroup::Pods,
+        keys: &[Key::Char('s')],
         help: "pods, workloads: sort by next column; services: errors, p99, rate",
     },
-    Binding {
-        keys: &[Key::Char('o')],
+    ActionSpec {
         action: Action::SortReverse,
+        name: "sort-reverse",
+        group: HelpGroup::Pods,
+        keys: &[Key::Char('o')],
         help: "pods, workloads: reverse sort",
     },
-    Binding {
-        keys: &[Key::Enter],
+    ActionSpec {
         action: Action::ToggleDescribe,
+        name: "describe",
+        group: HelpGroup::Pods,
+        keys: &[Key::Enter],
         help: "pods: describe selected pod; SLOs: open the detail",
     },
-    Binding {
-        keys: &[Key::Char('m')],
+    ActionSpec {
         action: Action::ToggleMetrics,
+        name: "pod-metrics",
+        group: HelpGroup::Pods,
+        keys: &[Key::Char('m')],
         help: "pods: live /metrics of selected pod",
     },
-    Binding {
-        keys: &[Key::Char('a')],
+    ActionSpec {
         action: Action::ToggleSla,
+        name: "sla-helper",
+        group: HelpGroup::Slos,
+        keys: &[Key::Char('a')],
         help: "SLA helper: allowed downtime, latency objectives",
     },
-    Binding {
-        keys: &[Key::Char('c')],
+    ActionSpec {
         action: Action::SloNextCluster,
+        name: "slo-next-cluster",
+        group: HelpGroup::Slos,
+        keys: &[Key::Char('c')],
         help: "SLO detail (fleet SLO): chart the next cluster",
     },
-    Binding {
-        keys: &[Key::Char('W')],
+    ActionSpec {
         action: Action::ShowRun,
+        name: "run-panel",
+        group: HelpGroup::General,
+        keys: &[Key::Char('W')],
         help: "show the runbook run (Esc in it hides it, the run goes on)",
     },
-    Binding {
-        keys: &[Key::Char('?')],
+    ActionSpec {
         action: Action::ToggleHelp,
+        name: "help",
+        group: HelpGroup::General,
+        keys: &[Key::Char('?')],
         help: "toggle this help",
     },
-    Binding {
-        keys: &[Key::Esc],
+    ActionSpec {
         action: Action::Close,
+        name: "close",
+        group: HelpGroup::General,
+        keys: &[Key::Esc],
         help: "close help / panel / detail, clear filter",
     },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
+    ActionSpec {
         action: Action::Quit,
+        name: "quit",
+        group: HelpGroup::General,
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
         help: "quit",
     },
 ];
+
+/// The declaration of `action` (every action has one; a test checks it).
+pub fn spec(action: Action) -> Option<&'static ActionSpec> {
+    ACTIONS.iter().find(|s| s.action == action)
+}
+
+/// README's key table: every action's default keys, what it does, and its `[keys]` name,
+/// grouped as the `?` help groups them.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| keys | action | `[keys]` name |\n|---|---|---|\n");
+    for group in HelpGroup::ORDER {
+        for spec in ACTIONS.iter().filter(|s| s.group == group) {
+            let keys: Vec<String> = spec.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+            let help = spec.help.replace('|', "\\|");
+            out.push_str(&format!(
+                "| {} | {} | `{}` |\n",
+                keys.join(" / "),
+                help,
+                spec.name
+            ));
+        }
+    }
+    out
+}
 
 /// The action bound to `key` in the default keymap, if any.
 pub fn action_for(key: Key) -> Option<Action> {
@@ -321,8 +463,8 @@ mod tests {
     #[test]
     fn keymap_has_no_duplicate_keys() {
         let mut seen = HashSet::new();
-        for binding in KEYMAP {
-            for key in binding.keys {
+        for spec in ACTIONS {
+            for key in spec.keys {
                 assert!(seen.insert(*key), "{key:?} bound twice");
             }
         }
@@ -349,9 +491,38 @@ mod tests {
     }
 
     #[test]
+    fn every_action_is_declared_once() {
+        let mut names = HashSet::new();
+        for declared in ACTIONS {
+            assert!(names.insert(declared.name), "{} declared twice", declared.name);
+            assert_eq!(spec(declared.action).map(|s| s.name), Some(declared.name));
+        }
+        for view in View::ALL {
+            assert!(spec(Action::ShowView(view)).is_some(), "{view:?}");
+        }
+    }
+
+    #[test]
+    fn readme_key_table_is_the_action_table() {
+        let readme = include_str!("../../../README.md");
+        let begin = "<!-- keys: generated from ACTIONS in crates/core/src/action.rs -->\n";
+        let end = "<!-- /keys -->";
+        let table = readme
+            .split_once(begin)
+            .and_then(|(_, rest)| rest.split_once(end))
+            .map(|(table, _)| table);
+        assert_eq!(
+            table,
+            Some(markdown_table().as_str()),
+            "README.md's key table differs from ACTIONS; paste this between the markers:\n{}",
+            markdown_table()
+        );
+    }
+
+    #[test]
     fn help_is_generated_from_keymap() {
         let lines = help_lines();
-        assert_eq!(lines.len(), KEYMAP.len());
+        assert_eq!(lines.len(), ACTIONS.len());
         assert!(lines.contains(&("q / Ctrl-C".to_string(), "quit")));
         assert_eq!(first_key(Action::ToggleHelp), Some(Key::Char('?')));
     }

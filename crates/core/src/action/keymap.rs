@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use super::{Action, KEYMAP, Key};
-use crate::model::View;
+use super::{ACTIONS, Action, HelpGroup, Key, spec};
 
 /// One action's keys in a keymap.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +13,7 @@ pub struct KeyBinding {
     pub help: &'static str,
 }
 
-/// Keys to actions, in help order. `Default` is [`KEYMAP`].
+/// Keys to actions, in help order. `Default` is [`ACTIONS`]' keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<KeyBinding>,
@@ -23,12 +22,12 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         Keymap {
-            bindings: KEYMAP
+            bindings: ACTIONS
                 .iter()
-                .map(|b| KeyBinding {
-                    keys: b.keys.to_vec(),
-                    action: b.action,
-                    help: b.help,
+                .map(|s| KeyBinding {
+                    keys: s.keys.to_vec(),
+                    action: s.action,
+                    help: s.help,
                 })
                 .collect(),
         }
@@ -126,10 +125,14 @@ impl Keymap {
     /// Help lines grouped under headings, in a fixed group order.
     pub fn help_groups(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         let lines = self.help_lines();
-        let mut groups: Vec<(&'static str, Vec<(String, &'static str)>)> =
-            GROUPS.iter().map(|g| (*g, Vec::new())).collect();
+        let mut groups: Vec<(&'static str, Vec<(String, &'static str)>)> = HelpGroup::ORDER
+            .iter()
+            .map(|g| (g.title(), Vec::new()))
+            .collect();
         for (binding, line) in self.bindings.iter().zip(lines) {
-            let group = binding.action.group();
+            let Some(group) = spec(binding.action).map(|s| s.group.title()) else {
+                continue;
+            };
             if let Some((_, list)) = groups.iter_mut().find(|(g, _)| *g == group) {
                 list.push(line);
             }
@@ -165,130 +168,20 @@ const PALETTE_HELP: [(&str, &str); 5] = [
     ("service NAME", "one service's charts"),
 ];
 
-const GROUPS: [&str; 9] = [
-    "Screens",
-    "Lists (overview, services, pods, alerts)",
-    "Filter and palette",
-    "Services screen",
-    "Pods screen",
-    "Alerts screen",
-    "SLOs screen",
-    "Workloads screen",
-    "General",
-];
-
 impl Action {
-    /// Every action a keymap can bind, in help order.
-    pub const ALL: [Action; 35] = [
-        Action::ShowView(View::Overview),
-        Action::ShowView(View::Services),
-        Action::ShowView(View::Pods),
-        Action::ShowView(View::Alerts),
-        Action::ShowView(View::Slos),
-        Action::ShowView(View::Workloads),
-        Action::NextView,
-        Action::PreviousView,
-        Action::Down,
-        Action::Up,
-        Action::PageDown,
-        Action::PageUp,
-        Action::Top,
-        Action::Bottom,
-        Action::FocusNext,
-        Action::Filter,
-        Action::Palette,
-        Action::ChartRangeNext,
-        Action::ChartRangePrevious,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::ToggleDescribe,
-        Action::ToggleMetrics,
-        Action::Silence,
-        Action::ExpireSilence,
-        Action::RunSuggested,
-        Action::Scale,
-        Action::Rollback,
-        Action::Promote,
-        Action::ToggleSla,
-        Action::SloNextCluster,
-        Action::ShowRun,
-        Action::ToggleHelp,
-        Action::Close,
-        Action::Quit,
-    ];
-
     /// The action's stable name in the config's `[keys]` table.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::ShowView(View::Overview) => "overview",
-            Action::ShowView(View::Services) => "services",
-            Action::ShowView(View::Pods) => "pods",
-            Action::ShowView(View::Alerts) => "alerts",
-            Action::ShowView(View::Slos) => "slos",
-            Action::ShowView(View::Workloads) => "workloads",
-            Action::NextView => "next-screen",
-            Action::PreviousView => "previous-screen",
-            Action::Quit => "quit",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page-up",
-            Action::PageDown => "page-down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::FocusNext => "switch-pane",
-            Action::ToggleHelp => "help",
-            Action::Close => "close",
-            Action::Filter => "filter",
-            Action::Palette => "palette",
-            Action::ChartRangeNext => "chart-range-next",
-            Action::ChartRangePrevious => "chart-range-previous",
-            Action::SortNext => "sort-next",
-            Action::SortReverse => "sort-reverse",
-            Action::ToggleDescribe => "describe",
-            Action::ToggleMetrics => "pod-metrics",
-            Action::Silence => "silence",
-            Action::ExpireSilence => "expire-silence",
-            Action::ToggleSla => "sla-helper",
-            Action::SloNextCluster => "slo-next-cluster",
-            Action::ShowRun => "run-panel",
-            Action::Scale => "scale",
-            Action::Rollback => "rollback",
-            Action::Promote => "promote",
-            Action::RunSuggested => "run-suggested-runbook",
-        }
+        spec(self).map_or("", |s| s.name)
     }
 
     /// The action named `name` in a `[keys]` table.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        ACTIONS.iter().find(|s| s.name == name).map(|s| s.action)
     }
 
     /// Every valid name, for error messages and the docs.
     pub fn names() -> Vec<&'static str> {
-        Action::ALL.iter().map(|a| a.name()).collect()
-    }
-
-    fn group(self) -> &'static str {
-        match self {
-            Action::ShowView(_) | Action::NextView | Action::PreviousView => GROUPS[0],
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-            | Action::FocusNext => GROUPS[1],
-            Action::Filter | Action::Palette => GROUPS[2],
-            Action::ChartRangeNext | Action::ChartRangePrevious => GROUPS[3],
-            Action::SortNext
-            | Action::SortReverse
-            | Action::ToggleDescribe
-            | Action::ToggleMetrics => GROUPS[4],
-            Action::Silence | Action::ExpireSilence | Action::RunSuggested => GROUPS[5],
-            Action::ToggleSla | Action::SloNextCluster => GROUPS[6],
-            Action::Scale | Action::Rollback | Action::Promote => GROUPS[7],
-            Action::ShowRun | Action::ToggleHelp | Action::Close | Action::Quit => GROUPS[8],
-        }
+        ACTIONS.iter().map(|s| s.name).collect()
     }
 }
 
@@ -401,8 +294,8 @@ mod tests {
 
     #[test]
     fn action_and_key_names_round_trip() {
-        for action in Action::ALL {
-            assert_eq!(Action::from_name(action.name()), Some(action));
+        for spec in ACTIONS {
+            assert_eq!(Action::from_name(spec.action.name()), Some(spec.action));
         }
         assert_eq!(Action::names().len(), Keymap::default().bindings().len());
         for binding in Keymap::default().bindings() {
@@ -421,11 +314,11 @@ mod tests {
     fn help_is_grouped_and_covers_every_binding() {
         let groups = Keymap::default().help_groups();
         let names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
-        let mut expected = GROUPS.to_vec();
+        let mut expected: Vec<&str> = HelpGroup::ORDER.iter().map(|g| g.title()).collect();
         expected.push(PALETTE_GROUP);
         assert_eq!(names, expected);
         let total: usize = groups.iter().map(|(_, l)| l.len()).sum();
-        assert_eq!(total, KEYMAP.len() + PALETTE_HELP.len());
+        assert_eq!(total, ACTIONS.len() + PALETTE_HELP.len());
         // `:run NAME k=v` is documented where people look for keys.
         let palette = &groups[groups.len() - 1].1;
         assert!(
