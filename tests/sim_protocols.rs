@@ -60,7 +60,7 @@ async fn hostile_strings_cross_every_protocol_unchanged() {
     let us = sim.endpoint("us-east-1");
 
     let annotation = match &expected.events[0].action {
-        watchdeck_sim::scenario::Action::AnnotatePod { value, .. } => value.clone(),
+        watchdeck_sim::scenario::ScenarioEvent::AnnotatePod { value, .. } => value.clone(),
         other => panic!("unexpected {other:?}"),
     };
     assert!(

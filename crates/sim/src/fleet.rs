@@ -211,7 +211,7 @@ impl Fleet {
 
 /// Prometheus' `ALERTS{alertname, alertstate, ...}` series (value 1) for the pending and
 /// firing alerts of the last rule evaluation, so checks can ask which alerts fire.
-fn alerts_series(alerts: &[super::rules::Alert]) -> Vec<(Labels, f64)> {
+fn alerts_series(alerts: &[super::rules::RuleAlert]) -> Vec<(Labels, f64)> {
     alerts
         .iter()
         .filter(|a| a.state != super::rules::AlertState::Inactive)
@@ -253,7 +253,7 @@ fn cluster_tsdb(options: &SimOptions, cluster: &ClusterSpec, begin: Millis) -> T
 
 /// What Prometheus sends Alertmanager for a rule's alert: firing ones end a few evaluation
 /// intervals ahead (so they resolve if Prometheus goes away), resolved ones at their end.
-fn to_incoming(alert: rules::Alert, now: Millis, interval: Millis) -> IncomingAlert {
+fn to_incoming(alert: rules::RuleAlert, now: Millis, interval: Millis) -> IncomingAlert {
     IncomingAlert {
         labels: alert.labels,
         annotations: Labels::from_pairs(alert.annotations),

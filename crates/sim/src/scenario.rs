@@ -70,16 +70,18 @@ pub struct VersionBehaviour {
     pub crash_looping: bool,
 }
 
+/// A scenario event and when it happens, counted from the scenario's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedEvent {
     pub at: Millis,
-    pub action: Action,
+    /// What happens; the TOML's `action` key names the variant.
+    pub action: ScenarioEvent,
 }
 
-/// Something that happens to the fleet at a point of the timeline.
+/// Something that happens to the fleet at a point of the timeline (a `[[events]]` entry).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Action {
+pub enum ScenarioEvent {
     /// A CI system rolls out a new image version of a service.
     Deploy {
         cluster: String,
@@ -177,7 +179,7 @@ struct RawScenario {
 struct RawEvent {
     at: toml::Spanned<String>,
     #[serde(flatten)]
-    action: Action,
+    action: ScenarioEvent,
 }
 
 impl Scenario {
@@ -225,7 +227,7 @@ impl Scenario {
                     ),
                 )
             })?;
-            if let Action::Alert { duration, .. } = &event.action
+            if let ScenarioEvent::Alert { duration, .. } = &event.action
                 && parse_duration(duration).is_none()
             {
                 return Err(invalid(

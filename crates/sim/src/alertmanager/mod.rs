@@ -18,7 +18,7 @@ pub use api::{AmApiState, router};
 pub use config::{AmConfig, InhibitRule};
 pub use filter::AlertFilter;
 pub use matchers::{MatchOp, Matcher, MatcherError};
-pub use silences::{MatcherSpec, Silence, SilenceError, SilenceSpec, SilenceState};
+pub use silences::{MatcherSpec, SilenceError, SilenceSpec, SilenceState, StoredSilence};
 pub use state::{
     AlertGroup, AlertState, AlertStatus, AlertView, AmState, IncomingAlert, ReceiveError,
     StoredAlert,

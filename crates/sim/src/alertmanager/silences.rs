@@ -62,9 +62,10 @@ pub struct SilenceSpec {
     pub comment: String,
 }
 
-/// A stored silence.
+/// A silence as the simulated Alertmanager stores it (the API's `GettableSilence` is rendered
+/// from it).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Silence {
+pub struct StoredSilence {
     pub id: String,
     pub matchers: Vec<Matcher>,
     pub starts_at_ms: Millis,
@@ -74,7 +75,7 @@ pub struct Silence {
     pub comment: String,
 }
 
-impl Silence {
+impl StoredSilence {
     /// Pending before `startsAt`, active in `[startsAt, endsAt)`, expired from `endsAt` on, so an
     /// expired silence stops muting at the same virtual instant it is expired.
     pub fn state(&self, now: Millis) -> SilenceState {
@@ -111,7 +112,7 @@ pub const GO_ZERO_MS: Millis = -62_135_596_800_000;
 /// The silence store; IDs come from the seeded RNG so runs are reproducible.
 #[derive(Clone, Debug)]
 pub struct Silences {
-    by_id: BTreeMap<String, Silence>,
+    by_id: BTreeMap<String, StoredSilence>,
     rng: SimRng,
 }
 
@@ -188,7 +189,7 @@ impl Silences {
             Some(id) => Some(self.by_id.get(id).cloned().ok_or(SilenceError::NotFound)?),
             None => None,
         };
-        let mut silence = Silence {
+        let mut silence = StoredSilence {
             id: String::new(),
             matchers,
             starts_at_ms: spec.starts_at_ms,
@@ -234,15 +235,15 @@ impl Silences {
         Ok(())
     }
 
-    pub fn get(&self, now: Millis, id: &str) -> Option<&Silence> {
+    pub fn get(&self, now: Millis, id: &str) -> Option<&StoredSilence> {
         self.by_id.get(id).filter(|s| visible(s, now))
     }
 
     /// Silences whose matchers include every filter matcher exactly (name, operator, value),
     /// sorted as Alertmanager sorts them: active by soonest end, pending by soonest start,
     /// expired by most recent end; ties by ID.
-    pub fn list(&self, now: Millis, filter: &[Matcher]) -> Vec<&Silence> {
-        let mut out: Vec<&Silence> = self
+    pub fn list(&self, now: Millis, filter: &[Matcher]) -> Vec<&StoredSilence> {
+        let mut out: Vec<&StoredSilence> = self
             .by_id
             .values()
             .filter(|s| visible(s, now))
@@ -275,12 +276,12 @@ impl Silences {
     }
 }
 
-fn visible(silence: &Silence, now: Millis) -> bool {
+fn visible(silence: &StoredSilence, now: Millis) -> bool {
     silence.ends_at_ms.saturating_add(RETENTION_MS) > now
 }
 
 /// Alertmanager's `canUpdate`: same matchers, and the time change does not rewrite history.
-fn can_update(prev: &Silence, next: &Silence, now: Millis) -> bool {
+fn can_update(prev: &StoredSilence, next: &StoredSilence, now: Millis) -> bool {
     if prev.matchers != next.matchers {
         return false;
     }

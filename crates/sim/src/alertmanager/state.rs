@@ -9,7 +9,7 @@ use thiserror::Error;
 use super::config::AmConfig;
 use super::filter::AlertFilter;
 use super::matchers::{all_match, is_valid_label_name};
-use super::silences::{Silence, SilenceError, SilenceSpec, Silences};
+use super::silences::{SilenceError, SilenceSpec, Silences, StoredSilence};
 use crate::clock::Millis;
 use crate::labels::Labels;
 use crate::rng::SimRng;
@@ -325,12 +325,16 @@ impl AmState {
     }
 
     /// GET /api/v2/silence/{id}.
-    pub fn silence(&self, now: Millis, id: &str) -> Option<&Silence> {
+    pub fn silence(&self, now: Millis, id: &str) -> Option<&StoredSilence> {
         self.silences.get(now, id)
     }
 
     /// GET /api/v2/silences with its `filter` matchers.
-    pub fn silences(&self, now: Millis, filter: &[super::matchers::Matcher]) -> Vec<&Silence> {
+    pub fn silences(
+        &self,
+        now: Millis,
+        filter: &[super::matchers::Matcher],
+    ) -> Vec<&StoredSilence> {
         self.silences.list(now, filter)
     }
 }

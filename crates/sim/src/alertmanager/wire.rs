@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::silences::{GO_ZERO_MS, MatcherSpec, Silence, SilenceSpec};
+use super::silences::{GO_ZERO_MS, MatcherSpec, SilenceSpec, StoredSilence};
 use super::state::{AlertGroup, AlertView, IncomingAlert};
 use crate::clock::{Millis, parse_rfc3339, rfc3339_millis};
 use crate::labels::Labels;
@@ -184,7 +184,7 @@ pub fn alert_group(group: &AlertGroup) -> AlertGroupJson {
     }
 }
 
-pub fn gettable_silence(silence: &Silence, now: Millis) -> GettableSilence {
+pub fn gettable_silence(silence: &StoredSilence, now: Millis) -> GettableSilence {
     GettableSilence {
         id: silence.id.clone(),
         status: SilenceStatusJson {

@@ -52,9 +52,10 @@ impl AlertState {
     }
 }
 
-/// An alert of a rule: labels include `alertname` and the rule's labels.
+/// An alert of one of the simulator's alerting rules, as Prometheus keeps it (pending or
+/// firing, then resolved): labels include `alertname` and the rule's labels.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Alert {
+pub struct RuleAlert {
     pub labels: Labels,
     pub annotations: BTreeMap<String, String>,
     pub state: AlertState,
@@ -70,7 +71,7 @@ struct RuleState {
     expr: promql_parser::parser::Expr,
     label_templates: Vec<(String, Template)>,
     annotation_templates: Vec<(String, Template)>,
-    active: BTreeMap<Labels, Alert>,
+    active: BTreeMap<Labels, RuleAlert>,
     last_error: Option<String>,
     last_evaluation: Option<Millis>,
 }
@@ -187,7 +188,7 @@ impl RuleEngine {
         }
     }
 
-    fn all_alerts(&self) -> impl Iterator<Item = &Alert> {
+    fn all_alerts(&self) -> impl Iterator<Item = &RuleAlert> {
         self.groups
             .iter()
             .flat_map(|g| g.rules.iter())
@@ -195,7 +196,7 @@ impl RuleEngine {
     }
 
     /// Pending and firing alerts.
-    pub fn active_alerts(&self) -> Vec<Alert> {
+    pub fn active_alerts(&self) -> Vec<RuleAlert> {
         self.all_alerts()
             .filter(|a| a.state != AlertState::Inactive)
             .cloned()
@@ -204,7 +205,7 @@ impl RuleEngine {
 
     /// What Prometheus sends to Alertmanager: firing alerts and alerts resolved within the
     /// last 15 minutes (with `resolved_at` set).
-    pub fn alerts_to_notify(&self) -> Vec<Alert> {
+    pub fn alerts_to_notify(&self) -> Vec<RuleAlert> {
         self.all_alerts()
             .filter(|a| a.state != AlertState::Pending)
             .cloned()
@@ -276,7 +277,7 @@ fn seconds(ms: Millis) -> Json {
     }
 }
 
-fn alert_json(a: &Alert) -> Json {
+fn alert_json(a: &RuleAlert) -> Json {
     json!({
         "labels": a.labels,
         "annotations": a.annotations,
@@ -334,7 +335,7 @@ impl RuleState {
                     a.annotations = annotations;
                 }
                 _ => {
-                    let alert = Alert {
+                    let alert = RuleAlert {
                         labels: labels.clone(),
                         annotations,
                         state: AlertState::Pending,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
-pub use engine::{Alert, AlertState, RuleEngine, RuleError};
+pub use engine::{AlertState, RuleAlert, RuleEngine, RuleError};
 pub use template::{Template, humanize, humanize_duration};
 
 use crate::clock::Millis;

@@ -25,7 +25,7 @@ use self::database::DbAccess;
 use self::signals::ServiceLoad;
 use crate::clock::Millis;
 use crate::rng::SimRng;
-use crate::scenario::{Action, Scenario, parse_duration};
+use crate::scenario::{Scenario, ScenarioEvent, parse_duration};
 
 /// One virtual step.
 pub const TICK_MS: Millis = 1_000;
@@ -256,30 +256,30 @@ impl World {
             if self.start + event.at > self.now {
                 break;
             }
-            let action = event.action.clone();
+            let due = event.action.clone();
             self.next_event += 1;
-            self.apply(action);
+            self.apply(due);
         }
     }
 
-    fn apply(&mut self, action: Action) {
+    fn apply(&mut self, event: ScenarioEvent) {
         let now = self.now;
-        let cluster_name = match &action {
-            Action::Deploy { cluster, .. }
-            | Action::Canary { cluster, .. }
-            | Action::Traffic { cluster, .. }
-            | Action::DatabaseOutage { cluster }
-            | Action::AnnotatePod { cluster, .. }
-            | Action::RecordEvent { cluster, .. }
-            | Action::Alert { cluster, .. } => cluster.clone(),
+        let cluster_name = match &event {
+            ScenarioEvent::Deploy { cluster, .. }
+            | ScenarioEvent::Canary { cluster, .. }
+            | ScenarioEvent::Traffic { cluster, .. }
+            | ScenarioEvent::DatabaseOutage { cluster }
+            | ScenarioEvent::AnnotatePod { cluster, .. }
+            | ScenarioEvent::RecordEvent { cluster, .. }
+            | ScenarioEvent::Alert { cluster, .. } => cluster.clone(),
         };
         let Some(index) = self.cluster_index(&cluster_name) else {
             tracing::warn!(cluster = %cluster_name, "scenario names an unknown cluster; action skipped");
             return;
         };
         let cluster = &mut self.clusters[index];
-        match action {
-            Action::Deploy {
+        match event {
+            ScenarioEvent::Deploy {
                 service,
                 version,
                 change_cause,
@@ -298,7 +298,7 @@ impl World {
                 }
                 cluster.store.upsert("deployments", deployment);
             }
-            Action::Canary {
+            ScenarioEvent::Canary {
                 service,
                 version,
                 replicas,
@@ -320,13 +320,13 @@ impl World {
                 );
                 cluster.store.upsert("deployments", canary);
             }
-            Action::Traffic {
+            ScenarioEvent::Traffic {
                 service, factor, ..
             } => {
                 cluster.traffic_factor.insert(service, factor);
             }
-            Action::DatabaseOutage { .. } => cluster.fail_database(now),
-            Action::AnnotatePod {
+            ScenarioEvent::DatabaseOutage { .. } => cluster.fail_database(now),
+            ScenarioEvent::AnnotatePod {
                 service,
                 key,
                 value,
@@ -340,7 +340,7 @@ impl World {
                     cluster.store.upsert("pods", rendered);
                 }
             }
-            Action::RecordEvent {
+            ScenarioEvent::RecordEvent {
                 service,
                 reason,
                 message,
@@ -362,7 +362,7 @@ impl World {
                     );
                 }
             }
-            Action::Alert {
+            ScenarioEvent::Alert {
                 labels,
                 annotations,
                 duration,

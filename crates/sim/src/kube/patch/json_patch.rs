@@ -1,6 +1,11 @@
-//! RFC 6902 JSON patch with RFC 6901 pointers, applied atomically, with the error texts of the
-//! evanphx/json-patch library the API server uses.
+//! RFC 6902 JSON patch as the API server applies it: the `json-patch` crate applies each
+//! operation, read the way the API server's evanphx/json-patch reads it (its decoding, its
+//! lenient pointers, its error texts), and the target stays unchanged when one fails.
 
+use ::json_patch::jsonptr::PointerBuf;
+use ::json_patch::{
+    AddOperation, PatchOperation, RemoveOperation, ReplaceOperation, TestOperation,
+};
 use serde_json::Value;
 
 use super::PatchError;
@@ -28,6 +33,9 @@ pub fn apply_json_patch(target: &mut Value, patch: &Value) -> Result<(), PatchEr
             )));
         }
     }
+    // The operations run one at a time on a copy: a failure is worded from the document it
+    // met, and `json_patch::patch` would not restore a `move`'s source when its destination
+    // is missing.
     let mut doc = target.clone();
     for op in ops {
         apply_op(&mut doc, op).map_err(PatchError::Invalid)?;
@@ -47,216 +55,166 @@ fn go_json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// Decodes one operation as evanphx/json-patch does (fields are read when the operation
+/// runs, an absent `value` is null) and applies it; the error is evanphx/json-patch's text.
 fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
     let kind = op.get("op").and_then(Value::as_str).unwrap_or("unknown");
-    let path = |field: &str| -> Result<String, String> {
-        op.get(field)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| {
-                format!(
-                    "{kind} operation failed to decode {field}: operation missing {field} field"
-                )
-            })
-    };
+    let field = |name| string_field(op, kind, name);
     let value = || op.get("value").cloned().unwrap_or(Value::Null);
     match kind {
         "add" => {
-            let p = path("path")?;
-            add(doc, &p, value()).map_err(|e| match e {
-                Miss::Parent => {
-                    format!("add operation does not apply: doc is missing path: \"{p}\": {MISSING}")
-                }
-                Miss::Other(m) => format!("error in add for path: '{p}': {m}"),
-            })
+            let p = field("path")?;
+            let op = pointer(doc, p).map(|path| {
+                PatchOperation::Add(AddOperation {
+                    path,
+                    value: value(),
+                })
+            });
+            run(doc, op).ok_or_else(|| not_applied(doc, kind, p))
         }
         "remove" => {
-            let p = path("path")?;
-            remove(doc, &p).map(drop).map_err(|e| match e {
-                Miss::Parent => format!(
-                    "remove operation does not apply: doc is missing path: \"{p}\": {MISSING}"
-                ),
-                Miss::Other(m) => format!("error in remove for path: '{p}': {m}"),
-            })
+            let p = field("path")?;
+            let op = pointer(doc, p).map(|path| PatchOperation::Remove(RemoveOperation { path }));
+            run(doc, op).ok_or_else(|| not_applied(doc, kind, p))
         }
         "replace" => {
-            let p = path("path")?;
-            if get(doc, &p).is_none() {
-                return Err(format!(
-                    "replace operation does not apply: doc is missing key: {p}: {MISSING}"
-                ));
-            }
-            set_existing(doc, &p, value());
-            Ok(())
-        }
-        "move" => {
-            let (from, p) = (path("from")?, path("path")?);
-            if p.starts_with(&format!("{from}/")) {
-                return Err(format!(
-                    "move operation does not apply: cannot move {from} into its own child {p}"
-                ));
-            }
-            let moved = remove(doc, &from).map_err(|_| {
-                format!(
-                    "move operation does not apply: doc is missing from path: {from}: {MISSING}"
-                )
-            })?;
-            add(doc, &p, moved).map_err(|e| match e {
-                Miss::Parent => format!(
-                    "move operation does not apply: doc is missing destination path: {p}: {MISSING}"
-                ),
-                Miss::Other(m) => format!("error in move for path: '{p}': {m}"),
+            let p = field("path")?;
+            let op = pointer(doc, p).map(|path| {
+                PatchOperation::Replace(ReplaceOperation {
+                    path,
+                    value: value(),
+                })
+            });
+            run(doc, op).ok_or_else(|| {
+                format!("replace operation does not apply: doc is missing key: {p}: {MISSING}")
             })
         }
-        "copy" => {
-            let (from, p) = (path("from")?, path("path")?);
-            let copied = get(doc, &from).cloned().ok_or_else(|| {
-                format!(
-                    "copy operation does not apply: doc is missing from path: {from}: {MISSING}"
-                )
-            })?;
-            add(doc, &p, copied).map_err(|e| match e {
-                Miss::Parent => format!(
-                    "copy operation does not apply: doc is missing destination path: {p}: {MISSING}"
-                ),
-                Miss::Other(m) => format!("error in copy for path: '{p}': {m}"),
-            })
+        "move" | "copy" => {
+            let (f, p) = (field("from")?, field("path")?);
+            if kind == "move" && p.starts_with(&format!("{f}/")) {
+                return Err(format!(
+                    "move operation does not apply: cannot move {f} into its own child {p}"
+                ));
+            }
+            let missing_from = || {
+                format!("{kind} operation does not apply: doc is missing from path: {f}: {MISSING}")
+            };
+            let from = pointer(doc, f).ok_or_else(missing_from)?;
+            let value = doc
+                .pointer(from.as_str())
+                .cloned()
+                .ok_or_else(missing_from)?;
+            // evanphx/json-patch moves by removing the source, then reads the destination
+            // in the document without it.
+            if kind == "move" {
+                let remove = PatchOperation::Remove(RemoveOperation { path: from });
+                run(doc, Some(remove)).ok_or_else(missing_from)?;
+            }
+            let op = pointer(doc, p).map(|path| PatchOperation::Add(AddOperation { path, value }));
+            run(doc, op).ok_or_else(|| not_applied(doc, kind, p))
         }
         "test" => {
-            let p = path("path")?;
-            match get(doc, &p) {
-                Some(actual) if *actual == value() => Ok(()),
-                None if parent_of(doc, &p).is_none() => Err(format!(
+            let p = field("path")?;
+            let test_failed = || format!("testing value {p} failed: test failed");
+            let Some(path) = pointer(doc, p) else {
+                return Err(format!(
+                    "test operation does not apply: is missing path: {p}: {MISSING}"
+                ));
+            };
+            match (doc.pointer(path.as_str()), container(doc, p)) {
+                (Some(_), _) => {
+                    let op = PatchOperation::Test(TestOperation {
+                        path,
+                        value: value(),
+                    });
+                    run(doc, Some(op)).ok_or_else(test_failed)
+                }
+                (None, None) => Err(format!(
                     "test operation does not apply: is missing path: {p}: {MISSING}"
                 )),
-                None if value().is_null() => Ok(()),
-                _ => Err(format!("testing value {p} failed: test failed")),
+                // evanphx/json-patch: testing for null where a container lacks the key passes.
+                (None, Some(_)) if value().is_null() => Ok(()),
+                (None, Some(_)) => Err(test_failed()),
             }
         }
         other => Err(format!("Unexpected kind: {other}")),
     }
 }
 
-enum Miss {
-    /// The container the path points into does not exist.
-    Parent,
-    /// The container exists but the operation cannot use the last token.
-    Other(String),
+fn string_field<'a>(op: &'a Value, kind: &str, name: &str) -> Result<&'a str, String> {
+    op.get(name).and_then(Value::as_str).ok_or_else(|| {
+        format!("{kind} operation failed to decode {name}: operation missing {name} field")
+    })
 }
 
-/// RFC 6901 reference tokens; `None` for a pointer that neither is empty nor starts with `/`.
-fn tokens(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
+/// Applies one operation with the crate; None if it does not apply, as an operation whose
+/// path is not a pointer (`None`) does not.
+fn run(doc: &mut Value, op: Option<PatchOperation>) -> Option<()> {
+    ::json_patch::patch(doc, std::slice::from_ref(&op?)).ok()
+}
+
+/// The pointer given to the crate. evanphx/json-patch unescapes `~1` and `~0` without
+/// refusing other `~` sequences and reads array indices with `strconv.Atoi` (`01` is 1),
+/// where RFC 6901 readers refuse both; so the tokens are re-encoded, and indices into arrays
+/// of `doc` lose their leading zeros. None unless `text` is empty or starts with `/`.
+fn pointer(doc: &Value, text: &str) -> Option<PointerBuf> {
+    if text.is_empty() {
+        return Some(PointerBuf::new());
     }
-    let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    let mut at = Some(doc);
+    let tokens: Vec<String> = text
+        .strip_prefix('/')?
+        .split('/')
+        .map(|encoded| {
+            let mut token = unescape(encoded);
+            at = match at {
+                Some(Value::Object(map)) => map.get(&token),
+                Some(Value::Array(items)) => index(&token).and_then(|i| {
+                    token = i.to_string();
+                    items.get(i)
+                }),
+                _ => None,
+            };
+            token
+        })
+        .collect();
+    Some(PointerBuf::from_tokens(tokens))
 }
 
-fn index_of(token: &str, len: usize) -> Option<usize> {
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// An array index as evanphx/json-patch accepts it: decimal digits only.
+fn index(token: &str) -> Option<usize> {
     if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    token.parse::<usize>().ok().filter(|i| *i < len)
+    token.parse().ok()
 }
 
-fn child<'a>(v: &'a Value, token: &str) -> Option<&'a Value> {
-    match v {
-        Value::Object(m) => m.get(token),
-        Value::Array(a) => index_of(token, a.len()).and_then(|i| a.get(i)),
-        _ => None,
-    }
+/// The object or array holding the last token of pointer `text`, if it exists.
+fn container<'a>(doc: &'a Value, text: &str) -> Option<&'a Value> {
+    let path = pointer(doc, text)?;
+    doc.pointer(path.parent()?.as_str())
+        .filter(|v| v.is_object() || v.is_array())
 }
 
-fn child_mut<'a>(v: &'a mut Value, token: &str) -> Option<&'a mut Value> {
-    match v {
-        Value::Object(m) => m.get_mut(token),
-        Value::Array(a) => {
-            let len = a.len();
-            index_of(token, len).and_then(move |i| a.get_mut(i))
+/// Why `add`, `remove`, `move` or `copy` could not use path `p` in `doc`.
+fn not_applied(doc: &Value, kind: &str, p: &str) -> String {
+    let last = unescape(p.rsplit('/').next().unwrap_or_default());
+    match container(doc, p) {
+        None if matches!(kind, "add" | "remove") => {
+            format!("{kind} operation does not apply: doc is missing path: \"{p}\": {MISSING}")
         }
-        _ => None,
-    }
-}
-
-fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
-    tokens(pointer)?.iter().try_fold(doc, |v, t| child(v, t))
-}
-
-/// The container holding the pointer's last token, with that token.
-fn parent_of<'a>(doc: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
-    let mut toks = tokens(pointer)?;
-    let last = toks.pop()?;
-    let parent = toks.iter().try_fold(doc, |v, t| child(v, t))?;
-    (parent.is_object() || parent.is_array()).then_some((parent, last))
-}
-
-fn parent_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<(&'a mut Value, String)> {
-    let mut toks = tokens(pointer)?;
-    let last = toks.pop()?;
-    let parent = toks.iter().try_fold(doc, |v, t| child_mut(v, t))?;
-    (parent.is_object() || parent.is_array()).then_some((parent, last))
-}
-
-fn invalid_index(token: &str) -> Miss {
-    Miss::Other(format!(
-        "Unable to access invalid index: {token}: invalid index referenced"
-    ))
-}
-
-fn add(doc: &mut Value, pointer: &str, value: Value) -> Result<(), Miss> {
-    if pointer.is_empty() {
-        *doc = value;
-        return Ok(());
-    }
-    let (parent, last) = parent_mut(doc, pointer).ok_or(Miss::Parent)?;
-    match parent {
-        Value::Object(m) => {
-            m.insert(last, value);
-            Ok(())
-        }
-        Value::Array(a) => {
-            if last == "-" {
-                a.push(value);
-                return Ok(());
-            }
-            match index_of(&last, a.len() + 1) {
-                Some(i) => {
-                    a.insert(i, value);
-                    Ok(())
-                }
-                None => Err(invalid_index(&last)),
-            }
-        }
-        _ => Err(Miss::Parent),
-    }
-}
-
-fn remove(doc: &mut Value, pointer: &str) -> Result<Value, Miss> {
-    let (parent, last) = parent_mut(doc, pointer).ok_or(Miss::Parent)?;
-    match parent {
-        Value::Object(m) => m.remove(&last).ok_or_else(|| {
-            Miss::Other(format!(
-                "Unable to remove nonexistent key: {last}: {MISSING}"
-            ))
-        }),
-        Value::Array(a) => match index_of(&last, a.len()) {
-            Some(i) => Ok(a.remove(i)),
-            None => Err(invalid_index(&last)),
-        },
-        _ => Err(Miss::Parent),
-    }
-}
-
-/// Replaces a value known to exist.
-fn set_existing(doc: &mut Value, pointer: &str, value: Value) {
-    if let Some(slot) =
-        tokens(pointer).and_then(|toks| toks.iter().try_fold(doc, |v, t| child_mut(v, t)))
-    {
-        *slot = value;
+        None => format!(
+            "{kind} operation does not apply: doc is missing destination path: {p}: {MISSING}"
+        ),
+        Some(Value::Object(_)) => format!(
+            "error in {kind} for path: '{p}': Unable to remove nonexistent key: {last}: {MISSING}"
+        ),
+        Some(_) => format!(
+            "error in {kind} for path: '{p}': Unable to access invalid index: {last}: invalid index referenced"
+        ),
     }
 }

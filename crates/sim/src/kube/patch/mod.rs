@@ -1,4 +1,5 @@
-//! JSON merge patch (RFC 7386), JSON patch (RFC 6902) and the strategic merge patch kubectl sends.
+//! JSON merge patch (RFC 7386) and JSON patch (RFC 6902) through the `json-patch` crate, and
+//! the strategic merge patch kubectl sends.
 //!
 //! The PATCH handler's steps, as the API server's `handlers/patch.go` does them:
 //! 1. `PatchType::negotiate(content_type, strategic)` with `strategic = schema.is_some()`
@@ -173,35 +174,15 @@ pub fn apply_patch(
     schema: Option<PatchSchema>,
 ) -> Result<(), PatchError> {
     match (patch_type, schema) {
+        // RFC 7386: objects merge recursively, `null` deletes, anything else replaces.
         (PatchType::Merge, _) => {
-            apply_merge_patch(target, patch);
+            ::json_patch::merge(target, patch);
             Ok(())
         }
         (PatchType::Json, _) => apply_json_patch(target, patch),
         (PatchType::Strategic, Some(schema)) => apply_strategic_merge_patch(target, patch, schema),
         (PatchType::Strategic, None) => Err(PatchError::UnsupportedMediaType { strategic: false }),
         (PatchType::Apply, _) => Err(PatchError::ApplyUnsupported),
-    }
-}
-
-/// RFC 7386 JSON merge patch: objects merge recursively, `null` deletes, anything else
-/// (arrays included) replaces.
-pub fn apply_merge_patch(target: &mut Value, patch: &Value) {
-    let Value::Object(patch_map) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(serde_json::Map::new());
-    }
-    if let Value::Object(target_map) = target {
-        for (key, value) in patch_map {
-            if value.is_null() {
-                target_map.remove(key);
-            } else {
-                apply_merge_patch(target_map.entry(key.clone()).or_insert(Value::Null), value);
-            }
-        }
     }
 }
 
