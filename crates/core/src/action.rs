@@ -426,7 +426,11 @@ pub fn markdown_table() -> String {
     let mut out = String::from("| keys | action | `[keys]` name |\n|---|---|---|\n");
     for group in HelpGroup::ORDER {
         for spec in ACTIONS.iter().filter(|s| s.group == group) {
-            let keys: Vec<String> = spec.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+            let keys: Vec<String> = spec
+                .keys
+                .iter()
+                .map(|k| format!("`{}`", k.label()))
+                .collect();
             let help = spec.help.replace('|', "\\|");
             out.push_str(&format!(
                 "| {} | {} | `{}` |\n",
@@ -494,7 +498,11 @@ mod tests {
     fn every_action_is_declared_once() {
         let mut names = HashSet::new();
         for declared in ACTIONS {
-            assert!(names.insert(declared.name), "{} declared twice", declared.name);
+            assert!(
+                names.insert(declared.name),
+                "{} declared twice",
+                declared.name
+            );
             assert_eq!(spec(declared.action).map(|s| s.name), Some(declared.name));
         }
         for view in View::ALL {
