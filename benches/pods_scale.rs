@@ -10,8 +10,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use watchdeck_core::action::Action;
 use watchdeck_core::event::{DataEvent, Msg, Payload, PodsChange};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::pod::{PodKey, PodRow};
-use watchdeck_core::model::{Model, Text, View};
+use watchdeck_core::screen::View;
+use watchdeck_core::text::Text;
 use watchdeck_core::update::update;
 use watchdeck_ui::theme::Theme;
 

@@ -4,10 +4,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::Timestamp;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::{
+use watchdeck_core::slo::{
     Period, Sli, SloBoard, SloData, SloReading, SloSpec, Target, WindowPolicy, WindowRatio,
 };
+use watchdeck_core::text::Text;
 
 const SLOS: usize = 1_000;
 const CLUSTERS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-1"];

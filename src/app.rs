@@ -43,7 +43,7 @@ pub struct AppOptions {
     /// Keys to actions: the defaults with the config's `[keys]` overrides.
     pub keymap: watchdeck_core::action::Keymap,
     /// The SLOs to evaluate (config and imported files, or the demo's).
-    pub slos: Vec<watchdeck_core::model::slo::SloSpec>,
+    pub slos: Vec<watchdeck_core::slo::SloSpec>,
     /// Age (on the console's clock) at which an SLO reading counts as stale; default three
     /// refresh intervals. The demo scales it by the simulator's speed.
     pub slo_stale_after: Option<Duration>,
@@ -159,14 +159,14 @@ pub fn initial_model(targets: &[ClusterTarget]) -> Model {
 /// shown as stale (three refresh intervals of the slowest SLO cluster).
 pub fn slo_board(
     targets: &[ClusterTarget],
-    slos: Vec<watchdeck_core::model::slo::SloSpec>,
-) -> watchdeck_core::model::slo::SloBoard {
+    slos: Vec<watchdeck_core::slo::SloSpec>,
+) -> watchdeck_core::slo::SloBoard {
     let every = slo_clusters(targets, &slos)
         .iter()
         .filter_map(|id| targets.get(*id)?.prometheus.as_ref().map(|p| p.every))
         .max()
         .unwrap_or_default();
-    let mut board = watchdeck_core::model::slo::SloBoard::new(slos);
+    let mut board = watchdeck_core::slo::SloBoard::new(slos);
     board.stale_after_secs =
         every.as_secs().max(1) * u64::from(watchdeck_io::sources::prometheus::slo::STALE_INTERVALS);
     board
@@ -181,7 +181,7 @@ pub(crate) fn console_model(targets: &[ClusterTarget], options: &AppOptions) -> 
     } else {
         options.os_user.clone()
     };
-    model.ui.user = watchdeck_core::model::Text::new(&user);
+    model.ui.user = watchdeck_core::text::Text::new(&user);
     model.runs.os_user = user;
     model.runs.library = options.runbooks.clone();
     model.runs.commands = options.commands.clone();

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{AuditArgs, AuditFormat};
-use watchdeck_core::model::sanitize::Text;
 use watchdeck_core::runbook::audit::{AuditPhase, AuditRecord};
+use watchdeck_core::text::Text;
 use watchdeck_io::audit::{AuditLine, read_all};
 
 /// One action as the table shows it.

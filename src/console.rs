@@ -74,7 +74,7 @@ pub fn simulation(scenario: &str, start_ms: i64) -> watchdeck_core::model::Simul
         .and_then(|stem| stem.to_str())
         .unwrap_or(scenario);
     watchdeck_core::model::Simulation {
-        scenario: watchdeck_core::model::Text::new(name),
+        scenario: watchdeck_core::text::Text::new(name),
         start: jiff::Timestamp::from_millisecond(start_ms).unwrap_or_default(),
     }
 }

@@ -15,11 +15,12 @@ use serde_json::json;
 use tokio::process::Child;
 use tokio::sync::mpsc;
 use watchdeck_core::event::{DataEvent, Msg, Payload};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::alert::AlertState;
 use watchdeck_core::model::silence::{AlertSnapshot, SilenceStatus};
-use watchdeck_core::model::{Model, Text};
 use watchdeck_core::runbook::op::DiffLine;
 use watchdeck_core::runbook::resolved::Mutation;
+use watchdeck_core::text::Text;
 use watchdeck_io::sources::alertmanager::{
     PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
 };

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::mpsc;
 use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions, MetricsQueries};
 use watchdeck_core::event::Payload;
-use watchdeck_core::model::services::QueryStatus;
+use watchdeck_core::series::QueryStatus;
 use watchdeck_io::sources::endpoint::EndpointSpec;
 use watchdeck_io::sources::prometheus::poll::{Rejected, poll_once};
 use watchdeck_io::sources::prometheus::{PromClient, PromTarget, poll_metrics};
@@ -242,7 +242,7 @@ async fn html_pages_truncated_bodies_warnings_and_too_many_series() {
         .unwrap();
     assert_eq!(
         update.status,
-        QueryStatus::Error(watchdeck_core::model::Text::new(
+        QueryStatus::Error(watchdeck_core::text::Text::new(
             "rate: too many series: 50 (limit 20); narrow the query or the service label"
         ))
     );

@@ -5,7 +5,7 @@
 mod common;
 
 use tokio::process::Command;
-use watchdeck_core::model::slo::{Period, SloData, WindowPolicy};
+use watchdeck_core::slo::{Period, SloData, WindowPolicy};
 use watchdeck_io::sources::kube::pyrra::discover_pyrra_slos;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

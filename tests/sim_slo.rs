@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use watchdeck_core::model::slo::windows::promql_duration;
-use watchdeck_core::model::slo::{
+use watchdeck_core::slo::windows::promql_duration;
+use watchdeck_core::slo::{
     Evaluation, SloReading, SloSpec, TierState, WindowRatio, aggregate, evaluate,
 };
 use watchdeck_sim::clock::Millis;

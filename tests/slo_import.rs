@@ -6,7 +6,7 @@ use std::path::Path;
 
 use watchdeck_core::config::Config;
 use watchdeck_core::config::slo::load_slo_file;
-use watchdeck_core::model::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
+use watchdeck_core::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
 
 fn load(file: &str) -> Vec<SloSpec> {
     let path = Path::new("fixtures/slo").join(file);

@@ -22,9 +22,9 @@ use watchdeck_core::clock::Clock;
 use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions};
 use watchdeck_core::event::Payload;
 use watchdeck_core::model::range_step::choose_step;
-use watchdeck_core::model::services::QueryStatus;
-use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
-use watchdeck_core::model::slo::{
+use watchdeck_core::series::QueryStatus;
+use watchdeck_core::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
+use watchdeck_core::slo::{
     Period, ReadingSource, Sli, SloData, SloReading, SloScope, SloSpec, WindowPolicy, evaluate,
 };
 use watchdeck_io::sources::endpoint::EndpointSpec;
@@ -396,8 +396,8 @@ async fn a_down_prometheus_and_a_bad_template_make_slos_unknown_with_the_reason(
     let sim = common::start("steady", options, Some(1.0)).await;
     let prom = RealPrometheus::start(&sim, json!([])).await;
     let mut broken = payment.clone();
-    broken.name = watchdeck_core::model::Text::new("broken-template");
-    broken.origin = watchdeck_core::model::Text::new("watchdeck.toml:12");
+    broken.name = watchdeck_core::text::Text::new("broken-template");
+    broken.origin = watchdeck_core::text::Text::new("watchdeck.toml:12");
     broken.sli = Sli::Ratio {
         errors: "sum(rate(http_requests_total{code=~\"5..\",$selector}[$window])".to_string(),
         total: "sum(rate(http_requests_total{$selector}[$window]))".to_string(),

@@ -14,8 +14,8 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::console::{targets_from_config, targets_from_simulator};
 use watchdeck_core::clock::Clock;
 use watchdeck_core::config;
-use watchdeck_core::model::slo::SloSpec;
 use watchdeck_core::model::time::human_duration;
+use watchdeck_core::slo::SloSpec;
 use watchdeck_io::sources::target::ClusterTarget;
 
 /// Runs the check and returns the process exit code; the report goes to stdout, errors for

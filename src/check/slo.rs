@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::report::Status;
 use watchdeck_core::model::Model;
 use watchdeck_core::model::health::{Health, SourceKind};
-use watchdeck_core::model::slo::format;
-use watchdeck_core::model::slo::windows::{DISPLAY_WINDOWS, promql_duration};
-use watchdeck_core::model::slo::{Exhaustion, SloEntry, SloScope, SloSpec, TierState};
+use watchdeck_core::slo::format;
+use watchdeck_core::slo::windows::{DISPLAY_WINDOWS, promql_duration};
+use watchdeck_core::slo::{Exhaustion, SloEntry, SloScope, SloSpec, TierState};
 
 /// Scope name of the fleet-wide rows.
 pub const FLEET: &str = "fleet";

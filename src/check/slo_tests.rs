@@ -11,8 +11,8 @@ use super::slo_text;
 use crate::check::exit;
 use watchdeck_core::model::Model;
 use watchdeck_core::model::health::{Health, SourceKind};
-use watchdeck_core::model::slo::windows::{DAY, HOUR};
-use watchdeck_core::model::slo::{SloBoard, SloReading, WindowRatio};
+use watchdeck_core::slo::windows::{DAY, HOUR};
+use watchdeck_core::slo::{SloBoard, SloReading, WindowRatio};
 
 fn now() -> Timestamp {
     Timestamp::from_second(1_767_226_200).unwrap()

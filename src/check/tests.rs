@@ -8,10 +8,11 @@ use super::report::{self, Status};
 use super::services::workload_of;
 use super::text::md_cell;
 use super::{markdown, table};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::alert::{Alert, Severity};
 use watchdeck_core::model::health::{Health, SourceKind};
 use watchdeck_core::model::pod::{PodKey, PodRow};
-use watchdeck_core::model::{Model, Text};
+use watchdeck_core::text::Text;
 
 /// 2026-01-01T00:10:00Z.
 fn now() -> Timestamp {

@@ -6,9 +6,9 @@ use jiff::Timestamp;
 
 use watchdeck_core::model::Model;
 use watchdeck_core::model::runs::RunPhase;
-use watchdeck_core::model::slo::SloScope;
 use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
 use watchdeck_core::runbook::engine::{Gate, RunResult, StepStatus};
+use watchdeck_core::slo::SloScope;
 
 /// A condition on the console's model or screen.
 #[derive(Debug, Clone, PartialEq)]

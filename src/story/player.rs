@@ -13,8 +13,8 @@ use super::condition::Condition;
 use super::driver::{Driver, FleetSpec, Pace, Until};
 use super::{StepKind, Story};
 use watchdeck_core::action::Key;
-use watchdeck_core::model::Text;
 use watchdeck_core::runbook::engine::RecoveryReport;
+use watchdeck_core::text::Text;
 use watchdeck_sim::clock::Millis;
 use watchdeck_ui::widgets::caption::Caption;
 

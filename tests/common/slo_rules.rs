@@ -3,8 +3,8 @@
 //! and Pyrra's `<metric>:burnrate<window>` ratios, for SLOs of the `us-east-1` cluster.
 
 use serde_json::{Value, json};
-use watchdeck_core::model::slo::SloSpec;
-use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
+use watchdeck_core::slo::SloSpec;
+use watchdeck_core::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
 use watchdeck_io::sources::prometheus::slo::rules::SLOTH_WINDOWS;
 
 /// The cluster the rules are written for (an SLO label on every rule).

@@ -7,7 +7,7 @@ mod keymap;
 
 pub use keymap::{KEY_NAMES_HELP, KeyBinding, Keymap, KeymapConflict};
 
-use crate::model::View;
+use crate::screen::View;
 
 /// A user intent, independent of the key that expressed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 //! IO requests (fetch a pod's /metrics, create a silence, ...) are data here and run by the
 //! executor in `watchdeck_io::executor`; their results come back as `DataEvent`s.
 
-use crate::model::ClusterId;
+use crate::cluster::ClusterId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -61,8 +61,8 @@ pub enum IoRequest {
     /// The SLO detail charts of SLO `slo` in this cluster over its period (budget remaining
     /// and burn rates); answered with `Payload::SloChart`. A newer request cancels this one.
     SloChart {
-        slo: crate::model::slo::SloId,
-        spec: Box<crate::model::slo::SloSpec>,
+        slo: crate::slo::SloId,
+        spec: Box<crate::slo::SloSpec>,
         /// Range query step in seconds (fits the chart's columns).
         step: u64,
         seq: u64,

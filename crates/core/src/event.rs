@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use crate::action::{Action, Key};
+use crate::cluster::ClusterId;
 use crate::model::alert::Alert;
 use crate::model::health::SourceKind;
 use crate::model::kube::KubeData;
@@ -12,7 +13,7 @@ use crate::model::pod::{PodKey, PodRow};
 use crate::model::pod_view::PodMetricsResult;
 use crate::model::services::{Chart, MetricsUpdate};
 use crate::model::silence::AlertSnapshot;
-use crate::model::{ClusterId, Text};
+use crate::text::Text;
 
 /// What a source sends: which cluster, when (the source's clock), and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +47,9 @@ pub enum Payload {
     PodMetrics(PodMetricsResult),
     /// One refresh of every SLO evaluated in this cluster: (SLO index, reading), each reading
     /// replacing that SLO's previous one in this cluster.
-    SloReadings(Vec<(crate::model::slo::SloId, crate::model::slo::SloReading)>),
+    SloReadings(Vec<(crate::slo::SloId, crate::slo::SloReading)>),
     /// The SLO detail charts, answering the request with the same `seq` (newest wins).
-    SloChart(Box<crate::model::slo::SloChart>),
+    SloChart(Box<crate::slo::SloChart>),
 }
 
 impl Payload {

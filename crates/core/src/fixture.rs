@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::event::{DataEvent, Msg, Payload, PodsChange};
+use crate::model::Model;
 use crate::model::alert::{Alert, Severity};
 use crate::model::health::{Health, SourceKind};
 use crate::model::pod::{PodKey, PodRow};
-use crate::model::{Model, Text};
+use crate::text::Text;
 
 /// The fixed "now" of every fixture: 2025-06-01T12:00:00Z.
 pub fn now() -> Timestamp {

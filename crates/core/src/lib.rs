@@ -13,13 +13,21 @@
 
 pub mod action;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod duration;
 pub mod effect;
 pub mod event;
+pub mod matcher;
 pub mod model;
 pub mod runbook;
+pub mod screen;
+pub mod series;
+pub mod slo;
+pub mod suggest;
+pub mod text;
 pub mod update;
+pub mod yaml;
 
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;

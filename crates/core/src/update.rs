@@ -9,7 +9,8 @@ use crate::event::{DataEvent, Msg, Payload};
 use crate::model::alert::sort_alerts;
 use crate::model::pod_view::PodPanel;
 use crate::model::rows::{merged_alerts, pod_list, selected_alert};
-use crate::model::{Cursor, Model, Pane, View, scroll_offset};
+use crate::model::{Cursor, Model, Pane, scroll_offset};
+use crate::screen::View;
 
 mod input;
 mod mouse;

@@ -15,11 +15,13 @@ use crate::sources::prometheus::slo::chart::SloChartAsk;
 use crate::sources::prometheus::slo::fetch_slo_chart;
 use crate::sources::prometheus::{PromClient, fetch_chart};
 use crate::sources::target::ClusterTarget;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::effect::IoRequest;
 use watchdeck_core::event::{DataEvent, Payload};
-use watchdeck_core::model::services::{Chart, QueryStatus};
-use watchdeck_core::model::slo::{SloChart, SloId, SloScope, SloSpec};
-use watchdeck_core::model::{ClusterId, Text};
+use watchdeck_core::model::services::Chart;
+use watchdeck_core::series::QueryStatus;
+use watchdeck_core::slo::{SloChart, SloId, SloScope, SloSpec};
+use watchdeck_core::text::Text;
 
 use watchdeck_core::model::pod_view::PodMetricsResult;
 

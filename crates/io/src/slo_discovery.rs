@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::sources::kube::client::client;
 use crate::sources::kube::pyrra::discover_pyrra_slos;
 use crate::sources::target::ClusterTarget;
-use watchdeck_core::model::slo::SloSpec;
+use watchdeck_core::slo::SloSpec;
 
 /// Longest wait for one cluster's Pyrra SLOs.
 pub const DISCOVERY_LIMIT: Duration = Duration::from_secs(5);

@@ -16,10 +16,11 @@ use crate::sources::kube::watch_cluster;
 use crate::sources::prometheus::slo::{SloTarget, poll_slos};
 use crate::sources::prometheus::{PromTarget, poll_metrics};
 use crate::sources::target::ClusterTarget;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::slo::SloSpec;
-use watchdeck_core::model::{ClusterId, Text};
+use watchdeck_core::slo::SloSpec;
+use watchdeck_core::text::Text;
 
 /// Pause before restarting a source that panicked.
 pub const RESTART_AFTER: Duration = Duration::from_secs(5);

@@ -48,7 +48,7 @@ pub struct Scenario {
     /// Sorted by time; events at the same time keep their file order.
     pub events: Vec<TimedEvent>,
     /// The scenario's `[[slos]]`; empty means the design's set (`sim::slos::scenario_slos`).
-    pub slos: Vec<watchdeck_core::model::slo::SloSpec>,
+    pub slos: Vec<watchdeck_core::slo::SloSpec>,
     /// The scenario's `[[deny]]` entries: permissions the simulated API servers refuse.
     pub deny: Vec<super::rbac::DenyRule>,
 }

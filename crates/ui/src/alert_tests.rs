@@ -9,7 +9,8 @@ use super::view;
 use watchdeck_core::action::{Action, Key};
 use watchdeck_core::fixture::alerts::alerts_model;
 use watchdeck_core::fixture::{act, now};
-use watchdeck_core::model::{Model, View};
+use watchdeck_core::model::Model;
+use watchdeck_core::screen::View;
 
 fn draw(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

@@ -28,9 +28,10 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 
 use theme::Theme;
+use watchdeck_core::model::Model;
 use watchdeck_core::model::layout::{Area, ScreenLayout};
 use watchdeck_core::model::workload_view::ActionPopup;
-use watchdeck_core::model::{Model, View};
+use watchdeck_core::screen::View;
 
 /// What the last frame learnt about the layout: rows visible in each list (paging needs it)
 /// and where the tabs and list rows are (the mouse needs it).

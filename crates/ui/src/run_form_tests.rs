@@ -10,8 +10,9 @@ use super::view;
 use watchdeck_core::action::Key;
 use watchdeck_core::fixture::workloads::workload_model;
 use watchdeck_core::fixture::{alert, at, now};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind};
-use watchdeck_core::model::{Model, Text};
+use watchdeck_core::text::Text;
 use watchdeck_core::update::update;
 
 fn draw(model: &Model, width: u16, height: u16) -> String {

@@ -10,9 +10,12 @@ use watchdeck_core::action::Action;
 use watchdeck_core::event::{Msg, Payload};
 use watchdeck_core::fixture::services::{metrics, red};
 use watchdeck_core::fixture::{act, data, now, sample_model};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::services::{Chart, ChartRange, Num, QueryStatus};
-use watchdeck_core::model::{Model, Text, View};
+use watchdeck_core::model::services::{Chart, ChartRange};
+use watchdeck_core::screen::View;
+use watchdeck_core::series::{Num, QueryStatus};
+use watchdeck_core::text::Text;
 use watchdeck_core::update::update;
 
 fn draw(model: &Model, width: u16, height: u16) -> (Terminal<TestBackend>, ViewInfo) {

@@ -10,8 +10,10 @@ use super::{ViewInfo, view};
 use watchdeck_core::action::Key;
 use watchdeck_core::event::{Msg, Payload, PodsChange};
 use watchdeck_core::fixture::{alert, data, empty_model, now, pod, sample_model};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::{Model, Text, View};
+use watchdeck_core::screen::View;
+use watchdeck_core::text::Text;
 use watchdeck_core::update::update;
 
 fn draw(model: &Model, width: u16, height: u16) -> (Terminal<TestBackend>, ViewInfo) {

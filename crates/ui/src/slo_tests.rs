@@ -11,8 +11,8 @@ use watchdeck_core::event::Payload;
 use watchdeck_core::fixture::slos::slo_model;
 use watchdeck_core::fixture::{data, now};
 use watchdeck_core::model::Model;
-use watchdeck_core::model::services::{Num, QueryStatus};
-use watchdeck_core::model::slo::{SloChart, SloScope};
+use watchdeck_core::series::{Num, QueryStatus};
+use watchdeck_core::slo::{SloChart, SloScope};
 use watchdeck_core::update::update;
 
 fn draw_with(model: &Model, width: u16, height: u16, theme: &Theme) -> (String, ViewInfo) {

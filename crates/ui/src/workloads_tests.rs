@@ -132,8 +132,9 @@ fn notice_shows_in_the_bottom_line_until_the_next_key() {
 /// The Workloads screen with RED rows: payment at 90 req/s over 2 ready pods, 93% CPU;
 /// cart at 10 req/s over 2, 35%.
 fn loaded() -> Model {
-    use watchdeck_core::model::Text;
-    use watchdeck_core::model::services::{Num, ServiceRed};
+    use watchdeck_core::model::services::ServiceRed;
+    use watchdeck_core::series::Num;
+    use watchdeck_core::text::Text;
     let mut model = screen();
     for (name, rate, saturation) in [("payment", 90.0, 0.93), ("cart", 10.0, 0.35)] {
         model.clusters[0].metrics.services.insert(

@@ -21,10 +21,11 @@ use ratatui::backend::TestBackend;
 
 use crate::story::driver::{Driver, FleetSpec, Pace, START_MS, Until};
 use watchdeck_core::action::Key;
+use watchdeck_core::cluster::ClusterId;
+use watchdeck_core::model::Model;
 use watchdeck_core::model::runs::RunPhase;
 use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
 use watchdeck_core::model::workload_view::{ActionPopup, RowKey, row_keys, selected_key};
-use watchdeck_core::model::{ClusterId, Model};
 use watchdeck_core::runbook::audit::{AuditPhase, AuditRecord};
 use watchdeck_core::runbook::engine::{Expect, Gate, RunResult};
 use watchdeck_io::audit::{AuditLine, read_all};

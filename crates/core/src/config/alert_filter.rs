@@ -11,7 +11,7 @@ use super::model::EndpointConfig;
 use super::paths::PathResolver;
 use super::values::quoted;
 use super::walk::{Tab, Walker, describe};
-use crate::model::matcher::parse_matcher;
+use crate::matcher::parse_matcher;
 
 const FILTER_EXPECTED: &str = "an array of label matchers such as ['team=\"payments\"']";
 

@@ -4,9 +4,9 @@
 
 use toml::de::DeValue;
 
-use super::suggest::closest;
 use super::walk::{Tab, Walker, describe};
 use crate::action::{Action, KEY_NAMES_HELP, Key, Keymap};
+use crate::suggest::closest;
 
 /// Reads `[keys]` into a keymap (the defaults when absent or invalid; problems reported).
 pub(crate) fn keymap(w: &mut Walker<'_>, root: &Tab<'_, '_>) -> Keymap {

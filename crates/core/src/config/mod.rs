@@ -17,12 +17,10 @@ pub mod runbooks;
 mod runbooks_tests;
 mod schema;
 pub mod slo;
-pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;
 pub mod walk;
-pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -31,7 +31,7 @@ pub struct Config {
     /// The RED query templates (`[metrics]`), defaults when the section is absent.
     pub metrics: super::metrics::MetricsQueries,
     /// Service level objectives: `[[slos]]` entries, then the ones imported from `slo_files`.
-    pub slos: Vec<crate::model::slo::SloSpec>,
+    pub slos: Vec<crate::slo::SloSpec>,
     /// `[runbooks]`: extra runbook directories, audit file, commands, Patroni endpoints.
     pub runbooks: super::runbooks::RunbooksConfig,
 }

@@ -7,8 +7,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigErrors, Problem, line_column};
-use super::suggest::closest;
 use super::values::quoted;
+use crate::suggest::closest;
 
 pub type Span = Range<usize>;
 

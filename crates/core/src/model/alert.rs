@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// Alert severity from the `severity` label, most urgent first (the sort order).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

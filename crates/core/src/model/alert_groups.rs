@@ -10,7 +10,9 @@ use super::alert::{AlertState, Severity};
 use super::rows::{AlertEntry, all_alerts, merged_alerts, selected_alert};
 use super::silence::Silence;
 use super::time::{human_duration, seconds_between};
-use super::{ClusterState, Model, Text, View};
+use crate::model::{ClusterState, Model};
+use crate::screen::View;
+use crate::text::Text;
 
 /// One line of the Alerts screen.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,6 @@
 //! CloudNativePG `Cluster`s (postgresql.cnpg.io/v1): primary, instances and phase.
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// Identifies a namespaced object within one cluster.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// The object an event is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn filter_services_by_name_and_cluster() {
         let s = ServiceRed {
-            name: crate::model::Text::new("payment-api"),
+            name: crate::text::Text::new("payment-api"),
             ..ServiceRed::default()
         };
         let yes = |q: &str| service_matches(&Query::parse(q), "prod-eu-1", &s);

@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 
-use super::sanitize::Text;
 use super::time::seconds_between;
+use crate::text::Text;
 
 /// After this long without good data, a failing source is shown as failed, not stale.
 pub const STALE_LIMIT_SECS: i64 = 60;

@@ -73,7 +73,7 @@ impl InputLine {
     /// Inserts `c` at the cursor. Control, bidi and invisible characters are refused: the
     /// line holds only text that shows as typed.
     pub fn insert(&mut self, c: char) -> bool {
-        if !super::sanitize::is_inert(c.encode_utf8(&mut [0; 4])) {
+        if !crate::text::is_inert(c.encode_utf8(&mut [0; 4])) {
             return false;
         }
         let at = self.byte(self.cursor);

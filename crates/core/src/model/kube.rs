@@ -8,8 +8,8 @@ use super::database::{DbClusterRow, ObjectKey};
 use super::event::{EventKey, EventRow, ObjectRef};
 use super::health::Health;
 use super::pod::{PodHealth, PodRow};
-use super::sanitize::Text;
 use super::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
+use crate::text::Text;
 
 /// The Kubernetes resources the console watches, each with its own health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,7 +2,7 @@
 //! rows of each list. Plain rectangles (no terminal types), reported by the renderer after
 //! each draw and read by `update` to turn a click into a selection.
 
-use super::View;
+use crate::screen::View;
 
 /// A rectangle of terminal cells.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

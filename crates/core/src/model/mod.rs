@@ -11,7 +11,6 @@ pub mod health;
 pub mod input;
 pub mod kube;
 pub mod layout;
-pub mod matcher;
 pub mod palette;
 pub mod pod;
 pub mod pod_detail;
@@ -22,11 +21,9 @@ pub mod rollout;
 pub mod rows;
 pub mod run_form;
 pub mod runs;
-pub mod sanitize;
 pub mod services;
 pub mod silence;
 pub mod silence_form;
-pub mod slo;
 pub mod slo_view;
 pub mod suggest;
 pub mod time;
@@ -40,11 +37,10 @@ use self::health::{Health, SourceKind};
 use self::kube::KubeState;
 use self::pod::{PodKey, PodRow};
 use self::pod_view::PodView;
-pub use self::sanitize::Text;
 use crate::action::Keymap;
-
-/// Index of a cluster in configuration order.
-pub type ClusterId = usize;
+use crate::cluster::ClusterId;
+use crate::screen::View;
+use crate::text::Text;
 
 /// One cluster's live state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,59 +121,6 @@ pub struct ClusterSummary {
     pub pods_total: usize,
     pub crash_looping: usize,
     pub alerts: SeverityCounts,
-}
-
-/// The screens, in tab order. `1`-`4` jump to one, Tab and Shift-Tab cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-pub enum View {
-    /// Cluster bands, worst services, pods needing attention and firing alerts.
-    #[default]
-    Overview,
-    /// RED metrics per service with charts.
-    Services,
-    /// Every pod of every cluster, sortable and filterable, with a describe panel.
-    Pods,
-    /// Alerts grouped by alertname and severity, silences.
-    Alerts,
-    /// Service level objectives: budgets, burn rates and alert tiers, with a detail view.
-    Slos,
-    /// Deployments, StatefulSets and CNPG databases, with direct actions (scale, roll back,
-    /// promote).
-    Workloads,
-}
-
-impl View {
-    pub const ALL: [View; 6] = [
-        View::Overview,
-        View::Services,
-        View::Pods,
-        View::Alerts,
-        View::Slos,
-        View::Workloads,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            View::Overview => "Overview",
-            View::Services => "Services",
-            View::Pods => "Pods",
-            View::Alerts => "Alerts",
-            View::Slos => "SLOs",
-            View::Workloads => "Workloads",
-        }
-    }
-
-    fn position(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> View {
-        View::ALL[(self.position() + 1) % View::ALL.len()]
-    }
-
-    pub fn previous(self) -> View {
-        View::ALL[(self.position() + View::ALL.len() - 1) % View::ALL.len()]
-    }
 }
 
 /// Which list the movement keys scroll on the overview.
@@ -306,7 +249,7 @@ pub struct Model {
     /// The Pods screen: maintained order, side panel, the selected pod's metrics.
     pub podview: PodView,
     /// Service level objectives, their readings per cluster and fleet-wide.
-    pub slos: slo::SloBoard,
+    pub slos: crate::slo::SloBoard,
     /// Runbooks: the library and the run in progress.
     pub runs: runs::Runs,
     /// Set when the fleet is the built-in simulator.
@@ -330,7 +273,7 @@ impl Model {
             },
             keymap: Keymap::default(),
             podview: PodView::default(),
-            slos: slo::SloBoard::default(),
+            slos: crate::slo::SloBoard::default(),
             runs: runs::Runs::default(),
             simulation: None,
         }

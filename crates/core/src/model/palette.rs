@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{ClusterId, Model, View};
+use crate::cluster::ClusterId;
+use crate::model::Model;
+use crate::screen::View;
 
 /// What a palette entry does when run.
 #[derive(Debug, Clone, PartialEq, Eq)]

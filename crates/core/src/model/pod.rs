@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use super::pod_detail::PodDetail;
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// Identifies a pod within one cluster.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

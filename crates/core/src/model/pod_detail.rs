@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// The controller that owns an object (`ReplicaSet payment-7d9f8c`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

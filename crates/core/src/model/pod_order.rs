@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 
-use super::ClusterId;
 use super::pod::{PodKey, PodRow};
-use super::sanitize::Text;
+use crate::cluster::ClusterId;
+use crate::text::Text;
 
 /// The column the pods table is sorted on. `Health` (unhealthy first) is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

@@ -5,8 +5,9 @@ use jiff::Timestamp;
 
 use super::pod::PodKey;
 use super::pod_order::PodOrder;
-use super::sanitize::Text;
-use super::{ClusterId, PodRef};
+use crate::cluster::ClusterId;
+use crate::model::PodRef;
+use crate::text::Text;
 
 /// Ticks (about a second each) between two reads of an open metrics panel.
 pub const METRICS_REFRESH_TICKS: u32 = 3;

@@ -10,7 +10,8 @@ use super::kube::KubeState;
 use super::time::{age, human_duration, seconds_between};
 use super::workload::{WorkloadKind, WorkloadRow};
 use super::workload_view::revisions;
-use super::{ClusterState, Text};
+use crate::model::ClusterState;
+use crate::text::Text;
 
 /// An alert that starts this long after a rollout is attributed to it.
 pub const CAUSE_WINDOW_SECS: i64 = 15 * 60;

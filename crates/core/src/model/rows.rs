@@ -4,7 +4,9 @@
 use super::alert::Alert;
 use super::filter::{Query, alert_matches, pod_matches};
 use super::pod::{PodHealth, PodKey, PodRow};
-use super::{AlertRef, ClusterId, Model, PodRef, Text};
+use crate::cluster::ClusterId;
+use crate::model::{AlertRef, Model, PodRef};
+use crate::text::Text;
 
 /// A pod with its cluster, as one row of the merged table.
 #[derive(Debug, Clone, Copy)]

@@ -7,20 +7,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::filter::{Query, service_matches};
-use super::sanitize::Text;
-use super::{ClusterId, Model};
-
-/// A number read from Prometheus. Compared bit for bit so the model stays `Eq`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Num(pub f64);
-
-impl PartialEq for Num {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.to_bits() == other.0.to_bits()
-    }
-}
-
-impl Eq for Num {}
+use crate::cluster::ClusterId;
+use crate::model::Model;
+use crate::series::{Line, Num, QueryStatus};
+use crate::text::Text;
 
 /// Points kept for a sparkline.
 pub const HISTORY_POINTS: usize = 30;
@@ -45,19 +35,6 @@ pub struct ServiceRed {
     pub latency_history: Vec<Num>,
     /// Request rate over the last minutes, oldest first.
     pub rate_history: Vec<Num>,
-}
-
-/// How complete the last answer was.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum QueryStatus {
-    /// Nothing asked yet.
-    #[default]
-    Waiting,
-    Ok,
-    /// Prometheus answered with warnings: some data may be missing.
-    Partial(Vec<Text>),
-    /// The query failed; the message is for the panel. Older data may still be shown.
-    Error(Text),
 }
 
 /// The chart's time range, switched with a key.
@@ -106,9 +83,6 @@ impl ChartRange {
         Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
     }
 }
-
-/// Points of one chart line: (unix seconds, value).
-pub type Line = Vec<(Num, Num)>;
 
 /// The selected service's series over the chosen range.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::health::Health;
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// A silence's lifecycle state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -80,9 +80,4 @@ pub struct AlertSnapshot {
     pub alerts: Vec<super::alert::Alert>,
     pub silences: Vec<Silence>,
     pub replicas: Vec<ReplicaReport>,
-}
-
-/// Silence ids are UUIDs: anything else is refused rather than put into a URL path.
-pub fn is_silence_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }

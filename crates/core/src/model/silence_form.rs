@@ -4,9 +4,11 @@
 
 use super::alert::Alert;
 use super::input::InputLine;
-use super::matcher::{Matcher, all_match, compile_all, parse_matcher};
 use super::rows::AlertEntry;
-use super::{ClusterId, Model, Text};
+use crate::cluster::ClusterId;
+use crate::matcher::{Matcher, all_match, compile_all, parse_matcher};
+use crate::model::Model;
+use crate::text::Text;
 
 /// Labels not worth prefilling: they differ between otherwise identical alerts.
 const SKIPPED_LABELS: [&str; 2] = ["prometheus", "receive_resolved"];
@@ -50,7 +52,7 @@ impl SilenceForm {
             .labels
             .iter()
             .filter(|(k, _)| !SKIPPED_LABELS.contains(&k.as_str()))
-            .map(|(k, v)| Matcher::new(k.as_str(), super::matcher::MatchOp::Equal, v.as_str()))
+            .map(|(k, v)| Matcher::new(k.as_str(), crate::matcher::MatchOp::Equal, v.as_str()))
             .map(|m| InputLine::with_text(&m.to_string()))
             .collect();
         SilenceForm {

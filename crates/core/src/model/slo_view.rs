@@ -5,8 +5,9 @@
 use std::cmp::Ordering;
 
 use super::filter::{Query, slo_matches};
-use super::slo::{SloEntry, SloId, SloScope};
-use super::{ClusterId, Cursor, Model};
+use crate::cluster::ClusterId;
+use crate::model::{Cursor, Model};
+use crate::slo::{SloEntry, SloId, SloScope};
 
 /// A row of the SLO list: which SLO, in which scope.
 pub type SloRowKey = (SloId, SloScope);
@@ -167,7 +168,7 @@ pub fn selected_slo(model: &Model, rows: &[SloRow]) -> usize {
 mod tests {
     use super::*;
     use crate::fixture::empty_model;
-    use crate::model::slo::shop::design_slos;
+    use crate::slo::shop::design_slos;
 
     #[test]
     fn the_list_is_sorted_by_heat_paging_then_ticket_then_budget_left() {
@@ -210,7 +211,7 @@ mod tests {
     #[test]
     fn fleet_rows_lead_their_slo_and_unread_slos_go_by_name() {
         let mut model = empty_model();
-        model.slos = crate::model::slo::SloBoard::new(design_slos());
+        model.slos = crate::slo::SloBoard::new(design_slos());
         let rows = slo_rows(&model);
         // 3 fleet SLOs x (fleet + 3 clusters) + 4 per-cluster SLOs x 3 clusters.
         assert_eq!(rows.len(), 3 * 4 + 4 * 3);

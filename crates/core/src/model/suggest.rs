@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use super::alert::Alert;
 use super::runs::StartRun;
-use super::{Model, Text};
+use crate::model::Model;
 use crate::runbook::spec::{ParamKind, Runbook};
+use crate::text::Text;
 
 /// Labels left out of the alert's audit name: they say nothing about the incident.
 const NOISE: [&str; 3] = ["alertname", "prometheus", "receive_resolved"];

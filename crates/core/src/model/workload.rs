@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WorkloadKind {

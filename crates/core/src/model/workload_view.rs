@@ -12,8 +12,10 @@ use super::database::{DbClusterRow, ObjectKey};
 use super::filter::{Query, workload_matches};
 use super::kube::KubeState;
 use super::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
-use super::{ClusterId, ClusterState, Cursor, Model, Text};
+use crate::cluster::ClusterId;
+use crate::model::{ClusterState, Cursor, Model};
 use crate::runbook::resolved::{ObjectKind, ObjectRef};
+use crate::text::Text;
 
 /// A row of the screen: a workload or a database of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

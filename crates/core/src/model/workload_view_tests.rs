@@ -66,7 +66,8 @@ fn revision_history_is_newest_first_with_current_marked_and_previous_chosen() {
 
 #[test]
 fn load_is_the_service_rate_per_ready_pod_and_the_saturation() {
-    use crate::model::services::{Num, ServiceRed};
+    use crate::model::services::ServiceRed;
+    use crate::series::Num;
     assert_eq!(per_ready_pod(Some(1_240.0), 4), Some(310.0));
     assert_eq!(
         per_ready_pod(Some(90.0), 0),

@@ -229,10 +229,10 @@ pub fn silence(
 /// Expire silence `id` on `cluster`'s Alertmanager before its end.
 pub fn expire_silence(cluster: &str, id: &str) -> Result<Runbook, DirectError> {
     check_name("cluster", cluster, 253)?;
-    if !crate::model::silence::is_silence_id(id) {
+    if !crate::runbook::op::is_silence_id(id) {
         return Err(DirectError::Silence(format!(
             "{:?} is not a silence id (expected a UUID)",
-            crate::model::sanitize::sanitize(id)
+            crate::text::sanitize(id)
         )));
     }
     let guidance = format!(

@@ -6,12 +6,12 @@ use crate::action::Key;
 use crate::action::action_for;
 use crate::fixture::alerts::{alerts_model, eu_snapshot, replica, snapshot_msg};
 use crate::fixture::{act, at, data};
-use crate::model::Text;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry};
 use crate::model::health::{Health, SourceKind};
 use crate::model::silence_form::{Field, preview};
 use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
+use crate::text::Text;
 use std::time::Duration;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {

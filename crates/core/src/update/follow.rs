@@ -10,7 +10,8 @@ use crate::model::rows::{merged_alerts, pod_list};
 use crate::model::services::merged_services;
 use crate::model::slo_view::slo_rows;
 use crate::model::workload_view::row_keys;
-use crate::model::{Cursor, Model, View};
+use crate::model::{Cursor, Model};
+use crate::screen::View;
 
 /// The lists whose items a payload changes.
 pub fn lists_of(payload: &Payload) -> &'static [FilterTarget] {

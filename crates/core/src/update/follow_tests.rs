@@ -10,7 +10,8 @@ use crate::fixture::{act, alert, data, empty_model, sample_model};
 use crate::model::alert_groups::selected_alert_entry;
 use crate::model::rows::pod_list;
 use crate::model::workload_view::{RowKey, selected_key};
-use crate::model::{Model, Pane, View};
+use crate::model::{Model, Pane};
+use crate::screen::View;
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) {

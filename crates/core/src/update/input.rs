@@ -6,7 +6,8 @@ use crate::effect::Effect;
 use crate::model::filter::FilterTarget;
 use crate::model::input::{Prompt, PromptKind};
 use crate::model::palette::matching;
-use crate::model::{Model, Pane, View};
+use crate::model::{Model, Pane};
+use crate::screen::View;
 
 /// The list `/` filters on the current screen.
 pub fn filter_target(model: &Model) -> FilterTarget {

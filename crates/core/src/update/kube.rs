@@ -4,15 +4,16 @@
 
 use jiff::Timestamp;
 
+use crate::cluster::ClusterId;
 use crate::effect::{Effect, IoRequest};
 use crate::event::PodsChange;
+use crate::model::Model;
 use crate::model::health::Health;
 use crate::model::kube::{Change, KubeData, KubeResource, KubeState};
 use crate::model::pod_view::{
     METRICS_GIVE_UP_TICKS, METRICS_REFRESH_TICKS, PodMetrics, PodMetricsResult, PodPanel,
 };
 use crate::model::rows::pod_list;
-use crate::model::{ClusterId, Model};
 
 /// Applies a pod change to the cluster's store, its counts and the fleet-wide order.
 pub fn apply_pods(model: &mut Model, cluster: ClusterId, change: PodsChange) {
@@ -210,7 +211,7 @@ fn metrics_request(metrics: &mut PodMetrics, port: Option<u16>) -> Effect {
 
 /// Every tick: re-read the open metrics panel's pod every few ticks, one read at a time.
 pub fn on_tick(model: &mut Model) -> Vec<Effect> {
-    if model.ui.view != crate::model::View::Pods {
+    if model.ui.view != crate::screen::View::Pods {
         return Vec::new();
     }
     let Some(metrics) = model.podview.metrics.as_mut() else {

@@ -3,12 +3,14 @@
 //! newest wins, refreshed when new metrics for the selected cluster arrive).
 
 use crate::action::Action;
+use crate::cluster::ClusterId;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{DataEvent, Payload};
 use crate::model::health::SourceKind;
 use crate::model::range_step::choose_step;
 use crate::model::services::{ServiceRef, merged_services, selected_service};
-use crate::model::{ClusterId, Cursor, Model, View, scroll_offset};
+use crate::model::{Cursor, Model, scroll_offset};
+use crate::screen::View;
 
 /// Chart width assumed until the screen has been drawn once.
 pub const DEFAULT_CHART_COLUMNS: u16 = 100;

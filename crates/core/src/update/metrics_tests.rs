@@ -6,9 +6,10 @@ use crate::action::Key;
 use crate::effect::IoRequest;
 use crate::fixture::services::{metrics, red};
 use crate::fixture::{data, empty_model};
-use crate::model::Text;
 use crate::model::health::{Health, SourceKind};
-use crate::model::services::{Chart, ChartRange, Num, QueryStatus, merged_services};
+use crate::model::services::{Chart, ChartRange, merged_services};
+use crate::series::{Num, QueryStatus};
+use crate::text::Text;
 
 fn chart_requests(effects: &[Effect]) -> Vec<(usize, String, ChartRange, u64)> {
     effects

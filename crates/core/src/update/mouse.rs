@@ -7,7 +7,8 @@ use crate::effect::Effect;
 use crate::event::{Mouse, MouseKind};
 use crate::model::alert_groups::{AlertLine, grouped_alerts};
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
-use crate::model::{Cursor, Model, Pane, View, scroll_offset};
+use crate::model::{Cursor, Model, Pane, scroll_offset};
+use crate::screen::View;
 
 /// Rows one wheel notch moves.
 const WHEEL_ROWS: usize = 3;

@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::effect::Effect;
+use crate::model::Model;
 use crate::model::palette::{Command, matching, run_id};
 use crate::model::runs::StartRun;
-use crate::model::{Model, Text, View};
 use crate::runbook::params::validate;
+use crate::screen::View;
+use crate::text::Text;
 
 /// Enter in the palette: a complete `run ID ...` line starts the run; otherwise the
 /// highlighted entry runs (a runbook entry starts that runbook; its parameters are asked

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use crate::action::Key;
 use crate::effect::Effect;
+use crate::model::Model;
 use crate::model::run_form::{ParamForm, RunEntry, library_runbook};
 use crate::model::runs::StartRun;
-use crate::model::{Model, Text};
+use crate::text::Text;
 
 /// The configured cluster names a `cluster` parameter may take.
 pub(crate) fn cluster_names(model: &Model) -> Vec<String> {

@@ -196,8 +196,8 @@ fn act_view_alerts(model: &mut Model) {
 fn hostile_label_values_are_quoted_in_the_alert_name() {
     let mut alert = crate::fixture::alert("f", "HighErrorRate", "critical", "x", 1);
     alert.labels.insert(
-        crate::model::Text::new("service"),
-        crate::model::Text::new("pay\"ment\u{1b}[2J"),
+        crate::text::Text::new("service"),
+        crate::text::Text::new("pay\"ment\u{1b}[2J"),
     );
     let text = crate::model::suggest::alert_text(&alert);
     assert!(!text.contains('\u{1b}'), "{text:?}");

@@ -9,15 +9,16 @@ use std::time::Duration;
 
 use crate::action::Key;
 use crate::effect::Effect;
+use crate::model::Model;
 use crate::model::alert::AlertState;
 use crate::model::alert_groups::selected_alert_entry as selected_entry;
 use crate::model::input::InputLine;
 use crate::model::runs::StartRun;
 use crate::model::silence_form::{Field, SilenceDraft, SilenceForm};
 use crate::model::suggest::alert_text;
-use crate::model::{Model, Text};
 use crate::runbook::direct;
 use crate::runbook::resolved::Matcher as RunMatcher;
+use crate::text::Text;
 
 /// Longest text a field of the form keeps.
 const MAX_FIELD: usize = 512;

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use crate::effect::Effect;
 use crate::event::{DataEvent, Payload};
 use crate::model::Model;
-use crate::model::slo::SloReading;
 use crate::model::time::{age, seconds_between};
+use crate::slo::SloReading;
 
 /// True for the payloads this module applies.
 pub fn handles(payload: &Payload) -> bool {
@@ -115,10 +115,10 @@ mod tests {
 
     use super::*;
     use crate::event::Msg;
-    use crate::model::Text;
-    use crate::model::slo::{
+    use crate::slo::{
         Period, ReadingSource, Sli, SloBoard, SloData, SloSpec, Target, WindowPolicy, WindowRatio,
     };
+    use crate::text::Text;
     use crate::update::update;
 
     fn spec() -> SloSpec {

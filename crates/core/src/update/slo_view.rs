@@ -6,9 +6,10 @@ use crate::action::Action;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{Mouse, MouseKind};
 use crate::model::range_step::choose_step;
-use crate::model::slo::SloScope;
 use crate::model::slo_view::{SloDetail, selected_slo, slo_clusters, slo_rows};
-use crate::model::{Cursor, Model, View, scroll_offset};
+use crate::model::{Cursor, Model, scroll_offset};
+use crate::screen::View;
+use crate::slo::SloScope;
 
 /// Points the detail charts ask for (their width is not known to `update`).
 pub const CHART_POINTS: u16 = 120;

@@ -5,10 +5,11 @@ use crate::effect::{Effect, IoRequest};
 use crate::event::{Mouse, MouseKind, Msg, Payload};
 use crate::fixture::data;
 use crate::fixture::slos::slo_model;
+use crate::model::Model;
 use crate::model::layout::Area;
-use crate::model::slo::{SloChart, SloScope};
 use crate::model::slo_view::{selected_slo, slo_rows};
-use crate::model::{Model, View};
+use crate::screen::View;
+use crate::slo::{SloChart, SloScope};
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {

@@ -2,10 +2,12 @@
 //! alert's labels; or a notice that none matches.
 
 use crate::effect::Effect;
+use crate::model::Model;
 use crate::model::alert_groups::selected_alert_entry;
 use crate::model::run_form::{RunChooser, RunEntry};
 use crate::model::suggest::{alert_text, start_from_alert, suggested};
-use crate::model::{Model, Text, View};
+use crate::screen::View;
+use crate::text::Text;
 
 pub fn run_for_selected_alert(model: &mut Model) -> Vec<Effect> {
     if !matches!(model.ui.view, View::Alerts | View::Overview) {

@@ -6,10 +6,10 @@ use super::*;
 use crate::action::Key;
 use crate::fixture::alerts::with_labels;
 use crate::fixture::{alert, empty_model};
-use crate::model::Text;
 use crate::model::alert::{Alert, AlertState};
 use crate::model::run_form::RunEntry;
 use crate::model::suggest::suggested;
+use crate::text::Text;
 
 fn shipped(model: &mut Model) {
     let (library, errors) = crate::runbook::library::built_in();

@@ -3,10 +3,10 @@
 use super::*;
 use crate::event::PodsChange;
 use crate::fixture::{alert, at, data, empty_model, pod, sample_model};
-use crate::model::Text;
 use crate::model::health::{Health, SourceKind};
 use crate::model::pod::PodKey;
 use crate::model::rows::merged_pods;
+use crate::text::Text;
 
 fn names(model: &Model) -> Vec<String> {
     merged_pods(model)

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::action::{Action, Key};
+use crate::cluster::ClusterId;
 use crate::effect::Effect;
 use crate::event::{Mouse, MouseKind};
 use crate::model::input::InputLine;
@@ -16,9 +17,11 @@ use crate::model::workload_view::{
     ActionPopup, RollbackPopup, RowKey, ScalePopup, database_ref, previous_revision, revisions,
     row_keys, selected_key, selected_row, workload_ref,
 };
-use crate::model::{ClusterId, Cursor, Model, Text, View, scroll_offset};
+use crate::model::{Cursor, Model, scroll_offset};
 use crate::runbook::direct::{self, DirectError};
 use crate::runbook::spec::Runbook;
+use crate::screen::View;
+use crate::text::Text;
 
 /// Digits the replica count takes (up to `direct::MAX_REPLICAS`).
 const MAX_DIGITS: usize = 4;

@@ -13,7 +13,7 @@ fn from_env(user: Option<String>, logname: Option<String>) -> Option<String> {
         .into_iter()
         .flatten()
         .map(|name| {
-            watchdeck_core::model::sanitize::Text::new(name.trim())
+            watchdeck_core::text::Text::new(name.trim())
                 .as_str()
                 .to_owned()
         })

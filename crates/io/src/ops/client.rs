@@ -80,7 +80,7 @@ impl Ops {
                 clusters,
                 patroni,
                 commands,
-                os_user: watchdeck_core::model::sanitize::sanitize(&os_user),
+                os_user: watchdeck_core::text::sanitize(&os_user),
                 clock: Clock::Wall,
                 read_timeout: READ_TIMEOUT,
                 write_timeout: WRITE_TIMEOUT,
@@ -96,7 +96,7 @@ impl Ops {
 
     /// The silence author (`createdBy`); the OS user from the environment by default.
     pub fn with_os_user(self, user: &str) -> Ops {
-        let user = watchdeck_core::model::sanitize::sanitize(user);
+        let user = watchdeck_core::text::sanitize(user);
         self.rebuild(|inner| inner.os_user = user)
     }
 

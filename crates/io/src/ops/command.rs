@@ -8,10 +8,10 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{ExecError, Executed, PlanReport, Snapshot};
 use watchdeck_core::runbook::params::CommandPolicy;
+use watchdeck_core::text::sanitize;
 
 /// Output kept per stream; the rest is read and dropped.
 const MAX_OUTPUT: usize = 64 * 1024;

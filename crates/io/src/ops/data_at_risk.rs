@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::client::Ops;
 use super::prometheus::{format_lag, quoted, regex_literal, value};
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::resolved::ObjectRef;
+use watchdeck_core::text::sanitize;
 
 /// How far back the primary's last commit is looked for: a primary dead for longer than
 /// this has no measurable data at risk (unknown).

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use super::client::Ops;
 use crate::sources::endpoint::{EndpointSpec, FetchError, HttpEndpoint, Reply, status_reason};
 use watchdeck_core::config::{Endpoint, EndpointConfig, HttpOptions};
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
+use watchdeck_core::text::sanitize;
 
 #[derive(Debug, Clone, Deserialize)]
 struct ClusterInfo {

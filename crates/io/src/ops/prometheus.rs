@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{Observation, OpError};
 use watchdeck_core::runbook::resolved::Comparison;
+use watchdeck_core::text::sanitize;
 
 /// The single value of `query` on `cluster`'s Prometheus at its now: `None` when the query
 /// returns no sample; an error when it returns several (a check needs exactly one).

@@ -10,14 +10,14 @@ use crate::sources::alertmanager::wire::{
 };
 use crate::sources::endpoint::{EndpointSpec, FetchError, HttpEndpoint, Reply};
 use crate::sources::target::ClusterTarget;
+use watchdeck_core::matcher;
+use watchdeck_core::matcher::MatchOp;
 use watchdeck_core::model::alert::Alert;
-use watchdeck_core::model::matcher;
-use watchdeck_core::model::matcher::MatchOp;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::model::silence_form::SilenceDraft;
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
 use watchdeck_core::runbook::resolved::{Matcher, Mutation};
+use watchdeck_core::text::sanitize;
 
 fn model_matchers(matchers: &[Matcher]) -> Vec<matcher::Matcher> {
     matchers

@@ -9,11 +9,11 @@ use crate::sources::alertmanager::poll::alerts_query;
 use crate::sources::alertmanager::wire::{parse_alerts, parse_silence};
 use crate::sources::endpoint::{FetchError, HttpEndpoint};
 use watchdeck_core::model::alert::AlertState;
-use watchdeck_core::model::sanitize::sanitize;
-use watchdeck_core::model::silence::is_silence_id;
 use watchdeck_core::model::silence::{Silence, SilenceStatus};
 use watchdeck_core::runbook::op::diff::diff;
+use watchdeck_core::runbook::op::is_silence_id;
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
+use watchdeck_core::text::sanitize;
 
 fn silence_path(id: &str) -> Result<String, OpError> {
     if is_silence_id(id) {

@@ -30,10 +30,11 @@ pub use self::errors::reason;
 pub use self::pods::pod_row;
 use super::ToApp;
 use super::retry::Backoff;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
 use watchdeck_core::model::health::SourceKind;
 use watchdeck_core::model::kube::{KubeData, KubeResource};
-use watchdeck_core::model::{ClusterId, Text};
+use watchdeck_core::text::Text;
 
 /// Server-side duration of one watch call; the watcher reconnects after it.
 pub const WATCH_TIMEOUT_SECS: u32 = 60;

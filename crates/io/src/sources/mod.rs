@@ -10,8 +10,8 @@ pub mod target;
 
 use tokio::sync::mpsc;
 
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
-use watchdeck_core::model::ClusterId;
 
 /// One (cluster, source) task's line to the app loop. The loop restamps `at` with its own
 /// clock (the simulator's in demo mode), so data ages and the screen agree.

@@ -261,7 +261,7 @@ fn label_replace(ev: &Evaluator, call: &Call, ts: Millis) -> Result<Value, PromE
             }
         }
     };
-    if !watchdeck_core::model::matcher::is_label_name(&dst) {
+    if !watchdeck_core::matcher::is_label_name(&dst) {
         return Err(PromError::Execution(format!(
             "invalid destination label name in label_replace(): {dst}"
         )));

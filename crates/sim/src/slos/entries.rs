@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use crate::scenario::parse_duration;
 use crate::world::catalog::{CLUSTERS, LATENCY_BUCKETS, SERVICES};
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use watchdeck_core::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use watchdeck_core::text::Text;
 
 /// The longest period the simulator has history for (see `super::history`).
 pub const MAX_PERIOD_DAYS: u64 = 30;

@@ -67,8 +67,8 @@ pub const PAST_INCIDENTS: &[PastIncident] = &[
 ];
 
 use super::scenario::Scenario;
-use watchdeck_core::model::slo::SloSpec;
-use watchdeck_core::model::slo::shop::design_slos;
+use watchdeck_core::slo::SloSpec;
+use watchdeck_core::slo::shop::design_slos;
 
 /// The scenario's SLOs, or the design's set when the scenario lists none.
 pub fn scenario_slos(scenario: &Scenario) -> Vec<SloSpec> {

@@ -1,8 +1,8 @@
 use super::*;
 use crate::scenario::built_in_names;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::shop::design_slos;
-use watchdeck_core::model::slo::{Period, Sli, Target, WindowPolicy};
+use watchdeck_core::slo::shop::design_slos;
+use watchdeck_core::slo::{Period, Sli, Target, WindowPolicy};
+use watchdeck_core::text::Text;
 
 /// Everything but where it was defined.
 fn without_origin(mut specs: Vec<SloSpec>) -> Vec<SloSpec> {

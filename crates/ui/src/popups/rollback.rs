@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::centered;
 use crate::theme::Theme;
 use crate::widgets::{age_text, fit};
-use watchdeck_core::model::Text;
 use watchdeck_core::model::scroll_offset;
 use watchdeck_core::model::workload_view::RollbackPopup;
+use watchdeck_core::text::Text;
 
 pub fn render(frame: &mut Frame, popup: &RollbackPopup, theme: &Theme, now: Timestamp) {
     let screen = frame.area();

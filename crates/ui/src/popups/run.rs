@@ -22,8 +22,9 @@ use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 use crate::theme::Theme;
 use crate::widgets::run_text::wrap;
 use crate::widgets::{run_prompt, run_steps};
-use watchdeck_core::model::{Model, Text};
+use watchdeck_core::model::Model;
 use watchdeck_core::runbook::engine::Gate;
+use watchdeck_core::text::Text;
 
 /// Widest the step list gets.
 const STEPS_WIDTH: u16 = 34;

@@ -11,10 +11,10 @@ use super::centered;
 use crate::theme::Theme;
 use crate::widgets::slo_format::{downtime_text, fit, sli_text};
 use watchdeck_core::model::Model;
-use watchdeck_core::model::slo::sla::{AVAILABILITY_TARGETS, LatencyObjective, allowed_downtime};
-use watchdeck_core::model::slo::windows::MINUTE;
-use watchdeck_core::model::slo::{Sli, SloScope, Target};
 use watchdeck_core::model::slo_view::{scope_name, shows_fleet, slo_clusters};
+use watchdeck_core::slo::sla::{AVAILABILITY_TARGETS, LatencyObjective, allowed_downtime};
+use watchdeck_core::slo::windows::MINUTE;
+use watchdeck_core::slo::{Sli, SloScope, Target};
 
 /// The window the measured share is read over.
 const NOW_WINDOW: u64 = 5 * MINUTE;
@@ -105,7 +105,7 @@ fn latency_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             theme.header,
         ),
     ];
-    for objective in watchdeck_core::model::slo::sla::latency_objectives() {
+    for objective in watchdeck_core::slo::sla::latency_objectives() {
         let head = vec![
             Span::styled(fit(&objective.label(), 14), theme.label),
             Span::styled(fit(&format!(">= {}", objective.quantile), 9), theme.base),
@@ -133,7 +133,7 @@ fn latency_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                     spans.push(Span::styled(
                         format!(
                             "{} {}",
-                            sli_text(Some(watchdeck_core::model::services::Num(v))),
+                            sli_text(Some(watchdeck_core::series::Num(v))),
                             if met { "met" } else { "NOT MET" }
                         ),
                         if met { theme.ok } else { theme.bad },

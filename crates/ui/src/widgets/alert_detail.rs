@@ -14,7 +14,8 @@ use crate::theme::Theme;
 use watchdeck_core::model::alert_groups::{mute_reason, selected_alert_entry};
 use watchdeck_core::model::health::{Health, SourceKind};
 use watchdeck_core::model::rollout::{alert_deployment, latest_rollout, rollout_cause};
-use watchdeck_core::model::{ClusterState, Model, Text};
+use watchdeck_core::model::{ClusterState, Model};
+use watchdeck_core::text::Text;
 
 /// `Alertmanager  us-east-1 ✓ 2/2  eu-west-1 ⚠ 1/2: http://…:9094 connection refused`.
 pub fn render_replicas(

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::ViewInfo;
 use crate::theme::Theme;
-use watchdeck_core::model::Text;
+use watchdeck_core::text::Text;
 
 /// Rows the caption bar takes at the bottom of the screen.
 pub const ROWS: u16 = 2;

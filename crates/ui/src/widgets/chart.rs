@@ -13,7 +13,8 @@ use super::red::{latency, percent, rate};
 use crate::theme::Theme;
 use watchdeck_core::model::Model;
 use watchdeck_core::model::services;
-use watchdeck_core::model::services::{ChartRange, Num, QueryStatus, current_chart};
+use watchdeck_core::model::services::{ChartRange, current_chart};
+use watchdeck_core::series::{Num, QueryStatus};
 
 /// Columns the y-axis labels and borders take from a chart's width.
 const CHROME: u16 = 10;

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::theme::Theme;
+use watchdeck_core::model::Model;
 use watchdeck_core::model::input::{InputLine, PromptKind};
-use watchdeck_core::model::{Model, Text};
+use watchdeck_core::text::Text;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(prompt) = &model.ui.prompt else {

@@ -198,7 +198,7 @@ fn describe_lines<'a>(
         _ => {}
     }
     let object = ObjectRef {
-        kind: watchdeck_core::model::Text::new("Pod"),
+        kind: watchdeck_core::text::Text::new("Pod"),
         namespace: pod.key.namespace.clone(),
         name: pod.key.name.clone(),
     };

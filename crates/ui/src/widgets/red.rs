@@ -4,7 +4,7 @@
 use ratatui::style::Style;
 
 use crate::theme::Theme;
-use watchdeck_core::model::services::Num;
+use watchdeck_core::series::Num;
 
 /// Error ratio at or above which a service is shown as failing.
 pub const ERROR_BAD: f64 = 0.05;

@@ -11,11 +11,11 @@ use ratatui::text::{Line, Span};
 use super::run_text::wrap;
 use crate::theme::Theme;
 use crate::widgets::input::field_text;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::input::InputLine;
 use watchdeck_core::model::runs::{RunPhase, Runs};
 use watchdeck_core::model::time::human_duration;
 use watchdeck_core::runbook::engine::{Expect, Gate, Prompt, Run, RunResult};
+use watchdeck_core::text::Text;
 
 fn secs(d: Duration) -> String {
     human_duration(i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

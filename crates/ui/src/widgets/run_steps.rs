@@ -9,10 +9,10 @@ use watchdeck_core::runbook::resolve::display_text;
 
 use super::run_text::{self, Kind, cut, wrap};
 use crate::theme::Theme;
-use watchdeck_core::model::Text;
 use watchdeck_core::runbook::engine::{StepState, StepStatus};
 use watchdeck_core::runbook::op::DiffLine;
 use watchdeck_core::runbook::spec::Step;
+use watchdeck_core::text::Text;
 
 /// The mark and style of a step's status.
 pub fn mark(status: &StepStatus, theme: &Theme) -> (&'static str, Style) {

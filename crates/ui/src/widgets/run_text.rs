@@ -4,7 +4,7 @@
 
 use ratatui::text::Span;
 
-use watchdeck_core::model::Text;
+use watchdeck_core::text::Text;
 
 /// What a wrapped line of guidance is, for its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,8 +12,9 @@ use super::red::{ERROR_SCALE_FLOOR, error_style, latency, percent, rate, sparkli
 use super::{EmptyText, column_width, health_span, pane_block, render_empty};
 use crate::theme::Theme;
 use watchdeck_core::model::health::{Health, SourceKind};
-use watchdeck_core::model::services::{QueryStatus, merged_services, selected_service};
+use watchdeck_core::model::services::{merged_services, selected_service};
 use watchdeck_core::model::{Model, scroll_offset};
+use watchdeck_core::series::QueryStatus;
 
 /// Notes about clusters whose metrics are not simply current.
 pub fn notes<'a>(model: &'a Model, theme: &Theme, now: Timestamp) -> Vec<Line<'a>> {

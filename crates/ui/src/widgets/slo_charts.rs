@@ -14,10 +14,10 @@ use super::slo_format::{budget_percent, burn_text};
 use crate::theme::Theme;
 use watchdeck_core::action::Action;
 use watchdeck_core::model::Model;
-use watchdeck_core::model::services::{Num, QueryStatus};
-use watchdeck_core::model::slo::windows::promql_duration;
-use watchdeck_core::model::slo::{Severity, SloChart, SloScope, SloSpec};
 use watchdeck_core::model::slo_view::SloDetail;
+use watchdeck_core::series::{Num, QueryStatus};
+use watchdeck_core::slo::windows::promql_duration;
+use watchdeck_core::slo::{Severity, SloChart, SloScope, SloSpec};
 
 fn points(line: &[(Num, Num)]) -> Vec<(f64, f64)> {
     line.iter()

@@ -11,10 +11,10 @@ use ratatui::widgets::Paragraph;
 use super::slo_format::{budget_percent, budget_style, burn_text, downtime_text, sli_text};
 use super::slo_format::{exhaustion_text, tier_word};
 use crate::theme::Theme;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::math::LowTraffic;
-use watchdeck_core::model::slo::windows::promql_duration;
-use watchdeck_core::model::slo::{Exhaustion, SloEntry, SloSpec, TierState, TierStatus};
+use watchdeck_core::slo::math::LowTraffic;
+use watchdeck_core::slo::windows::promql_duration;
+use watchdeck_core::slo::{Exhaustion, SloEntry, SloSpec, TierState, TierStatus};
+use watchdeck_core::text::Text;
 
 fn field<'a>(name: &'a str, value: String, theme: &Theme) -> Line<'a> {
     Line::from(vec![
@@ -175,12 +175,11 @@ fn state_span(theme: &Theme, state: &TierState) -> Span<'static> {
 
 fn tier_line<'a>(status: &TierStatus, theme: &Theme) -> Line<'a> {
     let tier = status.tier;
-    let burn = |b: Option<watchdeck_core::model::services::Num>| {
-        b.map_or("–".to_string(), |n| burn_text(n.0))
-    };
+    let burn =
+        |b: Option<watchdeck_core::series::Num>| b.map_or("–".to_string(), |n| burn_text(n.0));
     let style: Style = match tier.severity {
-        watchdeck_core::model::slo::Severity::Page => theme.critical,
-        watchdeck_core::model::slo::Severity::Ticket => theme.warning,
+        watchdeck_core::slo::Severity::Page => theme.critical,
+        watchdeck_core::slo::Severity::Ticket => theme.warning,
     };
     Line::from(vec![
         Span::styled(format!("  {:<7}", tier.severity.label()), style),

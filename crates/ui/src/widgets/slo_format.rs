@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::theme::Theme;
-use watchdeck_core::model::services::Num;
-use watchdeck_core::model::slo::format;
-use watchdeck_core::model::slo::{Evaluation, Exhaustion, Headline, Severity, SloSpec};
+use watchdeck_core::series::Num;
+use watchdeck_core::slo::format;
+use watchdeck_core::slo::{Evaluation, Exhaustion, Headline, Severity, SloSpec};
 
 /// Budget left under which the gauge is red.
 pub const BUDGET_BAD: f64 = 0.10;
@@ -62,7 +62,7 @@ pub fn budget_span(theme: &Theme, remaining: Option<Num>, cells: usize) -> Span<
     }
 }
 
-pub use watchdeck_core::model::slo::format::{amount as downtime_text, burn as burn_text};
+pub use watchdeck_core::slo::format::{amount as downtime_text, burn as burn_text};
 
 /// The colour of a burn rate over a window: red above a page tier's threshold that uses
 /// the window (long or short), amber above a ticket tier's, muted below 1x.

@@ -10,8 +10,8 @@ use ratatui::widgets::{Block, Paragraph};
 use super::slo_format::{budget_span, burn_text, fit};
 use crate::theme::Theme;
 use watchdeck_core::model::Model;
-use watchdeck_core::model::slo::{Severity, SloEntry, SloId, SloScope};
 use watchdeck_core::model::slo_view::{scope_name, shows_fleet};
+use watchdeck_core::slo::{Severity, SloEntry, SloId, SloScope};
 
 /// Screens shorter than this get the one-line band.
 pub const FULL_HEIGHT: u16 = 30;

@@ -14,10 +14,10 @@ use super::slo_format::{
 use super::{columns, pane_block};
 use crate::theme::Theme;
 use watchdeck_core::model::layout::Area;
-use watchdeck_core::model::slo::windows::{DISPLAY_WINDOWS, promql_duration};
-use watchdeck_core::model::slo::{ReadingSource, SloEntry, SloSpec};
 use watchdeck_core::model::slo_view::{SloRow, scope_name, selected_slo, slo_rows};
 use watchdeck_core::model::{Model, scroll_offset};
+use watchdeck_core::slo::windows::{DISPLAY_WINDOWS, promql_duration};
+use watchdeck_core::slo::{ReadingSource, SloEntry, SloSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Col {

@@ -11,8 +11,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::theme::Theme;
 use watchdeck_core::action::Action;
+use watchdeck_core::model::Model;
 use watchdeck_core::model::layout::Area;
-use watchdeck_core::model::{Model, View};
+use watchdeck_core::screen::View;
 
 const BRAND: &str = " watchdeck ";
 
@@ -280,7 +281,7 @@ mod tests {
         let now = start + jiff::SignedDuration::from_secs(12 * 60 + 40);
         assert!(!title_line(&model, 120, now).contains("SIM"));
         model.simulation = Some(watchdeck_core::model::Simulation {
-            scenario: watchdeck_core::model::Text::new("bad-deploy"),
+            scenario: watchdeck_core::text::Text::new("bad-deploy"),
             start,
         });
         let wide = title_line(&model, 120, now);

@@ -21,7 +21,9 @@ use watchdeck_core::model::workload_view::{
     DbEntry, HIGH_SATURATION, Load, RowKey, WorkloadEntry, database_rows, load, row_keys,
     selected_row, workload_rows,
 };
-use watchdeck_core::model::{Model, Text, View, scroll_offset};
+use watchdeck_core::model::{Model, scroll_offset};
+use watchdeck_core::screen::View;
+use watchdeck_core::text::Text;
 
 /// Databases shown (for the screen's layout).
 pub fn database_count(model: &Model) -> usize {

@@ -2,7 +2,8 @@
 //! cluster objects): names, exact targets, periods and PromQL templates. Each failure is a
 //! sentence that completes "field: ..." for the user.
 
-use crate::model::slo::{Target, spec::SELECTOR, spec::WINDOW};
+use crate::slo::Target;
+use crate::slo::spec::{SELECTOR, WINDOW};
 
 /// What a SLO name must look like, for messages.
 pub(crate) const NAME_RULE: &str = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters";
@@ -127,7 +128,7 @@ pub(crate) fn le(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::slo::windows::DAY;
+    use crate::slo::windows::DAY;
 
     #[test]
     fn periods_read_prometheus_units() {

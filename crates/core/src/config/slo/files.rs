@@ -11,8 +11,8 @@ use crate::config::error::Problem;
 use crate::config::paths::PathResolver;
 use crate::config::values::quoted;
 use crate::config::walk::{Span, Tab, Walker, describe};
-use crate::config::yaml;
-use crate::model::slo::SloSpec;
+use crate::slo::SloSpec;
+use crate::yaml;
 
 const EXPECTED: &str = "a list of SLO files, directories or patterns such as [\"slos/*.yaml\"]";
 

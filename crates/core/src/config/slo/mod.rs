@@ -9,7 +9,7 @@ mod rule_data;
 mod table;
 
 use crate::config::walk::{Tab, Walker};
-use crate::model::slo::SloSpec;
+use crate::slo::SloSpec;
 
 pub(crate) use table::Context;
 

@@ -4,7 +4,7 @@
 
 use crate::config::values::quoted;
 use crate::config::walk::{Str, Tab, Walker};
-use crate::model::slo::SloData;
+use crate::slo::SloData;
 
 /// `data` with `sloth_id` or `pyrra_slo` + `pyrra_metric`.
 pub(super) fn data(

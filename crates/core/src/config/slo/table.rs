@@ -6,8 +6,8 @@ use toml::de::DeValue;
 use super::check;
 use crate::config::values::quoted;
 use crate::config::walk::{Span, Tab, Walker, describe};
-use crate::model::Text;
-use crate::model::slo::{Period, Sli, SloSpec, WindowPolicy};
+use crate::slo::{Period, Sli, SloSpec, WindowPolicy};
+use crate::text::Text;
 
 const KEYS: [&str; 18] = [
     "name",
@@ -151,7 +151,7 @@ fn problem_marker(w: &Walker<'_>) -> usize {
 }
 
 /// `target`: a string or number read exactly as a percentage.
-fn target(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<crate::model::slo::Target> {
+fn target(w: &mut Walker<'_>, tab: &Tab<'_, '_>) -> Option<crate::slo::Target> {
     let expected = "a percentage such as 99.9 or \"99.95\"";
     let Some(value) = tab.get("target") else {
         w.missing(tab, "target", expected);

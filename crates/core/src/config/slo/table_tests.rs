@@ -2,7 +2,7 @@
 //! by file:line:col and key.
 
 use crate::config::Config;
-use crate::model::slo::{Period, Sli, SloData, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, WindowPolicy};
 
 const CLUSTERS: &str = "[[clusters]]\nname = \"us-east-1\"\n[[clusters]]\nname = \"eu-west-1\"\n";
 

@@ -12,9 +12,9 @@ use super::mutate::blocked;
 use super::plan::{Ask, Planned, Planning, Scope};
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, StepStatus};
-use crate::model::sanitize::sanitize;
 use crate::runbook::op::PlanReport;
 use crate::runbook::resolved::Mutation;
+use crate::text::sanitize;
 
 impl Run {
     /// Every step planned: the approval's questions, or on without one when nothing changes.

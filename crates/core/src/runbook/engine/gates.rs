@@ -150,7 +150,7 @@ impl Run {
                     };
                     let message = format!(
                         "{:?} does not match. {question}",
-                        crate::model::sanitize::sanitize(t.trim()),
+                        crate::text::sanitize(t.trim()),
                     );
                     self.ask(prompt.gate, message, prompt.expect.clone());
                     if let Some(p) = self.prompt.as_mut() {

@@ -9,10 +9,10 @@ use jiff::Timestamp;
 
 use super::run::{Phase, Run, human};
 use super::{Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
-use crate::model::sanitize::sanitize;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
 use crate::runbook::resolved::{Mutation, Probe};
+use crate::text::sanitize;
 
 /// A mutation in progress within the current step.
 #[derive(Debug, Clone)]

@@ -12,10 +12,10 @@ use jiff::Timestamp;
 use super::mutate::{Mutating, Stage as MStage, blocked};
 use super::run::{Phase, Run};
 use super::{Expect, Gate, RunEffect, StepStatus};
-use crate::model::sanitize::sanitize;
 use crate::runbook::op::{OpOutcome, OpRequest, PlanReport};
 use crate::runbook::resolve::resolve;
 use crate::runbook::resolved::{Mutation, ResolvedStep};
+use crate::text::sanitize;
 
 /// One mutating step as planned before the approval.
 #[derive(Debug, Clone)]

@@ -7,11 +7,11 @@ use super::branch::Decision;
 use super::mutate::Mutating;
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
-use crate::model::sanitize::sanitize;
 use crate::runbook::op::{OpOutcome, OpRequest};
 use crate::runbook::resolve::resolve;
 use crate::runbook::resolved::ResolvedStep;
 use crate::runbook::spec::{OnFail, StepKind};
+use crate::text::sanitize;
 
 /// Choices after a check or a wait that did not hold.
 const CONDITION_CHOICES: [Recovery; 3] = [Recovery::Retry, Recovery::Continue, Recovery::Stop];

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use super::mutate::{Mutating, Stage};
 use super::run::{Run, elapsed, human};
 use super::{RunEffect, StepStatus};
-use crate::model::sanitize::sanitize;
 use crate::runbook::audit::AuditPhase;
 use crate::runbook::op::{Observation, OpError, OpRequest};
+use crate::text::sanitize;
 
 /// How often a verification probes.
 pub const VERIFY_EVERY: Duration = Duration::from_secs(5);

@@ -165,3 +165,8 @@ pub struct Observation {
     /// For replication lag probes: the lag read.
     pub lag: Option<Duration>,
 }
+
+/// Silence ids are UUIDs: anything else is refused rather than put into a URL path.
+pub fn is_silence_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}

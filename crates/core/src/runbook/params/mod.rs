@@ -60,7 +60,7 @@ pub fn validate(
     let declared: Vec<&str> = runbook.params.iter().map(|p| p.name.as_str()).collect();
     for (i, (name, _)) in given.iter().enumerate() {
         if runbook.param(name).is_none() {
-            let hint = match crate::config::suggest::closest(name, &declared) {
+            let hint = match crate::suggest::closest(name, &declared) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None if declared.is_empty() => "this runbook takes no parameters".to_string(),
                 None => format!("this runbook takes {}", declared.join(", ")),
@@ -187,7 +187,7 @@ fn cluster(value: &str, clusters: &[String]) -> Result<String, String> {
         ));
     }
     let names: Vec<&str> = clusters.iter().map(String::as_str).collect();
-    let hint = match crate::config::suggest::closest(value, &names) {
+    let hint = match crate::suggest::closest(value, &names) {
         Some(near) => format!("; did you mean `{near}`?"),
         None => String::new(),
     };

@@ -2,7 +2,7 @@
 //! names and labels. Each failure says what is wrong with the value, not only that it is
 //! wrong, so the person typing it can fix it.
 
-use crate::model::sanitize::is_inert;
+use crate::text::is_inert;
 
 /// Longest value quoted whole in a message; longer ones are cut with `…`.
 const SHOWN_CHARS: usize = 40;

@@ -1,9 +1,9 @@
 //! Targets (`target: {cluster, namespace, kind, name}`) and conditions, the parts that
 //! check steps, wait steps and verifications share.
 
-use crate::config::yaml::Node;
 use crate::runbook::params::{dns_label, dns_subdomain, visible};
 use crate::runbook::spec::{Comparison, ConditionSpec, Field, ObjectKind, TargetSpec};
+use crate::yaml::Node;
 
 use super::reader::{Accepts, Cur, Reader, child};
 
@@ -57,7 +57,7 @@ pub(super) fn condition_name<'a>(r: &mut Reader<'_>, cur: Cur<'a>) -> Option<&'a
     if CONDITIONS.contains(&name) {
         Some(name)
     } else {
-        let hint = match crate::config::suggest::closest(name, CONDITIONS) {
+        let hint = match crate::suggest::closest(name, CONDITIONS) {
             Some(near) => format!("did you mean `{near}`? "),
             None => String::new(),
         };

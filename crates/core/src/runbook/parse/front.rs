@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::config::yaml::{Node, Value};
 use crate::runbook::params::{dns_label, duration_value, param_name, validate_value, visible};
 use crate::runbook::spec::{Objectives, ParamKind, ParamSpec, Trigger};
+use crate::yaml::{Node, Value};
 
 use super::reader::{Cur, Reader, child, kind_name};
 

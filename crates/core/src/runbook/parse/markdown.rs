@@ -2,7 +2,7 @@
 //! between them, keeping each block's position in the file so YAML errors point at lines
 //! of the Markdown file. Other code fences (```bash, ~~~) are prose.
 
-use crate::model::sanitize::is_inert;
+use crate::text::is_inert;
 
 /// A YAML block and where its text sits in the file.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,8 @@
 //! Silence matchers: a list of `{name, value, regex, equal}` mappings, or Alertmanager's
 //! text form `'alertname="X",service=~"pay.*"'`. Values may hold `{{ param }}`s.
 
-use crate::config::yaml::{Node, Value};
 use crate::runbook::spec::{MatcherSpec, Template};
+use crate::yaml::{Node, Value};
 
 use super::reader::{Cur, Reader, child};
 

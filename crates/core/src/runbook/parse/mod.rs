@@ -16,7 +16,8 @@ mod when;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::yaml::{self, Node, Value};
+use crate::yaml;
+use crate::yaml::{Node, Value};
 
 use super::params::dns_label;
 use super::spec::{Runbook, Step};

@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use crate::config::suggest::closest;
-use crate::config::yaml::{Node, Value};
 use crate::duration::format_duration;
 use crate::runbook::params::{self, duration_value, shown};
 use crate::runbook::spec::{Field, ParamKind, ParamSpec, Template};
+use crate::suggest::closest;
+use crate::yaml::{Node, Value};
 
 /// One problem, at a position in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use crate::config::suggest::closest;
-use crate::config::yaml::{Node, Value};
 use crate::runbook::params::{dns_label, dns_subdomain, visible};
 use crate::runbook::spec::{Field, MatcherSpec, ObjectKind, PromotionSpec, StepKind};
+use crate::suggest::closest;
+use crate::yaml::{Node, Value};
 
 use super::conditions::{self, cluster_field, condition_keys, condition_name, target};
 use super::matchers;

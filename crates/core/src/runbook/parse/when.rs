@@ -1,8 +1,8 @@
 //! A step's `when:` (run only on earlier checks' verdicts) and a check's `on_fail:`, checked
 //! against the steps above it: a `when` may only name earlier `check` or `wait` steps.
 
-use crate::config::yaml::{Node, Value};
 use crate::runbook::spec::{OnFail, Step, StepKind, When};
+use crate::yaml::{Node, Value};
 
 use super::reader::{Cur, Reader, child};
 

@@ -5,6 +5,7 @@ use crate::action::Action;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{Msg, Payload, PodsChange};
 use crate::fixture::{at, data, empty_model, pod, sample_model};
+use crate::model::Model;
 use crate::model::event::{EventKey, EventRow, ObjectRef};
 use crate::model::health::{Health, SourceKind};
 use crate::model::kube::{Change, KubeData, KubeResource};
@@ -12,7 +13,8 @@ use crate::model::pod::PodKey;
 use crate::model::pod_order::SortColumn;
 use crate::model::pod_view::{MetricSample, PodMetricsResult, PodPanel};
 use crate::model::rows::{merged_pods, pod_list};
-use crate::model::{Model, Text, View};
+use crate::screen::View;
+use crate::text::Text;
 use crate::update::update;
 
 fn names(model: &Model) -> Vec<String> {

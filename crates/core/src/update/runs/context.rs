@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::model::Model;
-use crate::model::slo::{Severity, SloEntry};
 use crate::runbook::engine::ClusterRisk;
+use crate::slo::{Severity, SloEntry};
 
 /// Risk per cluster name: the SLO with the least budget left (cluster entries and fleet
 /// aggregates that span the cluster), and what pages there now (firing alerts labelled

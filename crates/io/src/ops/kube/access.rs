@@ -8,9 +8,9 @@ use kube::api::{Api, PostParams};
 
 use super::read_error;
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{AccessVerdict, OpError};
 use watchdeck_core::runbook::resolved::AccessCheck;
+use watchdeck_core::text::sanitize;
 
 pub async fn review(ops: &Ops, check: &AccessCheck) -> Result<AccessVerdict, OpError> {
     let client = ops.kube(&check.cluster).await?;

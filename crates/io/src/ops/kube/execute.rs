@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::{describe, object_api, resource_version, to_json};
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{ExecError, Executed, PlanReport};
 use watchdeck_core::runbook::resolved::Mutation;
+use watchdeck_core::text::sanitize;
 
 pub async fn apply(
     ops: &Ops,

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use super::read::wrong_kind;
 use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{OpError, PlanReport};
 use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
+use watchdeck_core::text::sanitize;
 
 pub async fn plan(ops: &Ops, object: &ObjectRef, source: &str) -> Result<PlanReport, OpError> {
     let current = get(ops, object).await?;

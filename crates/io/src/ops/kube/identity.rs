@@ -5,8 +5,8 @@ use kube::api::{Api, PostParams};
 
 use super::read_error;
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::OpError;
+use watchdeck_core::text::sanitize;
 
 /// `username (groups: a, b)` as the API server reports it.
 pub async fn whoami(ops: &Ops, cluster: &str) -> Result<String, OpError> {

@@ -92,7 +92,7 @@ pub fn read_error(what: &str, error: &kube::Error) -> OpError {
             OpError::new(format!(
                 "{what}: HTTP {} {}{hint}",
                 status.code,
-                watchdeck_core::model::sanitize::sanitize(&status.message)
+                watchdeck_core::text::sanitize(&status.message)
             ))
         }
         other => OpError::new(format!(

@@ -10,9 +10,9 @@ use super::{describe, get, read_error};
 use crate::ops::client::Ops;
 use crate::ops::prometheus;
 use crate::ops::prometheus::{format_lag, replication_lag};
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{Observation, OpError};
 use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef, Probe};
+use watchdeck_core::text::sanitize;
 
 pub async fn probe(ops: &Ops, probe: &Probe) -> Result<Observation, OpError> {
     match probe {

@@ -12,9 +12,9 @@ use super::{describe, dry_run, get, refused, report, resource_version};
 use crate::ops::client::Ops;
 use crate::ops::data_at_risk::measure;
 use crate::ops::prometheus::format_lag;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{OpError, PlanReport};
 use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
+use watchdeck_core::text::sanitize;
 
 pub async fn plan(
     ops: &Ops,

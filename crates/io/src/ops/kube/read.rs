@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::{describe, get, resource_version};
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{OpError, Snapshot};
 use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
+use watchdeck_core::text::sanitize;
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";

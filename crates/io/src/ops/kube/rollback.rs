@@ -12,9 +12,9 @@ use super::{
     resource_version, to_json,
 };
 use crate::ops::client::Ops;
-use watchdeck_core::model::sanitize::sanitize;
 use watchdeck_core::runbook::op::{OpError, PlanReport};
 use watchdeck_core::runbook::resolved::{ObjectKind, ObjectRef};
+use watchdeck_core::text::sanitize;
 
 /// One revision of a Deployment: its ReplicaSet's template and change-cause.
 #[derive(Debug, Clone)]

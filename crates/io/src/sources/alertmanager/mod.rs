@@ -21,9 +21,10 @@ use super::retry::Backoff;
 use crate::sources::endpoint::EndpointSpec;
 pub use client::{AmHttp, replica_name, url_endpoint};
 pub use poll::poll_replicas;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::{ClusterId, Text};
+use watchdeck_core::text::Text;
 pub use wire::parse_alerts;
 
 /// How the poller paces itself.

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use super::client::AmHttp;
 use super::wire::{parse_alerts, parse_silences};
-use watchdeck_core::model::Text;
 use watchdeck_core::model::alert::{Alert, sort_alerts};
 use watchdeck_core::model::silence::{AlertSnapshot, ReplicaReport, Silence, SilenceStatus};
+use watchdeck_core::text::Text;
 
 /// The alerts query: every state asked for explicitly (Alertmanager's defaults differ
 /// between versions and proxies), then one `filter` per configured matcher.

@@ -8,11 +8,11 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 
-use watchdeck_core::model::Text;
+use watchdeck_core::matcher::MatchOp;
 use watchdeck_core::model::alert::{Alert, AlertState, Severity};
-use watchdeck_core::model::matcher::MatchOp;
 use watchdeck_core::model::silence::{Silence, SilenceStatus};
 use watchdeck_core::model::silence_form::SilenceDraft;
+use watchdeck_core::text::Text;
 
 #[derive(Debug, Deserialize)]
 struct RawAlert {
@@ -157,7 +157,7 @@ fn to_silence(raw: RawSilence, replica: usize) -> Silence {
         .iter()
         .map(|m| {
             let op = MatchOp::from_flags(m.is_equal.unwrap_or(true), m.is_regex);
-            let shown = watchdeck_core::model::matcher::Matcher::new(&m.name, op, &m.value);
+            let shown = watchdeck_core::matcher::Matcher::new(&m.name, op, &m.value);
             Text::new(&shown.to_string())
         })
         .collect();

@@ -7,9 +7,9 @@ use kube::{Api, Client};
 use super::errors::client_reason;
 use super::watch::Feed;
 use watchdeck_core::event::Payload;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::database::{DbClusterRow, ObjectKey};
 use watchdeck_core::model::kube::{Change, KubeData, KubeResource};
+use watchdeck_core::text::Text;
 
 pub const GROUP_VERSION: &str = "postgresql.cnpg.io/v1";
 

@@ -5,9 +5,9 @@ use k8s_openapi::api::core::v1::Event as KubeEvent;
 
 use super::watch::Feed;
 use watchdeck_core::event::Payload;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::event::{EventKey, EventRow, ObjectRef};
 use watchdeck_core::model::kube::{Change, KubeData, KubeResource};
+use watchdeck_core::text::Text;
 
 fn event_key(event: &KubeEvent) -> Option<EventKey> {
     let object = &event.involved_object;

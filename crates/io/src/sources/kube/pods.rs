@@ -6,12 +6,12 @@ use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use super::watch::Feed;
 use watchdeck_core::event::{Payload, PodsChange};
-use watchdeck_core::model::Text;
 use watchdeck_core::model::kube::KubeResource;
 use watchdeck_core::model::pod::{PodKey, PodRow};
 use watchdeck_core::model::pod_detail::{
     ContainerRow, OwnerRef, PodCondition, PodDetail, Termination,
 };
+use watchdeck_core::text::Text;
 
 /// How pod objects become pod messages.
 pub fn feed() -> Feed<Pod, PodRow> {

@@ -8,9 +8,9 @@ use kube::api::GetParams;
 
 use super::errors::client_reason;
 use crate::sources::exposition::parse_exposition;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::kube::KubeResource;
 use watchdeck_core::model::pod_view::{MetricSample, PodMetricsResult};
+use watchdeck_core::text::Text;
 
 /// Total time for one read.
 pub const METRICS_TIMEOUT: Duration = Duration::from_secs(5);

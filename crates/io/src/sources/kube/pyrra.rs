@@ -5,7 +5,7 @@ use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::{Api, Client};
 
 use watchdeck_core::config::slo::pyrra_object;
-use watchdeck_core::model::slo::SloSpec;
+use watchdeck_core::slo::SloSpec;
 
 pub const GROUP_VERSION: &str = "pyrra.dev/v1alpha1";
 const PLURAL: &str = "servicelevelobjectives";
@@ -94,10 +94,10 @@ pub async fn discover_pyrra_slos(
         Ok(Some(slos))
     } else {
         Err(PyrraError::Invalid {
-            cluster: watchdeck_core::model::Text::new(cluster).to_string(),
+            cluster: watchdeck_core::text::Text::new(cluster).to_string(),
             problems: problems
                 .iter()
-                .map(|p| watchdeck_core::model::Text::new(p).to_string())
+                .map(|p| watchdeck_core::text::Text::new(p).to_string())
                 .collect(),
         })
     }

@@ -8,9 +8,9 @@ use kube::api::ObjectMeta;
 
 use super::watch::Feed;
 use watchdeck_core::event::Payload;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::kube::{Change, KubeData, KubeResource};
 use watchdeck_core::model::workload::{WorkloadCondition, WorkloadKey, WorkloadKind, WorkloadRow};
+use watchdeck_core::text::Text;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use super::query::Red;
 use super::response::Series;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::services::{HISTORY_POINTS, Line, Num, ServiceRed};
+use watchdeck_core::model::services::{HISTORY_POINTS, ServiceRed};
+use watchdeck_core::series::{Line, Num};
+use watchdeck_core::text::Text;
 
 /// The service name a series carries (sanitized); series without the label are grouped
 /// under `(no <label>)`.

@@ -6,8 +6,9 @@ use super::assemble::{error_ratio, line};
 use super::client::PromClient;
 use super::poll::{Rejected, red_answers};
 use super::query::Red;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::services::{Chart, ChartRange, QueryStatus};
+use watchdeck_core::model::services::{Chart, ChartRange};
+use watchdeck_core::series::QueryStatus;
+use watchdeck_core::text::Text;
 
 /// What the Services screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

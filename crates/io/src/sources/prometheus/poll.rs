@@ -17,10 +17,12 @@ use super::response::QueryFailure;
 use crate::sources::ToApp;
 use crate::sources::endpoint::EndpointSpec;
 use crate::sources::retry::Backoff;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::services::{HISTORY_POINTS, MetricsUpdate, QueryStatus};
-use watchdeck_core::model::{ClusterId, Text};
+use watchdeck_core::model::services::{HISTORY_POINTS, MetricsUpdate};
+use watchdeck_core::series::QueryStatus;
+use watchdeck_core::text::Text;
 
 /// Seconds between two sparkline points.
 pub const HISTORY_STEP: u64 = 30;

@@ -8,6 +8,7 @@ use crate::theme::Theme;
 use watchdeck_core::action::Action;
 use watchdeck_core::event::{Payload, PodsChange};
 use watchdeck_core::fixture::{act, at, data, now, pod, sample_model};
+use watchdeck_core::model::Model;
 use watchdeck_core::model::event::{EventKey, EventRow, ObjectRef};
 use watchdeck_core::model::health::SourceKind;
 use watchdeck_core::model::kube::{Change, KubeData};
@@ -16,7 +17,8 @@ use watchdeck_core::model::pod_detail::{
 };
 use watchdeck_core::model::pod_view::{MetricSample, PodMetricsResult};
 use watchdeck_core::model::workload::{WorkloadKey, WorkloadKind, WorkloadRow};
-use watchdeck_core::model::{Model, Text, View};
+use watchdeck_core::screen::View;
+use watchdeck_core::text::Text;
 use watchdeck_core::update::update;
 
 fn text(model: &Model, width: u16, height: u16) -> String {

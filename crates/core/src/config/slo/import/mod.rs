@@ -8,9 +8,9 @@ mod pyrra;
 pub(crate) mod reader;
 mod sloth;
 
-use crate::config::yaml::Node;
-use crate::model::Text;
-use crate::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::text::Text;
+use crate::yaml::Node;
 use reader::{Cur, Reader};
 
 /// Where documents come from, for each SLO's `origin`.

@@ -5,8 +5,8 @@
 use super::reader::{Cur, Reader, child_path};
 use super::{Draft, Origin, rate_of};
 use crate::config::slo::check;
-use crate::config::yaml::{Node, Value};
-use crate::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::yaml::{Node, Value};
 
 pub(super) fn convert(root: Cur<'_>, origin: Origin<'_>, r: &mut Reader) -> Vec<SloSpec> {
     let name = r

@@ -8,7 +8,7 @@ use promql_parser::parser::Expr;
 use super::reader::{Cur, Reader, child_path};
 use super::{Draft, Origin, rate_of};
 use crate::config::slo::check;
-use crate::model::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
 
 pub(super) fn convert(root: Cur<'_>, origin: Origin<'_>, r: &mut Reader) -> Vec<SloSpec> {
     let meta = r.required_map(root, "metadata", "metadata with a name");
@@ -122,7 +122,7 @@ fn indicator(spec: Cur<'_>, r: &mut Reader) -> Option<(Sli, String)> {
         ));
     }
     let other = match &node.value {
-        crate::config::yaml::Value::Map(entries) => entries.first().map(|(k, _)| k.clone()),
+        crate::yaml::Value::Map(entries) => entries.first().map(|(k, _)| k.clone()),
         _ => None,
     };
     let message = match other {

@@ -1,7 +1,7 @@
 //! Typed reads from a YAML (or JSON) SLO document that note each problem with its position
 //! and field path (`slos[1].objective`) and keep going, so a file's problems come at once.
 
-use crate::config::yaml::{Node, Value};
+use crate::yaml::{Node, Value};
 
 /// One problem in an imported document.
 #[derive(Debug, Clone, PartialEq, Eq)]

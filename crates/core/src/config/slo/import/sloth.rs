@@ -5,7 +5,7 @@
 use super::reader::{Cur, Reader, child_path};
 use super::{Draft, Origin};
 use crate::config::slo::check;
-use crate::model::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, SloSpec, WindowPolicy};
 
 /// Sloth's `{{.window}}` (with or without spaces) becomes `$window`.
 pub(super) fn window_placeholder(query: &str) -> String {

@@ -7,8 +7,8 @@ use std::fmt;
 
 use super::rules::rule_series;
 use crate::sources::prometheus::query::{escape_label_value, selector, tidy_braces};
-use watchdeck_core::model::slo::windows::promql_duration;
-use watchdeck_core::model::slo::{SloId, SloSpec};
+use watchdeck_core::slo::windows::promql_duration;
+use watchdeck_core::slo::{SloId, SloSpec};
 
 /// Label naming the SLO (its index in the board).
 pub const SLO_LABEL: &str = "wd_slo";

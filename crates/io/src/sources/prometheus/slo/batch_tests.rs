@@ -2,9 +2,9 @@
 
 use super::batch::{Span, batch, fill, slo_terms, spans};
 use super::rules::{pyrra_windows, rule_series};
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE};
-use watchdeck_core::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use watchdeck_core::slo::windows::{DAY, HOUR, MINUTE};
+use watchdeck_core::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use watchdeck_core::text::Text;
 
 pub fn spec(name: &str, sli: Sli, data: SloData) -> SloSpec {
     SloSpec {

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use super::batch::{Quantity, Span, TermKey, batch, span_terms};
 use crate::sources::prometheus::client::PromClient;
 use crate::sources::prometheus::response::Series;
-use watchdeck_core::model::Text;
 use watchdeck_core::model::range_step::MAX_POINTS;
-use watchdeck_core::model::services::{Line, Num, QueryStatus};
-use watchdeck_core::model::slo::windows::promql_duration;
-use watchdeck_core::model::slo::{SloChart, SloId, SloSpec};
+use watchdeck_core::series::{Line, Num, QueryStatus};
+use watchdeck_core::slo::windows::promql_duration;
+use watchdeck_core::slo::{SloChart, SloId, SloSpec};
+use watchdeck_core::text::Text;
 
 /// What the detail screen asks for.
 #[derive(Debug, Clone)]

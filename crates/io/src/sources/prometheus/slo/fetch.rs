@@ -15,7 +15,7 @@ use super::parse::{Answer, reading, timestamp};
 use crate::sources::endpoint::FetchError;
 use crate::sources::prometheus::client::{PollError, PromClient};
 use crate::sources::prometheus::response::QueryFailure;
-use watchdeck_core::model::slo::{SloId, SloReading, SloSpec};
+use watchdeck_core::slo::{SloId, SloReading, SloSpec};
 
 /// One refresh's result.
 #[derive(Debug, Clone, PartialEq, Eq)]

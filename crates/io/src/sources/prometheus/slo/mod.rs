@@ -19,7 +19,7 @@ mod parse_tests;
 
 use std::time::Duration;
 
-use watchdeck_core::model::slo::{SloId, SloSpec};
+use watchdeck_core::slo::{SloId, SloSpec};
 
 pub use chart::fetch_slo_chart;
 pub use fetch::SloFetcher;

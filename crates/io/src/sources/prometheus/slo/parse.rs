@@ -10,8 +10,8 @@ use jiff::Timestamp;
 
 use super::batch::{QUANTITY_LABEL, Quantity, SLO_LABEL, Span, TermKey, WINDOW_LABEL, spans};
 use crate::sources::prometheus::response::Series;
-use watchdeck_core::model::Text;
-use watchdeck_core::model::slo::{ReadingSource, SloData, SloId, SloReading, SloSpec, WindowRatio};
+use watchdeck_core::slo::{ReadingSource, SloData, SloId, SloReading, SloSpec, WindowRatio};
+use watchdeck_core::text::Text;
 
 /// The numbers of one answer by term, and the evaluation time.
 #[derive(Debug, Clone, Default, PartialEq)]

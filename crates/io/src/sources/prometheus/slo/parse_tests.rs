@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::batch_tests::spec;
 use super::parse::{Answer, reading, timestamp};
 use crate::sources::prometheus::response::Series;
-use watchdeck_core::model::services::Num;
-use watchdeck_core::model::slo::{ReadingSource, Sli, SloData, WindowRatio};
+use watchdeck_core::series::Num;
+use watchdeck_core::slo::{ReadingSource, Sli, SloData, WindowRatio};
 
 const AT: f64 = 1_767_225_600.0;
 
@@ -133,7 +133,7 @@ fn warnings_and_ambiguous_rules_are_carried_as_warnings() {
         "{warnings:?}"
     );
     assert_eq!(r.window(300), None);
-    let evaluation = watchdeck_core::model::slo::evaluate(&s, &r);
+    let evaluation = watchdeck_core::slo::evaluate(&s, &r);
     assert!(
         evaluation.unknown.is_some(),
         "partial data is never shown as numbers"

@@ -12,8 +12,8 @@ use crate::sources::ToApp;
 use crate::sources::endpoint::EndpointSpec;
 use crate::sources::prometheus::client::PromClient;
 use crate::sources::retry::Backoff;
+use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
-use watchdeck_core::model::ClusterId;
 
 /// Longest backoff after repeated failures.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);

@@ -5,8 +5,8 @@
 
 use super::batch::{Span, matcher};
 use crate::sources::prometheus::query::selector;
-use watchdeck_core::model::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
-use watchdeck_core::model::slo::{SloData, SloSpec, WindowPolicy};
+use watchdeck_core::slo::windows::{DAY, HOUR, MINUTE, promql_duration};
+use watchdeck_core::slo::{SloData, SloSpec, WindowPolicy};
 
 /// The windows Sloth records `slo:sli_error:ratio_rate<window>` for.
 pub const SLOTH_WINDOWS: [u64; 7] = [

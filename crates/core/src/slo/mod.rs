@@ -18,8 +18,8 @@ pub use self::reading::{ReadingSource, SloReading, WindowRatio, aggregate};
 pub use self::spec::{Sli, SloData, SloSpec};
 pub use self::target::Target;
 pub use self::windows::{BurnTier, Period, Severity, WindowPolicy};
-use super::ClusterId;
-use super::services::{Line, QueryStatus};
+use crate::cluster::ClusterId;
+use crate::series::{Line, QueryStatus};
 
 /// Index of an SLO in [`SloBoard::specs`].
 pub type SloId = usize;

@@ -3,10 +3,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::*;
-use crate::model::slo::reading::{ReadingSource, SloReading, WindowRatio};
-use crate::model::slo::spec::{Sli, SloData, SloSpec};
-use crate::model::slo::target::Target;
-use crate::model::slo::windows::{DAY, HOUR, Period, WindowPolicy};
+use crate::slo::reading::{ReadingSource, SloReading, WindowRatio};
+use crate::slo::spec::{Sli, SloData, SloSpec};
+use crate::slo::target::Target;
+use crate::slo::windows::{DAY, HOUR, Period, WindowPolicy};
 
 fn spec(target: &str, period: Period, windows: WindowPolicy) -> SloSpec {
     SloSpec {

@@ -3,8 +3,8 @@
 //! for each backend service in each cluster. The simulator's scenarios carry this set unless
 //! they list their own; tests use it as the sample fleet's SLOs.
 
-use crate::model::Text;
-use crate::model::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::slo::{Period, Sli, SloData, SloSpec, Target, WindowPolicy};
+use crate::text::Text;
 /// Backend services held to an error rate under 0.1% (99.9% availability), per cluster.
 const BACKENDS: [&str; 4] = ["payment", "order", "auth", "user"];
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use crate::model::Text;
-use crate::model::services::Num;
+use crate::series::Num;
+use crate::text::Text;
 
 /// One window's figures. Both `None` when Prometheus returned nothing for the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

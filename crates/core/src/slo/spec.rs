@@ -4,7 +4,7 @@
 
 use super::target::Target;
 use super::windows::{Period, WindowPolicy, needed_windows};
-use crate::model::Text;
+use crate::text::Text;
 
 /// The placeholder an SLI query uses for its range (`rate(x[$window])`).
 pub const WINDOW: &str = "$window";

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::reading::{SloReading, WindowRatio};
 use super::spec::SloSpec;
 use super::windows::{BurnTier, Severity};
-use crate::model::Text;
-use crate::model::services::Num;
+use crate::series::Num;
+use crate::text::Text;
 
 /// A tier counts as close to firing from this share of its threshold on.
 pub const CLOSE_SHARE: f64 = 0.5;

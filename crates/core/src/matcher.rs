@@ -9,7 +9,7 @@ use std::fmt;
 
 use regex::Regex;
 
-use super::sanitize::Text;
+use crate::text::Text;
 
 /// The four operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
