@@ -15,12 +15,13 @@ use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
 use watchdeck_core::clock::Clock;
+use watchdeck_core::matcher::{MatchOp, Matcher};
 use watchdeck_core::runbook::op::{
     DiffLine, ExecError, Observation, OpError, OpOutcome, OpRequest, PlanReport, Snapshot,
 };
 use watchdeck_core::runbook::params::CommandPolicy;
 use watchdeck_core::runbook::resolved::{
-    AccessCheck, Comparison, Matcher, Mutation, ObjectKind, ObjectRef, Probe,
+    AccessCheck, Comparison, Mutation, ObjectKind, ObjectRef, Probe,
 };
 use watchdeck_io::ops::Ops;
 use watchdeck_io::sources::target::ClusterTarget;
@@ -581,12 +582,7 @@ async fn silence_plan_lists_matched_alerts_and_execute_creates_it() {
     let ops = ops(&sim);
     let mutation = Mutation::Silence {
         cluster: "us-east-1".into(),
-        matchers: vec![Matcher {
-            name: "service".into(),
-            value: "payment".into(),
-            is_regex: false,
-            is_equal: true,
-        }],
+        matchers: vec![Matcher::new("service", MatchOp::Equal, "payment")],
         duration: Duration::from_secs(7200),
         comment: "rolling back payment".into(),
     };

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use watchdeck_core::clock::Clock;
 use watchdeck_core::clock::VirtualNow;
+use watchdeck_core::matcher::{MatchOp, Matcher};
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
-use watchdeck_core::runbook::resolved::{Matcher, Mutation};
+use watchdeck_core::runbook::resolved::Mutation;
 use watchdeck_io::ops::Ops;
 use watchdeck_io::sources::target::ClusterTarget;
 
@@ -24,12 +25,7 @@ pub fn silence_ops(target: &ClusterTarget, fleet_now: &VirtualNow) -> Ops {
 
 /// A matcher `name="value"` (or `=~` when `regex`).
 pub fn matcher(name: &str, value: &str, regex: bool) -> Matcher {
-    Matcher {
-        name: name.into(),
-        value: value.into(),
-        is_regex: regex,
-        is_equal: true,
-    }
+    Matcher::new(name, MatchOp::from_flags(true, regex), value)
 }
 
 pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError> {

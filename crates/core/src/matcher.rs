@@ -1,8 +1,11 @@
-//! Alertmanager label matchers (`=`, `!=`, `=~`, `!~`) as plain data, their text form
-//! (`name="value"`), and a pure engine with Alertmanager's semantics: regexes are anchored
-//! (`^(?:re)$`) and an absent label is the empty string, so `team!="x"` catches alerts
-//! without a `team` label and `team=~".*"` catches them too. Used by the silence form's
-//! preview and to validate filter matchers in the config.
+//! Alertmanager label matchers (`=`, `!=`, `=~`, `!~`), the one implementation for the whole
+//! workspace: the console's silence form and config filters, runbook silences, and the
+//! simulator's Alertmanager all parse and evaluate matchers here. The grammar is Alertmanager's
+//! classic `pkg/labels` parser (quotes optional, `\"`, `\\` and `\n` escapes, other escapes kept
+//! as written); the semantics are Alertmanager's: regexes are anchored (`^(?:re)$`) and an
+//! absent label is the empty string, so `team!="x"` and `team=~".*"` both catch alerts without
+//! a `team` label. Errors read for people ([`MatcherError`]'s `Display`) and also carry
+//! Alertmanager's own wording ([`MatcherError::alertmanager_text`]) for the simulator's API.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,6 +54,75 @@ impl MatchOp {
     }
 }
 
+/// Why a matcher could not be parsed or compiled. `Display` is for people; Alertmanager's
+/// wording, for an API that must answer as Alertmanager does, is
+/// [`MatcherError::alertmanager_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatcherError {
+    /// No label name at the start (`=x`, `9a=x`, an empty list entry).
+    BadFormat { input: String },
+    /// A label name not followed by `=`, `!=`, `=~` or `!~`.
+    NoOperator { input: String, name: String },
+    /// A value opened with a quote that is not closed at its end (`a="x`, `a="x" y`).
+    Unterminated { input: String, raw: String },
+    /// An unescaped quote inside an unquoted value (`a=x"y`).
+    StrayQuote { input: String, raw: String },
+    /// A regex that does not compile: the matcher as written, the anchored pattern and why.
+    Regex {
+        matcher: String,
+        pattern: String,
+        why: String,
+    },
+}
+
+impl MatcherError {
+    /// The message Alertmanager gives for the same input.
+    pub fn alertmanager_text(&self) -> String {
+        match self {
+            MatcherError::BadFormat { input } | MatcherError::NoOperator { input, .. } => {
+                format!("bad matcher format: {input}")
+            }
+            MatcherError::Unterminated { raw, .. } | MatcherError::StrayQuote { raw, .. } => {
+                format!("matcher value contains unescaped double quote: {raw}")
+            }
+            MatcherError::Regex { pattern, why, .. } => go_regex_error(pattern, why),
+        }
+    }
+}
+
+impl fmt::Display for MatcherError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MatcherError::BadFormat { input } => write!(
+                f,
+                "expected a matcher such as severity=\"critical\", found {input:?}"
+            ),
+            MatcherError::NoOperator { input, name } => write!(
+                f,
+                "{input:?}: expected an operator (=, !=, =~ or !~) after {name:?}"
+            ),
+            MatcherError::Unterminated { input, .. } => write!(
+                f,
+                "{input:?}: the value's closing quote is missing or escaped wrongly"
+            ),
+            MatcherError::StrayQuote { input, .. } => {
+                write!(f, "{input:?}: unbalanced quote in the value")
+            }
+            MatcherError::Regex { matcher, why, .. } => {
+                write!(f, "{matcher}: invalid regex: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MatcherError {}
+
+impl From<MatcherError> for String {
+    fn from(e: MatcherError) -> String {
+        e.to_string()
+    }
+}
+
 /// One matcher as written; compile it with [`Matcher::compile`] to evaluate it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Matcher {
@@ -68,14 +140,15 @@ impl Matcher {
         }
     }
 
-    /// The matcher ready to evaluate; a bad regex is an error naming the matcher.
-    pub fn compile(&self) -> Result<Compiled, String> {
+    /// The matcher ready to evaluate; a regex that does not compile is an error naming it.
+    pub fn compile(&self) -> Result<Compiled, MatcherError> {
         let regex = if self.op.is_regex() {
-            let anchored = format!("^(?:{})$", self.value);
-            let re = regex::RegexBuilder::new(&anchored)
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|e| format!("{self}: invalid regex: {}", first_line(&e.to_string())))?;
+            let pattern = format!("^(?:{})$", self.value);
+            let re = Regex::new(&pattern).map_err(|e| MatcherError::Regex {
+                matcher: self.to_string(),
+                why: regex_why(&e),
+                pattern,
+            })?;
             Some(re)
         } else {
             None
@@ -87,8 +160,19 @@ impl Matcher {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
+/// The reason line of a regex compile error, without the pattern the crate repeats.
+pub fn regex_why(err: &regex::Error) -> String {
+    let text = err.to_string();
+    text.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .map(str::to_string)
+        .unwrap_or_else(|| text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A regex error in the shape of Go's `error parsing regexp: <why>: `<pattern>``.
+pub fn go_regex_error(pattern: &str, why: &str) -> String {
+    format!("error parsing regexp: {why}: `{pattern}`")
 }
 
 impl fmt::Display for Matcher {
@@ -103,6 +187,20 @@ impl fmt::Display for Matcher {
     }
 }
 
+/// Labels a matcher can look into: the console's alert labels, the simulator's label sets.
+pub trait LabelSet {
+    /// The value of label `name`, or None when the set has no such label.
+    fn label(&self, name: &str) -> Option<&str>;
+}
+
+impl LabelSet for BTreeMap<Text, Text> {
+    fn label(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// A matcher with its regex compiled.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -110,7 +208,45 @@ pub struct Compiled {
     regex: Option<Regex>,
 }
 
+impl PartialEq for Compiled {
+    fn eq(&self, other: &Self) -> bool {
+        self.matcher == other.matcher
+    }
+}
+
+impl Eq for Compiled {}
+
+impl fmt::Display for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.matcher.fmt(f)
+    }
+}
+
 impl Compiled {
+    /// An equality matcher, which always compiles.
+    pub fn equal(name: &str, value: &str) -> Self {
+        Compiled {
+            matcher: Matcher::new(name, MatchOp::Equal, value),
+            regex: None,
+        }
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    pub fn name(&self) -> &str {
+        &self.matcher.name
+    }
+
+    pub fn op(&self) -> MatchOp {
+        self.matcher.op
+    }
+
+    pub fn value(&self) -> &str {
+        &self.matcher.value
+    }
+
     /// Whether the matcher accepts a label value (an absent label is `""`).
     pub fn matches_value(&self, value: &str) -> bool {
         let re = || self.regex.as_ref().is_some_and(|re| re.is_match(value));
@@ -122,27 +258,23 @@ impl Compiled {
         }
     }
 
-    pub fn matches(&self, labels: &BTreeMap<Text, Text>) -> bool {
-        let value = labels
-            .iter()
-            .find(|(k, _)| k.as_str() == self.matcher.name)
-            .map_or("", |(_, v)| v.as_str());
-        self.matches_value(value)
+    pub fn matches<L: LabelSet + ?Sized>(&self, labels: &L) -> bool {
+        self.matches_value(labels.label(&self.matcher.name).unwrap_or(""))
     }
 }
 
 /// Compiles every matcher; the first bad one is the error.
-pub fn compile_all(matchers: &[Matcher]) -> Result<Vec<Compiled>, String> {
+pub fn compile_all(matchers: &[Matcher]) -> Result<Vec<Compiled>, MatcherError> {
     matchers.iter().map(Matcher::compile).collect()
 }
 
 /// True when every matcher accepts `labels` (an empty list catches everything, so callers
 /// that create silences must refuse it).
-pub fn all_match(compiled: &[Compiled], labels: &BTreeMap<Text, Text>) -> bool {
+pub fn all_match<L: LabelSet + ?Sized>(compiled: &[Compiled], labels: &L) -> bool {
     compiled.iter().all(|m| m.matches(labels))
 }
 
-/// A label name as Alertmanager's classic parser accepts it.
+/// A classic Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_label_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
@@ -151,96 +283,116 @@ pub fn is_label_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Parses one matcher: `name="value"`, `name!=value`, `name=~"re"`, `name !~ "re"`. The
-/// value may be quoted (with `\"`, `\\` and `\n` escapes) or bare.
-pub fn parse_matcher(text: &str) -> Result<Matcher, String> {
-    let text = text.trim();
-    let name_end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(text.len());
-    let name = &text[..name_end];
-    if !is_label_name(name) {
-        return Err(format!(
-            "expected a matcher such as severity=\"critical\", found {text:?}"
-        ));
+/// Go's `\s`: the ASCII whitespace the classic parser trims.
+fn is_go_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+/// Parses one matcher: `name="value"`, `name!=value`, `name=~"re"`, `name !~ "re"` (names may
+/// hold `:` as Alertmanager's parser allows). A regex that does not compile is refused here.
+pub fn parse_matcher(input: &str) -> Result<Matcher, MatcherError> {
+    let bad = || MatcherError::BadFormat {
+        input: input.to_string(),
+    };
+    let rest = input.trim_start_matches(is_go_space);
+    let first_ok = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':';
+    if !rest.chars().next().is_some_and(first_ok) {
+        return Err(bad());
     }
-    let rest = text[name_end..].trim_start();
-    let (op, rest) = if let Some(r) = rest.strip_prefix("=~") {
-        (MatchOp::Regex, r)
-    } else if let Some(r) = rest.strip_prefix("!~") {
-        (MatchOp::NotRegex, r)
-    } else if let Some(r) = rest.strip_prefix("!=") {
-        (MatchOp::NotEqual, r)
-    } else if let Some(r) = rest.strip_prefix('=') {
-        (MatchOp::Equal, r)
-    } else {
-        return Err(format!(
-            "{text:?}: expected an operator (=, !=, =~ or !~) after {name:?}"
-        ));
-    };
-    let rest = rest.trim();
-    let value = match rest.strip_prefix('"') {
-        Some(quoted) => unquote(quoted).ok_or_else(|| {
-            format!("{text:?}: the value's closing quote is missing or escaped wrongly")
-        })?,
-        None if rest.contains('"') => {
-            return Err(format!("{text:?}: unbalanced quote in the value"));
-        }
-        None => rest.to_string(),
-    };
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(rest.len());
+    let (name, rest) = rest.split_at(name_len);
+    let rest = rest.trim_start_matches(is_go_space);
+    let (op, rest) = [
+        ("=~", MatchOp::Regex),
+        ("!=", MatchOp::NotEqual),
+        ("!~", MatchOp::NotRegex),
+        ("=", MatchOp::Equal),
+    ]
+    .into_iter()
+    .find_map(|(token, op)| rest.strip_prefix(token).map(|r| (op, r)))
+    .ok_or_else(|| MatcherError::NoOperator {
+        input: input.to_string(),
+        name: name.to_string(),
+    })?;
+    let value = unescape_value(input, rest.trim_matches(is_go_space))?;
     let matcher = Matcher::new(name, op, &value);
     matcher.compile()?;
     Ok(matcher)
 }
 
-/// The value inside quotes (`rest` starts after the opening quote); None unless the text
-/// ends right after the closing quote.
-fn unquote(rest: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
+/// Unescapes a value: `\"`, `\n`, `\\`; other escapes stay as written; a leading quote needs
+/// a closing one at the very end.
+fn unescape_value(input: &str, raw: &str) -> Result<String, MatcherError> {
+    let (body, quoted) = match raw.strip_prefix('"') {
+        Some(body) => (body, true),
+        None => (raw, false),
+    };
+    let quote_error = || {
+        let (input, raw) = (input.to_string(), raw.to_string());
+        if quoted {
+            MatcherError::Unterminated { input, raw }
+        } else {
+            MatcherError::StrayQuote { input, raw }
+        }
+    };
+    let mut value = String::with_capacity(body.len());
+    let (mut escaped, mut open) = (false, quoted);
+    for (i, c) in body.char_indices() {
+        let last = i + c.len_utf8() == body.len();
+        if escaped {
+            escaped = false;
+            match c {
+                'n' => value.push('\n'),
+                '"' | '\\' => value.push(c),
+                other => {
+                    value.push('\\');
+                    value.push(other);
+                }
+            }
+            continue;
+        }
         match c {
-            '\\' => match chars.next()? {
-                'n' => out.push('\n'),
-                other => out.push(other),
-            },
-            '"' => return chars.as_str().trim().is_empty().then_some(out),
-            other => out.push(other),
+            '\\' if !last => escaped = true,
+            '\\' => value.push('\\'),
+            '"' if !open || !last => return Err(quote_error()),
+            '"' => open = false,
+            other => value.push(other),
         }
     }
-    None
+    if open {
+        return Err(quote_error());
+    }
+    Ok(value)
 }
 
-/// Parses a list written `{a="1", b=~"2"}` or `a="1", b=~"2"` (commas inside quotes are
-/// part of values).
-pub fn parse_matchers(text: &str) -> Result<Vec<Matcher>, String> {
-    let trimmed = text.trim();
-    let inner = trimmed
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(trimmed);
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let (mut quoted, mut escaped) = (false, false);
-    for c in inner.chars() {
+/// Parses a comma-separated list, optionally in braces: `{a="x", b=~"y.*"}`. Commas inside
+/// quotes belong to values; a trailing comma is allowed, an empty entry is not.
+pub fn parse_matchers(input: &str) -> Result<Vec<Matcher>, MatcherError> {
+    let s = input.strip_prefix('{').unwrap_or(input);
+    let s = s.strip_suffix('}').unwrap_or(s);
+    let (mut tokens, mut token) = (Vec::new(), String::new());
+    let (mut inside_quotes, mut escaped) = (false, false);
+    for c in s.chars() {
         match c {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                parts.push(std::mem::take(&mut current));
+            ',' if !inside_quotes => {
+                tokens.push(std::mem::take(&mut token));
                 continue;
             }
-            _ => {}
+            ',' => {}
+            '"' if escaped => escaped = false,
+            '"' => inside_quotes = !inside_quotes,
+            '\\' => escaped = !escaped,
+            _ => escaped = false,
         }
-        current.push(c);
+        token.push(c);
     }
-    parts.push(current);
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| parse_matcher(p))
-        .collect()
+    let last = token.trim_matches(is_go_space);
+    if !last.is_empty() {
+        tokens.push(last.to_string());
+    }
+    tokens.iter().map(|t| parse_matcher(t)).collect()
 }
 
 #[cfg(test)]

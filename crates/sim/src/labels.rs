@@ -102,6 +102,12 @@ impl Labels {
     }
 }
 
+impl watchdeck_core::matcher::LabelSet for Labels {
+    fn label(&self, name: &str) -> Option<&str> {
+        self.get(name)
+    }
+}
+
 impl fmt::Display for Labels {
     /// Prints `{a="x", b="y"}` with the metric name in front when present, as Prometheus does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -87,36 +87,43 @@ fn parsing_errors_say_what_is_wrong() {
     assert!(
         parse_matcher("=x")
             .unwrap_err()
+            .to_string()
             .contains("expected a matcher")
     );
     assert!(
         parse_matcher("9a=x")
             .unwrap_err()
+            .to_string()
             .contains("expected a matcher")
     );
     assert!(
         parse_matcher("a x")
             .unwrap_err()
+            .to_string()
             .contains("expected an operator")
     );
     assert!(
         parse_matcher(r#"a="x"#)
             .unwrap_err()
+            .to_string()
             .contains("closing quote")
     );
     assert!(
         parse_matcher(r#"a="x" y"#)
             .unwrap_err()
+            .to_string()
             .contains("closing quote")
     );
     assert!(
         parse_matcher(r#"a=x"y"#)
             .unwrap_err()
+            .to_string()
             .contains("unbalanced")
     );
     assert!(
         parse_matcher(r#"a=~"(""#)
             .unwrap_err()
+            .to_string()
             .contains("invalid regex")
     );
 }
@@ -130,5 +137,109 @@ fn api_flags_map_to_operators() {
         MatchOp::NotRegex,
     ] {
         assert_eq!(MatchOp::from_flags(op.is_equal(), op.is_regex()), op);
+    }
+}
+
+// Alertmanager's classic parser, case by case (the simulator answers with these texts).
+
+fn parsed(input: &str) -> (String, MatchOp, String) {
+    let m = parse_matcher(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+    (m.name, m.op, m.value)
+}
+
+#[test]
+fn parses_classic_matchers_with_and_without_quotes() {
+    let cases = [
+        (
+            r#"alertname="HighErrorRate""#,
+            "alertname",
+            MatchOp::Equal,
+            "HighErrorRate",
+        ),
+        (
+            r#"severity=~"crit.*""#,
+            "severity",
+            MatchOp::Regex,
+            "crit.*",
+        ),
+        (
+            "cluster!=eu-west-1",
+            "cluster",
+            MatchOp::NotEqual,
+            "eu-west-1",
+        ),
+        ("  job !~ api|web  ", "job", MatchOp::NotRegex, "api|web"),
+        (
+            r#"quote="say \"hi\", ok""#,
+            "quote",
+            MatchOp::Equal,
+            r#"say "hi", ok"#,
+        ),
+        (r#"path="a\\b\nc""#, "path", MatchOp::Equal, "a\\b\nc"),
+        (r#"odd="a\qb""#, "odd", MatchOp::Equal, r"a\qb"),
+        (r#"digits=~"\d+""#, "digits", MatchOp::Regex, r"\d+"),
+        ("empty=", "empty", MatchOp::Equal, ""),
+        ("ns:name=x", "ns:name", MatchOp::Equal, "x"),
+    ];
+    for (input, name, op, value) in cases {
+        assert_eq!(
+            parsed(input),
+            (name.to_string(), op, value.to_string()),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn rejects_bad_matchers_in_alertmanagers_words() {
+    let cases = [
+        ("cluster~eu", "bad matcher format: cluster~eu"),
+        ("=x", "bad matcher format: =x"),
+        ("1abc=x", "bad matcher format: 1abc=x"),
+        (
+            r#"a="unterminated"#,
+            r#"matcher value contains unescaped double quote: "unterminated"#,
+        ),
+        (
+            r#"a="x"y""#,
+            r#"matcher value contains unescaped double quote: "x"y""#,
+        ),
+    ];
+    for (input, message) in cases {
+        let err = parse_matcher(input).err().map(|e| e.alertmanager_text());
+        assert_eq!(err.as_deref(), Some(message), "{input}");
+    }
+    let err = parse_matcher("a=~(")
+        .err()
+        .map(|e| e.alertmanager_text())
+        .unwrap_or_default();
+    assert!(
+        err.starts_with("error parsing regexp: ") && err.ends_with("`^(?:()$`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn parses_lists_in_braces_with_commas_inside_quotes() {
+    let ms = parse_matchers(r#"{foo = "bar", dings != "bums", msg="a, b", }"#).unwrap_or_default();
+    let got: Vec<String> = ms.iter().map(ToString::to_string).collect();
+    assert_eq!(got, [r#"foo="bar""#, r#"dings!="bums""#, r#"msg="a, b""#]);
+    assert_eq!(parse_matchers("{}").map(|v| v.len()), Ok(0));
+    assert!(matches!(
+        parse_matchers("a=b,,c=d"),
+        Err(MatcherError::BadFormat { input }) if input.is_empty()
+    ));
+}
+
+#[test]
+fn label_names_follow_the_classic_rule() {
+    for (name, ok) in [
+        ("alertname", true),
+        ("_x1", true),
+        ("1x", false),
+        ("a-b", false),
+        ("", false),
+    ] {
+        assert_eq!(is_label_name(name), ok, "{name:?}");
     }
 }

@@ -87,7 +87,7 @@ impl SilenceForm {
         self.matchers
             .iter()
             .filter(|line| !line.text().trim().is_empty())
-            .map(|line| parse_matcher(line.text()))
+            .map(|line| parse_matcher(line.text()).map_err(String::from))
             .collect()
     }
 
@@ -145,7 +145,10 @@ pub struct Preview<'a> {
 
 /// The live preview for `form` over every alert of the fleet (active and suppressed).
 pub fn preview<'a>(model: &'a Model, form: &SilenceForm) -> Preview<'a> {
-    let compiled = match form.parsed_matchers().and_then(|m| compile_all(&m)) {
+    let compiled = match form
+        .parsed_matchers()
+        .and_then(|m| compile_all(&m).map_err(String::from))
+    {
         Ok(compiled) => compiled,
         Err(error) => {
             return Preview {

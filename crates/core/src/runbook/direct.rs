@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use super::resolved::{Matcher, ObjectKind, ObjectRef};
+use super::resolved::{ObjectKind, ObjectRef};
 use super::spec::{
     Field, MatcherSpec, Objectives, PromotionSpec, Runbook, Step, StepKind, TargetSpec, Template,
 };
+use crate::matcher::Matcher;
 
 /// How long a scale or a rollback may take to roll out before the step fails.
 pub const ROLLOUT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
@@ -200,8 +201,8 @@ pub fn silence(
             Ok(MatcherSpec {
                 name: m.name.clone(),
                 value: literal(&m.value)?,
-                is_regex: m.is_regex,
-                is_equal: m.is_equal,
+                is_regex: m.op.is_regex(),
+                is_equal: m.op.is_equal(),
             })
         })
         .collect::<Result<Vec<_>, DirectError>>()?;
@@ -252,13 +253,7 @@ pub fn expire_silence(cluster: &str, id: &str) -> Result<Runbook, DirectError> {
 }
 
 fn matcher_text(m: &Matcher) -> String {
-    let op = match (m.is_equal, m.is_regex) {
-        (true, false) => "=",
-        (false, false) => "!=",
-        (true, true) => "=~",
-        (false, true) => "!~",
-    };
-    format!("{}{op}{:?}", m.name, m.value)
+    format!("{}{}{:?}", m.name, m.op.as_str(), m.value)
 }
 
 /// `2h`, `90m`, `45s`: the largest unit that divides the duration.

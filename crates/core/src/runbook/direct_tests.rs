@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::matcher::MatchOp;
 
 fn deployment(name: &str) -> ObjectRef {
     ObjectRef {
@@ -185,12 +186,7 @@ fn injection_attempts_in_names_are_refused() {
 }
 
 fn matcher(name: &str, value: &str) -> Matcher {
-    Matcher {
-        name: name.into(),
-        value: value.into(),
-        is_regex: false,
-        is_equal: true,
-    }
+    Matcher::new(name, MatchOp::Equal, value)
 }
 
 #[test]

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use super::params::{CommandPolicy, Values};
-use super::resolved::{Matcher, Mutation, ObjectRef, Probe, ResolvedStep};
+use super::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use super::spec::{
     ConditionSpec, Field, ObjectKind, PromotionSpec, Step, StepKind, TargetSpec, Template,
 };
+use crate::matcher::{MatchOp, Matcher};
 
 /// Substitutes `values` into the step's typed fields and templates. Fails (worded for
 /// people) when a referenced parameter has no value, a substituted field does not fit its
@@ -138,12 +139,11 @@ fn resolve_kind(
             let matchers = matchers
                 .iter()
                 .map(|m| {
-                    Ok(Matcher {
-                        name: m.name.clone(),
-                        value: r.template(&m.value)?,
-                        is_regex: m.is_regex,
-                        is_equal: m.is_equal,
-                    })
+                    Ok(Matcher::new(
+                        &m.name,
+                        MatchOp::from_flags(m.is_equal, m.is_regex),
+                        &r.template(&m.value)?,
+                    ))
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             let mutation = Mutation::Silence {

@@ -1,6 +1,7 @@
 //! A step with every parameter substituted: concrete objects, mutations and probes. This is
 //! the vocabulary the engine and `ops` share; nothing here holds a placeholder.
 
+use crate::matcher::Matcher;
 use std::time::Duration;
 
 pub use super::spec::{Comparison, ObjectKind};
@@ -182,15 +183,6 @@ impl std::fmt::Display for AccessCheck {
         }
         write!(f, " {} in namespace {}", self.name, self.namespace)
     }
-}
-
-/// An Alertmanager matcher, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Matcher {
-    pub name: String,
-    pub value: String,
-    pub is_regex: bool,
-    pub is_equal: bool,
 }
 
 /// A resolved condition.

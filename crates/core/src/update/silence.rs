@@ -17,7 +17,6 @@ use crate::model::runs::StartRun;
 use crate::model::silence_form::{Field, SilenceDraft, SilenceForm};
 use crate::model::suggest::alert_text;
 use crate::runbook::direct;
-use crate::runbook::resolved::Matcher as RunMatcher;
 use crate::text::Text;
 
 /// Longest text a field of the form keeps.
@@ -76,16 +75,7 @@ fn silence_run(model: &Model, form: &SilenceForm, draft: SilenceDraft) -> Result
         .get(form.cluster)
         .map(|c| c.name.as_str())
         .ok_or_else(|| "the alert's cluster is gone".to_string())?;
-    let matchers = draft
-        .matchers
-        .iter()
-        .map(|m| RunMatcher {
-            name: m.name.clone(),
-            value: m.value.clone(),
-            is_regex: m.op.is_regex(),
-            is_equal: m.op.is_equal(),
-        })
-        .collect();
+    let matchers = draft.matchers.clone();
     let mut comment = draft.comment.trim().to_string();
     let author = draft.created_by.trim();
     if author != model.ui.user.as_str() {

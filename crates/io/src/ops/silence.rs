@@ -11,26 +11,12 @@ use crate::sources::alertmanager::wire::{
 use crate::sources::endpoint::{EndpointSpec, FetchError, HttpEndpoint, Reply};
 use crate::sources::target::ClusterTarget;
 use watchdeck_core::matcher;
-use watchdeck_core::matcher::MatchOp;
 use watchdeck_core::model::alert::Alert;
 use watchdeck_core::model::silence_form::SilenceDraft;
 use watchdeck_core::runbook::op::diff::diff;
 use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
-use watchdeck_core::runbook::resolved::{Matcher, Mutation};
+use watchdeck_core::runbook::resolved::Mutation;
 use watchdeck_core::text::sanitize;
-
-fn model_matchers(matchers: &[Matcher]) -> Vec<matcher::Matcher> {
-    matchers
-        .iter()
-        .map(|m| {
-            matcher::Matcher::new(
-                &m.name,
-                MatchOp::from_flags(m.is_equal, m.is_regex),
-                &m.value,
-            )
-        })
-        .collect()
-}
 
 fn shown(matchers: &[matcher::Matcher]) -> String {
     let texts: Vec<String> = matchers.iter().map(|m| sanitize(&m.to_string())).collect();
@@ -48,9 +34,8 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
         return Err(OpError::new("not a silence"));
     };
     let target = ops.target(cluster)?;
-    let matchers = model_matchers(matchers);
-    let compiled = matcher::compile_all(&matchers)
-        .map_err(|e| OpError::new(format!("silence matchers: {}", sanitize(&e))))?;
+    let compiled = matcher::compile_all(matchers)
+        .map_err(|e| OpError::new(format!("silence matchers: {}", sanitize(&e.to_string()))))?;
     let draft = SilenceDraft {
         matchers: matchers.clone(),
         duration_secs: i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2),
@@ -61,7 +46,7 @@ pub async fn plan(ops: &Ops, mutation: &Mutation) -> Result<PlanReport, OpError>
     let after = Snapshot {
         resource_version: None,
         lines: vec![
-            format!("matchers: {}", shown(&matchers)),
+            format!("matchers: {}", shown(matchers)),
             format!(
                 "starts at: {}",
                 sanitize(body["startsAt"].as_str().unwrap_or(""))
@@ -198,7 +183,7 @@ pub async fn read(ops: &Ops, mutation: &Mutation) -> Result<Snapshot, OpError> {
         return Err(OpError::new("not a silence"));
     };
     let target = ops.target(cluster)?;
-    let wanted = shown(&model_matchers(matchers));
+    let wanted = shown(matchers);
     let (index, body) = first_answer(ops, target, cluster, |endpoint| async move {
         endpoint.get("/api/v2/silences", &[]).await
     })

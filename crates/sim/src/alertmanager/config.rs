@@ -3,14 +3,14 @@
 
 use std::fmt::Write as _;
 
-use super::matchers::Matcher;
 use crate::clock::Millis;
+use watchdeck_core::matcher::Compiled;
 
 /// An inhibit rule: firing `source` alerts mute `target` alerts whose `equal` labels agree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InhibitRule {
-    pub source_matchers: Vec<Matcher>,
-    pub target_matchers: Vec<Matcher>,
+    pub source_matchers: Vec<Compiled>,
+    pub target_matchers: Vec<Compiled>,
     pub equal: Vec<String>,
 }
 
@@ -35,8 +35,8 @@ impl Default for AmConfig {
             group_by: vec!["alertname".into(), "cluster".into()],
             resolve_timeout_ms: 5 * 60_000,
             inhibit_rules: vec![InhibitRule {
-                source_matchers: vec![Matcher::equal("severity", "critical")],
-                target_matchers: vec![Matcher::equal("severity", "warning")],
+                source_matchers: vec![Compiled::equal("severity", "critical")],
+                target_matchers: vec![Compiled::equal("severity", "warning")],
                 equal: vec!["cluster".into(), "service".into()],
             }],
         }
@@ -68,7 +68,7 @@ impl AmConfig {
             y.push_str("inhibit_rules:\n");
         }
         for rule in &self.inhibit_rules {
-            let show = |ms: &[Matcher]| ms.iter().map(ToString::to_string).collect::<Vec<_>>();
+            let show = |ms: &[Compiled]| ms.iter().map(ToString::to_string).collect::<Vec<_>>();
             y.push_str("- source_matchers:\n");
             list(&mut y, "  ", &show(&rule.source_matchers));
             y.push_str("  target_matchers:\n");

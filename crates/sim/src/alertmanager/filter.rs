@@ -4,15 +4,17 @@
 use regex::Regex;
 use thiserror::Error;
 
-use super::matchers::{Matcher, MatcherError, all_match, parse_matchers, regex_error};
 use super::state::{AlertState, AlertStatus};
 use crate::labels::Labels;
+use watchdeck_core::matcher::{
+    Compiled, all_match, compile_all, go_regex_error, parse_matchers, regex_why,
+};
 
 /// A bad query parameter; the message is what Alertmanager answers with a 400.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum FilterError {
-    #[error(transparent)]
-    Matcher(#[from] MatcherError),
+    #[error("{0}")]
+    Matcher(String),
     #[error("failed to parse receiver param: {0}")]
     Receiver(String),
 }
@@ -20,7 +22,7 @@ pub enum FilterError {
 /// Which alerts a GET returns. The default shows everything.
 #[derive(Clone, Debug)]
 pub struct AlertFilter {
-    pub matchers: Vec<Matcher>,
+    pub matchers: Vec<Compiled>,
     pub active: bool,
     pub silenced: bool,
     pub inhibited: bool,
@@ -49,15 +51,16 @@ impl AlertFilter {
         let mut filter = Self::default();
         for (key, value) in query_pairs(raw.unwrap_or("")) {
             match key.as_str() {
-                "filter" => filter.matchers.extend(parse_matchers(&value)?),
+                "filter" => filter.matchers.extend(compiled(&value)?),
                 "active" => filter.active = query_bool(&value, true),
                 "silenced" => filter.silenced = query_bool(&value, true),
                 "inhibited" => filter.inhibited = query_bool(&value, true),
                 "unprocessed" => filter.unprocessed = query_bool(&value, true),
                 "receiver" => {
                     let anchored = format!("^(?:{value})$");
-                    let re = Regex::new(&anchored)
-                        .map_err(|e| FilterError::Receiver(regex_error(&anchored, &e)))?;
+                    let re = Regex::new(&anchored).map_err(|e| {
+                        FilterError::Receiver(go_regex_error(&anchored, &regex_why(&e)))
+                    })?;
                     filter.receiver = Some(re);
                 }
                 _ => {}
@@ -86,12 +89,19 @@ impl AlertFilter {
     }
 }
 
+/// One `filter` parameter's matchers, compiled; errors in Alertmanager's words.
+fn compiled(value: &str) -> Result<Vec<Compiled>, FilterError> {
+    parse_matchers(value)
+        .and_then(|m| compile_all(&m))
+        .map_err(|e| FilterError::Matcher(e.alertmanager_text()))
+}
+
 /// The `filter` parameters of GET /api/v2/silences.
-pub fn silence_filter_from_query(raw: Option<&str>) -> Result<Vec<Matcher>, FilterError> {
+pub fn silence_filter_from_query(raw: Option<&str>) -> Result<Vec<Compiled>, FilterError> {
     let mut matchers = Vec::new();
     for (key, value) in query_pairs(raw.unwrap_or("")) {
         if key == "filter" {
-            matchers.extend(parse_matchers(&value)?);
+            matchers.extend(compiled(&value)?);
         }
     }
     Ok(matchers)

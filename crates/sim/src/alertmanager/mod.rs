@@ -2,14 +2,13 @@
 //! silence, inhibition and status.
 //!
 //! - `state`: the pure, virtual-time store (`AmState`): alerts merged by fingerprint, status.
-//! - `silences`: the silence store and its lifecycle; `matchers`: the matcher parser.
+//! - `silences`: the silence store and its lifecycle (matchers come from `watchdeck_core::matcher`).
 //! - `config`: route, resolve timeout and inhibit rules; `filter`: GET query parameters.
 //! - `api` and `wire`: the axum router and the OpenAPI JSON shapes.
 
 pub mod api;
 pub mod config;
 pub mod filter;
-pub mod matchers;
 pub mod silences;
 pub mod state;
 pub mod wire;
@@ -17,7 +16,6 @@ pub mod wire;
 pub use api::{AmApiState, router};
 pub use config::{AmConfig, InhibitRule};
 pub use filter::AlertFilter;
-pub use matchers::{MatchOp, Matcher, MatcherError};
 pub use silences::{MatcherSpec, SilenceError, SilenceSpec, SilenceState, StoredSilence};
 pub use state::{
     AlertGroup, AlertState, AlertStatus, AlertView, AmState, IncomingAlert, ReceiveError,

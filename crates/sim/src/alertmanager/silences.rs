@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::matchers::{MatchOp, Matcher, all_match, is_valid_label_name, regex_error};
 use crate::clock::Millis;
 use crate::labels::Labels;
 use crate::rng::SimRng;
+use watchdeck_core::matcher::{
+    Compiled, MatchOp, Matcher, all_match, go_regex_error, is_label_name, regex_why,
+};
 
 /// How long an expired silence stays queryable (Alertmanager's `--data.retention`, 120h).
 pub const RETENTION_MS: Millis = 120 * 3_600_000;
@@ -67,7 +69,7 @@ pub struct SilenceSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredSilence {
     pub id: String,
-    pub matchers: Vec<Matcher>,
+    pub matchers: Vec<Compiled>,
     pub starts_at_ms: Millis,
     pub ends_at_ms: Millis,
     pub updated_at_ms: Millis,
@@ -116,26 +118,28 @@ pub struct Silences {
     rng: SimRng,
 }
 
-fn validate_matcher(spec: &MatcherSpec) -> Result<Matcher, String> {
-    if !is_valid_label_name(&spec.name) {
+fn validate_matcher(spec: &MatcherSpec) -> Result<Compiled, String> {
+    if !is_label_name(&spec.name) {
         return Err(format!("invalid label name {:?}", spec.name));
     }
     let op = MatchOp::from_flags(spec.is_equal, spec.is_regex);
     if op.is_regex() {
         // Alertmanager validates the bare pattern first, so `a)(b` cannot sneak past the anchors.
         if let Err(e) = regex::Regex::new(&spec.value) {
-            let why = regex_error(&spec.value, &e);
+            let why = go_regex_error(&spec.value, &regex_why(&e));
             return Err(format!(
                 "invalid regular expression {:?}: {why}",
                 spec.value
             ));
         }
     }
-    Matcher::new(op, &spec.name, &spec.value).map_err(|e| e.to_string())
+    Matcher::new(&spec.name, op, &spec.value)
+        .compile()
+        .map_err(|e| e.alertmanager_text())
 }
 
 /// Alertmanager's `validateSilence`, returning the compiled matchers.
-fn validate(spec: &SilenceSpec) -> Result<Vec<Matcher>, SilenceError> {
+fn validate(spec: &SilenceSpec) -> Result<Vec<Compiled>, SilenceError> {
     let invalid = |m: String| SilenceError::Invalid(m);
     if spec.matchers.is_empty() {
         return Err(invalid("at least one matcher required".into()));
@@ -146,7 +150,7 @@ fn validate(spec: &SilenceSpec) -> Result<Vec<Matcher>, SilenceError> {
             validate_matcher(m).map_err(|e| invalid(format!("invalid label matcher {i}: {e}")))?;
         matchers.push(matcher);
     }
-    let matches_empty = |m: &Matcher| match m.op() {
+    let matches_empty = |m: &Compiled| match m.op() {
         MatchOp::Equal | MatchOp::Regex => m.matches_value(""),
         MatchOp::NotEqual | MatchOp::NotRegex => false,
     };
@@ -242,7 +246,7 @@ impl Silences {
     /// Silences whose matchers include every filter matcher exactly (name, operator, value),
     /// sorted as Alertmanager sorts them: active by soonest end, pending by soonest start,
     /// expired by most recent end; ties by ID.
-    pub fn list(&self, now: Millis, filter: &[Matcher]) -> Vec<&StoredSilence> {
+    pub fn list(&self, now: Millis, filter: &[Compiled]) -> Vec<&StoredSilence> {
         let mut out: Vec<&StoredSilence> = self
             .by_id
             .values()

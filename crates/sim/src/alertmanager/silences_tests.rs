@@ -1,7 +1,7 @@
 //! Tests for the silence store: lifecycle, updates, validation, listing and retention.
 
 use super::*;
-use crate::alertmanager::matchers::parse_matcher;
+use watchdeck_core::matcher::parse_matcher;
 
 const T0: Millis = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const MIN: Millis = 60_000;
@@ -228,7 +228,12 @@ fn list_filters_exactly_and_sorts_by_state_then_time() {
         [soon.as_str(), late.as_str(), pending.as_str(), old.as_str()]
     );
 
-    let filter = |text: &str| parse_matcher(text).map(|m| vec![m]).unwrap_or_default();
+    let filter = |text: &str| {
+        parse_matcher(text)
+            .and_then(|m| m.compile())
+            .map(|m| vec![m])
+            .unwrap_or_default()
+    };
     let only_b: Vec<&str> = s
         .list(now, &filter("b=2"))
         .iter()

@@ -8,11 +8,11 @@ use thiserror::Error;
 
 use super::config::AmConfig;
 use super::filter::AlertFilter;
-use super::matchers::{all_match, is_valid_label_name};
 use super::silences::{SilenceError, SilenceSpec, Silences, StoredSilence};
 use crate::clock::Millis;
 use crate::labels::Labels;
 use crate::rng::SimRng;
+use watchdeck_core::matcher::{Compiled, all_match, is_label_name};
 
 /// An alert as posted to POST /api/v2/alerts (by the rule engine or a real Prometheus).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub struct AmState {
 }
 
 fn validate_label_set(labels: &Labels) -> Result<(), String> {
-    match labels.iter().find(|(name, _)| !is_valid_label_name(name)) {
+    match labels.iter().find(|(name, _)| !is_label_name(name)) {
         Some((name, _)) => Err(format!("invalid name {name:?}")),
         None => Ok(()),
     }
@@ -330,11 +330,7 @@ impl AmState {
     }
 
     /// GET /api/v2/silences with its `filter` matchers.
-    pub fn silences(
-        &self,
-        now: Millis,
-        filter: &[super::matchers::Matcher],
-    ) -> Vec<&StoredSilence> {
+    pub fn silences(&self, now: Millis, filter: &[Compiled]) -> Vec<&StoredSilence> {
         self.silences.list(now, filter)
     }
 }

@@ -253,7 +253,7 @@ fn silenced_source_still_inhibits_and_resolved_source_does_not() {
 fn alert_matching_both_sides_does_not_inhibit_itself_or_its_peers() {
     let mut config = AmConfig::default();
     config.inhibit_rules[0].target_matchers =
-        vec![crate::alertmanager::matchers::Matcher::equal("team", "sre")];
+        vec![watchdeck_core::matcher::Compiled::equal("team", "sre")];
     let mut s = AmState::new(1, config);
     let mut a = fire("HighErrorRate", "critical", "eu-west-1", "api");
     a.labels.insert("team", "sre");

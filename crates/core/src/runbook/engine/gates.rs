@@ -384,15 +384,7 @@ pub(super) fn describe(mutation: &Mutation, plan: Option<&PlanReport>) -> String
         } => {
             let matchers = matchers
                 .iter()
-                .map(|m| {
-                    let op = match (m.is_equal, m.is_regex) {
-                        (true, false) => "=",
-                        (false, false) => "!=",
-                        (true, true) => "=~",
-                        (false, true) => "!~",
-                    };
-                    format!("{}{op}{:?}", m.name, m.value)
-                })
+                .map(|m| format!("{}{}{:?}", m.name, m.op.as_str(), m.value))
                 .collect::<Vec<_>>()
                 .join(", ");
             format!(
