@@ -8,39 +8,27 @@ use crate::event::{Mouse, MouseKind};
 use crate::model::range_step::choose_step;
 use crate::model::slo_view::{SloDetail, selected_slo, slo_clusters, slo_rows};
 use crate::model::{Cursor, Model, scroll_offset};
-use crate::screen::View;
 use crate::slo::SloScope;
 
 /// Points the detail charts ask for (their width is not known to `update`).
 pub const CHART_POINTS: u16 = 120;
 
-/// Actions the SLO screens take before the general handling; `None` leaves `action` to it.
-pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+/// The SLA helper popup, which opens on any screen, before the screen's own actions (the
+/// SLOs screen's are in `screens/slos.rs`); `None` leaves `action` to them.
+pub fn on_sla_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
     let slo = &mut model.ui.slo;
     match action {
         Action::ToggleSla => {
             slo.sla = !slo.sla;
-            return Some(vec![Effect::Render]);
+            Some(vec![Effect::Render])
         }
         Action::Close if slo.sla => {
             slo.sla = false;
-            return Some(vec![Effect::Render]);
-        }
-        // The helper is modal: only help and quit pass.
-        Action::ToggleHelp | Action::Quit => return None,
-        _ if slo.sla => return Some(Vec::new()),
-        _ => {}
-    }
-    if model.ui.view != View::Slos {
-        return (action == Action::SloNextCluster).then(Vec::new);
-    }
-    match action {
-        Action::ToggleDescribe => Some(open_detail(model)),
-        Action::Close if model.ui.slo.detail.is_some() => {
-            model.ui.slo.detail = None;
             Some(vec![Effect::Render])
         }
-        Action::SloNextCluster => Some(next_cluster(model)),
+        // The helper is modal: only help and quit pass.
+        Action::ToggleHelp | Action::Quit => None,
+        _ if slo.sla => Some(Vec::new()),
         _ => None,
     }
 }
@@ -113,7 +101,7 @@ pub fn open_detail(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A fleet SLO's detail: chart the next of its clusters.
-fn next_cluster(model: &mut Model) -> Vec<Effect> {
+pub(super) fn next_cluster(model: &mut Model) -> Vec<Effect> {
     let Some(detail) = model.ui.slo.detail else {
         return Vec::new();
     };
@@ -159,7 +147,7 @@ fn chart_request(model: &mut Model) -> Option<Effect> {
 
 /// Clicks and the wheel on the SLO list; `None` when the pointer is elsewhere.
 pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
-    if model.ui.view != View::Slos || model.ui.slo.sla || model.ui.slo.detail.is_some() {
+    if model.ui.slo.sla || model.ui.slo.detail.is_some() {
         return None;
     }
     let area = model.ui.layout.slos?;

@@ -1,7 +1,9 @@
 //! The Workloads screen's state changes and the direct actions of the views: the cursor
-//! (keys and mouse), sort, and `x` scale (here and on the Pods screen), `u` roll back and
-//! `P` promote, each asking what it needs in a popup and then emitting `Effect::StartRun`
+//! (keys and mouse), the panes, and `x` scale (here and on the Pods screen), `u` roll back
+//! and `P` promote, each asking what it needs in a popup and then emitting `Effect::StartRun`
 //! with a one-step runbook from `runbook::direct`, so every action goes through the engine.
+//! Which key does what on which screen is in the screens' descriptors (`screens/workloads.rs`,
+//! `screens/pods.rs`).
 
 use std::sync::Arc;
 
@@ -20,41 +22,10 @@ use crate::model::workload_view::{
 use crate::model::{Cursor, Model, scroll_offset};
 use crate::runbook::direct::{self, DirectError};
 use crate::runbook::spec::Runbook;
-use crate::screen::View;
 use crate::text::Text;
 
 /// Digits the replica count takes (up to `direct::MAX_REPLICAS`).
 const MAX_DIGITS: usize = 4;
-
-/// Actions the Workloads screen (and `x` on the Pods screen) take before the general
-/// handling; `None` leaves `action` to it.
-pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    match (model.ui.view, action) {
-        (View::Pods, Action::Scale) => Some(scale_pod_owner(model)),
-        (View::Workloads, Action::Scale) => Some(open_scale(model)),
-        (View::Workloads, Action::Rollback) => Some(open_rollback(model)),
-        (View::Workloads, Action::Promote) => Some(promote(model)),
-        (View::Workloads, Action::SortNext) => {
-            model.ui.workloads.sort = model.ui.workloads.sort.next();
-            Some(vec![Effect::Render])
-        }
-        (View::Workloads, Action::SortReverse) => {
-            model.ui.workloads.reversed = !model.ui.workloads.reversed;
-            Some(vec![Effect::Render])
-        }
-        (
-            View::Workloads,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom,
-        ) => Some(move_cursor(model, action)),
-        (View::Workloads, Action::FocusNext) => Some(switch_pane(model)),
-        _ => None,
-    }
-}
 
 /// The rows of the pane holding row `index`: workloads `0..first_db`, databases
 /// `first_db..len`.
@@ -71,7 +42,7 @@ fn pane_of(keys: &[RowKey], index: usize) -> std::ops::Range<usize> {
 }
 
 /// Ctrl-W: focus the other table (workloads / databases), back on the row it had.
-fn switch_pane(model: &mut Model) -> Vec<Effect> {
+pub(super) fn switch_pane(model: &mut Model) -> Vec<Effect> {
     let keys = row_keys(model);
     if keys.is_empty() {
         return vec![Effect::Render];
@@ -105,7 +76,7 @@ fn page(model: &Model) -> usize {
     (rows(layout.workloads) + rows(layout.databases)).max(1)
 }
 
-fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
+pub(super) fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
     let keys = row_keys(model);
     if keys.is_empty() {
         model.ui.workloads.cursor = Cursor::default();
@@ -133,7 +104,7 @@ fn select(model: &mut Model, keys: Vec<RowKey>, target: usize) {
 
 /// Clicks and the wheel on the workloads or databases table; `None` elsewhere.
 pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
-    if model.ui.view != View::Workloads || model.ui.workloads.popup.is_some() {
+    if model.ui.workloads.popup.is_some() {
         return None;
     }
     let layout = model.ui.layout;
@@ -195,7 +166,7 @@ fn selected_workload(model: &Model) -> Option<(ClusterId, &WorkloadRow)> {
     Some((cluster, row))
 }
 
-fn open_scale(model: &mut Model) -> Vec<Effect> {
+pub(super) fn open_scale(model: &mut Model) -> Vec<Effect> {
     let Some((cluster, row)) = selected_workload(model) else {
         return notice(model, "scale: select a Deployment or StatefulSet first");
     };
@@ -220,7 +191,7 @@ fn open_scale_for(model: &mut Model, cluster: ClusterId, row: &WorkloadRow) -> V
 }
 
 /// `x` on the Pods screen: scale the selected pod's owner (its ReplicaSet's Deployment).
-fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
+pub(super) fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
     let rows = pod_list(model);
     let all = rows.all();
     let Some(entry) = all.get(selected_pod(model, &all)).copied() else {
@@ -258,7 +229,7 @@ fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
     }
 }
 
-fn open_rollback(model: &mut Model) -> Vec<Effect> {
+pub(super) fn open_rollback(model: &mut Model) -> Vec<Effect> {
     let Some((cluster, row)) = selected_workload(model) else {
         return notice(model, "roll back: select a Deployment first");
     };
@@ -286,7 +257,7 @@ fn open_rollback(model: &mut Model) -> Vec<Effect> {
 
 /// `P`: a replica cluster leaves replica mode; on a primary cluster, its first ready replica
 /// instance (a pod `NAME-N` other than the primary) becomes the primary.
-fn promote(model: &mut Model) -> Vec<Effect> {
+pub(super) fn promote(model: &mut Model) -> Vec<Effect> {
     let Some(RowKey::Database(cluster, key)) = selected_key(model) else {
         return notice(model, "promote: select a database first");
     };
