@@ -32,14 +32,13 @@ pub mod screens;
 #[cfg(test)]
 mod shell_tests;
 mod silence;
+mod sla;
 mod slo;
-pub(crate) mod slo_view;
 #[cfg(test)]
 mod slo_view_tests;
 mod suggest;
 #[cfg(test)]
 mod suggest_tests;
-mod workloads;
 
 #[cfg(test)]
 mod tests;
@@ -83,7 +82,7 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Key { key, .. } if model.ui.workloads.popup.is_some() => {
-            workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
+            screens::workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
         }
         Msg::Key { key, .. } => match input::on_key(model, key) {
             Some(effects) => effects,
@@ -185,7 +184,7 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
 fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
     // The SLA helper (it opens anywhere), then the screen's own actions.
     if !model.ui.show_help
-        && let Some(effects) = slo_view::on_sla_action(model, action)
+        && let Some(effects) = sla::on_action(model, action)
     {
         return effects;
     }
@@ -229,7 +228,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         // The pods sort, unless the screen sorts something of its own (`on_action` above).
         Action::SortNext => kube::sort_next(model),
         Action::SortReverse => kube::sort_reverse(model),
-        // Handled above by `slo_view::on_sla_action` or by the screens they apply to.
+        // Handled above by `sla::on_action` or by the screens they apply to.
         Action::ToggleDescribe
         | Action::ToggleMetrics
         | Action::ToggleSla

@@ -11,10 +11,10 @@
 //! Its rendering is the UI crate's half, `watchdeck_ui::views::SCREENS` (core cannot name
 //! ratatui), in the same order; tests on both sides check the lists against `View::ALL`.
 //!
-//! A descriptor's hooks point at the code of its concern: a screen's own handlers sit in its
-//! file (`screens/pods.rs`), and code several screens share stays in the module of its
-//! concern (`kube` for pods, `metrics` for services, `slo_view`, `workloads`). A new screen
-//! copies `screens/slos.rs`.
+//! A screen's file holds its descriptor and the handlers only it uses (`screens/slos.rs`,
+//! `screens/workloads.rs`); a hook may point at code shared with the data side, which stays
+//! in the module of its concern (`kube` for the pods table and panels, `metrics` for the
+//! services table and chart, `alerts`). A new screen copies `screens/slos.rs`.
 
 use crate::action::{Action, ActionSpec, spec};
 use crate::effect::Effect;
@@ -28,7 +28,7 @@ mod overview;
 mod pods;
 mod services;
 mod slos;
-mod workloads;
+pub(super) mod workloads;
 
 /// Everything `update` needs to know about one screen. Hooks that do not apply are the
 /// `no_*` functions below.

@@ -3,13 +3,14 @@
 //! them; `x` scales the selected pod's owner.
 
 use super::Screen;
+use super::workloads;
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::model::Model;
 use crate::model::filter::FilterTarget;
 use crate::model::pod_view::PodPanel;
 use crate::screen::View;
-use crate::update::{kube, workloads};
+use crate::update::kube;
 
 pub(super) const SCREEN: Screen = Screen {
     view: View::Pods,

@@ -12,7 +12,6 @@ use crate::model::pod_detail::OwnerRef;
 use crate::model::workload_view::selected_key;
 use crate::runbook::resolved::{ObjectKind, ObjectRef};
 use crate::runbook::spec::{Field, PromotionSpec, StepKind};
-use crate::screen::View;
 use crate::update::update;
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
