@@ -4,7 +4,7 @@
 //! cursor moves, the list `/` filters, mouse on its own lists, ticks, the data it needs after
 //! an action) instead of matching on `View` in each place.
 //!
-//! The shape, and why: a screen has three halves that live in three layers. What it is
+//! The shape, and why: a screen has three parts that live in three layers. What it is
 //! (`View`, its title and tab order) is data in the model and stays in `core::screen`; its
 //! key is its `ShowView` entry in `action::ACTIONS`, the one table of keys (see
 //! [`Screen::tab`]). Its behaviour is here: it changes the model, so it sits in `update`.
