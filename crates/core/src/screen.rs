@@ -1,4 +1,7 @@
-//! The console's screens: which there are, their titles and their tab order.
+//! The console's screens: which there are, their titles and their tab order. `View` is
+//! data in the model; what each screen does lives in its descriptors, one per crate side:
+//! `update::screens` (keys, cursor, filter, mouse, tick) and `watchdeck_ui::views::SCREENS`
+//! (rendering, snapshot sizes), both in `View::ALL` order.
 
 /// The screens, in tab order. `1`-`4` jump to one, Tab and Shift-Tab cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -40,15 +43,17 @@ impl View {
         }
     }
 
-    fn position(self) -> usize {
+    /// The screen's place in `View::ALL`: the index of its descriptors in the lists that
+    /// register them (`update::screens::ALL`, `watchdeck_ui::views::SCREENS`).
+    pub fn index(self) -> usize {
         View::ALL.iter().position(|v| *v == self).unwrap_or(0)
     }
 
     pub fn next(self) -> View {
-        View::ALL[(self.position() + 1) % View::ALL.len()]
+        View::ALL[(self.index() + 1) % View::ALL.len()]
     }
 
     pub fn previous(self) -> View {
-        View::ALL[(self.position() + View::ALL.len() - 1) % View::ALL.len()]
+        View::ALL[(self.index() + View::ALL.len() - 1) % View::ALL.len()]
     }
 }

@@ -7,10 +7,8 @@ use crate::action::Action;
 use crate::effect::Effect;
 use crate::event::{DataEvent, Msg, Payload};
 use crate::model::alert::sort_alerts;
-use crate::model::pod_view::PodPanel;
 use crate::model::rows::{merged_alerts, pod_list, selected_alert};
 use crate::model::{Cursor, Model, Pane, scroll_offset};
-use crate::screen::View;
 
 mod input;
 mod mouse;
@@ -30,17 +28,17 @@ mod runbook_entry;
 #[cfg(test)]
 mod runbook_entry_tests;
 pub mod runs;
+pub mod screens;
 #[cfg(test)]
 mod shell_tests;
 mod silence;
+mod sla;
 mod slo;
-pub(crate) mod slo_view;
 #[cfg(test)]
 mod slo_view_tests;
 mod suggest;
 #[cfg(test)]
 mod suggest_tests;
-mod workloads;
 
 #[cfg(test)]
 mod tests;
@@ -84,7 +82,7 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Key { key, .. } if model.ui.workloads.popup.is_some() => {
-            workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
+            screens::workloads::on_key(model, key).unwrap_or_else(|| runs::quit(model))
         }
         Msg::Key { key, .. } => match input::on_key(model, key) {
             Some(effects) => effects,
@@ -105,7 +103,7 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
         } => metrics::viewport(model, rows, chart_columns),
         Msg::Tick { now } => {
             slo::mark_stale(model, now);
-            let mut effects = kube::on_tick(model);
+            let mut effects = (screens::of(model.ui.view).on_tick)(model);
             effects.push(Effect::Render);
             effects
         }
@@ -123,10 +121,11 @@ fn update_inner(model: &mut Model, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Applies an action, then asks for the chart the Services screen now needs, if any.
+/// Applies an action, then asks for the data the screen now shown needs (the Services
+/// screen's chart), if any.
 fn with_chart(model: &mut Model, action: Action) -> Vec<Effect> {
     let mut effects = apply_action(model, action);
-    effects.extend(metrics::ensure_chart(model));
+    effects.extend((screens::of(model.ui.view).needs)(model));
     effects
 }
 
@@ -183,13 +182,14 @@ fn apply_data(model: &mut Model, event: DataEvent) -> Vec<Effect> {
 }
 
 fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    // The SLA helper (it opens anywhere), then the screen's own actions.
     if !model.ui.show_help
-        && let Some(effects) = slo_view::on_action(model, action)
+        && let Some(effects) = sla::on_action(model, action)
     {
         return effects;
     }
     if !model.ui.show_help
-        && let Some(effects) = workloads::on_action(model, action)
+        && let Some(effects) = (screens::of(model.ui.view).on_action)(model, action)
     {
         return effects;
     }
@@ -200,7 +200,6 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
             model.ui.help_scroll = 0;
         }
         Action::Close if model.ui.show_help => model.ui.show_help = false,
-        Action::Close if model.ui.view == View::Pods && kube::close_panel(model) => {}
         Action::Close => return input::clear_filter(model),
         // Help is modal: movement waits until it is closed.
         Action::Up
@@ -226,21 +225,18 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ExpireSilence => return silence::open_expire(model),
         Action::Filter => input::open_filter(model),
         Action::Palette => input::open_palette(model),
-        Action::SortNext if model.ui.view == View::Services => return metrics::sort_next(model),
+        // The pods sort, unless the screen sorts something of its own (`on_action` above).
         Action::SortNext => kube::sort_next(model),
         Action::SortReverse => kube::sort_reverse(model),
-        Action::ToggleDescribe if model.ui.view == View::Pods => {
-            return kube::toggle_panel(model, PodPanel::Describe);
-        }
-        Action::ToggleMetrics if model.ui.view == View::Pods => {
-            return kube::toggle_panel(model, PodPanel::Metrics);
-        }
-        Action::ToggleDescribe | Action::ToggleMetrics => return Vec::new(),
-        // Handled by `slo_view::on_action` above.
-        Action::ToggleSla | Action::SloNextCluster => return Vec::new(),
-        // Handled by `workloads::on_action` above on the screens they apply to.
-        Action::Scale | Action::Rollback | Action::Promote => return Vec::new(),
-        Action::RunSuggested => return suggest::run_for_selected_alert(model),
+        // Handled above by `sla::on_action` or by the screens they apply to.
+        Action::ToggleDescribe
+        | Action::ToggleMetrics
+        | Action::ToggleSla
+        | Action::SloNextCluster
+        | Action::Scale
+        | Action::Rollback
+        | Action::Promote
+        | Action::RunSuggested => return Vec::new(),
         Action::ShowView(view) => model.ui.view = view,
         Action::NextView => model.ui.view = model.ui.view.next(),
         Action::PreviousView => model.ui.view = model.ui.view.previous(),
@@ -255,20 +251,7 @@ fn apply_action(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::PageDown
         | Action::Top
-        | Action::Bottom => match (model.ui.view, model.ui.focus) {
-            (View::Pods, _) | (View::Overview, Pane::Pods) => {
-                move_pods(model, action);
-                let mut effects = kube::follow_selection(model);
-                effects.push(Effect::Render);
-                return effects;
-            }
-            (View::Alerts, _) => alerts::move_grouped(model, action),
-            (View::Overview, Pane::Alerts) => move_alerts(model, action),
-            (View::Services, _) => return metrics::move_services(model, action),
-            (View::Slos, _) => return slo_view::move_cursor(model, action),
-            // Handled by `workloads::on_action` above.
-            (View::Workloads, _) => return Vec::new(),
-        },
+        | Action::Bottom => return (screens::of(model.ui.view).move_cursor)(model, action),
         Action::ChartRangeNext | Action::ChartRangePrevious => {
             return metrics::change_range(model, action);
         }

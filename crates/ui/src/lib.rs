@@ -31,7 +31,6 @@ use theme::Theme;
 use watchdeck_core::model::Model;
 use watchdeck_core::model::layout::{Area, ScreenLayout};
 use watchdeck_core::model::workload_view::ActionPopup;
-use watchdeck_core::screen::View;
 
 /// What the last frame learnt about the layout: rows visible in each list (paging needs it)
 /// and where the tabs and list rows are (the mouse needs it).
@@ -75,14 +74,7 @@ pub fn view_captioned(
 
 /// Draws the whole screen for `model` at `now`.
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
-    let mut info = match model.ui.view {
-        View::Overview => views::overview::render(frame, model, theme, now),
-        View::Services => views::services::render(frame, model, theme, now),
-        View::Pods => views::pods::render(frame, model, theme, now),
-        View::Alerts => views::alerts::render(frame, model, theme, now),
-        View::Slos => views::slos::render(frame, model, theme, now),
-        View::Workloads => views::workloads::render(frame, model, theme, now),
-    };
+    let mut info = (views::screen(model.ui.view).render)(frame, model, theme, now);
     let screen = frame.area();
     info.layout.tabs = widgets::status::tab_areas(
         ratatui::layout::Rect {

@@ -49,12 +49,15 @@ fn name(view: View) -> String {
 
 #[test]
 fn snapshot_every_screen_at_both_sizes() {
-    for view in View::ALL {
-        for (w, h) in [(120, 40), (80, 24)] {
+    for screen in &super::views::SCREENS {
+        for &(w, h) in screen.snapshot_sizes {
             let mut model = sample_model();
-            model.ui.view = view;
+            model.ui.view = screen.view;
             let (terminal, _) = draw(&model, w, h);
-            insta::assert_snapshot!(format!("screen_{}_{w}x{h}", name(view)), terminal.backend());
+            insta::assert_snapshot!(
+                format!("screen_{}_{w}x{h}", name(screen.view)),
+                terminal.backend()
+            );
         }
     }
 }

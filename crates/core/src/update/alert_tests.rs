@@ -11,6 +11,7 @@ use crate::model::alert_groups::{AlertLine, grouped_alerts, selected_alert_entry
 use crate::model::health::{Health, SourceKind};
 use crate::model::silence_form::{Field, preview};
 use crate::runbook::spec::{Field as RunField, StepKind as RunStep};
+use crate::screen::View;
 use crate::text::Text;
 use std::time::Duration;
 

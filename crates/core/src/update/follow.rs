@@ -11,7 +11,6 @@ use crate::model::services::merged_services;
 use crate::model::slo_view::slo_rows;
 use crate::model::workload_view::row_keys;
 use crate::model::{Cursor, Model};
-use crate::screen::View;
 
 /// The lists whose items a payload changes.
 pub fn lists_of(payload: &Payload) -> &'static [FilterTarget] {
@@ -93,13 +92,14 @@ fn first_cursor<K>(key: Option<K>) -> Cursor<K> {
 /// The alerts in the order the current screen lists them (grouped on the Alerts screen, the
 /// firing list elsewhere).
 fn alert_keys(model: &Model) -> Vec<crate::model::AlertRef> {
-    match model.ui.view {
-        View::Alerts => grouped_alerts(model)
+    if super::screens::of(model.ui.view).grouped_alerts {
+        grouped_alerts(model)
             .alerts
             .iter()
             .map(|e| e.key())
-            .collect(),
-        _ => merged_alerts(model).iter().map(|e| e.key()).collect(),
+            .collect()
+    } else {
+        merged_alerts(model).iter().map(|e| e.key()).collect()
     }
 }
 

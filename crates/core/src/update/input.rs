@@ -3,21 +3,14 @@
 
 use crate::action::Key;
 use crate::effect::Effect;
+use crate::model::Model;
 use crate::model::filter::FilterTarget;
 use crate::model::input::{Prompt, PromptKind};
 use crate::model::palette::matching;
-use crate::model::{Model, Pane};
-use crate::screen::View;
 
-/// The list `/` filters on the current screen.
+/// The list `/` filters on the current screen (its descriptor's `filter`).
 pub fn filter_target(model: &Model) -> FilterTarget {
-    match (model.ui.view, model.ui.focus) {
-        (View::Pods, _) | (View::Overview, Pane::Pods) => FilterTarget::Pods,
-        (View::Alerts, _) | (View::Overview, Pane::Alerts) => FilterTarget::Alerts,
-        (View::Services, _) => FilterTarget::Services,
-        (View::Slos, _) => FilterTarget::Slos,
-        (View::Workloads, _) => FilterTarget::Workloads,
-    }
+    (super::screens::of(model.ui.view).filter)(model.ui.focus)
 }
 
 /// `/`: opens the filter of the current list, holding its current text.

@@ -209,11 +209,9 @@ fn metrics_request(metrics: &mut PodMetrics, port: Option<u16>) -> Effect {
     }
 }
 
-/// Every tick: re-read the open metrics panel's pod every few ticks, one read at a time.
+/// Every tick of the Pods screen (its descriptor's `on_tick`): re-read the open metrics
+/// panel's pod every few ticks, one read at a time.
 pub fn on_tick(model: &mut Model) -> Vec<Effect> {
-    if model.ui.view != crate::screen::View::Pods {
-        return Vec::new();
-    }
     let Some(metrics) = model.podview.metrics.as_mut() else {
         return Vec::new();
     };

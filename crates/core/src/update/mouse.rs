@@ -8,7 +8,6 @@ use crate::event::{Mouse, MouseKind};
 use crate::model::alert_groups::{AlertLine, grouped_alerts};
 use crate::model::rows::{merged_alerts, merged_pods, selected_alert, selected_pod};
 use crate::model::{Cursor, Model, Pane, scroll_offset};
-use crate::screen::View;
 
 /// Rows one wheel notch moves.
 const WHEEL_ROWS: usize = 3;
@@ -30,10 +29,8 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
     if model.ui.show_help || model.ui.prompt.is_some() {
         return Vec::new();
     }
-    if let Some(effects) = super::slo_view::on_mouse(model, mouse) {
-        return effects;
-    }
-    if let Some(effects) = super::workloads::on_mouse(model, mouse) {
+    let screen = super::screens::of(model.ui.view);
+    if let Some(effects) = (screen.on_mouse)(model, mouse) {
         return effects;
     }
     let layout = model.ui.layout;
@@ -54,14 +51,14 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
             let Some((pane, Some(area))) = list else {
                 return Vec::new();
             };
-            if model.ui.view == View::Overview {
+            if screen.focus_on_click {
                 model.ui.focus = pane;
             }
             let line = usize::from(row - area.y);
             let page = usize::from(area.height);
             match pane {
                 Pane::Pods => click_pod(model, line, page),
-                Pane::Alerts if model.ui.view == View::Alerts => {
+                Pane::Alerts if screen.grouped_alerts => {
                     click_grouped_alert(model, line, page);
                 }
                 Pane::Alerts => click_alert(model, line, page),
@@ -74,7 +71,7 @@ pub(super) fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Effect> {
             };
             wheel(mouse.kind, |action| match pane {
                 Pane::Pods => super::move_pods(model, action),
-                Pane::Alerts if model.ui.view == View::Alerts => {
+                Pane::Alerts if screen.grouped_alerts => {
                     super::alerts::move_grouped(model, action);
                 }
                 Pane::Alerts => super::move_alerts(model, action),

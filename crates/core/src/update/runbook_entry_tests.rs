@@ -8,6 +8,7 @@ use crate::fixture::runbooks::{library, runbook};
 use crate::fixture::sample_model;
 use crate::model::run_form::{ParamForm, RunEntry};
 use crate::model::runs::StartRun;
+use crate::screen::View;
 
 pub(super) fn key(model: &mut Model, key: Key) -> Vec<Effect> {
     update(model, crate::fixture::key_msg(key))

@@ -9,6 +9,7 @@ use crate::model::input::PromptKind;
 use crate::model::layout::{Area, ScreenLayout};
 use crate::model::rows::merged_alerts;
 use crate::model::rows::merged_pods;
+use crate::screen::View;
 
 fn keys(model: &mut Model, keys: &[Key]) -> Vec<Effect> {
     let mut last = Vec::new();

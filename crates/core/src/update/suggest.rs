@@ -6,13 +6,10 @@ use crate::model::Model;
 use crate::model::alert_groups::selected_alert_entry;
 use crate::model::run_form::{RunChooser, RunEntry};
 use crate::model::suggest::{alert_text, start_from_alert, suggested};
-use crate::screen::View;
 use crate::text::Text;
 
+/// `b` on the screens that list alerts (their descriptors call it: Overview, Alerts).
 pub fn run_for_selected_alert(model: &mut Model) -> Vec<Effect> {
-    if !matches!(model.ui.view, View::Alerts | View::Overview) {
-        return Vec::new();
-    }
     let Some(entry) = selected_alert_entry(model) else {
         model.ui.notice = Some(Text::new("runbook: select an alert first"));
         return vec![Effect::Render];

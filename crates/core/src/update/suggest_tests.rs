@@ -9,6 +9,7 @@ use crate::fixture::{alert, empty_model};
 use crate::model::alert::{Alert, AlertState};
 use crate::model::run_form::RunEntry;
 use crate::model::suggest::suggested;
+use crate::screen::View;
 use crate::text::Text;
 
 fn shipped(model: &mut Model) {

@@ -25,6 +25,12 @@ use crate::widgets::alert_detail::{DETAIL_HEIGHT, render_detail, render_replicas
 use crate::widgets::{alert_groups, status};
 use watchdeck_core::model::Model;
 
+pub const SCREEN: super::Screen = super::Screen {
+    view: watchdeck_core::screen::View::Alerts,
+    render,
+    snapshot_sizes: super::STANDARD_SIZES,
+};
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);

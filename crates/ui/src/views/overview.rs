@@ -14,6 +14,12 @@ use watchdeck_core::model::{Model, Pane};
 /// Border, header and two alerts.
 const ALERTS_MIN_HEIGHT: u16 = 5;
 
+pub const SCREEN: super::Screen = super::Screen {
+    view: watchdeck_core::screen::View::Overview,
+    render,
+    snapshot_sizes: super::STANDARD_SIZES,
+};
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);

@@ -23,6 +23,12 @@ use watchdeck_core::model::rows::pod_list;
 /// From this width the panel sits beside the table instead of below it.
 pub const SIDE_BY_SIDE_WIDTH: u16 = 180;
 
+pub const SCREEN: super::Screen = super::Screen {
+    view: watchdeck_core::screen::View::Pods,
+    render,
+    snapshot_sizes: super::STANDARD_SIZES,
+};
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);

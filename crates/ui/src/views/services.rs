@@ -11,6 +11,12 @@ use crate::theme::Theme;
 use crate::widgets::{chart, services, status};
 use watchdeck_core::model::Model;
 
+pub const SCREEN: super::Screen = super::Screen {
+    view: watchdeck_core::screen::View::Services,
+    render,
+    snapshot_sizes: super::STANDARD_SIZES,
+};
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);

@@ -13,6 +13,12 @@ use crate::widgets::{slo_charts, slo_detail, slo_list, status};
 use watchdeck_core::model::Model;
 use watchdeck_core::model::slo_view::scope_name;
 
+pub const SCREEN: super::Screen = super::Screen {
+    view: watchdeck_core::screen::View::Slos,
+    render,
+    snapshot_sizes: super::STANDARD_SIZES,
+};
+
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme, now: Timestamp) -> ViewInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);

@@ -1,10 +1,14 @@
-//! The SLOs screen's state changes: the list cursor (keys and mouse), the detail (Enter opens,
-//! Esc closes) with its chart request (newest wins), the fleet detail's chart cluster, and the
-//! SLA helper popup.
+//! The SLOs screen: the SLO list (keys and mouse), Enter opens an SLO's detail with its
+//! chart request (newest wins), Esc closes it, `c` charts a fleet SLO's next cluster. The
+//! SLA helper popup is not the screen's: it opens anywhere (`update/sla.rs`).
+//!
+//! The file to copy for a new screen: its descriptor, then its handlers.
 
+use super::Screen;
 use crate::action::Action;
 use crate::effect::{Effect, IoRequest};
 use crate::event::{Mouse, MouseKind};
+use crate::model::filter::FilterTarget;
 use crate::model::range_step::choose_step;
 use crate::model::slo_view::{SloDetail, selected_slo, slo_clusters, slo_rows};
 use crate::model::{Cursor, Model, scroll_offset};
@@ -14,26 +18,19 @@ use crate::slo::SloScope;
 /// Points the detail charts ask for (their width is not known to `update`).
 pub const CHART_POINTS: u16 = 120;
 
-/// Actions the SLO screens take before the general handling; `None` leaves `action` to it.
-pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    let slo = &mut model.ui.slo;
-    match action {
-        Action::ToggleSla => {
-            slo.sla = !slo.sla;
-            return Some(vec![Effect::Render]);
-        }
-        Action::Close if slo.sla => {
-            slo.sla = false;
-            return Some(vec![Effect::Render]);
-        }
-        // The helper is modal: only help and quit pass.
-        Action::ToggleHelp | Action::Quit => return None,
-        _ if slo.sla => return Some(Vec::new()),
-        _ => {}
-    }
-    if model.ui.view != View::Slos {
-        return (action == Action::SloNextCluster).then(Vec::new);
-    }
+pub(super) const SCREEN: Screen = Screen {
+    view: View::Slos,
+    filter: |_| FilterTarget::Slos,
+    on_action,
+    move_cursor,
+    on_mouse,
+    on_tick: super::no_tick,
+    needs: super::no_needs,
+    grouped_alerts: false,
+    focus_on_click: false,
+};
+
+fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
     match action {
         Action::ToggleDescribe => Some(open_detail(model)),
         Action::Close if model.ui.slo.detail.is_some() => {
@@ -56,14 +53,14 @@ fn page(model: &Model) -> usize {
 }
 
 /// Moves the cursor; an open detail follows the selection.
-pub fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
+fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
     let rows = slo_rows(model);
     if rows.is_empty() {
         model.ui.slo.cursor = Cursor::default();
         return vec![Effect::Render];
     }
     let page = page(model);
-    let target = super::step(selected_slo(model, &rows), rows.len(), page, action);
+    let target = crate::update::step(selected_slo(model, &rows), rows.len(), page, action);
     select(model, target, page);
     follow(model)
 }
@@ -91,7 +88,7 @@ fn follow(model: &mut Model) -> Vec<Effect> {
 }
 
 /// Opens the detail of the selected row and asks for its charts.
-pub fn open_detail(model: &mut Model) -> Vec<Effect> {
+fn open_detail(model: &mut Model) -> Vec<Effect> {
     let rows = slo_rows(model);
     let Some(row) = rows.get(selected_slo(model, &rows)).copied() else {
         return Vec::new();
@@ -158,8 +155,8 @@ fn chart_request(model: &mut Model) -> Option<Effect> {
 }
 
 /// Clicks and the wheel on the SLO list; `None` when the pointer is elsewhere.
-pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
-    if model.ui.view != View::Slos || model.ui.slo.sla || model.ui.slo.detail.is_some() {
+fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
+    if model.ui.slo.sla || model.ui.slo.detail.is_some() {
         return None;
     }
     let area = model.ui.layout.slos?;
@@ -180,7 +177,7 @@ pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
             Some(vec![Effect::Render])
         }
         MouseKind::ScrollUp | MouseKind::ScrollDown => {
-            super::mouse::wheel(mouse.kind, |action| {
+            crate::update::mouse::wheel(mouse.kind, |action| {
                 move_cursor(model, action);
             });
             Some(vec![Effect::Render])

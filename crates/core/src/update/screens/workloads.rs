@@ -1,14 +1,18 @@
-//! The Workloads screen's state changes and the direct actions of the views: the cursor
-//! (keys and mouse), sort, and `x` scale (here and on the Pods screen), `u` roll back and
-//! `P` promote, each asking what it needs in a popup and then emitting `Effect::StartRun`
-//! with a one-step runbook from `runbook::direct`, so every action goes through the engine.
+//! The Workloads screen: Deployments, StatefulSets and CNPG databases in two tables (Ctrl-W
+//! switches, movement stays in the focused one; keys and mouse), sortable, with the direct
+//! actions of the views: `x` scale (here and, through `screens/pods.rs`, on the Pods
+//! screen), `u` roll back and `P` promote, each asking what it needs in a popup and then
+//! emitting `Effect::StartRun` with a one-step runbook from `runbook::direct`, so every
+//! action goes through the engine.
 
 use std::sync::Arc;
 
+use super::Screen;
 use crate::action::{Action, Key};
 use crate::cluster::ClusterId;
 use crate::effect::Effect;
 use crate::event::{Mouse, MouseKind};
+use crate::model::filter::FilterTarget;
 use crate::model::input::InputLine;
 use crate::model::rows::{pod_list, selected_pod};
 use crate::model::runs::StartRun;
@@ -23,38 +27,38 @@ use crate::runbook::spec::Runbook;
 use crate::screen::View;
 use crate::text::Text;
 
-/// Digits the replica count takes (up to `direct::MAX_REPLICAS`).
-const MAX_DIGITS: usize = 4;
+pub(super) const SCREEN: Screen = Screen {
+    view: View::Workloads,
+    filter: |_| FilterTarget::Workloads,
+    on_action,
+    move_cursor,
+    on_mouse,
+    on_tick: super::no_tick,
+    needs: super::no_needs,
+    grouped_alerts: false,
+    focus_on_click: false,
+};
 
-/// Actions the Workloads screen (and `x` on the Pods screen) take before the general
-/// handling; `None` leaves `action` to it.
-pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    match (model.ui.view, action) {
-        (View::Pods, Action::Scale) => Some(scale_pod_owner(model)),
-        (View::Workloads, Action::Scale) => Some(open_scale(model)),
-        (View::Workloads, Action::Rollback) => Some(open_rollback(model)),
-        (View::Workloads, Action::Promote) => Some(promote(model)),
-        (View::Workloads, Action::SortNext) => {
+fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::Scale => Some(open_scale(model)),
+        Action::Rollback => Some(open_rollback(model)),
+        Action::Promote => Some(promote(model)),
+        Action::SortNext => {
             model.ui.workloads.sort = model.ui.workloads.sort.next();
             Some(vec![Effect::Render])
         }
-        (View::Workloads, Action::SortReverse) => {
+        Action::SortReverse => {
             model.ui.workloads.reversed = !model.ui.workloads.reversed;
             Some(vec![Effect::Render])
         }
-        (
-            View::Workloads,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom,
-        ) => Some(move_cursor(model, action)),
-        (View::Workloads, Action::FocusNext) => Some(switch_pane(model)),
+        Action::FocusNext => Some(switch_pane(model)),
         _ => None,
     }
 }
+
+/// Digits the replica count takes (up to `direct::MAX_REPLICAS`).
+const MAX_DIGITS: usize = 4;
 
 /// The rows of the pane holding row `index`: workloads `0..first_db`, databases
 /// `first_db..len`.
@@ -114,7 +118,8 @@ fn move_cursor(model: &mut Model, action: Action) -> Vec<Effect> {
     // Movement stays in the focused table: `G` on a workload goes to the last workload.
     let current = selected_row(model, &keys);
     let pane = pane_of(&keys, current);
-    let target = pane.start + super::step(current - pane.start, pane.len(), page(model), action);
+    let target =
+        pane.start + crate::update::step(current - pane.start, pane.len(), page(model), action);
     select(model, keys, target);
     vec![Effect::Render]
 }
@@ -132,8 +137,8 @@ fn select(model: &mut Model, keys: Vec<RowKey>, target: usize) {
 }
 
 /// Clicks and the wheel on the workloads or databases table; `None` elsewhere.
-pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
-    if model.ui.view != View::Workloads || model.ui.workloads.popup.is_some() {
+fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
+    if model.ui.workloads.popup.is_some() {
         return None;
     }
     let layout = model.ui.layout;
@@ -173,7 +178,7 @@ pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Option<Vec<Effect>> {
             Some(vec![Effect::Render])
         }
         MouseKind::ScrollUp | MouseKind::ScrollDown => {
-            super::mouse::wheel(mouse.kind, |action| {
+            crate::update::mouse::wheel(mouse.kind, |action| {
                 move_cursor(model, action);
             });
             Some(vec![Effect::Render])
@@ -220,7 +225,7 @@ fn open_scale_for(model: &mut Model, cluster: ClusterId, row: &WorkloadRow) -> V
 }
 
 /// `x` on the Pods screen: scale the selected pod's owner (its ReplicaSet's Deployment).
-fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
+pub(super) fn scale_pod_owner(model: &mut Model) -> Vec<Effect> {
     let rows = pod_list(model);
     let all = rows.all();
     let Some(entry) = all.get(selected_pod(model, &all)).copied() else {
@@ -346,7 +351,7 @@ fn start(model: &mut Model, runbook: Result<Runbook, DirectError>) -> Vec<Effect
 }
 
 /// A key while a popup is open (the popup takes every key but Ctrl-C).
-pub fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
+pub(in crate::update) fn on_key(model: &mut Model, key: Key) -> Option<Vec<Effect>> {
     if key == Key::Ctrl('c') {
         return None;
     }
