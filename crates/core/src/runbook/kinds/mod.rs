@@ -1,0 +1,139 @@
+//! Runbook step kinds, one module each: everything core knows about a kind (how a
+//! ```step block of it is read and checked, the title it gets, how its parameters are
+//! substituted and validated, what verifies it) lives in its module, behind
+//! `StepKindDef`, and the kind is registered once in `KINDS`. The parser, the title
+//! writer and the resolver dispatch on that list.
+//!
+//! The seam: a kind's *data* stays a variant of `spec::StepKind` (and, when it mutates, of
+//! `resolved::Mutation`), because the engine, the screens, the story player and many tests
+//! share those values as plain, comparable data. The variant is the vocabulary; the module is
+//! the behaviour. `StepKind::keyword` and `Mutation::verb` name the kind a value belongs to,
+//! which is how dispatch finds the module.
+//!
+//! The IO half of a mutating kind (plan, execute, read back against the cluster) cannot live
+//! here (core has no tokio, kube or reqwest): it is one module per kind under
+//! `watchdeck_io::ops::kinds`, registered in that module's `KINDS` by the same keyword.
+//!
+//! To add a step kind: copy `promote.rs` (a mutating kind) or `confirm.rs` (a plain one),
+//! add its variant to `spec::StepKind` (and `resolved::Mutation`) with its keyword, and
+//! list it in `KINDS`; a mutating kind also gets its `watchdeck_io::ops::kinds` module.
+
+mod check;
+mod command;
+mod confirm;
+mod expire_silence;
+mod follow;
+mod note;
+mod promote;
+mod rollback;
+mod scale;
+mod silence;
+mod wait;
+
+use std::time::Duration;
+
+use super::parse::reader::{Cur, Reader};
+use super::resolve::Resolver;
+use super::resolved::{Mutation, Probe, ResolvedStep};
+use super::spec::StepKind;
+
+/// Every step kind, in the order runbook files' errors list them.
+pub(in crate::runbook) const KINDS: &[&dyn StepKindDef] = &[
+    &check::Check,
+    &scale::Scale,
+    &rollback::Rollback,
+    &promote::Promote,
+    &follow::Follow,
+    &wait::Wait,
+    &confirm::Confirm,
+    &silence::Silence,
+    &note::Note,
+    &command::Command,
+    &expire_silence::ExpireSilence,
+];
+
+/// The keys every step takes, whatever its kind.
+const COMMON: &[&str] = &["kind", "id", "title", "when"];
+
+/// How long a mutation's verification may take unless the step says `verify_timeout`.
+pub(in crate::runbook) const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// One step kind: what core does with a step of it, from the file to the engine.
+pub(in crate::runbook) trait StepKindDef: Sync {
+    /// The keyword in files (`kind: promote`), in the audit log and on the screens.
+    fn keyword(&self) -> &'static str;
+
+    /// False for kinds only built in code (the alerts view's expire-silence): runbook files
+    /// cannot name them.
+    fn in_files(&self) -> bool {
+        true
+    }
+
+    /// Steps that change something outside watchdeck.
+    fn mutates(&self) -> bool {
+        false
+    }
+
+    /// Reads and checks the kind's keys of one ```step block (the common ones, `kind`, `id`,
+    /// `title` and `when`, are read by the parser): unknown keys, types, required fields,
+    /// defaults. Reports through `r` and returns `None` when the block is wrong.
+    fn parse(&self, r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind>;
+
+    /// The title of a step that gives none: a short sentence from its fields, parameters
+    /// shown as `{{ name }}`.
+    fn describe(&self, kind: &StepKind) -> String;
+
+    /// Substitutes parameter values into the step and validates what they make (a replica
+    /// count in range, an allowlisted command): the step as the engine runs it. Errors are
+    /// worded for people.
+    fn resolve(&self, kind: &StepKind, r: &Resolver<'_>) -> Result<ResolvedStep, String>;
+
+    /// What must hold after this kind's mutation for it to count as done; `None` when the
+    /// mutation verifies itself (a silence read back, a command's exit status).
+    fn verify(&self, _mutation: &Mutation) -> Option<Probe> {
+        None
+    }
+}
+
+/// The kind with this keyword.
+pub(in crate::runbook) fn find(keyword: &str) -> Option<&'static dyn StepKindDef> {
+    KINDS.iter().copied().find(|k| k.keyword() == keyword)
+}
+
+/// The kind a step belongs to.
+pub(in crate::runbook) fn of(kind: &StepKind) -> Option<&'static dyn StepKindDef> {
+    find(kind.keyword())
+}
+
+/// The kind whose step makes this mutation.
+pub(in crate::runbook) fn of_mutation(mutation: &Mutation) -> Option<&'static dyn StepKindDef> {
+    find(mutation.verb())
+}
+
+/// The keywords runbook files may use, in `KINDS` order.
+pub fn file_keywords() -> Vec<&'static str> {
+    KINDS
+        .iter()
+        .filter(|k| k.in_files())
+        .map(|k| k.keyword())
+        .collect()
+}
+
+/// Checks the keys of a step of a kind that takes `own` besides the common ones.
+pub(in crate::runbook) fn keys(r: &mut Reader<'_>, cur: Cur<'_>, own: &[&str]) {
+    let known: Vec<&str> = COMMON.iter().chain(own).copied().collect();
+    r.keys(cur, "a mapping of step fields", &known);
+}
+
+/// What a kind's `resolve` returns for a step that is not of its kind: unreachable through
+/// `of`, reported instead of panicking.
+pub(in crate::runbook) fn not_mine(def: &dyn StepKindDef, kind: &StepKind) -> String {
+    format!(
+        "a {} step was handed to the {} step kind",
+        kind.keyword(),
+        def.keyword()
+    )
+}
+
+#[cfg(test)]
+mod tests;
