@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::{StepKindDef, keys, not_mine};
+use crate::runbook::op::PlanReport;
 use crate::runbook::params::{CommandPolicy, dns_label, visible};
 use crate::runbook::parse::reader::{Accepts, Cur, Reader, child};
 use crate::runbook::parse::titles::{field, short};
@@ -92,6 +93,20 @@ impl StepKindDef for Command {
             timeout: *timeout,
         };
         Ok(mutate(mutation, *timeout))
+    }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        let Mutation::Command { name, argv, .. } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        format!("run command {name}: {}", argv.join(" "))
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        let Mutation::Command { name, .. } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        format!("command/{name}")
     }
 }
 

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::{StepKindDef, not_mine};
+use crate::runbook::op::PlanReport;
 use crate::runbook::parse::reader::{Cur, Reader};
 use crate::runbook::parse::titles::field;
 use crate::runbook::resolve::{Resolver, mutate};
@@ -46,5 +47,19 @@ impl StepKindDef for ExpireSilence {
             id: r.string(id)?,
         };
         Ok(mutate(mutation, Duration::ZERO))
+    }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        let Mutation::ExpireSilence { cluster, id } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        format!("expire silence {id} on {cluster} (its alerts notify again)")
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        let Mutation::ExpireSilence { id, .. } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        format!("silence/{id}")
     }
 }

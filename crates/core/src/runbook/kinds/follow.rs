@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::object;
@@ -70,5 +71,19 @@ impl StepKindDef for Follow {
             object: object.clone(),
             below: Duration::from_secs(60),
         })
+    }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        let Mutation::FollowCnpg { object, source } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        format!("make {} stream from {source}", place(object))
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        match mutation.object() {
+            Some(object) => kind_and_name(object),
+            None => mutation.verb().to_owned(),
+        }
     }
 }

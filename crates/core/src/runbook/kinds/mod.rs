@@ -1,8 +1,8 @@
 //! Runbook step kinds, one module each: everything core knows about a kind (how a
 //! ```step block of it is read and checked, the title it gets, how its parameters are
-//! substituted and validated, what verifies it) lives in its module, behind
-//! `StepKindDef`, and the kind is registered once in `KINDS`. The parser, the title
-//! writer and the resolver dispatch on that list.
+//! substituted and validated, what verifies it, how its change is worded, audited and
+//! undone, which guardrails it adds) lives in its module, behind `StepKindDef`, and the
+//! kind is registered once in `KINDS`. The parser, the title writer, the resolver and the engine dispatch on that list.
 //!
 //! The seam: a kind's *data* stays a variant of `spec::StepKind` (and, when it mutates, of
 //! `resolved::Mutation`), because the engine, the screens, the story player and many tests
@@ -32,9 +32,10 @@ mod wait;
 
 use std::time::Duration;
 
+use super::op::PlanReport;
 use super::parse::reader::{Cur, Reader};
 use super::resolve::Resolver;
-use super::resolved::{Mutation, Probe, ResolvedStep};
+use super::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use super::spec::StepKind;
 
 /// Every step kind, in the order runbook files' errors list them.
@@ -93,6 +94,76 @@ pub(in crate::runbook) trait StepKindDef: Sync {
     fn verify(&self, _mutation: &Mutation) -> Option<Probe> {
         None
     }
+
+    /// The change in words, for questions, guardrails and the log:
+    /// `scale deployment/payment in us-east-1/shop from 4 to 8 replicas`.
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        mutation.verb().to_owned()
+    }
+
+    /// The object the audit log names: `deployment/payment`, `patroni/orders`, `silence`.
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        mutation.verb().to_owned()
+    }
+
+    /// The mutation that undoes `mutation`, from what its plan read (the replicas or the
+    /// revision before); `None` when the change has no inverse.
+    fn undo(&self, _mutation: &Mutation, _plan: &PlanReport) -> Option<Mutation> {
+        None
+    }
+
+    /// Takes what the plan computed into the mutation (a scale sized for the load: the count
+    /// to show, gate and audit).
+    fn take_plan(&self, _mutation: &mut Mutation, _plan: &PlanReport) {}
+
+    /// Why the plan cannot be executed as it stands, besides the target's own refusal
+    /// (replicas other than the step expects, a data at risk that could not be read).
+    fn blocked(&self, _mutation: &Mutation, _plan: &PlanReport) -> Option<String> {
+        None
+    }
+
+    /// The writes the change would lose, as its plan measured them (promotions).
+    fn data_at_risk(&self, _mutation: &Mutation, _plan: &PlanReport) -> Option<Duration> {
+        None
+    }
+
+    /// The most data at risk the step allows (a promotion's `max_lag`).
+    fn max_data_at_risk(&self, _mutation: &Mutation) -> Option<Duration> {
+        None
+    }
+
+    /// A change large enough to warn about (scaling to zero or more than doubling), worded.
+    fn large_change(&self, _mutation: &Mutation, _plan: &PlanReport) -> Option<String> {
+        None
+    }
+
+    /// More capacity for the same spec (a scale-up): a page that starts meanwhile makes it
+    /// more urgent, not riskier.
+    fn adds_capacity(&self, _mutation: &Mutation, _plan: &PlanReport) -> bool {
+        false
+    }
+
+    /// A narrower verification when the plan shows the target was already partly failing
+    /// (a scale-up waits for the added pods only), and why.
+    fn verify_added(&self, _mutation: &Mutation, _plan: &PlanReport) -> Option<(Probe, String)> {
+        None
+    }
+}
+
+/// `deployment/payment in us-east-1/shop`, for `change`.
+pub(in crate::runbook) fn place(o: &ObjectRef) -> String {
+    format!(
+        "{}/{} in {}/{}",
+        o.kind.keyword(),
+        o.name,
+        o.cluster,
+        o.namespace
+    )
+}
+
+/// `deployment/payment`, for `audit_object`.
+pub(in crate::runbook) fn kind_and_name(o: &ObjectRef) -> String {
+    format!("{}/{}", o.kind.keyword(), o.name)
 }
 
 /// The kind with this keyword.

@@ -3,7 +3,11 @@
 //! (`POST /failover`). `max_lag` refuses when the data at risk is larger. The example to copy
 //! for a kind that reaches a cluster; its IO half is `watchdeck_io::ops::kinds::promote`.
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine};
+use std::time::Duration;
+
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use crate::runbook::engine::human;
+use crate::runbook::op::PlanReport;
 use crate::runbook::params::{dns_label, dns_subdomain};
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Accepts, Cur, Reader, child};
@@ -189,6 +193,56 @@ impl StepKindDef for Promote {
         };
         Some(Probe::Writable {
             object: object.clone(),
+        })
+    }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        match mutation {
+            Mutation::PromoteCnpg {
+                object, instance, ..
+            } => match instance {
+                Some(i) => format!("promote instance {i} of {} to primary", place(object)),
+                None => format!("promote {} out of replica mode", place(object)),
+            },
+            Mutation::PromotePatroni {
+                endpoint,
+                candidate,
+                ..
+            } => format!("fail Patroni cluster {endpoint} over to {candidate}"),
+            other => other.verb().to_owned(),
+        }
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        match mutation {
+            Mutation::PromoteCnpg { object, .. } => kind_and_name(object),
+            Mutation::PromotePatroni { endpoint, .. } => format!("patroni/{endpoint}"),
+            other => other.verb().to_owned(),
+        }
+    }
+
+    fn data_at_risk(&self, _mutation: &Mutation, plan: &PlanReport) -> Option<Duration> {
+        plan.data_at_risk
+    }
+
+    fn max_data_at_risk(&self, mutation: &Mutation) -> Option<Duration> {
+        match mutation {
+            Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
+                *max_lag
+            }
+            _ => None,
+        }
+    }
+
+    /// A limit on the data at risk that could not be checked: the lag was not read.
+    fn blocked(&self, mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+        let max = self.max_data_at_risk(mutation)?;
+        plan.data_at_risk.is_none().then(|| {
+            format!(
+                "the data at risk could not be read and at most {} is allowed; check \
+                 replication before promoting",
+                human(max)
+            )
         })
     }
 }

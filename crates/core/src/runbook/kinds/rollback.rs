@@ -1,7 +1,8 @@
 //! `rollback`: roll a Deployment back to the previous revision or to `revision`; verified by
 //! the rollout.
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::{field, object};
@@ -81,4 +82,40 @@ impl StepKindDef for Rollback {
             object: object.clone(),
         })
     }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        let Mutation::Rollback { object, revision } = mutation else {
+            return mutation.verb().to_owned();
+        };
+        match revision {
+            Some(r) => format!("roll back {} to revision {r}", place(object)),
+            None => format!("roll back {} to the previous revision", place(object)),
+        }
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        match mutation.object() {
+            Some(object) => kind_and_name(object),
+            None => mutation.verb().to_owned(),
+        }
+    }
+
+    /// Roll back to the revision before (the `revision: N` line the plan read).
+    fn undo(&self, mutation: &Mutation, plan: &PlanReport) -> Option<Mutation> {
+        let Mutation::Rollback { object, .. } = mutation else {
+            return None;
+        };
+        Some(Mutation::Rollback {
+            object: object.clone(),
+            revision: revision_in(&plan.before.lines),
+        })
+    }
+}
+
+/// The `revision: N` line of a snapshot.
+fn revision_in(lines: &[String]) -> Option<i64> {
+    lines.iter().find_map(|l| {
+        let value = l.strip_prefix("revision:")?;
+        value.trim().parse().ok()
+    })
 }

@@ -2,7 +2,8 @@
 //! measured load (`target_utilisation`); verified by the rollout (Deployments) or the ready
 //! pods (StatefulSets).
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::{field, object};
@@ -131,5 +132,122 @@ impl StepKindDef for Scale {
                 min_ready: i64::from(*replicas),
             },
         })
+    }
+
+    fn change(&self, mutation: &Mutation, plan: Option<&PlanReport>) -> String {
+        let Mutation::Scale {
+            object, replicas, ..
+        } = mutation
+        else {
+            return mutation.verb().to_owned();
+        };
+        match plan.and_then(|p| p.current_replicas) {
+            Some(from) => format!("scale {} from {from} to {replicas} replicas", place(object)),
+            None => format!("scale {} to {replicas} replicas", place(object)),
+        }
+    }
+
+    fn audit_object(&self, mutation: &Mutation) -> String {
+        match mutation.object() {
+            Some(object) => kind_and_name(object),
+            None => mutation.verb().to_owned(),
+        }
+    }
+
+    /// Scale back to the replicas before, expecting the count this change set.
+    fn undo(&self, mutation: &Mutation, plan: &PlanReport) -> Option<Mutation> {
+        let Mutation::Scale {
+            object, replicas, ..
+        } = mutation
+        else {
+            return None;
+        };
+        Some(Mutation::Scale {
+            object: object.clone(),
+            replicas: plan.current_replicas?,
+            expect_replicas: Some(*replicas),
+            for_load: None,
+        })
+    }
+
+    /// A scale sized for the load: the count the plan computed.
+    fn take_plan(&self, mutation: &mut Mutation, plan: &PlanReport) {
+        if let (Mutation::Scale { replicas, .. }, Some(planned)) = (mutation, plan.target_replicas)
+        {
+            *replicas = planned;
+        }
+    }
+
+    /// Replicas other than the step expects: someone changed the workload.
+    fn blocked(&self, mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+        if let Mutation::Scale {
+            expect_replicas: Some(expected),
+            ..
+        } = mutation
+            && let Some(found) = plan.current_replicas
+            && found != *expected
+        {
+            return Some(format!(
+                "expected {expected} replicas, found {found}: someone changed it; re-check \
+                 before acting"
+            ));
+        }
+        None
+    }
+
+    /// Scaling to zero or to more than twice the current replicas, worded.
+    fn large_change(&self, mutation: &Mutation, plan: &PlanReport) -> Option<String> {
+        let Mutation::Scale {
+            object, replicas, ..
+        } = mutation
+        else {
+            return None;
+        };
+        let to = *replicas;
+        match plan.current_replicas {
+            Some(from) if to == 0 || i64::from(to) > 2 * i64::from(from) => Some(format!(
+                "Large change: {} {object} from {from} to {to} replicas",
+                if to == 0 { "scale down" } else { "scale up" }
+            )),
+            None => Some(format!(
+                "Large change: the current replicas of {object} are unknown; scaling to {to}"
+            )),
+            Some(_) => None,
+        }
+    }
+
+    /// A scale-up: more pods for the same spec.
+    fn adds_capacity(&self, mutation: &Mutation, plan: &PlanReport) -> bool {
+        matches!(mutation, Mutation::Scale { replicas, .. }
+            if plan.current_replicas.is_some_and(|from| *replicas > from))
+    }
+
+    /// A scale-up of a workload whose pods were not all ready before the change (one crash
+    /// looping on a bad node): verification waits for the added capacity, since the pods
+    /// that were failing before are another problem with its own alert.
+    fn verify_added(&self, mutation: &Mutation, plan: &PlanReport) -> Option<(Probe, String)> {
+        let Mutation::Scale {
+            object, replicas, ..
+        } = mutation
+        else {
+            return None;
+        };
+        let (from, ready) = (plan.current_replicas?, plan.ready_before?);
+        if ready >= from || *replicas <= from {
+            return None;
+        }
+        let added = *replicas - from;
+        let min_ready = ready + added;
+        let why = format!(
+            "{} of {from} pods were not ready before the change: verification waits for the {added} added (at least {min_ready} ready), not for those",
+            from - ready
+        );
+        Some((
+            Probe::PodsReady {
+                object: object.clone(),
+                min_ready: i64::from(min_ready),
+            },
+            why,
+        ))
     }
 }

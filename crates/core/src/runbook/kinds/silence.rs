@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use super::{StepKindDef, keys, not_mine};
+use crate::runbook::engine::human;
+use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::cluster_field;
 use crate::runbook::parse::matchers;
 use crate::runbook::parse::reader::{Cur, Reader, child};
@@ -96,5 +98,38 @@ impl StepKindDef for Silence {
             comment: r.template(comment)?,
         };
         Ok(mutate(mutation, Duration::ZERO))
+    }
+
+    fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
+        let Mutation::Silence {
+            cluster,
+            matchers,
+            duration,
+            ..
+        } = mutation
+        else {
+            return mutation.verb().to_owned();
+        };
+        let matchers = matchers
+            .iter()
+            .map(|m| {
+                let op = match (m.is_equal, m.is_regex) {
+                    (true, false) => "=",
+                    (false, false) => "!=",
+                    (true, true) => "=~",
+                    (false, true) => "!~",
+                };
+                format!("{}{op}{:?}", m.name, m.value)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "silence alerts matching {{{matchers}}} on {cluster} for {}",
+            human(*duration)
+        )
+    }
+
+    fn audit_object(&self, _mutation: &Mutation) -> String {
+        "silence".to_owned()
     }
 }
