@@ -16,6 +16,10 @@ impl StepKindDef for Check {
         "check"
     }
 
+    fn gives_verdict(&self) -> bool {
+        true
+    }
+
     fn parse(&self, r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         let name = condition_name(r, cur)?;
         let mut own = vec!["condition", "on_fail"];

@@ -49,6 +49,13 @@ impl StepKindDef for ExpireSilence {
         Ok(mutate(mutation, Duration::ZERO))
     }
 
+    fn cluster<'m>(&self, mutation: &'m Mutation) -> Option<&'m str> {
+        match mutation {
+            Mutation::ExpireSilence { cluster, .. } => Some(cluster),
+            _ => None,
+        }
+    }
+
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         let Mutation::ExpireSilence { cluster, id } = mutation else {
             return mutation.verb().to_owned();

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine, place};
 use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::object;
 use crate::runbook::resolve::{Resolver, mutate};
-use crate::runbook::resolved::{Mutation, Probe, ResolvedStep};
+use crate::runbook::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use crate::runbook::spec::{ObjectKind, StepKind};
 
 pub(super) struct Follow;
@@ -73,17 +73,17 @@ impl StepKindDef for Follow {
         })
     }
 
+    fn object<'m>(&self, mutation: &'m Mutation) -> Option<&'m ObjectRef> {
+        match mutation {
+            Mutation::FollowCnpg { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         let Mutation::FollowCnpg { object, source } = mutation else {
             return mutation.verb().to_owned();
         };
         format!("make {} stream from {source}", place(object))
-    }
-
-    fn audit_object(&self, mutation: &Mutation) -> String {
-        match mutation.object() {
-            Some(object) => kind_and_name(object),
-            None => mutation.verb().to_owned(),
-        }
     }
 }

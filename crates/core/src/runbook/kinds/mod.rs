@@ -75,6 +75,11 @@ pub(in crate::runbook) trait StepKindDef: Sync {
         false
     }
 
+    /// A check or wait: its condition gives a verdict that a later step's `when` can name.
+    fn gives_verdict(&self) -> bool {
+        false
+    }
+
     /// Reads and checks the kind's keys of one ```step block (the common ones, `kind`, `id`,
     /// `title` and `when`, are read by the parser): unknown keys, types, required fields,
     /// defaults. Reports through `r` and returns `None` when the block is wrong.
@@ -95,15 +100,37 @@ pub(in crate::runbook) trait StepKindDef: Sync {
         None
     }
 
+    /// The Kubernetes object this kind's mutation changes; `None` outside Kubernetes
+    /// (Alertmanager, Patroni, commands).
+    fn object<'m>(&self, _mutation: &'m Mutation) -> Option<&'m ObjectRef> {
+        None
+    }
+
+    /// The cluster the mutation acts on: its object's, unless the kind says otherwise
+    /// (a silence's Alertmanager); `None` for Patroni and commands.
+    fn cluster<'m>(&self, mutation: &'m Mutation) -> Option<&'m str> {
+        self.object(mutation).map(|o| o.cluster.as_str())
+    }
+
+    /// The subresource the change is sent to (`scale`, `status`), for the access review and
+    /// the patch alike; `None` for the object itself.
+    fn subresource(&self, _mutation: &Mutation) -> Option<&'static str> {
+        None
+    }
+
     /// The change in words, for questions, guardrails and the log:
     /// `scale deployment/payment in us-east-1/shop from 4 to 8 replicas`.
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         mutation.verb().to_owned()
     }
 
-    /// The object the audit log names: `deployment/payment`, `patroni/orders`, `silence`.
+    /// The object the audit log names: `deployment/payment`, `patroni/orders`, `silence`;
+    /// by default the Kubernetes object's kind and name, else the verb.
     fn audit_object(&self, mutation: &Mutation) -> String {
-        mutation.verb().to_owned()
+        match self.object(mutation) {
+            Some(o) => format!("{}/{}", o.kind.keyword(), o.name),
+            None => mutation.verb().to_owned(),
+        }
     }
 
     /// The mutation that undoes `mutation`, from what its plan read (the replicas or the
@@ -159,11 +186,6 @@ pub(in crate::runbook) fn place(o: &ObjectRef) -> String {
         o.cluster,
         o.namespace
     )
-}
-
-/// `deployment/payment`, for `audit_object`.
-pub(in crate::runbook) fn kind_and_name(o: &ObjectRef) -> String {
-    format!("{}/{}", o.kind.keyword(), o.name)
 }
 
 /// The kind with this keyword.

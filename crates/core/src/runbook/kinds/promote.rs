@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine, place};
 use crate::runbook::engine::human;
 use crate::runbook::op::PlanReport;
 use crate::runbook::params::{dns_label, dns_subdomain};
@@ -13,7 +13,7 @@ use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Accepts, Cur, Reader, child};
 use crate::runbook::parse::titles::{field, object};
 use crate::runbook::resolve::{Resolver, mutate};
-use crate::runbook::resolved::{Mutation, Probe, ResolvedStep};
+use crate::runbook::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use crate::runbook::spec::{ObjectKind, PromotionSpec, StepKind};
 
 pub(super) struct Promote;
@@ -196,6 +196,25 @@ impl StepKindDef for Promote {
         })
     }
 
+    fn object<'m>(&self, mutation: &'m Mutation) -> Option<&'m ObjectRef> {
+        match mutation {
+            Mutation::PromoteCnpg { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
+    /// An instance becomes the target primary through the cluster's `status`.
+    fn subresource(&self, mutation: &Mutation) -> Option<&'static str> {
+        matches!(
+            mutation,
+            Mutation::PromoteCnpg {
+                instance: Some(_),
+                ..
+            }
+        )
+        .then_some("status")
+    }
+
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         match mutation {
             Mutation::PromoteCnpg {
@@ -215,7 +234,9 @@ impl StepKindDef for Promote {
 
     fn audit_object(&self, mutation: &Mutation) -> String {
         match mutation {
-            Mutation::PromoteCnpg { object, .. } => kind_and_name(object),
+            Mutation::PromoteCnpg { object, .. } => {
+                format!("{}/{}", object.kind.keyword(), object.name)
+            }
             Mutation::PromotePatroni { endpoint, .. } => format!("patroni/{endpoint}"),
             other => other.verb().to_owned(),
         }

@@ -1,13 +1,13 @@
 //! `rollback`: roll a Deployment back to the previous revision or to `revision`; verified by
 //! the rollout.
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine, place};
 use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::{field, object};
 use crate::runbook::resolve::{Resolver, mutate};
-use crate::runbook::resolved::{Mutation, Probe, ResolvedStep};
+use crate::runbook::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use crate::runbook::spec::{ObjectKind, StepKind};
 
 pub(super) struct Rollback;
@@ -83,6 +83,13 @@ impl StepKindDef for Rollback {
         })
     }
 
+    fn object<'m>(&self, mutation: &'m Mutation) -> Option<&'m ObjectRef> {
+        match mutation {
+            Mutation::Rollback { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         let Mutation::Rollback { object, revision } = mutation else {
             return mutation.verb().to_owned();
@@ -90,13 +97,6 @@ impl StepKindDef for Rollback {
         match revision {
             Some(r) => format!("roll back {} to revision {r}", place(object)),
             None => format!("roll back {} to the previous revision", place(object)),
-        }
-    }
-
-    fn audit_object(&self, mutation: &Mutation) -> String {
-        match mutation.object() {
-            Some(object) => kind_and_name(object),
-            None => mutation.verb().to_owned(),
         }
     }
 

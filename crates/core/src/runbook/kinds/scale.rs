@@ -2,13 +2,13 @@
 //! measured load (`target_utilisation`); verified by the rollout (Deployments) or the ready
 //! pods (StatefulSets).
 
-use super::{StepKindDef, VERIFY_TIMEOUT, keys, kind_and_name, not_mine, place};
+use super::{StepKindDef, VERIFY_TIMEOUT, keys, not_mine, place};
 use crate::runbook::op::PlanReport;
 use crate::runbook::parse::conditions::target;
 use crate::runbook::parse::reader::{Cur, Reader, child};
 use crate::runbook::parse::titles::{field, object};
 use crate::runbook::resolve::{Resolver, mutate};
-use crate::runbook::resolved::{Mutation, Probe, ResolvedStep};
+use crate::runbook::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
 use crate::runbook::spec::{Field, ObjectKind, StepKind};
 
 pub(super) struct Scale;
@@ -134,6 +134,17 @@ impl StepKindDef for Scale {
         })
     }
 
+    fn object<'m>(&self, mutation: &'m Mutation) -> Option<&'m ObjectRef> {
+        match mutation {
+            Mutation::Scale { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
+    fn subresource(&self, _mutation: &Mutation) -> Option<&'static str> {
+        Some("scale")
+    }
+
     fn change(&self, mutation: &Mutation, plan: Option<&PlanReport>) -> String {
         let Mutation::Scale {
             object, replicas, ..
@@ -144,13 +155,6 @@ impl StepKindDef for Scale {
         match plan.and_then(|p| p.current_replicas) {
             Some(from) => format!("scale {} from {from} to {replicas} replicas", place(object)),
             None => format!("scale {} to {replicas} replicas", place(object)),
-        }
-    }
-
-    fn audit_object(&self, mutation: &Mutation) -> String {
-        match mutation.object() {
-            Some(object) => kind_and_name(object),
-            None => mutation.verb().to_owned(),
         }
     }
 

@@ -100,6 +100,13 @@ impl StepKindDef for Silence {
         Ok(mutate(mutation, Duration::ZERO))
     }
 
+    fn cluster<'m>(&self, mutation: &'m Mutation) -> Option<&'m str> {
+        match mutation {
+            Mutation::Silence { cluster, .. } => Some(cluster),
+            _ => None,
+        }
+    }
+
     fn change(&self, mutation: &Mutation, _plan: Option<&PlanReport>) -> String {
         let Mutation::Silence {
             cluster,

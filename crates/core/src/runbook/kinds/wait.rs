@@ -21,6 +21,10 @@ impl StepKindDef for Wait {
         "wait"
     }
 
+    fn gives_verdict(&self) -> bool {
+        true
+    }
+
     fn parse(&self, r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         keys(r, cur, &["until", "timeout", "every"]);
         let path = child(cur.path, "until");

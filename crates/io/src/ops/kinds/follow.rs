@@ -40,7 +40,7 @@ impl MutationKind for Follow {
                 return Err(ExecError::NotSent(not_mine(self.keyword(), mutation)));
             };
             let done = format!("{} now streams from {source}", describe(object));
-            kube::execute::apply(ops, object, None, plan, done).await
+            kube::execute::apply(ops, mutation, plan, done).await
         })
     }
 

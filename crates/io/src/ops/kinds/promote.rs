@@ -54,11 +54,11 @@ impl MutationKind for Promote {
                     ..
                 } => {
                     let done = format!("asked {} to make {instance} its primary", describe(object));
-                    kube::execute::apply(ops, object, Some("status"), plan, done).await
+                    kube::execute::apply(ops, mutation, plan, done).await
                 }
                 Mutation::PromoteCnpg { object, .. } => {
                     let done = format!("promoted {}: replica mode off", describe(object));
-                    kube::execute::apply(ops, object, None, plan, done).await
+                    kube::execute::apply(ops, mutation, plan, done).await
                 }
                 Mutation::PromotePatroni { endpoint, .. } => {
                     patroni::execute(ops, endpoint, plan).await

@@ -46,7 +46,7 @@ impl MutationKind for Rollback {
                 .and_then(|n| n.split(':').next())
                 .unwrap_or("the previous revision");
             let done = format!("rolled {} back to {target}", describe(object));
-            kube::execute::apply(ops, object, None, plan, done).await
+            kube::execute::apply(ops, mutation, plan, done).await
         })
     }
 

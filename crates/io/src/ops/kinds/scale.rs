@@ -55,7 +55,7 @@ impl MutationKind for Scale {
                 ),
                 None => format!("scaled {} to {replicas} replicas", describe(object)),
             };
-            kube::execute::apply(ops, object, Some("scale"), plan, done).await
+            kube::execute::apply(ops, mutation, plan, done).await
         })
     }
 

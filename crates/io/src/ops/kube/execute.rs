@@ -1,6 +1,6 @@
 //! Apply a plan: exactly the planned merge patch, to the same object or subresource, with the
-//! plan's resourceVersion as precondition; which subresource, and the words for the result,
-//! come from the step kind's module in `ops::kinds`. Failures are sorted by what they mean
+//! plan's resourceVersion as precondition; the subresource is the one the step kind names
+//! (`Mutation::subresource`), the words for the result come from its module in `ops::kinds`. Failures are sorted by what they mean
 //! for the object: conflict (changed since the plan), rejected, not sent, or unknown (sent,
 //! no answer).
 
@@ -10,18 +10,24 @@ use serde_json::{Value, json};
 use super::{describe, object_api, resource_version, to_json};
 use crate::ops::client::Ops;
 use watchdeck_core::runbook::op::{ExecError, Executed, PlanReport};
-use watchdeck_core::runbook::resolved::ObjectRef;
+use watchdeck_core::runbook::resolved::Mutation;
 use watchdeck_core::text::sanitize;
 
-/// Sends `plan.patch` to `object` (or its `subresource`) under the plan's resourceVersion;
-/// `done` is what happened, worded by the step kind, for when it succeeds.
+/// Sends `plan.patch` to the mutation's object (or the subresource its step kind names)
+/// under the plan's resourceVersion; `done` is what happened, worded by the step kind, for
+/// when it succeeds.
 pub async fn apply(
     ops: &Ops,
-    object: &ObjectRef,
-    subresource: Option<&str>,
+    mutation: &Mutation,
     plan: &PlanReport,
     done: String,
 ) -> Result<Executed, ExecError> {
+    let Some(object) = mutation.object() else {
+        return Err(ExecError::NotSent(
+            "not a Kubernetes change; nothing sent".to_string(),
+        ));
+    };
+    let subresource = mutation.subresource();
     if !plan.patch.is_object() {
         return Err(ExecError::NotSent(format!(
             "the plan for {} holds no change to send; plan again",
