@@ -2,13 +2,17 @@
 //! ```step block of it is read and checked, the title it gets, how its parameters are
 //! substituted and validated, what verifies it, how its change is worded, audited and
 //! undone, which guardrails it adds) lives in its module, behind `StepKindDef`, and the
-//! kind is registered once in `KINDS`. The parser, the title writer, the resolver and the engine dispatch on that list.
+//! kind is registered once in `KINDS`. The parser, the title writer, the resolver and the
+//! engine dispatch on that list.
 //!
 //! The seam: a kind's *data* stays a variant of `spec::StepKind` (and, when it mutates, of
 //! `resolved::Mutation`), because the engine, the screens, the story player and many tests
 //! share those values as plain, comparable data. The variant is the vocabulary; the module is
 //! the behaviour. `StepKind::keyword` and `Mutation::verb` name the kind a value belongs to,
-//! which is how dispatch finds the module.
+//! which is how dispatch finds the module. The engine runs every kind through one of the
+//! shapes of `resolved::ResolvedStep` (check, wait, mutate, confirm, note); only a kind that
+//! needs a new shape changes the engine. The trait is internal to `runbook` because it
+//! speaks the parser's `Reader` and the resolver's `Resolver`.
 //!
 //! The IO half of a mutating kind (plan, execute, read back against the cluster) cannot live
 //! here (core has no tokio, kube or reqwest): it is one module per kind under
@@ -77,6 +81,12 @@ pub(in crate::runbook) trait StepKindDef: Sync {
 
     /// A check or wait: its condition gives a verdict that a later step's `when` can name.
     fn gives_verdict(&self) -> bool {
+        false
+    }
+
+    /// A step whose text, once it runs, is also the run's outcome (`note` with
+    /// `outcome: true`).
+    fn is_outcome(&self, _kind: &StepKind) -> bool {
         false
     }
 

@@ -15,6 +15,10 @@ impl StepKindDef for Note {
         "note"
     }
 
+    fn is_outcome(&self, kind: &StepKind) -> bool {
+        matches!(kind, StepKind::Note { outcome: true, .. })
+    }
+
     fn parse(&self, r: &mut Reader<'_>, cur: Cur<'_>) -> Option<StepKind> {
         keys(r, cur, &["text", "outcome"]);
         let path = child(cur.path, "text");
