@@ -2,6 +2,8 @@
 //! engine that decides each step. The IO it asks for is performed by `watchdeck_io::ops`.
 //!
 //! - `spec`: what a runbook file says (parameters, triggers, steps with typed fields).
+//! - `kinds`: the step kinds, one module each behind `kinds::StepKindDef` (parse, title,
+//!   resolve, verify), registered in `kinds::KINDS`.
 //! - `parse`: Markdown with YAML front matter and ```step blocks -> `spec::Runbook`, with
 //!   `file:line:col` errors; `params`: parameter validation; `resolve`: substitution into
 //!   typed fields, producing `resolved::ResolvedStep`s.
@@ -17,6 +19,7 @@
 pub mod audit;
 pub mod direct;
 pub mod engine;
+pub mod kinds;
 pub mod library;
 pub mod op;
 pub mod params;

@@ -1,14 +1,13 @@
 //! Substitutes validated parameter values into a step's typed fields and templates,
-//! turning a `spec::Step` into a `resolved::ResolvedStep` when the engine reaches it.
+//! turning a `spec::Step` into a `resolved::ResolvedStep` when the engine reaches it. Each
+//! step kind's `resolve` (`runbook::kinds`) does its own fields with the `Resolver` here.
 
 use std::time::Duration;
 
+use super::kinds;
 use super::params::{CommandPolicy, Values};
 use super::resolved::{Mutation, ObjectRef, Probe, ResolvedStep};
-use super::spec::{
-    ConditionSpec, Field, ObjectKind, PromotionSpec, Step, StepKind, TargetSpec, Template,
-};
-use crate::matcher::{MatchOp, Matcher};
+use super::spec::{ConditionSpec, Field, Step, StepKind, TargetSpec, Template};
 
 /// Substitutes `values` into the step's typed fields and templates. Fails (worded for
 /// people) when a referenced parameter has no value, a substituted field does not fit its
@@ -32,191 +31,25 @@ fn resolve_kind(
     values: &Values,
     commands: &CommandPolicy,
 ) -> Result<ResolvedStep, String> {
-    let r = Resolver { values };
-    let action = match kind {
-        StepKind::Check(cond) => ResolvedStep::Check(r.condition(cond)?),
-        StepKind::Wait {
-            until,
-            timeout,
-            every,
-        } => ResolvedStep::Wait {
-            until: r.condition(until)?,
-            timeout: *timeout,
-            every: *every,
-        },
-        StepKind::Confirm { question } => ResolvedStep::Confirm {
-            question: r.template(question)?,
-        },
-        StepKind::Note { text, .. } => ResolvedStep::Note {
-            text: r.template(text)?,
-        },
-        StepKind::Scale {
-            target,
-            replicas,
-            expect_replicas,
-            target_utilisation,
-            verify_timeout,
-        } => {
-            let object = r.target(target)?;
-            let replicas = r.replicas(replicas, "replicas")?;
-            let expect_replicas = match expect_replicas {
-                Some(f) => Some(r.replicas(f, "expect_replicas")?),
-                None => None,
-            };
-            let for_load = match target_utilisation {
-                Some(f) => Some(r.utilisation(f)?),
-                None => None,
-            };
-            let mutation = Mutation::Scale {
-                object,
-                replicas,
-                expect_replicas,
-                for_load,
-            };
-            mutate(mutation, *verify_timeout)
-        }
-        StepKind::Rollback {
-            target,
-            revision,
-            verify_timeout,
-        } => {
-            let object = r.target(target)?;
-            let revision = match revision {
-                Some(f) => Some(r.integer(f, "revision")?),
-                None => None,
-            };
-            if revision.is_some_and(|rev| rev < 1) {
-                return Err("revision must be 1 or more".to_owned());
-            }
-            mutate(Mutation::Rollback { object, revision }, *verify_timeout)
-        }
-        StepKind::Promote {
-            promotion,
-            verify_timeout,
-        } => {
-            let mutation = match promotion {
-                PromotionSpec::Cnpg {
-                    target,
-                    instance,
-                    max_lag,
-                } => Mutation::PromoteCnpg {
-                    object: r.target(target)?,
-                    instance: match instance {
-                        Some(f) => Some(r.string(f)?),
-                        None => None,
-                    },
-                    max_lag: *max_lag,
-                },
-                PromotionSpec::Patroni {
-                    endpoint,
-                    candidate,
-                    max_lag,
-                } => Mutation::PromotePatroni {
-                    endpoint: endpoint.clone(),
-                    candidate: r.string(candidate)?,
-                    max_lag: *max_lag,
-                },
-            };
-            mutate(mutation, *verify_timeout)
-        }
-        StepKind::Follow {
-            target,
-            source,
-            verify_timeout,
-        } => {
-            let mutation = Mutation::FollowCnpg {
-                object: r.target(target)?,
-                source: r.template(source)?,
-            };
-            mutate(mutation, *verify_timeout)
-        }
-        StepKind::Silence {
-            cluster,
-            matchers,
-            duration,
-            comment,
-        } => {
-            let matchers = matchers
-                .iter()
-                .map(|m| {
-                    Ok(Matcher::new(
-                        &m.name,
-                        MatchOp::from_flags(m.is_equal, m.is_regex),
-                        &r.template(&m.value)?,
-                    ))
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            let mutation = Mutation::Silence {
-                cluster: r.string(cluster)?,
-                matchers,
-                duration: r.duration(duration)?,
-                comment: r.template(comment)?,
-            };
-            mutate(mutation, Duration::ZERO)
-        }
-        StepKind::ExpireSilence { cluster, id } => {
-            let mutation = Mutation::ExpireSilence {
-                cluster: r.string(cluster)?,
-                id: r.string(id)?,
-            };
-            mutate(mutation, Duration::ZERO)
-        }
-        StepKind::Command {
-            name,
-            args,
-            timeout,
-        } => {
-            let prefix = allowed_command(name, commands)?;
-            let mut argv = prefix.to_vec();
-            for arg in args {
-                argv.push(r.string(arg)?);
-            }
-            let mutation = Mutation::Command {
-                name: name.clone(),
-                argv,
-                timeout: *timeout,
-            };
-            mutate(mutation, *timeout)
-        }
-    };
-    Ok(action)
-}
-
-/// What must hold after `mutation` for it to count as done: a scaled Deployment has rolled
-/// out (other workloads have the pods ready), a rolled-back Deployment has rolled out, a
-/// promoted CNPG cluster accepts writes. `None` when the mutation verifies itself.
-pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
-    match mutation {
-        Mutation::Scale {
-            object, replicas, ..
-        } => Some(match object.kind {
-            ObjectKind::Deployment => Probe::RolloutComplete {
-                object: object.clone(),
-            },
-            _ => Probe::PodsReady {
-                object: object.clone(),
-                min_ready: i64::from(*replicas),
-            },
-        }),
-        Mutation::Rollback { object, .. } => Some(Probe::RolloutComplete {
-            object: object.clone(),
-        }),
-        Mutation::PromoteCnpg { object, .. } => Some(Probe::Writable {
-            object: object.clone(),
-        }),
-        // Streaming from a writable source again: the lag comes back under a minute.
-        Mutation::FollowCnpg { object, .. } => Some(Probe::ReplicationLag {
-            object: object.clone(),
-            below: Duration::from_secs(60),
-        }),
-        Mutation::PromotePatroni { .. }
-        | Mutation::Silence { .. }
-        | Mutation::ExpireSilence { .. }
-        | Mutation::Command { .. } => None,
+    let r = Resolver { values, commands };
+    match kinds::of(kind) {
+        Some(def) => def.resolve(kind, &r),
+        None => Err(format!(
+            "step kind {} is not registered in runbook::kinds::KINDS",
+            kind.keyword()
+        )),
     }
 }
 
-fn mutate(mutation: Mutation, verify_timeout: Duration) -> ResolvedStep {
+/// What must hold after `mutation` for it to count as done, as its step kind says
+/// (`StepKindDef::verify`). `None` when the mutation verifies itself.
+pub fn verify_probe(mutation: &Mutation) -> Option<Probe> {
+    kinds::of_mutation(mutation).and_then(|def| def.verify(mutation))
+}
+
+/// A mutating step as the engine runs it: the mutation, what verifies it, and how long that
+/// may take.
+pub(in crate::runbook) fn mutate(mutation: Mutation, verify_timeout: Duration) -> ResolvedStep {
     ResolvedStep::Mutate {
         verify: verify_probe(&mutation),
         mutation,
@@ -224,28 +57,11 @@ fn mutate(mutation: Mutation, verify_timeout: Duration) -> ResolvedStep {
     }
 }
 
-fn allowed_command<'a>(name: &str, commands: &'a CommandPolicy) -> Result<&'a [String], String> {
-    if !commands.enabled {
-        return Err(format!(
-            "command `{name}` cannot run: commands are disabled; set `allow_commands = true` \
-             under [runbooks] in the config to enable them"
-        ));
-    }
-    match commands.programs.get(name) {
-        Some(prefix) if !prefix.is_empty() => Ok(prefix),
-        Some(_) => Err(format!(
-            "command `{name}` has an empty argv in [runbooks.commands]; give it the program \
-             and its fixed arguments"
-        )),
-        None => Err(format!(
-            "command `{name}` is not in the allowlist; add it under [runbooks.commands] in the \
-             config with its argv prefix"
-        )),
-    }
-}
-
-struct Resolver<'a> {
+/// Parameter values and the command allowlist, for step kinds to substitute and validate
+/// their fields with (`StepKindDef::resolve`).
+pub(in crate::runbook) struct Resolver<'a> {
     values: &'a Values,
+    pub(in crate::runbook) commands: &'a CommandPolicy,
 }
 
 impl Resolver<'_> {
@@ -255,14 +71,18 @@ impl Resolver<'_> {
         })
     }
 
-    fn string(&self, field: &Field<String>) -> Result<String, String> {
+    pub(in crate::runbook) fn string(&self, field: &Field<String>) -> Result<String, String> {
         match field {
             Field::Literal(s) => Ok(s.clone()),
             Field::Param(name) => self.value(name).map(str::to_owned),
         }
     }
 
-    fn integer(&self, field: &Field<i64>, what: &str) -> Result<i64, String> {
+    pub(in crate::runbook) fn integer(
+        &self,
+        field: &Field<i64>,
+        what: &str,
+    ) -> Result<i64, String> {
         match field {
             Field::Literal(n) => Ok(*n),
             Field::Param(name) => {
@@ -293,7 +113,11 @@ impl Resolver<'_> {
         }
     }
 
-    fn replicas(&self, field: &Field<i64>, what: &str) -> Result<i32, String> {
+    pub(in crate::runbook) fn replicas(
+        &self,
+        field: &Field<i64>,
+        what: &str,
+    ) -> Result<i32, String> {
         let n = self.integer(field, what)?;
         i32::try_from(n)
             .ok()
@@ -302,7 +126,7 @@ impl Resolver<'_> {
     }
 
     /// A target CPU utilisation: a share in (0, 1].
-    fn utilisation(&self, field: &Field<f64>) -> Result<f64, String> {
+    pub(in crate::runbook) fn utilisation(&self, field: &Field<f64>) -> Result<f64, String> {
         let share = self.number(field)?;
         if share > 0.0 && share <= 1.0 {
             Ok(share)
@@ -313,7 +137,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn duration(&self, field: &Field<Duration>) -> Result<Duration, String> {
+    pub(in crate::runbook) fn duration(&self, field: &Field<Duration>) -> Result<Duration, String> {
         match field {
             Field::Literal(d) => Ok(*d),
             Field::Param(name) => {
@@ -325,7 +149,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn target(&self, target: &TargetSpec) -> Result<ObjectRef, String> {
+    pub(in crate::runbook) fn target(&self, target: &TargetSpec) -> Result<ObjectRef, String> {
         Ok(ObjectRef {
             cluster: self.string(&target.cluster)?,
             namespace: self.string(&target.namespace)?,
@@ -334,7 +158,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn condition(&self, cond: &ConditionSpec) -> Result<Probe, String> {
+    pub(in crate::runbook) fn condition(&self, cond: &ConditionSpec) -> Result<Probe, String> {
         Ok(match cond {
             ConditionSpec::Query {
                 cluster,
@@ -365,7 +189,7 @@ impl Resolver<'_> {
     }
 
     /// Replaces every `{{ name }}` (spaces optional) with the parameter's value.
-    fn template(&self, template: &Template) -> Result<String, String> {
+    pub(in crate::runbook) fn template(&self, template: &Template) -> Result<String, String> {
         let mut out = String::with_capacity(template.text.len());
         let mut rest = template.text.as_str();
         while let Some(open) = rest.find("{{") {

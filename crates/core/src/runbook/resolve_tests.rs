@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::*;
-use crate::runbook::spec::{MatcherSpec, Template};
+use crate::runbook::spec::{MatcherSpec, ObjectKind, PromotionSpec, Template};
 
 fn values(pairs: &[(&str, &str)]) -> Values {
     pairs

@@ -1,8 +1,12 @@
 //! A step with every parameter substituted: concrete objects, mutations and probes. This is
-//! the vocabulary the engine and `ops` share; nothing here holds a placeholder.
+//! the vocabulary the engine and `ops` share; nothing here holds a placeholder. What a
+//! mutation means (its object, cluster, subresource, verification) is its step kind's module
+//! in `runbook::kinds`.
 
 use crate::matcher::Matcher;
 use std::time::Duration;
+
+use super::kinds;
 
 pub use super::spec::{Comparison, ObjectKind};
 
@@ -98,31 +102,24 @@ pub enum Mutation {
 
 impl Mutation {
     /// The cluster it acts on (`None` for Patroni and commands, which act outside
-    /// Kubernetes).
+    /// Kubernetes), as its step kind says (`runbook::kinds`).
     pub fn cluster(&self) -> Option<&str> {
-        match self {
-            Mutation::Scale { object, .. }
-            | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. }
-            | Mutation::FollowCnpg { object, .. } => Some(&object.cluster),
-            Mutation::Silence { cluster, .. } | Mutation::ExpireSilence { cluster, .. } => {
-                Some(cluster)
-            }
-            Mutation::PromotePatroni { .. } | Mutation::Command { .. } => None,
-        }
+        kinds::of_mutation(self)?.cluster(self)
     }
 
+    /// The Kubernetes object it changes, as its step kind says; `None` outside Kubernetes.
     pub fn object(&self) -> Option<&ObjectRef> {
-        match self {
-            Mutation::Scale { object, .. }
-            | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. }
-            | Mutation::FollowCnpg { object, .. } => Some(object),
-            _ => None,
-        }
+        kinds::of_mutation(self)?.object(self)
     }
 
-    /// The verb as the audit log and the screens name it.
+    /// The subresource the change is sent to (`scale`, `status`), as its step kind says:
+    /// the access review and the patch agree on it.
+    pub fn subresource(&self) -> Option<&'static str> {
+        kinds::of_mutation(self)?.subresource(self)
+    }
+
+    /// The verb as the audit log and the screens name it: the keyword of the step kind that
+    /// makes it, how `runbook::kinds` and `watchdeck_io::ops::kinds` find its module.
     pub fn verb(&self) -> &'static str {
         match self {
             Mutation::Scale { .. } => "scale",
@@ -139,14 +136,7 @@ impl Mutation {
     /// has no Kubernetes RBAC (Alertmanager, Patroni, commands).
     pub fn access(&self) -> Option<AccessCheck> {
         let object = self.object()?;
-        let (verb, subresource) = match self {
-            Mutation::Scale { .. } => ("patch", "scale"),
-            Mutation::Rollback { .. } => ("patch", ""),
-            Mutation::PromoteCnpg {
-                instance: Some(_), ..
-            } => ("patch", "status"),
-            _ => ("patch", ""),
-        };
+        let (verb, subresource) = ("patch", self.subresource().unwrap_or_default());
         Some(AccessCheck {
             cluster: object.cluster.clone(),
             verb: verb.to_owned(),

@@ -212,7 +212,8 @@ pub enum OnFail {
     Continue,
 }
 
-/// What a step does.
+/// What a step does: the data of each step kind. Its behaviour (parsing, title,
+/// resolution, verification) is the kind's module in `runbook::kinds`, found by `keyword`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepKind {
     /// A condition that must hold now; its value is shown.
@@ -279,21 +280,13 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    /// Steps that change something outside watchdeck.
+    /// Steps that change something outside watchdeck, as their kind says
+    /// (`runbook::kinds`); a kind missing from `KINDS` counts as mutating.
     pub fn mutates(&self) -> bool {
-        matches!(
-            self,
-            StepKind::Scale { .. }
-                | StepKind::Rollback { .. }
-                | StepKind::Promote { .. }
-                | StepKind::Follow { .. }
-                | StepKind::Silence { .. }
-                | StepKind::ExpireSilence { .. }
-                | StepKind::Command { .. }
-        )
+        super::kinds::of(self).is_none_or(|def| def.mutates())
     }
 
-    /// The keyword of the step kind in files.
+    /// The keyword of the step kind in files: how `runbook::kinds` finds the kind's module.
     pub fn keyword(&self) -> &'static str {
         match self {
             StepKind::Check(_) => "check",

@@ -1,6 +1,7 @@
 //! `Ops`: the clients every operation needs (a kube client per cluster made on first use,
 //! Prometheus per cluster, Alertmanager endpoints, Patroni endpoints, the command allowlist)
-//! and the dispatch of one `OpRequest` to the module that performs it.
+//! and the dispatch of one `OpRequest` to the module that performs it: plans, executions and
+//! reads to the mutation's step kind in `ops::kinds`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -165,36 +166,9 @@ impl Ops {
         &self,
         mutation: &Mutation,
     ) -> Result<watchdeck_core::runbook::op::PlanReport, OpError> {
-        match mutation {
-            Mutation::Scale {
-                object,
-                replicas,
-                expect_replicas,
-                for_load,
-            } => {
-                super::kube::scale::plan(self, object, *replicas, *expect_replicas, *for_load).await
-            }
-            Mutation::Rollback { object, revision } => {
-                super::kube::rollback::plan(self, object, *revision).await
-            }
-            Mutation::PromoteCnpg {
-                object,
-                instance,
-                max_lag,
-            } => super::kube::promote::plan(self, object, instance.as_deref(), *max_lag).await,
-            Mutation::FollowCnpg { object, source } => {
-                super::kube::follow::plan(self, object, source).await
-            }
-            Mutation::PromotePatroni {
-                endpoint,
-                candidate,
-                max_lag,
-            } => super::patroni::plan(self, endpoint, candidate, *max_lag).await,
-            Mutation::Silence { .. } => super::silence::plan(self, mutation).await,
-            Mutation::ExpireSilence { cluster, id } => {
-                super::unsilence::plan(self, cluster, id).await
-            }
-            Mutation::Command { name, argv, .. } => Ok(super::command::plan(self, name, argv)),
+        match super::kinds::of(mutation) {
+            Some(kind) => kind.plan(self, mutation).await,
+            None => Err(OpError::new(unregistered(mutation))),
         }
     }
 
@@ -208,25 +182,11 @@ impl Ops {
                 "not executed: the plan was refused: {refusal}"
             )));
         }
-        match mutation {
-            Mutation::Scale { .. }
-            | Mutation::Rollback { .. }
-            | Mutation::PromoteCnpg { .. }
-            | Mutation::FollowCnpg { .. } => {
-                super::kube::execute::apply(self, mutation, plan).await
-            }
-            Mutation::PromotePatroni { endpoint, .. } => {
-                super::patroni::execute(self, endpoint, plan).await
-            }
-            Mutation::Silence { cluster, .. } => super::silence::execute(self, cluster, plan).await,
-            Mutation::ExpireSilence { cluster, id } => {
-                super::unsilence::execute(self, cluster, id, plan).await
-            }
-            Mutation::Command {
-                name,
-                argv,
-                timeout,
-            } => super::command::execute(self, name, argv, *timeout).await,
+        match super::kinds::of(mutation) {
+            Some(kind) => kind.execute(self, mutation, plan).await,
+            None => Err(watchdeck_core::runbook::op::ExecError::NotSent(
+                unregistered(mutation),
+            )),
         }
     }
 
@@ -234,19 +194,9 @@ impl Ops {
         &self,
         mutation: &Mutation,
     ) -> Result<watchdeck_core::runbook::op::Snapshot, OpError> {
-        match mutation {
-            Mutation::Scale { object, .. }
-            | Mutation::Rollback { object, .. }
-            | Mutation::PromoteCnpg { object, .. }
-            | Mutation::FollowCnpg { object, .. } => super::kube::read::read(self, object).await,
-            Mutation::PromotePatroni { endpoint, .. } => super::patroni::read(self, endpoint).await,
-            Mutation::Silence { .. } => super::silence::read(self, mutation).await,
-            Mutation::ExpireSilence { cluster, id } => {
-                super::unsilence::read(self, cluster, id).await
-            }
-            Mutation::Command { name, .. } => Err(OpError::new(format!(
-                "command {name}: a program's effect cannot be read back; check it by hand"
-            ))),
+        match super::kinds::of(mutation) {
+            Some(kind) => kind.read(self, mutation).await,
+            None => Err(OpError::new(unregistered(mutation))),
         }
     }
 
@@ -360,4 +310,12 @@ impl Ops {
             ))),
         }
     }
+}
+
+/// A mutation whose step kind has no module in `ops::kinds::KINDS`: nothing is done.
+fn unregistered(mutation: &Mutation) -> String {
+    format!(
+        "{}: this kind of change has no operations in watchdeck_io::ops::kinds; nothing done",
+        mutation.verb()
+    )
 }

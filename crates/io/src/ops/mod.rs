@@ -3,6 +3,8 @@
 //! This is the only code in watchdeck that mutates clusters.
 //!
 //! - `client`: `Ops`, which holds the clients and dispatches each request.
+//! - `kinds`: one module per mutating step kind (plan, execute, read back), registered in
+//!   `kinds::KINDS`; `Ops` dispatches plans, executions and reads on it.
 //! - `kube`: identity, access reviews, reads, plans (scale, rollback, CNPG promote), the
 //!   execution of a plan's patch, and the Kubernetes probes.
 //! - `prometheus`: instant-query probes and replication lag; `silence`: Alertmanager silences;
@@ -11,6 +13,7 @@
 pub mod client;
 pub mod command;
 pub mod data_at_risk;
+pub mod kinds;
 pub mod kube;
 pub mod patroni;
 pub mod prometheus;

@@ -12,6 +12,7 @@ use super::mutate::blocked;
 use super::plan::{Ask, Planned, Planning, Scope};
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, StepStatus};
+use crate::runbook::kinds;
 use crate::runbook::op::PlanReport;
 use crate::runbook::resolved::Mutation;
 use crate::text::sanitize;
@@ -250,17 +251,13 @@ impl Run {
     }
 }
 
-/// The data at risk of a promotion and its limit, when over the limit.
+/// The data at risk of a change and its limit (`StepKindDef::max_data_at_risk`: a
+/// promotion's `max_lag`), when over the limit.
 pub(super) fn over_limit(
     mutation: &Mutation,
     plan: Option<&PlanReport>,
 ) -> Option<(Duration, Duration)> {
-    let max = match mutation {
-        Mutation::PromoteCnpg { max_lag, .. } | Mutation::PromotePatroni { max_lag, .. } => {
-            (*max_lag)?
-        }
-        _ => return None,
-    };
+    let max = kinds::of_mutation(mutation)?.max_data_at_risk(mutation)?;
     let amount = plan?.data_at_risk?;
     (amount > max).then_some((amount, max))
 }

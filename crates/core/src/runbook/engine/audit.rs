@@ -8,6 +8,7 @@ use super::RunEffect;
 use super::mutate::Mutating;
 use super::run::Run;
 use crate::runbook::audit::{AuditPhase, AuditRecord, Who};
+use crate::runbook::kinds;
 use crate::runbook::op::DiffLine;
 use crate::runbook::resolved::Mutation;
 
@@ -85,19 +86,11 @@ impl Run {
 }
 
 /// `deployment/payment`, `cnpg-cluster/pg`, `patroni/orders`, `silence`, `silence/ID`,
-/// `command/name`.
+/// `command/name`: as the mutation's step kind says (`StepKindDef::audit_object`).
 fn object_name(mutation: &Mutation) -> String {
-    match mutation {
-        Mutation::Scale { object, .. }
-        | Mutation::Rollback { object, .. }
-        | Mutation::PromoteCnpg { object, .. }
-        | Mutation::FollowCnpg { object, .. } => {
-            format!("{}/{}", object.kind.keyword(), object.name)
-        }
-        Mutation::PromotePatroni { endpoint, .. } => format!("patroni/{endpoint}"),
-        Mutation::Silence { .. } => "silence".to_owned(),
-        Mutation::ExpireSilence { id, .. } => format!("silence/{id}"),
-        Mutation::Command { name, .. } => format!("command/{name}"),
+    match kinds::of_mutation(mutation) {
+        Some(kind) => kind.audit_object(mutation),
+        None => mutation.verb().to_owned(),
     }
 }
 

@@ -10,6 +10,7 @@ use super::approval::{data_loss_text, over_limit};
 use super::mutate::Mutating;
 use super::run::{Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, RunEffect, RunResult, StepStatus};
+use crate::runbook::kinds;
 use crate::runbook::op::{DiffLine, PlanReport};
 use crate::runbook::resolved::Mutation;
 
@@ -286,12 +287,11 @@ impl Run {
     }
 }
 
-/// A scale-up: more pods for the same spec. A page that starts while it waits (the load it
-/// is meant to carry arriving first) makes it more urgent, not riskier, so it is not asked
-/// again for one.
+/// A scale-up: more pods for the same spec (`StepKindDef::adds_capacity`). A page that
+/// starts while it waits (the load it is meant to carry arriving first) makes it more
+/// urgent, not riskier, so it is not asked again for one.
 pub(super) fn adds_capacity(mutation: &Mutation, plan: &PlanReport) -> bool {
-    matches!(mutation, Mutation::Scale { replicas, .. }
-        if plan.current_replicas.is_some_and(|from| *replicas > from))
+    kinds::of_mutation(mutation).is_some_and(|k| k.adds_capacity(mutation, plan))
 }
 
 /// The value of label `name` in `Alert{a="1",name="v"}`.
@@ -308,25 +308,10 @@ fn production_question(m: &Mutating) -> String {
     format!("{cluster} is a production cluster. Type {cluster} to {what}, or answer no.")
 }
 
-/// Scaling to zero or to more than twice the current replicas, worded.
+/// A change large enough to warn about, worded (`StepKindDef::large_change`: scaling to
+/// zero or to more than twice the current replicas).
 pub(super) fn large_change(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
-    let Mutation::Scale {
-        object, replicas, ..
-    } = mutation
-    else {
-        return None;
-    };
-    let to = *replicas;
-    match plan.current_replicas {
-        Some(from) if to == 0 || i64::from(to) > 2 * i64::from(from) => Some(format!(
-            "Large change: {} {object} from {from} to {to} replicas",
-            if to == 0 { "scale down" } else { "scale up" }
-        )),
-        None => Some(format!(
-            "Large change: the current replicas of {object} are unknown; scaling to {to}"
-        )),
-        Some(_) => None,
-    }
+    kinds::of_mutation(mutation)?.large_change(mutation, plan)
 }
 
 /// The removed and added lines of a diff, as `- x` and `+ x`.
@@ -340,63 +325,11 @@ pub(super) fn changed_lines(diff: &[DiffLine]) -> Vec<String> {
         .collect()
 }
 
-/// The change in words: `scale deployment/payment in us-east-1/shop from 4 to 8 replicas`.
+/// The change in words (`scale deployment/payment in us-east-1/shop from 4 to 8 replicas`),
+/// as the mutation's step kind says (`StepKindDef::change`).
 pub(super) fn describe(mutation: &Mutation, plan: Option<&PlanReport>) -> String {
-    let place = |o: &crate::runbook::resolved::ObjectRef| {
-        format!(
-            "{}/{} in {}/{}",
-            o.kind.keyword(),
-            o.name,
-            o.cluster,
-            o.namespace
-        )
-    };
-    match mutation {
-        Mutation::Scale {
-            object, replicas, ..
-        } => match plan.and_then(|p| p.current_replicas) {
-            Some(from) => format!("scale {} from {from} to {replicas} replicas", place(object)),
-            None => format!("scale {} to {replicas} replicas", place(object)),
-        },
-        Mutation::Rollback { object, revision } => match revision {
-            Some(r) => format!("roll back {} to revision {r}", place(object)),
-            None => format!("roll back {} to the previous revision", place(object)),
-        },
-        Mutation::PromoteCnpg {
-            object, instance, ..
-        } => match instance {
-            Some(i) => format!("promote instance {i} of {} to primary", place(object)),
-            None => format!("promote {} out of replica mode", place(object)),
-        },
-        Mutation::FollowCnpg { object, source } => {
-            format!("make {} stream from {source}", place(object))
-        }
-        Mutation::PromotePatroni {
-            endpoint,
-            candidate,
-            ..
-        } => format!("fail Patroni cluster {endpoint} over to {candidate}"),
-        Mutation::Silence {
-            cluster,
-            matchers,
-            duration,
-            ..
-        } => {
-            let matchers = matchers
-                .iter()
-                .map(|m| format!("{}{}{:?}", m.name, m.op.as_str(), m.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "silence alerts matching {{{matchers}}} on {cluster} for {}",
-                human(*duration)
-            )
-        }
-        Mutation::ExpireSilence { cluster, id } => {
-            format!("expire silence {id} on {cluster} (its alerts notify again)")
-        }
-        Mutation::Command { name, argv, .. } => {
-            format!("run command {name}: {}", argv.join(" "))
-        }
+    match kinds::of_mutation(mutation) {
+        Some(kind) => kind.change(mutation, plan),
+        None => mutation.verb().to_owned(),
     }
 }

@@ -28,6 +28,7 @@ mod plan;
 mod recheck;
 mod recover;
 mod run;
+pub(in crate::runbook) use run::human;
 mod steps;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::run::{Phase, Run, human};
 use super::{Expect, Gate, Recovery, RunEffect, RunResult, StepStatus};
 use crate::runbook::audit::AuditPhase;
+use crate::runbook::kinds;
 use crate::runbook::op::{ExecError, Executed, OpError, OpOutcome, OpRequest, PlanReport};
 use crate::runbook::resolved::{Mutation, Probe};
 use crate::text::sanitize;
@@ -259,9 +260,7 @@ impl Run {
                 self.log(note);
             }
         }
-        if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(lag)) =
-            (&m.mutation, plan.data_at_risk)
-        {
+        if let Some(lag) = data_at_risk(&m.mutation, &plan) {
             self.data_at_risk = Some(lag);
             self.log(format!(
                 "data at risk at plan time: {} of writes",
@@ -457,74 +456,33 @@ impl Run {
     }
 }
 
-/// Why `plan` cannot be executed as it stands: the target's refusal, replicas other than the
-/// step expects, or a promotion whose data at risk is unknown while it has a limit.
+/// Why `plan` cannot be executed as it stands: the target's refusal, or what the step kind
+/// blocks on (`StepKindDef::blocked`: replicas other than the step expects, a promotion whose
+/// data at risk is unknown while it has a limit).
 pub(super) fn blocked(mutation: &Mutation, plan: &PlanReport) -> Option<String> {
     if let Some(refusal) = &plan.refusal {
         return Some(sanitize(refusal));
     }
-    if let Mutation::Scale {
-        expect_replicas: Some(expected),
-        ..
-    } = mutation
-        && let Some(found) = plan.current_replicas
-        && found != *expected
-    {
-        return Some(format!(
-            "expected {expected} replicas, found {found}: someone changed it; re-check before \
-             acting"
-        ));
-    }
-    if let Mutation::PromoteCnpg {
-        max_lag: Some(max), ..
-    }
-    | Mutation::PromotePatroni {
-        max_lag: Some(max), ..
-    } = mutation
-        && plan.data_at_risk.is_none()
-    {
-        return Some(format!(
-            "the data at risk could not be read and at most {} is allowed; check replication \
-             before promoting",
-            human(*max)
-        ));
-    }
-    None
+    kinds::of_mutation(mutation)?.blocked(mutation, plan)
 }
 
-/// A scale-up of a workload whose pods were not all ready before the change (one crash
-/// looping on a bad node): verification waits for the added capacity, since the pods that
-/// were failing before are another problem with its own alert.
+/// A narrower verification when the target was partly failing before the change
+/// (`StepKindDef::verify_added`: a scale-up waits for the added pods, since the pods that
+/// were failing before are another problem with its own alert), and why.
 pub(super) fn added_capacity(mutation: &Mutation, plan: &PlanReport) -> Option<(Probe, String)> {
-    let Mutation::Scale {
-        object, replicas, ..
-    } = mutation
-    else {
-        return None;
-    };
-    let (from, ready) = (plan.current_replicas?, plan.ready_before?);
-    if ready >= from || *replicas <= from {
-        return None;
-    }
-    let added = *replicas - from;
-    let min_ready = ready + added;
-    let why = format!(
-        "{} of {from} pods were not ready before the change: verification waits for the {added} added (at least {min_ready} ready), not for those",
-        from - ready
-    );
-    Some((
-        Probe::PodsReady {
-            object: object.clone(),
-            min_ready: i64::from(min_ready),
-        },
-        why,
-    ))
+    kinds::of_mutation(mutation)?.verify_added(mutation, plan)
 }
 
-/// A scale sized for the load: the count the plan computed is the one to show, gate and
-/// audit.
+/// What the plan computed, taken into the mutation (`StepKindDef::take_plan`: a scale sized
+/// for the load shows, gates and audits the count the plan computed).
 pub(super) fn take_sized_replicas(mutation: &mut Mutation, plan: &PlanReport) {
-    if let (Mutation::Scale { replicas, .. }, Some(planned)) = (mutation, plan.target_replicas) {
-        *replicas = planned;
+    if let Some(kind) = kinds::of_mutation(mutation) {
+        kind.take_plan(mutation, plan);
     }
+}
+
+/// The writes the change would lose, as its plan measured them (`StepKindDef::data_at_risk`:
+/// promotions).
+pub(super) fn data_at_risk(mutation: &Mutation, plan: &PlanReport) -> Option<Duration> {
+    kinds::of_mutation(mutation)?.data_at_risk(mutation, plan)
 }

@@ -253,9 +253,7 @@ impl Run {
             (Stage::Plan, OpOutcome::Plan(Ok(plan))) => {
                 let mut mutation = mutation;
                 super::mutate::take_sized_replicas(&mut mutation, &plan);
-                if let (Mutation::PromoteCnpg { .. } | Mutation::PromotePatroni { .. }, Some(d)) =
-                    (&mutation, plan.data_at_risk)
-                {
+                if let Some(d) = super::mutate::data_at_risk(&mutation, &plan) {
                     self.data_at_risk = Some(d);
                 }
                 if let Some(s) = self.steps.get_mut(step) {

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::mutate::{Mutating, Stage};
 use super::run::Run;
 use super::{Expect, Gate, Recovery, RunEffect, StepStatus};
+use crate::runbook::kinds;
 use crate::runbook::op::OpRequest;
 use crate::runbook::resolve::verify_probe;
 use crate::runbook::resolved::Mutation;
@@ -106,32 +107,10 @@ impl Run {
     }
 }
 
-/// The mutation that undoes `m`'s change, from what its plan read: scale back to the
-/// replicas before, or roll back to the revision before. Promotions, silences and commands
-/// have none.
+/// The mutation that undoes `m`'s change, from what its plan read, as its step kind says
+/// (`StepKindDef::undo`: scale back to the replicas before, roll back to the revision
+/// before). Promotions, silences and commands have none.
 fn inverse(m: &Mutating) -> Option<Mutation> {
     let plan = m.plan.as_ref()?;
-    match &m.mutation {
-        Mutation::Scale {
-            object, replicas, ..
-        } => Some(Mutation::Scale {
-            object: object.clone(),
-            replicas: plan.current_replicas?,
-            expect_replicas: Some(*replicas),
-            for_load: None,
-        }),
-        Mutation::Rollback { object, .. } => Some(Mutation::Rollback {
-            object: object.clone(),
-            revision: revision_in(&plan.before.lines),
-        }),
-        _ => None,
-    }
-}
-
-/// The `revision: N` line of a snapshot.
-fn revision_in(lines: &[String]) -> Option<i64> {
-    lines.iter().find_map(|l| {
-        let value = l.strip_prefix("revision:")?;
-        value.trim().parse().ok()
-    })
+    kinds::of_mutation(&m.mutation)?.undo(&m.mutation, plan)
 }

@@ -328,7 +328,7 @@ pub(super) fn elapsed(since: Timestamp, until: Timestamp) -> Duration {
 
 /// Words a duration the way runbook files write it (`5m`, `1h30m`, `45s`; under a second,
 /// `400ms`), to the second.
-pub(super) fn human(d: Duration) -> String {
+pub(in crate::runbook) fn human(d: Duration) -> String {
     let whole = Duration::from_secs(d.as_secs());
     crate::duration::format_duration(if whole.is_zero() { d } else { whole })
 }

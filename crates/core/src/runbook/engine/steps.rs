@@ -7,10 +7,11 @@ use super::branch::Decision;
 use super::mutate::Mutating;
 use super::run::{Phase, Run, human, yes_text};
 use super::{Answer, Expect, Gate, Prompt, Recovery, RunEffect, RunResult, StepStatus};
+use crate::runbook::kinds;
 use crate::runbook::op::{OpOutcome, OpRequest};
 use crate::runbook::resolve::resolve;
 use crate::runbook::resolved::ResolvedStep;
-use crate::runbook::spec::{OnFail, StepKind};
+use crate::runbook::spec::OnFail;
 use crate::text::sanitize;
 
 /// Choices after a check or a wait that did not hold.
@@ -55,7 +56,7 @@ impl Run {
         };
         match action {
             ResolvedStep::Note { text } => {
-                if matches!(step.kind, StepKind::Note { outcome: true, .. }) {
+                if kinds::of(&step.kind).is_some_and(|k| k.is_outcome(&step.kind)) {
                     self.outcome = Some(match why {
                         Some(why) => format!("{text} ({why})"),
                         None => text.clone(),

@@ -10,7 +10,7 @@ use super::reader::{Accepts, Cur, Reader, child};
 const TARGET_KEYS: &[&str] = &["cluster", "namespace", "kind", "name"];
 
 /// Condition names as written after `condition:`.
-pub(super) const CONDITIONS: &[&str] = &[
+pub(in crate::runbook) const CONDITIONS: &[&str] = &[
     "query",
     "rollout-complete",
     "pods-ready",
@@ -28,7 +28,7 @@ const SHORTHANDS: &[(&str, Comparison)] = &[
 ];
 
 /// The keys a condition of each kind takes (besides `condition`).
-pub(super) fn condition_keys(name: &str) -> &'static [&'static str] {
+pub(in crate::runbook) fn condition_keys(name: &str) -> &'static [&'static str] {
     match name {
         "query" => &[
             "cluster",
@@ -48,7 +48,7 @@ pub(super) fn condition_keys(name: &str) -> &'static [&'static str] {
 }
 
 /// Which condition a mapping states: `condition:`, else `query` (the common case).
-pub(super) fn condition_name<'a>(r: &mut Reader<'_>, cur: Cur<'a>) -> Option<&'a str> {
+pub(in crate::runbook) fn condition_name<'a>(r: &mut Reader<'_>, cur: Cur<'a>) -> Option<&'a str> {
     let Some(node) = r.get(cur, "condition") else {
         return Some("query");
     };
@@ -72,7 +72,11 @@ pub(super) fn condition_name<'a>(r: &mut Reader<'_>, cur: Cur<'a>) -> Option<&'a
 
 /// Reads the condition `name` from the keys of `cur` (unknown keys are checked by the
 /// caller, which knows what else the mapping may hold).
-pub(super) fn condition(r: &mut Reader<'_>, cur: Cur<'_>, name: &str) -> Option<ConditionSpec> {
+pub(in crate::runbook) fn condition(
+    r: &mut Reader<'_>,
+    cur: Cur<'_>,
+    name: &str,
+) -> Option<ConditionSpec> {
     let workloads = [ObjectKind::Deployment, ObjectKind::StatefulSet];
     let databases = [ObjectKind::CnpgCluster];
     match name {
@@ -216,7 +220,7 @@ fn comparison(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<(Comparison, Field<f64
 }
 
 /// `cluster:` of a query or silence: a cluster parameter or a literal name.
-pub(super) fn cluster_field(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<Field<String>> {
+pub(in crate::runbook) fn cluster_field(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<Field<String>> {
     let path = child(cur.path, "cluster");
     let node = r.required(cur, "cluster", "a cluster name or \"{{ cluster }}\"")?;
     r.field_string(
@@ -236,7 +240,11 @@ fn cluster_literal(text: &str) -> Result<(), String> {
 }
 
 /// `target:` under `cur`, whose kind must be one of `kinds` (the first is the default).
-pub(super) fn target(r: &mut Reader<'_>, cur: Cur<'_>, kinds: &[ObjectKind]) -> Option<TargetSpec> {
+pub(in crate::runbook) fn target(
+    r: &mut Reader<'_>,
+    cur: Cur<'_>,
+    kinds: &[ObjectKind],
+) -> Option<TargetSpec> {
     let path = child(cur.path, "target");
     let expected = "a mapping with cluster, namespace, kind and name";
     let node = r.required(cur, "target", expected)?;

@@ -8,7 +8,11 @@ use super::reader::{Cur, Reader, child};
 
 const EXPECTED: &str = "a list of matchers or 'alertname=\"X\",service=\"y\"'";
 
-pub(super) fn read(r: &mut Reader<'_>, node: &Node, path: &str) -> Option<Vec<MatcherSpec>> {
+pub(in crate::runbook) fn read(
+    r: &mut Reader<'_>,
+    node: &Node,
+    path: &str,
+) -> Option<Vec<MatcherSpec>> {
     let before = r.count();
     let matchers = match &node.value {
         Value::Scalar(text) => text_form(r, node, path, text),
@@ -88,7 +92,12 @@ fn mapping(r: &mut Reader<'_>, node: &Node, path: &str) -> Option<MatcherSpec> {
     })
 }
 
-pub(super) fn flag(r: &mut Reader<'_>, cur: Cur<'_>, key: &str, default: bool) -> Option<bool> {
+pub(in crate::runbook) fn flag(
+    r: &mut Reader<'_>,
+    cur: Cur<'_>,
+    key: &str,
+    default: bool,
+) -> Option<bool> {
     let Some(node) = r.get(cur, key) else {
         return Some(default);
     };

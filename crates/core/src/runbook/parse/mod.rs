@@ -3,15 +3,15 @@
 //! serde-saphyr's event parser so every error names file, line and column; anchors,
 //! aliases and duplicate keys are refused. The format is documented in runbooks/README.md.
 
-mod conditions;
+pub(in crate::runbook) mod conditions;
 mod front;
 mod markdown;
-mod matchers;
-mod reader;
+pub(in crate::runbook) mod matchers;
+pub(in crate::runbook) mod reader;
 mod steps;
 #[cfg(test)]
 mod tests;
-mod titles;
+pub(in crate::runbook) mod titles;
 mod when;
 
 use std::path::{Path, PathBuf};
@@ -225,8 +225,8 @@ fn step(
         r.keys(cur, "a mapping of step fields such as `kind: check`", &[]);
         return None;
     }
-    let kind_name = steps::kind_of(r, cur)?;
-    let path = format!("{base} ({kind_name})");
+    let def = steps::kind_of(r, cur)?;
+    let path = format!("{base} ({})", def.keyword());
     let cur = Cur { node, path: &path };
     let id = match r.get(cur, "id") {
         Some(n) => {
@@ -246,10 +246,10 @@ fn step(
     };
     let when = when::when(r, cur, earlier);
     let on_fail = when::on_fail(r, cur);
-    let kind = steps::step_kind(r, cur, kind_name)?;
+    let kind = def.parse(r, cur)?;
     Some(Step {
         id: id.unwrap_or_else(|| format!("step-{index}")),
-        title: title.unwrap_or_else(|| titles::title(&kind)),
+        title: title.unwrap_or_else(|| def.describe(&kind)),
         guidance,
         kind,
         line: block.fence_line,

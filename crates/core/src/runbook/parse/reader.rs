@@ -13,23 +13,23 @@ use crate::yaml::{Node, Value};
 
 /// One problem, at a position in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Issue {
-    pub(super) line: usize,
-    pub(super) col: usize,
-    pub(super) path: String,
-    pub(super) message: String,
+pub(in crate::runbook) struct Issue {
+    pub(in crate::runbook) line: usize,
+    pub(in crate::runbook) col: usize,
+    pub(in crate::runbook) path: String,
+    pub(in crate::runbook) message: String,
 }
 
 /// A node being read and its key path.
 #[derive(Clone, Copy)]
-pub(super) struct Cur<'a> {
-    pub(super) node: &'a Node,
-    pub(super) path: &'a str,
+pub(in crate::runbook) struct Cur<'a> {
+    pub(in crate::runbook) node: &'a Node,
+    pub(in crate::runbook) path: &'a str,
 }
 
 /// The kinds of parameter a typed field accepts as `"{{ name }}"`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Accepts {
+pub(in crate::runbook) enum Accepts {
     Cluster,
     Namespace,
     /// Object and instance names: name and choice parameters.
@@ -71,7 +71,7 @@ impl Accepts {
 }
 
 /// How a parameter kind is named in messages.
-pub(super) fn kind_name(kind: &ParamKind) -> &'static str {
+pub(in crate::runbook) fn kind_name(kind: &ParamKind) -> &'static str {
     match kind {
         ParamKind::Name => "a name",
         ParamKind::Namespace => "a namespace",
@@ -99,7 +99,7 @@ fn fits_in_templates(kind: &ParamKind) -> bool {
 }
 
 /// Key path of a child.
-pub(super) fn child(path: &str, key: &str) -> String {
+pub(in crate::runbook) fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
@@ -109,20 +109,25 @@ pub(super) fn child(path: &str, key: &str) -> String {
 
 /// Collects issues while a file is read; `params` are the declared parameters that
 /// placeholders may name.
-pub(super) struct Reader<'p> {
-    pub(super) params: &'p [ParamSpec],
-    pub(super) issues: Vec<Issue>,
+pub(in crate::runbook) struct Reader<'p> {
+    pub(in crate::runbook) params: &'p [ParamSpec],
+    pub(in crate::runbook) issues: Vec<Issue>,
 }
 
 impl<'p> Reader<'p> {
-    pub(super) fn new(params: &'p [ParamSpec]) -> Self {
+    pub(in crate::runbook) fn new(params: &'p [ParamSpec]) -> Self {
         Reader {
             params,
             issues: Vec::new(),
         }
     }
 
-    pub(super) fn report(&mut self, node: &Node, path: &str, message: impl Into<String>) {
+    pub(in crate::runbook) fn report(
+        &mut self,
+        node: &Node,
+        path: &str,
+        message: impl Into<String>,
+    ) {
         self.issues.push(Issue {
             line: node.line,
             col: node.col,
@@ -132,7 +137,7 @@ impl<'p> Reader<'p> {
     }
 
     /// A problem with a key itself (unknown, misplaced), at the key.
-    pub(super) fn report_key(
+    pub(in crate::runbook) fn report_key(
         &mut self,
         map: &Node,
         key: &str,
@@ -148,13 +153,18 @@ impl<'p> Reader<'p> {
         });
     }
 
-    pub(super) fn count(&self) -> usize {
+    pub(in crate::runbook) fn count(&self) -> usize {
         self.issues.len()
     }
 
     /// Reports keys of a mapping that are not in `known` (with a suggestion); false when
     /// the node is not a mapping at all.
-    pub(super) fn keys(&mut self, cur: Cur<'_>, expected: &str, known: &[&str]) -> bool {
+    pub(in crate::runbook) fn keys(
+        &mut self,
+        cur: Cur<'_>,
+        expected: &str,
+        known: &[&str],
+    ) -> bool {
         let Value::Map(entries) = &cur.node.value else {
             let message = format!("expected {expected}, found {}", cur.node.describe());
             self.report(cur.node, cur.path, message);
@@ -179,12 +189,12 @@ impl<'p> Reader<'p> {
     }
 
     /// A field that may be absent (or null).
-    pub(super) fn get<'a>(&self, cur: Cur<'a>, key: &str) -> Option<&'a Node> {
+    pub(in crate::runbook) fn get<'a>(&self, cur: Cur<'a>, key: &str) -> Option<&'a Node> {
         cur.node.get(key).filter(|n| n.value != Value::Null)
     }
 
     /// A field that must be present; reported missing at its parent.
-    pub(super) fn required<'a>(
+    pub(in crate::runbook) fn required<'a>(
         &mut self,
         cur: Cur<'a>,
         key: &str,
@@ -198,7 +208,7 @@ impl<'p> Reader<'p> {
         found
     }
 
-    pub(super) fn scalar<'a>(
+    pub(in crate::runbook) fn scalar<'a>(
         &mut self,
         node: &'a Node,
         path: &str,
@@ -213,7 +223,12 @@ impl<'p> Reader<'p> {
     }
 
     /// A scalar that must not be blank.
-    pub(super) fn text(&mut self, node: &Node, path: &str, expected: &str) -> Option<String> {
+    pub(in crate::runbook) fn text(
+        &mut self,
+        node: &Node,
+        path: &str,
+        expected: &str,
+    ) -> Option<String> {
         let text = self.scalar(node, path, expected)?;
         if text.trim().is_empty() {
             self.report(
@@ -227,7 +242,12 @@ impl<'p> Reader<'p> {
     }
 
     /// Text whose `{{ name }}` placeholders name declared parameters.
-    pub(super) fn template(&mut self, node: &Node, path: &str, expected: &str) -> Option<Template> {
+    pub(in crate::runbook) fn template(
+        &mut self,
+        node: &Node,
+        path: &str,
+        expected: &str,
+    ) -> Option<Template> {
         let text = self.text(node, path, expected)?;
         let before = self.count();
         for placeholder in placeholders(&text) {
@@ -318,7 +338,7 @@ impl<'p> Reader<'p> {
 
     /// A typed string field: a literal that passes `check`, or a parameter of an accepted
     /// kind.
-    pub(super) fn field_string(
+    pub(in crate::runbook) fn field_string(
         &mut self,
         node: &Node,
         path: &str,
@@ -347,7 +367,7 @@ impl<'p> Reader<'p> {
         }
     }
 
-    pub(super) fn field_integer(
+    pub(in crate::runbook) fn field_integer(
         &mut self,
         node: &Node,
         path: &str,
@@ -360,7 +380,11 @@ impl<'p> Reader<'p> {
         }
     }
 
-    pub(super) fn field_number(&mut self, node: &Node, path: &str) -> Option<Field<f64>> {
+    pub(in crate::runbook) fn field_number(
+        &mut self,
+        node: &Node,
+        path: &str,
+    ) -> Option<Field<f64>> {
         match self.param_ref(node, path, Accepts::Number) {
             Err(()) => None,
             Ok(Some(name)) => Some(Field::Param(name)),
@@ -368,7 +392,11 @@ impl<'p> Reader<'p> {
         }
     }
 
-    pub(super) fn field_duration(&mut self, node: &Node, path: &str) -> Option<Field<Duration>> {
+    pub(in crate::runbook) fn field_duration(
+        &mut self,
+        node: &Node,
+        path: &str,
+    ) -> Option<Field<Duration>> {
         match self.param_ref(node, path, Accepts::Duration) {
             Err(()) => None,
             Ok(Some(name)) => Some(Field::Param(name)),
@@ -376,7 +404,7 @@ impl<'p> Reader<'p> {
         }
     }
 
-    pub(super) fn integer(&mut self, node: &Node, path: &str, min: i64) -> Option<i64> {
+    pub(in crate::runbook) fn integer(&mut self, node: &Node, path: &str, min: i64) -> Option<i64> {
         let expected = "an integer or \"{{ param }}\"";
         let text = self.scalar(node, path, expected)?;
         match params::integer(text) {
@@ -396,7 +424,7 @@ impl<'p> Reader<'p> {
         }
     }
 
-    pub(super) fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+    pub(in crate::runbook) fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
         let expected = "a number such as 0.05";
         let text = self.scalar(node, path, expected)?;
         match params::number(text) {
@@ -413,7 +441,7 @@ impl<'p> Reader<'p> {
     }
 
     /// A literal duration greater than zero.
-    pub(super) fn duration(&mut self, node: &Node, path: &str) -> Option<Duration> {
+    pub(in crate::runbook) fn duration(&mut self, node: &Node, path: &str) -> Option<Duration> {
         let text = self.scalar(node, path, "a duration such as 5m")?;
         match duration_value(text) {
             Ok(d) if !d.is_zero() => Some(d),
@@ -429,7 +457,12 @@ impl<'p> Reader<'p> {
     }
 
     /// An optional literal duration with a default.
-    pub(super) fn duration_or(&mut self, cur: Cur<'_>, key: &str, default: Duration) -> Duration {
+    pub(in crate::runbook) fn duration_or(
+        &mut self,
+        cur: Cur<'_>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
         match self.get(cur, key) {
             Some(node) => self
                 .duration(node, &child(cur.path, key))
@@ -440,7 +473,9 @@ impl<'p> Reader<'p> {
 }
 
 /// The placeholders of a text, in order: each `{{ name }}`'s name, or why it is malformed.
-pub(super) fn placeholders(text: &str) -> impl Iterator<Item = Result<String, String>> + '_ {
+pub(in crate::runbook) fn placeholders(
+    text: &str,
+) -> impl Iterator<Item = Result<String, String>> + '_ {
     let mut rest = text;
     std::iter::from_fn(move || {
         let start = rest.find("{{")?;
@@ -465,6 +500,6 @@ pub(super) fn placeholders(text: &str) -> impl Iterator<Item = Result<String, St
 }
 
 /// Renders a literal duration in runbook syntax, for titles.
-pub(super) fn duration_text(d: Duration) -> String {
+pub(in crate::runbook) fn duration_text(d: Duration) -> String {
     format_duration(d)
 }

@@ -1,30 +1,30 @@
-//! Titles for steps that do not give one: a short sentence from the step's fields, with
-//! parameters shown as `{{ name }}` (the console shows the values once they are known).
+//! The wording of titles for steps that do not give one: fields, objects, conditions and
+//! matchers as short text, with parameters shown as `{{ name }}` (the console shows the
+//! values once they are known). Each step kind's `describe` (`runbook::kinds`) builds its
+//! sentence from these.
 
-use crate::runbook::spec::{
-    ConditionSpec, Field, MatcherSpec, PromotionSpec, StepKind, TargetSpec,
-};
+use crate::runbook::spec::{ConditionSpec, Field, MatcherSpec, TargetSpec};
 
 use super::reader::duration_text;
 
 /// Longest generated title from free text (questions, notes), in characters.
 const TEXT_CHARS: usize = 60;
 
-fn field<T: std::fmt::Display>(f: &Field<T>) -> String {
+pub(in crate::runbook) fn field<T: std::fmt::Display>(f: &Field<T>) -> String {
     match f {
         Field::Literal(v) => v.to_string(),
         Field::Param(name) => format!("{{{{ {name} }}}}"),
     }
 }
 
-fn duration_field(f: &Field<std::time::Duration>) -> String {
+pub(in crate::runbook) fn duration_field(f: &Field<std::time::Duration>) -> String {
     match f {
         Field::Literal(d) => duration_text(*d),
         Field::Param(name) => format!("{{{{ {name} }}}}"),
     }
 }
 
-fn object(t: &TargetSpec) -> String {
+pub(in crate::runbook) fn object(t: &TargetSpec) -> String {
     format!(
         "{} {} on {}",
         t.kind.keyword(),
@@ -34,7 +34,7 @@ fn object(t: &TargetSpec) -> String {
 }
 
 /// The first line of a text, cut at a readable length.
-fn short(text: &str) -> String {
+pub(in crate::runbook) fn short(text: &str) -> String {
     let line = text.trim().lines().next().unwrap_or("").trim();
     if line.chars().count() > TEXT_CHARS {
         let mut cut: String = line.chars().take(TEXT_CHARS - 1).collect();
@@ -51,7 +51,7 @@ fn short(text: &str) -> String {
 }
 
 /// What a condition states, to follow "Check that" or "Wait until".
-fn condition(c: &ConditionSpec) -> String {
+pub(in crate::runbook) fn condition(c: &ConditionSpec) -> String {
     match c {
         ConditionSpec::Query {
             cluster,
@@ -102,7 +102,7 @@ fn metric(query: &str) -> Option<&str> {
     None
 }
 
-fn matchers(list: &[MatcherSpec]) -> String {
+pub(in crate::runbook) fn matchers(list: &[MatcherSpec]) -> String {
     let parts: Vec<String> = list
         .iter()
         .map(|m| {
@@ -116,72 +116,4 @@ fn matchers(list: &[MatcherSpec]) -> String {
         })
         .collect();
     parts.join(",")
-}
-
-pub(super) fn title(kind: &StepKind) -> String {
-    match kind {
-        StepKind::Check(c) => format!("Check that {}", condition(c)),
-        StepKind::Wait { until, timeout, .. } => format!(
-            "Wait until {} (up to {})",
-            condition(until),
-            duration_text(*timeout)
-        ),
-        StepKind::Scale {
-            target,
-            target_utilisation: Some(share),
-            ..
-        } => format!(
-            "Scale {} for the load at {} CPU utilisation",
-            object(target),
-            field(share)
-        ),
-        StepKind::Scale {
-            target, replicas, ..
-        } => format!("Scale {} to {} replicas", object(target), field(replicas)),
-        StepKind::Rollback {
-            target, revision, ..
-        } => match revision {
-            Some(rev) => format!("Roll back {} to revision {}", object(target), field(rev)),
-            None => format!("Roll back {} to the previous revision", object(target)),
-        },
-        StepKind::Follow { target, source, .. } => {
-            format!("Make {} follow {}", object(target), source.text.trim())
-        }
-        StepKind::Promote { promotion, .. } => match promotion {
-            PromotionSpec::Cnpg {
-                target,
-                instance: Some(instance),
-                ..
-            } => format!("Promote instance {} of {}", field(instance), object(target)),
-            PromotionSpec::Cnpg { target, .. } => {
-                format!("Promote {} to primary", object(target))
-            }
-            PromotionSpec::Patroni {
-                endpoint,
-                candidate,
-                ..
-            } => format!("Promote {} through Patroni ({endpoint})", field(candidate)),
-        },
-        StepKind::Confirm { question } => short(&question.text),
-        StepKind::Silence {
-            cluster,
-            matchers: list,
-            duration,
-            ..
-        } => format!(
-            "Silence {} on {} for {}",
-            matchers(list),
-            field(cluster),
-            duration_field(duration)
-        ),
-        StepKind::ExpireSilence { cluster, id } => {
-            format!("Expire silence {} on {}", field(id), field(cluster))
-        }
-        StepKind::Note { text, .. } => short(&text.text),
-        StepKind::Command { name, args, .. } => {
-            let mut words = vec![name.clone()];
-            words.extend(args.iter().map(field));
-            short(&format!("Run {}", words.join(" ")))
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! A step's `when:` (run only on earlier checks' verdicts) and a check's `on_fail:`, checked
 //! against the steps above it: a `when` may only name earlier `check` or `wait` steps.
 
+use crate::runbook::kinds;
 use crate::runbook::spec::{OnFail, Step, StepKind, When};
 use crate::yaml::{Node, Value};
 
@@ -65,7 +66,7 @@ fn ids(r: &mut Reader<'_>, node: &Node, path: &str, earlier: &[Step]) -> Option<
             continue;
         };
         match earlier.iter().find(|s| s.id == id) {
-            Some(step) if matches!(step.kind, StepKind::Check(_) | StepKind::Wait { .. }) => {
+            Some(step) if gives_verdict(&step.kind) => {
                 out.push(id.to_owned());
             }
             Some(step) => {
@@ -80,7 +81,7 @@ fn ids(r: &mut Reader<'_>, node: &Node, path: &str, earlier: &[Step]) -> Option<
             None => {
                 let names: Vec<&str> = earlier
                     .iter()
-                    .filter(|s| matches!(s.kind, StepKind::Check(_) | StepKind::Wait { .. }))
+                    .filter(|s| gives_verdict(&s.kind))
                     .map(|s| s.id.as_str())
                     .collect();
                 let above = if names.is_empty() {
@@ -117,4 +118,9 @@ pub(super) fn on_fail(r: &mut Reader<'_>, cur: Cur<'_>) -> Option<OnFail> {
             None
         }
     }
+}
+
+/// A check or a wait (`StepKindDef::gives_verdict`): a step `when` can name.
+fn gives_verdict(kind: &StepKind) -> bool {
+    kinds::of(kind).is_some_and(|k| k.gives_verdict())
 }

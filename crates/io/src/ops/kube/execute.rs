@@ -1,6 +1,8 @@
 //! Apply a plan: exactly the planned merge patch, to the same object or subresource, with the
-//! plan's resourceVersion as precondition. Failures are sorted by what they mean for the
-//! object: conflict (changed since the plan), rejected, not sent, or unknown (sent, no answer).
+//! plan's resourceVersion as precondition; the subresource is the one the step kind names
+//! (`Mutation::subresource`), the words for the result come from its module in `ops::kinds`. Failures are sorted by what they mean
+//! for the object: conflict (changed since the plan), rejected, not sent, or unknown (sent,
+//! no answer).
 
 use kube::api::{Patch, PatchParams};
 use serde_json::{Value, json};
@@ -11,23 +13,21 @@ use watchdeck_core::runbook::op::{ExecError, Executed, PlanReport};
 use watchdeck_core::runbook::resolved::Mutation;
 use watchdeck_core::text::sanitize;
 
+/// Sends `plan.patch` to the mutation's object (or the subresource its step kind names)
+/// under the plan's resourceVersion; `done` is what happened, worded by the step kind, for
+/// when it succeeds.
 pub async fn apply(
     ops: &Ops,
     mutation: &Mutation,
     plan: &PlanReport,
+    done: String,
 ) -> Result<Executed, ExecError> {
     let Some(object) = mutation.object() else {
         return Err(ExecError::NotSent(
             "not a Kubernetes change; nothing sent".to_string(),
         ));
     };
-    let subresource = match mutation {
-        Mutation::Scale { .. } => Some("scale"),
-        Mutation::PromoteCnpg {
-            instance: Some(_), ..
-        } => Some("status"),
-        _ => None,
-    };
+    let subresource = mutation.subresource();
     if !plan.patch.is_object() {
         return Err(ExecError::NotSent(format!(
             "the plan for {} holds no change to send; plan again",
@@ -66,43 +66,8 @@ pub async fn apply(
     let stored = to_json(&answer).unwrap_or(Value::Null);
     Ok(Executed {
         resource_version: resource_version(&stored).map(|rv| sanitize(&rv)),
-        message: done_message(mutation, plan),
+        message: done,
     })
-}
-
-fn done_message(mutation: &Mutation, plan: &PlanReport) -> String {
-    match mutation {
-        Mutation::Scale {
-            object, replicas, ..
-        } => match plan.current_replicas {
-            Some(before) => format!(
-                "scaled {} from {before} to {replicas} replicas",
-                describe(object)
-            ),
-            None => format!("scaled {} to {replicas} replicas", describe(object)),
-        },
-        Mutation::Rollback { object, .. } => {
-            let target = plan
-                .notes
-                .iter()
-                .find(|n| n.ends_with("[target]"))
-                .and_then(|n| n.split(':').next())
-                .unwrap_or("the previous revision");
-            format!("rolled {} back to {target}", describe(object))
-        }
-        Mutation::PromoteCnpg {
-            object,
-            instance: Some(instance),
-            ..
-        } => format!("asked {} to make {instance} its primary", describe(object)),
-        Mutation::PromoteCnpg { object, .. } => {
-            format!("promoted {}: replica mode off", describe(object))
-        }
-        Mutation::FollowCnpg { object, source } => {
-            format!("{} now streams from {source}", describe(object))
-        }
-        other => format!("{} done", other.verb()),
-    }
 }
 
 /// What a failed write means for the object.
