@@ -71,7 +71,7 @@ fn context() -> RunContext {
         run_id: "bench".into(),
         ..RunContext::default()
     };
-    for name in ["us-east-1", "eu-west-1"] {
+    for name in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
         context.clusters.insert(
             name.into(),
             ClusterPolicy {
@@ -126,7 +126,11 @@ fn bench(c: &mut Criterion) {
         .find(|r| r.id == "regional-failover")
         .expect("regional-failover ships")
         .clone();
-    let clusters = vec!["us-east-1".to_string(), "eu-west-1".to_string()];
+    let clusters = vec![
+        "us-east-1".to_string(),
+        "eu-west-1".to_string(),
+        "ap-southeast-1".to_string(),
+    ];
     let values = watchdeck_core::runbook::params::validate(&failover, &[], &clusters)
         .expect("the defaults validate");
     assert_eq!(drive(&failover, &values), RunResult::Completed);
