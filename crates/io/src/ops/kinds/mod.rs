@@ -57,11 +57,20 @@ pub trait MutationKind: Sync {
     ) -> BoxFuture<'a, Result<Executed, ExecError>>;
 
     /// Re-reads the target after an execution whose outcome is unknown: what is there now.
+    /// By default the mutation's Kubernetes object (`Mutation::object`); kinds whose target
+    /// is something else (a silence, a command, Patroni) say how.
     fn read<'a>(
         &'a self,
         ops: &'a Ops,
         mutation: &'a Mutation,
-    ) -> BoxFuture<'a, Result<Snapshot, OpError>>;
+    ) -> BoxFuture<'a, Result<Snapshot, OpError>> {
+        Box::pin(async move {
+            let object = mutation
+                .object()
+                .ok_or_else(|| OpError::new(not_mine(self.keyword(), mutation)))?;
+            crate::ops::kube::read::read(ops, object).await
+        })
+    }
 }
 
 /// The IO of the kind that makes `mutation`.

@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use super::{MutationKind, not_mine};
 use crate::ops::client::Ops;
 use crate::ops::kube::{self, describe};
-use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
+use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport};
 use watchdeck_core::runbook::resolved::Mutation;
 
 pub(super) struct Rollback;
@@ -47,19 +47,6 @@ impl MutationKind for Rollback {
                 .unwrap_or("the previous revision");
             let done = format!("rolled {} back to {target}", describe(object));
             kube::execute::apply(ops, mutation, plan, done).await
-        })
-    }
-
-    fn read<'a>(
-        &'a self,
-        ops: &'a Ops,
-        mutation: &'a Mutation,
-    ) -> BoxFuture<'a, Result<Snapshot, OpError>> {
-        Box::pin(async move {
-            let Mutation::Rollback { object, .. } = mutation else {
-                return Err(OpError::new(not_mine(self.keyword(), mutation)));
-            };
-            kube::read::read(ops, object).await
         })
     }
 }

@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use super::{MutationKind, not_mine};
 use crate::ops::client::Ops;
 use crate::ops::kube::{self, describe};
-use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport, Snapshot};
+use watchdeck_core::runbook::op::{ExecError, Executed, OpError, PlanReport};
 use watchdeck_core::runbook::resolved::Mutation;
 
 pub(super) struct Scale;
@@ -56,19 +56,6 @@ impl MutationKind for Scale {
                 None => format!("scaled {} to {replicas} replicas", describe(object)),
             };
             kube::execute::apply(ops, mutation, plan, done).await
-        })
-    }
-
-    fn read<'a>(
-        &'a self,
-        ops: &'a Ops,
-        mutation: &'a Mutation,
-    ) -> BoxFuture<'a, Result<Snapshot, OpError>> {
-        Box::pin(async move {
-            let Mutation::Scale { object, .. } = mutation else {
-                return Err(OpError::new(not_mine(self.keyword(), mutation)));
-            };
-            kube::read::read(ops, object).await
         })
     }
 }
