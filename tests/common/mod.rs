@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod k8s;
 pub mod ops;
 pub mod prometheus;
 pub mod slo_rules;

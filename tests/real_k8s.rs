@@ -1,0 +1,675 @@
+//! watchdeck against real Kubernetes: three control planes built from the Kubernetes
+//! project's Go modules (scripts/k8s-build), started on loopback by k8s-up with the shop fleet
+//! applied. Every assertion reads the clusters' state back with kubectl, never only
+//! watchdeck's own report. One control plane set is shared by the tests of this file; each
+//! test changes a different object so they can run at once.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use common::k8s::{CLUSTERS, ControlPlane};
+use kube::config::Kubeconfig;
+use tokio::sync::mpsc;
+use watchdeck_core::event::Msg;
+use watchdeck_core::model::Model;
+use watchdeck_core::model::workload::WorkloadKind;
+use watchdeck_core::update::update;
+use watchdeck_io::sources::kube::client::client;
+use watchdeck_io::sources::kube::pyrra::discover_pyrra_slos;
+use watchdeck_io::sources::kube::watch_cluster;
+
+fn plane() -> &'static Mutex<ControlPlane> {
+    static PLANE: OnceLock<Mutex<ControlPlane>> = OnceLock::new();
+    PLANE.get_or_init(|| Mutex::new(ControlPlane::start(&CLUSTERS, &[])))
+}
+
+/// Paths of the shared control plane (the lock is not held while a test runs).
+struct Paths {
+    kubeconfig: PathBuf,
+    config: PathBuf,
+    dir: PathBuf,
+}
+
+fn paths() -> Paths {
+    let plane = plane().lock().unwrap_or_else(|e| e.into_inner());
+    Paths {
+        kubeconfig: plane.kubeconfig.clone(),
+        config: plane.config.clone(),
+        dir: plane.dir.path().to_path_buf(),
+    }
+}
+
+fn kubectl(paths: &Paths, context: &str, args: &[&str]) -> String {
+    let output = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&paths.kubeconfig)
+        .arg("--context")
+        .arg(context)
+        .args(args)
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        output.status.success(),
+        "kubectl --context {context} {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn get_json(paths: &Paths, context: &str, args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["get"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["-o", "json"]);
+    serde_json::from_str(&kubectl(paths, context, &full)).expect("kubectl prints JSON")
+}
+
+/// Polls `check` every 500 ms until it returns Some, or panics with `what` after `limit`.
+fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// (namespace/name, phase, ready containers/containers) of every pod kubectl lists.
+fn kubectl_pods(paths: &Paths, cluster: &str) -> BTreeSet<(String, String, String)> {
+    let list = get_json(paths, cluster, &["pods", "-A"]);
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|pod| pod["metadata"]["deletionTimestamp"].is_null())
+        .map(|pod| {
+            let statuses = pod["status"]["containerStatuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let ready = statuses.iter().filter(|s| s["ready"] == true).count();
+            let total = pod["spec"]["containers"].as_array().map_or(0, Vec::len);
+            (
+                format!(
+                    "{}/{}",
+                    pod["metadata"]["namespace"].as_str().unwrap_or_default(),
+                    pod["metadata"]["name"].as_str().unwrap_or_default()
+                ),
+                pod["status"]["phase"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                format!("{ready}/{total}"),
+            )
+        })
+        .collect()
+}
+
+fn console_pods(model: &Model, cluster: &str) -> BTreeSet<(String, String, String)> {
+    let cluster = model
+        .clusters
+        .iter()
+        .find(|c| c.name.as_str() == cluster)
+        .expect("cluster in the model");
+    cluster
+        .pods
+        .values()
+        .map(|pod| {
+            (
+                format!("{}/{}", pod.key.namespace, pod.key.name),
+                pod.status.to_string(),
+                format!("{}/{}", pod.ready, pod.total),
+            )
+        })
+        .collect()
+}
+
+fn watchdeck(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_watchdeck"))
+        .args(args)
+        .arg("--log-file")
+        .arg(dir.join("watchdeck.log"))
+        .env_remove("WATCHDECK_CONFIG")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("watchdeck runs")
+}
+
+/// Writes a runbook of one step to a fresh directory and runs it headless with `--yes`.
+fn run_step(
+    paths: &Paths,
+    name: &str,
+    config: &Path,
+    step: &str,
+) -> (std::process::Output, PathBuf) {
+    let dir = paths.dir.join(name);
+    std::fs::create_dir_all(&dir).expect("run directory");
+    let runbook = dir.join(format!("{name}.md"));
+    std::fs::write(
+        &runbook,
+        format!(
+            "---\ntitle: {name}\ndescription: one step against real Kubernetes\n---\n# {name}\n\n```step\n{step}```\n"
+        ),
+    )
+    .expect("runbook written");
+    let audit = dir.join("audit.jsonl");
+    let output = watchdeck(
+        &[
+            "run",
+            runbook.to_str().expect("utf-8 path"),
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "--yes",
+            "--audit-file",
+            audit.to_str().expect("utf-8 path"),
+        ],
+        &dir,
+    );
+    (output, audit)
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn audit_records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("audit lines are JSON"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_show_every_clusters_objects_as_kubectl_does_and_follow_changes() {
+    let paths = tokio::task::spawn_blocking(paths)
+        .await
+        .expect("control plane");
+    watchdeck_io::install_tls_provider();
+    let kubeconfig = Kubeconfig::read_from(&paths.kubeconfig).expect("kubeconfig parses");
+    let labels = BTreeMap::new();
+    let mut model = Model::new(CLUSTERS.iter().map(|name| (*name, &labels)));
+    let (tx, mut rx) = mpsc::channel(4096);
+    let watchers: Vec<_> = CLUSTERS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            tokio::spawn(watch_cluster(
+                i,
+                kubeconfig.clone(),
+                name.to_string(),
+                tx.clone(),
+            ))
+        })
+        .collect();
+
+    // Every kind of object arrives for every cluster.
+    let complete = |model: &Model| {
+        model.clusters.iter().all(|c| {
+            let kinds = |kind| c.kube.workloads.keys().any(|k| k.kind == kind);
+            c.pods.len() >= 32
+                && kinds(WorkloadKind::Deployment)
+                && kinds(WorkloadKind::ReplicaSet)
+                && kinds(WorkloadKind::StatefulSet)
+                && !c.kube.events.is_empty()
+                && !c.kube.databases.is_empty()
+        })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !complete(&model) {
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+            panic!(
+                "not every resource arrived: {:?}",
+                model
+                    .clusters
+                    .iter()
+                    .map(|c| (
+                        c.name.to_string(),
+                        c.pods.len(),
+                        c.kube.workloads.len(),
+                        c.kube.events.len(),
+                        c.kube.databases.len()
+                    ))
+                    .collect::<Vec<_>>()
+            );
+        };
+        update(&mut model, Msg::Data(event));
+    }
+    for cluster in CLUSTERS {
+        let c = model
+            .clusters
+            .iter()
+            .find(|c| c.name.as_str() == cluster)
+            .expect("cluster");
+        let deployments: BTreeSet<String> = c
+            .kube
+            .workloads
+            .keys()
+            .filter(|k| k.kind == WorkloadKind::Deployment)
+            .map(|k| format!("{}/{}", k.namespace, k.name))
+            .collect();
+        let listed = get_json(&paths, cluster, &["deployments", "-A"]);
+        let expected: BTreeSet<String> = listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}/{}",
+                    d["metadata"]["namespace"].as_str().unwrap_or_default(),
+                    d["metadata"]["name"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        assert_eq!(deployments, expected, "{cluster}: Deployments");
+        let db = c.kube.databases.values().next().expect("orders-db");
+        assert_eq!(
+            (db.instances, db.ready),
+            (3, 3),
+            "{cluster}: CNPG instances"
+        );
+    }
+
+    // Pod by pod, the console shows what kubectl shows (once both have settled).
+    let settle = Instant::now() + Duration::from_secs(30);
+    for cluster in CLUSTERS {
+        loop {
+            while let Ok(event) = rx.try_recv() {
+                update(&mut model, Msg::Data(event));
+            }
+            let (want, primary) = tokio::task::block_in_place(|| {
+                let db = get_json(
+                    &paths,
+                    cluster,
+                    &["clusters.postgresql.cnpg.io", "orders-db", "-n", "database"],
+                );
+                (
+                    kubectl_pods(&paths, cluster),
+                    db["status"]["currentPrimary"].as_str().map(str::to_string),
+                )
+            });
+            let have = console_pods(&model, cluster);
+            let shown_primary = model
+                .clusters
+                .iter()
+                .find(|c| c.name.as_str() == cluster)
+                .and_then(|c| c.kube.databases.values().next())
+                .map(|db| db.primary.to_string());
+            if want == have && primary == shown_primary {
+                break;
+            }
+            assert!(
+                Instant::now() < settle,
+                "{cluster}: kubectl and the console disagree:\nonly kubectl: {:?}\nonly console: {:?}\nCNPG primary: kubectl {primary:?}, console {shown_primary:?}",
+                want.difference(&have).collect::<Vec<_>>(),
+                have.difference(&want).collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    // The watch follows a change made by someone else: kubectl scales analytics in
+    // ap-southeast-1 and the new pods appear, Running, as kwok starts them.
+    tokio::task::block_in_place(|| {
+        kubectl(
+            &paths,
+            "ap-southeast-1",
+            &[
+                "scale",
+                "deployment/analytics",
+                "-n",
+                "shop",
+                "--replicas=5",
+            ],
+        )
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let running = model
+            .clusters
+            .iter()
+            .find(|c| c.name.as_str() == "ap-southeast-1")
+            .map(|c| {
+                c.pods
+                    .values()
+                    .filter(|p| {
+                        p.key.name.as_str().starts_with("analytics-")
+                            && p.status.as_str() == "Running"
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        if running == 5 {
+            break;
+        }
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+            panic!("ap-southeast-1: {running} analytics pods running, not 5");
+        };
+        update(&mut model, Msg::Data(event));
+    }
+    for watcher in watchers {
+        watcher.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pyrra_slos_are_found_where_the_objects_are() {
+    let paths = tokio::task::spawn_blocking(paths)
+        .await
+        .expect("control plane");
+    watchdeck_io::install_tls_provider();
+    let kubeconfig = Kubeconfig::read_from(&paths.kubeconfig).expect("kubeconfig parses");
+    for cluster in CLUSTERS {
+        let client = client(kubeconfig.clone(), cluster).await.expect("client");
+        let found = discover_pyrra_slos(&client, cluster)
+            .await
+            .expect("discovery works")
+            .unwrap_or_default();
+        let mut names: Vec<String> = found.iter().map(|slo| slo.name.to_string()).collect();
+        names.sort();
+        let listed = tokio::task::block_in_place(|| {
+            get_json(&paths, cluster, &["servicelevelobjectives.pyrra.dev", "-A"])
+        });
+        let mut expected: Vec<String> = listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|o| {
+                o["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(
+            names.len(),
+            expected.len(),
+            "{cluster}: {names:?} vs kubectl's {expected:?}"
+        );
+        for name in &expected {
+            assert!(
+                names.iter().any(|n| n.contains(name.as_str())),
+                "{cluster}: Pyrra SLO {name} not found among {names:?}"
+            );
+        }
+        if cluster == "us-east-1" {
+            assert_eq!(
+                expected.len(),
+                2,
+                "the fixture puts two Pyrra SLOs in us-east-1"
+            );
+        }
+    }
+}
+
+#[test]
+fn scale_runs_access_review_dry_run_diff_and_waits_for_real_pods() {
+    let paths = paths();
+    let before = get_json(
+        &paths,
+        "eu-west-1",
+        &["deployment", "api-gateway", "-n", "shop"],
+    );
+    assert_eq!(before["spec"]["replicas"], 4);
+    let (output, audit) = run_step(
+        &paths,
+        "scale",
+        &paths.config,
+        "id: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: api-gateway }\nreplicas: 6\nverify_timeout: 2m\n",
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "the run completes:\n{shown}");
+    assert!(
+        shown.contains("allowed: patch"),
+        "the access review is shown:\n{shown}"
+    );
+    assert!(
+        shown.contains("replicas: 4") && shown.contains("replicas: 6"),
+        "the diff is shown:\n{shown}"
+    );
+    let after = get_json(
+        &paths,
+        "eu-west-1",
+        &["deployment", "api-gateway", "-n", "shop"],
+    );
+    assert_eq!(
+        after["spec"]["replicas"], 6,
+        "the apiserver holds the new count"
+    );
+    assert_eq!(
+        after["status"]["readyReplicas"], 6,
+        "verified only once the real controllers ran 6 ready pods"
+    );
+    let records = audit_records(&audit);
+    assert!(
+        records
+            .iter()
+            .any(|r| r.to_string().contains("api-gateway")),
+        "the scale is in the audit log: {records:?}"
+    );
+    // A dry run alone changes nothing on the server.
+    let (dry, _) = {
+        let dir = paths.dir.join("scale-dry");
+        std::fs::create_dir_all(&dir).expect("dir");
+        let runbook = dir.join("scale-dry.md");
+        std::fs::write(
+            &runbook,
+            "---\ntitle: dry\ndescription: dry run\n---\n# dry\n\n```step\nid: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: api-gateway }\nreplicas: 9\n```\n",
+        )
+        .expect("runbook");
+        (
+            watchdeck(
+                &[
+                    "run",
+                    runbook.to_str().expect("utf-8"),
+                    "--config",
+                    paths.config.to_str().expect("utf-8"),
+                    "--dry-run",
+                    "--audit-file",
+                    dir.join("audit.jsonl").to_str().expect("utf-8"),
+                ],
+                &dir,
+            ),
+            (),
+        )
+    };
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let unchanged = get_json(
+        &paths,
+        "eu-west-1",
+        &["deployment", "api-gateway", "-n", "shop"],
+    );
+    assert_eq!(
+        unchanged["spec"]["replicas"], 6,
+        "--dry-run leaves the count alone"
+    );
+}
+
+#[test]
+fn rollback_restores_the_previous_template_and_adds_a_revision() {
+    let paths = paths();
+    let replicasets = get_json(
+        &paths,
+        "us-east-1",
+        &[
+            "replicasets",
+            "-n",
+            "shop",
+            "-l",
+            "app.kubernetes.io/name=payment",
+        ],
+    );
+    let previous = replicasets["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|rs| rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2")
+        .expect("revision 2 of payment")
+        .clone();
+    let (output, _) = run_step(
+        &paths,
+        "rollback",
+        &paths.config,
+        "id: rollback\nkind: rollback\ntarget: { cluster: us-east-1, namespace: shop, kind: deployment, name: payment }\nverify_timeout: 2m\n",
+    );
+    let shown = text(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the rollback completes:\n{shown}"
+    );
+    assert!(
+        shown.contains("payment:v1.4.1") && shown.contains("payment:v1.4.0"),
+        "the image diff is shown:\n{shown}"
+    );
+    let deployment = get_json(
+        &paths,
+        "us-east-1",
+        &["deployment", "payment", "-n", "shop"],
+    );
+    let mut want = previous["spec"]["template"].clone();
+    let mut have = deployment["spec"]["template"].clone();
+    for template in [&mut want, &mut have] {
+        if let Some(labels) = template["metadata"]["labels"].as_object_mut() {
+            labels.remove("pod-template-hash");
+        }
+    }
+    assert_eq!(
+        have, want,
+        "the Deployment's template is revision 2's again"
+    );
+    let history = kubectl(
+        &paths,
+        "us-east-1",
+        &["rollout", "history", "deployment/payment", "-n", "shop"],
+    );
+    let revisions: Vec<&str> = history
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(
+        revisions,
+        ["1", "3", "4"],
+        "revision 2 became revision 4:\n{history}"
+    );
+}
+
+#[test]
+fn cnpg_promote_patches_the_status_subresource_and_verifies_with_the_operator() {
+    let paths = paths();
+    // The operator's part: once targetPrimary names a new instance, make it the primary.
+    let operator_paths = Paths {
+        kubeconfig: paths.kubeconfig.clone(),
+        config: paths.config.clone(),
+        dir: paths.dir.clone(),
+    };
+    let operator = std::thread::spawn(move || {
+        wait_for(Duration::from_secs(90), "targetPrimary changes", || {
+            let cluster = get_json(
+                &operator_paths,
+                "ap-southeast-1",
+                &["clusters.postgresql.cnpg.io", "orders-db", "-n", "database"],
+            );
+            (cluster["status"]["targetPrimary"] == "orders-db-2").then_some(())
+        });
+        kubectl(
+            &operator_paths,
+            "ap-southeast-1",
+            &[
+                "patch",
+                "clusters.postgresql.cnpg.io",
+                "orders-db",
+                "-n",
+                "database",
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                r#"{"status":{"currentPrimary":"orders-db-2","phase":"Cluster in healthy state"}}"#,
+            ],
+        );
+    });
+    let (output, _) = run_step(
+        &paths,
+        "promote",
+        &paths.config,
+        "id: promote\nkind: promote\nvia: cnpg\ntarget: { cluster: ap-southeast-1, namespace: database, kind: cnpg-cluster, name: orders-db }\ninstance: orders-db-2\nverify_timeout: 2m\n",
+    );
+    operator.join().expect("the operator's part ran");
+    let shown = text(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the promotion completes:\n{shown}"
+    );
+    let cluster = get_json(
+        &paths,
+        "ap-southeast-1",
+        &["clusters.postgresql.cnpg.io", "orders-db", "-n", "database"],
+    );
+    assert_eq!(
+        cluster["status"]["targetPrimary"], "orders-db-2",
+        "the status patch reads back"
+    );
+    assert_eq!(cluster["status"]["currentPrimary"], "orders-db-2");
+}
+
+#[test]
+fn a_read_only_identity_is_refused_before_anything_is_sent() {
+    let paths = paths();
+    let before = get_json(
+        &paths,
+        "eu-west-1",
+        &["deployment", "notification", "-n", "shop"],
+    );
+    let config = {
+        let plane = plane().lock().unwrap_or_else(|e| e.into_inner());
+        plane.config_with("-view", |_| String::new())
+    };
+    let (output, audit) = run_step(
+        &paths,
+        "scale-as-viewer",
+        &config,
+        "id: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: notification }\nreplicas: 5\n",
+    );
+    let shown = text(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a refused step fails the run:\n{shown}"
+    );
+    assert!(
+        shown.contains("acting on eu-west-1 as viewer")
+            && shown.contains("permission denied: cannot patch deployments.apps/scale notification in namespace shop"),
+        "the access review's answer names who and what:\n{shown}"
+    );
+    let deployment = get_json(
+        &paths,
+        "eu-west-1",
+        &["deployment", "notification", "-n", "shop"],
+    );
+    assert_eq!(deployment["spec"]["replicas"], 3, "nothing was sent");
+    assert_eq!(
+        deployment["metadata"]["generation"], before["metadata"]["generation"],
+        "no change reached the apiserver"
+    );
+    let records = audit_records(&audit);
+    assert!(
+        records
+            .iter()
+            .any(|r| r.to_string().contains("refused") || r.to_string().contains("denied")),
+        "the refusal is audited: {records:?}"
+    );
+}
