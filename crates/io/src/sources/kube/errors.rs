@@ -67,6 +67,26 @@ pub fn forbidden(resource: KubeResource, verb: &str, message: &str) -> String {
     format!("forbidden: {verb} {} {scope}", resource.plural())
 }
 
+/// The wait a 429 Too Many Requests asks for (its Status `details.retryAfterSeconds`, the
+/// same figure as the Retry-After header; at least 1 s), or None for any other error.
+pub fn retry_after(err: &watcher::Error) -> Option<std::time::Duration> {
+    let status = match err {
+        watcher::Error::InitialListFailed(kube::Error::Api(status))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
+        | watcher::Error::WatchFailed(kube::Error::Api(status))
+        | watcher::Error::WatchError(status) => status,
+        _ => return None,
+    };
+    if status.code != 429 {
+        return None;
+    }
+    let seconds = status
+        .details
+        .as_ref()
+        .map_or(1, |details| details.retry_after_seconds.max(1));
+    Some(std::time::Duration::from_secs(u64::from(seconds)))
+}
+
 /// A 410 Gone means the watch's resourceVersion expired: routine, re-list without alarm.
 pub fn is_expired(err: &watcher::Error) -> bool {
     match err {

@@ -1,7 +1,8 @@
 //! One watched resource: a kube-runtime watcher whose objects are reduced at once to compact
 //! rows. A (re)list is buffered and sent as one `Reset` only when complete (`InitDone`), so a
 //! relist after 410 Gone keeps the old rows on screen until the new list is whole. Failures
-//! set this resource's health only, and retry with jittered backoff.
+//! set this resource's health only, and retry with jittered backoff (never sooner than a 429's
+//! Retry-After).
 
 use std::fmt::Debug;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use kube::Api;
 use kube::runtime::watcher::{self, Event};
 use serde::de::DeserializeOwned;
 
-use super::errors::{client_reason, is_expired, reason};
+use super::errors::{client_reason, is_expired, reason, retry_after};
 use super::{ALIVE_EVERY, PROBE_TIMEOUT, WATCH_TIMEOUT_SECS, alive, failed};
 use crate::sources::ToApp;
 use crate::sources::retry::Backoff;
@@ -98,6 +99,12 @@ where
                 tracing::warn!(resource = resource.plural(), %reason, "watch failed");
                 if !to_app.send(failed(resource, reason)).await {
                     return;
+                }
+                if let Some(asked) = retry_after(&err) {
+                    // An overloaded API server said when to come back: never sooner, and
+                    // still with this watch's jitter so the resources do not return at once.
+                    tokio::time::sleep(asked.max(backoff.next_delay())).await;
+                    continue;
                 }
             }
             Ended::ProbeFailed(reason) => {

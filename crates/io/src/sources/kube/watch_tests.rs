@@ -329,3 +329,69 @@ async fn exec_plugin_failure_reaches_the_pods_health() {
         "credentials expired: run: gcloud auth login"
     );
 }
+
+/// An API server that answers every pod list with 429 Too Many Requests asking for 3 s
+/// (in the Retry-After header and the Status details, as kube-apiserver does), and records
+/// when each list came.
+async fn throttling_api_server() -> (String, Arc<std::sync::Mutex<Vec<tokio::time::Instant>>>) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let pods = move || {
+        let record = Arc::clone(&record);
+        async move {
+            record.lock().unwrap().push(tokio::time::Instant::now());
+            let body = json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
+                "status": "Failure", "message": "Too many requests, please try again later.",
+                "reason": "TooManyRequests", "details": {"retryAfterSeconds": 3}, "code": 429});
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("content-type", "application/json"), ("retry-after", "3")],
+                body.to_string(),
+            )
+                .into_response()
+        }
+    };
+    let router = axum::Router::new()
+        .route("/api/v1/pods", axum::routing::get(pods))
+        .fallback(|| async { status(404, "NotFound", "not here") });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_429_is_shown_and_retried_no_sooner_than_the_api_server_asked() {
+    let (server, seen) = throttling_api_server().await;
+    let (tx, mut rx) = mpsc::channel(64);
+    let task = tokio::spawn(watch_cluster(
+        0,
+        kubeconfig(&server, json!({})),
+        "ctx".into(),
+        tx,
+    ));
+    let reason = loop {
+        if let Payload::Failed {
+            source: SourceKind::Pods,
+            reason,
+        } = recv(&mut rx).await
+        {
+            break reason;
+        }
+    };
+    assert!(reason.as_str().contains("429"), "the panel says why: {reason}");
+    while seen.lock().unwrap().len() < 3 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    task.abort();
+    let times = seen.lock().unwrap().clone();
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= Duration::from_secs(3),
+            "listed again {gap:?} after a 429 that asked for 3 s"
+        );
+    }
+}
