@@ -56,6 +56,7 @@ type options struct {
 	fleet        string
 	kubectl      string
 	maxInflight  int
+	apiserverArg []string
 	controlStdin bool
 }
 
@@ -101,7 +102,11 @@ func main() {
 	flag.StringVar(&opts.fleet, "fleet", "", "directory of manifests applied with kubectl: *.yaml and *.json to every cluster in name order, CLUSTER/* to that cluster only, revisions/* one rollout at a time, status/*.json as status subresource patches")
 	flag.StringVar(&opts.kubectl, "kubectl", "kubectl", "the kubectl to apply manifests with")
 	flag.IntVar(&opts.maxInflight, "max-requests-inflight", 0, "if set, kube-apiserver runs without priority and fairness and answers 429 past this many requests in flight")
-	flag.BoolVar(&opts.controlStdin, "control-stdin", false, "read commands from stdin (stop CLUSTER COMPONENT, start CLUSTER COMPONENT, compact CLUSTER, quit) and shut down at end of input")
+	flag.Func("apiserver-arg", "one more kube-apiserver argument, as --name=value (repeatable)", func(v string) error {
+		opts.apiserverArg = append(opts.apiserverArg, v)
+		return nil
+	})
+	flag.BoolVar(&opts.controlStdin, "control-stdin", false, "read commands from stdin (stop|kill|start CLUSTER COMPONENT, compact CLUSTER, ports CLUSTER, quit), answer each with one line, and shut down at end of input")
 	flag.Parse()
 	if opts.dir == "" {
 		fail("k8s-up: --dir is required (where certificates, data, logs and the kubeconfig go)")
@@ -452,7 +457,7 @@ func (l *launcher) componentArgs(c *cluster, name string) []string {
 				"--max-requests-inflight", strconv.Itoa(l.opts.maxInflight),
 				"--max-mutating-requests-inflight", strconv.Itoa(l.opts.maxInflight))
 		}
-		return args
+		return append(args, l.opts.apiserverArg...)
 	case "kube-controller-manager":
 		kubeconfig := filepath.Join(c.dir, "admin.kubeconfig")
 		return []string{
@@ -529,6 +534,19 @@ func (l *launcher) start(c *cluster, name string) error {
 		close(comp.done)
 	}()
 	c.components[name] = comp
+	return nil
+}
+
+// kill ends a component with SIGKILL, like a crash: no graceful shutdown, connections cut.
+func (l *launcher) kill(c *cluster, name string) error {
+	c.mu.Lock()
+	comp := c.components[name]
+	c.mu.Unlock()
+	if comp == nil {
+		return fmt.Errorf("%s %s was never started", c.name, name)
+	}
+	_ = comp.cmd.Process.Kill()
+	<-comp.done
 	return nil
 }
 
@@ -798,7 +816,7 @@ func (l *launcher) command(fields []string) string {
 	switch {
 	case fields[0] == "quit":
 		return "ok quit"
-	case (fields[0] == "stop" || fields[0] == "start") && len(fields) == 3:
+	case (fields[0] == "stop" || fields[0] == "kill" || fields[0] == "start") && len(fields) == 3:
 		c := l.find(fields[1])
 		if c == nil {
 			return "error no cluster " + fields[1]
@@ -807,9 +825,12 @@ func (l *launcher) command(fields []string) string {
 			return "error no component " + fields[2] + " (one of " + strings.Join(order, ", ") + ")"
 		}
 		var err error
-		if fields[0] == "stop" {
+		switch fields[0] {
+		case "stop":
 			err = l.stop(c, fields[2])
-		} else {
+		case "kill":
+			err = l.kill(c, fields[2])
+		default:
 			err = l.startComponent(c, fields[2])
 		}
 		if err != nil {
@@ -833,7 +854,7 @@ func (l *launcher) command(fields []string) string {
 		}
 		return fmt.Sprintf("ok ports %s apiserver=%d etcd=%d", c.name, c.apiPort, c.etcdPort)
 	}
-	return "error unknown command (stop|start CLUSTER COMPONENT, compact CLUSTER, ports CLUSTER, quit)"
+	return "error unknown command (stop|kill|start CLUSTER COMPONENT, compact CLUSTER, ports CLUSTER, quit)"
 }
 
 // compact compacts etcd up to its current revision through etcd's JSON gateway, so watches

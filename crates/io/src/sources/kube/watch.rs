@@ -35,7 +35,9 @@ where
     K: kube::Resource + Clone + DeserializeOwned + Debug + Send + 'static,
 {
     let resource = feed.resource;
-    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(30), seed);
+    // At most 10 s (12.5 s with jitter) between attempts: a restarted API server is back on
+    // screen within seconds, and a dead one costs one list per resource every 10 s.
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(10), seed);
     let config = watcher::Config::default().timeout(WATCH_TIMEOUT_SECS);
     let client = api.clone().into_client();
     loop {

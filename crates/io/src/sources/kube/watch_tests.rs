@@ -381,7 +381,10 @@ async fn a_429_is_shown_and_retried_no_sooner_than_the_api_server_asked() {
             break reason;
         }
     };
-    assert!(reason.as_str().contains("429"), "the panel says why: {reason}");
+    assert!(
+        reason.as_str().contains("429"),
+        "the panel says why: {reason}"
+    );
     while seen.lock().unwrap().len() < 3 {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
