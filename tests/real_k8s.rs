@@ -673,3 +673,315 @@ fn a_read_only_identity_is_refused_before_anything_is_sent() {
         "the refusal is audited: {records:?}"
     );
 }
+
+#[test]
+fn check_reports_each_clusters_pods_as_kubectl_counts_them() {
+    let paths = paths();
+    // Other tests of this file scale Deployments meanwhile: a report counts only when kubectl
+    // counted the same pods just before and just after it.
+    for _attempt in 0..10 {
+        let before: Vec<usize> = CLUSTERS
+            .iter()
+            .map(|c| kubectl_pods(&paths, c).len())
+            .collect();
+        let output = watchdeck(
+            &[
+                "check",
+                "--config",
+                paths.config.to_str().expect("utf-8"),
+                "--format",
+                "json",
+            ],
+            &paths.dir,
+        );
+        let after: Vec<usize> = CLUSTERS
+            .iter()
+            .map(|c| kubectl_pods(&paths, c).len())
+            .collect();
+        if before != after {
+            std::thread::sleep(Duration::from_secs(2));
+            continue;
+        }
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("check prints JSON ({e}):\n{}", text(&output)));
+        let clusters = report["clusters"].as_array().expect("clusters");
+        assert_eq!(clusters.len(), 3, "one entry per control plane");
+        for entry in clusters {
+            let name = entry["name"].as_str().expect("name");
+            let kubectl_count = after[CLUSTERS
+                .iter()
+                .position(|c| *c == name)
+                .expect("a known cluster")];
+            let k8s = entry["sources"]
+                .as_array()
+                .expect("sources")
+                .iter()
+                .find(|s| s["source"] == "k8s")
+                .expect("a k8s source");
+            assert_eq!(k8s["state"], "ok", "{name}: the API server answered: {k8s}");
+            assert_eq!(
+                entry["pods"]["total"].as_u64(),
+                Some(kubectl_count as u64),
+                "{name}: the report counts the pods kubectl lists"
+            );
+        }
+        // Nothing can fire (no Alertmanager configured): 0 when every pod is up, 1 while a
+        // concurrent scale still starts some; never 3, "cannot see".
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "check against healthy real clusters:\n{}",
+            text(&output)
+        );
+        return;
+    }
+    panic!("the clusters never held still for one check");
+}
+
+/// The API server URL and admin token of `cluster` in the control planes' kubeconfig.
+fn server_and_token(paths: &Paths, cluster: &str) -> (String, String) {
+    let kubeconfig = Kubeconfig::read_from(&paths.kubeconfig).expect("kubeconfig parses");
+    let server = kubeconfig
+        .clusters
+        .iter()
+        .find(|c| c.name == cluster)
+        .and_then(|c| c.cluster.as_ref()?.server.clone())
+        .expect("the cluster's server");
+    // k8s-up's token file: token,user,uid[,groups]
+    let tokens = std::fs::read_to_string(
+        paths
+            .kubeconfig
+            .parent()
+            .expect("state dir")
+            .join("pki/tokens.csv"),
+    )
+    .expect("token file");
+    let token = tokens
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split(',');
+            let token = fields.next()?;
+            (fields.next() == Some("admin")).then(|| token.to_string())
+        })
+        .expect("the admin token");
+    (server, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_slo_on_the_api_servers_own_metrics_and_a_silence_on_a_real_alertmanager() {
+    let paths = tokio::task::spawn_blocking(paths)
+        .await
+        .expect("control plane");
+    watchdeck_io::install_tls_provider();
+    let dir = paths.dir.join("slo-silence");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (server, token) = server_and_token(&paths, "us-east-1");
+    let state = paths.kubeconfig.parent().expect("state dir").to_path_buf();
+
+    // Debian's Prometheus scrapes us-east-1's API server (its own request metrics).
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, &token).expect("token file");
+    let prometheus_config = dir.join("prometheus.yml");
+    std::fs::write(
+        &prometheus_config,
+        serde_json::json!({
+            "global": {"scrape_interval": "1s"},
+            "scrape_configs": [{
+                "job_name": "apiserver", "scheme": "https",
+                "tls_config": {"ca_file": state.join("pki/ca.crt")},
+                "authorization": {"credentials_file": token_file},
+                "static_configs": [{"targets": [server.trim_start_matches("https://")],
+                                    "labels": {"cluster": "us-east-1"}}],
+            }],
+        })
+        .to_string(),
+    )
+    .expect("prometheus config");
+    let prom_port = common::free_port();
+    let prom_log = dir.join("prometheus.log");
+    let _prometheus = common::daemon::spawn_logged(
+        &common::require("prometheus", "prometheus"),
+        &[
+            format!("--config.file={}", prometheus_config.display()),
+            format!("--storage.tsdb.path={}", dir.join("prom-data").display()),
+            format!("--web.listen-address=127.0.0.1:{prom_port}"),
+        ],
+        &prom_log,
+    );
+    let prom_url = format!("http://127.0.0.1:{prom_port}");
+    common::daemon::wait_ready(&prom_url, "prometheus", &prom_log).await;
+
+    // Debian's Alertmanager, alone.
+    let am_config = dir.join("alertmanager.yml");
+    std::fs::write(
+        &am_config,
+        serde_json::json!({"route": {"receiver": "default"}, "receivers": [{"name": "default"}]})
+            .to_string(),
+    )
+    .expect("alertmanager config");
+    let am_port = common::free_port();
+    let am_log = dir.join("alertmanager.log");
+    let _alertmanager = common::daemon::spawn_logged(
+        &common::require_any(
+            &["prometheus-alertmanager", "alertmanager"],
+            "prometheus-alertmanager",
+        ),
+        &[
+            format!("--config.file={}", am_config.display()),
+            format!("--web.listen-address=127.0.0.1:{am_port}"),
+            "--cluster.listen-address=".to_string(),
+            format!("--storage.path={}", dir.join("am-data").display()),
+        ],
+        &am_log,
+    );
+    let am_url = format!("http://127.0.0.1:{am_port}");
+    common::daemon::wait_ready(&am_url, "alertmanager", &am_log).await;
+
+    let config = {
+        let plane = plane().lock().unwrap_or_else(|e| e.into_inner());
+        plane.config_with("", |name| {
+            if name == "us-east-1" {
+                format!("[clusters.prometheus]\nurl = \"{prom_url}\"\n[[clusters.alertmanagers]]\nurl = \"{am_url}\"\n")
+            } else {
+                String::new()
+            }
+        })
+    };
+    let mut text_config = std::fs::read_to_string(&config).expect("config");
+    text_config.push_str(
+        r#"
+[[slos]]
+name = "apiserver-availability"
+service = "kube-apiserver"
+description = "API requests answered without a 5xx"
+target = "99"
+clusters = ["us-east-1"]
+errors = 'sum(rate(apiserver_request_total{code=~"5..",$selector}[$window]))'
+total = 'sum(rate(apiserver_request_total{$selector}[$window]))'
+"#,
+    );
+    std::fs::write(&config, text_config).expect("config with the SLO");
+
+    // Two scrapes make a rate.
+    let client = reqwest::Client::new();
+    let scraped = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answer: serde_json::Value = client
+            .get(format!("{prom_url}/api/v1/query"))
+            .query(&[(
+                "query",
+                "count(count_over_time(up{job=\"apiserver\"}[1m]) >= 3)",
+            )])
+            .send()
+            .await
+            .expect("prometheus answers")
+            .json()
+            .await
+            .expect("json");
+        if answer["data"]["result"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < scraped,
+            "Prometheus never scraped the API server: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    let output = tokio::task::block_in_place(|| {
+        watchdeck(
+            &[
+                "slo",
+                "--config",
+                config.to_str().expect("utf-8"),
+                "--format",
+                "json",
+            ],
+            &dir,
+        )
+    });
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("slo prints JSON ({e}):\n{}", text(&output)));
+    let slo = report["slos"]
+        .as_array()
+        .and_then(|slos| slos.iter().find(|s| s["name"] == "apiserver-availability"))
+        .unwrap_or_else(|| panic!("the SLO is reported:\n{}", text(&output)));
+    assert_eq!(
+        slo["state"], "ok",
+        "judged from the real API server's metrics: {slo}"
+    );
+    let sli = slo["sli"].as_f64().expect("an SLI");
+    assert!(
+        (0.99..=1.0).contains(&sli),
+        "a healthy API server answers without 5xx: {sli}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "no tier fires:\n{}",
+        text(&output)
+    );
+
+    // A silence through the runbook engine, read back from Alertmanager's own API.
+    let (output, audit) = tokio::task::block_in_place(|| {
+        run_step(
+            &paths,
+            "silence",
+            &config,
+            "id: quiet\nkind: silence\ncluster: us-east-1\nmatchers: 'alertname=\"KubeAPIErrorBudgetBurn\",cluster=\"us-east-1\"'\nduration: 1h\ncomment: testing watchdeck against real Kubernetes\n",
+        )
+    });
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the silence is created:\n{}",
+        text(&output)
+    );
+    let silences: serde_json::Value = client
+        .get(format!("{am_url}/api/v2/silences"))
+        .send()
+        .await
+        .expect("alertmanager answers")
+        .json()
+        .await
+        .expect("json");
+    let ours = silences
+        .as_array()
+        .expect("silences")
+        .iter()
+        .find(|s| s["comment"] == "testing watchdeck against real Kubernetes")
+        .unwrap_or_else(|| panic!("the silence is in Alertmanager: {silences}"));
+    assert_eq!(ours["status"]["state"], "active");
+    let matchers: BTreeSet<(String, String)> = ours["matchers"]
+        .as_array()
+        .expect("matchers")
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap_or_default().to_string(),
+                m["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        matchers,
+        BTreeSet::from([
+            (
+                "alertname".to_string(),
+                "KubeAPIErrorBudgetBurn".to_string()
+            ),
+            ("cluster".to_string(), "us-east-1".to_string())
+        ])
+    );
+    // The audit log's result record names the silence Alertmanager holds.
+    let records = audit_records(&audit);
+    assert!(
+        records.iter().any(|r| r["phase"] == "result"
+            && r["verb"] == "silence"
+            && r["result"] == "ok"
+            && r["resource_version_after"] == ours["id"]),
+        "the silence is audited with its id: {records:?}"
+    );
+}

@@ -40,7 +40,10 @@ impl ControlPlane {
             "{} is missing: run scripts/k8s-build (scripts/test does it first)",
             launcher.display()
         );
-        let dir = tempfile::tempdir().expect("temporary directory");
+        // Under target/ (cargo's CARGO_TARGET_TMPDIR): a control plane shared through a
+        // static is never dropped, so its directory is not removed; k8s-up removes its own
+        // state (etcd data, about 200 MB for three clusters) when it shuts down.
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temporary directory");
         let state = dir.path().join("state");
         let log_path = dir.path().join("k8s-up.log");
         let log = std::fs::File::create(&log_path).expect("k8s-up log");
@@ -53,6 +56,7 @@ impl ControlPlane {
             .arg("--clusters")
             .arg(clusters.join(","))
             .arg("--control-stdin")
+            .arg("--remove-dir-on-exit")
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -58,6 +58,7 @@ type options struct {
 	maxInflight  int
 	apiserverArg []string
 	controlStdin bool
+	removeDir    bool
 }
 
 type component struct {
@@ -106,6 +107,7 @@ func main() {
 		opts.apiserverArg = append(opts.apiserverArg, v)
 		return nil
 	})
+	flag.BoolVar(&opts.removeDir, "remove-dir-on-exit", false, "delete --dir (etcd data, logs, certificates) when shutting down")
 	flag.BoolVar(&opts.controlStdin, "control-stdin", false, "read commands from stdin (stop|kill|start CLUSTER COMPONENT, compact CLUSTER, ports CLUSTER, quit), answer each with one line, and shut down at end of input")
 	flag.Parse()
 	if opts.dir == "" {
@@ -905,4 +907,7 @@ func (l *launcher) shutdown() {
 		}(c)
 	}
 	wg.Wait()
+	if l.opts.removeDir {
+		_ = os.RemoveAll(l.opts.dir)
+	}
 }
