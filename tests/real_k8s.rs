@@ -45,28 +45,11 @@ fn paths() -> Paths {
 }
 
 fn kubectl(paths: &Paths, context: &str, args: &[&str]) -> String {
-    let output = Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(&paths.kubeconfig)
-        .arg("--context")
-        .arg(context)
-        .args(args)
-        .output()
-        .expect("kubectl runs");
-    assert!(
-        output.status.success(),
-        "kubectl --context {context} {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    common::k8s::kubectl(&paths.kubeconfig, context, args)
 }
 
 fn get_json(paths: &Paths, context: &str, args: &[&str]) -> serde_json::Value {
-    let mut full = vec!["get"];
-    full.extend_from_slice(args);
-    full.extend_from_slice(&["-o", "json"]);
-    serde_json::from_str(&kubectl(paths, context, &full)).expect("kubectl prints JSON")
+    common::k8s::get_json(&paths.kubeconfig, context, args)
 }
 
 /// Polls `check` every 500 ms until it returns Some, or panics with `what` after `limit`.
@@ -149,6 +132,17 @@ fn run_step(
     config: &Path,
     step: &str,
 ) -> (std::process::Output, PathBuf) {
+    run_step_with(paths, name, config, step, "--yes")
+}
+
+/// [`run_step`] with `mode` instead of `--yes` (`--dry-run`: plan everything, change nothing).
+fn run_step_with(
+    paths: &Paths,
+    name: &str,
+    config: &Path,
+    step: &str,
+    mode: &str,
+) -> (std::process::Output, PathBuf) {
     let dir = paths.dir.join(name);
     std::fs::create_dir_all(&dir).expect("run directory");
     let runbook = dir.join(format!("{name}.md"));
@@ -166,7 +160,7 @@ fn run_step(
             runbook.to_str().expect("utf-8 path"),
             "--config",
             config.to_str().expect("utf-8 path"),
-            "--yes",
+            mode,
             "--audit-file",
             audit.to_str().expect("utf-8 path"),
         ],
@@ -460,31 +454,13 @@ fn scale_runs_access_review_dry_run_diff_and_waits_for_real_pods() {
         "the scale is in the audit log: {records:?}"
     );
     // A dry run alone changes nothing on the server.
-    let (dry, _) = {
-        let dir = paths.dir.join("scale-dry");
-        std::fs::create_dir_all(&dir).expect("dir");
-        let runbook = dir.join("scale-dry.md");
-        std::fs::write(
-            &runbook,
-            "---\ntitle: dry\ndescription: dry run\n---\n# dry\n\n```step\nid: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: api-gateway }\nreplicas: 9\n```\n",
-        )
-        .expect("runbook");
-        (
-            watchdeck(
-                &[
-                    "run",
-                    runbook.to_str().expect("utf-8"),
-                    "--config",
-                    paths.config.to_str().expect("utf-8"),
-                    "--dry-run",
-                    "--audit-file",
-                    dir.join("audit.jsonl").to_str().expect("utf-8"),
-                ],
-                &dir,
-            ),
-            (),
-        )
-    };
+    let (dry, _) = run_step_with(
+        &paths,
+        "scale-dry",
+        &paths.config,
+        "id: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: api-gateway }\nreplicas: 9\n",
+        "--dry-run",
+    );
     assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
     let unchanged = get_json(
         &paths,

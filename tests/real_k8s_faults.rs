@@ -68,6 +68,27 @@ fn kubectl_running(plane: &ControlPlane, cluster: &str, prefix: &str) -> BTreeSe
         .collect()
 }
 
+/// Waits (up to 30 s) until kubectl lists `count` running pods named `prefix*`; returns them.
+fn kubectl_running_count(
+    plane: &ControlPlane,
+    cluster: &str,
+    prefix: &str,
+    count: usize,
+) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for _ in 0..120 {
+        found = kubectl_running(plane, cluster, prefix);
+        if found.len() == count {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!(
+        "{cluster}: kubectl lists {} running {prefix}* pods, not {count}",
+        found.len()
+    )
+}
+
 fn pods_ok_after(model: &Model, cluster: &str, after: Timestamp) -> bool {
     matches!(model.clusters[index(model, cluster)].health(SourceKind::Pods), Health::Ok { at } if *at > after)
 }
@@ -148,18 +169,7 @@ async fn a_killed_api_server_goes_stale_alone_and_comes_back_after_its_restart()
             &["scale", "deployment/payment", "-n", "shop", "--replicas=5"],
         )
     });
-    let want = block_in_place(|| {
-        let mut want = BTreeSet::new();
-        for _ in 0..120 {
-            want = kubectl_running(&plane, "us-east-1", "payment-");
-            if want.len() == 5 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        want
-    });
-    assert_eq!(want.len(), 5, "kubectl sees 5 payment pods");
+    let want = block_in_place(|| kubectl_running_count(&plane, "us-east-1", "payment-", 5));
     let back = |m: &Model| {
         pods_ok_after(m, "us-east-1", restarted) && running(m, "us-east-1", "payment-") == want
     };
@@ -241,17 +251,7 @@ async fn etcd_compaction_expires_the_watch_and_the_relist_never_shows_an_empty_l
             &["scale", "deployment/order", "-n", "shop", "--replicas=6"],
         )
     });
-    let want = block_in_place(|| {
-        let mut want = BTreeSet::new();
-        for _ in 0..120 {
-            want = kubectl_running(&plane, "us-east-1", "order-");
-            if want.len() == 6 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        want
-    });
+    let want = block_in_place(|| kubectl_running_count(&plane, "us-east-1", "order-", 6));
     let fewest = Cell::new(usize::MAX);
     let caught_up = |m: &Model| {
         fewest.set(fewest.get().min(m.clusters[0].pods.len()));

@@ -116,33 +116,17 @@ impl ControlPlane {
 
     /// Runs kubectl against `context`; Ok(stdout) or Err(stderr).
     pub fn try_kubectl(&self, context: &str, args: &[&str]) -> Result<String, String> {
-        let output = Command::new("kubectl")
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .arg("--context")
-            .arg(context)
-            .args(args)
-            .output()
-            .expect("kubectl runs");
-        if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        } else {
-            Err(String::from_utf8_lossy(&output.stderr).into_owned())
-        }
+        try_kubectl(&self.kubeconfig, context, args)
     }
 
     /// Runs kubectl against `context`; its stdout, or a panic with its stderr.
     pub fn kubectl(&self, context: &str, args: &[&str]) -> String {
-        self.try_kubectl(context, args)
-            .unwrap_or_else(|e| panic!("kubectl --context {context} {}: {e}", args.join(" ")))
+        kubectl(&self.kubeconfig, context, args)
     }
 
     /// `kubectl get -o json`, parsed.
     pub fn get_json(&self, context: &str, args: &[&str]) -> serde_json::Value {
-        let mut full = vec!["get"];
-        full.extend_from_slice(args);
-        full.extend_from_slice(&["-o", "json"]);
-        serde_json::from_str(&self.kubectl(context, &full)).expect("kubectl prints JSON")
+        get_json(&self.kubeconfig, context, args)
     }
 
     /// The watchdeck config with `extra` appended to every `[[clusters]]` entry (for
@@ -186,6 +170,37 @@ impl ControlPlane {
         std::fs::write(&path, out).expect("config written");
         path
     }
+}
+
+/// Runs kubectl with `kubeconfig` against `context`; Ok(stdout) or Err(stderr).
+pub fn try_kubectl(kubeconfig: &Path, context: &str, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .arg("--context")
+        .arg(context)
+        .args(args)
+        .output()
+        .expect("kubectl runs");
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// [`try_kubectl`]'s stdout, or a panic with its stderr.
+pub fn kubectl(kubeconfig: &Path, context: &str, args: &[&str]) -> String {
+    try_kubectl(kubeconfig, context, args)
+        .unwrap_or_else(|e| panic!("kubectl --context {context} {}: {e}", args.join(" ")))
+}
+
+/// `kubectl get ARGS -o json`, parsed.
+pub fn get_json(kubeconfig: &Path, context: &str, args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["get"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["-o", "json"]);
+    serde_json::from_str(&kubectl(kubeconfig, context, &full)).expect("kubectl prints JSON")
 }
 
 impl Drop for ControlPlane {

@@ -461,34 +461,12 @@ func (l *launcher) componentArgs(c *cluster, name string) []string {
 		}
 		return append(args, l.opts.apiserverArg...)
 	case "kube-controller-manager":
-		kubeconfig := filepath.Join(c.dir, "admin.kubeconfig")
-		return []string{
-			"--kubeconfig", kubeconfig,
-			"--authentication-kubeconfig", kubeconfig,
-			"--authorization-kubeconfig", kubeconfig,
-			"--bind-address", "127.0.0.1",
-			"--secure-port", strconv.Itoa(c.kcmPort),
-			"--tls-cert-file", l.pkiPath("server.crt"),
-			"--tls-private-key-file", l.pkiPath("server.key"),
-			"--leader-elect=false",
+		return append(l.controllerArgs(c, c.kcmPort),
 			"--service-account-private-key-file", l.pkiPath("sa.key"),
 			"--root-ca-file", l.pkiPath("ca.crt"),
-			"--use-service-account-credentials=false",
-			"--v", "1",
-		}
+			"--use-service-account-credentials=false")
 	case "kube-scheduler":
-		kubeconfig := filepath.Join(c.dir, "admin.kubeconfig")
-		return []string{
-			"--kubeconfig", kubeconfig,
-			"--authentication-kubeconfig", kubeconfig,
-			"--authorization-kubeconfig", kubeconfig,
-			"--bind-address", "127.0.0.1",
-			"--secure-port", strconv.Itoa(c.schedPort),
-			"--tls-cert-file", l.pkiPath("server.crt"),
-			"--tls-private-key-file", l.pkiPath("server.key"),
-			"--leader-elect=false",
-			"--v", "1",
-		}
+		return l.controllerArgs(c, c.schedPort)
 	case "kwok":
 		return []string{
 			"--config", filepath.Join(l.opts.dir, "kwok-stages.yaml"),
@@ -502,6 +480,24 @@ func (l *launcher) componentArgs(c *cluster, name string) []string {
 		}
 	}
 	return nil
+}
+
+// controllerArgs are what the controller-manager and the scheduler share: admin credentials,
+// serving on loopback with our certificate (so the health probe verifies it), no leader
+// election.
+func (l *launcher) controllerArgs(c *cluster, port int) []string {
+	kubeconfig := filepath.Join(c.dir, "admin.kubeconfig")
+	return []string{
+		"--kubeconfig", kubeconfig,
+		"--authentication-kubeconfig", kubeconfig,
+		"--authorization-kubeconfig", kubeconfig,
+		"--bind-address", "127.0.0.1",
+		"--secure-port", strconv.Itoa(port),
+		"--tls-cert-file", l.pkiPath("server.crt"),
+		"--tls-private-key-file", l.pkiPath("server.key"),
+		"--leader-elect=false",
+		"--v", "1",
+	}
 }
 
 var order = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"}
