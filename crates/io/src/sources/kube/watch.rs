@@ -35,9 +35,7 @@ where
     K: kube::Resource + Clone + DeserializeOwned + Debug + Send + 'static,
 {
     let resource = feed.resource;
-    // At most 20 s (25 s with jitter) between attempts: a restarted API server is back on
-    // screen within 30 s, and a dead one costs one list per resource every 20 s.
-    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(20), seed);
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(30), seed);
     let config = watcher::Config::default().timeout(WATCH_TIMEOUT_SECS);
     let client = api.clone().into_client();
     loop {
