@@ -70,16 +70,7 @@ pub fn forbidden(resource: KubeResource, verb: &str, message: &str) -> String {
 /// The wait a 429 Too Many Requests asks for (its Status `details.retryAfterSeconds`, the
 /// same figure as the Retry-After header; at least 1 s), or None for any other error.
 pub fn retry_after(err: &watcher::Error) -> Option<std::time::Duration> {
-    let status = match err {
-        watcher::Error::InitialListFailed(kube::Error::Api(status))
-        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
-        | watcher::Error::WatchFailed(kube::Error::Api(status))
-        | watcher::Error::WatchError(status) => status,
-        _ => return None,
-    };
-    if status.code != 429 {
-        return None;
-    }
+    let status = api_status(err).filter(|status| status.code == 429)?;
     let seconds = status
         .details
         .as_ref()
@@ -87,11 +78,18 @@ pub fn retry_after(err: &watcher::Error) -> Option<std::time::Duration> {
     Some(std::time::Duration::from_secs(u64::from(seconds)))
 }
 
+/// The API server's Status answer behind a watcher error, if the server answered at all.
+fn api_status(err: &watcher::Error) -> Option<&kube::core::Status> {
+    match err {
+        watcher::Error::InitialListFailed(kube::Error::Api(status))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
+        | watcher::Error::WatchFailed(kube::Error::Api(status))
+        | watcher::Error::WatchError(status) => Some(status),
+        _ => None,
+    }
+}
+
 /// A 410 Gone means the watch's resourceVersion expired: routine, re-list without alarm.
 pub fn is_expired(err: &watcher::Error) -> bool {
-    match err {
-        watcher::Error::WatchError(status) => status.code == 410,
-        watcher::Error::WatchFailed(kube::Error::Api(status)) => status.code == 410,
-        _ => false,
-    }
+    api_status(err).is_some_and(|status| status.code == 410)
 }
