@@ -142,6 +142,7 @@ pub fn targets_from_simulator(
                 labels,
                 kubeconfig: kubeconfig.clone(),
                 context: e.name.clone(),
+                namespaces: Vec::new(),
                 alertmanagers: simulator_alertmanager(&e.alertmanager)
                     .into_iter()
                     .collect(),
@@ -223,6 +224,7 @@ pub fn targets_from_config(config: &Config) -> anyhow::Result<Vec<ClusterTarget>
             labels: cluster.labels.clone(),
             kubeconfig,
             context: cluster.context.clone(),
+            namespaces: cluster.namespaces.clone(),
             // By URL or through the service proxy, with the cluster's kubeconfig.
             alertmanagers: cluster.alertmanagers.clone(),
             alert_filter,

@@ -34,6 +34,7 @@ fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
         labels: Default::default(),
         kubeconfig: Default::default(),
         context: name.to_string(),
+        namespaces: Vec::new(),
         alertmanagers: alertmanagers
             .iter()
             .map(|url| url_endpoint(url, Duration::from_secs(5)).unwrap())

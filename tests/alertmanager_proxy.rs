@@ -46,6 +46,7 @@ fn target(sim: &common::Sim, alertmanagers: Vec<EndpointConfig>) -> ClusterTarge
         labels: Default::default(),
         kubeconfig: Kubeconfig::read_from(&sim.kubeconfig).unwrap(),
         context: CLUSTER.to_string(),
+        namespaces: Vec::new(),
         alertmanagers,
         alert_filter: Vec::new(),
         prometheus: None,

@@ -27,6 +27,8 @@ fn example_file_loads_into_three_labelled_clusters() {
     }
     let us = &config.clusters[0];
     assert!(us.read_only);
+    assert_eq!(us.namespaces, ["shop", "database"]);
+    assert!(config.clusters[1..].iter().all(|c| c.namespaces.is_empty()));
     assert_eq!(
         us.context,
         "arn:aws:eks:us-east-1:123456789012:cluster/prod"

@@ -64,6 +64,7 @@ fn targets(sim: &common::Sim) -> Vec<ClusterTarget> {
             labels: BTreeMap::new(),
             kubeconfig: kubeconfig.clone(),
             context: name.to_string(),
+            namespaces: Vec::new(),
             alertmanagers: Vec::new(),
             alert_filter: Vec::new(),
             prometheus: None,
@@ -98,6 +99,7 @@ async fn every_resource_arrives_for_three_clusters_and_pod_metrics_through_the_p
                 i,
                 t.kubeconfig.clone(),
                 t.context.clone(),
+                Vec::new(),
                 tx.clone(),
             ))
         })

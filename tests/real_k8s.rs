@@ -17,6 +17,8 @@ use kube::config::Kubeconfig;
 use tokio::sync::mpsc;
 use watchdeck_core::event::Msg;
 use watchdeck_core::model::Model;
+use watchdeck_core::model::health::SourceKind;
+use watchdeck_core::model::kube::KubeResource;
 use watchdeck_core::model::workload::WorkloadKind;
 use watchdeck_core::update::update;
 use watchdeck_io::sources::kube::client::client;
@@ -203,6 +205,7 @@ async fn sources_show_every_clusters_objects_as_kubectl_does_and_follow_changes(
                 i,
                 kubeconfig.clone(),
                 name.to_string(),
+                Vec::new(),
                 tx.clone(),
             ))
         })
@@ -355,6 +358,237 @@ async fn sources_show_every_clusters_objects_as_kubectl_does_and_follow_changes(
     for watcher in watchers {
         watcher.abort();
     }
+}
+
+/// (namespace/name, phase, ready/total) of the pods kubectl lists in `namespace` (as admin).
+fn kubectl_pods_in(
+    paths: &Paths,
+    cluster: &str,
+    namespace: &str,
+) -> BTreeSet<(String, String, String)> {
+    kubectl_pods(paths, cluster)
+        .into_iter()
+        .filter(|(key, _, _)| key.starts_with(&format!("{namespace}/")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_only_identity_watches_shop_and_is_told_the_rest_is_forbidden() {
+    let paths = tokio::task::spawn_blocking(paths)
+        .await
+        .expect("control plane");
+    // kubectl, as the same identity, agrees on what it may and may not see.
+    let (everywhere, elsewhere, shop) = tokio::task::block_in_place(|| {
+        (
+            common::k8s::try_kubectl(&paths.kubeconfig, "us-east-1-shop", &["get", "pods", "-A"]),
+            common::k8s::try_kubectl(
+                &paths.kubeconfig,
+                "us-east-1-shop",
+                &["get", "pods", "-n", "monitoring"],
+            ),
+            common::k8s::try_kubectl(&paths.kubeconfig, "us-east-1-shop", &["get", "pods"]),
+        )
+    });
+    assert!(
+        everywhere.as_ref().is_err_and(|e| e.contains("forbidden")),
+        "kubectl as shop-dev may not list pods cluster-wide: {everywhere:?}"
+    );
+    assert!(
+        elsewhere.as_ref().is_err_and(|e| e.contains("forbidden")),
+        "kubectl as shop-dev may not list pods in monitoring: {elsewhere:?}"
+    );
+    assert!(shop.is_ok(), "kubectl as shop-dev lists shop: {shop:?}");
+
+    watchdeck_io::install_tls_provider();
+    let kubeconfig = Kubeconfig::read_from(&paths.kubeconfig).expect("kubeconfig parses");
+    let labels = BTreeMap::new();
+    let mut model = Model::new(std::iter::once(("us-east-1", &labels)));
+    let (tx, mut rx) = mpsc::channel(4096);
+    let watcher = tokio::spawn(watch_cluster(
+        0,
+        kubeconfig,
+        "us-east-1-shop".to_string(),
+        Vec::new(),
+        tx,
+    ));
+    let settle = Instant::now() + Duration::from_secs(60);
+    loop {
+        while let Ok(event) = rx.try_recv() {
+            update(&mut model, Msg::Data(event));
+        }
+        let want = tokio::task::block_in_place(|| kubectl_pods_in(&paths, "us-east-1", "shop"));
+        let have = console_pods(&model, "us-east-1");
+        let cluster = &model.clusters[0];
+        let deployments = cluster
+            .kube
+            .workloads
+            .keys()
+            .filter(|k| k.kind == WorkloadKind::Deployment)
+            .count();
+        if want == have && deployments == 7 && cluster.health(SourceKind::Pods).is_ok() {
+            break;
+        }
+        assert!(
+            Instant::now() < settle,
+            "the shop-only console never showed shop as kubectl does:\nonly kubectl: {:?}\nonly console: {:?}\ndeployments: {deployments}\npods health: {:?}\nscope: {:?}",
+            want.difference(&have).collect::<Vec<_>>(),
+            have.difference(&want).collect::<Vec<_>>(),
+            cluster.health(SourceKind::Pods),
+            cluster.kube.scope,
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let cluster = &model.clusters[0];
+    assert!(
+        cluster.pods.keys().all(|k| k.namespace.as_str() == "shop")
+            && cluster
+                .kube
+                .workloads
+                .keys()
+                .all(|k| k.namespace.as_str() == "shop"),
+        "nothing outside shop is shown"
+    );
+    assert_eq!(
+        cluster.kube.scope.describe(),
+        "namespace shop only (forbidden at cluster scope: list pods)",
+        "the console says what it watches and why"
+    );
+    // The Role covers no CNPG clusters: that resource alone says forbidden, for shop.
+    let cnpg = wait_health(&mut model, &mut rx, |m| {
+        m.clusters[0]
+            .kube
+            .health(KubeResource::CnpgClusters)
+            .reason()
+            .map(ToString::to_string)
+    })
+    .await;
+    assert_eq!(
+        cnpg,
+        "forbidden: list clusters.postgresql.cnpg.io in namespace shop"
+    );
+    watcher.abort();
+}
+
+/// Applies events until `check` finds something, for at most 30 s.
+async fn wait_health(
+    model: &mut Model,
+    rx: &mut mpsc::Receiver<watchdeck_core::event::DataEvent>,
+    check: impl Fn(&Model) -> Option<String>,
+) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = check(model) {
+            return found;
+        }
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+            panic!("not within 30 s");
+        };
+        update(model, Msg::Data(event));
+    }
+}
+
+#[test]
+fn a_shop_only_identity_acts_in_shop_and_is_refused_elsewhere() {
+    let paths = paths();
+    let config = {
+        let plane = plane().lock().unwrap_or_else(|e| e.into_inner());
+        plane.config_with("-shop", |_| String::new())
+    };
+    // `check` as shop-dev: each cluster's figures are shop's, and say so.
+    let output = watchdeck(
+        &[
+            "check",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        &paths.dir,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("check prints JSON ({e}):\n{}", text(&output)));
+    for entry in report["clusters"].as_array().expect("clusters") {
+        let name = entry["name"].as_str().expect("name");
+        assert_eq!(
+            entry["scope"]["namespaces"],
+            serde_json::json!(["shop"]),
+            "{name}: {entry}"
+        );
+        assert_eq!(
+            entry["scope"]["reason"], "forbidden at cluster scope: list pods",
+            "{name}"
+        );
+        let k8s = entry["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .find(|s| s["source"] == "k8s")
+            .expect("a k8s source");
+        assert_eq!(k8s["state"], "ok", "{name}: shop is readable: {k8s}");
+    }
+    let table = watchdeck(
+        &["check", "--config", config.to_str().expect("utf-8")],
+        &paths.dir,
+    );
+    assert!(
+        text(&table).contains("in namespace shop only (forbidden at cluster scope: list pods)"),
+        "the table says what the counts cover:\n{}",
+        text(&table)
+    );
+
+    // A scale in shop goes through; one in kube-system is refused by the access review.
+    let (output, _) = run_step(
+        &paths,
+        "scale-as-shop-dev",
+        &config,
+        "id: scale\nkind: scale\ntarget: { cluster: ap-southeast-1, namespace: shop, name: auth }\nreplicas: 4\nverify_timeout: 2m\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let auth = get_json(
+        &paths,
+        "ap-southeast-1",
+        &["deployment", "auth", "-n", "shop"],
+    );
+    assert_eq!(
+        auth["spec"]["replicas"], 4,
+        "the scale reached the apiserver"
+    );
+
+    let before = get_json(
+        &paths,
+        "ap-southeast-1",
+        &["deployment", "coredns", "-n", "kube-system"],
+    );
+    let (output, audit) = run_step(
+        &paths,
+        "scale-kube-system-as-shop-dev",
+        &config,
+        "id: scale\nkind: scale\ntarget: { cluster: ap-southeast-1, namespace: kube-system, name: coredns }\nreplicas: 5\n",
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "refused:\n{shown}");
+    assert!(
+        shown.contains("acting on ap-southeast-1 as shop-dev")
+            && shown.contains(
+                "permission denied: cannot patch deployments.apps/scale coredns in namespace kube-system"
+            ),
+        "the access review's answer names who and what:\n{shown}"
+    );
+    let after = get_json(
+        &paths,
+        "ap-southeast-1",
+        &["deployment", "coredns", "-n", "kube-system"],
+    );
+    assert_eq!(
+        after["metadata"]["generation"], before["metadata"]["generation"],
+        "nothing reached the apiserver"
+    );
+    assert!(
+        audit_records(&audit)
+            .iter()
+            .any(|r| r.to_string().contains("denied") || r.to_string().contains("refused")),
+        "the refusal is audited"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -89,6 +89,7 @@ async fn console_follows_the_simulated_fleet() {
                 .collect(),
             kubeconfig: kubeconfig.clone(),
             context: e.name.clone(),
+            namespaces: Vec::new(),
             alertmanagers: crate::console::simulator_alertmanager(&e.alertmanager)
                 .into_iter()
                 .collect(),

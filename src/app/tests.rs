@@ -193,6 +193,7 @@ fn initial_model_and_options() {
             labels: labels.clone(),
             kubeconfig: kubeconfig.clone(),
             context: "ctx".to_string(),
+            namespaces: Vec::new(),
             alertmanagers,
             alert_filter: Vec::new(),
             prometheus: None,

@@ -11,6 +11,7 @@ use super::exit;
 use super::services::{ServiceReport, worst_services};
 use watchdeck_core::model::alert::Severity;
 use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::kube::KubeScope;
 use watchdeck_core::model::pod::{PodHealth, PodRow};
 use watchdeck_core::model::time::seconds_between;
 use watchdeck_core::model::{ClusterState, Model};
@@ -70,6 +71,8 @@ pub struct ClusterReport {
     pub labels: BTreeMap<String, String>,
     pub status: Status,
     pub sources: Vec<SourceReport>,
+    /// The namespaces watched when not all (`null`: every namespace).
+    pub scope: Option<ScopeReport>,
     pub pods: PodCounts,
     /// Pods needing attention, worst first.
     pub unhealthy_pods: Vec<PodReport>,
@@ -79,9 +82,37 @@ pub struct ClusterReport {
     pub services: Vec<ServiceReport>,
 }
 
+/// Which namespaces a cluster's figures cover, when not every namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeReport {
+    pub namespaces: Vec<String>,
+    /// Why: "configured", or "forbidden at cluster scope: list pods".
+    pub reason: String,
+}
+
 impl ClusterReport {
-    /// The pod counts as words: `40/45 ready · 2 crash-looping`, or why they are unknown.
+    /// The pod counts as words: `40/45 ready · 2 crash-looping`, or why they are unknown;
+    /// followed by the scope when only some namespaces are watched.
     pub fn pods_line(&self) -> String {
+        let counts = self.pod_counts_line();
+        match &self.scope {
+            None => counts,
+            Some(scope) => {
+                let noun = if scope.namespaces.len() == 1 {
+                    "namespace"
+                } else {
+                    "namespaces"
+                };
+                format!(
+                    "{counts} in {noun} {} only ({})",
+                    scope.namespaces.join(", "),
+                    scope.reason
+                )
+            }
+        }
+    }
+
+    fn pod_counts_line(&self) -> String {
         let k8s = self
             .sources
             .iter()
@@ -235,6 +266,13 @@ fn cluster_report(cluster: &ClusterState, now: Timestamp) -> ClusterReport {
             .collect(),
         status,
         sources,
+        scope: match &cluster.kube.scope {
+            KubeScope::Cluster => None,
+            KubeScope::Namespaces { names, reason } => Some(ScopeReport {
+                namespaces: names.iter().map(ToString::to_string).collect(),
+                reason: reason.to_string(),
+            }),
+        },
         pods: PodCounts {
             ready: summary.pods_ready,
             total: summary.pods_total,

@@ -70,9 +70,21 @@ impl Payload {
 pub enum PodsChange {
     /// The complete list after a (re)list: replaces every pod of the cluster.
     Reset(Vec<PodRow>),
+    /// The complete list of one namespace's watch: replaces that namespace's pods only.
+    ResetIn(Text, Vec<PodRow>),
     /// A pod was added or modified.
     Upsert(PodRow),
     Deleted(PodKey),
+}
+
+impl PodsChange {
+    /// The complete list of a pod watch over `namespace` (`None`: every namespace).
+    pub fn relist(namespace: Option<Text>, rows: Vec<PodRow>) -> Self {
+        match namespace {
+            None => PodsChange::Reset(rows),
+            Some(namespace) => PodsChange::ResetIn(namespace, rows),
+        }
+    }
 }
 
 /// Everything `update` reacts to.

@@ -31,6 +31,7 @@ enum Job {
         cluster: ClusterId,
         kubeconfig: Box<Kubeconfig>,
         context: String,
+        namespaces: Vec<String>,
     },
     Alerts {
         cluster: ClusterId,
@@ -100,7 +101,8 @@ impl Sources {
                     cluster,
                     kubeconfig,
                     context,
-                } => watch_cluster(cluster, *kubeconfig, context, tx).await,
+                    namespaces,
+                } => watch_cluster(cluster, *kubeconfig, context, namespaces, tx).await,
                 Job::Alerts {
                     cluster,
                     specs,
@@ -159,6 +161,7 @@ pub fn spawn_sources_paced(
                 cluster,
                 kubeconfig,
                 context: target.context.clone(),
+                namespaces: target.namespaces.clone(),
             },
             Duration::ZERO,
         );

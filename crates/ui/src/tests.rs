@@ -215,3 +215,29 @@ fn help_taller_than_the_terminal_scrolls_to_its_last_line() {
     let (terminal, _) = draw(&model, &Theme::dark(), 80, 24);
     assert_eq!(screen_text(terminal.backend().buffer()), first);
 }
+
+#[test]
+fn a_namespace_scoped_cluster_says_what_it_watches_under_its_band() {
+    use watchdeck_core::model::kube::KubeScope;
+    use watchdeck_core::text::Text;
+    let mut model = sample_model();
+    let theme = Theme::dark();
+    let (terminal, _) = draw(&model, &theme, 120, 40);
+    assert!(!screen_text(terminal.backend().buffer()).contains("only ("));
+    model.clusters[0].kube.scope = KubeScope::Namespaces {
+        names: vec![Text::new("shop")],
+        reason: Text::new("forbidden at cluster scope: list pods"),
+    };
+    for (width, height) in [(120, 40), (80, 24)] {
+        let (terminal, _) = draw(&model, &theme, width, height);
+        let buffer = terminal.backend().buffer();
+        let text = screen_text(buffer);
+        let needle = "k8s: namespace shop only";
+        let (x, y) = find(buffer, needle).unwrap_or_else(|| panic!("{width}x{height}:\n{text}"));
+        assert_eq!(buffer[(x, y)].fg, theme.warn.fg.unwrap_or(Color::Reset));
+        // Right under the first cluster's band.
+        let first = model.clusters[0].name.as_str();
+        let (_, band) = find(buffer, first).expect("first band");
+        assert_eq!(y, band + 1, "{width}x{height}:\n{text}");
+    }
+}

@@ -41,11 +41,12 @@ import (
 	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
 )
 
-// The three identities every cluster knows, as static bearer tokens.
-var identities = []struct{ suffix, user, groups string }{
-	{"", "admin", "system:masters"},
-	{"-view", "viewer", ""},
-	{"-shop", "shop-dev", ""},
+// The three identities every cluster knows, as static bearer tokens, and the namespace
+// their kubeconfig context names (shop-dev may not list cluster-wide).
+var identities = []struct{ suffix, user, groups, namespace string }{
+	{"", "admin", "system:masters", ""},
+	{"-view", "viewer", "", ""},
+	{"-shop", "shop-dev", "", "shop"},
 }
 
 type options struct {
@@ -385,6 +386,9 @@ func (l *launcher) writeKubeconfig() error {
 	for _, c := range l.clusters {
 		for _, id := range identities {
 			fmt.Fprintf(&b, "- name: %s%s\n  context:\n    cluster: %s\n    user: %s\n", c.name, id.suffix, c.name, id.user)
+			if id.namespace != "" {
+				fmt.Fprintf(&b, "    namespace: %s\n", id.namespace)
+			}
 		}
 	}
 	fmt.Fprintf(&b, "current-context: %s\n", l.clusters[0].name)

@@ -91,6 +91,10 @@ pub struct ClusterConfig {
     pub context: String,
     /// Kubeconfig file; `None` means the usual `KUBECONFIG` or `~/.kube/config` lookup.
     pub kubeconfig: Option<PathBuf>,
+    /// Watch only these namespaces (`namespaces = ["shop"]`); empty means every namespace the
+    /// identity may list, falling back to the kubeconfig context's namespace when it may not
+    /// list cluster-wide.
+    pub namespaces: Vec<String>,
     /// Free-form labels for filtering and grouping (`env`, `region`, ...).
     pub labels: BTreeMap<String, String>,
     /// When true, every mutating action on this cluster is refused.

@@ -27,10 +27,11 @@ const ROOT_KEYS: [&str; 8] = [
     "slo_files",
 ];
 const UI_KEYS: [&str; 2] = ["theme", "refresh_interval"];
-const CLUSTER_KEYS: [&str; 9] = [
+const CLUSTER_KEYS: [&str; 10] = [
     "name",
     "context",
     "kubeconfig",
+    "namespaces",
     "labels",
     "read_only",
     "production",
@@ -258,6 +259,26 @@ fn cluster(
         }
     }
 
+    let mut namespaces: Vec<String> = Vec::new();
+    for (path, ns) in w
+        .strings(
+            tab,
+            "namespaces",
+            "an array of namespace names such as [\"shop\"]",
+        )
+        .unwrap_or_default()
+    {
+        if !is_dns_label(ns.value) {
+            let message = format!(
+                "expected a namespace name, {DNS_LABEL}, found {}",
+                quoted(ns.value)
+            );
+            w.report(ns.span(), &path, message);
+        } else if !namespaces.iter().any(|n| n == ns.value) {
+            namespaces.push(ns.value.to_owned());
+        }
+    }
+
     let read_only = w.boolean(tab, "read_only", false);
     let env_is_production = labels
         .get("env")
@@ -327,6 +348,7 @@ fn cluster(
         name: name.to_owned(),
         context,
         kubeconfig,
+        namespaces,
         labels,
         read_only,
         production,

@@ -291,3 +291,29 @@ fn files_saved_on_windows_load_and_report_positions() {
         "t.toml:3:13: clusters[0].read_only: expected true or false, found integer 1"
     );
 }
+
+#[test]
+fn namespaces_narrow_a_cluster_and_are_checked_one_by_one() {
+    let config =
+        ok("[[clusters]]\nname = \"dev\"\nnamespaces = [\"shop\", \"database\", \"shop\"]\n");
+    assert_eq!(config.clusters[0].namespaces, ["shop", "database"]);
+    assert!(
+        ok("[[clusters]]\nname = \"dev\"\n").clusters[0]
+            .namespaces
+            .is_empty()
+    );
+    let shown = errors("[[clusters]]\nname = \"dev\"\nnamespaces = [\"shop\", \"Bad_NS\", 3]\n");
+    assert!(
+        shown.contains(
+            "3:23: clusters[0].namespaces[1]: expected a namespace name, a DNS-1123 label"
+        ) && shown.contains("found \"Bad_NS\"")
+            && shown
+                .contains("3:33: clusters[0].namespaces[2]: expected a string, found integer 3"),
+        "{shown}"
+    );
+    let shown = errors("[[clusters]]\nname = \"dev\"\nnamespaces = \"shop\"\n");
+    assert!(
+        shown.contains("clusters[0].namespaces: expected an array of namespace names such as [\"shop\"], found string \"shop\""),
+        "{shown}"
+    );
+}

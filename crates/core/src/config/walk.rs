@@ -257,6 +257,41 @@ impl<'s> Walker<'s> {
         Some((tabs, value.span()))
     }
 
+    /// An array of strings with each element's key path; `None` when absent. A value that is
+    /// not an array, or an element that is not a string, is reported (and skipped).
+    pub fn strings<'t>(
+        &mut self,
+        tab: &Tab<'t, '_>,
+        key: &str,
+        expected: &str,
+    ) -> Option<Vec<(String, Str<'t>)>> {
+        let value = tab.get(key)?;
+        let path = tab.child(key);
+        let DeValue::Array(items) = value.get_ref() else {
+            let message = format!("expected {expected}, found {}", describe(value.get_ref()));
+            self.report(value.span(), &path, message);
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            match item.get_ref() {
+                DeValue::String(text) => out.push((
+                    item_path,
+                    Str {
+                        value: text.as_ref(),
+                        span: (item.span().start, item.span().end),
+                    },
+                )),
+                other => {
+                    let message = format!("expected a string, found {}", describe(other));
+                    self.report(item.span(), &item_path, message);
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// A table of strings (labels, headers), in key order: (key, key span, key path, value).
     pub fn string_map<'t>(
         &mut self,

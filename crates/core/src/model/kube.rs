@@ -57,9 +57,90 @@ impl KubeResource {
 /// A change to one watched resource: the complete list after a (re)list, or one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change<K, R> {
+    /// The complete list of a cluster-wide watch: replaces every row.
     Reset(Vec<R>),
+    /// The complete list of one namespace's watch: replaces that namespace's rows only.
+    ResetIn(Text, Vec<R>),
     Upsert(R),
     Deleted(K),
+}
+
+impl<K, R> Change<K, R> {
+    /// The complete list of a watch over `namespace` (`None`: every namespace).
+    pub fn relist(namespace: Option<Text>, rows: Vec<R>) -> Self {
+        match namespace {
+            None => Change::Reset(rows),
+            Some(namespace) => Change::ResetIn(namespace, rows),
+        }
+    }
+}
+
+/// Which namespaces a cluster's watches cover.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum KubeScope {
+    /// Every namespace (the usual case).
+    #[default]
+    Cluster,
+    /// Only these namespaces: configured so, or the identity may not list cluster-wide.
+    Namespaces {
+        names: Vec<Text>,
+        /// Why: "cluster-wide list of pods forbidden for shop-dev" or "configured".
+        reason: Text,
+    },
+}
+
+impl KubeScope {
+    /// Whether objects of `namespace` are watched at all.
+    pub fn covers(&self, namespace: &str) -> bool {
+        match self {
+            KubeScope::Cluster => true,
+            KubeScope::Namespaces { names, .. } => names.iter().any(|n| n.as_str() == namespace),
+        }
+    }
+
+    /// "namespace shop only (cluster-wide list of pods forbidden for shop-dev)"; empty for
+    /// the cluster scope.
+    pub fn describe(&self) -> String {
+        match self {
+            KubeScope::Cluster => String::new(),
+            KubeScope::Namespaces { names, reason } => {
+                let list: Vec<&str> = names.iter().map(Text::as_str).collect();
+                let noun = if names.len() == 1 {
+                    "namespace"
+                } else {
+                    "namespaces"
+                };
+                let mut out = format!("{noun} {} only", list.join(", "));
+                if !reason.is_empty() {
+                    out.push_str(&format!(" ({reason})"));
+                }
+                out
+            }
+        }
+    }
+}
+
+/// The namespace an object's key belongs to, for namespace-scoped relists.
+pub trait InNamespace {
+    fn namespace(&self) -> &str;
+}
+
+impl InNamespace for WorkloadKey {
+    fn namespace(&self) -> &str {
+        self.namespace.as_str()
+    }
+}
+
+impl InNamespace for EventKey {
+    fn namespace(&self) -> &str {
+        self.object.namespace.as_str()
+    }
+}
+
+impl InNamespace for ObjectKey {
+    fn namespace(&self) -> &str {
+        self.namespace.as_str()
+    }
 }
 
 /// What the Kubernetes watchers other than pods send.
@@ -74,6 +155,8 @@ pub enum KubeData {
     Failed(KubeResource, Text),
     /// The resource does not exist on this cluster (CNPG not installed).
     Absent(KubeResource),
+    /// The namespaces the watches cover, decided when they (re)start.
+    Scope(KubeScope),
 }
 
 /// Pod figures per cluster, maintained on every pod change.
@@ -123,6 +206,8 @@ pub struct KubeState {
     pub databases: BTreeMap<ObjectKey, DbClusterRow>,
     /// Health per watched resource; absent means connecting.
     pub health: BTreeMap<KubeResource, Health>,
+    /// The namespaces watched.
+    pub scope: KubeScope,
 }
 
 impl KubeState {

@@ -9,7 +9,7 @@ use crate::effect::{Effect, IoRequest};
 use crate::event::PodsChange;
 use crate::model::Model;
 use crate::model::health::Health;
-use crate::model::kube::{Change, KubeData, KubeResource, KubeState};
+use crate::model::kube::{Change, InNamespace, KubeData, KubeResource, KubeState};
 use crate::model::pod_view::{
     METRICS_GIVE_UP_TICKS, METRICS_REFRESH_TICKS, PodMetrics, PodMetricsResult, PodPanel,
 };
@@ -30,6 +30,32 @@ pub fn apply_pods(model: &mut Model, cluster: ClusterId, change: PodsChange) {
                 counts.count(pod, true);
             }
             order.replace_cluster(cluster, state.pods.values());
+        }
+        PodsChange::ResetIn(namespace, rows) => {
+            let gone: Vec<_> = state
+                .pods
+                .keys()
+                .filter(|key| key.namespace == namespace)
+                .cloned()
+                .collect();
+            for key in gone {
+                if let Some(old) = state.pods.remove(&key) {
+                    counts.count(&old, false);
+                    order.remove(cluster, &old);
+                }
+            }
+            for row in rows
+                .into_iter()
+                .filter(|row| row.key.namespace == namespace)
+            {
+                if let Some(old) = state.pods.remove(&row.key) {
+                    counts.count(&old, false);
+                    order.remove(cluster, &old);
+                }
+                counts.count(&row, true);
+                order.insert(cluster, &row);
+                state.pods.insert(row.key.clone(), row);
+            }
         }
         PodsChange::Upsert(row) => {
             counts.count(&row, true);
@@ -54,7 +80,7 @@ pub fn apply_pods(model: &mut Model, cluster: ClusterId, change: PodsChange) {
     }
 }
 
-fn apply_change<K: Ord, R>(
+fn apply_change<K: Ord + InNamespace, R>(
     map: &mut std::collections::BTreeMap<K, R>,
     change: Change<K, R>,
     key_of: impl Fn(&R) -> K,
@@ -64,6 +90,14 @@ fn apply_change<K: Ord, R>(
         Change::Reset(rows) => {
             map.retain(|k, _| !keep(k));
             map.extend(rows.into_iter().map(|row| (key_of(&row), row)));
+        }
+        Change::ResetIn(namespace, rows) => {
+            map.retain(|k, _| !(keep(k) && k.namespace() == namespace.as_str()));
+            map.extend(
+                rows.into_iter()
+                    .map(|row| (key_of(&row), row))
+                    .filter(|(k, _)| k.namespace() == namespace.as_str()),
+            );
         }
         Change::Upsert(row) => {
             map.insert(key_of(&row), row);
@@ -98,6 +132,10 @@ pub fn apply_kube(kube: &mut KubeState, at: Timestamp, data: KubeData) {
         KubeData::Alive(resource) => (resource, None),
         KubeData::Failed(resource, reason) => (resource, Some(Some(reason))),
         KubeData::Absent(resource) => (resource, Some(None)),
+        KubeData::Scope(scope) => {
+            kube.scope = scope;
+            return;
+        }
     };
     let current = kube.health(resource).clone();
     let next = match health {

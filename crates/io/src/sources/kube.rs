@@ -5,7 +5,8 @@
 //!
 //! - `client`: the client, timeouts, exec credential plugins (no stdin, time limit, login
 //!   hints); `errors`: short failure reasons; `watch`: the generic watch loop.
-//! - `pods`, `workloads`, `events`, `cnpg`: the reducers; `proxy`: a pod's `/metrics`.
+//! - `pods`, `workloads`, `events`, `cnpg`: the reducers; `proxy`: a pod's `/metrics`;
+//!   `scope`: which namespaces are watched.
 
 pub mod client;
 pub mod cnpg;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod pods;
 pub mod proxy;
 pub mod pyrra;
+pub mod scope;
 pub mod watch;
 pub mod workloads;
 
@@ -33,7 +35,7 @@ use super::retry::Backoff;
 use watchdeck_core::cluster::ClusterId;
 use watchdeck_core::event::{DataEvent, Payload};
 use watchdeck_core::model::health::SourceKind;
-use watchdeck_core::model::kube::{KubeData, KubeResource};
+use watchdeck_core::model::kube::{KubeData, KubeResource, KubeScope};
 use watchdeck_core::text::Text;
 
 /// Server-side duration of one watch call; the watcher reconnects after it.
@@ -66,12 +68,14 @@ pub fn failed(resource: KubeResource, reason: String) -> Payload {
     }
 }
 
-/// Watches every Kubernetes resource of one cluster until the receiver is dropped. Never
+/// Watches every Kubernetes resource of one cluster until the receiver is dropped, in every
+/// namespace or in the scope `scope` decides (`namespaces`: the configured ones). Never
 /// returns an error: failures become this cluster's (and that resource's) health.
 pub async fn watch_cluster(
     cluster: ClusterId,
     kubeconfig: Kubeconfig,
     context: String,
+    namespaces: Vec<String>,
     tx: mpsc::Sender<DataEvent>,
 ) {
     let to_app = ToApp::new(cluster, tx);
@@ -92,55 +96,91 @@ pub async fn watch_cluster(
             }
         }
     };
+    let fallback = scope::context_namespace(&kubeconfig, &context);
+    let cluster_wide = if namespaces.is_empty() {
+        scope::may_list_pods_cluster_wide(&client).await
+    } else {
+        scope::ClusterWide::Unknown
+    };
+    let scope = scope::decide(&namespaces, cluster_wide, fallback);
+    if scope != KubeScope::Cluster {
+        tracing::info!(cluster, scope = %scope.describe(), "watching only some namespaces");
+    }
+    let watched = scope::watched(&scope);
+    if !to_app
+        .send(Payload::Kube(Box::new(KubeData::Scope(scope))))
+        .await
+    {
+        return;
+    }
     let seed = cluster as u64 * 16;
-    let pods = watch::run(
-        Api::<Pod>::all(client.clone()),
-        pods::feed(),
-        to_app.clone(),
-        seed,
-    );
-    let deployments = watch::run(
-        Api::<Deployment>::all(client.clone()),
-        workloads::deployments(),
-        to_app.clone(),
-        seed + 1,
-    );
-    let replicasets = watch::run(
-        Api::<ReplicaSet>::all(client.clone()),
-        workloads::replicasets(),
-        to_app.clone(),
-        seed + 2,
-    );
-    let statefulsets = watch::run(
-        Api::<StatefulSet>::all(client.clone()),
-        workloads::statefulsets(),
-        to_app.clone(),
-        seed + 3,
-    );
-    let events = watch::run(
-        Api::<KubeEvent>::all(client.clone()),
-        events::feed(),
-        to_app.clone(),
-        seed + 4,
-    );
-    let databases = watch_cnpg(client, to_app, seed + 5);
     futures::join!(
-        pods,
-        deployments,
-        replicasets,
-        statefulsets,
-        events,
-        databases
+        watch_each::<Pod, _>(&client, &watched, pods::feed, &to_app, seed),
+        watch_each::<Deployment, _>(&client, &watched, workloads::deployments, &to_app, seed + 1),
+        watch_each::<ReplicaSet, _>(&client, &watched, workloads::replicasets, &to_app, seed + 2),
+        watch_each::<StatefulSet, _>(
+            &client,
+            &watched,
+            workloads::statefulsets,
+            &to_app,
+            seed + 3
+        ),
+        watch_each::<KubeEvent, _>(&client, &watched, events::feed, &to_app, seed + 4),
+        watch_cnpg(client.clone(), &watched, to_app.clone(), seed + 5),
     );
+}
+
+/// One watch of a resource per watched namespace (or one cluster-wide), all at once.
+async fn watch_each<K, R>(
+    client: &kube::Client,
+    watched: &[Option<Text>],
+    feed: fn() -> watch::Feed<K, R>,
+    to_app: &ToApp,
+    seed: u64,
+) where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + 'static,
+{
+    futures::future::join_all(watched.iter().enumerate().map(|(i, namespace)| {
+        let api = match namespace {
+            Some(namespace) => Api::<K>::namespaced(client.clone(), namespace.as_str()),
+            None => Api::<K>::all(client.clone()),
+        };
+        watch::run(
+            api,
+            namespace.clone(),
+            feed(),
+            to_app.clone(),
+            seed + 97 * i as u64,
+        )
+    }))
+    .await;
 }
 
 /// Watches CNPG clusters when discovery finds them; reports them absent otherwise. Retries
 /// discovery with backoff when it fails.
-async fn watch_cnpg(client: kube::Client, to_app: ToApp, seed: u64) {
+async fn watch_cnpg(client: kube::Client, watched: &[Option<Text>], to_app: ToApp, seed: u64) {
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60), seed);
     loop {
         match cnpg::discover(&client).await {
-            Ok(Some(api)) => return watch::run(api, cnpg::feed(), to_app, seed).await,
+            Ok(Some(resource)) => {
+                futures::future::join_all(watched.iter().enumerate().map(|(i, namespace)| {
+                    let api = match namespace {
+                        Some(namespace) => {
+                            Api::namespaced_with(client.clone(), namespace.as_str(), &resource)
+                        }
+                        None => Api::all_with(client.clone(), &resource),
+                    };
+                    let seed = seed + 97 * i as u64;
+                    watch::run(api, namespace.clone(), cnpg::feed(), to_app.clone(), seed)
+                }))
+                .await;
+                return;
+            }
             Ok(None) => {
                 to_app
                     .send(Payload::Kube(Box::new(KubeData::Absent(

@@ -12,6 +12,9 @@ pub struct ClusterTarget {
     pub kubeconfig: kube::config::Kubeconfig,
     /// The kubeconfig context to use.
     pub context: String,
+    /// Watch only these namespaces (config `namespaces`); empty: every namespace the identity
+    /// may list (see `sources::kube::scope`).
+    pub namespaces: Vec<String>,
     /// Alertmanager endpoints, by URL or service proxy (HA replicas of one Alertmanager,
     /// all polled); see [`ClusterTarget::endpoint_spec`].
     pub alertmanagers: Vec<watchdeck_core::config::EndpointConfig>,

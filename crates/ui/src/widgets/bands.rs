@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::{column_width, health_mark, health_span};
 use crate::theme::Theme;
 use watchdeck_core::model::health::{Health, SourceKind};
+use watchdeck_core::model::kube::KubeScope;
 use watchdeck_core::model::time::age;
 use watchdeck_core::model::{ClusterState, ClusterSummary, Model};
 
@@ -30,6 +31,7 @@ pub fn height(model: &Model) -> u16 {
 
 fn has_reasons(cluster: &ClusterState) -> bool {
     cluster.health.values().any(|h| h.reason().is_some())
+        || cluster.kube.scope != KubeScope::Cluster
 }
 
 /// The worst health among a cluster's sources decides its glyph.
@@ -239,6 +241,15 @@ fn reasons_line(theme: &Theme, cluster: &ClusterState, now: Timestamp) -> Line<'
         }
         let (mark, style) = health_mark(theme, health);
         spans.push(Span::styled(format!("{mark} {text}"), style));
+    }
+    if cluster.kube.scope != KubeScope::Cluster {
+        if spans.len() > 1 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.push(Span::styled(
+            format!("k8s: {}", cluster.kube.scope.describe()),
+            theme.warn,
+        ));
     }
     Line::from(spans)
 }

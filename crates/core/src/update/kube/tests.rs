@@ -8,7 +8,7 @@ use crate::fixture::{at, data, empty_model, pod, sample_model};
 use crate::model::Model;
 use crate::model::event::{EventKey, EventRow, ObjectRef};
 use crate::model::health::{Health, SourceKind};
-use crate::model::kube::{Change, KubeData, KubeResource};
+use crate::model::kube::{Change, KubeData, KubeResource, KubeScope};
 use crate::model::pod::PodKey;
 use crate::model::pod_order::SortColumn;
 use crate::model::pod_view::{MetricSample, PodMetricsResult, PodPanel};
@@ -313,4 +313,115 @@ fn describe_toggles_and_panels_stay_on_the_pods_screen() {
     );
     act(&mut model, Action::ToggleDescribe);
     assert_eq!(model.podview.panel, PodPanel::None);
+}
+
+#[test]
+fn a_namespace_relist_replaces_only_that_namespaces_rows() {
+    let mut model = empty_model();
+    // Two namespaced watches (a shop-only identity configured for two namespaces).
+    let shop = vec![
+        pod("shop", "a", "Running", 1, 1, 0),
+        pod("shop", "b", "Running", 1, 1, 0),
+    ];
+    let db = vec![pod("database", "pg-1", "Running", 1, 1, 0)];
+    update(
+        &mut model,
+        data(
+            0,
+            0,
+            Payload::Pods(PodsChange::ResetIn(Text::new("shop"), shop)),
+        ),
+    );
+    update(
+        &mut model,
+        data(
+            0,
+            1,
+            Payload::Pods(PodsChange::ResetIn(Text::new("database"), db)),
+        ),
+    );
+    assert_eq!(names(&model), ["pg-1", "a", "b"]);
+    // shop relists after a 410: b is gone, c crash-loops; database keeps its pod.
+    let relisted = vec![
+        pod("shop", "a", "Running", 1, 1, 0),
+        pod("shop", "c", "CrashLoopBackOff", 0, 1, 3),
+        // A row of another namespace in a namespace's list is not trusted.
+        pod("monitoring", "stray", "Running", 1, 1, 0),
+    ];
+    update(
+        &mut model,
+        data(
+            0,
+            2,
+            Payload::Pods(PodsChange::ResetIn(Text::new("shop"), relisted)),
+        ),
+    );
+    assert_eq!(names(&model), ["c", "pg-1", "a"]);
+    let summary = model.clusters[0].summary();
+    assert_eq!(
+        (
+            summary.pods_total,
+            summary.pods_ready,
+            summary.crash_looping
+        ),
+        (3, 2, 1),
+        "counts follow the namespace's relist"
+    );
+
+    // The same for the other resources: events of one namespace replaced, others kept.
+    let mut other = event("pg-1", "e9", "Started", -3);
+    other.key.object = ObjectRef::new("Pod", "database", "pg-1");
+    update(
+        &mut model,
+        kube(
+            0,
+            3,
+            KubeData::Events(Change::ResetIn(Text::new("database"), vec![other])),
+        ),
+    );
+    update(
+        &mut model,
+        kube(
+            0,
+            4,
+            KubeData::Events(Change::ResetIn(
+                Text::new("payments"),
+                vec![event("api", "e1", "BackOff", -2)],
+            )),
+        ),
+    );
+    update(
+        &mut model,
+        kube(
+            0,
+            5,
+            KubeData::Events(Change::ResetIn(Text::new("payments"), Vec::new())),
+        ),
+    );
+    let left: Vec<&str> = model.clusters[0]
+        .kube
+        .events
+        .keys()
+        .map(|k| k.name.as_str())
+        .collect();
+    assert_eq!(left, ["e9"]);
+}
+
+#[test]
+fn the_scope_is_kept_for_the_bands_and_reports() {
+    let mut model = empty_model();
+    assert_eq!(model.clusters[0].kube.scope, KubeScope::Cluster);
+    let scope = KubeScope::Namespaces {
+        names: vec![Text::new("shop")],
+        reason: Text::new("forbidden at cluster scope: list pods"),
+    };
+    update(&mut model, kube(0, 0, KubeData::Scope(scope.clone())));
+    assert_eq!(model.clusters[0].kube.scope, scope);
+    assert!(
+        matches!(
+            model.clusters[0].kube.health(KubeResource::Pods),
+            Health::Connecting
+        ),
+        "a scope is no data: the cluster is still connecting"
+    );
 }

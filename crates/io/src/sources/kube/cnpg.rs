@@ -1,8 +1,8 @@
 //! CloudNativePG `Cluster`s (postgresql.cnpg.io/v1), watched only where discovery says the
 //! resource exists: primary, target primary, instances, ready instances, phase.
 
+use kube::Client;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind};
-use kube::{Api, Client};
 
 use super::errors::client_reason;
 use super::watch::Feed;
@@ -13,14 +13,13 @@ use watchdeck_core::text::Text;
 
 pub const GROUP_VERSION: &str = "postgresql.cnpg.io/v1";
 
-/// Whether the API server serves CNPG clusters: Ok(None) when not installed, Ok(Some(api))
-/// when it is, Err(reason) when discovery itself failed.
-pub async fn discover(client: &Client) -> Result<Option<Api<DynamicObject>>, String> {
+/// Whether the API server serves CNPG clusters: Ok(None) when not installed, Ok(Some(the
+/// resource)) when it is, Err(reason) when discovery itself failed.
+pub async fn discover(client: &Client) -> Result<Option<ApiResource>, String> {
     match client.list_api_group_resources(GROUP_VERSION).await {
         Ok(list) if list.resources.iter().any(|r| r.name == "clusters") => {
             let gvk = GroupVersionKind::gvk("postgresql.cnpg.io", "v1", "Cluster");
-            let resource = ApiResource::from_gvk_with_plural(&gvk, "clusters");
-            Ok(Some(Api::all_with(client.clone(), &resource)))
+            Ok(Some(ApiResource::from_gvk_with_plural(&gvk, "clusters")))
         }
         Ok(_) => Ok(None),
         Err(kube::Error::Api(status)) if status.code == 404 => Ok(None),
@@ -68,7 +67,11 @@ pub fn feed() -> Feed<DynamicObject, DbClusterRow> {
     Feed {
         resource: KubeResource::CnpgClusters,
         reduce: cluster_row,
-        reset: |rows| Payload::Kube(Box::new(KubeData::Databases(Change::Reset(rows)))),
+        reset: |namespace, rows| {
+            Payload::Kube(Box::new(KubeData::Databases(Change::relist(
+                namespace, rows,
+            ))))
+        },
         upsert: |row| Payload::Kube(Box::new(KubeData::Databases(Change::Upsert(row)))),
         deleted: |object| {
             key(object)

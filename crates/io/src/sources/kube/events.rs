@@ -48,7 +48,9 @@ pub fn feed() -> Feed<KubeEvent, EventRow> {
     Feed {
         resource: KubeResource::Events,
         reduce: event_row,
-        reset: |rows| Payload::Kube(Box::new(KubeData::Events(Change::Reset(rows)))),
+        reset: |namespace, rows| {
+            Payload::Kube(Box::new(KubeData::Events(Change::relist(namespace, rows))))
+        },
         upsert: |row| Payload::Kube(Box::new(KubeData::Events(Change::Upsert(row)))),
         deleted: |event| {
             event_key(event)

@@ -18,7 +18,7 @@ pub fn feed() -> Feed<Pod, PodRow> {
     Feed {
         resource: KubeResource::Pods,
         reduce: pod_row,
-        reset: |rows| Payload::Pods(PodsChange::Reset(rows)),
+        reset: |namespace, rows| Payload::Pods(PodsChange::relist(namespace, rows)),
         upsert: |row| Payload::Pods(PodsChange::Upsert(row)),
         deleted: |pod| pod_key(pod).map(|key| Payload::Pods(PodsChange::Deleted(key))),
     }

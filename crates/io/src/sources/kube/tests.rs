@@ -259,6 +259,7 @@ async fn watch_pods_lists_then_streams_changes() {
         4,
         kubeconfig_for(&server),
         "ctx".to_string(),
+        Vec::new(),
         tx,
     ));
     let Some((4, Payload::Pods(PodsChange::Reset(rows)))) = next(&mut rx).await else {
@@ -288,6 +289,7 @@ async fn watch_pods_reports_refused_connection() {
         1,
         kubeconfig_for(&server),
         "ctx".to_string(),
+        Vec::new(),
         tx,
     ));
     let event = next(&mut rx).await;
@@ -309,6 +311,7 @@ async fn watch_pods_reports_refused_connection() {
         2,
         kubeconfig_for(&server),
         "nope".to_string(),
+        Vec::new(),
         tx,
     ));
     let event = next(&mut rx).await;

@@ -18,20 +18,28 @@ use crate::sources::ToApp;
 use crate::sources::retry::Backoff;
 use watchdeck_core::event::Payload;
 use watchdeck_core::model::kube::KubeResource;
+use watchdeck_core::text::Text;
 
 /// How one resource's objects become messages.
 pub struct Feed<K, R> {
     pub resource: KubeResource,
     /// The compact row of an object (`None`: skip it, e.g. no name).
     pub reduce: fn(&K) -> Option<R>,
-    pub reset: fn(Vec<R>) -> Payload,
+    /// The complete list of the watch over a namespace (`None`: every namespace).
+    pub reset: fn(Option<Text>, Vec<R>) -> Payload,
     pub upsert: fn(R) -> Payload,
     pub deleted: fn(&K) -> Option<Payload>,
 }
 
-/// Watches `api` until the app goes away. Never returns an error.
-pub async fn run<K, R>(api: Api<K>, feed: Feed<K, R>, to_app: ToApp, seed: u64)
-where
+/// Watches `api` (over `namespace`, `None` for every namespace) until the app goes away.
+/// Never returns an error.
+pub async fn run<K, R>(
+    api: Api<K>,
+    namespace: Option<Text>,
+    feed: Feed<K, R>,
+    to_app: ToApp,
+    seed: u64,
+) where
     K: kube::Resource + Clone + DeserializeOwned + Debug + Send + 'static,
 {
     let resource = feed.resource;
@@ -72,7 +80,7 @@ where
                 Some(Ok(Event::InitDone)) => {
                     synced = true;
                     backoff.reset();
-                    (feed.reset)(std::mem::take(&mut buffer))
+                    (feed.reset)(namespace.clone(), std::mem::take(&mut buffer))
                 }
                 Some(Ok(Event::Apply(object))) => match (feed.reduce)(&object) {
                     Some(row) => (feed.upsert)(row),

@@ -170,6 +170,7 @@ async fn every_resource_arrives_and_a_403_fails_only_its_own() {
         3,
         kubeconfig(&server, json!({})),
         "ctx".into(),
+        Vec::new(),
         tx,
     ));
     let mut pod_changes = Vec::new();
@@ -313,6 +314,7 @@ async fn exec_plugin_failure_reaches_the_pods_health() {
         0,
         kubeconfig("http://127.0.0.1:1", exec_user(&plugin)),
         "ctx".into(),
+        Vec::new(),
         tx,
     ));
     let payload = recv(&mut rx).await;
@@ -370,6 +372,7 @@ async fn a_429_is_shown_and_retried_no_sooner_than_the_api_server_asked() {
         0,
         kubeconfig(&server, json!({})),
         "ctx".into(),
+        Vec::new(),
         tx,
     ));
     let reason = loop {

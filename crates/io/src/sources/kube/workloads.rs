@@ -169,7 +169,7 @@ macro_rules! workload_feed {
             Feed {
                 resource: $resource,
                 reduce: $reduce,
-                reset: |rows| payload($kind, Change::Reset(rows)),
+                reset: |namespace, rows| payload($kind, Change::relist(namespace, rows)),
                 upsert: |row| payload($kind, Change::Upsert(row)),
                 deleted: |object| {
                     key($kind, &object.metadata).map(|k| payload($kind, Change::Deleted(k)))
