@@ -198,3 +198,43 @@ fn snapshot_workloads_load_80x24_drops_the_load_columns_before_name_and_images()
     assert!(text.contains("NAME") && text.contains("IMAGES"), "{text}");
     insta::assert_snapshot!("workloads_load_80x24", text);
 }
+
+#[test]
+fn an_unreadable_resource_is_named_never_shown_as_empty() {
+    use watchdeck_core::model::health::Health;
+    use watchdeck_core::model::kube::KubeResource;
+    use watchdeck_core::text::Text;
+    let mut model = screen();
+    let forbidden = |reason: &str| Health::Failed {
+        since: now(),
+        reason: Text::new(reason),
+    };
+    for cluster in &mut model.clusters {
+        cluster.kube.databases.clear();
+    }
+    let (text, _) = draw(&model, 120, 40);
+    assert!(text.contains("no CloudNativePG clusters"), "{text}");
+    let name = model.clusters[0].name.to_string();
+    model.clusters[0].kube.health.insert(
+        KubeResource::CnpgClusters,
+        forbidden("forbidden: list clusters.postgresql.cnpg.io in namespace shop"),
+    );
+    model.clusters[0].kube.health.insert(
+        KubeResource::StatefulSets,
+        forbidden("forbidden: list statefulsets in namespace shop"),
+    );
+    for (width, height) in [(120, 40), (80, 24)] {
+        let (text, _) = draw(&model, width, height);
+        assert!(
+            !text.contains("no CloudNativePG clusters")
+                && text.contains(&format!("⚠ {name} clusters.postgresql.cnpg.io: forbidden"))
+                && text.contains("Databases (0) · 1 unreadable"),
+            "{width}x{height}:\n{text}"
+        );
+        // The workloads that could be read stay listed; the title counts what could not.
+        assert!(
+            text.contains("payment") && text.contains("· 1 unreadable"),
+            "{width}x{height}:\n{text}"
+        );
+    }
+}

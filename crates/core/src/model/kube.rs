@@ -269,3 +269,31 @@ impl KubeState {
         Some(row)
     }
 }
+
+/// "eu-west-1 clusters.postgresql.cnpg.io: forbidden: list ... in namespace shop" for each
+/// cluster whose watch of one of `resources` failed or went stale, so a pane never shows an
+/// unreadable resource as an empty one.
+pub fn unreadable<'a>(
+    clusters: impl Iterator<Item = &'a super::ClusterState>,
+    resources: &[KubeResource],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for cluster in clusters {
+        for resource in resources {
+            let health = cluster.kube.health(*resource);
+            let state = match health {
+                Health::Failed { .. } => "",
+                Health::Stale { .. } => "stale: ",
+                _ => continue,
+            };
+            if let Some(reason) = health.reason() {
+                out.push(format!(
+                    "{} {}: {state}{reason}",
+                    cluster.name,
+                    resource.plural()
+                ));
+            }
+        }
+    }
+    out
+}

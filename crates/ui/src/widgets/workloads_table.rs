@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::{age_text, columns, fit, list_title, pane_block};
 use crate::list_rows_area;
 use crate::theme::Theme;
+use watchdeck_core::model::kube::{KubeResource, unreadable};
 use watchdeck_core::model::layout::Area;
 use watchdeck_core::model::rollout::{image_tag, latest_rollout};
 use watchdeck_core::model::workload::{WorkloadKind, WorkloadRow};
@@ -291,9 +292,18 @@ pub fn render_workloads(
             ""
         }
     );
-    let title = Line::styled(
+    let problems = unreadable(
+        model.clusters.iter(),
+        &[
+            KubeResource::Deployments,
+            KubeResource::ReplicaSets,
+            KubeResource::StatefulSets,
+        ],
+    );
+    let title = pane_title(
+        theme,
         list_title(&name, rows.len(), &model.ui.filter.workloads),
-        theme.title,
+        &problems,
     );
     let focused = model.ui.view == View::Workloads && selection.is_none_or(|(w, _)| w);
     // The position ("3/5") only on the table holding the selection.
@@ -308,7 +318,7 @@ pub fn render_workloads(
         } else {
             "no workload matches the filter"
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), inner);
+        render_empty(frame, inner, theme, text, &problems);
         return rows_area;
     }
     let cols = columns(model, &rows, inner.width);
@@ -397,9 +407,11 @@ pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Th
         Some((false, i)) => Some(i),
         _ => None,
     };
-    let title = Line::styled(
+    let problems = unreadable(model.clusters.iter(), &[KubeResource::CnpgClusters]);
+    let title = pane_title(
+        theme,
         list_title("Databases", rows.len(), &model.ui.filter.workloads),
-        theme.title,
+        &problems,
     );
     let shown = if selected.is_some() { rows.len() } else { 0 };
     let block = pane_block(
@@ -413,8 +425,7 @@ pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Th
     frame.render_widget(block, area);
     let rows_area = list_rows_area(area);
     if rows.is_empty() {
-        let text = "no CloudNativePG clusters";
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), inner);
+        render_empty(frame, inner, theme, "no CloudNativePG clusters", &problems);
         return rows_area;
     }
     let heads = ["CLUSTER", "NAMESPACE", "NAME", "PRIMARY", "READY", "MODE"];
@@ -452,4 +463,29 @@ pub fn render_databases(frame: &mut Frame, area: Rect, model: &Model, theme: &Th
     );
     frame.render_widget(Paragraph::new(lines).style(theme.base), inner);
     rows_area
+}
+
+/// A pane title, with "· N unreadable" when some cluster's watch of its resources failed.
+fn pane_title(theme: &Theme, title: String, problems: &[String]) -> Line<'static> {
+    let mut spans = vec![Span::styled(title, theme.title)];
+    if !problems.is_empty() {
+        spans.push(Span::styled(
+            format!("· {} unreadable ", problems.len()),
+            theme.warn,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// An empty pane: the unreadable clusters and why, else `empty`.
+fn render_empty(frame: &mut Frame, inner: Rect, theme: &Theme, empty: &str, problems: &[String]) {
+    let lines: Vec<Line> = if problems.is_empty() {
+        vec![Line::styled(empty.to_string(), theme.muted)]
+    } else {
+        problems
+            .iter()
+            .map(|p| Line::styled(format!("⚠ {p}"), theme.warn))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
 }
