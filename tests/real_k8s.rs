@@ -554,40 +554,58 @@ fn a_shop_only_identity_acts_in_shop_and_is_refused_elsewhere() {
         "the scale reached the apiserver"
     );
 
-    let before = get_json(
+    refused_before_sending(
         &paths,
-        "ap-southeast-1",
-        &["deployment", "coredns", "-n", "kube-system"],
-    );
-    let (output, audit) = run_step(
-        &paths,
-        "scale-kube-system-as-shop-dev",
         &config,
-        "id: scale\nkind: scale\ntarget: { cluster: ap-southeast-1, namespace: kube-system, name: coredns }\nreplicas: 5\n",
+        ("ap-southeast-1", "kube-system", "coredns"),
+        "shop-dev",
+    );
+}
+
+/// A scale of `(cluster, namespace, deployment)` to 5 as `who` is refused by the access
+/// review before anything is sent: exit 2, who and what on screen, the Deployment's
+/// generation unchanged, the refusal audited.
+fn refused_before_sending(
+    paths: &Paths,
+    config: &Path,
+    (cluster, namespace, name): (&str, &str, &str),
+    who: &str,
+) {
+    let read = || get_json(paths, cluster, &["deployment", name, "-n", namespace]);
+    let before = read();
+    let (output, audit) = run_step(
+        paths,
+        &format!("scale-{name}-as-{who}"),
+        config,
+        &format!(
+            "id: scale\nkind: scale\ntarget: {{ cluster: {cluster}, namespace: {namespace}, name: {name} }}\nreplicas: 5\n"
+        ),
     );
     let shown = text(&output);
-    assert_eq!(output.status.code(), Some(2), "refused:\n{shown}");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a refused step fails the run:\n{shown}"
+    );
+    let denial = format!(
+        "permission denied: cannot patch deployments.apps/scale {name} in namespace {namespace}"
+    );
     assert!(
-        shown.contains("acting on ap-southeast-1 as shop-dev")
-            && shown.contains(
-                "permission denied: cannot patch deployments.apps/scale coredns in namespace kube-system"
-            ),
+        shown.contains(&format!("acting on {cluster} as {who}")) && shown.contains(&denial),
         "the access review's answer names who and what:\n{shown}"
     );
-    let after = get_json(
-        &paths,
-        "ap-southeast-1",
-        &["deployment", "coredns", "-n", "kube-system"],
-    );
+    let after = read();
+    assert_eq!(after["spec"]["replicas"], before["spec"]["replicas"]);
     assert_eq!(
         after["metadata"]["generation"], before["metadata"]["generation"],
-        "nothing reached the apiserver"
+        "no change reached the apiserver"
     );
+    let records = audit_records(&audit);
     assert!(
-        audit_records(&audit)
+        records
             .iter()
-            .any(|r| r.to_string().contains("denied") || r.to_string().contains("refused")),
-        "the refusal is audited"
+            .any(|r| r.to_string().contains("refused") || r.to_string().contains("denied")),
+        "the refusal is audited: {records:?}"
     );
 }
 
@@ -839,48 +857,15 @@ fn cnpg_promote_patches_the_status_subresource_and_verifies_with_the_operator() 
 #[test]
 fn a_read_only_identity_is_refused_before_anything_is_sent() {
     let paths = paths();
-    let before = get_json(
-        &paths,
-        "eu-west-1",
-        &["deployment", "notification", "-n", "shop"],
-    );
     let config = {
         let plane = plane().lock().unwrap_or_else(|e| e.into_inner());
         plane.config_with("-view", |_| String::new())
     };
-    let (output, audit) = run_step(
+    refused_before_sending(
         &paths,
-        "scale-as-viewer",
         &config,
-        "id: scale\nkind: scale\ntarget: { cluster: eu-west-1, namespace: shop, name: notification }\nreplicas: 5\n",
-    );
-    let shown = text(&output);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "a refused step fails the run:\n{shown}"
-    );
-    assert!(
-        shown.contains("acting on eu-west-1 as viewer")
-            && shown.contains("permission denied: cannot patch deployments.apps/scale notification in namespace shop"),
-        "the access review's answer names who and what:\n{shown}"
-    );
-    let deployment = get_json(
-        &paths,
-        "eu-west-1",
-        &["deployment", "notification", "-n", "shop"],
-    );
-    assert_eq!(deployment["spec"]["replicas"], 3, "nothing was sent");
-    assert_eq!(
-        deployment["metadata"]["generation"], before["metadata"]["generation"],
-        "no change reached the apiserver"
-    );
-    let records = audit_records(&audit);
-    assert!(
-        records
-            .iter()
-            .any(|r| r.to_string().contains("refused") || r.to_string().contains("denied")),
-        "the refusal is audited: {records:?}"
+        ("eu-west-1", "shop", "notification"),
+        "viewer",
     );
 }
 
