@@ -242,6 +242,23 @@ impl<'s> Walker<'s> {
         key: &str,
         expected: &str,
     ) -> Option<(Vec<Tab<'t, 'i>>, Span)> {
+        let (items, path, span) = self.array(tab, key, expected)?;
+        let tabs = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| as_table(self, item, format!("{path}[{i}]"), "a table"))
+            .collect();
+        Some((tabs, span))
+    }
+
+    /// An array entry with its key path and span; `None` when absent or (reported) not an
+    /// array.
+    fn array<'t, 'i>(
+        &mut self,
+        tab: &Tab<'t, 'i>,
+        key: &str,
+        expected: &str,
+    ) -> Option<(&'t [Spanned<DeValue<'i>>], String, Span)> {
         let value = tab.get(key)?;
         let path = tab.child(key);
         let DeValue::Array(items) = value.get_ref() else {
@@ -249,12 +266,7 @@ impl<'s> Walker<'s> {
             self.report(value.span(), &path, message);
             return None;
         };
-        let tabs = items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| as_table(self, item, format!("{path}[{i}]"), "a table"))
-            .collect();
-        Some((tabs, value.span()))
+        Some((items, path, value.span()))
     }
 
     /// An array of strings with each element's key path; `None` when absent. A value that is
@@ -265,13 +277,7 @@ impl<'s> Walker<'s> {
         key: &str,
         expected: &str,
     ) -> Option<Vec<(String, Str<'t>)>> {
-        let value = tab.get(key)?;
-        let path = tab.child(key);
-        let DeValue::Array(items) = value.get_ref() else {
-            let message = format!("expected {expected}, found {}", describe(value.get_ref()));
-            self.report(value.span(), &path, message);
-            return None;
-        };
+        let (items, path, _) = self.array(tab, key, expected)?;
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
