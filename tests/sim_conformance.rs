@@ -353,7 +353,20 @@ fn cases() -> Vec<Case> {
             Who::ShopDev,
             review_database,
         ),
+        as_who(
+            Who::Viewer,
+            Case {
+                body: r#"{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}"#,
+                content_type: Some("application/json"),
+                ..case(
+                    "who am I as viewer",
+                    "POST",
+                    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                )
+            },
+        ),
         as_who(Who::Viewer, get("list as viewer", PODS)),
+        as_who(Who::Viewer, get("get a CNPG Cluster as viewer", ORDERS_DB)),
         as_who(
             Who::Viewer,
             patch(
@@ -448,6 +461,15 @@ fn cases() -> Vec<Case> {
             "/apis/apps/v1/namespaces/shop/deployments/notification/scale",
             MERGE,
             r#"{"spec":{"replicas":5}}"#,
+        ),
+        as_who(
+            Who::ShopDev,
+            patch(
+                "merge patch of a Scale as shop-dev",
+                "/apis/apps/v1/namespaces/shop/deployments/notification/scale",
+                MERGE,
+                r#"{"spec":{"replicas":4}}"#,
+            ),
         ),
         patch(
             "negative replicas through a Scale",
@@ -731,6 +753,14 @@ fn reading(body: &Value, before: Option<&Value>) -> Value {
             view["denied"] = status["denied"].clone();
             view["reason given"] = json!(status["reason"].as_str().is_some_and(|r| !r.is_empty()));
             view["evaluationError"] = status["evaluationError"].clone();
+        }
+        "SelfSubjectReview" => {
+            let user = &body["status"]["userInfo"];
+            let mut groups: Vec<Value> = user["groups"].as_array().cloned().unwrap_or_default();
+            groups.sort_by_key(Value::to_string);
+            view["username"] = user["username"].clone();
+            view["uid"] = user["uid"].clone();
+            view["groups"] = json!(groups);
         }
         "Cluster" => {
             view["name"] = meta["name"].clone();
