@@ -402,7 +402,9 @@ pub fn delete(state: &KubeApiState, request: &Request) -> Response {
     if let Some(seconds) = grace_seconds
         && body.is_object()
     {
-        body["metadata"]["deletionTimestamp"] = json!(crate::clock::rfc3339(now + seconds * 1000));
+        body["metadata"]["deletionTimestamp"] = json!(crate::clock::rfc3339(
+            now.saturating_add(seconds.saturating_mul(1000))
+        ));
         body["metadata"]["deletionGracePeriodSeconds"] = json!(seconds);
     }
     json_response(StatusCode::OK, &body)
