@@ -456,11 +456,8 @@ async fn access_reviews_follow_deny_rules_and_identity_names_the_user() {
             .await,
     );
     assert!(!denied.allowed);
-    assert!(
-        denied.reason.starts_with("RBAC: no rule allows"),
-        "{}",
-        denied.reason
-    );
+    // As from a real API server's RBAC: a denial comes without a reason.
+    assert_eq!(denied.reason, "");
     let elsewhere = verdict(
         ops.perform(OpRequest::Access(scale_check("eu-west-1")))
             .await,

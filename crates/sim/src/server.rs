@@ -21,6 +21,7 @@ use super::fleet::Fleet;
 use super::kube::http::{self as kube_http, KubeApiState};
 use super::kube::service_proxy;
 use super::prom_api::{self, PromApiState};
+use super::rbac;
 use super::world::TICK_MS;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,12 +127,25 @@ pub async fn start(
             state: Arc::clone(&signals.alertmanager),
         });
         // The API server's service proxy reaches this cluster's Prometheus and Alertmanager.
-        let kube = kube_http::router(KubeApiState {
+        let kube_state = KubeApiState {
             world: Arc::clone(&fleet.world),
             cluster: index,
             now: fleet.now.clone(),
-        })
-        .merge(service_proxy::routes(prom.clone(), am.clone()));
+            identity: None,
+        };
+        let proxy = service_proxy::routes(prom.clone(), am.clone());
+        let mut kube = kube_http::router(kube_state.clone()).merge(proxy.clone());
+        // The same API under `/sim-as/USER` for each other identity (see `kubeconfig`).
+        for identity in rbac::IDENTITIES.iter().skip(1) {
+            let state = KubeApiState {
+                identity: Some(identity),
+                ..kube_state.clone()
+            };
+            kube = kube.nest(
+                &identity_prefix(identity),
+                kube_http::router(state).merge(proxy.clone()),
+            );
+        }
         let mut cluster = Vec::new();
         for router in [kube, prom, am] {
             cluster.push(Endpoint::serve(next_addr(), router).await?);
@@ -220,17 +234,44 @@ fn metrics_router(fleet: Arc<Fleet>, cluster: usize) -> Router {
     )
 }
 
-/// A kubeconfig with one context per cluster, named after it, using plain HTTP on loopback.
+/// A kubeconfig using plain HTTP on loopback with three contexts per cluster, one per
+/// identity (`rbac::IDENTITIES`): NAME (sim-admin), NAME-view (viewer) and NAME-shop
+/// (shop-dev), as k8s-up names them for a real control plane.
+///
+/// kubectl (client-go) sends no credentials over plain HTTP, so each identity but sim-admin
+/// also has a cluster entry of its own whose server URL names it (`/sim-as/USER`); clients
+/// that do send the bearer token (kube-rs, curl) are known by it.
 pub fn kubeconfig(endpoints: &[ClusterEndpoints]) -> serde_json::Value {
+    let mut clusters = Vec::new();
+    let mut contexts = Vec::new();
+    for e in endpoints {
+        for (index, identity) in rbac::IDENTITIES.iter().enumerate() {
+            let name = format!("{}{}", e.name, identity.context_suffix);
+            let server = if index == 0 {
+                e.kubernetes.clone()
+            } else {
+                format!("{}{}", e.kubernetes, identity_prefix(identity))
+            };
+            clusters.push(json!({"name": name, "cluster": {"server": server}}));
+            contexts.push(json!({"name": name,
+                "context": {"cluster": name, "user": identity.user,
+                            "namespace": super::world::catalog::APP_NAMESPACE}}));
+        }
+    }
     json!({
         "apiVersion": "v1",
         "kind": "Config",
         "preferences": {},
         "current-context": endpoints.first().map_or("", |e| e.name.as_str()),
-        "clusters": endpoints.iter().map(|e| json!({"name": e.name, "cluster": {"server": e.kubernetes}})).collect::<Vec<_>>(),
-        "users": [{"name": "sim-admin", "user": {"token": "watchdeck-simulator"}}],
-        "contexts": endpoints.iter().map(|e| json!({"name": e.name, "context": {"cluster": e.name, "user": "sim-admin", "namespace": super::world::catalog::APP_NAMESPACE}})).collect::<Vec<_>>(),
+        "clusters": clusters,
+        "users": rbac::IDENTITIES.iter().map(|i| json!({"name": i.user, "user": {"token": i.token}})).collect::<Vec<_>>(),
+        "contexts": contexts,
     })
+}
+
+/// The path under which a cluster's API serves `identity`.
+fn identity_prefix(identity: &rbac::Identity) -> String {
+    format!("/sim-as/{}", identity.user)
 }
 
 /// Writes the kubeconfig (JSON, which every YAML reader accepts), readable only by the owner.

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::discovery::{self, ResourceType};
+use crate::rbac;
 use crate::world::World;
 use watchdeck_core::clock::VirtualNow;
 
@@ -23,6 +24,10 @@ pub struct KubeApiState {
     /// The virtual time, readable without locking the world (tables and watches need it
     /// for every row and event).
     pub now: VirtualNow,
+    /// The identity this router serves under `/sim-as/USER` (kubectl sends no bearer token
+    /// over plain HTTP, so the kubeconfig names the identity in the server URL); None at
+    /// the root.
+    pub identity: Option<&'static rbac::Identity>,
 }
 
 impl KubeApiState {
@@ -74,13 +79,24 @@ impl ApiError {
             "NotFound",
             format!("{} \"{name}\" not found", qualified(resource)),
         );
-        error.details =
-            Some(json!({"name": name, "group": resource.group, "kind": resource.plural}));
+        error.details = Some(details(name, resource.group, resource.plural));
         error
     }
 
+    /// 401 for credentials no identity has; the API server's Status carries no details.
+    pub fn unauthorized() -> Self {
+        Self {
+            details: Some(Value::Null),
+            ..Self::new(401, "Unauthorized", "Unauthorized")
+        }
+    }
+
+    /// 400; the API server's BadRequest Status carries no details.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, "BadRequest", message)
+        Self {
+            details: Some(Value::Null),
+            ..Self::new(400, "BadRequest", message)
+        }
     }
 
     pub fn status(&self) -> Value {
@@ -88,11 +104,27 @@ impl ApiError {
             "kind": "Status", "apiVersion": "v1", "metadata": {},
             "status": "Failure", "message": self.message, "reason": self.reason, "code": self.code,
         });
-        if let Some(details) = &self.details {
-            status["details"] = details.clone();
+        match &self.details {
+            // The API server's Status has `details: {}` unless it names something; bad
+            // requests and authentication failures go without.
+            None => status["details"] = json!({}),
+            Some(Value::Null) => {}
+            Some(details) => status["details"] = details.clone(),
         }
         status
     }
+}
+
+/// A Status's `details` naming an object, as the API server writes them: empty fields
+/// (the core group, a list's name) are left out.
+pub fn details(name: &str, group: &str, kind: &str) -> Value {
+    let mut details = serde_json::Map::new();
+    for (field, value) in [("name", name), ("group", group), ("kind", kind)] {
+        if !value.is_empty() {
+            details.insert(field.to_string(), json!(value));
+        }
+    }
+    Value::Object(details)
 }
 
 impl IntoResponse for ApiError {
@@ -187,6 +219,10 @@ async fn handle(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1");
+    let user = match authenticate(&headers, state.identity) {
+        Ok(user) => user,
+        Err(unauthorized) => return unauthorized.into_response(),
+    };
     let cluster = crate::world::catalog::CLUSTERS
         .get(state.cluster)
         .map_or("", |c| c.name);
@@ -252,6 +288,7 @@ async fn handle(
         }
     }
     let request = super::read::Request {
+        user,
         target,
         query,
         accept,
@@ -291,6 +328,28 @@ async fn handle(
             ),
         )
         .into_response(),
+    }
+}
+
+/// Who sent the request: the identity its bearer token names (401 for a token no identity
+/// has, as the API server answers), else the one the URL's `/sim-as/USER` prefix names. A
+/// request with neither is served as sim-admin, where a real API server would treat it as
+/// `system:anonymous` (README, known differences).
+fn authenticate(
+    headers: &HeaderMap,
+    by_path: Option<&'static rbac::Identity>,
+) -> Result<&'static rbac::Identity, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(by_path.unwrap_or_else(rbac::default_identity));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(token) => rbac::identity_of_token(token).ok_or_else(ApiError::unauthorized),
+        None => Err(ApiError::unauthorized()),
     }
 }
 

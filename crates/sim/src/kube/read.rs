@@ -15,6 +15,8 @@ use super::table::{self, IncludeObject, ListMeta};
 use crate::world::World;
 
 pub struct Request {
+    /// Who sent it (`http::authenticate`).
+    pub user: &'static crate::rbac::Identity,
     pub target: Target,
     pub query: BTreeMap<String, String>,
     pub accept: String,

@@ -5,23 +5,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::http::{ApiError, KubeApiState, json_response, qualified};
+use super::http::{ApiError, KubeApiState, details, json_response, qualified};
 use super::read::Request;
 use crate::{exposition, rbac};
 
-/// The identity every simulated cluster authenticates its clients as.
-pub const SIM_USER: &str = "sim-admin";
-
-/// A 403 `Status` when a deny rule refuses `verb` on the request's target; `None` when it is
-/// allowed. Access reviews themselves are always allowed, as for any authenticated user.
+/// A 403 `Status` when the request's identity may not `verb` the request's target (its
+/// roles do not grant it, or a deny rule takes it away); `None` when it is allowed.
 pub fn forbidden(state: &KubeApiState, verb: &str, request: &Request) -> Option<Response> {
     let target = &request.target;
-    if matches!(
-        target.resource.plural,
-        "selfsubjectaccessreviews" | "selfsubjectreviews"
-    ) {
-        return None;
-    }
     let world = state.lock();
     let cluster = world.clusters.get(state.cluster).map_or("", |c| c.name());
     let attributes = rbac::Attributes {
@@ -32,17 +23,23 @@ pub fn forbidden(state: &KubeApiState, verb: &str, request: &Request) -> Option<
         namespace: target.namespace.as_deref().unwrap_or(""),
         name: target.name.as_deref().unwrap_or(""),
     };
-    rbac::denied(&world.deny, cluster, &attributes)?;
+    if request
+        .user
+        .decide(&world.deny, cluster, &attributes)
+        .allowed
+    {
+        return None;
+    }
     let mut error = ApiError::new(
         403,
         "Forbidden",
-        rbac::forbidden_message(SIM_USER, &attributes),
+        rbac::forbidden_message(request.user.user, &attributes),
     );
-    error.details = Some(json!({
-        "name": attributes.name,
-        "group": attributes.group,
-        "kind": attributes.resource,
-    }));
+    error.details = Some(details(
+        attributes.name,
+        attributes.group,
+        attributes.resource,
+    ));
     Some(error.into_response())
 }
 
@@ -81,15 +78,12 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
                 namespace: &fields[4],
                 name: &fields[5],
             };
-            let denied = attrs.is_object() && rbac::denied(&rules, cluster, &attributes).is_some();
-            review["status"] = if denied {
-                json!({"allowed": false, "reason": rbac::review_reason(SIM_USER, &attributes)})
-            } else {
-                json!({
-                    "allowed": true,
-                    "reason": format!("RBAC: allowed by ClusterRoleBinding \"sim-admins\" of ClusterRole \"cluster-admin\" to User \"{SIM_USER}\" in {cluster}"),
-                })
-            };
+            let decision = request.user.decide(&rules, cluster, &attributes);
+            // A review of something other than a resource (a non-resource URL) is allowed.
+            review["status"] = json!({"allowed": decision.allowed || !attrs.is_object()});
+            if !decision.reason.is_empty() {
+                review["status"]["reason"] = json!(decision.reason);
+            }
             review["metadata"] = json!({"creationTimestamp": null});
             json_response(StatusCode::CREATED, &review)
         }
@@ -98,7 +92,7 @@ pub fn create(state: &KubeApiState, request: &Request) -> Response {
             &json!({
                 "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
                 "metadata": {"creationTimestamp": null},
-                "status": {"userInfo": {"username": SIM_USER, "uid": format!("sim-{cluster}"), "groups": ["system:masters", "system:authenticated"]}},
+                "status": {"userInfo": {"username": request.user.user, "uid": request.user.user, "groups": request.user.groups}},
             }),
         ),
         _ => ApiError::new(

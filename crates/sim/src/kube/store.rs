@@ -71,6 +71,18 @@ impl std::fmt::Debug for KubeStore {
     }
 }
 
+/// Whether writing `new` over `old` bumps `metadata.generation`: a changed spec does; so do a
+/// Deployment's changed annotations (the API server's deployment strategy: they are copied
+/// to its ReplicaSets) and a pod's graceful deletion starting.
+pub fn bumps_generation(resource: &str, old: &Value, new: &Value) -> bool {
+    let meta = |object: &Value, field: &str| object["metadata"].get(field).cloned();
+    old.get("spec") != new.get("spec")
+        || resource == "deployments" && meta(old, "annotations") != meta(new, "annotations")
+        || resource == "pods"
+            && meta(old, "deletionTimestamp").is_none()
+            && meta(new, "deletionTimestamp").is_some()
+}
+
 impl KubeStore {
     pub fn new(history_limit: usize) -> Self {
         let (sender, _) = broadcast::channel(8192);
@@ -114,8 +126,9 @@ impl KubeStore {
         self.objects.get(resource).map_or(0, BTreeMap::len)
     }
 
-    /// Stores an object; bumps the resourceVersion (and `metadata.generation` when the spec
-    /// changed) only when something changed. Returns the new version when it did.
+    /// Stores an object; bumps the resourceVersion (and `metadata.generation` as the API
+    /// server does, see `bumps_generation`) only when something changed. Returns the new
+    /// version when it did.
     pub fn upsert(&mut self, resource: &'static str, mut object: Value) -> Option<u64> {
         let namespace = str_at(&object, "namespace").to_string();
         let name = str_at(&object, "name").to_string();
@@ -124,8 +137,7 @@ impl KubeStore {
         let event_type = match existing {
             Some(old) => {
                 let generation = old.object["metadata"]["generation"].as_i64().unwrap_or(1);
-                let spec_changed = old.object.get("spec") != object.get("spec");
-                let new_generation = if spec_changed {
+                let new_generation = if bumps_generation(resource, &old.object, &object) {
                     generation + 1
                 } else {
                     generation
@@ -264,6 +276,17 @@ mod tests {
         assert_eq!(
             store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"],
             json!(2)
+        );
+        // As the API server's deployment strategy: annotations count, labels do not.
+        let mut labelled = deploy(5, 3);
+        labelled["metadata"]["labels"] = json!({"team": "shop"});
+        store.upsert("deployments", labelled.clone());
+        let mut annotated = labelled;
+        annotated["metadata"]["annotations"] = json!({"note": "x"});
+        store.upsert("deployments", annotated);
+        assert_eq!(
+            store.get("deployments", "shop", "d").unwrap().object["metadata"]["generation"],
+            json!(3)
         );
     }
 

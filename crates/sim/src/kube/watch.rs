@@ -118,14 +118,18 @@ pub fn watch(state: &KubeApiState, request: &Request) -> Response {
                     }
                 }
                 Err(too_old) => {
-                    let status = ApiError::new(
-                        410,
-                        "Expired",
-                        format!(
-                            "too old resource version: {} ({})",
-                            too_old.requested, too_old.oldest
-                        ),
-                    )
+                    // The API server's ResourceExpired Status names nothing: no details.
+                    let status = ApiError {
+                        details: Some(Value::Null),
+                        ..ApiError::new(
+                            410,
+                            "Expired",
+                            format!(
+                                "too old resource version: {} ({})",
+                                too_old.requested, too_old.oldest
+                            ),
+                        )
+                    }
                     .status();
                     backlog.push_back(line(&json!({"type": "ERROR", "object": status})));
                     drop(world);

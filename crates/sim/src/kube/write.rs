@@ -2,19 +2,38 @@
 //! scale and status subresources, with resourceVersion preconditions, validation and
 //! server-side dry run; pod deletion.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::http::{ApiError, KubeApiState, json_response, qualified};
+use super::http::{ApiError, KubeApiState, details, json_response, qualified};
 use super::patch::{self, PatchError, PatchSchema, PatchType};
 use super::read::{Request, lookup, scale_of};
+use super::store::bumps_generation;
 use crate::world::World;
 
 const SCALABLE: &[&str] = &["deployments", "replicasets", "statefulsets"];
 
 pub fn patch(state: &KubeApiState, request: &Request) -> Response {
     let schema = PatchSchema::for_kind(request.target.resource.kind);
+    if PatchType::from_content_type(&request.content_type) == Some(PatchType::Apply)
+        && request
+            .query
+            .get("fieldManager")
+            .is_none_or(String::is_empty)
+    {
+        // The API server validates the options before it looks at the body.
+        let mut error = ApiError::new(
+            422,
+            "Invalid",
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+        );
+        error.details = Some(json!({"group": "meta.k8s.io", "kind": "PatchOptions",
+            "causes": [{"reason": "FieldValueRequired", "message": "Required value: is required for apply patch", "field": "fieldManager"}]}));
+        return error.into_response();
+    }
     let patch_type = match PatchType::negotiate(&request.content_type, schema.is_some()) {
         Ok(patch_type) => patch_type,
         Err(error) => return patch_error(&error),
@@ -29,7 +48,11 @@ pub fn patch(state: &KubeApiState, request: &Request) -> Response {
         let mut patched = current.clone();
         patch::apply_patch(&mut patched, patch_type, &patch, schema).map_err(|e| {
             let status = e.status();
-            ApiError::new(status.code, status.reason, status.message)
+            let details = e.status_object().get("details").cloned();
+            ApiError {
+                details: Some(details.unwrap_or(Value::Null)),
+                ..ApiError::new(status.code, status.reason, status.message)
+            }
         })?;
         Ok(patched)
     })
@@ -69,8 +92,9 @@ fn write(
         return ApiError::not_found(resource, &name).into_response();
     };
     let current_rv = current["metadata"]["resourceVersion"].clone();
-    let conflict = || {
-        ApiError::new(
+    let conflict = || ApiError {
+        details: Some(details(&name, resource.group, resource.plural)),
+        ..ApiError::new(
             409,
             "Conflict",
             format!(
@@ -154,8 +178,13 @@ fn write(
         }
     };
     let stored = if request.dry_run() {
+        // What would be stored: the generation as the store would bump it.
         let mut preview = result;
         preview["metadata"]["resourceVersion"] = current_rv;
+        if let Some(generation) = current["metadata"]["generation"].as_i64() {
+            let bump = bumps_generation(resource.plural, &current, &preview);
+            preview["metadata"]["generation"] = json!(generation + i64::from(bump));
+        }
         preview
     } else {
         commit(&mut world, state.cluster, resource.plural, result)
@@ -182,22 +211,21 @@ fn invalid(
     value: &Value,
     why: &str,
 ) -> ApiError {
+    // A Scale is autoscaling's, whichever resource it scales.
+    let group = if kind == "Scale" {
+        "autoscaling"
+    } else {
+        resource.group
+    };
     let mut error = ApiError::new(
         422,
         "Invalid",
-        format!(
-            "{kind}.{} \"{name}\" is invalid: {field}: Invalid value: {value}: {why}",
-            if resource.group.is_empty() {
-                ""
-            } else {
-                resource.group
-            }
-        )
-        .replace(". \"", " \""),
+        format!("{kind}.{group} \"{name}\" is invalid: {field}: Invalid value: {value}: {why}")
+            .replace(". \"", " \""),
     );
-    error.details = Some(
-        json!({"name": name, "group": resource.group, "kind": kind, "causes": [{"reason": "FieldValueInvalid", "message": format!("Invalid value: {value}: {why}"), "field": field}]}),
-    );
+    let mut named = details(name, group, kind);
+    named["causes"] = json!([{"reason": "FieldValueInvalid", "message": format!("Invalid value: {value}: {why}"), "field": field}]);
+    error.details = Some(named);
     error
 }
 
@@ -317,21 +345,67 @@ pub fn delete(state: &KubeApiState, request: &Request) -> Response {
         )
         .into_response();
     }
+    let grace_seconds = match request.query.get("gracePeriodSeconds") {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(seconds) => Some(seconds.max(0)),
+            Err(_) => {
+                return ApiError::bad_request(format!("invalid gracePeriodSeconds: {text}"))
+                    .into_response();
+            }
+        },
+    };
     let mut world = state.lock();
     let now = world.now;
     let ns = target.namespace.clone().unwrap_or_default();
     let Some(cluster) = world.clusters.get_mut(state.cluster) else {
         return ApiError::not_found(target.resource, &name).into_response();
     };
-    if !cluster.pods.contains_key(&(ns.clone(), name.clone())) {
+    let key = (ns.clone(), name.clone());
+    let Some(pod) = cluster.pods.get(&key) else {
         return ApiError::not_found(target.resource, &name).into_response();
-    }
-    if !request.dry_run() {
+    };
+    // As the API server answers: the pod with its graceful deletion begun (deletionTimestamp
+    // set, generation bumped), also for a dry run, which stores nothing.
+    let body = if request.dry_run() {
+        let stored = cluster
+            .store
+            .get("pods", &ns, &name)
+            .map(|s| Arc::clone(&s.object));
+        let mut preview = pod.clone();
+        if preview.deleting_since.is_none() {
+            preview.deleting_since = Some(now);
+        }
+        let mut body = preview.render(now);
+        if let Some(stored) = stored {
+            let meta = &stored["metadata"];
+            body["metadata"]["resourceVersion"] = meta["resourceVersion"].clone();
+            if let Some(generation) = meta["generation"].as_i64() {
+                let bump = bumps_generation("pods", &stored, &body);
+                body["metadata"]["generation"] = json!(generation + i64::from(bump));
+            }
+        }
+        body
+    } else {
         cluster.delete_pod(&ns, &name, now);
+        let stored = cluster
+            .store
+            .get("pods", &ns, &name)
+            .map(|s| Arc::clone(&s.object));
+        if grace_seconds == Some(0) {
+            // No grace: gone at once (`kubectl delete --grace-period=0 --force`).
+            cluster.remove_pod(&ns, &name);
+        }
+        stored.map_or(Value::Null, |s| (*s).clone())
+    };
+    let mut body = body;
+    if let Some(seconds) = grace_seconds
+        && body.is_object()
+    {
+        body["metadata"]["deletionTimestamp"] = json!(crate::clock::rfc3339(
+            now.saturating_add(seconds.saturating_mul(1000))
+        ));
+        body["metadata"]["deletionGracePeriodSeconds"] = json!(seconds);
     }
-    let body = cluster
-        .pods
-        .get(&(ns, name))
-        .map_or(Value::Null, |p| p.render(now));
     json_response(StatusCode::OK, &body)
 }

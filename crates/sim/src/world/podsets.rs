@@ -181,6 +181,13 @@ impl ClusterState {
         }
     }
 
+    /// Removes a pod at once, without its grace period (a deletion with
+    /// `gracePeriodSeconds=0`); its controller replaces it on the next step.
+    pub fn remove_pod(&mut self, namespace: &str, name: &str) {
+        self.pods.remove(&(namespace.to_string(), name.to_string()));
+        self.store.delete("pods", namespace, name);
+    }
+
     pub(super) fn step_pods(&mut self, now: Millis) {
         let mut gone = Vec::new();
         let mut changed = Vec::new();
@@ -226,8 +233,7 @@ impl ClusterState {
             );
         }
         for (ns, name) in gone {
-            self.pods.remove(&(ns.clone(), name.clone()));
-            self.store.delete("pods", &ns, &name);
+            self.remove_pod(&ns, &name);
         }
     }
 

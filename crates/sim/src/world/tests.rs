@@ -347,3 +347,49 @@ fn bad_canary_runs_its_own_pods_with_its_own_error_ratio_until_scaled_to_zero() 
     assert!(pod_error_ratios(&w, "payment-canary").is_empty());
     assert!(w.loads[0]["payment"].error_ratio < 0.01);
 }
+
+#[test]
+fn a_deleted_pod_terminates_and_one_removed_at_once_is_replaced() {
+    let mut w = world("steady");
+    let analytics = |w: &World| -> Vec<String> {
+        let mut names: Vec<String> = w.clusters[0]
+            .store
+            .list("pods", Some(APP_NAMESPACE))
+            .iter()
+            .filter(|p| p["metadata"]["labels"]["app.kubernetes.io/name"] == "analytics")
+            .filter_map(|p| p["metadata"]["name"].as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    };
+    let before = analytics(&w);
+    let [graceful, forced, ..] = before.as_slice() else {
+        panic!("analytics runs at least two pods: {before:?}");
+    };
+    let stored = |w: &World, name: &str| {
+        w.clusters[0]
+            .store
+            .get("pods", APP_NAMESPACE, name)
+            .map(|s| (*s.object).clone())
+    };
+    let generation = stored(&w, graceful).expect("pod")["metadata"]["generation"].clone();
+    let now = w.now;
+    w.clusters[0].delete_pod(APP_NAMESPACE, graceful, now);
+    let terminating = stored(&w, graceful).expect("still there during its grace period");
+    assert!(terminating["metadata"]["deletionTimestamp"].is_string());
+    // As the API server: a graceful deletion bumps the pod's generation.
+    assert_eq!(
+        terminating["metadata"]["generation"].as_i64(),
+        generation.as_i64().map(|g| g + 1)
+    );
+
+    w.clusters[0].remove_pod(APP_NAMESPACE, forced);
+    assert!(stored(&w, forced).is_none(), "gone at once");
+    run_for(&mut w, 2 * TICK_MS);
+    let after = analytics(&w);
+    assert!(!after.contains(forced), "{after:?}");
+    assert!(
+        after.len() >= before.len(),
+        "the ReplicaSet replaces it: {before:?} -> {after:?}"
+    );
+}

@@ -159,6 +159,10 @@ impl PatchError {
             "message": message,
             "code": code,
         });
+        // As the API server's generic responses (415, 422) have it; a bad request has none.
+        if matches!(code, 415 | 422) {
+            status["details"] = json!({});
+        }
         if !reason.is_empty() {
             status["reason"] = json!(reason);
         }

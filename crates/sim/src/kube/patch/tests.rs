@@ -64,6 +64,16 @@ fn negotiation_answers_like_the_api_server() {
         apply.status_object()
     );
     assert_eq!(apply.status_object()["kind"], json!("Status"));
+    // As the API server's Status objects: generic 415 and 422 answers carry empty details,
+    // a bad request none.
+    assert_eq!(apply.status_object()["details"], json!({}));
+    let invalid = PatchError::Invalid("test failed".into()).status_object();
+    assert_eq!(
+        (&invalid["code"], &invalid["details"]),
+        (&json!(422), &json!({}))
+    );
+    let bad = PatchError::BadRequest("not JSON".into()).status_object();
+    assert!(bad.get("details").is_none(), "{bad}");
 }
 
 #[test]
