@@ -231,3 +231,100 @@ async fn every_resource_arrives_for_three_clusters_and_pod_metrics_through_the_p
         watcher.abort();
     }
 }
+
+/// The simulator's shop-dev identity (context `NAME-shop`, a Role in `shop`) may not list
+/// pods cluster-wide: the console watches `shop` only and says so, as against a real API
+/// server (tests/real_k8s.rs); a configured `namespaces` list wins over the context.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_only_identity_is_watched_in_its_namespace_on_the_simulator() {
+    use watchdeck_core::model::kube::KubeScope;
+    let sim = common::start(SCENARIO, common::options(5, common::FIXED_START), None).await;
+    let kubeconfig = Kubeconfig::read_from(&sim.kubeconfig).expect("kubeconfig parses");
+    let labels = BTreeMap::new();
+    let mut model = Model::new(["us-east-1", "eu-west-1"].map(|n| (n, &labels)).into_iter());
+    let (tx, mut rx) = mpsc::channel(1024);
+    let shop = tokio::spawn(watch_cluster(
+        0,
+        kubeconfig.clone(),
+        "us-east-1-shop".to_string(),
+        Vec::new(),
+        tx.clone(),
+    ));
+    // Admin with an explicit list: only those namespaces, "configured".
+    let configured = tokio::spawn(watch_cluster(
+        1,
+        kubeconfig,
+        "eu-west-1".to_string(),
+        vec!["database".to_string()],
+        tx,
+    ));
+    let ready = |m: &Model| {
+        m.clusters.iter().all(|c| {
+            !c.pods.is_empty()
+                && c.kube.health(KubeResource::Deployments).is_ok()
+                && c.health(watchdeck_core::model::health::SourceKind::Pods)
+                    .is_ok()
+        }) && m.clusters[0]
+            .kube
+            .health(KubeResource::CnpgClusters)
+            .reason()
+            .is_some()
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !ready(&model) {
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+            panic!(
+                "not within 60 s: {:#?}",
+                model
+                    .clusters
+                    .iter()
+                    .map(|c| (
+                        c.name.to_string(),
+                        c.pods.len(),
+                        c.kube.scope.clone(),
+                        c.kube.health.clone()
+                    ))
+                    .collect::<Vec<_>>()
+            );
+        };
+        update(&mut model, Msg::Data(event));
+    }
+    let (us, eu) = (&model.clusters[0], &model.clusters[1]);
+    assert_eq!(
+        us.kube.scope.describe(),
+        "namespace shop only (forbidden at cluster scope: list pods)"
+    );
+    assert!(us.pods.keys().all(|k| k.namespace.as_str() == "shop"));
+    assert!(
+        us.kube
+            .workloads
+            .keys()
+            .any(|k| k.name.as_str() == "payment")
+    );
+    assert_eq!(
+        us.kube
+            .health(KubeResource::CnpgClusters)
+            .reason()
+            .map(|r| r.to_string()),
+        Some("forbidden: list clusters.postgresql.cnpg.io in namespace shop".to_string()),
+        "the Role does not cover CNPG: forbidden, not empty"
+    );
+    assert_eq!(
+        eu.kube.scope,
+        KubeScope::Namespaces {
+            names: vec![watchdeck_core::text::Text::new("database")],
+            reason: watchdeck_core::text::Text::new("configured"),
+        }
+    );
+    assert!(
+        eu.pods.keys().all(|k| k.namespace.as_str() == "database")
+            && eu
+                .pods
+                .keys()
+                .any(|k| k.name.as_str().starts_with("orders-db")),
+        "{:?}",
+        eu.pods.keys().collect::<Vec<_>>()
+    );
+    shop.abort();
+    configured.abort();
+}
