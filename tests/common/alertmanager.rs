@@ -27,8 +27,9 @@ impl RealAlertmanager {
     }
 
     /// Two replicas of one Alertmanager on loopback, each peering the other: a silence
-    /// created on one reaches the other by gossip (broadcast every 200 ms, full state
-    /// exchanged every second).
+    /// created on one reaches the other by gossip within about a second (broadcasts go out
+    /// with the next gossip round or probe, each every second; full state every 2 s), so a
+    /// poll right after it was made usually finds it on one replica only.
     pub async fn start_pair(dir: &Path, name: &str) -> [RealAlertmanager; 2] {
         let ports = [super::free_port(), super::free_port()];
         let gossip = |me: u16, peer: u16| {
@@ -36,8 +37,8 @@ impl RealAlertmanager {
                 format!("--cluster.listen-address=127.0.0.1:{me}"),
                 format!("--cluster.advertise-address=127.0.0.1:{me}"),
                 format!("--cluster.peer=127.0.0.1:{peer}"),
-                "--cluster.gossip-interval=200ms".to_string(),
-                "--cluster.pushpull-interval=1s".to_string(),
+                "--cluster.gossip-interval=1s".to_string(),
+                "--cluster.pushpull-interval=2s".to_string(),
                 "--cluster.settle-timeout=2s".to_string(),
                 "--cluster.reconnect-interval=1s".to_string(),
             ]
