@@ -25,6 +25,7 @@ use watchdeck_core::event::{DataEvent, Msg, Payload};
 use watchdeck_core::model::Model;
 use watchdeck_core::model::alert_groups::mute_reason;
 use watchdeck_core::model::rows::all_alerts;
+use watchdeck_core::model::services::HISTORY_POINTS;
 use watchdeck_core::model::silence::AlertSnapshot;
 use watchdeck_core::screen::View;
 use watchdeck_core::slo::{SloReading, SloSpec, WindowRatio, evaluate};
@@ -174,7 +175,8 @@ async fn figures(
         kube: None,
     };
     let client = PromClient::connect(&spec).await.expect("client");
-    let start = time - (HISTORY_STEP * 29) as f64;
+    // The range `poll_once` asks, ending at `time` instead of the server's now.
+    let start = time - (HISTORY_STEP * (HISTORY_POINTS as u64 - 1)) as f64;
     let answers = red_answers(
         &client,
         target,
