@@ -71,7 +71,7 @@ const WINDOW_SECS: f64 = 60.0;
 /// `|rate x 1 s - d| / 60 s`. The simulator counts in 1 s ticks and is scraped every 1 s, so
 /// `d` is usually one tick's worth and, when a scrape slips against the ticks, none or two:
 /// at worst one tick's worth, 1 s / 60 s = 1.7% of the rate. Twice that, 3.3%, allows for
-/// it with room (0.15% seen for rates, 0.6% for p95, 0.14% for saturation) and still tells
+/// it with room (up to 0.3% seen for rates, 0.6% for p95, 0.16% for saturation) and still tells
 /// apart figures of another service, cluster or time.
 const TOLERANCE: f64 = 2.0 / WINDOW_SECS;
 
@@ -103,7 +103,7 @@ const SLO_TOLERANCE: f64 = 0.01;
 /// at a bound is the top of one bucket and the bottom of the next). A histogram quantile is
 /// interpolated inside its bucket; where a bucket holds a few requests a minute (the
 /// slowest services' tails), one request more or less moves p99 across much of the bucket
-/// (up to 10% seen), and near a bound one engine's rank can land at the top of the dense
+/// (up to 13% seen), and near a bound one engine's rank can land at the top of the dense
 /// bucket below it (0.49999 seen) while the other's lands just inside the sparse one above
 /// it (0.5527), so quantiles pass in the same bucket too.
 fn same_bucket(a: f64, b: f64) -> bool {
