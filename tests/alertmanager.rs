@@ -5,54 +5,26 @@
 
 mod common;
 
-use common::daemon::{next_event, spawn_logged, wait_ready};
+use common::alertmanager::{RealAlertmanager, snapshot, target};
+use common::daemon::next_event;
 use common::ops as silences;
+use common::prometheus::{RealPrometheus, Setup, quick_high_error_rate_rules};
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::process::Child;
 use tokio::sync::mpsc;
 use watchdeck_core::event::{DataEvent, Msg, Payload};
 use watchdeck_core::model::Model;
 use watchdeck_core::model::alert::AlertState;
-use watchdeck_core::model::silence::{AlertSnapshot, SilenceStatus};
+use watchdeck_core::model::silence::SilenceStatus;
 use watchdeck_core::runbook::op::DiffLine;
 use watchdeck_core::runbook::resolved::Mutation;
 use watchdeck_core::text::Text;
 use watchdeck_io::sources::alertmanager::{
-    PollConfig, poll_alerts, poll_alerts_filtered, poll_replicas, replicas, url_endpoint, url_spec,
+    PollConfig, poll_alerts, poll_alerts_filtered, url_spec,
 };
 use watchdeck_io::sources::target::ClusterTarget;
-
-fn target(name: &str, alertmanagers: Vec<String>) -> ClusterTarget {
-    ClusterTarget {
-        read_only: false,
-        production: false,
-        name: name.to_string(),
-        labels: Default::default(),
-        kubeconfig: Default::default(),
-        context: name.to_string(),
-        namespaces: Vec::new(),
-        alertmanagers: alertmanagers
-            .iter()
-            .map(|url| url_endpoint(url, Duration::from_secs(5)).unwrap())
-            .collect(),
-        alert_filter: Vec::new(),
-        prometheus: None,
-    }
-}
-
-async fn snapshot(urls: &[String]) -> AlertSnapshot {
-    let specs: Vec<_> = urls
-        .iter()
-        .map(|url| url_spec(url, Duration::from_secs(5)).unwrap())
-        .collect();
-    poll_replicas(&replicas(&specs).await.unwrap(), &[])
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silence_created_read_back_and_expired_on_the_simulator() {
@@ -198,42 +170,6 @@ async fn silence_created_read_back_and_expired_on_the_simulator() {
     );
 }
 
-/// A real Alertmanager on a free loopback port, gossip off; returns the process and URL.
-async fn start_alertmanager(dir: &Path, name: &str) -> (Child, String) {
-    let program = common::require_any(
-        &["prometheus-alertmanager", "alertmanager"],
-        "prometheus-alertmanager",
-    );
-    let config: PathBuf = dir.join(format!("{name}.yml"));
-    std::fs::write(
-        &config,
-        json!({
-            "route": {"receiver": "default", "group_by": ["alertname", "cluster"], "group_wait": "1s", "group_interval": "1s"},
-            "receivers": [{"name": "default"}],
-        })
-        .to_string(),
-    )
-    .unwrap();
-    let port = common::free_port();
-    let log = dir.join(format!("{name}.log"));
-    let child = spawn_logged(
-        &program,
-        &[
-            format!("--config.file={}", config.display()),
-            format!("--web.listen-address=127.0.0.1:{port}"),
-            "--cluster.listen-address=".to_string(),
-            format!(
-                "--storage.path={}",
-                dir.join(format!("{name}-data")).display()
-            ),
-        ],
-        &log,
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    wait_ready(&url, "alertmanager", &log).await;
-    (child, url)
-}
-
 fn quick() -> PollConfig {
     PollConfig {
         every: Duration::from_millis(200),
@@ -246,8 +182,9 @@ fn quick() -> PollConfig {
 async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts() {
     watchdeck_io::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
-    let (mut first, a) = start_alertmanager(dir.path(), "am-a").await;
-    let (_second, b) = start_alertmanager(dir.path(), "am-b").await;
+    let mut first = RealAlertmanager::start(dir.path(), "am-a").await;
+    let second = RealAlertmanager::start(dir.path(), "am-b").await;
+    let (a, b) = (first.url.clone(), second.url.clone());
     let client = reqwest::Client::new();
     let alert = json!([{
         "labels": {"alertname": "HighErrorRate", "severity": "critical", "cluster": "us-east-1", "service": "payment"},
@@ -282,7 +219,7 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
     );
     assert!(model.clusters[0].replicas.iter().all(|r| r.health.is_ok()));
 
-    first.kill().await.unwrap();
+    first.kill().await;
     // Within a few polls the first replica is down while its alert still shows from b.
     let mut down_seen = false;
     for _ in 0..50 {
@@ -315,62 +252,23 @@ async fn one_real_alertmanager_replica_down_while_the_other_still_shows_alerts()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluster() {
     watchdeck_io::install_tls_provider();
-    let prometheus = common::require("prometheus", "prometheus");
     let now = jiff::Timestamp::now().as_millisecond();
     let mut options = common::options(3, now);
     options.sample_every_ms = 1_000;
     // Virtual time at 5x so the rollout completes in seconds.
     let sim = common::start(common::BAD_DEPLOY_NOW, options, Some(5.0)).await;
-    let dir = sim.dir.path();
-    let (_am, am_url) = start_alertmanager(dir, "am").await;
-
-    // The simulator's rule file, with HighErrorRate's `for` cut to 5 s to keep the test short.
-    let mut groups = watchdeck_sim::rules::default_rule_groups();
-    for rule in groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
-        if rule.name == "HighErrorRate" {
-            rule.for_ms = 5_000;
-        }
-    }
-    std::fs::write(
-        dir.join("rules.yml"),
-        watchdeck_sim::rules::prometheus_rule_file(&groups),
-    )
-    .unwrap();
-    let targets: Vec<String> = sim
-        .running
-        .endpoints
-        .iter()
-        .map(|e| e.prometheus.trim_start_matches("http://").to_string())
-        .collect();
-    std::fs::write(
-        dir.join("prometheus.yml"),
-        json!({
-            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-            "rule_files": [dir.join("rules.yml")],
-            "alerting": {"alertmanagers": [{"static_configs": [{"targets": [am_url.trim_start_matches("http://")]}]}]},
-            "scrape_configs": [{"job_name": "watchdeck-sim", "static_configs": [{"targets": targets}]}],
-        })
-        .to_string(),
-    )
-    .unwrap();
-    let prom_port = common::free_port();
-    let prom_log = dir.join("prometheus.log");
-    let _prometheus = spawn_logged(
-        &prometheus,
-        &[
-            format!("--config.file={}", dir.join("prometheus.yml").display()),
-            format!("--storage.tsdb.path={}", dir.join("prom-data").display()),
-            format!("--web.listen-address=127.0.0.1:{prom_port}"),
-            "--rules.alert.resend-delay=1s".to_string(),
-        ],
-        &prom_log,
-    );
-    wait_ready(
-        &format!("http://127.0.0.1:{prom_port}"),
-        "prometheus",
-        &prom_log,
+    let am = RealAlertmanager::start(sim.dir.path(), "am").await;
+    let am_url = am.url.clone();
+    let prometheus = RealPrometheus::start_with(
+        &sim,
+        Setup {
+            rules: quick_high_error_rate_rules(),
+            alertmanagers: vec![am.host_port().to_string()],
+            ..Setup::default()
+        },
     )
     .await;
+    let prom_port = prometheus.url.rsplit(':').next().unwrap().to_string();
 
     // The console: three clusters sharing the one Alertmanager, each filtering its own
     // alerts by the `cluster` label (the config's `filter`).
@@ -410,7 +308,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     let (cluster, alert) = found.unwrap_or_else(|| {
         panic!(
             "HighErrorRate never reached the console; prometheus log:\n{}",
-            std::fs::read_to_string(&prom_log).unwrap_or_default()
+            prometheus.log_text()
         )
     });
     assert_eq!(cluster, "us-east-1");
@@ -418,10 +316,7 @@ async fn the_console_shows_the_alert_real_prometheus_fired_with_the_right_cluste
     assert_eq!(alert.severity.label(), "critical");
     assert!(alert.summary.as_str().contains("payment"), "{alert:?}");
     assert!(
-        alert
-            .generator_url
-            .as_str()
-            .contains(&prom_port.to_string()),
+        alert.generator_url.as_str().contains(&prom_port),
         "{alert:?}"
     );
     // No other cluster shows it.

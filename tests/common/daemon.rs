@@ -1,5 +1,6 @@
-//! Running real programs (Debian's Prometheus and Alertmanager) in tests: start one with its
-//! stderr in a log file, wait until it answers, and wait for the console's next event.
+//! Running real programs (Debian's Prometheus, Alertmanager and VictoriaMetrics) in tests:
+//! start one with its stderr in a log file, wait until it answers, and wait for the
+//! console's next event.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -23,10 +24,15 @@ pub fn spawn_logged(program: &Path, args: &[String], log: &Path) -> Child {
 
 /// Waits (up to 20 s) until `{base}/-/ready` answers 2xx; panics with the program's log.
 pub async fn wait_ready(base: &str, what: &str, log: &Path) {
+    wait_answers(base, "/-/ready", what, log).await;
+}
+
+/// Waits (up to 20 s) until `{base}{path}` answers 2xx; panics with the program's log.
+pub async fn wait_answers(base: &str, path: &str, what: &str, log: &Path) {
     let client = reqwest::Client::new();
     for _ in 0..200 {
         if client
-            .get(format!("{base}/-/ready"))
+            .get(format!("{base}{path}"))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success())

@@ -3,11 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod alertmanager;
 pub mod daemon;
 pub mod k8s;
 pub mod ops;
 pub mod prometheus;
 pub mod slo_rules;
+pub mod victoria;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

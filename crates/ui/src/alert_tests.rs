@@ -70,6 +70,30 @@ fn snapshot_alerts_screen_120x40() {
     insta::assert_snapshot!("alerts_120x40", terminal.backend());
 }
 
+/// Alice's silence a moment after it was created on one replica: both replicas answer, only
+/// the first lists it, so the silenced row (and the detail panel once it is selected) says
+/// it is propagating.
+#[test]
+fn snapshot_alerts_screen_with_a_silence_propagating_120x40() {
+    use watchdeck_core::fixture::alerts::{eu_snapshot_propagating, snapshot_msg};
+    let mut model = alerts_screen();
+    watchdeck_core::update::update(&mut model, snapshot_msg(0, -1, eu_snapshot_propagating()));
+    // The silenced alert is the first of the muted part, after the three firing ones.
+    for _ in 0..3 {
+        act(&mut model, Action::Down);
+    }
+    let terminal = draw(&model, 120, 40);
+    let text = screen(&terminal);
+    // The row is cut at the screen's edge; the detail panel has the whole reason.
+    assert!(text.contains("(in 120m), propagating (1 …"), "{text}");
+    assert!(
+        text.contains("muted       silenced by alice: deploy window until 14:00 UTC (in 120m), propagating (1 of 2 replicas)"),
+        "{text}"
+    );
+    assert!(text.contains("✓ 2/2"), "{text}");
+    insta::assert_snapshot!("alerts_silence_propagating_120x40", terminal.backend());
+}
+
 #[test]
 fn snapshot_alerts_screen_80x24() {
     let mut model = alerts_screen();

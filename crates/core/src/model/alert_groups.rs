@@ -109,7 +109,9 @@ pub fn silences_of<'a>(cluster: &'a ClusterState, silenced_by: &[Text]) -> Vec<&
 }
 
 /// Why an alert is muted, for its row: "silenced by alice: deploy window until 14:00 UTC
-/// (in 2h)", "inhibited by PostgresDown", or both joined with "; ". None when firing.
+/// (in 2h)" (with ", propagating (1 of 2 replicas)" while gossip has not brought the
+/// silence to every answering replica), "inhibited by PostgresDown", or both joined with
+/// "; ". None when firing.
 pub fn mute_reason(
     cluster: &ClusterState,
     entry: &AlertEntry<'_>,
@@ -125,7 +127,13 @@ pub fn mute_reason(
     let mut parts = Vec::new();
     for id in silenced_by {
         match cluster.silences.iter().find(|s| &s.id == id) {
-            Some(silence) => parts.push(silence_reason(silence, now)),
+            Some(silence) => {
+                let mut text = silence_reason(silence, now);
+                if let Some(propagating) = silence.propagating(&cluster.replicas) {
+                    text.push_str(&format!(", {propagating}"));
+                }
+                parts.push(text);
+            }
             None => parts.push(format!("silenced by silence {id}")),
         }
     }

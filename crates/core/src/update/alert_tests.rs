@@ -109,6 +109,38 @@ fn one_replica_down_is_the_replicas_warning_not_the_sources_failure() {
     assert_eq!(model.clusters[0].alerts.len(), 4);
 }
 
+/// The silenced alert's reason while gossip spreads alice's silence: on one of two answering
+/// replicas it is propagating; with the other replica down it is not (a replica that does not
+/// answer is not missing it); once both list it, settled.
+#[test]
+fn a_silence_on_fewer_answering_replicas_than_all_reads_as_propagating() {
+    use crate::fixture::alerts::eu_snapshot_propagating;
+    use crate::fixture::now;
+    use crate::model::alert_groups::mute_reason;
+    use crate::model::rows::all_alerts;
+    let reason = |model: &Model| {
+        let entry = all_alerts(model)
+            .find(|e| e.alert.fingerprint.as_str() == "f3")
+            .expect("the silenced alert");
+        mute_reason(&model.clusters[0], &entry, now()).unwrap_or_default()
+    };
+    let mut model = alerts_model();
+    let down = reason(&model);
+    assert_eq!(
+        down,
+        "silenced by alice: deploy window until 14:00 UTC (in 120m)"
+    );
+    update(&mut model, snapshot_msg(0, 5, eu_snapshot_propagating()));
+    assert_eq!(
+        reason(&model),
+        format!("{down}, propagating (1 of 2 replicas)")
+    );
+    let mut settled = eu_snapshot_propagating();
+    settled.silences[0].seen_on = vec![0, 1];
+    update(&mut model, snapshot_msg(0, 10, settled));
+    assert_eq!(reason(&model), down);
+}
+
 #[test]
 fn cursor_moves_across_groups_into_the_muted_part() {
     let mut model = alerts_model();

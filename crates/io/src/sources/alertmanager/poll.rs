@@ -1,9 +1,10 @@
 //! One poll of a cluster's Alertmanager: every replica at once (HA), each with its alerts
 //! (explicit filters: active, silenced, inhibited and unprocessed, plus the configured label
 //! matchers) and silences; alerts deduplicated by fingerprint across replicas, silences by
-//! id, and each replica's own result so one replica down shows as a warning.
+//! id (with every replica that listed each, so one gossip has not reached yet shows as
+//! propagating), and each replica's own result so one replica down shows as a warning.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::client::AmHttp;
 use super::wire::{parse_alerts, parse_silences};
@@ -81,13 +82,14 @@ pub async fn poll_replicas(
 }
 
 /// Merges replicas' answers in replica order: the first replica to report a fingerprint
-/// (or a silence id) wins.
+/// (or a silence id) wins; a silence records every replica that listed it (each answer's
+/// silences carry their replica's index).
 pub fn merge(
     answers: impl IntoIterator<Item = (Vec<Alert>, Vec<Silence>)>,
     replicas: Vec<ReplicaReport>,
 ) -> AlertSnapshot {
     let mut seen_alerts = BTreeSet::new();
-    let mut seen_silences = BTreeSet::new();
+    let mut silence_at: BTreeMap<Text, usize> = BTreeMap::new();
     let mut snapshot = AlertSnapshot {
         replicas,
         ..AlertSnapshot::default()
@@ -99,8 +101,19 @@ pub fn merge(
             }
         }
         for silence in silences {
-            if seen_silences.insert(silence.id.clone()) {
-                snapshot.silences.push(silence);
+            match silence_at
+                .get(&silence.id)
+                .and_then(|&i| snapshot.silences.get_mut(i))
+            {
+                Some(known) => {
+                    if !known.seen_on.contains(&silence.replica) {
+                        known.seen_on.push(silence.replica);
+                    }
+                }
+                None => {
+                    silence_at.insert(silence.id.clone(), snapshot.silences.len());
+                    snapshot.silences.push(silence);
+                }
             }
         }
     }

@@ -232,8 +232,10 @@ async fn poll_merges_replicas_and_reports_the_one_down() {
         .find(|a| a.fingerprint.as_str() == "aaa")
         .unwrap();
     assert_eq!(aaa.summary.as_str(), "5xx above 5%");
-    // Expired silences are dropped, the others deduplicated by id.
+    // Expired silences are dropped, the others deduplicated by id, with the replicas that
+    // listed them (both that answered).
     assert_eq!(snapshot.silences.len(), 1);
+    assert_eq!(snapshot.silences[0].seen_on, vec![0, 1]);
     let errors: Vec<Option<&str>> = snapshot
         .replicas
         .iter()
@@ -245,6 +247,36 @@ async fn poll_merges_replicas_and_reports_the_one_down() {
         .await
         .unwrap_err();
     assert_eq!(all_down, "connection refused (all 2 replicas failed)");
+}
+
+/// A silence one replica has and gossip has not brought to the other yet keeps the replica
+/// it was read from and lists only it; one both have lists both, read from the first.
+#[test]
+fn merged_silences_record_every_replica_that_listed_them() {
+    use watchdeck_core::model::silence::{ReplicaReport, Silence};
+    let silence = |id: &str, replica: usize| Silence {
+        id: Text::new(id),
+        replica,
+        seen_on: vec![replica],
+        ..Silence::default()
+    };
+    let report = |url: &str| ReplicaReport {
+        url: Text::new(url),
+        error: None,
+    };
+    let snapshot = super::poll::merge(
+        [
+            (Vec::new(), vec![silence("s-both", 0)]),
+            (Vec::new(), vec![silence("s-new", 1), silence("s-both", 1)]),
+        ],
+        vec![report("http://a"), report("http://b")],
+    );
+    let seen: Vec<(&str, usize, Vec<usize>)> = snapshot
+        .silences
+        .iter()
+        .map(|s| (s.id.as_str(), s.replica, s.seen_on.clone()))
+        .collect();
+    assert_eq!(seen, vec![("s-both", 0, vec![0, 1]), ("s-new", 1, vec![1])]);
 }
 
 #[tokio::test]

@@ -172,6 +172,7 @@ fn to_silence(raw: RawSilence, replica: usize) -> Silence {
         created_by: Text::new(&raw.created_by),
         comment: Text::new(&raw.comment),
         replica,
+        seen_on: vec![replica],
     }
 }
 
