@@ -258,7 +258,27 @@ fn run_seen(model: &Model) -> String {
     let id = &run.runbook().id;
     match (run.result(), asking(model), model.runs.indicator()) {
         (Some(result), _, _) => format!("run {id} ended: {result:?}"),
-        (None, Some(gate), _) => format!("run {id} asking at the {} gate", gate_name(gate)),
+        (None, Some(gate), _) => {
+            // The step's last log lines say why it asks (a re-ask names what changed).
+            let tail: Vec<&str> = run
+                .current()
+                .and_then(|i| run.steps().get(i))
+                .map(|step| {
+                    step.log
+                        .iter()
+                        .rev()
+                        .take(3)
+                        .rev()
+                        .map(String::as_str)
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!(
+                "run {id} asking at the {} gate; step log: {}",
+                gate_name(gate),
+                tail.join(" | ")
+            )
+        }
         (None, None, Some(indicator)) => indicator,
         _ => format!("run {id}"),
     }
