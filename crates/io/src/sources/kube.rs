@@ -115,50 +115,67 @@ pub async fn watch_cluster(
     }
     let seed = cluster as u64 * 16;
     futures::join!(
-        watch_each::<Pod, _>(&client, &watched, pods::feed, &to_app, seed),
-        watch_each::<Deployment, _>(&client, &watched, workloads::deployments, &to_app, seed + 1),
-        watch_each::<ReplicaSet, _>(&client, &watched, workloads::replicasets, &to_app, seed + 2),
-        watch_each::<StatefulSet, _>(
-            &client,
+        watch_each(&watched, typed::<Pod>(&client), pods::feed, &to_app, seed),
+        watch_each(
             &watched,
+            typed::<Deployment>(&client),
+            workloads::deployments,
+            &to_app,
+            seed + 1
+        ),
+        watch_each(
+            &watched,
+            typed::<ReplicaSet>(&client),
+            workloads::replicasets,
+            &to_app,
+            seed + 2
+        ),
+        watch_each(
+            &watched,
+            typed::<StatefulSet>(&client),
             workloads::statefulsets,
             &to_app,
             seed + 3
         ),
-        watch_each::<KubeEvent, _>(&client, &watched, events::feed, &to_app, seed + 4),
+        watch_each(
+            &watched,
+            typed::<KubeEvent>(&client),
+            events::feed,
+            &to_app,
+            seed + 4
+        ),
         watch_cnpg(client.clone(), &watched, to_app.clone(), seed + 5),
     );
 }
 
-/// One watch of a resource per watched namespace (or one cluster-wide), all at once.
+/// One watch of a resource per watched namespace (or one cluster-wide), all at once; `api`
+/// makes the Api for a namespace (`None`: every namespace).
 async fn watch_each<K, R>(
-    client: &kube::Client,
     watched: &[Option<Text>],
+    api: impl Fn(Option<&str>) -> Api<K>,
     feed: fn() -> watch::Feed<K, R>,
     to_app: &ToApp,
     seed: u64,
 ) where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + 'static,
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
 {
     futures::future::join_all(watched.iter().enumerate().map(|(i, namespace)| {
-        let api = match namespace {
-            Some(namespace) => Api::<K>::namespaced(client.clone(), namespace.as_str()),
-            None => Api::<K>::all(client.clone()),
-        };
-        watch::run(
-            api,
-            namespace.clone(),
-            feed(),
-            to_app.clone(),
-            seed + 97 * i as u64,
-        )
+        let api = api(namespace.as_ref().map(Text::as_str));
+        let seed = seed + 97 * i as u64;
+        watch::run(api, namespace.clone(), feed(), to_app.clone(), seed)
     }))
     .await;
+}
+
+/// The Api of a built-in namespaced resource over `namespace` (`None`: every namespace).
+fn typed<K>(client: &kube::Client) -> impl Fn(Option<&str>) -> Api<K> + '_
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
+{
+    move |namespace| match namespace {
+        Some(namespace) => Api::namespaced(client.clone(), namespace),
+        None => Api::all(client.clone()),
+    }
 }
 
 /// Watches CNPG clusters when discovery finds them; reports them absent otherwise. Retries
@@ -168,17 +185,11 @@ async fn watch_cnpg(client: kube::Client, watched: &[Option<Text>], to_app: ToAp
     loop {
         match cnpg::discover(&client).await {
             Ok(Some(resource)) => {
-                futures::future::join_all(watched.iter().enumerate().map(|(i, namespace)| {
-                    let api = match namespace {
-                        Some(namespace) => {
-                            Api::namespaced_with(client.clone(), namespace.as_str(), &resource)
-                        }
-                        None => Api::all_with(client.clone(), &resource),
-                    };
-                    let seed = seed + 97 * i as u64;
-                    watch::run(api, namespace.clone(), cnpg::feed(), to_app.clone(), seed)
-                }))
-                .await;
+                let api = |namespace: Option<&str>| match namespace {
+                    Some(namespace) => Api::namespaced_with(client.clone(), namespace, &resource),
+                    None => Api::all_with(client.clone(), &resource),
+                };
+                watch_each(watched, api, cnpg::feed, &to_app, seed).await;
                 return;
             }
             Ok(None) => {
